@@ -1,0 +1,183 @@
+//! `expect` entries: each is proven for its single flow (a trace) or for every packet of its
+//! sets (atoms), and reported with its evidence.
+
+use crate::format::ExpectedVerdict;
+use crate::model::{Design, Expectation};
+use crate::net::Protocol;
+use crate::query::{EndpointSet, Side, parse_set};
+use crate::reach::{Counterexample, check_set};
+use crate::trace::{Trace, TraceOptions, origin_of, trace_from};
+use serde::Serialize;
+
+/// How an expectation came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// It holds.
+    Holds,
+    /// It does not hold.
+    Fails,
+    /// It could not be decided (too many packet classes).
+    Undecided,
+}
+
+/// The result of one `expect` entry.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExpectResult {
+    /// Its name.
+    pub name: String,
+    /// Source as written.
+    pub from: String,
+    /// Destination as written.
+    pub to: String,
+    /// What was wanted.
+    pub expected: ExpectedVerdict,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// One line of explanation.
+    pub summary: String,
+    /// Packet classes checked (1 for a single flow).
+    pub classes: u64,
+    /// Classes with the unwanted verdict.
+    pub counterexamples: Vec<Counterexample>,
+    /// The evidence: the flow's trace, or a counterexample's.
+    pub trace: Option<Trace>,
+    /// Line of the entry in its file.
+    pub line: u32,
+}
+
+/// Every expectation of a design.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckReport {
+    /// The design's name.
+    pub design: String,
+    /// Which service-tag ranges were used.
+    pub service_tags: String,
+    /// The results, in file order.
+    pub results: Vec<ExpectResult>,
+}
+
+impl CheckReport {
+    /// Whether every expectation holds.
+    pub fn all_hold(&self) -> bool {
+        self.results.iter().all(|r| r.outcome == Outcome::Holds)
+    }
+}
+
+/// Checks every expectation.
+pub fn check(d: &Design) -> CheckReport {
+    CheckReport {
+        design: d.name.clone(),
+        service_tags: d.tags.source().to_string(),
+        results: d.expectations.iter().map(|e| check_one(d, e)).collect(),
+    }
+}
+
+/// Checks one expectation.
+pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
+    let want = e.verdict == ExpectedVerdict::Allowed;
+    let mut r = ExpectResult {
+        name: e.name.clone(),
+        from: e.from.clone(),
+        to: e.to.clone(),
+        expected: e.verdict,
+        outcome: Outcome::Fails,
+        summary: String::new(),
+        classes: 0,
+        counterexamples: Vec::new(),
+        trace: None,
+        line: e.span.line,
+    };
+    let (src, dst) = match (
+        parse_set(d, &e.from, Side::Source),
+        parse_set(d, &e.to, Side::Destination),
+    ) {
+        (Ok(s), Ok(t)) => (s, t),
+        (Err(err), _) | (_, Err(err)) => {
+            r.summary = err.to_string();
+            return r;
+        }
+    };
+    let protocols: Vec<Protocol> = match e.protocol {
+        Some(p) => vec![p],
+        None => Protocol::ALL.to_vec(),
+    };
+    let single_port =
+        e.ports.ranges().len() == 1 && e.ports.ranges()[0].lo == e.ports.ranges()[0].hi;
+    let single = matches!((&src, &dst), (EndpointSet::One(_), EndpointSet::One(_)))
+        && protocols.len() == 1
+        && (single_port || !protocols[0].has_ports());
+    if single {
+        let (EndpointSet::One(s), EndpointSet::One(t)) = (&src, &dst) else {
+            unreachable!()
+        };
+        let origin = match origin_of(d, s) {
+            Ok(o) => o,
+            Err(err) => {
+                r.summary = err.to_string();
+                return r;
+            }
+        };
+        let port = e.ports.ranges().first().map(|p| p.lo).unwrap_or(0);
+        let t = trace_from(
+            d,
+            origin,
+            t,
+            protocols[0],
+            port,
+            &e.from,
+            &e.to,
+            TraceOptions::default(),
+        );
+        let via_ok = e.via.iter().all(|v| t.path.iter().any(|p| p == v));
+        let delivered = t.verdict.allowed();
+        r.classes = 1;
+        r.outcome = if delivered == want && (via_ok || !want) {
+            Outcome::Holds
+        } else {
+            Outcome::Fails
+        };
+        r.summary = if delivered && !via_ok && want {
+            let missing: Vec<&str> = e
+                .via
+                .iter()
+                .filter(|v| !t.path.contains(v))
+                .map(String::as_str)
+                .collect();
+            format!("delivered, but not via {}", missing.join(", "))
+        } else {
+            t.verdict.to_string()
+        };
+        r.trace = Some(t);
+        return r;
+    }
+    let res = check_set(d, &src, &dst, &protocols, &e.ports, want);
+    r.classes = res.classes;
+    if let Some(n) = res.too_large {
+        r.outcome = Outcome::Undecided;
+        r.summary = format!(
+            "{n} packet classes exceed the exhaustive budget ({}); narrow the sets",
+            crate::reach::BUDGET
+        );
+        return r;
+    }
+    let bad = if want {
+        res.classes - res.delivered
+    } else {
+        res.delivered
+    };
+    r.outcome = if bad == 0 {
+        Outcome::Holds
+    } else {
+        Outcome::Fails
+    };
+    r.summary = match (want, bad) {
+        (true, 0) => format!("all {} packet classes delivered", res.classes),
+        (false, 0) => format!("none of {} packet classes delivered", res.classes),
+        (true, n) => format!("{n} of {} packet classes not delivered", res.classes),
+        (false, n) => format!("{n} of {} packet classes delivered", res.classes),
+    };
+    r.counterexamples = res.counterexamples;
+    r.trace = res.witness;
+    r
+}

@@ -1,0 +1,95 @@
+//! NSG evaluation (A1–A5): rules in priority order, first match decides, the six default
+//! rules last. `VirtualNetwork` is read in the VNet where the NSG applies; ASGs stand for their
+//! members' addresses.
+
+use crate::format::{Access, Direction};
+use crate::model::{AddrEntry, Design, NsgId, NsgRule, VnetId};
+use crate::net::{Flow, Protocol};
+use std::net::Ipv4Addr;
+
+/// The rule of an NSG that decided a flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NsgDecision {
+    /// The NSG.
+    pub nsg: NsgId,
+    /// Index into `Nsg::rules(direction)`.
+    pub rule: usize,
+    /// Allow or deny.
+    pub access: Access,
+}
+
+/// Whether `ip` is in one address entry, in the context of VNet `vnet`.
+pub fn entry_matches(d: &Design, e: &AddrEntry, vnet: VnetId, ip: Ipv4Addr) -> bool {
+    match e {
+        AddrEntry::Any => true,
+        AddrEntry::Prefix(n) => n.contains(&ip),
+        AddrEntry::Tag(t) => d.tags.get(t).is_some_and(|s| s.contains(ip)),
+        AddrEntry::VirtualNetwork => d.derived.virtual_network[vnet.ix()].contains(ip),
+        AddrEntry::Asg(a) => d.derived.asg(*a).contains(ip),
+    }
+}
+
+/// Whether a rule matches a flow.
+pub fn rule_matches(d: &Design, r: &NsgRule, vnet: VnetId, flow: &Flow) -> bool {
+    if r.protocol.is_some_and(|p| p != flow.protocol) {
+        return false;
+    }
+    if flow.protocol.has_ports()
+        && !(r.source_ports.contains(flow.src_port) && r.destination_ports.contains(flow.dst_port))
+    {
+        return false;
+    }
+    // Rules with ports match only protocols that carry ports, unless the ports are `*`.
+    if !flow.protocol.has_ports() && !(r.destination_ports.is_any() && r.source_ports.is_any()) {
+        return false;
+    }
+    r.source.iter().any(|e| entry_matches(d, e, vnet, flow.src))
+        && r.destination
+            .iter()
+            .any(|e| entry_matches(d, e, vnet, flow.dst))
+}
+
+/// Evaluates one NSG in one direction for a flow, applied in VNet `vnet`.
+pub fn evaluate(d: &Design, nsg: NsgId, dir: Direction, vnet: VnetId, flow: &Flow) -> NsgDecision {
+    let rules = d.nsgs[nsg.ix()].rules(dir);
+    let rule = rules
+        .iter()
+        .position(|r| rule_matches(d, r, vnet, flow))
+        .expect("the Deny-all default rule matches every flow");
+    NsgDecision {
+        nsg,
+        rule,
+        access: rules[rule].access,
+    }
+}
+
+/// A one-line description of a rule for explanations.
+pub fn describe(d: &Design, r: &NsgRule) -> String {
+    let proto = r.protocol.map(Protocol::as_str).unwrap_or("any");
+    format!(
+        "{} (priority {}, {} {} from {} to {} port {})",
+        r.name,
+        r.priority,
+        r.access,
+        proto,
+        side(d, &r.source),
+        side(d, &r.destination),
+        r.destination_ports
+    )
+}
+
+/// A rule side as text.
+pub fn side(d: &Design, entries: &[AddrEntry]) -> String {
+    entries
+        .iter()
+        .map(|e| match e {
+            AddrEntry::Any => "*".to_string(),
+            AddrEntry::Prefix(n) if n.prefix_len() == 32 => n.addr().to_string(),
+            AddrEntry::Prefix(n) => n.to_string(),
+            AddrEntry::Tag(t) => t.clone(),
+            AddrEntry::VirtualNetwork => "VirtualNetwork".into(),
+            AddrEntry::Asg(a) => format!("asg:{}", d.asgs[a.ix()].name),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}

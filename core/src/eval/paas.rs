@@ -1,0 +1,122 @@
+//! The PaaS service's own firewall (D1–D6): private endpoint approval, trusted services, public
+//! network access, default action, virtual network rules and IP rules.
+
+use crate::format::{PeState, ServiceKind};
+use crate::model::{Design, PeId, ServiceId, SubnetId, catalog};
+use std::net::Ipv4Addr;
+
+/// How a request reaches the service.
+#[derive(Clone, Copy, Debug)]
+pub enum Arrival {
+    /// Through one of its private endpoints.
+    PrivateEndpoint(PeId),
+    /// To the public endpoint through a service endpoint of a subnet.
+    ServiceEndpoint(SubnetId),
+    /// To the public endpoint from a public address.
+    Public(Ipv4Addr),
+    /// From a trusted Azure service (by its service tag).
+    Trusted,
+}
+
+/// The service firewall's decision.
+#[derive(Clone, Debug)]
+pub struct PaasDecision {
+    /// Allowed or not.
+    pub allowed: bool,
+    /// Why.
+    pub reason: String,
+}
+
+fn allow(reason: impl Into<String>) -> PaasDecision {
+    PaasDecision {
+        allowed: true,
+        reason: reason.into(),
+    }
+}
+fn deny(reason: impl Into<String>) -> PaasDecision {
+    PaasDecision {
+        allowed: false,
+        reason: reason.into(),
+    }
+}
+
+/// Evaluates the service's network rules for one request (DERIVED model D6).
+pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival) -> PaasDecision {
+    let s = &d.services[sid.ix()];
+    match arrival {
+        Arrival::PrivateEndpoint(pe) => {
+            let pe = &d.private_endpoints[pe.ix()];
+            return match pe.state {
+                PeState::Approved => allow(format!(
+                    "arrives over approved private endpoint {}; the service firewall does not apply (D2)",
+                    pe.name
+                )),
+                other => deny(format!(
+                    "private endpoint {} is {other}: only Approved endpoints carry traffic (C1)",
+                    pe.name
+                )),
+            };
+        }
+        Arrival::Trusted => {
+            let bypass_kind = matches!(
+                s.kind,
+                ServiceKind::Storage | ServiceKind::KeyVault | ServiceKind::ContainerRegistry
+            );
+            if bypass_kind && s.trusted_services {
+                return allow(format!(
+                    "{} allows trusted Azure services, even with public access disabled (D2, D3, D4)",
+                    s.name
+                ));
+            }
+        }
+        _ => {}
+    }
+    if !s.public_network_access {
+        return deny(format!(
+            "{} has public network access disabled: only private endpoints are accepted (HTTP 403)",
+            s.name
+        ));
+    }
+    if s.default_allow {
+        return allow(format!(
+            "{} accepts public traffic from all networks (default action allow)",
+            s.name
+        ));
+    }
+    match arrival {
+        Arrival::ServiceEndpoint(sub) => {
+            if s.vnet_rules.contains(&sub) {
+                return allow(format!(
+                    "{} is in {}'s virtual network rules and arrives through its service endpoint",
+                    d.subnets[sub.ix()].name,
+                    s.name
+                ));
+            }
+            deny(format!(
+                "{} arrives through a service endpoint, but {} is not in {}'s virtual network rules (HTTP 403)",
+                d.subnets[sub.ix()].name,
+                d.subnets[sub.ix()].name,
+                s.name
+            ))
+        }
+        Arrival::Public(ip) => {
+            if s.ip_rules.contains(ip) {
+                return allow(format!("{ip} is in {}'s IP rules", s.name));
+            }
+            let hint = if catalog::service_endpoint(s.kind).is_some() {
+                "IP rules or virtual network rules"
+            } else {
+                "IP rules"
+            };
+            deny(format!(
+                "{ip} is not in {}'s {hint}; default action deny (HTTP 403)",
+                s.name
+            ))
+        }
+        Arrival::Trusted => deny(format!(
+            "{} does not let trusted services bypass its firewall",
+            s.name
+        )),
+        Arrival::PrivateEndpoint(_) => unreachable!("handled above"),
+    }
+}

@@ -1,0 +1,47 @@
+//! The topology file format: records as written, read from YAML or JSON with every problem
+//! reported, printed back to YAML or JSON, and described by a JSON Schema.
+
+mod enums;
+mod print;
+mod types;
+mod values;
+
+pub use enums::*;
+pub use print::{to_json, to_yaml};
+pub use types::*;
+pub use values::{Cidr, Ip, OneOrMany, Port, Pos, Spanned};
+
+use crate::diag::{Diagnostics, Span};
+use crate::syntax::{Decode, Decoder, parse};
+
+/// Reads a topology file's bytes into records. `None` when the text is not UTF-8, not
+/// well-formed, or does not fit the format; every problem is in `diags`.
+pub fn read(bytes: &[u8], diags: &mut Diagnostics) -> Option<TopologyFile> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let ok = &bytes[..e.valid_up_to()];
+            let line = ok.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            let last_line = ok.rsplit(|&b| b == b'\n').next().unwrap_or(ok);
+            let col = String::from_utf8_lossy(last_line).chars().count() as u32 + 1;
+            diags
+                .error(
+                    Span { line, col },
+                    "encoding",
+                    "the file is not valid UTF-8",
+                )
+                .help("save the file as UTF-8");
+            return None;
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let root = parse(text, diags)?;
+    let mut d = Decoder { diags };
+    TopologyFile::decode(&root, &mut d)
+}
+
+/// The JSON Schema of the format, generated from the record types.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(TopologyFile);
+    serde_json::to_string_pretty(&schema).expect("schema serializes") + "\n"
+}

@@ -1,0 +1,576 @@
+//! The records of a topology file, exactly as written (defaults are applied by the model).
+//! The normative contract is `docs/format.md`; the JSON Schema in `docs/topology.schema.json` is
+//! generated from these types.
+
+use super::enums::*;
+use super::values::{Cidr, Ip, OneOrMany, Port, Spanned, record};
+use std::collections::BTreeMap;
+
+/// A list of address entries: `*`, an IP, a CIDR, a service tag, or `asg:NAME`.
+pub type AddrList = OneOrMany<Spanned<String>>;
+/// A list of ports or port ranges.
+pub type PortList = OneOrMany<Spanned<Port>>;
+/// A reference to another element by name.
+pub type Ref = Spanned<String>;
+
+record! {
+    /// A whole topology file.
+    pub struct TopologyFile ("topology") {
+        /// Format version; must be 1.
+        version: Spanned<u32> => req,
+        /// Name of the design.
+        name: String => req,
+        /// What the design is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String> => opt,
+        /// Default region of every resource (`eastus` when omitted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<String> => opt,
+        /// Virtual networks by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        vnets: BTreeMap<String, VnetDef> => def,
+        /// VNet peerings.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        peerings: Vec<PeeringDef> => def,
+        /// Network security groups by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        nsgs: BTreeMap<String, NsgDef> => def,
+        /// Application security groups by name (workloads' `asgs` also declare them).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        asgs: BTreeMap<String, AsgDef> => def,
+        /// Route tables by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        route_tables: BTreeMap<String, RouteTableDef> => def,
+        /// VPN / ExpressRoute gateways by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        gateways: BTreeMap<String, GatewayDef> => def,
+        /// Firewalls and network virtual appliances by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        firewalls: BTreeMap<String, FirewallDef> => def,
+        /// Workloads by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        workloads: BTreeMap<String, WorkloadDef> => def,
+        /// PaaS services by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        services: BTreeMap<String, ServiceDef> => def,
+        /// Private DNS.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dns: Option<DnsDef> => opt,
+        /// Clients outside the designed networks by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        clients: BTreeMap<String, ClientDef> => def,
+        /// Design intents checked by `vnetlab check`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        expect: Vec<ExpectDef> => def,
+    }
+}
+
+record! {
+    /// A virtual network.
+    pub struct VnetDef ("vnet") {
+        /// One or more address ranges.
+        address_space: Vec<Spanned<Cidr>> => req,
+        /// Custom DNS servers; empty means Azure-provided DNS (168.63.129.16).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        dns_servers: Vec<Spanned<Ip>> => def,
+        /// Region, when not the design's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<String> => opt,
+        /// Subnets by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        subnets: BTreeMap<String, SubnetDef> => def,
+    }
+}
+
+record! {
+    /// A subnet.
+    pub struct SubnetDef ("subnet") {
+        /// The subnet's prefix, inside the VNet's address space.
+        prefix: Spanned<Cidr> => req,
+        /// Subnet-level NSG.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nsg: Option<Ref> => opt,
+        /// Associated route table.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        route_table: Option<Ref> => opt,
+        /// Service endpoints, e.g. `Microsoft.Storage`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        service_endpoints: Vec<Ref> => def,
+        /// Network policies for private endpoints in this subnet (default `disabled`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        private_endpoint_network_policies: Option<PeNetworkPolicies> => opt,
+    }
+}
+
+record! {
+    /// A peering: `between` two VNets (both links) or `from`/`to` (one link).
+    pub struct PeeringDef ("peering") {
+        /// Both VNets; creates both links.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        between: Option<Vec<Ref>> => opt,
+        /// The VNet owning a one-way link.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<Ref> => opt,
+        /// The remote VNet of a one-way link.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<Ref> => opt,
+        /// Accept traffic forwarded from the remote VNet (default false, P13).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        allow_forwarded_traffic: Option<bool> => opt,
+        /// Include the remote VNet in `VirtualNetwork` (default true).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        allow_virtual_network_access: Option<bool> => opt,
+        /// Let the remote VNet use this VNet's gateway (default false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        allow_gateway_transit: Option<bool> => opt,
+        /// Use the remote VNet's gateway (default false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        use_remote_gateways: Option<bool> => opt,
+    }
+}
+
+record! {
+    /// A network security group; the six default rules are implied.
+    pub struct NsgDef ("NSG") {
+        /// Custom rules.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        rules: Vec<NsgRuleDef> => def,
+    }
+}
+
+record! {
+    /// A security rule.
+    pub struct NsgRuleDef ("NSG rule") {
+        /// Unique name in the NSG.
+        name: Spanned<String> => req,
+        /// 100..4096, unique per direction.
+        priority: Spanned<u32> => req,
+        /// inbound | outbound.
+        direction: Direction => req,
+        /// allow | deny.
+        access: Access => req,
+        /// Protocol (default any).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        protocol: Option<RuleProtocol> => opt,
+        /// Source addresses (default *).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<AddrList> => opt,
+        /// Source ports (default *).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source_ports: Option<PortList> => opt,
+        /// Destination addresses (default *).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        destination: Option<AddrList> => opt,
+        /// Destination ports (default *).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        destination_ports: Option<PortList> => opt,
+        /// Free text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String> => opt,
+    }
+}
+
+record! {
+    /// An application security group.
+    pub struct AsgDef ("ASG") {
+        /// Free text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String> => opt,
+    }
+}
+
+record! {
+    /// A route table.
+    pub struct RouteTableDef ("route table") {
+        /// Propagate gateway (BGP) routes (default true).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        propagate_gateway_routes: Option<bool> => opt,
+        /// User-defined routes.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        routes: Vec<RouteDef> => def,
+    }
+}
+
+record! {
+    /// A user-defined route.
+    pub struct RouteDef ("route") {
+        /// Unique name in the table.
+        name: Spanned<String> => req,
+        /// A CIDR or a service tag.
+        prefix: Ref => req,
+        /// Where matching traffic goes.
+        next_hop: NextHopType => req,
+        /// Required for `virtual_appliance`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next_hop_ip: Option<Spanned<Ip>> => opt,
+    }
+}
+
+record! {
+    /// A VPN or ExpressRoute gateway in a VNet's `GatewaySubnet`.
+    pub struct GatewayDef ("gateway") {
+        /// The VNet whose GatewaySubnet holds the gateway.
+        vnet: Ref => req,
+        /// vpn | expressroute (default vpn).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: Option<GatewayKind> => opt,
+        /// On-premises sites reached through the gateway.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        sites: BTreeMap<String, SiteDef> => def,
+    }
+}
+
+record! {
+    /// An on-premises site.
+    pub struct SiteDef ("site") {
+        /// The site's address prefixes (advertised as gateway routes).
+        prefixes: Vec<Spanned<Cidr>> => req,
+    }
+}
+
+record! {
+    /// A firewall or network virtual appliance.
+    pub struct FirewallDef ("firewall") {
+        /// azure_firewall | fortigate | nva.
+        kind: FirewallKind => req,
+        /// `VNET/SUBNET` it sits in.
+        subnet: Ref => req,
+        /// Private IP (first free usable address when omitted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        private_ip: Option<Spanned<Ip>> => opt,
+        /// Public IP SKU (default none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_ip: Option<PublicIpSku> => opt,
+        /// The public IP address, for DNAT and SNAT (a documentation address when omitted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_ip_address: Option<Spanned<Ip>> => opt,
+        /// Azure Firewall DNS proxy (needed for FQDNs in network rules).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dns_proxy: Option<bool> => opt,
+        /// For `nva`: keep connection state (then symmetric routing is required).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stateful: Option<bool> => opt,
+        /// Azure Firewall rule collection groups.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        rule_collection_groups: Vec<RuleCollectionGroupDef> => def,
+        /// FortiGate policies, first match in list order.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        policies: Vec<FortiPolicyDef> => def,
+    }
+}
+
+record! {
+    /// An Azure Firewall rule collection group.
+    pub struct RuleCollectionGroupDef ("rule collection group") {
+        /// Name.
+        name: String => req,
+        /// 100..65000, lower first.
+        priority: Spanned<u32> => req,
+        /// Rule collections.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        collections: Vec<RuleCollectionDef> => def,
+    }
+}
+
+record! {
+    /// An Azure Firewall rule collection.
+    pub struct RuleCollectionDef ("rule collection") {
+        /// Name.
+        name: String => req,
+        /// dnat | network | application.
+        kind: CollectionKind => req,
+        /// 100..65000, lower first within the group.
+        priority: Spanned<u32> => req,
+        /// allow | deny (DNAT collections translate and allow).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<FwAction> => opt,
+        /// Rules, first match wins.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        rules: Vec<FirewallRuleDef> => def,
+    }
+}
+
+record! {
+    /// An Azure Firewall rule (DNAT, network or application, by its collection).
+    pub struct FirewallRuleDef ("firewall rule") {
+        /// Name.
+        name: String => req,
+        /// Source addresses (default *).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<AddrList> => opt,
+        /// Destination addresses or service tags (network, DNAT).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        destination: Option<AddrList> => opt,
+        /// Destination FQDNs in a network rule (needs DNS proxy).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        destination_fqdns: Vec<Ref> => def,
+        /// Protocol of a network or DNAT rule (default any).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        protocol: Option<RuleProtocol> => opt,
+        /// Destination ports (network, DNAT).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        destination_ports: Option<PortList> => opt,
+        /// Application rule target FQDNs (`*.example.com` wildcards allowed).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fqdns: Vec<Ref> => def,
+        /// Application rule protocols, e.g. `https:443`, `http:80`, `mssql:1433`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        protocols: Vec<Ref> => def,
+        /// DNAT: the private address traffic is translated to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        translated_address: Option<Spanned<Ip>> => opt,
+        /// DNAT: the translated port.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        translated_port: Option<u16> => opt,
+    }
+}
+
+record! {
+    /// A FortiGate firewall policy.
+    pub struct FortiPolicyDef ("FortiGate policy") {
+        /// Name.
+        name: String => req,
+        /// Sources: `all`, addresses, on-premises site names, or `VNET/SUBNET`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        source: Vec<Ref> => def,
+        /// Destinations: `all`, addresses, or `VNET/SUBNET`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        destination: Vec<Ref> => def,
+        /// Services: `*`, `tcp/443`, `udp/53`, `tcp/8000-8100`, `icmp`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        service: Vec<Ref> => def,
+        /// Identity groups; the policy matches only authenticated members.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        groups: Vec<Ref> => def,
+        /// accept | deny.
+        action: FortiAction => req,
+    }
+}
+
+record! {
+    /// A workload (VM, Azure ML compute, AKS, endpoint, …) with one NIC in a subnet.
+    pub struct WorkloadDef ("workload") {
+        /// What it is.
+        kind: WorkloadKind => req,
+        /// `VNET/SUBNET`.
+        subnet: Ref => req,
+        /// Private IP (first free usable address when omitted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ip: Option<Spanned<Ip>> => opt,
+        /// compute_cluster: nodes at full scale (each takes an address).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_nodes: Option<Spanned<u32>> => opt,
+        /// aks: node count.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        node_count: Option<Spanned<u32>> => opt,
+        /// aks: maximum pods per node.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_pods: Option<u32> => opt,
+        /// aks: network plugin (default azure_cni_overlay).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        network_plugin: Option<NetworkPlugin> => opt,
+        /// Public IP SKU (default none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_ip: Option<PublicIpSku> => opt,
+        /// The public IP address (a documentation address when omitted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_ip_address: Option<Spanned<Ip>> => opt,
+        /// NIC-level NSG.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nsg: Option<Ref> => opt,
+        /// Application security groups of the NIC.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        asgs: Vec<Ref> => def,
+        /// IP forwarding on the NIC.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ip_forwarding: Option<bool> => opt,
+        /// The Azure ML workspace a compute or endpoint belongs to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        workspace: Option<Ref> => opt,
+        /// online_endpoint / aks: public ingress (default enabled).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_network_access: Option<Toggle> => opt,
+        /// dns_server: forwards unknown names to Azure DNS 168.63.129.16 (default true).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        forwards_to_azure_dns: Option<bool> => opt,
+        /// Azure ML compute: packages are installed from public hosts during training.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        package_hosts: Vec<Ref> => def,
+    }
+}
+
+record! {
+    /// An Azure PaaS service with its network settings.
+    pub struct ServiceDef ("service") {
+        /// What it is.
+        kind: ServiceKind => req,
+        /// Region, when not the design's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<String> => opt,
+        /// Public network access (default enabled).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_network_access: Option<Toggle> => opt,
+        /// Network ACL default action when public access is enabled (default allow).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_action: Option<DefaultAction> => opt,
+        /// Public IP rules.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ip_rules: Vec<Spanned<Cidr>> => def,
+        /// `VNET/SUBNET` rules (need a service endpoint on the subnet).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        virtual_network_rules: Vec<Ref> => def,
+        /// Allow trusted Azure services (default true).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trusted_services: Option<bool> => opt,
+        /// ml_workspace: default storage account.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        storage: Option<Ref> => opt,
+        /// ml_workspace: key vault.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key_vault: Option<Ref> => opt,
+        /// ml_workspace: container registry.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        container_registry: Option<Ref> => opt,
+        /// ml_workspace: Application Insights.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        application_insights: Option<Ref> => opt,
+        /// ml_workspace: managed virtual network.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        managed_network: Option<ManagedNetworkDef> => opt,
+        /// Private endpoints of the service.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        private_endpoints: Vec<PrivateEndpointDef> => def,
+    }
+}
+
+record! {
+    /// An Azure ML managed virtual network.
+    pub struct ManagedNetworkDef ("managed network") {
+        /// Isolation mode (default disabled).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        isolation: Option<Isolation> => opt,
+        /// User-defined outbound rules.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        outbound_rules: Vec<OutboundRuleDef> => def,
+    }
+}
+
+record! {
+    /// A managed-network outbound rule.
+    pub struct OutboundRuleDef ("outbound rule") {
+        /// Name.
+        name: String => req,
+        /// private_endpoint | service_tag | fqdn.
+        kind: OutboundRuleKind => req,
+        /// private_endpoint: the target service.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<Ref> => opt,
+        /// private_endpoint: subresource, e.g. blob.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subresource: Option<String> => opt,
+        /// service_tag: the tag.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service_tag: Option<Ref> => opt,
+        /// service_tag: protocol.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        protocol: Option<RuleProtocol> => opt,
+        /// service_tag: ports.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        port_ranges: Option<PortList> => opt,
+        /// fqdn: destination.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        destination: Option<Ref> => opt,
+    }
+}
+
+record! {
+    /// A private endpoint of a service.
+    pub struct PrivateEndpointDef ("private endpoint") {
+        /// `VNET/SUBNET`.
+        subnet: Ref => req,
+        /// Private IP (first free usable address when omitted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ip: Option<Spanned<Ip>> => opt,
+        /// Subresource (group id): blob, file, vault, registry, amlworkspace, …
+        group: Ref => req,
+        /// Private DNS zones its A records are registered in.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        zones: Vec<Ref> => def,
+        /// Connection state (default approved).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<PeState> => opt,
+    }
+}
+
+record! {
+    /// Private DNS.
+    pub struct DnsDef ("dns") {
+        /// Private DNS zones by zone name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        private_zones: BTreeMap<String, PrivateZoneDef> => def,
+    }
+}
+
+record! {
+    /// A private DNS zone.
+    pub struct PrivateZoneDef ("private DNS zone") {
+        /// VNets linked to the zone.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        links: Vec<Ref> => def,
+        /// Extra A records (relative name → address); private endpoints add their own.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        records: BTreeMap<String, Spanned<Ip>> => def,
+        /// Fallback to public resolution for names missing from the zone (default: NXDOMAIN).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resolution_policy: Option<ResolutionPolicy> => opt,
+    }
+}
+
+record! {
+    /// A client outside the designed networks.
+    pub struct ClientDef ("client") {
+        /// internet | on_prem | azure_service.
+        kind: ClientKind => req,
+        /// on_prem: `GATEWAY/SITE` it sits behind.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        site: Option<Ref> => opt,
+        /// Its address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ip: Option<Spanned<Ip>> => opt,
+        /// Identity groups it is an authenticated member of.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        groups: Vec<String> => def,
+        /// The DNS server it queries (a `dns_server` workload or a firewall's DNS proxy).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dns_server: Option<Spanned<Ip>> => opt,
+        /// azure_service: the service tag it comes from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service_tag: Option<Ref> => opt,
+    }
+}
+
+record! {
+    /// A design intent.
+    pub struct ExpectDef ("expectation") {
+        /// What the intent is.
+        name: String => req,
+        /// Source: workload, client, `internet`, `service:TAG`, `VNET/SUBNET`, `VNET/*`, an IP or CIDR.
+        from: Ref => req,
+        /// Destination: workload, `SERVICE:SUBRESOURCE`, FQDN, `VNET/SUBNET`, `VNET/*`, IP or CIDR.
+        to: Ref => req,
+        /// Protocol (default tcp).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        protocol: Option<RuleProtocol> => opt,
+        /// One destination port.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        port: Option<Spanned<Port>> => opt,
+        /// A set of destination ports (`*` = all).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ports: Option<PortList> => opt,
+        /// allowed | denied.
+        verdict: ExpectedVerdict => req,
+        /// Waypoints (`VNET/SUBNET` or firewall names) the path must cross.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        via: Vec<Ref> => def,
+    }
+}

@@ -1,0 +1,282 @@
+//! Address allocation: explicit addresses are checked (inside the subnet, not reserved, not
+//! taken twice); the rest take the first free usable addresses, in a fixed order, so the same
+//! file always gives the same addresses.
+
+use super::*;
+use crate::diag::Diagnostics;
+use std::collections::BTreeSet;
+
+/// Usable addresses of a subnet: all but the first four and the last (G).
+pub fn usable(prefix: Ipv4Net) -> (u32, u32) {
+    let lo = u32::from(prefix.network());
+    let hi = u32::from(prefix.broadcast());
+    (lo.saturating_add(4), hi.saturating_sub(1))
+}
+
+struct Pool {
+    taken: BTreeSet<u32>,
+    next: u32,
+}
+
+pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    let mut pools: Vec<Pool> = d
+        .subnets
+        .iter()
+        .map(|s| Pool {
+            taken: BTreeSet::new(),
+            next: usable(s.prefix).0,
+        })
+        .collect();
+    let claim = |pools: &mut Vec<Pool>,
+                 d: &Design,
+                 subnet: SubnetId,
+                 ip: Ipv4Addr,
+                 who: &str,
+                 span: Span,
+                 diags: &mut Diagnostics| {
+        let s = &d.subnets[subnet.ix()];
+        let (lo, hi) = usable(s.prefix);
+        let v = u32::from(ip);
+        if !s.prefix.contains(&ip) {
+            diags
+                .error(
+                    span,
+                    "ip",
+                    format!(
+                        "{who}: {ip} is outside its subnet {} ({})",
+                        s.name, s.prefix
+                    ),
+                )
+                .help(format!(
+                    "choose an address from {} to {}",
+                    Ipv4Addr::from(lo),
+                    Ipv4Addr::from(hi)
+                ));
+        } else if v < lo || v > hi {
+            diags
+                .error(
+                    span,
+                    "ip",
+                    format!(
+                        "{who}: {ip} is one of the 5 addresses Azure reserves in {} ({})",
+                        s.name, s.prefix
+                    ),
+                )
+                .help(format!(
+                    "the first four and the last address are reserved; usable: {} to {}",
+                    Ipv4Addr::from(lo),
+                    Ipv4Addr::from(hi)
+                ));
+        } else if !pools[subnet.ix()].taken.insert(v) {
+            diags.error(
+                span,
+                "ip",
+                format!("{who}: {ip} is already taken in {}", s.name),
+            );
+        }
+    };
+    // Explicit addresses first.
+    let explicit_fw: Vec<(usize, Span)> = f
+        .firewalls
+        .values()
+        .enumerate()
+        .filter_map(|(i, fw)| fw.private_ip.as_ref().map(|ip| (i, ip.span())))
+        .collect();
+    for (i, span) in &explicit_fw {
+        let (subnet, ip, name) = (
+            d.firewalls[*i].subnet,
+            d.firewalls[*i].ip,
+            d.firewalls[*i].name.clone(),
+        );
+        claim(
+            &mut pools,
+            d,
+            subnet,
+            ip,
+            &format!("firewall `{name}`"),
+            *span,
+            diags,
+        );
+    }
+    let explicit_wl: Vec<(usize, Span)> = f
+        .workloads
+        .values()
+        .enumerate()
+        .filter_map(|(i, w)| w.ip.as_ref().map(|ip| (i, ip.span())))
+        .collect();
+    for (i, span) in &explicit_wl {
+        let (subnet, ip, name) = (
+            d.workloads[*i].subnet,
+            d.workloads[*i].ip,
+            d.workloads[*i].name.clone(),
+        );
+        claim(
+            &mut pools,
+            d,
+            subnet,
+            ip,
+            &format!("workload `{name}`"),
+            *span,
+            diags,
+        );
+    }
+    let pe_spans: Vec<Option<Span>> = f
+        .services
+        .values()
+        .flat_map(|s| {
+            s.private_endpoints
+                .iter()
+                .map(|p| p.ip.as_ref().map(|ip| ip.span()))
+        })
+        .collect();
+    for (i, span) in pe_spans.iter().enumerate() {
+        if let Some(span) = span {
+            let (subnet, ip, name) = (
+                d.private_endpoints[i].subnet,
+                d.private_endpoints[i].ip,
+                d.private_endpoints[i].name.clone(),
+            );
+            claim(
+                &mut pools,
+                d,
+                subnet,
+                ip,
+                &format!("private endpoint `{name}`"),
+                *span,
+                diags,
+            );
+        }
+    }
+    if diags.has_errors() {
+        return;
+    }
+    let next_free = |pools: &mut Vec<Pool>, subnet: SubnetId, d: &Design| -> Option<Ipv4Addr> {
+        let (_, hi) = usable(d.subnets[subnet.ix()].prefix);
+        let pool = &mut pools[subnet.ix()];
+        while pool.next <= hi {
+            let v = pool.next;
+            pool.next += 1;
+            if pool.taken.insert(v) {
+                return Some(Ipv4Addr::from(v));
+            }
+        }
+        None
+    };
+    let mut full: BTreeSet<SubnetId> = BTreeSet::new();
+    for i in 0..d.gateways.len() {
+        let s = d.gateways[i].subnet;
+        match next_free(&mut pools, s, d) {
+            Some(ip) => d.gateways[i].ip = ip,
+            None => {
+                full.insert(s);
+            }
+        }
+    }
+    for i in 0..d.firewalls.len() {
+        if d.firewalls[i].ip.is_unspecified() {
+            let s = d.firewalls[i].subnet;
+            match next_free(&mut pools, s, d) {
+                Some(ip) => d.firewalls[i].ip = ip,
+                None => {
+                    full.insert(s);
+                }
+            }
+        }
+    }
+    for i in 0..d.workloads.len() {
+        let s = d.workloads[i].subnet;
+        let extra = d.workloads[i].addresses.saturating_sub(1);
+        if d.workloads[i].ip.is_unspecified() {
+            match next_free(&mut pools, s, d) {
+                Some(ip) => d.workloads[i].ip = ip,
+                None => {
+                    full.insert(s);
+                }
+            }
+        }
+        let mut ips = vec![u32::from(d.workloads[i].ip)];
+        for _ in 0..extra {
+            match next_free(&mut pools, s, d) {
+                Some(ip) => ips.push(u32::from(ip)),
+                None => {
+                    full.insert(s);
+                    break;
+                }
+            }
+        }
+        d.workloads[i].ips = AddrSet::from_ranges(ips.into_iter().map(|v| (v, v)).collect());
+    }
+    for i in 0..d.private_endpoints.len() {
+        if d.private_endpoints[i].ip.is_unspecified() {
+            let s = d.private_endpoints[i].subnet;
+            match next_free(&mut pools, s, d) {
+                Some(ip) => d.private_endpoints[i].ip = ip,
+                None => {
+                    full.insert(s);
+                }
+            }
+        }
+    }
+    for s in full {
+        report_full(d, s, diags);
+    }
+}
+
+fn report_full(d: &Design, s: SubnetId, diags: &mut Diagnostics) {
+    let subnet = &d.subnets[s.ix()];
+    let (lo, hi) = usable(subnet.prefix);
+    let capacity = hi.saturating_sub(lo) + 1;
+    let mut needs: Vec<String> = Vec::new();
+    let mut total = 0u64;
+    for w in d.workloads.iter().filter(|w| w.subnet == s) {
+        total += u64::from(w.addresses);
+        needs.push(format!("{} `{}` needs {}", w.kind, w.name, w.addresses));
+    }
+    let others = d.firewalls.iter().filter(|f| f.subnet == s).count()
+        + d.gateways.iter().filter(|g| g.subnet == s).count()
+        + d.private_endpoints.iter().filter(|p| p.subnet == s).count();
+    total += others as u64;
+    if others > 0 {
+        needs.push(format!(
+            "{others} firewall/gateway/private endpoint address(es)"
+        ));
+    }
+    let mut len = subnet.prefix.prefix_len();
+    while len > 2 && (1u64 << (32 - len)) - 5 < total {
+        len -= 1;
+    }
+    diags
+        .error(subnet.span, "subnet-capacity", format!(
+            "subnet {} ({}) has {capacity} usable addresses but {total} are needed: {}",
+            subnet.name, subnet.prefix, needs.join("; ")))
+        .help(format!("make the subnet a /{len} or larger (Azure reserves 5 addresses per subnet), or lower max_nodes"));
+}
+
+/// Registers each private endpoint's A records in the zones it names (its DNS zone group).
+pub(super) fn register_pe_records(d: &mut Design, diags: &mut Diagnostics) {
+    for pi in 0..d.private_endpoints.len() {
+        let pe = d.private_endpoints[pi].clone();
+        let svc = &d.services[pe.service.ix()];
+        let Some(sub) = catalog::subresource(svc.kind, &pe.group) else {
+            continue;
+        };
+        for z in &pe.zones {
+            let zone_name = d.zones[z.ix()].name.clone();
+            for (_, private) in sub.names {
+                if !catalog::zone_of(private).eq_ignore_ascii_case(&zone_name) {
+                    continue;
+                }
+                let full = catalog::fill(private, &svc.name, &svc.region);
+                let rel = full[..full.len() - zone_name.len() - 1].to_string();
+                let zone = &mut d.zones[z.ix()];
+                if let Some(old) = zone.records.insert(rel.clone(), pe.ip) {
+                    if old != pe.ip {
+                        diags.warning(svc.span, "zone-record", format!(
+                            "private endpoint `{}` overwrites the A record `{rel}` in zone `{zone_name}` ({old} → {}); the first endpoint's clients lose it (C3)",
+                            pe.name, pe.ip));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! What Azure fixes per service kind: subresources (private-link group ids), the public FQDNs of
+//! each with the `privatelink` name public DNS points them to once a private endpoint exists, and
+//! the service tag of the public endpoint (azure-semantics C2, C3, WE-DNS-3).
+
+use crate::format::ServiceKind;
+
+/// One subresource of a service kind.
+#[derive(Clone, Copy, Debug)]
+pub struct Subresource {
+    /// Group id, e.g. `blob`.
+    pub group: &'static str,
+    /// (public FQDN, privatelink FQDN) templates: `{name}` and `{region}` are replaced, and a
+    /// leading `*` stands for any one label, carried over to the privatelink name. The first pair
+    /// is the subresource's main name.
+    pub names: &'static [(&'static str, &'static str)],
+}
+
+impl Subresource {
+    /// The private DNS zones this subresource's private endpoint registers in.
+    pub fn zones(&self) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = self.names.iter().map(|(_, p)| zone_of(p)).collect();
+        v.dedup();
+        v
+    }
+}
+
+/// The zone part of a privatelink name: from `privatelink.` on.
+pub fn zone_of(privatelink_name: &str) -> &str {
+    privatelink_name
+        .find("privatelink.")
+        .map(|i| &privatelink_name[i..])
+        .unwrap_or(privatelink_name)
+}
+
+macro_rules! s {
+    ($group:expr, $names:expr $(,)?) => {
+        Subresource {
+            group: $group,
+            names: $names,
+        }
+    };
+}
+
+/// The subresources of a service kind (the first is the default).
+pub fn subresources(kind: ServiceKind) -> &'static [Subresource] {
+    use ServiceKind::*;
+    match kind {
+        Storage => &[
+            s!(
+                "blob",
+                &[(
+                    "{name}.blob.core.windows.net",
+                    "{name}.privatelink.blob.core.windows.net"
+                )]
+            ),
+            s!(
+                "file",
+                &[(
+                    "{name}.file.core.windows.net",
+                    "{name}.privatelink.file.core.windows.net"
+                )]
+            ),
+            s!(
+                "queue",
+                &[(
+                    "{name}.queue.core.windows.net",
+                    "{name}.privatelink.queue.core.windows.net"
+                )]
+            ),
+            s!(
+                "table",
+                &[(
+                    "{name}.table.core.windows.net",
+                    "{name}.privatelink.table.core.windows.net"
+                )]
+            ),
+            s!(
+                "dfs",
+                &[(
+                    "{name}.dfs.core.windows.net",
+                    "{name}.privatelink.dfs.core.windows.net"
+                )]
+            ),
+        ],
+        KeyVault => &[s!(
+            "vault",
+            &[(
+                "{name}.vault.azure.net",
+                "{name}.privatelink.vaultcore.azure.net"
+            )]
+        )],
+        ContainerRegistry => &[s!(
+            "registry",
+            &[
+                ("{name}.azurecr.io", "{name}.privatelink.azurecr.io"),
+                (
+                    "{name}.{region}.data.azurecr.io",
+                    "{name}.{region}.data.privatelink.azurecr.io"
+                ),
+            ],
+        )],
+        MlWorkspace => &[s!(
+            "amlworkspace",
+            &[
+                (
+                    "{name}.workspace.{region}.api.azureml.ms",
+                    "{name}.workspace.{region}.privatelink.api.azureml.ms"
+                ),
+                (
+                    "{name}.workspace.{region}.cert.api.azureml.ms",
+                    "{name}.workspace.{region}.cert.privatelink.api.azureml.ms",
+                ),
+                (
+                    "ml-{name}-{region}.{region}.notebooks.azure.net",
+                    "ml-{name}-{region}.{region}.privatelink.notebooks.azure.net",
+                ),
+                (
+                    "*.{region}.inference.ml.azure.com",
+                    "*.{name}.inference.{region}.privatelink.api.azureml.ms"
+                ),
+            ],
+        )],
+        MlRegistry => &[s!(
+            "amlregistry",
+            &[(
+                "{name}.{region}.api.azureml.ms",
+                "{name}.{region}.privatelink.api.azureml.ms"
+            )]
+        )],
+        AiServices => &[s!(
+            "account",
+            &[(
+                "{name}.cognitiveservices.azure.com",
+                "{name}.privatelink.cognitiveservices.azure.com"
+            )],
+        )],
+        AiSearch => &[s!(
+            "searchService",
+            &[(
+                "{name}.search.windows.net",
+                "{name}.privatelink.search.windows.net"
+            )]
+        )],
+        AppInsights => &[s!(
+            "azuremonitor",
+            &[(
+                "{name}.applicationinsights.azure.com",
+                "{name}.privatelink.monitor.azure.com"
+            )],
+        )],
+        Sql => &[s!(
+            "sqlServer",
+            &[(
+                "{name}.database.windows.net",
+                "{name}.privatelink.database.windows.net"
+            )]
+        )],
+        CosmosDb => &[s!(
+            "Sql",
+            &[(
+                "{name}.documents.azure.com",
+                "{name}.privatelink.documents.azure.com"
+            )]
+        )],
+    }
+}
+
+/// Finds a subresource by group id (case-insensitive).
+pub fn subresource(kind: ServiceKind, group: &str) -> Option<&'static Subresource> {
+    subresources(kind)
+        .iter()
+        .find(|s| s.group.eq_ignore_ascii_case(group))
+}
+
+/// The service tag of the kind's public endpoint.
+pub fn public_tag(kind: ServiceKind) -> &'static str {
+    use ServiceKind::*;
+    match kind {
+        Storage => "Storage",
+        KeyVault => "AzureKeyVault",
+        ContainerRegistry => "AzureContainerRegistry",
+        MlWorkspace | MlRegistry => "AzureMachineLearning",
+        AiServices => "CognitiveServicesManagement",
+        AiSearch => "AzureCognitiveSearch",
+        AppInsights => "AzureMonitor",
+        Sql => "Sql",
+        CosmosDb => "AzureCosmosDB",
+    }
+}
+
+/// The service endpoint that carries traffic to this kind's public endpoint.
+pub fn service_endpoint(kind: ServiceKind) -> Option<&'static str> {
+    use ServiceKind::*;
+    match kind {
+        Storage => Some("Microsoft.Storage"),
+        KeyVault => Some("Microsoft.KeyVault"),
+        ContainerRegistry => Some("Microsoft.ContainerRegistry"),
+        Sql => Some("Microsoft.Sql"),
+        CosmosDb => Some("Microsoft.AzureCosmosDB"),
+        AiServices => Some("Microsoft.CognitiveServices"),
+        _ => None,
+    }
+}
+
+/// Fills a name template.
+pub fn fill(template: &str, name: &str, region: &str) -> String {
+    template
+        .replace("{name}", name)
+        .replace("{region}", region)
+        .to_ascii_lowercase()
+}
+
+/// Matches `fqdn` against a filled template with an optional leading `*` (one label); returns
+/// the label that stood for `*` (empty when there was none).
+pub fn match_template<'a>(pattern: &str, fqdn: &'a str) -> Option<&'a str> {
+    match pattern.strip_prefix("*.") {
+        Some(rest) => {
+            let head = fqdn.strip_suffix(rest)?.strip_suffix('.')?;
+            (!head.is_empty() && !head.contains('.')).then_some(head)
+        }
+        None => (pattern == fqdn).then_some(""),
+    }
+}

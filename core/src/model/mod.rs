@@ -1,0 +1,626 @@
+//! The validated domain model: every reference resolved to an id, every default applied, every
+//! address allocated. Analyses work only on a [`Design`]; they never see the file format.
+
+mod alloc;
+mod build;
+pub mod catalog;
+mod graph;
+mod validate;
+
+pub use alloc::usable as usable_range;
+pub use build::build;
+pub use graph::{Element, TopologyGraph};
+
+use crate::diag::Span;
+use crate::format::{
+    Access, ClientKind, CollectionKind, Direction, ExpectedVerdict, FirewallKind, FortiAction,
+    FwAction, GatewayKind, Isolation, NetworkPlugin, NextHopType, PeNetworkPolicies, PeState,
+    PublicIpSku, ResolutionPolicy, ServiceKind, TopologyFile, WorkloadKind,
+};
+use crate::net::{AddrSet, PortSet, Protocol};
+use crate::tags::ServiceTags;
+use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+macro_rules! ids {
+    ($($(#[$m:meta])* $name:ident),*) => {$(
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        pub struct $name(pub u32);
+        impl $name {
+            /// The index into the design's vector.
+            pub fn ix(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+ids!(
+    /// A VNet.
+    VnetId,
+    /// A subnet.
+    SubnetId,
+    /// An NSG.
+    NsgId,
+    /// An application security group.
+    AsgId,
+    /// A route table.
+    RouteTableId,
+    /// A gateway.
+    GatewayId,
+    /// An on-premises site.
+    SiteId,
+    /// A firewall or NVA.
+    FirewallId,
+    /// A workload.
+    WorkloadId,
+    /// A PaaS service.
+    ServiceId,
+    /// A private endpoint.
+    PeId,
+    /// A private DNS zone.
+    ZoneId,
+    /// A client.
+    ClientId
+);
+
+/// A validated design.
+#[derive(Clone, Debug)]
+pub struct Design {
+    /// Name of the design.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Default region.
+    pub region: String,
+    /// VNets, sorted by name.
+    pub vnets: Vec<Vnet>,
+    /// Subnets, sorted by `VNET/SUBNET`.
+    pub subnets: Vec<Subnet>,
+    /// Peering links (one per direction).
+    pub peerings: Vec<PeeringLink>,
+    /// NSGs.
+    pub nsgs: Vec<Nsg>,
+    /// ASGs.
+    pub asgs: Vec<Asg>,
+    /// Route tables.
+    pub route_tables: Vec<RouteTable>,
+    /// Gateways.
+    pub gateways: Vec<Gateway>,
+    /// On-premises sites.
+    pub sites: Vec<Site>,
+    /// Firewalls and NVAs.
+    pub firewalls: Vec<Firewall>,
+    /// Workloads.
+    pub workloads: Vec<Workload>,
+    /// PaaS services.
+    pub services: Vec<Service>,
+    /// Private endpoints.
+    pub private_endpoints: Vec<PrivateEndpoint>,
+    /// Private DNS zones.
+    pub zones: Vec<PrivateZone>,
+    /// Clients, the built-in `internet` first.
+    pub clients: Vec<Client>,
+    /// `expect` entries.
+    pub expectations: Vec<Expectation>,
+    /// The service tags in use.
+    pub tags: ServiceTags,
+    /// The records the design was built from (what-if edits change these and rebuild).
+    pub file: TopologyFile,
+    /// Tables derived once per design: effective routes, `VirtualNetwork` and ASG sets.
+    pub derived: crate::eval::Derived,
+}
+
+/// A virtual network.
+#[derive(Clone, Debug)]
+pub struct Vnet {
+    /// Name.
+    pub name: String,
+    /// Address ranges.
+    pub address_space: Vec<Ipv4Net>,
+    /// Custom DNS servers (empty: Azure DNS).
+    pub dns_servers: Vec<Ipv4Addr>,
+    /// Region.
+    pub region: String,
+    /// Subnets.
+    pub subnets: Vec<SubnetId>,
+    /// Its gateway, if any.
+    pub gateway: Option<GatewayId>,
+}
+
+/// A subnet.
+#[derive(Clone, Debug)]
+pub struct Subnet {
+    /// `VNET/SUBNET`.
+    pub name: String,
+    /// The subnet's own name.
+    pub short_name: String,
+    /// Its VNet.
+    pub vnet: VnetId,
+    /// Prefix.
+    pub prefix: Ipv4Net,
+    /// Subnet NSG.
+    pub nsg: Option<NsgId>,
+    /// Route table.
+    pub route_table: Option<RouteTableId>,
+    /// Service endpoints (canonical names).
+    pub service_endpoints: Vec<String>,
+    /// Private endpoint network policies.
+    pub pe_policies: PeNetworkPolicies,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// One direction of a peering: traffic and settings as seen by `local`.
+#[derive(Clone, Debug)]
+pub struct PeeringLink {
+    /// The VNet that owns the link.
+    pub local: VnetId,
+    /// The peer.
+    pub remote: VnetId,
+    /// Accept traffic forwarded from the remote VNet.
+    pub allow_forwarded_traffic: bool,
+    /// Include the remote VNet in `VirtualNetwork`.
+    pub allow_virtual_network_access: bool,
+    /// Let the remote VNet use `local`'s gateway.
+    pub allow_gateway_transit: bool,
+    /// Use the remote VNet's gateway.
+    pub use_remote_gateways: bool,
+    /// Whether the reverse link exists too ("Connected"); one link alone is "Initiated".
+    pub connected: bool,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// An NSG with its custom rules and the six default rules, each direction in evaluation order.
+#[derive(Clone, Debug)]
+pub struct Nsg {
+    /// Name.
+    pub name: String,
+    /// Inbound rules in priority order, defaults last.
+    pub inbound: Vec<NsgRule>,
+    /// Outbound rules in priority order, defaults last.
+    pub outbound: Vec<NsgRule>,
+}
+
+impl Nsg {
+    /// The rules of one direction, in evaluation order.
+    pub fn rules(&self, dir: Direction) -> &[NsgRule] {
+        match dir {
+            Direction::Inbound => &self.inbound,
+            Direction::Outbound => &self.outbound,
+        }
+    }
+}
+
+/// One address entry of a rule side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AddrEntry {
+    /// `*`.
+    Any,
+    /// A prefix or address.
+    Prefix(Ipv4Net),
+    /// A service tag (canonical name) other than `VirtualNetwork`.
+    Tag(String),
+    /// The `VirtualNetwork` tag: depends on the VNet the NSG applies in.
+    VirtualNetwork,
+    /// An application security group.
+    Asg(AsgId),
+}
+
+/// A security rule.
+#[derive(Clone, Debug)]
+pub struct NsgRule {
+    /// Name.
+    pub name: String,
+    /// Priority.
+    pub priority: u32,
+    /// Direction.
+    pub direction: Direction,
+    /// Access.
+    pub access: Access,
+    /// Protocol; `None` is Any.
+    pub protocol: Option<Protocol>,
+    /// Source entries.
+    pub source: Vec<AddrEntry>,
+    /// Source ports.
+    pub source_ports: PortSet,
+    /// Destination entries.
+    pub destination: Vec<AddrEntry>,
+    /// Destination ports.
+    pub destination_ports: PortSet,
+    /// One of the six default rules.
+    pub is_default: bool,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// An application security group and its member addresses.
+#[derive(Clone, Debug)]
+pub struct Asg {
+    /// Name.
+    pub name: String,
+    /// Member workloads.
+    pub members: Vec<WorkloadId>,
+}
+
+/// A route table.
+#[derive(Clone, Debug)]
+pub struct RouteTable {
+    /// Name.
+    pub name: String,
+    /// Propagate gateway routes.
+    pub propagate_gateway_routes: bool,
+    /// User-defined routes.
+    pub routes: Vec<UserRoute>,
+}
+
+/// A user-defined route.
+#[derive(Clone, Debug)]
+pub struct UserRoute {
+    /// Name.
+    pub name: String,
+    /// The prefix as written (CIDR or service tag).
+    pub prefix_text: String,
+    /// The prefixes it stands for (a service tag expands to many).
+    pub prefixes: Vec<Ipv4Net>,
+    /// Whether the prefix was a service tag (explicit prefixes win exact ties).
+    pub is_tag: bool,
+    /// Next hop type.
+    pub next_hop: NextHopType,
+    /// Next hop IP (virtual appliance).
+    pub next_hop_ip: Option<Ipv4Addr>,
+}
+
+/// A virtual network gateway.
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    /// Name.
+    pub name: String,
+    /// The VNet.
+    pub vnet: VnetId,
+    /// Its GatewaySubnet.
+    pub subnet: SubnetId,
+    /// Kind.
+    pub kind: GatewayKind,
+    /// Its address in the GatewaySubnet.
+    pub ip: Ipv4Addr,
+    /// Sites behind it.
+    pub sites: Vec<SiteId>,
+}
+
+/// An on-premises site.
+#[derive(Clone, Debug)]
+pub struct Site {
+    /// `GATEWAY/SITE`.
+    pub name: String,
+    /// The site's own name.
+    pub short_name: String,
+    /// Its gateway.
+    pub gateway: GatewayId,
+    /// Prefixes.
+    pub prefixes: Vec<Ipv4Net>,
+}
+
+/// A firewall or NVA.
+#[derive(Clone, Debug)]
+pub struct Firewall {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: FirewallKind,
+    /// Subnet.
+    pub subnet: SubnetId,
+    /// Private IP.
+    pub ip: Ipv4Addr,
+    /// Public IP, if any.
+    pub public_ip: Option<Ipv4Addr>,
+    /// DNS proxy.
+    pub dns_proxy: bool,
+    /// Keeps connection state (Azure Firewall and FortiGate always; NVA when set).
+    pub stateful: bool,
+    /// Azure Firewall rule collections, flattened in processing order per rule kind.
+    pub collections: Vec<RuleCollection>,
+    /// FortiGate policies in list order.
+    pub policies: Vec<FortiPolicy>,
+}
+
+/// An Azure Firewall rule collection, with its group.
+#[derive(Clone, Debug)]
+pub struct RuleCollection {
+    /// `GROUP/COLLECTION`.
+    pub name: String,
+    /// Kind.
+    pub kind: CollectionKind,
+    /// Group priority.
+    pub group_priority: u32,
+    /// Collection priority.
+    pub priority: u32,
+    /// Action.
+    pub action: FwAction,
+    /// Rules.
+    pub rules: Vec<FirewallRule>,
+}
+
+/// An Azure Firewall rule.
+#[derive(Clone, Debug)]
+pub struct FirewallRule {
+    /// Name.
+    pub name: String,
+    /// Sources.
+    pub source: AddrSet,
+    /// Destinations (addresses and tags).
+    pub destination: AddrSet,
+    /// Destination FQDNs (network rules).
+    pub destination_fqdns: Vec<String>,
+    /// Protocol (`None` = any).
+    pub protocol: Option<Protocol>,
+    /// Destination ports.
+    pub destination_ports: PortSet,
+    /// Application rule FQDNs.
+    pub fqdns: Vec<String>,
+    /// Application rule protocols (`https`, 443).
+    pub app_protocols: Vec<(String, u16)>,
+    /// DNAT target.
+    pub translated: Option<(Ipv4Addr, u16)>,
+}
+
+/// A FortiGate policy.
+#[derive(Clone, Debug)]
+pub struct FortiPolicy {
+    /// Name.
+    pub name: String,
+    /// Source addresses.
+    pub source: AddrSet,
+    /// Destination addresses.
+    pub destination: AddrSet,
+    /// Services: (protocol or any, ports).
+    pub services: Vec<(Option<Protocol>, PortSet)>,
+    /// Identity groups.
+    pub groups: Vec<String>,
+    /// Action.
+    pub action: FortiAction,
+}
+
+/// A workload with one NIC.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: WorkloadKind,
+    /// Subnet.
+    pub subnet: SubnetId,
+    /// Private IP (of the first node for clusters).
+    pub ip: Ipv4Addr,
+    /// Every address it holds at full scale (cluster nodes, AKS nodes and pods).
+    pub ips: AddrSet,
+    /// Addresses it takes from the subnet at full scale.
+    pub addresses: u32,
+    /// Public IP SKU and address.
+    pub public_ip: Option<(PublicIpSku, Ipv4Addr)>,
+    /// NIC NSG.
+    pub nsg: Option<NsgId>,
+    /// ASGs.
+    pub asgs: Vec<AsgId>,
+    /// IP forwarding.
+    pub ip_forwarding: bool,
+    /// Azure ML workspace.
+    pub workspace: Option<ServiceId>,
+    /// Public ingress (endpoints, AKS).
+    pub public_network_access: bool,
+    /// dns_server: forwards to Azure DNS.
+    pub forwards_to_azure_dns: bool,
+    /// Package hosts used during training.
+    pub package_hosts: Vec<String>,
+    /// AKS network plugin.
+    pub network_plugin: Option<NetworkPlugin>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A managed virtual network of an Azure ML workspace.
+#[derive(Clone, Debug)]
+pub struct ManagedNetwork {
+    /// Isolation mode.
+    pub isolation: Isolation,
+    /// Outbound rule names with their kind and target text.
+    pub outbound_rules: Vec<(String, String, String)>,
+}
+
+/// A PaaS service.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: ServiceKind,
+    /// Region.
+    pub region: String,
+    /// Public network access enabled.
+    pub public_network_access: bool,
+    /// Default action allow (when public access is enabled).
+    pub default_allow: bool,
+    /// IP rules.
+    pub ip_rules: AddrSet,
+    /// VNet rules.
+    pub vnet_rules: Vec<SubnetId>,
+    /// Trusted Azure services bypass.
+    pub trusted_services: bool,
+    /// Workspace dependencies.
+    pub storage: Option<ServiceId>,
+    /// Workspace key vault.
+    pub key_vault: Option<ServiceId>,
+    /// Workspace container registry.
+    pub container_registry: Option<ServiceId>,
+    /// Workspace Application Insights.
+    pub application_insights: Option<ServiceId>,
+    /// Managed VNet.
+    pub managed_network: Option<ManagedNetwork>,
+    /// Private endpoints.
+    pub private_endpoints: Vec<PeId>,
+    /// The public endpoint's address (inside the service's regional tag).
+    pub public_ip: Ipv4Addr,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A private endpoint.
+#[derive(Clone, Debug)]
+pub struct PrivateEndpoint {
+    /// `SERVICE/GROUP` (with `#N` when a service has several for a group).
+    pub name: String,
+    /// Service.
+    pub service: ServiceId,
+    /// Subnet.
+    pub subnet: SubnetId,
+    /// IP.
+    pub ip: Ipv4Addr,
+    /// Group id (canonical).
+    pub group: String,
+    /// Zones it registers in.
+    pub zones: Vec<ZoneId>,
+    /// Connection state.
+    pub state: PeState,
+}
+
+/// A private DNS zone.
+#[derive(Clone, Debug)]
+pub struct PrivateZone {
+    /// Zone name.
+    pub name: String,
+    /// Linked VNets.
+    pub links: Vec<VnetId>,
+    /// A records: relative name (lower-case) → address; private endpoints' included.
+    pub records: BTreeMap<String, Ipv4Addr>,
+    /// Missing-name policy.
+    pub resolution_policy: ResolutionPolicy,
+}
+
+/// A client outside the designed networks.
+#[derive(Clone, Debug)]
+pub struct Client {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: ClientKind,
+    /// On-premises site.
+    pub site: Option<SiteId>,
+    /// Address.
+    pub ip: Ipv4Addr,
+    /// Identity groups.
+    pub groups: Vec<String>,
+    /// DNS server it queries.
+    pub dns_server: Option<Ipv4Addr>,
+    /// Azure service tag it comes from.
+    pub service_tag: Option<String>,
+}
+
+/// An `expect` entry.
+#[derive(Clone, Debug)]
+pub struct Expectation {
+    /// Name.
+    pub name: String,
+    /// Source as written.
+    pub from: String,
+    /// Destination as written.
+    pub to: String,
+    /// Protocol (`None` = any).
+    pub protocol: Option<Protocol>,
+    /// Destination ports.
+    pub ports: PortSet,
+    /// Expected verdict.
+    pub verdict: ExpectedVerdict,
+    /// Waypoints.
+    pub via: Vec<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// Options for building a design.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Service tags to use.
+    pub tags: ServiceTags,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self {
+            tags: ServiceTags::builtin(),
+        }
+    }
+}
+
+impl Design {
+    /// A subnet by `VNET/SUBNET` name.
+    pub fn subnet_by_name(&self, name: &str) -> Option<SubnetId> {
+        self.subnets
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| SubnetId(i as u32))
+    }
+    /// A VNet by name.
+    pub fn vnet_by_name(&self, name: &str) -> Option<VnetId> {
+        self.vnets
+            .iter()
+            .position(|v| v.name == name)
+            .map(|i| VnetId(i as u32))
+    }
+    /// A workload by name.
+    pub fn workload_by_name(&self, name: &str) -> Option<WorkloadId> {
+        self.workloads
+            .iter()
+            .position(|v| v.name == name)
+            .map(|i| WorkloadId(i as u32))
+    }
+    /// A service by name.
+    pub fn service_by_name(&self, name: &str) -> Option<ServiceId> {
+        self.services
+            .iter()
+            .position(|v| v.name == name)
+            .map(|i| ServiceId(i as u32))
+    }
+    /// A firewall by name.
+    pub fn firewall_by_name(&self, name: &str) -> Option<FirewallId> {
+        self.firewalls
+            .iter()
+            .position(|v| v.name == name)
+            .map(|i| FirewallId(i as u32))
+    }
+    /// A client by name.
+    pub fn client_by_name(&self, name: &str) -> Option<ClientId> {
+        self.clients
+            .iter()
+            .position(|v| v.name == name)
+            .map(|i| ClientId(i as u32))
+    }
+    /// The subnet that contains `ip`, if any.
+    pub fn subnet_containing(&self, ip: Ipv4Addr) -> Option<SubnetId> {
+        self.subnets
+            .iter()
+            .position(|s| s.prefix.contains(&ip))
+            .map(|i| SubnetId(i as u32))
+    }
+    /// The VNet whose address space contains `ip`, if any.
+    pub fn vnet_containing(&self, ip: Ipv4Addr) -> Option<VnetId> {
+        self.vnets
+            .iter()
+            .position(|v| v.address_space.iter().any(|n| n.contains(&ip)))
+            .map(|i| VnetId(i as u32))
+    }
+    /// The peering link from `local` to `remote`, if any.
+    pub fn peering(&self, local: VnetId, remote: VnetId) -> Option<&PeeringLink> {
+        self.peerings
+            .iter()
+            .find(|p| p.local == local && p.remote == remote)
+    }
+    /// The VNet's address space as a set.
+    pub fn vnet_space(&self, v: VnetId) -> AddrSet {
+        AddrSet::from_nets(self.vnets[v.ix()].address_space.iter().copied())
+    }
+}
+
+/// A small stable hash (FNV-1a), for deterministic synthetic addresses.
+pub fn fnv_hash(s: &str) -> u32 {
+    build::fnv(s)
+}

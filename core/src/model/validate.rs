@@ -1,0 +1,400 @@
+//! Whole-design checks that need every element resolved: address plans, peerings, gateways,
+//! DNS wiring, and the `expect` entries' endpoints. Errors for what Azure would reject,
+//! warnings for what is legal but suspicious.
+
+use super::*;
+use crate::diag::Diagnostics;
+
+pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    address_plan(d, f, diags);
+    peerings(d, diags);
+    routes(d, f, diags);
+    dns(d, f, diags);
+    services(d, diags);
+    expectations(d, diags);
+}
+
+fn forbidden() -> [(&'static str, Ipv4Net); 5] {
+    [
+        ("multicast", "224.0.0.0/4".parse().expect("valid")),
+        ("broadcast", "255.255.255.255/32".parse().expect("valid")),
+        ("loopback", "127.0.0.0/8".parse().expect("valid")),
+        ("link-local", "169.254.0.0/16".parse().expect("valid")),
+        ("Azure host", "168.63.129.16/32".parse().expect("valid")),
+    ]
+}
+
+fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}
+
+fn address_plan(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    for (vi, (vname, vdef)) in f.vnets.iter().enumerate() {
+        let spaces = &vdef.address_space;
+        if spaces.is_empty() {
+            diags.error(
+                vdef.pos.0,
+                "address-space",
+                format!("VNet `{vname}` has no address space"),
+            );
+        }
+        for (i, a) in spaces.iter().enumerate() {
+            for (what, bad) in forbidden() {
+                if overlaps(&a.value.0, &bad) {
+                    diags.error(
+                        a.span(),
+                        "address-space",
+                        format!(
+                            "{} overlaps the {what} range {bad}, which Azure forbids in a VNet",
+                            a.value.0
+                        ),
+                    );
+                }
+            }
+            for b in &spaces[..i] {
+                if overlaps(&a.value.0, &b.value.0) {
+                    diags.error(
+                        a.span(),
+                        "address-space",
+                        format!("{} overlaps {} in the same VNet", a.value.0, b.value.0),
+                    );
+                }
+            }
+        }
+        let vid = VnetId(vi as u32);
+        let subnets: Vec<&Subnet> = d.vnets[vid.ix()]
+            .subnets
+            .iter()
+            .map(|s| &d.subnets[s.ix()])
+            .collect();
+        for (i, s) in subnets.iter().enumerate() {
+            let span = f.vnets[vname].subnets[&s.short_name].prefix.span();
+            if !d.vnets[vid.ix()]
+                .address_space
+                .iter()
+                .any(|sp| sp.contains(&s.prefix.network()) && sp.contains(&s.prefix.broadcast()))
+            {
+                let spaces: Vec<String> = d.vnets[vid.ix()]
+                    .address_space
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect();
+                diags
+                    .error(span, "subnet-range", format!("subnet {} ({}) is outside VNet `{vname}`'s address space {}", s.name, s.prefix, spaces.join(", ")))
+                    .help("choose a prefix inside the VNet's address space, or add a range to `address_space`");
+            }
+            let len = s.prefix.prefix_len();
+            if len > 29 {
+                diags
+                    .error(
+                        span,
+                        "subnet-size",
+                        format!(
+                            "subnet {} is a /{len}; the smallest Azure subnet is a /29",
+                            s.name
+                        ),
+                    )
+                    .help("use a /29 or larger (P3)");
+            } else if len < 2 {
+                diags.error(
+                    span,
+                    "subnet-size",
+                    format!(
+                        "subnet {} is a /{len}; the largest Azure subnet is a /2",
+                        s.name
+                    ),
+                );
+            }
+            if s.short_name == "AzureFirewallSubnet" && len > 26 {
+                diags
+                    .error(
+                        span,
+                        "subnet-size",
+                        format!("AzureFirewallSubnet must be a /26 or larger, found /{len}"),
+                    )
+                    .help("Azure Firewall needs a /26 to scale");
+            }
+            if s.short_name == "AzureBastionSubnet" && len > 26 {
+                diags.error(
+                    span,
+                    "subnet-size",
+                    format!("AzureBastionSubnet must be a /26 or larger, found /{len}"),
+                );
+            }
+            if s.short_name == "GatewaySubnet" && len > 27 {
+                diags.warning(
+                    span,
+                    "subnet-size",
+                    format!("GatewaySubnet is a /{len}; Microsoft recommends a /27 or larger"),
+                );
+            }
+            for o in &subnets[..i] {
+                if overlaps(&s.prefix, &o.prefix) {
+                    diags
+                        .error(
+                            span,
+                            "subnet-overlap",
+                            format!(
+                                "subnet {} ({}) overlaps sibling {} ({})",
+                                s.name, s.prefix, o.name, o.prefix
+                            ),
+                        )
+                        .help("subnets of one VNet must not overlap");
+                }
+            }
+        }
+    }
+    // VNets whose address spaces overlap: fatal across a peering, suspicious otherwise.
+    for (i, a) in d.vnets.iter().enumerate() {
+        for (j, b) in d.vnets.iter().enumerate().skip(i + 1) {
+            let clash = a
+                .address_space
+                .iter()
+                .any(|x| b.address_space.iter().any(|y| overlaps(x, y)));
+            if !clash {
+                continue;
+            }
+            let peered = d.peerings.iter().find(|p| {
+                (p.local.ix(), p.remote.ix()) == (i, j) || (p.local.ix(), p.remote.ix()) == (j, i)
+            });
+            match peered {
+                Some(p) => {
+                    diags
+                        .error(p.span, "peering-overlap", format!("VNets `{}` and `{}` have overlapping address spaces and cannot be peered", a.name, b.name))
+                        .help("re-address one of them (B7: peering is refused when address spaces overlap)");
+                }
+                None => {
+                    diags.warning(f.vnets[&b.name].pos.0, "vnet-overlap", format!("VNets `{}` and `{}` overlap; they can never be peered or routed to each other", a.name, b.name));
+                }
+            }
+        }
+    }
+}
+
+fn peerings(d: &Design, diags: &mut Diagnostics) {
+    for p in &d.peerings {
+        let (l, r) = (&d.vnets[p.local.ix()], &d.vnets[p.remote.ix()]);
+        if !p.connected {
+            diags
+                .warning(p.span, "peering-initiated", format!("peering `{}` → `{}` has no link back; it stays \"Initiated\" and carries no traffic", l.name, r.name))
+                .help("add the reverse link, or use `between: [A, B]`");
+        }
+        if p.use_remote_gateways {
+            if l.gateway.is_some() {
+                diags.error(
+                    p.span,
+                    "gateway-transit",
+                    format!(
+                        "`{}` has its own gateway and cannot use `{}`'s (B7)",
+                        l.name, r.name
+                    ),
+                );
+            }
+            let transit = d
+                .peering(p.remote, p.local)
+                .is_some_and(|b| b.allow_gateway_transit);
+            if r.gateway.is_none() || !transit {
+                diags
+                    .error(
+                        p.span,
+                        "gateway-transit",
+                        format!(
+                            "`{}` uses `{}`'s gateway, but `{}` {}",
+                            l.name,
+                            r.name,
+                            r.name,
+                            if r.gateway.is_none() {
+                                "has no gateway"
+                            } else {
+                                "does not allow gateway transit"
+                            }
+                        ),
+                    )
+                    .help("set `allow_gateway_transit: true` on the gateway side of the peering");
+            }
+        }
+    }
+    for (i, v) in d.vnets.iter().enumerate() {
+        let uses = d
+            .peerings
+            .iter()
+            .filter(|p| p.local.ix() == i && p.use_remote_gateways)
+            .count();
+        if uses > 1 {
+            diags.error(
+                d.peerings
+                    .iter()
+                    .find(|p| p.local.ix() == i)
+                    .map(|p| p.span)
+                    .unwrap_or_default(),
+                "gateway-transit",
+                format!(
+                    "`{}` uses remote gateways over {uses} peerings; Azure allows one",
+                    v.name
+                ),
+            );
+        }
+    }
+}
+
+fn routes(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    for (ti, (tname, t)) in f.route_tables.iter().enumerate() {
+        let attached: Vec<&Subnet> = d
+            .subnets
+            .iter()
+            .filter(|s| s.route_table.map(|r| r.ix()) == Some(ti))
+            .collect();
+        for (r, rdef) in d.route_tables[ti].routes.iter().zip(&t.routes) {
+            if let Some(ip) = r.next_hop_ip {
+                let forwards = d.firewalls.iter().any(|fw| fw.ip == ip)
+                    || d.workloads.iter().any(|w| w.ip == ip && w.ip_forwarding);
+                if !forwards {
+                    let who = d.workloads.iter().find(|w| w.ip == ip);
+                    let diag = diags.warning(
+                        rdef.pos.0,
+                        "next-hop",
+                        format!(
+                            "route `{}` in `{tname}` points at {ip}, {}",
+                            r.name,
+                            match who {
+                                Some(w) => format!(
+                                    "workload `{}`, which does not have ip_forwarding",
+                                    w.name
+                                ),
+                                None => "where no firewall or NVA is".into(),
+                            }
+                        ),
+                    );
+                    diag.help("traffic on this route is dropped; point it at a firewall's private_ip or enable ip_forwarding");
+                }
+            }
+            if r.next_hop == NextHopType::VirtualNetworkGateway {
+                for s in &attached {
+                    let gw = d.vnets[s.vnet.ix()].gateway.or_else(|| {
+                        d.peerings
+                            .iter()
+                            .find(|p| p.local == s.vnet && p.use_remote_gateways)
+                            .and_then(|p| d.vnets[p.remote.ix()].gateway)
+                    });
+                    match gw {
+                        Some(g) if d.gateways[g.ix()].kind == GatewayKind::ExpressRoute => {
+                            diags.error(rdef.pos.0, "next-hop", format!("route `{}`: a user-defined route cannot point at an ExpressRoute gateway (B3)", r.name));
+                        }
+                        None => {
+                            diags.warning(rdef.pos.0, "next-hop", format!("route `{}` goes to a virtual network gateway, but {} has none; traffic is dropped", r.name, s.name));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            if r.prefixes.iter().any(|p| p.prefix_len() == 0)
+                && attached.iter().any(|s| s.short_name == "GatewaySubnet")
+            {
+                diags.warning(
+                    rdef.pos.0,
+                    "gateway-subnet-route",
+                    format!(
+                        "route `{}` sends 0.0.0.0/0 from GatewaySubnet; Microsoft says not to (B5)",
+                        r.name
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn dns(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    for (vname, vdef) in &f.vnets {
+        for ip in &vdef.dns_servers {
+            let known = d
+                .workloads
+                .iter()
+                .any(|w| w.ip == ip.value.0 && w.kind == WorkloadKind::DnsServer)
+                || d.firewalls
+                    .iter()
+                    .any(|fw| fw.ip == ip.value.0 && fw.dns_proxy)
+                || ip.value.0 == crate::tags::AZURE_HOST_IP;
+            if !known {
+                diags
+                    .warning(ip.span(), "dns-server", format!("VNet `{vname}` uses DNS server {}, which is not a dns_server workload or a firewall with DNS proxy", ip.value.0))
+                    .help("vnetlab treats it as a resolver with no private zones: names resolve to public addresses");
+            }
+        }
+    }
+    for pe in &d.private_endpoints {
+        let svc = &d.services[pe.service.ix()];
+        if pe.zones.is_empty() {
+            diags
+                .warning(svc.span, "pe-no-zone", format!("private endpoint `{}` registers in no private DNS zone; clients will resolve the public address", pe.name))
+                .help("add `zones:` with the subresource's privatelink zone");
+        }
+        let vnet = d.subnets[pe.subnet.ix()].vnet;
+        for z in &pe.zones {
+            let zone = &d.zones[z.ix()];
+            if !zone.links.contains(&vnet) {
+                diags.warning(
+                    svc.span,
+                    "zone-not-linked",
+                    format!(
+                        "zone `{}` of private endpoint `{}` is not linked to its VNet `{}`",
+                        zone.name,
+                        pe.name,
+                        d.vnets[vnet.ix()].name
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn services(d: &Design, diags: &mut Diagnostics) {
+    for s in &d.services {
+        for sub in &s.vnet_rules {
+            let subnet = &d.subnets[sub.ix()];
+            let se = catalog::service_endpoint(s.kind);
+            if se.is_none_or(|se| {
+                !subnet
+                    .service_endpoints
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(se) || x.starts_with(se))
+            }) {
+                diags
+                    .warning(s.span, "vnet-rule", format!("`{}` allows {} by a virtual network rule, but that subnet has no {} service endpoint; the rule never matches",
+                        s.name, subnet.name, se.unwrap_or("matching")))
+                    .help(format!("add `service_endpoints: [{}]` to {}", se.unwrap_or("…"), subnet.name));
+            }
+        }
+    }
+}
+
+fn expectations(d: &Design, diags: &mut Diagnostics) {
+    for e in &d.expectations {
+        for (text, side) in [
+            (&e.from, crate::query::Side::Source),
+            (&e.to, crate::query::Side::Destination),
+        ] {
+            if let Err(err) = crate::query::parse_set(d, text, side) {
+                let diag = diags.error(
+                    e.span,
+                    "expect-endpoint",
+                    format!("expectation `{}`: {}", e.name, err.message),
+                );
+                if let Some(h) = err.help {
+                    diag.help(h);
+                }
+            }
+        }
+        for v in &e.via {
+            if d.subnet_by_name(v).is_none() && d.firewall_by_name(v).is_none() {
+                diags.error(
+                    e.span,
+                    "expect-via",
+                    format!(
+                        "expectation `{}`: waypoint `{v}` is neither a subnet nor a firewall",
+                        e.name
+                    ),
+                );
+            }
+        }
+    }
+}

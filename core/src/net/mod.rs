@@ -1,0 +1,9 @@
+//! Value types with no cloud vocabulary: address sets, port sets, protocols and flows.
+
+mod addr;
+mod flow;
+mod ports;
+
+pub use addr::{AddrSet, parse_ipv4, parse_ipv4_net};
+pub use flow::{Flow, Protocol};
+pub use ports::{PortRange, PortSet};

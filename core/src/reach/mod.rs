@@ -1,0 +1,215 @@
+//! Every packet at once: proves a property over a set of flows by tracing one representative
+//! per packet equivalence class (atom). Exact, because every decision the tracer makes depends
+//! only on which prefixes and port ranges a packet falls in, and the atoms cut at all of them.
+
+pub mod atoms;
+
+use crate::model::{Design, usable_range};
+use crate::net::{AddrSet, Flow, PortSet, Protocol};
+use crate::query::{Endpoint, EndpointSet};
+use crate::trace::{
+    Origin, Trace, TraceOptions, origin_at_ip, origin_of, trace_from, trace_packet,
+};
+use atoms::{AddrAtoms, PortAtoms};
+use serde::Serialize;
+use std::net::Ipv4Addr;
+
+/// The most packets classes one question may enumerate.
+pub const BUDGET: u64 = 4_000_000;
+
+/// One class of packets that got the other verdict than wanted.
+#[derive(Clone, Debug, Serialize)]
+pub struct Counterexample {
+    /// Source addresses of the class.
+    pub sources: String,
+    /// Destination addresses of the class (or the destination as named).
+    pub destinations: String,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Destination ports of the class.
+    pub ports: String,
+}
+
+/// The result of checking a set of flows.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetResult {
+    /// Packet classes checked.
+    pub classes: u64,
+    /// Classes delivered.
+    pub delivered: u64,
+    /// Up to five classes with the unwanted verdict.
+    pub counterexamples: Vec<Counterexample>,
+    /// The trace of the first counterexample.
+    pub witness: Option<Trace>,
+    /// Set when the question is larger than [`BUDGET`]: nothing was proven.
+    pub too_large: Option<u64>,
+}
+
+/// The addresses a set stands for (usable addresses only, inside subnets).
+pub fn addresses(d: &Design, s: &EndpointSet) -> Option<AddrSet> {
+    let usable = |p: ipnet::Ipv4Net| {
+        let (lo, hi) = usable_range(p);
+        AddrSet::from_ranges(vec![(lo, hi)])
+    };
+    Some(match s {
+        EndpointSet::Subnet(id) => usable(d.subnets[id.ix()].prefix),
+        EndpointSet::Vnet(v) => d.vnets[v.ix()]
+            .subnets
+            .iter()
+            .fold(AddrSet::empty(), |acc, s| {
+                acc.union(&usable(d.subnets[s.ix()].prefix))
+            }),
+        EndpointSet::Prefix(n) => AddrSet::from_net(*n),
+        EndpointSet::Internet => d.tags.get("Internet").cloned().unwrap_or_default(),
+        EndpointSet::One(_) => return None,
+    })
+}
+
+fn range_text(lo: u32, hi: u32) -> String {
+    if lo == hi {
+        Ipv4Addr::from(lo).to_string()
+    } else {
+        AddrSet::from_ranges(vec![(lo, hi)]).to_string()
+    }
+}
+
+/// Checks every packet from `src` to `dst` with the given protocols and destination ports.
+/// `want_delivered` picks how name- and identity-dependent rules are read: when proving that
+/// nothing gets through, they match any name or identity; when proving that everything gets
+/// through, none.
+pub fn check_set(
+    d: &Design,
+    src: &EndpointSet,
+    dst: &EndpointSet,
+    protocols: &[Protocol],
+    ports: &PortSet,
+    want_delivered: bool,
+) -> SetResult {
+    let addr_atoms = AddrAtoms::of(d);
+    let port_atoms = PortAtoms::of(d);
+    let opts = TraceOptions {
+        any_name_or_identity: !want_delivered,
+    };
+    let sources: Vec<(Origin, String)> = match src {
+        EndpointSet::One(e) => match origin_of(d, e) {
+            Ok(o) => vec![(o, describe_one(d, e))],
+            Err(_) => Vec::new(),
+        },
+        set => {
+            let addrs = addresses(d, set).unwrap_or_default();
+            addr_atoms
+                .split(&addrs)
+                .into_iter()
+                .filter_map(|(lo, hi)| {
+                    origin_at_ip(d, Ipv4Addr::from(lo)).map(|o| (o, range_text(lo, hi)))
+                })
+                .collect()
+        }
+    };
+    enum Dst {
+        Named(Endpoint, String),
+        Addr(Ipv4Addr, String),
+    }
+    let dests: Vec<Dst> = match dst {
+        EndpointSet::One(e) => vec![Dst::Named(e.clone(), describe_one(d, e))],
+        set => {
+            let addrs = addresses(d, set).unwrap_or_default();
+            addr_atoms
+                .split(&addrs)
+                .into_iter()
+                .map(|(lo, hi)| Dst::Addr(Ipv4Addr::from(lo), range_text(lo, hi)))
+                .collect()
+        }
+    };
+    let mut port_classes: Vec<(Protocol, u16, String)> = Vec::new();
+    for &p in protocols {
+        if p.has_ports() {
+            for (lo, hi) in port_atoms.split(ports) {
+                let text = if lo == hi {
+                    lo.to_string()
+                } else {
+                    format!("{lo}-{hi}")
+                };
+                port_classes.push((p, lo, text));
+            }
+        } else {
+            port_classes.push((p, 0, "-".into()));
+        }
+    }
+    let total = sources.len() as u64 * dests.len() as u64 * port_classes.len() as u64;
+    let mut result = SetResult {
+        classes: total,
+        delivered: 0,
+        counterexamples: Vec::new(),
+        witness: None,
+        too_large: None,
+    };
+    if total > BUDGET {
+        result.too_large = Some(total);
+        return result;
+    }
+    for (origin, stext) in &sources {
+        for dst in &dests {
+            for (proto, port, ptext) in &port_classes {
+                let (t, dtext) = match dst {
+                    Dst::Named(e, text) => (
+                        trace_from(d, origin.clone(), e, *proto, *port, stext, text, opts),
+                        text,
+                    ),
+                    Dst::Addr(ip, text) => {
+                        let (sp, dp) = if proto.has_ports() {
+                            (50000, *port)
+                        } else {
+                            (0, 0)
+                        };
+                        let flow = Flow {
+                            src: origin_ip(origin),
+                            dst: *ip,
+                            protocol: *proto,
+                            src_port: sp,
+                            dst_port: dp,
+                        };
+                        (trace_packet(d, origin.clone(), flow, opts), text)
+                    }
+                };
+                let delivered = t.verdict.allowed();
+                if delivered {
+                    result.delivered += 1;
+                }
+                if delivered != want_delivered {
+                    if result.counterexamples.len() < 5 {
+                        result.counterexamples.push(Counterexample {
+                            sources: stext.clone(),
+                            destinations: dtext.clone(),
+                            protocol: *proto,
+                            ports: ptext.clone(),
+                        });
+                    }
+                    if result.witness.is_none() {
+                        result.witness = Some(t);
+                    }
+                }
+            }
+        }
+    }
+    result
+}
+
+fn origin_ip(o: &Origin) -> Ipv4Addr {
+    match o {
+        Origin::Nic { ip, .. } | Origin::OnPrem { ip, .. } | Origin::Outside { ip, .. } => *ip,
+    }
+}
+
+fn describe_one(d: &Design, e: &Endpoint) -> String {
+    match e {
+        Endpoint::Workload(w) => d.workloads[w.ix()].name.clone(),
+        Endpoint::Client(c) => d.clients[c.ix()].name.clone(),
+        Endpoint::ServiceTag(t) => format!("service:{t}"),
+        Endpoint::Service(s, g) => format!("{}:{g}", d.services[s.ix()].name),
+        Endpoint::Fqdn(n) => n.clone(),
+        Endpoint::Ip(ip) => ip.to_string(),
+        Endpoint::Firewall(f) => d.firewalls[f.ix()].name.clone(),
+        Endpoint::Subnet(s) => d.subnets[s.ix()].name.clone(),
+    }
+}

@@ -1,0 +1,292 @@
+//! Text renderings shared by the command line, the terminal app and the browser app, so all
+//! three say the same thing. (JSON renderings are the `Serialize` forms of the results.)
+
+use crate::check::{CheckReport, Outcome};
+use crate::eval::routes::RouteSource;
+use crate::format::Direction;
+use crate::model::{Design, SubnetId, WorkloadId};
+use crate::trace::{Step, Trace};
+use serde::Serialize;
+
+/// A trace as numbered hops with the verdict.
+pub fn trace(t: &Trace) -> String {
+    let mut out = format!("trace {} → {}  ({})\n", t.from, t.to, t.flow);
+    for (i, h) in t.hops.iter().enumerate() {
+        let mark = if h.ok { "ok " } else { "NO " };
+        let step = match h.step {
+            Step::Dns => "dns",
+            Step::NsgOutbound => "nsg-out",
+            Step::NsgInbound => "nsg-in",
+            Step::Route => "route",
+            Step::Peering => "peering",
+            Step::Firewall => "firewall",
+            Step::Gateway => "gateway",
+            Step::ServiceFirewall => "service",
+            Step::Deliver => "deliver",
+            Step::Return => "return",
+        };
+        out.push_str(&format!(
+            "{:>3}. {mark}{step:<9} {}: {}\n",
+            i + 1,
+            h.at,
+            h.detail
+        ));
+    }
+    out.push_str(&format!("verdict: {}\n", t.verdict));
+    out
+}
+
+/// A check report.
+pub fn check(r: &CheckReport, verbose: bool) -> String {
+    let mut out = String::new();
+    let (mut held, mut failed) = (0, 0);
+    for e in &r.results {
+        let tag = match e.outcome {
+            Outcome::Holds => {
+                held += 1;
+                "PASS"
+            }
+            Outcome::Fails => {
+                failed += 1;
+                "FAIL"
+            }
+            Outcome::Undecided => {
+                failed += 1;
+                "UNDECIDED"
+            }
+        };
+        out.push_str(&format!(
+            "{tag:<4}  {} ({} → {}, expected {}): {}\n",
+            e.name, e.from, e.to, e.expected, e.summary
+        ));
+        for c in &e.counterexamples {
+            out.push_str(&format!(
+                "        counterexample: {} → {} {} port {}\n",
+                c.sources, c.destinations, c.protocol, c.ports
+            ));
+        }
+        if let Some(t) = &e.trace {
+            if e.outcome != Outcome::Holds || verbose {
+                for line in trace(t).lines() {
+                    out.push_str(&format!("        {line}\n"));
+                }
+            }
+        }
+    }
+    out.push_str(&format!("{}: {held} passed, {failed} failed\n", r.design));
+    out
+}
+
+/// One row of the effective routes table.
+#[derive(Clone, Debug, Serialize)]
+pub struct RouteRow {
+    /// Default, User or VirtualNetworkGateway.
+    pub source: String,
+    /// Active or Invalid.
+    pub state: String,
+    /// Prefix.
+    pub prefix: String,
+    /// Next hop type.
+    pub next_hop_type: String,
+    /// Next hop IP.
+    pub next_hop_ip: String,
+    /// Route name or purpose.
+    pub name: String,
+}
+
+/// The effective routes of a subnet as rows.
+pub fn route_rows(d: &Design, s: SubnetId) -> Vec<RouteRow> {
+    d.derived.routes[s.ix()]
+        .routes
+        .iter()
+        .map(|r| RouteRow {
+            source: match r.source {
+                RouteSource::User => "User",
+                RouteSource::VirtualNetworkGateway => "VirtualNetworkGateway",
+                RouteSource::Default => "Default",
+            }
+            .into(),
+            state: if r.active { "Active" } else { "Invalid" }.into(),
+            prefix: r.prefix.to_string(),
+            next_hop_type: r.next_hop.type_name().into(),
+            next_hop_ip: r.next_hop.ip(d).map(|i| i.to_string()).unwrap_or_default(),
+            name: r.name.clone(),
+        })
+        .collect()
+}
+
+/// A table of strings with aligned columns.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.iter().map(|h| h.to_string()).collect());
+    for r in rows {
+        out.push_str(&line(r.clone()));
+    }
+    out
+}
+
+/// Effective routes as text.
+pub fn routes(d: &Design, s: SubnetId) -> String {
+    let rows: Vec<Vec<String>> = route_rows(d, s)
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.source,
+                r.state,
+                r.prefix,
+                r.next_hop_type,
+                r.next_hop_ip,
+                r.name,
+            ]
+        })
+        .collect();
+    format!(
+        "effective routes of {}\n{}",
+        d.subnets[s.ix()].name,
+        table(
+            &[
+                "SOURCE",
+                "STATE",
+                "PREFIX",
+                "NEXT HOP TYPE",
+                "NEXT HOP IP",
+                "NAME"
+            ],
+            &rows
+        )
+    )
+}
+
+/// One row of the effective security rules.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleRow {
+    /// The NSG and where it applies (`subnet` or `nic`).
+    pub nsg: String,
+    /// Where it is associated.
+    pub level: String,
+    /// inbound | outbound.
+    pub direction: String,
+    /// Priority.
+    pub priority: u32,
+    /// Rule name.
+    pub name: String,
+    /// allow | deny.
+    pub access: String,
+    /// Protocol.
+    pub protocol: String,
+    /// Source as written.
+    pub source: String,
+    /// Source ports.
+    pub source_ports: String,
+    /// Destination as written.
+    pub destination: String,
+    /// Destination ports.
+    pub destination_ports: String,
+    /// Whether it is a default rule.
+    pub default: bool,
+}
+
+/// The effective security rules of a workload: subnet and NIC NSGs in evaluation order per
+/// direction (inbound: subnet then NIC; outbound: NIC then subnet), defaults included.
+pub fn rule_rows(d: &Design, w: WorkloadId) -> Vec<RuleRow> {
+    let wl = &d.workloads[w.ix()];
+    let subnet_nsg = d.subnets[wl.subnet.ix()].nsg;
+    let mut out = Vec::new();
+    for dir in [Direction::Inbound, Direction::Outbound] {
+        let order = match dir {
+            Direction::Inbound => [(subnet_nsg, "subnet"), (wl.nsg, "nic")],
+            Direction::Outbound => [(wl.nsg, "nic"), (subnet_nsg, "subnet")],
+        };
+        for (nsg, level) in order {
+            let Some(n) = nsg else { continue };
+            for r in d.nsgs[n.ix()].rules(dir) {
+                out.push(RuleRow {
+                    nsg: d.nsgs[n.ix()].name.clone(),
+                    level: level.into(),
+                    direction: dir.to_string(),
+                    priority: r.priority,
+                    name: r.name.clone(),
+                    access: r.access.to_string(),
+                    protocol: r
+                        .protocol
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "any".into()),
+                    source: crate::eval::nsg::side(d, &r.source),
+                    source_ports: r.source_ports.to_string(),
+                    destination: crate::eval::nsg::side(d, &r.destination),
+                    destination_ports: r.destination_ports.to_string(),
+                    default: r.is_default,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Effective security rules as text.
+pub fn rules(d: &Design, w: WorkloadId) -> String {
+    let wl = &d.workloads[w.ix()];
+    let rows = rule_rows(d, w);
+    if rows.is_empty() {
+        return format!(
+            "{} ({}, {}) has no NSG on its subnet or NIC: private and outbound traffic is allowed; inbound from the internet to a Standard public IP is denied (P1)\n",
+            wl.name,
+            wl.ip,
+            d.subnets[wl.subnet.ix()].name
+        );
+    }
+    let cells: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.direction,
+                format!("{} ({})", r.nsg, r.level),
+                r.priority.to_string(),
+                r.name,
+                r.access,
+                r.protocol,
+                r.source,
+                r.source_ports,
+                r.destination,
+                r.destination_ports,
+            ]
+        })
+        .collect();
+    format!(
+        "effective security rules of {} ({}, {})\n{}",
+        wl.name,
+        wl.ip,
+        d.subnets[wl.subnet.ix()].name,
+        table(
+            &[
+                "DIRECTION",
+                "NSG",
+                "PRIORITY",
+                "NAME",
+                "ACCESS",
+                "PROTOCOL",
+                "SOURCE",
+                "SRC PORTS",
+                "DESTINATION",
+                "DST PORTS"
+            ],
+            &cells
+        )
+    )
+}

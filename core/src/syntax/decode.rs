@@ -1,0 +1,275 @@
+//! Typed decoding of a [`Node`] tree. Decoders record a diagnostic for every problem and carry
+//! on, so one bad line does not hide ten others.
+
+use super::tree::{Node, NodeKind};
+use crate::diag::{Diagnostics, Span, did_you_mean};
+use std::collections::BTreeMap;
+
+/// The decoding context: where diagnostics go.
+pub struct Decoder<'d> {
+    /// The diagnostics sink.
+    pub diags: &'d mut Diagnostics,
+}
+
+impl Decoder<'_> {
+    /// Records a type mismatch.
+    pub fn expected(&mut self, node: &Node, what: &str) {
+        let found = match &node.kind {
+            NodeKind::Scalar { text, .. } => format!("`{}`", truncate(text)),
+            _ => node.type_name().to_string(),
+        };
+        self.diags
+            .error(node.span, "type", format!("expected {what}, found {found}"));
+    }
+
+    /// The text of a scalar, or a recorded error.
+    pub fn scalar<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        match &node.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => {
+                self.expected(node, what);
+                None
+            }
+        }
+    }
+}
+
+fn truncate(s: &str) -> String {
+    if s.chars().count() > 40 {
+        s.chars().take(40).collect::<String>() + "…"
+    } else {
+        s.to_string()
+    }
+}
+
+/// A type that can be read from a node.
+pub trait Decode: Sized {
+    /// Reads the value, recording diagnostics; `None` when it could not be read.
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self>;
+}
+
+impl Decode for String {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        d.scalar(node, "a string").map(str::to_string)
+    }
+}
+
+macro_rules! decode_int {
+    ($($t:ty),*) => {$(
+        impl Decode for $t {
+            fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+                let text = d.scalar(node, "a whole number")?;
+                match text.trim().parse::<$t>() {
+                    Ok(v) => Some(v),
+                    Err(_) => {
+                        d.diags.error(node.span, "type", format!(
+                            "expected a whole number from {} to {}, found `{}`", <$t>::MIN, <$t>::MAX, truncate(text)));
+                        None
+                    }
+                }
+            }
+        }
+    )*};
+}
+decode_int!(u8, u16, u32);
+
+impl Decode for bool {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        match d.scalar(node, "true or false")? {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
+            other => {
+                d.diags.error(
+                    node.span,
+                    "type",
+                    format!("expected true or false, found `{}`", truncate(other)),
+                );
+                None
+            }
+        }
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        match &node.kind {
+            NodeKind::Seq(items) => {
+                let mut ok = true;
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match T::decode(item, d) {
+                        Some(v) => out.push(v),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(out)
+            }
+            NodeKind::Null => Some(Vec::new()),
+            _ => {
+                d.expected(node, "a list");
+                None
+            }
+        }
+    }
+}
+
+impl<T: Decode> Decode for BTreeMap<String, T> {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                let mut ok = true;
+                let mut out = BTreeMap::new();
+                for (k, v) in entries {
+                    let Some(key) = d.scalar(k, "a name") else {
+                        ok = false;
+                        continue;
+                    };
+                    if out.contains_key(key) {
+                        d.diags
+                            .error(k.span, "duplicate-key", format!("`{key}` is defined twice"));
+                        ok = false;
+                        continue;
+                    }
+                    match T::decode(v, d) {
+                        Some(val) => {
+                            out.insert(key.to_string(), val);
+                        }
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(out)
+            }
+            NodeKind::Null => Some(BTreeMap::new()),
+            _ => {
+                d.expected(node, "a mapping of names");
+                None
+            }
+        }
+    }
+}
+
+/// Reads the keys of one mapping, remembering which were asked for so that the rest can be
+/// reported as unknown (with a "did you mean").
+pub struct MapReader<'n> {
+    node: &'n Node,
+    what: &'static str,
+    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+    known: Vec<&'static str>,
+    ok: bool,
+}
+
+impl<'n> MapReader<'n> {
+    /// Starts reading `node` as a mapping describing `what` (e.g. "subnet").
+    pub fn new(node: &'n Node, what: &'static str, d: &mut Decoder) -> Option<Self> {
+        let NodeKind::Map(raw) = &node.kind else {
+            d.expected(node, &format!("a mapping (the {what})"));
+            return None;
+        };
+        let mut entries: Vec<(&'n str, &'n Node, &'n Node)> = Vec::with_capacity(raw.len());
+        let mut ok = true;
+        for (k, v) in raw {
+            let Some(key) = d.scalar(k, "a key") else {
+                ok = false;
+                continue;
+            };
+            if entries.iter().any(|(e, _, _)| *e == key) {
+                d.diags.error(
+                    k.span,
+                    "duplicate-key",
+                    format!("key `{key}` appears twice in this {what}"),
+                );
+                ok = false;
+                continue;
+            }
+            entries.push((key, k, v));
+        }
+        Some(Self {
+            node,
+            what,
+            entries,
+            known: Vec::new(),
+            ok,
+        })
+    }
+
+    /// Where the mapping starts.
+    pub fn span(&self) -> Span {
+        self.node.span
+    }
+
+    fn take(&mut self, key: &'static str) -> Option<&'n Node> {
+        self.known.push(key);
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| *v)
+            .filter(|v| v.kind != NodeKind::Null)
+    }
+
+    /// Whether the key is present (and not null).
+    pub fn has(&self, key: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|(k, _, v)| *k == key && v.kind != NodeKind::Null)
+    }
+
+    /// A required key.
+    pub fn req<T: Decode>(&mut self, key: &'static str, d: &mut Decoder) -> Option<T> {
+        match self.take(key) {
+            Some(v) => {
+                let r = T::decode(v, d);
+                self.ok &= r.is_some();
+                r
+            }
+            None => {
+                d.diags
+                    .error(
+                        self.node.span,
+                        "missing-key",
+                        format!("the {} needs `{key}`", self.what),
+                    )
+                    .help(format!("add `{key}: …` to this {}", self.what));
+                self.ok = false;
+                None
+            }
+        }
+    }
+
+    /// An optional key: `None` when absent or null.
+    pub fn opt<T: Decode>(&mut self, key: &'static str, d: &mut Decoder) -> Option<T> {
+        let v = self.take(key)?;
+        let r = T::decode(v, d);
+        self.ok &= r.is_some();
+        r
+    }
+
+    /// An optional key with a default.
+    pub fn or<T: Decode>(&mut self, key: &'static str, default: T, d: &mut Decoder) -> T {
+        self.opt(key, d).unwrap_or(default)
+    }
+
+    /// An optional key whose absence means the type's default.
+    pub fn def<T: Decode + Default>(&mut self, key: &'static str, d: &mut Decoder) -> T {
+        self.opt(key, d).unwrap_or_default()
+    }
+
+    /// Reports unknown keys; returns whether every key decoded cleanly.
+    pub fn finish(self, d: &mut Decoder) -> bool {
+        let mut ok = self.ok;
+        for (key, knode, _) in &self.entries {
+            if !self.known.contains(key) {
+                ok = false;
+                let diag = d.diags.error(
+                    knode.span,
+                    "unknown-key",
+                    format!("unknown key `{key}` in {}", self.what),
+                );
+                match did_you_mean(key, self.known.iter().copied()) {
+                    Some(s) => diag.help(format!("did you mean `{s}`?")),
+                    None => diag.help(format!("known keys here: {}", self.known.join(", "))),
+                };
+            }
+        }
+        ok
+    }
+}

@@ -1,0 +1,8 @@
+//! The syntax layer: YAML or JSON text into a tree of spanned nodes, and typed decoding of that
+//! tree with every problem reported (not just the first).
+
+mod decode;
+mod tree;
+
+pub use decode::{Decode, Decoder, MapReader};
+pub use tree::{Node, NodeKind, parse};

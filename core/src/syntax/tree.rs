@@ -1,0 +1,259 @@
+//! Parses YAML (and therefore JSON, which we read as YAML flow style) into spanned nodes.
+
+use crate::diag::{Diagnostics, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+/// The most nesting a document may have; deeper input is rejected, never overflowing the stack.
+const MAX_DEPTH: usize = 64;
+/// The most nodes a document may expand to (aliases included), against "billion laughs".
+const MAX_NODES: usize = 2_000_000;
+
+/// A node of the document with its position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// What the node holds.
+    pub kind: NodeKind,
+    /// Where it starts.
+    pub span: Span,
+}
+
+/// The content of a node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    /// `null`, `~` or an empty value.
+    Null,
+    /// A scalar's text; `quoted` is true for quoted scalars (always strings).
+    Scalar {
+        /// The text.
+        text: String,
+        /// Whether it was quoted.
+        quoted: bool,
+    },
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in document order.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// A short name of the node's type for messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Null => "null",
+            NodeKind::Scalar { .. } => "a scalar",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// Parses a whole document. Returns `None` (with diagnostics) when the text is not well-formed.
+pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
+    let mut b = Builder {
+        parser: Parser::new_from_str(text),
+        anchors: Vec::new(),
+        count: 0,
+    };
+    match b.document() {
+        Ok(node) => node,
+        Err((span, msg)) => {
+            diags.error(span, "syntax", msg);
+            None
+        }
+    }
+}
+
+type Failure = (Span, String);
+
+struct Builder<'a> {
+    parser: Parser<'a, saphyr_parser::StrInput<'a>>,
+    anchors: Vec<(usize, Node)>,
+    count: usize,
+}
+
+fn span_of(m: &saphyr_parser::Marker) -> Span {
+    Span {
+        line: m.line() as u32,
+        col: m.col() as u32 + 1,
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn next(&mut self) -> Result<(Event<'a>, Span), Failure> {
+        match self.parser.next_event() {
+            Some(Ok((ev, span))) => Ok((ev, span_of(&span.start))),
+            Some(Err(e)) => Err((
+                span_of(e.marker()),
+                format!("malformed YAML/JSON: {}", e.info()),
+            )),
+            None => Err((Span { line: 1, col: 1 }, "unexpected end of input".into())),
+        }
+    }
+
+    fn document(&mut self) -> Result<Option<Node>, Failure> {
+        let mut root = None;
+        loop {
+            let (ev, span) = self.next()?;
+            match ev {
+                Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
+                Event::StreamEnd => return Ok(root),
+                Event::DocumentStart(_) => {
+                    if root.is_some() {
+                        return Err((
+                            span,
+                            "more than one YAML document; a topology file holds exactly one".into(),
+                        ));
+                    }
+                    let (ev, span) = self.next()?;
+                    root = Some(self.node(ev, span, 0)?);
+                }
+                other => {
+                    let node = self.node(other, span, 0)?;
+                    root = Some(node);
+                }
+            }
+        }
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor > 0 {
+            self.anchors.push((anchor, node.clone()));
+        }
+    }
+
+    fn node(&mut self, ev: Event<'a>, span: Span, depth: usize) -> Result<Node, Failure> {
+        if depth > MAX_DEPTH {
+            return Err((span, format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        self.count += 1;
+        if self.count > MAX_NODES {
+            return Err((
+                span,
+                format!("document expands to more than {MAX_NODES} nodes (aliases included)"),
+            ));
+        }
+        match ev {
+            Event::Scalar(text, style, anchor, _tag) => {
+                let quoted = !matches!(style, ScalarStyle::Plain);
+                let kind =
+                    if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
+                        NodeKind::Null
+                    } else {
+                        NodeKind::Scalar {
+                            text: text.into_owned(),
+                            quoted,
+                        }
+                    };
+                let node = Node { kind, span };
+                self.remember(anchor, &node);
+                Ok(node)
+            }
+            Event::SequenceStart(anchor, _) => {
+                let mut items = Vec::new();
+                loop {
+                    let (ev, s) = self.next()?;
+                    if matches!(ev, Event::SequenceEnd) {
+                        break;
+                    }
+                    items.push(self.node(ev, s, depth + 1)?);
+                }
+                let node = Node {
+                    kind: NodeKind::Seq(items),
+                    span,
+                };
+                self.remember(anchor, &node);
+                Ok(node)
+            }
+            Event::MappingStart(anchor, _) => {
+                let mut entries = Vec::new();
+                loop {
+                    let (ev, s) = self.next()?;
+                    if matches!(ev, Event::MappingEnd) {
+                        break;
+                    }
+                    let key = self.node(ev, s, depth + 1)?;
+                    let (ev, s) = self.next()?;
+                    let value = self.node(ev, s, depth + 1)?;
+                    entries.push((key, value));
+                }
+                let node = Node {
+                    kind: NodeKind::Map(entries),
+                    span,
+                };
+                self.remember(anchor, &node);
+                Ok(node)
+            }
+            Event::Alias(id) => {
+                let found = self
+                    .anchors
+                    .iter()
+                    .rev()
+                    .find(|(a, _)| *a == id)
+                    .map(|(_, n)| n.clone());
+                match found {
+                    Some(mut n) => {
+                        self.count += count_nodes(&n);
+                        if self.count > MAX_NODES {
+                            return Err((
+                                span,
+                                format!(
+                                    "document expands to more than {MAX_NODES} nodes (aliases included)"
+                                ),
+                            ));
+                        }
+                        n.span = span;
+                        Ok(n)
+                    }
+                    None => Err((span, "alias refers to an unknown anchor".into())),
+                }
+            }
+            _ => Err((span, "unexpected YAML event".into())),
+        }
+    }
+}
+
+fn count_nodes(n: &Node) -> usize {
+    match &n.kind {
+        NodeKind::Seq(v) => 1 + v.iter().map(count_nodes).sum::<usize>(),
+        NodeKind::Map(v) => {
+            1 + v
+                .iter()
+                .map(|(k, v)| count_nodes(k) + count_nodes(v))
+                .sum::<usize>()
+        }
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> (Option<Node>, Vec<crate::diag::Diagnostic>) {
+        let mut d = Diagnostics::new("t.yaml");
+        let n = parse(text, &mut d);
+        (n, d.finish())
+    }
+
+    #[test]
+    fn json_is_read_as_yaml() {
+        let (n, d) = p("{\"a\": [1, \"x\"]}");
+        assert!(d.is_empty());
+        assert!(matches!(n.unwrap().kind, NodeKind::Map(_)));
+    }
+
+    #[test]
+    fn malformed_input_has_a_location() {
+        let (_, d) = p("a: [1, 2\nb: 3\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].span.line >= 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(10_000) + &"]".repeat(10_000);
+        let (_, d) = p(&text);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("nesting"), "{}", d[0].message);
+    }
+}

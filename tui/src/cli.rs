@@ -1,0 +1,134 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// vnetlab: find out before deployment whether an Azure network design lets Azure ML work and
+/// keeps it private. Reads topology files (YAML or JSON), never touches Azure.
+#[derive(Parser, Debug)]
+#[command(name = "vnetlab", version, about, long_about = None, after_help = "\
+Exit codes: 0 success, 1 an expectation or check failed, 2 bad input or usage.
+
+Examples:
+  vnetlab check topologies/*.yaml
+  vnetlab trace topologies/aml-private-endpoints.yaml --from trainer --to mlstore:blob --port 443
+  vnetlab routes topologies/hub-spoke-firewall.yaml --subnet ml/training
+  vnetlab rules topologies/aml-private-endpoints.yaml --workload trainer")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
+    pub format: Format,
+    /// Microsoft's service-tags JSON ("Azure IP Ranges and Service Tags") to use instead of the
+    /// built-in synthetic ranges.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub service_tags: Option<PathBuf>,
+}
+
+/// Output formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// Stable JSON (documented in docs/cli-json.md).
+    Json,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate designs and prove every `expect` entry. Exit 1 when one fails.
+    Check {
+        /// Topology files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Also print the trace of expectations that hold.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Shared options.
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Explain one flow hop by hop: DNS, NSGs, the route chosen, firewalls, the service
+    /// firewall, and the reply path.
+    Trace {
+        /// Topology file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Source: a workload, client, `internet`, `service:TAG`, `VNET/SUBNET` or an IP.
+        #[arg(long)]
+        from: String,
+        /// Destination: a workload, `SERVICE:SUBRESOURCE`, an FQDN, `VNET/SUBNET` or an IP.
+        #[arg(long)]
+        to: String,
+        /// Protocol.
+        #[arg(long, value_enum, default_value_t = Proto::Tcp)]
+        protocol: Proto,
+        /// Destination port.
+        #[arg(long, default_value_t = 443)]
+        port: u16,
+        /// Exit 1 unless the verdict is this.
+        #[arg(long, value_enum)]
+        expect: Option<Expect>,
+        /// Shared options.
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show a subnet's effective routes, like Azure's effective routes table.
+    Routes {
+        /// Topology file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The subnet, as VNET/SUBNET.
+        #[arg(long)]
+        subnet: String,
+        /// Shared options.
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show a workload's effective security rules (subnet and NIC NSGs, defaults included).
+    Rules {
+        /// Topology file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The workload.
+        #[arg(long)]
+        workload: String,
+        /// Shared options.
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the JSON Schema of the topology format.
+    Schema,
+}
+
+/// Protocols on the command line.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Proto {
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+    /// ICMP.
+    Icmp,
+    /// ESP.
+    Esp,
+    /// AH.
+    Ah,
+}
+
+/// Expected trace verdicts.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// Delivered and the reply returns.
+    Allowed,
+    /// Anything else.
+    Denied,
+}

@@ -1,0 +1,223 @@
+//! `vnetlab`: the command line. Thin glue: parse arguments, read files, call vnetlab-core,
+//! print its results. Exit 0 success, 1 an expectation or check failed, 2 bad input or usage.
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Command, Common, Expect, Format, Proto};
+use serde_json::json;
+use std::path::Path;
+use std::process::ExitCode;
+use vnetlab_core::model::{BuildOptions, Design};
+use vnetlab_core::net::Protocol;
+use vnetlab_core::tags::ServiceTags;
+use vnetlab_core::{diag::Severity, render};
+
+/// A failure that ends the command with exit code 2.
+struct Fatal(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(Fatal(msg)) => {
+            eprintln!("vnetlab: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Fatal> {
+    std::fs::read(path).map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))
+}
+
+fn options(common: &Common) -> Result<BuildOptions, Fatal> {
+    let tags = match &common.service_tags {
+        None => ServiceTags::builtin(),
+        Some(p) => {
+            let bytes = read(p)?;
+            let text = String::from_utf8_lossy(&bytes);
+            ServiceTags::from_published_json(&text)
+                .map_err(|e| Fatal(format!("{}: {e}", p.display())))?
+        }
+    };
+    Ok(BuildOptions { tags })
+}
+
+/// Loads one design; prints its diagnostics to stderr. `Err` when it has errors.
+fn load(
+    path: &Path,
+    opts: &BuildOptions,
+    format: Format,
+) -> Result<(Design, Vec<serde_json::Value>), Fatal> {
+    let bytes = read(path)?;
+    let name = path.display().to_string();
+    let loaded = vnetlab_core::load(&name, &bytes, opts);
+    let source = String::from_utf8_lossy(&bytes);
+    if format == Format::Text {
+        for d in &loaded.diagnostics {
+            eprint!("{}", d.render(Some(&source)));
+        }
+    }
+    let diags: Vec<serde_json::Value> = loaded.diagnostics.iter().map(|d| json!(d)).collect();
+    match loaded.design {
+        Some(d) => Ok((d, diags)),
+        None => {
+            let errors = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            if format == Format::Json {
+                println!(
+                    "{}",
+                    json!({"file": name, "valid": false, "diagnostics": diags})
+                );
+            }
+            Err(Fatal(format!(
+                "{name}: {errors} error(s); nothing was analysed"
+            )))
+        }
+    }
+}
+
+fn protocol(p: Proto) -> Protocol {
+    match p {
+        Proto::Tcp => Protocol::Tcp,
+        Proto::Udp => Protocol::Udp,
+        Proto::Icmp => Protocol::Icmp,
+        Proto::Esp => Protocol::Esp,
+        Proto::Ah => Protocol::Ah,
+    }
+}
+
+fn run(cmd: Command) -> Result<ExitCode, Fatal> {
+    match cmd {
+        Command::Check {
+            files,
+            verbose,
+            common,
+        } => {
+            let opts = options(&common)?;
+            let mut failed = false;
+            let mut invalid = false;
+            let mut reports = Vec::new();
+            for f in &files {
+                match load(f, &opts, common.format) {
+                    Ok((design, diags)) => {
+                        let report = vnetlab_core::check(&design);
+                        failed |= !report.all_hold();
+                        match common.format {
+                            Format::Text => print!("{}", render::check(&report, verbose)),
+                            Format::Json => reports.push(json!({"file": f.display().to_string(), "valid": true, "diagnostics": diags, "report": report})),
+                        }
+                    }
+                    Err(Fatal(msg)) => {
+                        invalid = true;
+                        if common.format == Format::Text {
+                            eprintln!("vnetlab: {msg}");
+                        }
+                    }
+                }
+            }
+            if common.format == Format::Json && !reports.is_empty() {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({"files": reports})).expect("json")
+                );
+            }
+            Ok(ExitCode::from(if invalid {
+                2
+            } else if failed {
+                1
+            } else {
+                0
+            }))
+        }
+        Command::Trace {
+            file,
+            from,
+            to,
+            protocol: p,
+            port,
+            expect,
+            common,
+        } => {
+            let opts = options(&common)?;
+            let (design, _) = load(&file, &opts, common.format)?;
+            let q = vnetlab_core::trace::FlowQuery {
+                from,
+                to,
+                protocol: protocol(p),
+                port,
+            };
+            let t = vnetlab_core::trace(&design, &q).map_err(|e| Fatal(e.to_string()))?;
+            match common.format {
+                Format::Text => print!("{}", render::trace(&t)),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&t).expect("json")),
+            }
+            let ok = match expect {
+                None => true,
+                Some(Expect::Allowed) => t.verdict.allowed(),
+                Some(Expect::Denied) => !t.verdict.allowed(),
+            };
+            Ok(ExitCode::from(if ok { 0 } else { 1 }))
+        }
+        Command::Routes {
+            file,
+            subnet,
+            common,
+        } => {
+            let opts = options(&common)?;
+            let (design, _) = load(&file, &opts, common.format)?;
+            let s = design.subnet_by_name(&subnet).ok_or_else(|| {
+                let known: Vec<&str> = design.subnets.iter().map(|s| s.name.as_str()).collect();
+                Fatal(format!(
+                    "no subnet `{subnet}` (known: {})",
+                    known.join(", ")
+                ))
+            })?;
+            match common.format {
+                Format::Text => print!("{}", render::routes(&design, s)),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &json!({"subnet": subnet, "routes": render::route_rows(&design, s)})
+                    )
+                    .expect("json")
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules {
+            file,
+            workload,
+            common,
+        } => {
+            let opts = options(&common)?;
+            let (design, _) = load(&file, &opts, common.format)?;
+            let w = design.workload_by_name(&workload).ok_or_else(|| {
+                let known: Vec<&str> = design.workloads.iter().map(|w| w.name.as_str()).collect();
+                Fatal(format!(
+                    "no workload `{workload}` (known: {})",
+                    known.join(", ")
+                ))
+            })?;
+            match common.format {
+                Format::Text => print!("{}", render::rules(&design, w)),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &json!({"workload": workload, "rules": render::rule_rows(&design, w)})
+                    )
+                    .expect("json")
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            print!("{}", vnetlab_core::format::json_schema());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
