@@ -19,6 +19,7 @@ pub mod render;
 pub mod syntax;
 pub mod tags;
 pub mod trace;
+pub mod whatif;
 
 pub use check::check;
 pub use trace::trace;

@@ -1,0 +1,352 @@
+//! What-if analysis: edits of a design (remove or flip one rule, route, link, endpoint or
+//! setting), a session that applies them with undo, and the difference they make. Edits change
+//! the file records and the design is rebuilt, so what the edited design says is exactly what
+//! the same file would say on the command line — and it can be written back out.
+
+use crate::check::{CheckReport, Outcome};
+use crate::format::{Access, DefaultAction, Toggle, TopologyFile};
+use crate::model::{BuildOptions, Design};
+use serde::Serialize;
+
+/// A peering flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeeringFlag {
+    /// allow_forwarded_traffic.
+    AllowForwardedTraffic,
+    /// allow_virtual_network_access.
+    AllowVirtualNetworkAccess,
+    /// allow_gateway_transit.
+    AllowGatewayTransit,
+    /// use_remote_gateways.
+    UseRemoteGateways,
+}
+
+/// One change to a design.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "edit", rename_all = "snake_case")]
+pub enum Edit {
+    /// Delete an NSG rule.
+    RemoveNsgRule {
+        /// NSG name.
+        nsg: String,
+        /// Rule name.
+        rule: String,
+    },
+    /// Turn an allow rule into a deny rule or back.
+    FlipNsgRuleAccess {
+        /// NSG name.
+        nsg: String,
+        /// Rule name.
+        rule: String,
+    },
+    /// Delete a user-defined route.
+    RemoveRoute {
+        /// Route table name.
+        route_table: String,
+        /// Route name.
+        route: String,
+    },
+    /// Detach a subnet's route table.
+    DetachRouteTable {
+        /// `VNET/SUBNET`.
+        subnet: String,
+    },
+    /// Detach a subnet's NSG.
+    DetachSubnetNsg {
+        /// `VNET/SUBNET`.
+        subnet: String,
+    },
+    /// Remove a service endpoint from a subnet.
+    RemoveServiceEndpoint {
+        /// `VNET/SUBNET`.
+        subnet: String,
+        /// e.g. `Microsoft.Storage`.
+        endpoint: String,
+    },
+    /// Delete a `peerings` entry.
+    RemovePeering {
+        /// Index in `peerings`.
+        index: usize,
+    },
+    /// Flip one flag of a `peerings` entry (from its effective value).
+    FlipPeeringFlag {
+        /// Index in `peerings`.
+        index: usize,
+        /// The flag.
+        flag: PeeringFlag,
+    },
+    /// Unlink a VNet from a private DNS zone.
+    RemoveZoneLink {
+        /// Zone name.
+        zone: String,
+        /// VNet name.
+        vnet: String,
+    },
+    /// Delete a private endpoint of a service.
+    RemovePrivateEndpoint {
+        /// Service name.
+        service: String,
+        /// Index in its `private_endpoints`.
+        index: usize,
+    },
+    /// Flip a service's public network access.
+    FlipPublicNetworkAccess {
+        /// Service name.
+        service: String,
+    },
+    /// Flip a service's network ACL default action.
+    FlipDefaultAction {
+        /// Service name.
+        service: String,
+    },
+}
+
+fn missing(what: &str) -> String {
+    format!("{what} does not exist in this design")
+}
+
+fn subnet_mut<'f>(f: &'f mut TopologyFile, name: &str) -> Result<&'f mut crate::format::SubnetDef, String> {
+    let (v, s) = name.split_once('/').ok_or_else(|| missing(name))?;
+    f.vnets.get_mut(v).and_then(|v| v.subnets.get_mut(s)).ok_or_else(|| missing(name))
+}
+
+impl Edit {
+    /// A short description for lists and reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Edit::RemoveNsgRule { nsg, rule } => format!("remove NSG rule {nsg}/{rule}"),
+            Edit::FlipNsgRuleAccess { nsg, rule } => format!("flip allow/deny of NSG rule {nsg}/{rule}"),
+            Edit::RemoveRoute { route_table, route } => format!("remove route {route_table}/{route}"),
+            Edit::DetachRouteTable { subnet } => format!("detach the route table of {subnet}"),
+            Edit::DetachSubnetNsg { subnet } => format!("detach the NSG of {subnet}"),
+            Edit::RemoveServiceEndpoint { subnet, endpoint } => format!("remove service endpoint {endpoint} from {subnet}"),
+            Edit::RemovePeering { index } => format!("remove peering #{}", index + 1),
+            Edit::FlipPeeringFlag { index, flag } => format!("flip {flag:?} of peering #{}", index + 1),
+            Edit::RemoveZoneLink { zone, vnet } => format!("unlink VNet {vnet} from zone {zone}"),
+            Edit::RemovePrivateEndpoint { service, index } => format!("remove private endpoint #{} of {service}", index + 1),
+            Edit::FlipPublicNetworkAccess { service } => format!("flip public network access of {service}"),
+            Edit::FlipDefaultAction { service } => format!("flip the default action of {service}"),
+        }
+    }
+
+    /// Applies the edit to file records.
+    pub fn apply(&self, f: &TopologyFile) -> Result<TopologyFile, String> {
+        let mut f = f.clone();
+        match self {
+            Edit::RemoveNsgRule { nsg, rule } => {
+                let n = f.nsgs.get_mut(nsg).ok_or_else(|| missing(nsg))?;
+                let before = n.rules.len();
+                n.rules.retain(|r| &r.name.value != rule);
+                if n.rules.len() == before {
+                    return Err(missing(rule));
+                }
+            }
+            Edit::FlipNsgRuleAccess { nsg, rule } => {
+                let r = f.nsgs.get_mut(nsg).and_then(|n| n.rules.iter_mut().find(|r| &r.name.value == rule)).ok_or_else(|| missing(rule))?;
+                r.access = if r.access == Access::Allow { Access::Deny } else { Access::Allow };
+            }
+            Edit::RemoveRoute { route_table, route } => {
+                let t = f.route_tables.get_mut(route_table).ok_or_else(|| missing(route_table))?;
+                let before = t.routes.len();
+                t.routes.retain(|r| &r.name.value != route);
+                if t.routes.len() == before {
+                    return Err(missing(route));
+                }
+            }
+            Edit::DetachRouteTable { subnet: s } => subnet_mut(&mut f, s)?.route_table = None,
+            Edit::DetachSubnetNsg { subnet: s } => subnet_mut(&mut f, s)?.nsg = None,
+            Edit::RemoveServiceEndpoint { subnet: s, endpoint } => {
+                let sub = subnet_mut(&mut f, s)?;
+                let before = sub.service_endpoints.len();
+                sub.service_endpoints.retain(|e| !e.value.eq_ignore_ascii_case(endpoint));
+                if before == sub.service_endpoints.len() {
+                    return Err(missing(endpoint));
+                }
+            }
+            Edit::RemovePeering { index } => {
+                if *index >= f.peerings.len() {
+                    return Err(missing(&format!("peering #{}", index + 1)));
+                }
+                f.peerings.remove(*index);
+            }
+            Edit::FlipPeeringFlag { index, flag } => {
+                let p = f.peerings.get_mut(*index).ok_or_else(|| missing(&format!("peering #{}", index + 1)))?;
+                let (slot, default) = match flag {
+                    PeeringFlag::AllowForwardedTraffic => (&mut p.allow_forwarded_traffic, false),
+                    PeeringFlag::AllowVirtualNetworkAccess => (&mut p.allow_virtual_network_access, true),
+                    PeeringFlag::AllowGatewayTransit => (&mut p.allow_gateway_transit, false),
+                    PeeringFlag::UseRemoteGateways => (&mut p.use_remote_gateways, false),
+                };
+                *slot = Some(!slot.unwrap_or(default));
+            }
+            Edit::RemoveZoneLink { zone, vnet } => {
+                let z = f.dns.as_mut().and_then(|d| d.private_zones.get_mut(zone)).ok_or_else(|| missing(zone))?;
+                let before = z.links.len();
+                z.links.retain(|l| &l.value != vnet);
+                if before == z.links.len() {
+                    return Err(missing(&format!("link {zone} → {vnet}")));
+                }
+            }
+            Edit::RemovePrivateEndpoint { service, index } => {
+                let s = f.services.get_mut(service).ok_or_else(|| missing(service))?;
+                if *index >= s.private_endpoints.len() {
+                    return Err(missing(&format!("private endpoint #{} of {service}", index + 1)));
+                }
+                s.private_endpoints.remove(*index);
+            }
+            Edit::FlipPublicNetworkAccess { service } => {
+                let s = f.services.get_mut(service).ok_or_else(|| missing(service))?;
+                let enabled = s.public_network_access.is_none_or(|t| t == Toggle::Enabled);
+                s.public_network_access = Some(if enabled { Toggle::Disabled } else { Toggle::Enabled });
+            }
+            Edit::FlipDefaultAction { service } => {
+                let s = f.services.get_mut(service).ok_or_else(|| missing(service))?;
+                let allow = s.default_action.is_none_or(|a| a == DefaultAction::Allow);
+                s.default_action = Some(if allow { DefaultAction::Deny } else { DefaultAction::Allow });
+            }
+        }
+        Ok(f)
+    }
+}
+
+/// Every single edit of a design: each removal or flip of one rule, route, link, endpoint,
+/// peering or setting. Used for fault tolerance (`check --faults 1`) and property tests.
+pub fn single_edits(f: &TopologyFile) -> Vec<Edit> {
+    let mut out = Vec::new();
+    for (nsg, n) in &f.nsgs {
+        for r in &n.rules {
+            out.push(Edit::RemoveNsgRule { nsg: nsg.clone(), rule: r.name.value.clone() });
+            out.push(Edit::FlipNsgRuleAccess { nsg: nsg.clone(), rule: r.name.value.clone() });
+        }
+    }
+    for (t, rt) in &f.route_tables {
+        for r in &rt.routes {
+            out.push(Edit::RemoveRoute { route_table: t.clone(), route: r.name.value.clone() });
+        }
+    }
+    for (v, vn) in &f.vnets {
+        for (s, sub) in &vn.subnets {
+            let name = format!("{v}/{s}");
+            if sub.route_table.is_some() {
+                out.push(Edit::DetachRouteTable { subnet: name.clone() });
+            }
+            if sub.nsg.is_some() {
+                out.push(Edit::DetachSubnetNsg { subnet: name.clone() });
+            }
+            for e in &sub.service_endpoints {
+                out.push(Edit::RemoveServiceEndpoint { subnet: name.clone(), endpoint: e.value.clone() });
+            }
+        }
+    }
+    for i in 0..f.peerings.len() {
+        out.push(Edit::RemovePeering { index: i });
+        for flag in [PeeringFlag::AllowForwardedTraffic, PeeringFlag::AllowVirtualNetworkAccess] {
+            out.push(Edit::FlipPeeringFlag { index: i, flag });
+        }
+    }
+    if let Some(dns) = &f.dns {
+        for (z, zone) in &dns.private_zones {
+            for l in &zone.links {
+                out.push(Edit::RemoveZoneLink { zone: z.clone(), vnet: l.value.clone() });
+            }
+        }
+    }
+    for (s, svc) in &f.services {
+        for i in 0..svc.private_endpoints.len() {
+            out.push(Edit::RemovePrivateEndpoint { service: s.clone(), index: i });
+        }
+        out.push(Edit::FlipPublicNetworkAccess { service: s.clone() });
+    }
+    out
+}
+
+/// How one expectation changed.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExpectChange {
+    /// The expectation.
+    pub name: String,
+    /// Outcome before.
+    pub before: Option<Outcome>,
+    /// Outcome after.
+    pub after: Option<Outcome>,
+    /// Summary after.
+    pub summary: String,
+}
+
+/// The expectations whose outcome differs between two reports.
+pub fn expectation_changes(before: &CheckReport, after: &CheckReport) -> Vec<ExpectChange> {
+    let mut names: Vec<&str> = before.results.iter().chain(&after.results).map(|r| r.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|n| {
+            let b = before.results.iter().find(|r| r.name == n);
+            let a = after.results.iter().find(|r| r.name == n);
+            let (bo, ao) = (b.map(|r| r.outcome), a.map(|r| r.outcome));
+            (bo != ao).then(|| ExpectChange {
+                name: n.to_string(),
+                before: bo,
+                after: ao,
+                summary: a.or(b).map(|r| r.summary.clone()).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// A what-if session: a base design, the edits applied so far, and the current design.
+pub struct Session {
+    name: String,
+    opts: BuildOptions,
+    base: TopologyFile,
+    edits: Vec<Edit>,
+    current: TopologyFile,
+}
+
+impl Session {
+    /// Starts from a valid design.
+    pub fn new(name: &str, design: &Design, opts: BuildOptions) -> Self {
+        Self { name: name.to_string(), opts, base: design.file.clone(), edits: Vec::new(), current: design.file.clone() }
+    }
+
+    /// Applies an edit; the design it gives may have errors (shown, not hidden).
+    pub fn apply(&mut self, e: Edit) -> Result<crate::Loaded, String> {
+        let next = e.apply(&self.current)?;
+        self.current = next;
+        self.edits.push(e);
+        Ok(self.design())
+    }
+
+    /// Undoes the last edit.
+    pub fn undo(&mut self) -> Option<Edit> {
+        let e = self.edits.pop()?;
+        self.current = self.replay();
+        Some(e)
+    }
+
+    /// Drops every edit.
+    pub fn reset(&mut self) {
+        self.edits.clear();
+        self.current = self.base.clone();
+    }
+
+    fn replay(&self) -> TopologyFile {
+        self.edits.iter().fold(self.base.clone(), |f, e| e.apply(&f).unwrap_or(f))
+    }
+
+    /// The edits applied, oldest first.
+    pub fn edits(&self) -> &[Edit] {
+        &self.edits
+    }
+
+    /// The current records.
+    pub fn file(&self) -> &TopologyFile {
+        &self.current
+    }
+
+    /// The current design, rebuilt.
+    pub fn design(&self) -> crate::Loaded {
+        crate::rebuild(&self.name, &self.current, &self.opts)
+    }
+}

@@ -1,0 +1,6 @@
+//! vnetlab's tests, one binary: worked examples from azure-semantics.md (acceptance), golden
+//! outputs of the bundled topologies, properties of the engine, and the command line.
+
+mod acceptance;
+mod golden;
+mod validation;
