@@ -3,6 +3,7 @@
 //! only on which prefixes and port ranges a packet falls in, and the atoms cut at all of them.
 
 pub mod atoms;
+pub mod matrix;
 
 use crate::model::{Design, usable_range};
 use crate::net::{AddrSet, Flow, PortSet, Protocol};
@@ -85,8 +86,35 @@ pub fn check_set(
     ports: &PortSet,
     want_delivered: bool,
 ) -> SetResult {
-    let addr_atoms = AddrAtoms::of(d);
-    let port_atoms = PortAtoms::of(d);
+    check_set_with(d, &Atoms::of(d), src, dst, protocols, ports, want_delivered)
+}
+
+/// The atoms of a design, computed once for many questions.
+pub struct Atoms {
+    /// Address atoms.
+    pub addrs: AddrAtoms,
+    /// Port atoms.
+    pub ports: PortAtoms,
+}
+
+impl Atoms {
+    /// Computes the atoms of a design.
+    pub fn of(d: &Design) -> Self {
+        Self { addrs: AddrAtoms::of(d), ports: PortAtoms::of(d) }
+    }
+}
+
+/// [`check_set`] with atoms computed beforehand.
+pub fn check_set_with(
+    d: &Design,
+    atoms: &Atoms,
+    src: &EndpointSet,
+    dst: &EndpointSet,
+    protocols: &[Protocol],
+    ports: &PortSet,
+    want_delivered: bool,
+) -> SetResult {
+    let (addr_atoms, port_atoms) = (&atoms.addrs, &atoms.ports);
     let opts = TraceOptions {
         any_name_or_identity: !want_delivered,
     };
