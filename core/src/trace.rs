@@ -512,6 +512,9 @@ struct Walk<'d> {
     snat: Option<FirewallId>,
     /// The source is an Azure service acting with its own identity (`service:TAG`).
     trusted: bool,
+    /// The Azure ML private link service's NAT address the request entered the VNet from
+    /// (no-public-IP compute, E3): the reply goes back to it.
+    pls_nat: Option<Ipv4Addr>,
 }
 
 type Step_ = Result<(), Verdict>;
@@ -539,6 +542,7 @@ impl<'d> Walk<'d> {
             stateful: Vec::new(),
             snat: None,
             trusted: matches!(origin, Origin::Outside { tag: Some(_), .. }),
+            pls_nat: None,
         }
     }
 
@@ -699,8 +703,11 @@ impl<'d> Walk<'d> {
                 let reached = self.route_from(gw.subnet, true, true)?;
                 self.deliver(reached)
             }
-            Origin::Outside { name, .. } => {
+            Origin::Outside { name, tag, .. } => {
                 let target = target_at(d, self.flow.dst);
+                if let Some(w) = aml_private_compute(d, tag.as_deref(), self.flow.dst) {
+                    return self.aml_private_link(w, name, target);
+                }
                 match target {
                     Target::Nic { .. } | Target::Host { .. } | Target::Pe(_) => {
                         self.hop(
@@ -1131,6 +1138,9 @@ impl<'d> Walk<'d> {
                 );
                 self.flow.dst = wl.ip;
                 self.path.push(d.subnets[wl.subnet.ix()].name.clone());
+                if is_aml_compute(wl.kind) && wl.nsg.is_none() {
+                    return self.aml_public_compute(wid);
+                }
                 let any_nsg = wl.nsg.is_some() || d.subnets[wl.subnet.ix()].nsg.is_some();
                 if !any_nsg {
                     return if sku == PublicIpSku::Standard {
@@ -1213,6 +1223,105 @@ impl<'d> Walk<'d> {
         }
     }
 
+    /// Azure ML's service reaching a no-public-IP compute: through the private link service
+    /// created with the compute (E7 tip, E3), which needs the workspace's private endpoint. The
+    /// connection enters the VNet from the private link service's NAT address in the compute's
+    /// subnet, so the subnet and NIC NSGs see a `VirtualNetwork` source (why the docs list no
+    /// inbound rule for it: `AllowVNetInBound` covers it unless a rule denies it).
+    fn aml_private_link(&mut self, wid: WorkloadId, name: &str, target: Target) -> Step_ {
+        let d = self.d;
+        let wl = &d.workloads[wid.ix()];
+        let ws = wl.workspace.map(|s| &d.services[s.ix()]);
+        let pe = ws.and_then(|s| {
+            s.private_endpoints
+                .iter()
+                .find(|p| d.private_endpoints[p.ix()].state == crate::format::PeState::Approved)
+        });
+        let Some(_) = pe else {
+            let why = format!(
+                "{} has no public IP, so {name} can reach it only through the private link service, which needs an approved private endpoint of workspace {} (E3)",
+                wl.name,
+                ws.map(|s| s.name.as_str()).unwrap_or("(none)")
+            );
+            self.hop(name, Step::Route, false, why);
+            return Err(Verdict::Dropped {
+                reason: format!(
+                    "no-public-IP compute {} without a workspace private endpoint (E3)",
+                    wl.name
+                ),
+            });
+        };
+        let sub = &d.subnets[wl.subnet.ix()];
+        let nat = Ipv4Addr::from(crate::model::usable_range(sub.prefix).1);
+        self.hop(
+            name,
+            Step::Route,
+            true,
+            format!(
+                "{} has no public IP: {name} reaches it through its private link service (E7 tip), entering {} from the NAT address {nat}",
+                wl.name, sub.name
+            ),
+        );
+        self.flow.src = nat;
+        self.pls_nat = Some(nat);
+        self.deliver(target)
+    }
+
+    /// Inbound to the public IP of an Azure ML compute: the subnet NSG (A4), then the NSG Azure
+    /// ML creates with the compute, which allows TCP 44224 from `AzureMachineLearning` (E1) and,
+    /// with classic Batch node communication, 29876-29877 from `BatchNodeManagement` (P7).
+    fn aml_public_compute(&mut self, wid: WorkloadId) -> Step_ {
+        let d = self.d;
+        let wl = &d.workloads[wid.ix()];
+        let vnet = d.subnets[wl.subnet.ix()].vnet;
+        if let Some(n) = d.subnets[wl.subnet.ix()].nsg {
+            let at = format!("subnet {}", d.subnets[wl.subnet.ix()].name);
+            self.nsg(n, Direction::Inbound, vnet, &at)?;
+        }
+        let f = self.flow;
+        let in_tag = |t: &str| d.tags.get(t).is_some_and(|s| s.contains(f.src));
+        let tcp = f.protocol == Protocol::Tcp;
+        let at = format!("{}-auto-nsg (NIC of {})", wl.name, wl.name);
+        let allowed = if tcp && f.dst_port == 44224 && in_tag("AzureMachineLearning") {
+            Some("AllowAzureMachineLearning: TCP 44224 from AzureMachineLearning (E1)")
+        } else if wl.batch_classic
+            && tcp
+            && (29876..=29877).contains(&f.dst_port)
+            && in_tag("BatchNodeManagement")
+        {
+            Some(
+                "AllowBatchNodeManagement: TCP 29876-29877 from BatchNodeManagement (classic node communication, P7)",
+            )
+        } else {
+            None
+        };
+        match allowed {
+            Some(rule) => {
+                self.hop(
+                    at,
+                    Step::NsgInbound,
+                    true,
+                    format!(
+                        "allowed inbound by the NSG Azure ML creates with the compute, rule {rule}"
+                    ),
+                );
+                self.hop(
+                    &wl.name,
+                    Step::Deliver,
+                    true,
+                    format!("delivered to {}", wl.name),
+                );
+                Ok(())
+            }
+            None => {
+                self.hop(at, Step::NsgInbound, false, "denied inbound by the NSG Azure ML creates with the compute (it opens only TCP 44224 from AzureMachineLearning, E1): DenyAllInBound");
+                Err(Verdict::Denied {
+                    by: format!("NSG {}-auto-nsg rule DenyAllInBound (inbound)", wl.name),
+                })
+            }
+        }
+    }
+
     fn service(&mut self, sid: ServiceId, arrival: Arrival) -> Step_ {
         let d = self.d;
         let dec = paas::evaluate(d, sid, arrival);
@@ -1259,9 +1368,10 @@ impl<'d> Walk<'d> {
         let responder = self.flow.dst;
         // Segment 1: from the responder to where the request appeared from (a SNAT device or
         // the origin itself).
-        let first_target = match self.snat {
-            Some(f) => d.firewalls[f.ix()].ip,
-            None => origin.ip(),
+        let first_target = match (self.snat, self.pls_nat) {
+            (Some(f), _) => d.firewalls[f.ix()].ip,
+            (None, Some(nat)) => nat,
+            (None, None) => origin.ip(),
         };
         let start = self.reply_start(responder);
         let desc1 = self.reply_walk(start, responder, first_target, &mut crossed)?;
@@ -1362,6 +1472,9 @@ impl<'d> Walk<'d> {
             ReplyStart::Subnet(s) => s,
         };
         let mut steps: Vec<String> = Vec::new();
+        // Whether the reply has passed through an appliance (then peerings must accept
+        // forwarded traffic, P13).
+        let mut forwarded = false;
         for _ in 0..16 {
             let view = &d.derived.routes[subnet.ix()];
             let Some(choice) = view.lookup(to) else {
@@ -1407,10 +1520,26 @@ impl<'d> Walk<'d> {
                         return Ok(steps.join(", "));
                     }
                     subnet = d.firewalls[f].subnet;
+                    forwarded = true;
+                }
+                NextHop::VnetPeering { vnet: remote } if forwarded => {
+                    let here = d.subnets[subnet.ix()].vnet;
+                    if !d
+                        .peering(*remote, here)
+                        .is_some_and(|p| p.allow_forwarded_traffic)
+                    {
+                        return Err(Verdict::Dropped {
+                            reason: format!(
+                                "the reply is forwarded into VNet {}, whose link to {} does not allow forwarded traffic (P13)",
+                                d.vnets[remote.ix()].name,
+                                d.vnets[here.ix()].name
+                            ),
+                        });
+                    }
+                    return Ok(steps.join(", "));
                 }
                 _ => {
-                    // Any other next hop delivers the reply (the request already proved the
-                    // peering and gateway settings on this pair).
+                    // Any other next hop delivers the reply.
                     if let Some(f) = d.firewalls.iter().position(|f| f.ip == to) {
                         crossed.push(FirewallId(f as u32));
                     }
@@ -1435,4 +1564,27 @@ fn target_subnet(d: &Design, t: &Target) -> Option<SubnetId> {
         Target::Pe(p) => Some(d.private_endpoints[p.ix()].subnet),
         _ => None,
     }
+}
+
+/// Azure ML compute instances and clusters.
+pub fn is_aml_compute(k: crate::format::WorkloadKind) -> bool {
+    matches!(
+        k,
+        crate::format::WorkloadKind::ComputeInstance | crate::format::WorkloadKind::ComputeCluster
+    )
+}
+
+/// The no-public-IP Azure ML compute at `dst`, when the packet comes from Azure ML's service
+/// (or, for Batch, its node management) and so uses the compute's private link service.
+fn aml_private_compute(d: &Design, tag: Option<&str>, dst: Ipv4Addr) -> Option<WorkloadId> {
+    let tag = tag?;
+    if !(tag.eq_ignore_ascii_case("AzureMachineLearning")
+        || tag.to_ascii_lowercase().starts_with("batchnodemanagement"))
+    {
+        return None;
+    }
+    d.workloads
+        .iter()
+        .position(|w| is_aml_compute(w.kind) && w.public_ip.is_none() && w.ips.contains(dst))
+        .map(|i| WorkloadId(i as u32))
 }

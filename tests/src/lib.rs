@@ -6,7 +6,10 @@ use vnetlab_core::model::{BuildOptions, Design};
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the repository").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the repository")
+        .to_path_buf()
 }
 
 /// Loads a design from text, panicking with the rendered diagnostics when it is invalid.
@@ -16,14 +19,19 @@ pub fn design(name: &str, text: &str) -> Design {
         Some(d) => d,
         None => panic!(
             "{name} is invalid:\n{}",
-            loaded.diagnostics.iter().map(|d| d.render(Some(text))).collect::<String>()
+            loaded
+                .diagnostics
+                .iter()
+                .map(|d| d.render(Some(text)))
+                .collect::<String>()
         ),
     }
 }
 
 /// Loads a file of the repository (path relative to the root).
 pub fn design_file(rel: &str) -> Design {
-    let text = std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"));
+    let text = std::fs::read_to_string(root().join(rel))
+        .unwrap_or_else(|e| panic!("cannot read {rel}: {e}"));
     design(rel, &text)
 }
 
@@ -47,10 +55,18 @@ pub fn golden(name: &str, actual: &str) {
         std::fs::write(&path, actual).expect("write golden");
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden file {}; run with UPDATE_GOLDEN=1 to create it", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {}; run with UPDATE_GOLDEN=1 to create it",
+            path.display()
+        )
+    });
     if expected != actual {
-        let first = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(expected.lines().count().min(actual.lines().count()));
+        let first = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.lines().count().min(actual.lines().count()));
         panic!(
             "{} differs from the output at line {}:\n  golden: {:?}\n  actual: {:?}\n(run with UPDATE_GOLDEN=1 to accept)",
             path.display(),

@@ -35,6 +35,12 @@ pub fn read(bytes: &[u8], diags: &mut Diagnostics) -> Option<TopologyFile> {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        diags
+            .error(Span { line: 1, col: 1 }, "empty", "the file is empty")
+            .help("a topology starts with `version: 1` and `name: …`");
+        return None;
+    }
     let root = parse(text, diags)?;
     let mut d = Decoder { diags };
     TopologyFile::decode(&root, &mut d)

@@ -266,6 +266,10 @@ record! {
         name: String => req,
         /// 100..65000, lower first.
         priority: Spanned<u32> => req,
+        /// Inherited from a parent firewall policy: processed before every group of the
+        /// policy itself, whatever the priorities (F1). Default false.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from_parent_policy: Option<bool> => opt,
         /// Rule collections.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         collections: Vec<RuleCollectionDef> => def,
@@ -396,6 +400,10 @@ record! {
         /// Azure ML compute: packages are installed from public hosts during training.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         package_hosts: Vec<Ref> => def,
+        /// Azure ML compute: Azure Batch node communication mode (`classic` opts in to the
+        /// legacy inbound ports 29876-29877 from `BatchNodeManagement`; default `simplified`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        node_communication_mode: Option<NodeCommunicationMode> => opt,
     }
 }
 

@@ -733,6 +733,7 @@ impl Builder<'_, '_> {
                         name: format!("{}/{}", g.name, c.name),
                         kind: c.kind,
                         group_priority: g.priority.value,
+                        from_parent: g.from_parent_policy.unwrap_or(false),
                         priority: c.priority.value,
                         action,
                         rules,
@@ -747,7 +748,7 @@ impl Builder<'_, '_> {
                     CollectionKind::Network => 1,
                     CollectionKind::Application => 2,
                 };
-                (kind, c.group_priority, c.priority)
+                (kind, !c.from_parent, c.group_priority, c.priority)
             });
             let policies = fw
                 .policies
@@ -1009,6 +1010,10 @@ impl Builder<'_, '_> {
                     .map(|h| h.value.to_ascii_lowercase())
                     .collect(),
                 network_plugin: w.network_plugin,
+                batch_classic: w.node_communication_mode
+                    == Some(crate::format::NodeCommunicationMode::Classic),
+                max_nodes: w.max_nodes.as_ref().map(|n| n.value),
+                max_pods: w.max_pods,
                 span: w.pos.0,
             });
         }

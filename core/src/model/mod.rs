@@ -333,6 +333,8 @@ pub struct RuleCollection {
     pub kind: CollectionKind,
     /// Group priority.
     pub group_priority: u32,
+    /// The group comes from a parent policy (processed first).
+    pub from_parent: bool,
     /// Collection priority.
     pub priority: u32,
     /// Action.
@@ -414,6 +416,12 @@ pub struct Workload {
     pub package_hosts: Vec<String>,
     /// AKS network plugin.
     pub network_plugin: Option<NetworkPlugin>,
+    /// Azure ML compute: legacy Batch node communication (inbound 29876-29877), P7.
+    pub batch_classic: bool,
+    /// AKS: the most nodes the autoscaler may add (`max_nodes`), for address planning.
+    pub max_nodes: Option<u32>,
+    /// AKS: pods per node (`max_pods`, plugin default otherwise).
+    pub max_pods: Option<u32>,
     /// Where it was declared.
     pub span: Span,
 }

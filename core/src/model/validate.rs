@@ -329,17 +329,23 @@ fn dns(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
                 .help("add `zones:` with the subresource's privatelink zone");
         }
         let vnet = d.subnets[pe.subnet.ix()].vnet;
+        // Clients in the endpoint's own VNet resolve through that VNet's resolver; the zone must
+        // be linked where that resolver runs (C3, C4).
+        let resolver = match crate::eval::dns::resolver_for_vnet(d, vnet).0 {
+            crate::eval::dns::Resolver::AzureDns { vnet } => Some(vnet),
+            crate::eval::dns::Resolver::Public => None,
+        };
         for z in &pe.zones {
             let zone = &d.zones[z.ix()];
-            if !zone.links.contains(&vnet) {
+            if !resolver.is_some_and(|r| zone.links.contains(&r)) {
                 diags.warning(
                     svc.span,
                     "zone-not-linked",
                     format!(
-                        "zone `{}` of private endpoint `{}` is not linked to its VNet `{}`",
+                        "clients in VNet `{}` cannot see zone `{}` of private endpoint `{}`: it is not linked where their DNS resolves, so they get the public address",
+                        d.vnets[vnet.ix()].name,
                         zone.name,
-                        pe.name,
-                        d.vnets[vnet.ix()].name
+                        pe.name
                     ),
                 );
             }

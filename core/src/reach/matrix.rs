@@ -58,10 +58,20 @@ pub fn matrix(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {
     let atoms = Atoms::of(d);
     let sets: Vec<(String, EndpointSet)> = match by {
         MatrixBy::Subnet => (0..d.subnets.len())
-            .map(|i| (d.subnets[i].name.clone(), EndpointSet::Subnet(SubnetId(i as u32))))
+            .map(|i| {
+                (
+                    d.subnets[i].name.clone(),
+                    EndpointSet::Subnet(SubnetId(i as u32)),
+                )
+            })
             .collect(),
         MatrixBy::Workload => (0..d.workloads.len())
-            .map(|i| (d.workloads[i].name.clone(), EndpointSet::One(Endpoint::Workload(WorkloadId(i as u32)))))
+            .map(|i| {
+                (
+                    d.workloads[i].name.clone(),
+                    EndpointSet::One(Endpoint::Workload(WorkloadId(i as u32))),
+                )
+            })
             .collect(),
     };
     let cells = sets
@@ -85,16 +95,28 @@ pub fn matrix(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {
                 .collect()
         })
         .collect();
-    Matrix { by, names: sets.into_iter().map(|(n, _)| n).collect(), ports: ports.to_vec(), cells }
+    Matrix {
+        by,
+        names: sets.into_iter().map(|(n, _)| n).collect(),
+        ports: ports.to_vec(),
+        cells,
+    }
 }
 
 impl Matrix {
     /// The grid as text: one block per port.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let w = self.names.iter().map(|n| n.chars().count()).max().unwrap_or(4);
+        let w = self
+            .names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(4);
         for (pi, (proto, port)) in self.ports.iter().enumerate() {
-            out.push_str(&format!("{proto}/{port}  (row reaches column: ● all, ◐ some, · none)\n"));
+            out.push_str(&format!(
+                "{proto}/{port}  (row reaches column: ● all, ◐ some, · none)\n"
+            ));
             out.push_str(&format!("{:w$}  ", ""));
             for i in 0..self.names.len() {
                 out.push_str(&format!("{:>3}", i + 1));

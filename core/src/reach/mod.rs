@@ -100,7 +100,10 @@ pub struct Atoms {
 impl Atoms {
     /// Computes the atoms of a design.
     pub fn of(d: &Design) -> Self {
-        Self { addrs: AddrAtoms::of(d), ports: PortAtoms::of(d) }
+        Self {
+            addrs: AddrAtoms::of(d),
+            ports: PortAtoms::of(d),
+        }
     }
 }
 

@@ -18,7 +18,10 @@ fn topologies() -> Vec<String> {
 #[test]
 fn every_topology_checks_clean_and_matches_its_golden_output() {
     let names = topologies();
-    assert!(names.len() >= 3, "expected at least three bundled topologies, found {names:?}");
+    assert!(
+        names.len() >= 3,
+        "expected at least three bundled topologies, found {names:?}"
+    );
     let mut failures = Vec::new();
     for name in &names {
         let d = design_file(&format!("topologies/{name}"));
@@ -31,16 +34,32 @@ fn every_topology_checks_clean_and_matches_its_golden_output() {
         if !report.all_hold() {
             failures.push(format!("{name}:\n{}", render::check(&report, false)));
         }
-        golden(&format!("{}.txt", name.trim_end_matches(".yaml").trim_end_matches(".json")), &out);
+        golden(
+            &format!(
+                "{}.txt",
+                name.trim_end_matches(".yaml").trim_end_matches(".json")
+            ),
+            &out,
+        );
     }
-    assert!(failures.is_empty(), "expectations fail:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "expectations fail:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn output_is_deterministic() {
     for name in topologies() {
-        let a = render::check(&vnetlab_core::check(&design_file(&format!("topologies/{name}"))), true);
-        let b = render::check(&vnetlab_core::check(&design_file(&format!("topologies/{name}"))), true);
+        let a = render::check(
+            &vnetlab_core::check(&design_file(&format!("topologies/{name}"))),
+            true,
+        );
+        let b = render::check(
+            &vnetlab_core::check(&design_file(&format!("topologies/{name}"))),
+            true,
+        );
         assert_eq!(a, b, "{name}");
     }
 }
