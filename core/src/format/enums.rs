@@ -128,3 +128,10 @@ str_enum! {
     #[derive(Default)]
     pub enum ResolutionPolicy { #[default] Default = "default", NxDomainRedirect = "nx_domain_redirect" }
 }
+str_enum! {
+    /// How Azure Batch talks to the nodes of an Azure ML compute (S43): `classic` needs inbound
+    /// TCP 29876-29877 from `BatchNodeManagement` (legacy, retired 2026-03-31); `simplified`
+    /// needs no inbound port of its own (P7).
+    #[derive(Default)]
+    pub enum NodeCommunicationMode { Classic = "classic", #[default] Simplified = "simplified" }
+}
