@@ -3,4 +3,5 @@
 
 mod acceptance;
 mod golden;
+mod schema;
 mod validation;
