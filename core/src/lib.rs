@@ -7,6 +7,7 @@
 //! (records → validated [`model::Design`]) → analyses ([`trace()`], [`check()`], [`reach`])
 //! whose results carry their explanation. [`load`] runs the first two steps.
 
+pub mod aml;
 pub mod check;
 pub mod diag;
 pub mod eval;

@@ -105,8 +105,51 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Audit Azure ML: trace every flow the workspaces need (works / broken, with the smallest
+    /// fix) and run the isolation audits (findings with a witness trace). Exit 1 when a required
+    /// flow is broken or a finding is at or above --fail-on.
+    Audit {
+        /// Topology file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Lowest finding severity that fails the audit.
+        #[arg(long, value_enum, default_value_t = FailOn::High)]
+        fail_on: FailOn,
+        /// Also print the trace of flows that work and of every finding.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Shared options.
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Open the terminal what-if app: the design as a tree, expectations and findings with their
+    /// verdicts, traces, effective routes and rules, the reachability matrix; toggle rules,
+    /// routes, links and settings and see every verdict change. Press ? in the app for keys.
+    Tui {
+        /// Topology file (reloaded when it changes on disk).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Shared options.
+        #[command(flatten)]
+        common: Common,
+    },
     /// Print the JSON Schema of the topology format.
     Schema,
+}
+
+/// Severities for `audit --fail-on`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// Any finding.
+    Info,
+    /// Low and above.
+    Low,
+    /// Medium and above.
+    Medium,
+    /// High and above.
+    High,
+    /// Critical only.
+    Critical,
 }
 
 /// Protocols on the command line.

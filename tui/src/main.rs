@@ -1,6 +1,7 @@
 //! `vnetlab`: the command line. Thin glue: parse arguments, read files, call vnetlab-core,
 //! print its results. Exit 0 success, 1 an expectation or check failed, 2 bad input or usage.
 
+mod audit;
 mod cli;
 
 use clap::Parser;
@@ -213,6 +214,23 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                     .expect("json")
                 ),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            file,
+            fail_on,
+            verbose,
+            common,
+        } => {
+            let opts = options(&common)?;
+            let (design, _) = load(&file, &opts, common.format)?;
+            Ok(audit::run(&design, fail_on, verbose, common.format))
+        }
+        Command::Tui { file, common } => {
+            let opts = options(&common)?;
+            read(&file)?;
+            vnetlab_tui::app::run(&file, opts)
+                .map_err(|e| Fatal(format!("terminal: {e}")))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

@@ -2,6 +2,7 @@
 //! outputs of the bundled topologies, properties of the engine, and the command line.
 
 mod acceptance;
+mod aml;
 mod golden;
 mod schema;
 mod validation;

@@ -1,0 +1,518 @@
+//! Isolation audits: path-based security findings, each with an id, a severity, the resources
+//! involved, a witness flow with its trace, the remediation and the governance rules it maps to.
+
+use super::Severity;
+use super::flows::{FlowResult, Stage, is_ml_target};
+use super::mapping::{Reference, references};
+use crate::format::{
+    Access, Direction, FirewallKind, Isolation, NetworkPlugin, NextHopType, ServiceKind,
+    WorkloadKind,
+};
+use crate::model::{AddrEntry, Design, NsgRule, usable_range};
+use crate::net::{PortSet, Protocol};
+use crate::query::{Endpoint, EndpointSet, Side, parse_endpoint};
+use crate::reach::check_set;
+use crate::trace::{Trace, TraceOptions, is_aml_compute, origin_of, trace_from};
+use serde::Serialize;
+
+/// One finding.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    /// The finding kind's id (see docs/aml.md).
+    pub id: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// One line.
+    pub title: String,
+    /// The resources involved.
+    pub resources: Vec<String>,
+    /// The witness flow (`from → to proto/port`) when the finding is about a path.
+    pub witness: Option<String>,
+    /// The witness flow's trace.
+    pub trace: Option<Trace>,
+    /// What to change.
+    pub remediation: String,
+    /// Azure Policy, PSRule and checkov rules covering the same concern.
+    pub references: Vec<Reference>,
+}
+
+fn finding(
+    id: &'static str,
+    severity: Severity,
+    title: String,
+    resources: Vec<String>,
+    remediation: &str,
+) -> Finding {
+    Finding {
+        id,
+        severity,
+        title,
+        resources,
+        witness: None,
+        trace: None,
+        remediation: remediation.to_string(),
+        references: references(id),
+    }
+}
+
+fn trace(d: &Design, from: &str, to: &str, proto: Protocol, port: u16) -> Option<Trace> {
+    let src = parse_endpoint(d, from, Side::Source).ok()?;
+    let dst = parse_endpoint(d, to, Side::Destination).ok()?;
+    let origin = origin_of(d, &src).ok()?;
+    Some(trace_from(
+        d,
+        origin,
+        &dst,
+        proto,
+        port,
+        from,
+        to,
+        TraceOptions::default(),
+    ))
+}
+
+fn with_witness(mut f: Finding, t: Trace) -> Finding {
+    f.witness = Some(format!(
+        "{} → {} {}/{}",
+        t.from, t.to, t.flow.protocol, t.flow.dst_port
+    ));
+    f.trace = Some(t);
+    f
+}
+
+/// Every finding of a design, in a stable order.
+pub fn all(d: &Design, flows: &[FlowResult]) -> Vec<Finding> {
+    let mut v = Vec::new();
+    public_services(d, &mut v);
+    internet_inbound(d, &mut v);
+    exfiltration(d, &mut v);
+    dns(d, flows, &mut v);
+    service_endpoint_bypass(d, &mut v);
+    nsg_rules(d, &mut v);
+    asymmetric(flows, &mut v);
+    capacity(d, &mut v);
+    inference(d, &mut v);
+    v
+}
+
+/// AML-PUBLIC-WORKSPACE, AML-PUBLIC-DEPENDENCY: the internet reaches the workspace or a
+/// dependent service (critical when the workspace itself is private).
+fn public_services(d: &Design, v: &mut Vec<Finding>) {
+    for ws in d
+        .services
+        .iter()
+        .filter(|s| s.kind == ServiceKind::MlWorkspace)
+    {
+        if let Some(t) = trace(
+            d,
+            "internet",
+            &format!("{}:amlworkspace", ws.name),
+            Protocol::Tcp,
+            443,
+        )
+        .filter(|t| t.verdict.allowed())
+        {
+            v.push(with_witness(
+                finding("AML-PUBLIC-WORKSPACE", Severity::High, format!("workspace {} is reachable from the internet", ws.name), vec![ws.name.clone()], "set public_network_access: disabled on the workspace and reach it through a private endpoint (D5)"),
+                t,
+            ));
+        }
+        for (dep, group) in [
+            (ws.storage, "blob"),
+            (ws.key_vault, "vault"),
+            (ws.container_registry, "registry"),
+        ] {
+            let Some(dep) = dep else { continue };
+            let s = &d.services[dep.ix()];
+            if let Some(t) = trace(
+                d,
+                "internet",
+                &format!("{}:{group}", s.name),
+                Protocol::Tcp,
+                443,
+            )
+            .filter(|t| t.verdict.allowed())
+            {
+                let (sev, title) = if ws.public_network_access {
+                    (
+                        Severity::High,
+                        format!(
+                            "{} ({} of workspace {}) is reachable from the internet",
+                            s.name, s.kind, ws.name
+                        ),
+                    )
+                } else {
+                    (
+                        Severity::Critical,
+                        format!(
+                            "private workspace {}, public {}: {} is reachable from the internet",
+                            ws.name, s.kind, s.name
+                        ),
+                    )
+                };
+                v.push(with_witness(
+                    finding("AML-PUBLIC-DEPENDENCY", sev, title, vec![ws.name.clone(), s.name.clone()], "disable public network access on the service (or default action deny with no broad rules) and use a private endpoint (D2–D4)"),
+                    t,
+                ));
+            }
+        }
+    }
+}
+
+/// AML-INBOUND-INTERNET: a compute, inference target or jumpbox reachable from an ordinary
+/// internet address on any port (Azure ML's own 44224 comes from its service tag, not from here).
+fn internet_inbound(d: &Design, v: &mut Vec<Finding>) {
+    for (i, w) in d.workloads.iter().enumerate() {
+        if !(is_ml_target(w.kind) || w.kind == WorkloadKind::Jumpbox) {
+            continue;
+        }
+        let src = EndpointSet::One(Endpoint::Client(crate::model::ClientId(0)));
+        let dst = EndpointSet::One(Endpoint::Workload(crate::model::WorkloadId(i as u32)));
+        let res = check_set(
+            d,
+            &src,
+            &dst,
+            &[Protocol::Tcp, Protocol::Udp],
+            &PortSet::any(),
+            false,
+        );
+        if res.delivered > 0 {
+            let ports: Vec<String> = res
+                .counterexamples
+                .iter()
+                .map(|c| format!("{} {}", c.protocol, c.ports))
+                .collect();
+            let mut f = finding(
+                "AML-INBOUND-INTERNET",
+                Severity::High,
+                format!(
+                    "{} ({}) is reachable from the internet on {}",
+                    w.name,
+                    w.kind,
+                    ports.join(", ")
+                ),
+                vec![w.name.clone()],
+                "remove the public IP (no-public-IP compute, private AKS/endpoint) or restrict the inbound rule to the required source tag and port",
+            );
+            if let Some(t) = res.witness {
+                f = with_witness(f, t);
+            }
+            v.push(f);
+        }
+    }
+}
+
+/// AML-EXFILTRATION: a compute or inference target can open connections to an arbitrary
+/// internet destination.
+fn exfiltration(d: &Design, v: &mut Vec<Finding>) {
+    for w in d.workloads.iter().filter(|w| is_ml_target(w.kind)) {
+        if let Some(t) = trace(d, &w.name, "exfil.example.net", Protocol::Tcp, 443)
+            .filter(|t| t.verdict.allowed())
+        {
+            v.push(with_witness(
+                finding("AML-EXFILTRATION", Severity::High, format!("{} can reach arbitrary internet destinations", w.name), vec![w.name.clone()], "deny Internet outbound in the NSG except the required service tags (E2), or route 0.0.0.0/0 through a firewall with an FQDN allow-list"),
+                t,
+            ));
+        }
+    }
+    for ws in d
+        .services
+        .iter()
+        .filter(|s| s.kind == ServiceKind::MlWorkspace)
+    {
+        if ws
+            .managed_network
+            .as_ref()
+            .is_some_and(|m| m.isolation == Isolation::AllowInternetOutbound)
+        {
+            v.push(finding(
+                "AML-EXFILTRATION",
+                Severity::Medium,
+                format!(
+                    "workspace {}'s managed VNet allows internet outbound",
+                    ws.name
+                ),
+                vec![ws.name.clone()],
+                "use isolation allow_only_approved_outbound (data exfiltration protection, E4)",
+            ));
+        }
+    }
+}
+
+/// AML-DNS-NOT-LINKED: a VNet that uses a private endpoint resolves its name publicly.
+fn dns(d: &Design, flows: &[FlowResult], v: &mut Vec<Finding>) {
+    for f in flows
+        .iter()
+        .filter(|f| f.flow.stage == Stage::Dns && !f.works)
+    {
+        let mut x = finding(
+            "AML-DNS-NOT-LINKED",
+            Severity::High,
+            format!(
+                "{} does not resolve {} to its private endpoint: {}",
+                f.flow.from, f.flow.to, f.verdict
+            ),
+            vec![f.flow.from.clone(), f.flow.to.clone()],
+            "link the private DNS zone to the VNet the clients resolve from (or forward to 168.63.129.16 from a linked VNet, C3/C4)",
+        );
+        if let Some(fix) = &f.fix {
+            x.remediation = fix.change.clone();
+        }
+        if let Some(t) = &f.trace {
+            x = with_witness(x, t.clone());
+        }
+        let _ = d;
+        v.push(x);
+    }
+}
+
+/// AML-SE-BYPASS: a subnet forced through a firewall also has service endpoints, whose routes
+/// win and carry traffic to the service around the firewall (B4, B5).
+fn service_endpoint_bypass(d: &Design, v: &mut Vec<Finding>) {
+    for (i, s) in d.subnets.iter().enumerate() {
+        let Some(rt) = s.route_table else { continue };
+        let forced = d.route_tables[rt.ix()].routes.iter().any(|r| {
+            r.next_hop == NextHopType::VirtualAppliance
+                && r.prefixes.iter().any(|p| p.prefix_len() == 0)
+        });
+        if !forced || s.service_endpoints.is_empty() {
+            continue;
+        }
+        for se in &s.service_endpoints {
+            let tag = crate::tags::service_endpoint_tag(se).unwrap_or("Storage");
+            let src = d
+                .workloads
+                .iter()
+                .find(|w| w.subnet.ix() == i)
+                .map(|w| w.name.clone())
+                .unwrap_or_else(|| s.name.clone());
+            let mut f = finding(
+                "AML-SE-BYPASS",
+                Severity::Medium,
+                format!(
+                    "{} sends {tag} traffic over service endpoint {se}, around its firewall",
+                    s.name
+                ),
+                vec![s.name.clone(), se.clone()],
+                "remove the service endpoint and use a private endpoint (inspected when routed), or accept the bypass explicitly",
+            );
+            if let Some(t) = trace(d, &src, &format!("service:{tag}"), Protocol::Tcp, 443) {
+                f = with_witness(f, t);
+            }
+            v.push(f);
+        }
+    }
+}
+
+fn side_covers(a: &[AddrEntry], b: &[AddrEntry]) -> bool {
+    a.contains(&AddrEntry::Any) || b.iter().all(|x| a.contains(x))
+}
+
+fn ports_cover(a: &PortSet, b: &PortSet) -> bool {
+    b.ranges()
+        .iter()
+        .all(|r| a.ranges().iter().any(|x| x.lo <= r.lo && r.hi <= x.hi))
+}
+
+fn covers(a: &NsgRule, b: &NsgRule) -> bool {
+    (a.protocol.is_none() || a.protocol == b.protocol)
+        && side_covers(&a.source, &b.source)
+        && side_covers(&a.destination, &b.destination)
+        && ports_cover(&a.source_ports, &b.source_ports)
+        && ports_cover(&a.destination_ports, &b.destination_ports)
+}
+
+/// AML-NSG-ANY-INBOUND, AML-RULE-SHADOWED, AML-RULE-REDUNDANT: NSG rules wider than needed or
+/// never deciding anything; Azure Firewall rules behind a broader one.
+fn nsg_rules(d: &Design, v: &mut Vec<Finding>) {
+    for n in &d.nsgs {
+        for r in n
+            .inbound
+            .iter()
+            .filter(|r| !r.is_default && r.access == Access::Allow)
+        {
+            let any_src = r.source.iter().any(|e| {
+                matches!(e, AddrEntry::Any) || matches!(e, AddrEntry::Tag(t) if t == "Internet")
+            });
+            if any_src && r.destination_ports.is_any() {
+                v.push(finding(
+                    "AML-NSG-ANY-INBOUND",
+                    Severity::High,
+                    format!(
+                        "NSG {} rule {} allows any source to any port inbound",
+                        n.name, r.name
+                    ),
+                    vec![format!("{}/{}", n.name, r.name)],
+                    "narrow the rule to the sources and ports the workload needs",
+                ));
+            }
+        }
+        for dir in [Direction::Inbound, Direction::Outbound] {
+            let rules: Vec<&NsgRule> = n.rules(dir).iter().filter(|r| !r.is_default).collect();
+            for (j, r) in rules.iter().enumerate() {
+                if let Some(e) = rules[..j].iter().find(|e| covers(e, r)) {
+                    let (id, sev, what) = if e.access == r.access {
+                        (
+                            "AML-RULE-REDUNDANT",
+                            Severity::Low,
+                            "is redundant: the earlier rule already decides the same",
+                        )
+                    } else {
+                        (
+                            "AML-RULE-SHADOWED",
+                            Severity::Medium,
+                            "never matches: the earlier rule decides the opposite first",
+                        )
+                    };
+                    v.push(finding(
+                        id,
+                        sev,
+                        format!(
+                            "NSG {} {dir} rule {} (priority {}) {what} ({} priority {})",
+                            n.name, r.name, r.priority, e.name, e.priority
+                        ),
+                        vec![
+                            format!("{}/{}", n.name, r.name),
+                            format!("{}/{}", n.name, e.name),
+                        ],
+                        "delete the later rule, or reorder priorities so each rule can match",
+                    ));
+                }
+            }
+        }
+    }
+    for fw in d
+        .firewalls
+        .iter()
+        .filter(|f| f.kind == FirewallKind::AzureFirewall)
+    {
+        for (ci, c) in fw.collections.iter().enumerate() {
+            for (ri, r) in c.rules.iter().enumerate() {
+                let earlier = fw.collections[..=ci]
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(k, ec)| {
+                        let upto = if k == ci { ri } else { ec.rules.len() };
+                        ec.rules[..upto].iter().map(move |er| (ec, er))
+                    });
+                for (ec, er) in earlier {
+                    if ec.kind != c.kind
+                        || !r.fqdns.is_empty()
+                        || !er.fqdns.is_empty()
+                        || !r.destination_fqdns.is_empty()
+                        || !er.destination_fqdns.is_empty()
+                    {
+                        continue;
+                    }
+                    let cov = (er.protocol.is_none() || er.protocol == r.protocol)
+                        && er.source.contains_set(&r.source)
+                        && er.destination.contains_set(&r.destination)
+                        && ports_cover(&er.destination_ports, &r.destination_ports);
+                    if cov {
+                        let (id, sev) = if ec.action == c.action {
+                            ("AML-RULE-REDUNDANT", Severity::Low)
+                        } else {
+                            ("AML-RULE-SHADOWED", Severity::Medium)
+                        };
+                        v.push(finding(
+                            id,
+                            sev,
+                            format!(
+                                "firewall {} rule {}/{} is covered by {}/{}",
+                                fw.name, c.name, r.name, ec.name, er.name
+                            ),
+                            vec![fw.name.clone()],
+                            "delete the covered rule or move it above the broader one",
+                        ));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// AML-ASYMMETRIC: a required flow whose reply takes another path through a stateful device.
+fn asymmetric(flows: &[FlowResult], v: &mut Vec<Finding>) {
+    for f in flows {
+        let Some(t) = &f.trace else { continue };
+        if matches!(&t.verdict, crate::trace::Verdict::Dropped { reason } if reason.contains("asymmetric"))
+        {
+            let mut x = finding(
+                "AML-ASYMMETRIC",
+                Severity::High,
+                format!(
+                    "asymmetric routing through a stateful firewall breaks {} → {}",
+                    f.flow.from, f.flow.to
+                ),
+                vec![f.flow.from.clone(), f.flow.to.clone()],
+                "route the reply the way the request came (e.g. AzureMachineLearning → Internet UDR for public-IP compute, E1/F5; SNAT for private endpoints, B6)",
+            );
+            if let Some(fix) = &f.fix {
+                x.remediation = fix.change.clone();
+            }
+            v.push(with_witness(x, t.clone()));
+        }
+    }
+}
+
+/// Addresses a workload takes at full scale-out (AKS: autoscaler maximum, pods per node with
+/// Azure CNI; S42, G).
+pub fn scale_addresses(w: &crate::model::Workload) -> u64 {
+    match w.kind {
+        WorkloadKind::Aks => {
+            let nodes = u64::from(w.max_nodes.unwrap_or(w.addresses.max(1))) + 1;
+            match w.network_plugin.unwrap_or(NetworkPlugin::AzureCniOverlay) {
+                NetworkPlugin::AzureCni => nodes + nodes * u64::from(w.max_pods.unwrap_or(110)),
+                _ => nodes,
+            }
+        }
+        _ => u64::from(w.addresses),
+    }
+}
+
+/// AML-SUBNET-CAPACITY: a subnet cannot hold its computes at full scale-out.
+fn capacity(d: &Design, v: &mut Vec<Finding>) {
+    for (i, s) in d.subnets.iter().enumerate() {
+        let ws: Vec<&crate::model::Workload> =
+            d.workloads.iter().filter(|w| w.subnet.ix() == i).collect();
+        if !ws.iter().any(|w| is_ml_target(w.kind)) {
+            continue;
+        }
+        let others = d
+            .private_endpoints
+            .iter()
+            .filter(|p| p.subnet.ix() == i)
+            .count() as u64
+            + d.firewalls.iter().filter(|f| f.subnet.ix() == i).count() as u64;
+        let need: u64 = ws.iter().map(|w| scale_addresses(w)).sum::<u64>() + others;
+        let (lo, hi) = usable_range(s.prefix);
+        let usable = u64::from(hi - lo + 1);
+        if need > usable {
+            let mut len = s.prefix.prefix_len();
+            while len > 2 && (1u64 << (32 - len)) - 5 < need {
+                len -= 1;
+            }
+            let parts: Vec<String> = ws
+                .iter()
+                .map(|w| format!("{} {}", w.name, scale_addresses(w)))
+                .collect();
+            v.push(finding("AML-SUBNET-CAPACITY", Severity::High, format!("subnet {} ({}) has {usable} usable addresses (5 reserved) but scale-out needs {need}: {}", s.name, s.prefix, parts.join(", ")), vec![s.name.clone()], &format!("make the subnet a /{len} or larger, lower max_nodes/max_pods, or use Azure CNI Overlay")));
+        }
+    }
+}
+
+/// AML-INFERENCE-PUBLIC: an inference endpoint with public ingress, outside the VNet's control.
+fn inference(d: &Design, v: &mut Vec<Finding>) {
+    for w in &d.workloads {
+        let public = match w.kind {
+            WorkloadKind::OnlineEndpoint => w.public_network_access,
+            WorkloadKind::Aks => w.public_ip.is_some(),
+            _ => false,
+        };
+        if public && w.workspace.is_some() {
+            v.push(finding("AML-INFERENCE-PUBLIC", Severity::High, format!("inference endpoint {} ({}) accepts scoring from the internet, outside the VNet", w.name, w.kind), vec![w.name.clone()], "set public_network_access: disabled on the managed online endpoint (scoring then uses the workspace private endpoint, E5), or use an internal load balancer for AKS (E6)"));
+        }
+    }
+    let _ = is_aml_compute;
+}

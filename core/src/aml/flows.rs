@@ -1,0 +1,500 @@
+//! The required-flow catalog: every flow Azure ML needs, derived from the workspaces, their
+//! dependent services, computes and inference targets (azure-semantics E1–E7, docs/aml.md),
+//! each traced to a works / broken verdict.
+
+use super::fix::{self, Fix};
+use crate::format::{ClientKind, PeState, ServiceKind, WorkloadKind};
+use crate::model::{Design, ServiceId, WorkloadId};
+use crate::net::Protocol;
+use crate::query::{Side, parse_endpoint};
+use crate::trace::{Trace, TraceOptions, is_aml_compute, origin_of, trace_from};
+use serde::Serialize;
+
+/// Which part of Azure ML a flow serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Training job submission: the client uploads and submits (E7 steps 1–2).
+    Submission,
+    /// Azure ML / Batch reaching the compute (E7 step 3, E1, E3).
+    ComputeInbound,
+    /// The compute reading its workspace and dependencies (E7 step 4).
+    ComputeDependencies,
+    /// The compute's outbound service-tag requirements (E2).
+    ComputeOutbound,
+    /// Package hosts the design says training installs from (E2).
+    Packages,
+    /// Scoring and deployment of inference targets (E5, E6).
+    Inference,
+    /// Private DNS of every private endpoint the workspace needs, from every VNet using it (C3).
+    Dns,
+}
+
+impl Stage {
+    /// A short heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Stage::Submission => "training job submission",
+            Stage::ComputeInbound => "Azure ML reaching the compute",
+            Stage::ComputeDependencies => "compute to workspace and dependencies",
+            Stage::ComputeOutbound => "compute outbound requirements",
+            Stage::Packages => "package hosts",
+            Stage::Inference => "inference",
+            Stage::Dns => "private DNS",
+        }
+    }
+}
+
+/// One flow Azure ML needs.
+#[derive(Clone, Debug, Serialize)]
+pub struct RequiredFlow {
+    /// Stable id: `STAGE:FROM->TO:PORT`.
+    pub id: String,
+    /// Which part of Azure ML it serves.
+    pub stage: Stage,
+    /// Why Azure ML needs it.
+    pub purpose: String,
+    /// Source (a name `vnetlab trace --from` accepts).
+    pub from: String,
+    /// Destination (a name `vnetlab trace --to` accepts).
+    pub to: String,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Destination port.
+    pub port: u16,
+    /// The documentation it comes from (azure-semantics section).
+    pub source: &'static str,
+}
+
+/// A required flow with its verdict.
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowResult {
+    /// The flow.
+    pub flow: RequiredFlow,
+    /// Whether it works.
+    pub works: bool,
+    /// One line: the verdict, or why a DNS check failed.
+    pub verdict: String,
+    /// The evidence.
+    pub trace: Option<Trace>,
+    /// For a broken flow, the smallest change found that makes it work.
+    pub fix: Option<Fix>,
+}
+
+/// Workload kinds that are Azure ML computes or inference targets.
+pub fn is_ml_target(k: WorkloadKind) -> bool {
+    is_aml_compute(k) || matches!(k, WorkloadKind::Aks | WorkloadKind::OnlineEndpoint)
+}
+
+/// Names of the clients that use the workspaces: jumpboxes, on-premises clients and named
+/// internet clients; `internet` itself when there is none and a workspace is public.
+pub fn ml_clients(d: &Design) -> Vec<String> {
+    let mut v: Vec<String> = d
+        .workloads
+        .iter()
+        .filter(|w| w.kind == WorkloadKind::Jumpbox)
+        .map(|w| w.name.clone())
+        .collect();
+    v.extend(
+        d.clients
+            .iter()
+            .skip(1)
+            .filter(|c| matches!(c.kind, ClientKind::OnPrem | ClientKind::Internet))
+            .map(|c| c.name.clone()),
+    );
+    if v.is_empty()
+        && d.services
+            .iter()
+            .any(|s| s.kind == ServiceKind::MlWorkspace && s.public_network_access)
+    {
+        v.push("internet".into());
+    }
+    v
+}
+
+struct Cat<'d> {
+    d: &'d Design,
+    out: Vec<RequiredFlow>,
+}
+
+impl Cat<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        stage: Stage,
+        purpose: impl Into<String>,
+        from: &str,
+        to: &str,
+        protocol: Protocol,
+        port: u16,
+        source: &'static str,
+    ) {
+        let id = format!(
+            "{}:{from}->{to}:{}/{port}",
+            format!("{stage:?}").to_ascii_lowercase(),
+            protocol
+        );
+        if self.out.iter().any(|f| f.id == id) {
+            return;
+        }
+        self.out.push(RequiredFlow {
+            id,
+            stage,
+            purpose: purpose.into(),
+            from: from.into(),
+            to: to.into(),
+            protocol,
+            port,
+            source,
+        });
+    }
+
+    fn svc(&self, s: Option<ServiceId>) -> Option<String> {
+        s.map(|s| self.d.services[s.ix()].name.clone())
+    }
+
+    /// The workspace's dependencies with the subresource and port a compute uses.
+    fn deps(&self, ws: ServiceId) -> Vec<(String, &'static str, u16, &'static str)> {
+        let s = &self.d.services[ws.ix()];
+        let mut v = Vec::new();
+        if let Some(k) = self.svc(s.key_vault) {
+            v.push((k, "vault", 443, "read secrets (E7 step 4)"));
+        }
+        if let Some(st) = self.svc(s.storage) {
+            v.push((
+                st.clone(),
+                "blob",
+                443,
+                "read training data, write outputs (E7 step 4)",
+            ));
+            v.push((
+                st,
+                "file",
+                445,
+                "mount the default file share (SMB 445, E2)",
+            ));
+        }
+        if let Some(r) = self.svc(s.container_registry) {
+            v.push((r, "registry", 443, "pull training images (E7 step 4)"));
+        }
+        v.push((
+            s.name.clone(),
+            "amlworkspace",
+            443,
+            "report to the workspace (E7 step 4)",
+        ));
+        v
+    }
+}
+
+/// Every flow the design's Azure ML workspaces need, in a stable order.
+pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
+    let mut c = Cat { d, out: Vec::new() };
+    let clients = ml_clients(d);
+    let region =
+        |w: &crate::model::Workload| d.vnets[d.subnets[w.subnet.ix()].vnet.ix()].region.clone();
+    for (si, s) in d.services.iter().enumerate() {
+        if s.kind != ServiceKind::MlWorkspace {
+            continue;
+        }
+        let ws = ServiceId(si as u32);
+        for cl in &clients {
+            if let Some(st) = c.svc(s.storage) {
+                c.add(
+                    Stage::Submission,
+                    "the client uploads training scripts and data to storage (E7 step 1)",
+                    cl,
+                    &format!("{st}:blob"),
+                    Protocol::Tcp,
+                    443,
+                    "E7",
+                );
+            }
+            c.add(
+                Stage::Submission,
+                "the client submits the training job to the workspace (E7 step 2)",
+                cl,
+                &format!("{}:amlworkspace", s.name),
+                Protocol::Tcp,
+                443,
+                "E7",
+            );
+        }
+        let members: Vec<(WorkloadId, &crate::model::Workload)> = d
+            .workloads
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.workspace == Some(ws))
+            .map(|(i, w)| (WorkloadId(i as u32), w))
+            .collect();
+        for (_, w) in &members {
+            if is_aml_compute(w.kind) {
+                let how = if w.public_ip.is_some() {
+                    "Azure ML submits the job to the compute's public load balancer: TCP 44224 from AzureMachineLearning (E1, P7)"
+                } else {
+                    "Azure ML submits the job through the compute's private link service (no public IP, E3)"
+                };
+                c.add(
+                    Stage::ComputeInbound,
+                    how,
+                    "service:AzureMachineLearning",
+                    &w.name,
+                    Protocol::Tcp,
+                    44224,
+                    "E1/E3/E7",
+                );
+                if w.batch_classic && w.public_ip.is_some() {
+                    c.add(Stage::ComputeInbound, "classic Batch node communication: TCP 29876-29877 from BatchNodeManagement (P7, opted in)", "service:BatchNodeManagement", &w.name, Protocol::Tcp, 29876, "E1/P7");
+                }
+                for (svc, group, port, why) in c.deps(ws) {
+                    c.add(
+                        Stage::ComputeDependencies,
+                        why,
+                        &w.name,
+                        &format!("{svc}:{group}"),
+                        Protocol::Tcp,
+                        port,
+                        "E7/E2",
+                    );
+                }
+                let r = region(w);
+                let tags: [(&str, Protocol, u16, &str); 8] = [
+                    (
+                        "AzureActiveDirectory",
+                        Protocol::Tcp,
+                        443,
+                        "authenticate with Microsoft Entra ID (E2)",
+                    ),
+                    (
+                        "AzureMachineLearning",
+                        Protocol::Tcp,
+                        443,
+                        "Azure ML service (E2)",
+                    ),
+                    (
+                        "AzureMachineLearning",
+                        Protocol::Udp,
+                        5831,
+                        "compute create/update/delete (E2)",
+                    ),
+                    (
+                        "AzureResourceManager",
+                        Protocol::Tcp,
+                        443,
+                        "Azure Resource Manager (E2)",
+                    ),
+                    (
+                        "Storage.{r}",
+                        Protocol::Tcp,
+                        443,
+                        "regional storage used by the service (E2)",
+                    ),
+                    (
+                        "AzureFrontDoor.Frontend",
+                        Protocol::Tcp,
+                        443,
+                        "Azure Front Door (E2)",
+                    ),
+                    (
+                        "MicrosoftContainerRegistry.{r}",
+                        Protocol::Tcp,
+                        443,
+                        "Microsoft Container Registry base images (E2)",
+                    ),
+                    (
+                        "BatchNodeManagement.{r}",
+                        Protocol::Tcp,
+                        443,
+                        "Azure Batch node management (E2)",
+                    ),
+                ];
+                for (tag, proto, port, why) in tags {
+                    let tag = tag.replace("{r}", &r);
+                    if proto == Protocol::Udp && w.kind != WorkloadKind::ComputeInstance {
+                        continue;
+                    }
+                    c.add(
+                        Stage::ComputeOutbound,
+                        why,
+                        &w.name,
+                        &format!("service:{tag}"),
+                        proto,
+                        port,
+                        "E2",
+                    );
+                }
+                for h in &w.package_hosts {
+                    c.add(
+                        Stage::Packages,
+                        "install training packages (E2 package hosts)",
+                        &w.name,
+                        h,
+                        Protocol::Tcp,
+                        443,
+                        "E2",
+                    );
+                }
+            }
+            if w.kind == WorkloadKind::Aks {
+                let s = &d.services[ws.ix()];
+                for (svc, group, why) in [
+                    (
+                        c.svc(s.container_registry),
+                        "registry",
+                        "pull the model image (E6)",
+                    ),
+                    (c.svc(s.storage), "blob", "download the model (E6)"),
+                    (
+                        Some(s.name.clone()),
+                        "amlworkspace",
+                        "talk to the workspace (E6)",
+                    ),
+                ] {
+                    if let Some(svc) = svc {
+                        c.add(
+                            Stage::Inference,
+                            why,
+                            &w.name,
+                            &format!("{svc}:{group}"),
+                            Protocol::Tcp,
+                            443,
+                            "E6",
+                        );
+                    }
+                }
+                c.add(
+                    Stage::Inference,
+                    "pull system images from mcr.microsoft.com (E6)",
+                    &w.name,
+                    &format!("service:MicrosoftContainerRegistry.{}", region(w)),
+                    Protocol::Tcp,
+                    443,
+                    "E6",
+                );
+                for cl in &clients {
+                    c.add(Stage::Inference, "the scoring client calls the AKS inference endpoint (internal load balancer, E6)", cl, &w.name, Protocol::Tcp, 443, "E6");
+                }
+            }
+            if w.kind == WorkloadKind::OnlineEndpoint && !w.public_network_access {
+                for cl in &clients {
+                    c.add(Stage::Inference, format!("scoring {} through the workspace private endpoint (public ingress disabled, E5)", w.name), cl, &format!("{}:amlworkspace", s.name), Protocol::Tcp, 443, "E5");
+                }
+            }
+        }
+        // DNS: every private endpoint of the workspace family, from every VNet that uses it.
+        let mut users: Vec<&crate::model::Workload> = members.iter().map(|(_, w)| *w).collect();
+        users.extend(
+            d.workloads
+                .iter()
+                .filter(|w| w.kind == WorkloadKind::Jumpbox),
+        );
+        let mut vnets_seen = Vec::new();
+        for u in users {
+            let v = d.subnets[u.subnet.ix()].vnet;
+            if vnets_seen.contains(&v) {
+                continue;
+            }
+            vnets_seen.push(v);
+            for sid in [Some(ws), s.storage, s.key_vault, s.container_registry]
+                .into_iter()
+                .flatten()
+            {
+                let svc = &d.services[sid.ix()];
+                let mut groups: Vec<&str> = svc
+                    .private_endpoints
+                    .iter()
+                    .map(|p| &d.private_endpoints[p.ix()])
+                    .filter(|p| p.state == PeState::Approved)
+                    .map(|p| p.group.as_str())
+                    .collect();
+                groups.sort();
+                groups.dedup();
+                for g in groups {
+                    c.add(
+                        Stage::Dns,
+                        format!(
+                            "{} resolves {}:{g} to its private endpoint from VNet {} (C3)",
+                            u.name,
+                            svc.name,
+                            d.vnets[v.ix()].name
+                        ),
+                        &u.name,
+                        &format!("{}:{g}", svc.name),
+                        Protocol::Tcp,
+                        443,
+                        "C3",
+                    );
+                }
+            }
+        }
+    }
+    c.out.sort_by_key(|f| f.stage);
+    c.out
+}
+
+/// Traces one required flow; for a DNS flow, checks the name resolved to a private endpoint of
+/// the service. A broken flow gets its smallest fix.
+pub fn evaluate(d: &Design, f: RequiredFlow) -> FlowResult {
+    let Some(t) = run(d, &f) else {
+        return FlowResult {
+            verdict: format!("cannot trace {} → {}", f.from, f.to),
+            flow: f,
+            works: false,
+            trace: None,
+            fix: None,
+        };
+    };
+    let (works, verdict) = judge(d, &f, &t);
+    let fix = if works { None } else { fix::search(d, &f) };
+    FlowResult {
+        flow: f,
+        works,
+        verdict,
+        trace: Some(t),
+        fix,
+    }
+}
+
+/// Traces a required flow in a design (used again on edited designs by the fix search).
+pub fn run(d: &Design, f: &RequiredFlow) -> Option<Trace> {
+    let src = parse_endpoint(d, &f.from, Side::Source).ok()?;
+    let dst = parse_endpoint(d, &f.to, Side::Destination).ok()?;
+    let origin = origin_of(d, &src).ok()?;
+    Some(trace_from(
+        d,
+        origin,
+        &dst,
+        f.protocol,
+        f.port,
+        &f.from,
+        &f.to,
+        TraceOptions::default(),
+    ))
+}
+
+/// Whether a traced required flow works, with a one-line verdict.
+pub fn judge(d: &Design, f: &RequiredFlow, t: &Trace) -> (bool, String) {
+    if f.stage != Stage::Dns {
+        return (t.verdict.allowed(), t.verdict.to_string());
+    }
+    let svc = f.to.split(':').next().unwrap_or_default();
+    let private = d.service_by_name(svc).is_some_and(|s| {
+        d.services[s.ix()]
+            .private_endpoints
+            .iter()
+            .any(|p| d.private_endpoints[p.ix()].ip == t.flow.dst)
+    });
+    if private {
+        (true, format!("resolves to private endpoint {}", t.flow.dst))
+    } else if matches!(t.verdict, crate::trace::Verdict::Unresolved { .. }) {
+        (false, t.verdict.to_string())
+    } else {
+        (
+            false,
+            format!(
+                "resolves to {}, not to a private endpoint of {svc} (public address)",
+                t.flow.dst
+            ),
+        )
+    }
+}
