@@ -14,11 +14,14 @@ pub mod eval;
 pub mod format;
 pub mod model;
 pub mod net;
+pub mod outline;
 pub mod query;
 pub mod reach;
 pub mod render;
 pub mod syntax;
 pub mod tags;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod trace;
 pub mod whatif;
 

@@ -4,5 +4,6 @@
 mod acceptance;
 mod aml;
 mod golden;
+mod props;
 mod schema;
 mod validation;

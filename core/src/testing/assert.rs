@@ -1,0 +1,58 @@
+//! Assertions on designs, with the trace in the failure message.
+
+use crate::check::Outcome;
+use crate::format::ExpectedVerdict;
+use crate::model::{Design, Expectation};
+use crate::net::{PortRange, PortSet, Protocol};
+use crate::trace::{FlowQuery, Trace, trace};
+
+fn run(d: &Design, from: &str, to: &str, protocol: Protocol, port: u16) -> Trace {
+    let q = FlowQuery { from: from.into(), to: to.into(), protocol, port };
+    trace(d, &q).unwrap_or_else(|e| panic!("cannot trace {from} → {to}: {e}"))
+}
+
+/// Panics, with the trace, unless the flow is delivered and its reply returns.
+#[track_caller]
+pub fn assert_allowed(d: &Design, from: &str, to: &str, protocol: Protocol, port: u16) -> Trace {
+    let t = run(d, from, to, protocol, port);
+    assert!(t.verdict.allowed(), "expected {from} → {to} {protocol}/{port} to be allowed, but it is {}\n{}", t.verdict, crate::render::trace(&t));
+    t
+}
+
+/// Panics, with the trace, if the flow is delivered.
+#[track_caller]
+pub fn assert_denied(d: &Design, from: &str, to: &str, protocol: Protocol, port: u16) -> Trace {
+    let t = run(d, from, to, protocol, port);
+    assert!(!t.verdict.allowed(), "expected {from} → {to} {protocol}/{port} to be denied, but it is delivered\n{}", crate::render::trace(&t));
+    t
+}
+
+/// Proves a property over every packet between two endpoint sets (workloads, subnets, `VNET/*`,
+/// CIDRs, `internet`, …) with the symbolic engine. Returns `Err` with the counterexample classes
+/// and the first one's trace when it does not hold.
+pub fn prove(d: &Design, from: &str, to: &str, protocol: Option<Protocol>, ports: (u16, u16), allowed: bool) -> Result<u64, String> {
+    let e = Expectation {
+        name: format!("{from} → {to}"),
+        from: from.into(),
+        to: to.into(),
+        protocol,
+        ports: PortSet::from_ranges(vec![PortRange { lo: ports.0, hi: ports.1 }]),
+        verdict: if allowed { ExpectedVerdict::Allowed } else { ExpectedVerdict::Denied },
+        via: Vec::new(),
+        span: Default::default(),
+    };
+    let r = crate::check::check_one(d, &e);
+    match r.outcome {
+        Outcome::Holds => Ok(r.classes),
+        _ => {
+            let mut msg = format!("{} ({} expected): {}\n", e.name, e.verdict, r.summary);
+            for c in &r.counterexamples {
+                msg.push_str(&format!("  counterexample: {} → {} {} port {}\n", c.sources, c.destinations, c.protocol, c.ports));
+            }
+            if let Some(t) = &r.trace {
+                msg.push_str(&crate::render::trace(t));
+            }
+            Err(msg)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Small random designs for testing the engine: VNets, subnets, NSGs, route tables, an
+//! IP-forwarding router, peerings, a storage account with a private endpoint, built from a byte
+//! string so proptest shrinks them towards the simplest design (all zeros).
+
+use proptest::prelude::*;
+
+struct Bytes<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl Bytes<'_> {
+    fn next(&mut self) -> u8 {
+        let b = self.data.get(self.at).copied().unwrap_or(0);
+        self.at += 1;
+        b
+    }
+    fn pick<'s>(&mut self, options: &[&'s str]) -> &'s str {
+        options[usize::from(self.next()) % options.len()]
+    }
+    fn upto(&mut self, n: usize) -> usize {
+        usize::from(self.next()) % (n + 1)
+    }
+    fn flag(&mut self) -> bool {
+        self.next() % 2 == 1
+    }
+}
+
+/// A valid topology (YAML) determined by `data`.
+pub fn random_design_yaml(data: &[u8]) -> String {
+    let mut b = Bytes { data, at: 0 };
+    let n_vnets = 1 + b.upto(2);
+    let subnets: Vec<Vec<usize>> = (0..n_vnets).map(|_| (0..1 + b.upto(2)).collect()).collect();
+    let n_nsgs = b.upto(3);
+    let n_tables = b.upto(2);
+    let has_router = b.flag();
+    let mut addresses: Vec<String> = vec!["\"*\"".into(), "VirtualNetwork".into(), "Internet".into(), "Storage".into()];
+    for (v, subs) in subnets.iter().enumerate() {
+        addresses.push(format!("10.{v}.0.0/16"));
+        for s in subs {
+            addresses.push(format!("10.{v}.{s}.0/24"));
+            addresses.push(format!("10.{v}.{s}.4"));
+            addresses.push(format!("10.{v}.{s}.128/25"));
+            addresses.push(format!("10.{v}.{s}.64/27"));
+        }
+    }
+    let addrs: Vec<&str> = addresses.iter().map(String::as_str).collect();
+    let mut y = String::from("version: 1\nname: random\nvnets:\n");
+    for (v, subs) in subnets.iter().enumerate() {
+        y.push_str(&format!("  v{v}:\n    address_space: [10.{v}.0.0/16]\n    subnets:\n"));
+        for s in subs {
+            y.push_str(&format!("      s{s}: {{ prefix: 10.{v}.{s}.0/24"));
+            if n_nsgs > 0 && b.flag() {
+                y.push_str(&format!(", nsg: n{}", b.upto(n_nsgs - 1)));
+            }
+            if n_tables > 0 && b.flag() {
+                y.push_str(&format!(", route_table: t{}", b.upto(n_tables - 1)));
+            }
+            if b.flag() {
+                y.push_str(", service_endpoints: [Microsoft.Storage]");
+            }
+            y.push_str(&format!(", private_endpoint_network_policies: {} }}\n", b.pick(&["disabled", "nsg", "route_table", "enabled"])));
+        }
+    }
+    if n_vnets > 1 {
+        y.push_str("peerings:\n");
+        for v in 1..n_vnets {
+            if b.flag() || v == 1 {
+                let other = b.upto(v - 1);
+                y.push_str(&format!("  - {{ between: [v{other}, v{v}], allow_forwarded_traffic: {} }}\n", b.flag()));
+            }
+        }
+    }
+    if n_nsgs > 0 {
+        y.push_str("nsgs:\n");
+        for n in 0..n_nsgs {
+            y.push_str(&format!("  n{n}:\n    rules:\n"));
+            for r in 0..b.upto(5) {
+                y.push_str(&format!(
+                    "      - {{ name: r{r}, priority: {}, direction: {}, access: {}, protocol: {}, source: {}, destination: {}, destination_ports: {} }}\n",
+                    100 + 10 * r,
+                    b.pick(&["inbound", "outbound"]),
+                    b.pick(&["allow", "deny"]),
+                    b.pick(&["tcp", "udp", "any", "icmp"]),
+                    b.pick(&addrs),
+                    b.pick(&addrs),
+                    b.pick(&["\"*\"", "22", "443", "\"1000-2000\"", "[80, 443]"]),
+                ));
+            }
+        }
+    }
+    if n_tables > 0 {
+        y.push_str("route_tables:\n");
+        for t in 0..n_tables {
+            y.push_str(&format!("  t{t}:\n    routes:\n"));
+            for r in 0..b.upto(3) {
+                let prefix = b.pick(&["0.0.0.0/0", "10.0.0.0/16", "10.1.0.0/16", "10.0.1.0/24", "10.2.0.0/16", "Storage"]);
+                let hop = if has_router { b.pick(&["none", "internet", "vnet_local", "virtual_appliance"]) } else { b.pick(&["none", "internet", "vnet_local"]) };
+                let ip = if hop == "virtual_appliance" { ", next_hop_ip: 10.0.0.10" } else { "" };
+                y.push_str(&format!("      - {{ name: u{r}, prefix: {prefix}, next_hop: {hop}{ip} }}\n"));
+            }
+        }
+    }
+    y.push_str("workloads:\n");
+    if has_router {
+        y.push_str("  router: { kind: vm, subnet: v0/s0, ip: 10.0.0.10, ip_forwarding: true }\n");
+    }
+    for (v, subs) in subnets.iter().enumerate() {
+        for s in subs {
+            let nic_nsg = if n_nsgs > 0 && b.flag() { format!(", nsg: n{}", b.upto(n_nsgs - 1)) } else { String::new() };
+            y.push_str(&format!(
+                "  w{v}{s}: {{ kind: vm, subnet: v{v}/s{s}, ip: 10.{v}.{s}.4, public_ip: {}{nic_nsg} }}\n",
+                b.pick(&["none", "standard", "basic"])
+            ));
+        }
+    }
+    if b.flag() {
+        let v = b.upto(n_vnets - 1);
+        y.push_str(&format!(
+            "services:\n  st:\n    kind: storage\n    public_network_access: {}\n    default_action: {}\n    private_endpoints: [{{ subnet: v{v}/s0, group: blob, zones: [privatelink.blob.core.windows.net] }}]\n",
+            b.pick(&["enabled", "disabled"]),
+            b.pick(&["allow", "deny"])
+        ));
+        y.push_str(&format!("dns:\n  private_zones:\n    privatelink.blob.core.windows.net: {{ links: [v{}] }}\n", b.upto(n_vnets - 1)));
+    }
+    y
+}
+
+/// Random designs (as YAML), shrinking towards the simplest.
+pub fn random_designs() -> impl Strategy<Value = String> {
+    proptest::collection::vec(any::<u8>(), 0..160).prop_map(|v| random_design_yaml(&v))
+}
