@@ -106,9 +106,15 @@ fn missing(what: &str) -> String {
     format!("{what} does not exist in this design")
 }
 
-fn subnet_mut<'f>(f: &'f mut TopologyFile, name: &str) -> Result<&'f mut crate::format::SubnetDef, String> {
+fn subnet_mut<'f>(
+    f: &'f mut TopologyFile,
+    name: &str,
+) -> Result<&'f mut crate::format::SubnetDef, String> {
     let (v, s) = name.split_once('/').ok_or_else(|| missing(name))?;
-    f.vnets.get_mut(v).and_then(|v| v.subnets.get_mut(s)).ok_or_else(|| missing(name))
+    f.vnets
+        .get_mut(v)
+        .and_then(|v| v.subnets.get_mut(s))
+        .ok_or_else(|| missing(name))
 }
 
 impl Edit {
@@ -116,16 +122,28 @@ impl Edit {
     pub fn describe(&self) -> String {
         match self {
             Edit::RemoveNsgRule { nsg, rule } => format!("remove NSG rule {nsg}/{rule}"),
-            Edit::FlipNsgRuleAccess { nsg, rule } => format!("flip allow/deny of NSG rule {nsg}/{rule}"),
-            Edit::RemoveRoute { route_table, route } => format!("remove route {route_table}/{route}"),
+            Edit::FlipNsgRuleAccess { nsg, rule } => {
+                format!("flip allow/deny of NSG rule {nsg}/{rule}")
+            }
+            Edit::RemoveRoute { route_table, route } => {
+                format!("remove route {route_table}/{route}")
+            }
             Edit::DetachRouteTable { subnet } => format!("detach the route table of {subnet}"),
             Edit::DetachSubnetNsg { subnet } => format!("detach the NSG of {subnet}"),
-            Edit::RemoveServiceEndpoint { subnet, endpoint } => format!("remove service endpoint {endpoint} from {subnet}"),
+            Edit::RemoveServiceEndpoint { subnet, endpoint } => {
+                format!("remove service endpoint {endpoint} from {subnet}")
+            }
             Edit::RemovePeering { index } => format!("remove peering #{}", index + 1),
-            Edit::FlipPeeringFlag { index, flag } => format!("flip {flag:?} of peering #{}", index + 1),
+            Edit::FlipPeeringFlag { index, flag } => {
+                format!("flip {flag:?} of peering #{}", index + 1)
+            }
             Edit::RemoveZoneLink { zone, vnet } => format!("unlink VNet {vnet} from zone {zone}"),
-            Edit::RemovePrivateEndpoint { service, index } => format!("remove private endpoint #{} of {service}", index + 1),
-            Edit::FlipPublicNetworkAccess { service } => format!("flip public network access of {service}"),
+            Edit::RemovePrivateEndpoint { service, index } => {
+                format!("remove private endpoint #{} of {service}", index + 1)
+            }
+            Edit::FlipPublicNetworkAccess { service } => {
+                format!("flip public network access of {service}")
+            }
             Edit::FlipDefaultAction { service } => format!("flip the default action of {service}"),
         }
     }
@@ -143,11 +161,22 @@ impl Edit {
                 }
             }
             Edit::FlipNsgRuleAccess { nsg, rule } => {
-                let r = f.nsgs.get_mut(nsg).and_then(|n| n.rules.iter_mut().find(|r| &r.name.value == rule)).ok_or_else(|| missing(rule))?;
-                r.access = if r.access == Access::Allow { Access::Deny } else { Access::Allow };
+                let r = f
+                    .nsgs
+                    .get_mut(nsg)
+                    .and_then(|n| n.rules.iter_mut().find(|r| &r.name.value == rule))
+                    .ok_or_else(|| missing(rule))?;
+                r.access = if r.access == Access::Allow {
+                    Access::Deny
+                } else {
+                    Access::Allow
+                };
             }
             Edit::RemoveRoute { route_table, route } => {
-                let t = f.route_tables.get_mut(route_table).ok_or_else(|| missing(route_table))?;
+                let t = f
+                    .route_tables
+                    .get_mut(route_table)
+                    .ok_or_else(|| missing(route_table))?;
                 let before = t.routes.len();
                 t.routes.retain(|r| &r.name.value != route);
                 if t.routes.len() == before {
@@ -156,10 +185,14 @@ impl Edit {
             }
             Edit::DetachRouteTable { subnet: s } => subnet_mut(&mut f, s)?.route_table = None,
             Edit::DetachSubnetNsg { subnet: s } => subnet_mut(&mut f, s)?.nsg = None,
-            Edit::RemoveServiceEndpoint { subnet: s, endpoint } => {
+            Edit::RemoveServiceEndpoint {
+                subnet: s,
+                endpoint,
+            } => {
                 let sub = subnet_mut(&mut f, s)?;
                 let before = sub.service_endpoints.len();
-                sub.service_endpoints.retain(|e| !e.value.eq_ignore_ascii_case(endpoint));
+                sub.service_endpoints
+                    .retain(|e| !e.value.eq_ignore_ascii_case(endpoint));
                 if before == sub.service_endpoints.len() {
                     return Err(missing(endpoint));
                 }
@@ -171,17 +204,26 @@ impl Edit {
                 f.peerings.remove(*index);
             }
             Edit::FlipPeeringFlag { index, flag } => {
-                let p = f.peerings.get_mut(*index).ok_or_else(|| missing(&format!("peering #{}", index + 1)))?;
+                let p = f
+                    .peerings
+                    .get_mut(*index)
+                    .ok_or_else(|| missing(&format!("peering #{}", index + 1)))?;
                 let (slot, default) = match flag {
                     PeeringFlag::AllowForwardedTraffic => (&mut p.allow_forwarded_traffic, false),
-                    PeeringFlag::AllowVirtualNetworkAccess => (&mut p.allow_virtual_network_access, true),
+                    PeeringFlag::AllowVirtualNetworkAccess => {
+                        (&mut p.allow_virtual_network_access, true)
+                    }
                     PeeringFlag::AllowGatewayTransit => (&mut p.allow_gateway_transit, false),
                     PeeringFlag::UseRemoteGateways => (&mut p.use_remote_gateways, false),
                 };
                 *slot = Some(!slot.unwrap_or(default));
             }
             Edit::RemoveZoneLink { zone, vnet } => {
-                let z = f.dns.as_mut().and_then(|d| d.private_zones.get_mut(zone)).ok_or_else(|| missing(zone))?;
+                let z = f
+                    .dns
+                    .as_mut()
+                    .and_then(|d| d.private_zones.get_mut(zone))
+                    .ok_or_else(|| missing(zone))?;
                 let before = z.links.len();
                 z.links.retain(|l| &l.value != vnet);
                 if before == z.links.len() {
@@ -189,21 +231,41 @@ impl Edit {
                 }
             }
             Edit::RemovePrivateEndpoint { service, index } => {
-                let s = f.services.get_mut(service).ok_or_else(|| missing(service))?;
+                let s = f
+                    .services
+                    .get_mut(service)
+                    .ok_or_else(|| missing(service))?;
                 if *index >= s.private_endpoints.len() {
-                    return Err(missing(&format!("private endpoint #{} of {service}", index + 1)));
+                    return Err(missing(&format!(
+                        "private endpoint #{} of {service}",
+                        index + 1
+                    )));
                 }
                 s.private_endpoints.remove(*index);
             }
             Edit::FlipPublicNetworkAccess { service } => {
-                let s = f.services.get_mut(service).ok_or_else(|| missing(service))?;
+                let s = f
+                    .services
+                    .get_mut(service)
+                    .ok_or_else(|| missing(service))?;
                 let enabled = s.public_network_access.is_none_or(|t| t == Toggle::Enabled);
-                s.public_network_access = Some(if enabled { Toggle::Disabled } else { Toggle::Enabled });
+                s.public_network_access = Some(if enabled {
+                    Toggle::Disabled
+                } else {
+                    Toggle::Enabled
+                });
             }
             Edit::FlipDefaultAction { service } => {
-                let s = f.services.get_mut(service).ok_or_else(|| missing(service))?;
+                let s = f
+                    .services
+                    .get_mut(service)
+                    .ok_or_else(|| missing(service))?;
                 let allow = s.default_action.is_none_or(|a| a == DefaultAction::Allow);
-                s.default_action = Some(if allow { DefaultAction::Deny } else { DefaultAction::Allow });
+                s.default_action = Some(if allow {
+                    DefaultAction::Deny
+                } else {
+                    DefaultAction::Allow
+                });
             }
         }
         Ok(f)
@@ -216,45 +278,70 @@ pub fn single_edits(f: &TopologyFile) -> Vec<Edit> {
     let mut out = Vec::new();
     for (nsg, n) in &f.nsgs {
         for r in &n.rules {
-            out.push(Edit::RemoveNsgRule { nsg: nsg.clone(), rule: r.name.value.clone() });
-            out.push(Edit::FlipNsgRuleAccess { nsg: nsg.clone(), rule: r.name.value.clone() });
+            out.push(Edit::RemoveNsgRule {
+                nsg: nsg.clone(),
+                rule: r.name.value.clone(),
+            });
+            out.push(Edit::FlipNsgRuleAccess {
+                nsg: nsg.clone(),
+                rule: r.name.value.clone(),
+            });
         }
     }
     for (t, rt) in &f.route_tables {
         for r in &rt.routes {
-            out.push(Edit::RemoveRoute { route_table: t.clone(), route: r.name.value.clone() });
+            out.push(Edit::RemoveRoute {
+                route_table: t.clone(),
+                route: r.name.value.clone(),
+            });
         }
     }
     for (v, vn) in &f.vnets {
         for (s, sub) in &vn.subnets {
             let name = format!("{v}/{s}");
             if sub.route_table.is_some() {
-                out.push(Edit::DetachRouteTable { subnet: name.clone() });
+                out.push(Edit::DetachRouteTable {
+                    subnet: name.clone(),
+                });
             }
             if sub.nsg.is_some() {
-                out.push(Edit::DetachSubnetNsg { subnet: name.clone() });
+                out.push(Edit::DetachSubnetNsg {
+                    subnet: name.clone(),
+                });
             }
             for e in &sub.service_endpoints {
-                out.push(Edit::RemoveServiceEndpoint { subnet: name.clone(), endpoint: e.value.clone() });
+                out.push(Edit::RemoveServiceEndpoint {
+                    subnet: name.clone(),
+                    endpoint: e.value.clone(),
+                });
             }
         }
     }
     for i in 0..f.peerings.len() {
         out.push(Edit::RemovePeering { index: i });
-        for flag in [PeeringFlag::AllowForwardedTraffic, PeeringFlag::AllowVirtualNetworkAccess] {
+        for flag in [
+            PeeringFlag::AllowForwardedTraffic,
+            PeeringFlag::AllowVirtualNetworkAccess,
+        ] {
             out.push(Edit::FlipPeeringFlag { index: i, flag });
         }
     }
     if let Some(dns) = &f.dns {
         for (z, zone) in &dns.private_zones {
             for l in &zone.links {
-                out.push(Edit::RemoveZoneLink { zone: z.clone(), vnet: l.value.clone() });
+                out.push(Edit::RemoveZoneLink {
+                    zone: z.clone(),
+                    vnet: l.value.clone(),
+                });
             }
         }
     }
     for (s, svc) in &f.services {
         for i in 0..svc.private_endpoints.len() {
-            out.push(Edit::RemovePrivateEndpoint { service: s.clone(), index: i });
+            out.push(Edit::RemovePrivateEndpoint {
+                service: s.clone(),
+                index: i,
+            });
         }
         out.push(Edit::FlipPublicNetworkAccess { service: s.clone() });
     }
@@ -276,7 +363,12 @@ pub struct ExpectChange {
 
 /// The expectations whose outcome differs between two reports.
 pub fn expectation_changes(before: &CheckReport, after: &CheckReport) -> Vec<ExpectChange> {
-    let mut names: Vec<&str> = before.results.iter().chain(&after.results).map(|r| r.name.as_str()).collect();
+    let mut names: Vec<&str> = before
+        .results
+        .iter()
+        .chain(&after.results)
+        .map(|r| r.name.as_str())
+        .collect();
     names.sort_unstable();
     names.dedup();
     names
@@ -307,7 +399,13 @@ pub struct Session {
 impl Session {
     /// Starts from a valid design.
     pub fn new(name: &str, design: &Design, opts: BuildOptions) -> Self {
-        Self { name: name.to_string(), opts, base: design.file.clone(), edits: Vec::new(), current: design.file.clone() }
+        Self {
+            name: name.to_string(),
+            opts,
+            base: design.file.clone(),
+            edits: Vec::new(),
+            current: design.file.clone(),
+        }
     }
 
     /// Applies an edit; the design it gives may have errors (shown, not hidden).
@@ -332,7 +430,9 @@ impl Session {
     }
 
     fn replay(&self) -> TopologyFile {
-        self.edits.iter().fold(self.base.clone(), |f, e| e.apply(&f).unwrap_or(f))
+        self.edits
+            .iter()
+            .fold(self.base.clone(), |f, e| e.apply(&f).unwrap_or(f))
     }
 
     /// The edits applied, oldest first.
