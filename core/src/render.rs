@@ -65,11 +65,11 @@ pub fn check(r: &CheckReport, verbose: bool) -> String {
                 c.sources, c.destinations, c.protocol, c.ports
             ));
         }
-        if let Some(t) = &e.trace {
-            if e.outcome != Outcome::Holds || verbose {
-                for line in trace(t).lines() {
-                    out.push_str(&format!("        {line}\n"));
-                }
+        if let Some(t) = &e.trace
+            && (e.outcome != Outcome::Holds || verbose)
+        {
+            for line in trace(t).lines() {
+                out.push_str(&format!("        {line}\n"));
             }
         }
     }

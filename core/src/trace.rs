@@ -1014,12 +1014,12 @@ impl<'d> Walk<'d> {
         let d = self.d;
         let fw = &d.firewalls[fid.ix()];
         self.path.push(fw.name.clone());
-        if fw.kind != crate::format::FirewallKind::AzureFirewall {
-            if let Some(n) = d.subnets[fw.subnet.ix()].nsg {
-                let vnet = d.subnets[fw.subnet.ix()].vnet;
-                let at = format!("subnet {}", d.subnets[fw.subnet.ix()].name);
-                self.nsg(n, Direction::Inbound, vnet, &at)?;
-            }
+        if fw.kind != crate::format::FirewallKind::AzureFirewall
+            && let Some(n) = d.subnets[fw.subnet.ix()].nsg
+        {
+            let vnet = d.subnets[fw.subnet.ix()].vnet;
+            let at = format!("subnet {}", d.subnets[fw.subnet.ix()].name);
+            self.nsg(n, Direction::Inbound, vnet, &at)?;
         }
         let dec = firewall::evaluate(d, fid, &self.flow, &self.cx());
         self.hop(
@@ -1058,18 +1058,18 @@ impl<'d> Walk<'d> {
                 ..
             } => {
                 self.path.push(d.subnets[subnet.ix()].name.clone());
-                if let Some(f) = firewall {
-                    if d.firewalls[f.ix()].kind == crate::format::FirewallKind::AzureFirewall {
-                        let ok = d.firewalls[f.ix()].dns_proxy && self.flow.dst_port == 53;
-                        self.hop(&name, Step::Deliver, ok, if ok { "the firewall's DNS proxy answers on port 53" } else { "Azure Firewall accepts traffic to its private address only for its DNS proxy" });
-                        return if ok {
-                            Ok(())
-                        } else {
-                            Err(Verdict::Denied {
-                                by: format!("firewall {name}"),
-                            })
-                        };
-                    }
+                if let Some(f) = firewall
+                    && d.firewalls[f.ix()].kind == crate::format::FirewallKind::AzureFirewall
+                {
+                    let ok = d.firewalls[f.ix()].dns_proxy && self.flow.dst_port == 53;
+                    self.hop(&name, Step::Deliver, ok, if ok { "the firewall's DNS proxy answers on port 53" } else { "Azure Firewall accepts traffic to its private address only for its DNS proxy" });
+                    return if ok {
+                        Ok(())
+                    } else {
+                        Err(Verdict::Denied {
+                            by: format!("firewall {name}"),
+                        })
+                    };
                 }
                 self.nsgs_in(subnet, nsg, &name)?;
                 self.hop(
@@ -1348,15 +1348,15 @@ impl<'d> Walk<'d> {
     /// The public address a request appears from once it leaves Azure.
     fn public_source(&self) -> Ipv4Addr {
         let d = self.d;
-        if let Some(f) = self.snat {
-            if let Some(p) = d.firewalls[f.ix()].public_ip {
-                return p;
-            }
+        if let Some(f) = self.snat
+            && let Some(p) = d.firewalls[f.ix()].public_ip
+        {
+            return p;
         }
-        if let Some(w) = d.workloads.iter().find(|w| w.ips.contains(self.flow.src)) {
-            if let Some((_, pip)) = w.public_ip {
-                return pip;
-            }
+        if let Some(w) = d.workloads.iter().find(|w| w.ips.contains(self.flow.src))
+            && let Some((_, pip)) = w.public_ip
+        {
+            return pip;
         }
         self.flow.src
     }

@@ -237,17 +237,19 @@ pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
                     .zones
                     .iter()
                     .find(|z| cur == z.name || cur.ends_with(&format!(".{}", z.name)))
+                    && !z.name.starts_with("privatelink.")
                 {
-                    if !z.name.starts_with("privatelink.") {
-                        steps.push(format!("{cur} is in private zone {}, which this resolver does not see → NXDOMAIN", z.name));
-                        return DnsAnswer {
-                            name: asked,
-                            steps,
-                            address: Err(format!("NXDOMAIN for {cur}")),
-                            private: false,
-                            service,
-                        };
-                    }
+                    steps.push(format!(
+                        "{cur} is in private zone {}, which this resolver does not see → NXDOMAIN",
+                        z.name
+                    ));
+                    return DnsAnswer {
+                        name: asked,
+                        steps,
+                        address: Err(format!("NXDOMAIN for {cur}")),
+                        private: false,
+                        service,
+                    };
                 }
                 let ip = public_host_ip(&cur);
                 steps.push(format!("{cur} → {ip} (a public host; vnetlab gives unknown internet names an address from 203.0.113.0/24)"));

@@ -40,7 +40,8 @@ pub fn rule_matches(d: &Design, r: &NsgRule, vnet: VnetId, flow: &Flow) -> bool 
         return false;
     }
     // Rules with ports match only protocols that carry ports, unless the ports are `*`.
-    if !flow.protocol.has_ports() && !(r.destination_ports.is_any() && r.source_ports.is_any()) {
+    let ports_are_any = r.destination_ports.is_any() && r.source_ports.is_any();
+    if !flow.protocol.has_ports() && !ports_are_any {
         return false;
     }
     r.source.iter().any(|e| entry_matches(d, e, vnet, flow.src))

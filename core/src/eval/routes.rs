@@ -388,16 +388,15 @@ impl RouteView {
             .take_while(|&i| r(i).prefix.prefix_len() == best_len)
             .min_by_key(|&i| (r(i).source.rank(), r(i).from_tag))
             .expect("non-empty");
-        if r(best).source == RouteSource::VirtualNetworkGateway {
-            if let Some(&sys) = cands
+        if r(best).source == RouteSource::VirtualNetworkGateway
+            && let Some(&sys) = cands
                 .iter()
                 .find(|&&i| r(i).source == RouteSource::Default && r(i).next_hop.protected())
-            {
-                return Some(RouteChoice {
+        {
+            return Some(RouteChoice {
                     index: sys,
                     why: "VNet and peering system routes are preferred over more specific BGP routes (B4)".into(),
                 });
-            }
         }
         let why = if cands.len() == 1 {
             "the only matching route".to_string()

@@ -269,12 +269,12 @@ pub(super) fn register_pe_records(d: &mut Design, diags: &mut Diagnostics) {
                 let full = catalog::fill(private, &svc.name, &svc.region);
                 let rel = full[..full.len() - zone_name.len() - 1].to_string();
                 let zone = &mut d.zones[z.ix()];
-                if let Some(old) = zone.records.insert(rel.clone(), pe.ip) {
-                    if old != pe.ip {
-                        diags.warning(svc.span, "zone-record", format!(
+                if let Some(old) = zone.records.insert(rel.clone(), pe.ip)
+                    && old != pe.ip
+                {
+                    diags.warning(svc.span, "zone-record", format!(
                             "private endpoint `{}` overwrites the A record `{rel}` in zone `{zone_name}` ({old} → {}); the first endpoint's clients lose it (C3)",
                             pe.name, pe.ip));
-                    }
                 }
             }
         }

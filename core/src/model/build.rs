@@ -623,11 +623,11 @@ impl Builder<'_, '_> {
                 }
                 Err(None) => {}
             }
-            if let Some((vn, sn)) = t.split_once('/') {
-                if let Some(s) = f.vnets.get(vn).and_then(|v| v.subnets.get(sn)) {
-                    set = set.union(&AddrSet::from_net(s.prefix.value.0));
-                    continue;
-                }
+            if let Some((vn, sn)) = t.split_once('/')
+                && let Some(s) = f.vnets.get(vn).and_then(|v| v.subnets.get(sn))
+            {
+                set = set.union(&AddrSet::from_net(s.prefix.value.0));
+                continue;
             }
             if let Some(v) = f.vnets.get(t) {
                 set = set.union(&AddrSet::from_nets(
@@ -927,32 +927,31 @@ impl Builder<'_, '_> {
                 .workspace
                 .as_ref()
                 .and_then(|r| self.resolve(r, &services, "service"));
-            if let (Some(ws), Some(r)) = (workspace, &w.workspace) {
-                if f.services.values().nth(ws.ix()).map(|s| s.kind)
+            if let (Some(ws), Some(r)) = (workspace, &w.workspace)
+                && f.services.values().nth(ws.ix()).map(|s| s.kind)
                     != Some(ServiceKind::MlWorkspace)
-                {
-                    self.d.error(
-                        r.span(),
-                        "workspace",
-                        format!("`{}` is not an ml_workspace", r.value),
-                    );
-                }
+            {
+                self.d.error(
+                    r.span(),
+                    "workspace",
+                    format!("`{}` is not an ml_workspace", r.value),
+                );
             }
             let required = match w.kind {
                 WorkloadKind::Bastion => Some("AzureBastionSubnet"),
                 WorkloadKind::AppGateway => None,
                 _ => None,
             };
-            if let (Some(req), Some(_)) = (required, subnet) {
-                if !w.subnet.value.ends_with(&format!("/{req}")) {
-                    self.d
-                        .error(
-                            w.subnet.span(),
-                            "required-subnet",
-                            format!("a bastion must be in a subnet named `{req}`"),
-                        )
-                        .help(format!("add `{req}` (a /26 or larger) to the VNet"));
-                }
+            if let (Some(req), Some(_)) = (required, subnet)
+                && !w.subnet.value.ends_with(&format!("/{req}"))
+            {
+                self.d
+                    .error(
+                        w.subnet.span(),
+                        "required-subnet",
+                        format!("a bastion must be in a subnet named `{req}`"),
+                    )
+                    .help(format!("add `{req}` (a /26 or larger) to the VNet"));
             }
             let addresses = match w.kind {
                 WorkloadKind::ComputeCluster => w.max_nodes.as_ref().map(|n| n.value).unwrap_or(1),

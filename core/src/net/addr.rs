@@ -213,6 +213,25 @@ pub fn parse_ipv4_net(s: &str) -> Result<Ipv4Net, Option<Ipv4Net>> {
     Ok(net)
 }
 
+impl AddrSet {
+    /// The `k`-th address of the set (counting from the lowest), wrapping around its size.
+    pub fn nth_wrapping(&self, k: u64) -> Option<Ipv4Addr> {
+        let total = self.len();
+        if total == 0 {
+            return None;
+        }
+        let mut k = k % total;
+        for &(lo, hi) in &self.ranges {
+            let size = u64::from(hi - lo) + 1;
+            if k < size {
+                return Some(Ipv4Addr::from(lo + k as u32));
+            }
+            k -= size;
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,24 +265,5 @@ mod tests {
     fn strict_cidr_reports_the_network_address() {
         assert_eq!(parse_ipv4_net("10.1.1.5/24"), Err(Some(net("10.1.1.0/24"))));
         assert_eq!(parse_ipv4_net("nonsense"), Err(None));
-    }
-}
-
-impl AddrSet {
-    /// The `k`-th address of the set (counting from the lowest), wrapping around its size.
-    pub fn nth_wrapping(&self, k: u64) -> Option<Ipv4Addr> {
-        let total = self.len();
-        if total == 0 {
-            return None;
-        }
-        let mut k = k % total;
-        for &(lo, hi) in &self.ranges {
-            let size = u64::from(hi - lo) + 1;
-            if k < size {
-                return Some(Ipv4Addr::from(lo + k as u32));
-            }
-            k -= size;
-        }
-        None
     }
 }

@@ -7,7 +7,12 @@ use crate::net::{PortRange, PortSet, Protocol};
 use crate::trace::{FlowQuery, Trace, trace};
 
 fn run(d: &Design, from: &str, to: &str, protocol: Protocol, port: u16) -> Trace {
-    let q = FlowQuery { from: from.into(), to: to.into(), protocol, port };
+    let q = FlowQuery {
+        from: from.into(),
+        to: to.into(),
+        protocol,
+        port,
+    };
     trace(d, &q).unwrap_or_else(|e| panic!("cannot trace {from} → {to}: {e}"))
 }
 
@@ -15,7 +20,12 @@ fn run(d: &Design, from: &str, to: &str, protocol: Protocol, port: u16) -> Trace
 #[track_caller]
 pub fn assert_allowed(d: &Design, from: &str, to: &str, protocol: Protocol, port: u16) -> Trace {
     let t = run(d, from, to, protocol, port);
-    assert!(t.verdict.allowed(), "expected {from} → {to} {protocol}/{port} to be allowed, but it is {}\n{}", t.verdict, crate::render::trace(&t));
+    assert!(
+        t.verdict.allowed(),
+        "expected {from} → {to} {protocol}/{port} to be allowed, but it is {}\n{}",
+        t.verdict,
+        crate::render::trace(&t)
+    );
     t
 }
 
@@ -23,21 +33,39 @@ pub fn assert_allowed(d: &Design, from: &str, to: &str, protocol: Protocol, port
 #[track_caller]
 pub fn assert_denied(d: &Design, from: &str, to: &str, protocol: Protocol, port: u16) -> Trace {
     let t = run(d, from, to, protocol, port);
-    assert!(!t.verdict.allowed(), "expected {from} → {to} {protocol}/{port} to be denied, but it is delivered\n{}", crate::render::trace(&t));
+    assert!(
+        !t.verdict.allowed(),
+        "expected {from} → {to} {protocol}/{port} to be denied, but it is delivered\n{}",
+        crate::render::trace(&t)
+    );
     t
 }
 
 /// Proves a property over every packet between two endpoint sets (workloads, subnets, `VNET/*`,
 /// CIDRs, `internet`, …) with the symbolic engine. Returns `Err` with the counterexample classes
 /// and the first one's trace when it does not hold.
-pub fn prove(d: &Design, from: &str, to: &str, protocol: Option<Protocol>, ports: (u16, u16), allowed: bool) -> Result<u64, String> {
+pub fn prove(
+    d: &Design,
+    from: &str,
+    to: &str,
+    protocol: Option<Protocol>,
+    ports: (u16, u16),
+    allowed: bool,
+) -> Result<u64, String> {
     let e = Expectation {
         name: format!("{from} → {to}"),
         from: from.into(),
         to: to.into(),
         protocol,
-        ports: PortSet::from_ranges(vec![PortRange { lo: ports.0, hi: ports.1 }]),
-        verdict: if allowed { ExpectedVerdict::Allowed } else { ExpectedVerdict::Denied },
+        ports: PortSet::from_ranges(vec![PortRange {
+            lo: ports.0,
+            hi: ports.1,
+        }]),
+        verdict: if allowed {
+            ExpectedVerdict::Allowed
+        } else {
+            ExpectedVerdict::Denied
+        },
         via: Vec::new(),
         span: Default::default(),
     };
@@ -47,7 +75,10 @@ pub fn prove(d: &Design, from: &str, to: &str, protocol: Option<Protocol>, ports
         _ => {
             let mut msg = format!("{} ({} expected): {}\n", e.name, e.verdict, r.summary);
             for c in &r.counterexamples {
-                msg.push_str(&format!("  counterexample: {} → {} {} port {}\n", c.sources, c.destinations, c.protocol, c.ports));
+                msg.push_str(&format!(
+                    "  counterexample: {} → {} {} port {}\n",
+                    c.sources, c.destinations, c.protocol, c.ports
+                ));
             }
             if let Some(t) = &r.trace {
                 msg.push_str(&crate::render::trace(t));

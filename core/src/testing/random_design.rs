@@ -34,7 +34,12 @@ pub fn random_design_yaml(data: &[u8]) -> String {
     let n_nsgs = b.upto(3);
     let n_tables = b.upto(2);
     let has_router = b.flag();
-    let mut addresses: Vec<String> = vec!["\"*\"".into(), "VirtualNetwork".into(), "Internet".into(), "Storage".into()];
+    let mut addresses: Vec<String> = vec![
+        "\"*\"".into(),
+        "VirtualNetwork".into(),
+        "Internet".into(),
+        "Storage".into(),
+    ];
     for (v, subs) in subnets.iter().enumerate() {
         addresses.push(format!("10.{v}.0.0/16"));
         for s in subs {
@@ -47,7 +52,9 @@ pub fn random_design_yaml(data: &[u8]) -> String {
     let addrs: Vec<&str> = addresses.iter().map(String::as_str).collect();
     let mut y = String::from("version: 1\nname: random\nvnets:\n");
     for (v, subs) in subnets.iter().enumerate() {
-        y.push_str(&format!("  v{v}:\n    address_space: [10.{v}.0.0/16]\n    subnets:\n"));
+        y.push_str(&format!(
+            "  v{v}:\n    address_space: [10.{v}.0.0/16]\n    subnets:\n"
+        ));
         for s in subs {
             y.push_str(&format!("      s{s}: {{ prefix: 10.{v}.{s}.0/24"));
             if n_nsgs > 0 && b.flag() {
@@ -59,7 +66,10 @@ pub fn random_design_yaml(data: &[u8]) -> String {
             if b.flag() {
                 y.push_str(", service_endpoints: [Microsoft.Storage]");
             }
-            y.push_str(&format!(", private_endpoint_network_policies: {} }}\n", b.pick(&["disabled", "nsg", "route_table", "enabled"])));
+            y.push_str(&format!(
+                ", private_endpoint_network_policies: {} }}\n",
+                b.pick(&["disabled", "nsg", "route_table", "enabled"])
+            ));
         }
     }
     if n_vnets > 1 {
@@ -67,7 +77,10 @@ pub fn random_design_yaml(data: &[u8]) -> String {
         for v in 1..n_vnets {
             if b.flag() || v == 1 {
                 let other = b.upto(v - 1);
-                y.push_str(&format!("  - {{ between: [v{other}, v{v}], allow_forwarded_traffic: {} }}\n", b.flag()));
+                y.push_str(&format!(
+                    "  - {{ between: [v{other}, v{v}], allow_forwarded_traffic: {} }}\n",
+                    b.flag()
+                ));
             }
         }
     }
@@ -94,10 +107,27 @@ pub fn random_design_yaml(data: &[u8]) -> String {
         for t in 0..n_tables {
             y.push_str(&format!("  t{t}:\n    routes:\n"));
             for r in 0..b.upto(3) {
-                let prefix = b.pick(&["0.0.0.0/0", "10.0.0.0/16", "10.1.0.0/16", "10.0.1.0/24", "10.2.0.0/16", "Storage"]);
-                let hop = if has_router { b.pick(&["none", "internet", "vnet_local", "virtual_appliance"]) } else { b.pick(&["none", "internet", "vnet_local"]) };
-                let ip = if hop == "virtual_appliance" { ", next_hop_ip: 10.0.0.10" } else { "" };
-                y.push_str(&format!("      - {{ name: u{r}, prefix: {prefix}, next_hop: {hop}{ip} }}\n"));
+                let prefix = b.pick(&[
+                    "0.0.0.0/0",
+                    "10.0.0.0/16",
+                    "10.1.0.0/16",
+                    "10.0.1.0/24",
+                    "10.2.0.0/16",
+                    "Storage",
+                ]);
+                let hop = if has_router {
+                    b.pick(&["none", "internet", "vnet_local", "virtual_appliance"])
+                } else {
+                    b.pick(&["none", "internet", "vnet_local"])
+                };
+                let ip = if hop == "virtual_appliance" {
+                    ", next_hop_ip: 10.0.0.10"
+                } else {
+                    ""
+                };
+                y.push_str(&format!(
+                    "      - {{ name: u{r}, prefix: {prefix}, next_hop: {hop}{ip} }}\n"
+                ));
             }
         }
     }
@@ -107,7 +137,11 @@ pub fn random_design_yaml(data: &[u8]) -> String {
     }
     for (v, subs) in subnets.iter().enumerate() {
         for s in subs {
-            let nic_nsg = if n_nsgs > 0 && b.flag() { format!(", nsg: n{}", b.upto(n_nsgs - 1)) } else { String::new() };
+            let nic_nsg = if n_nsgs > 0 && b.flag() {
+                format!(", nsg: n{}", b.upto(n_nsgs - 1))
+            } else {
+                String::new()
+            };
             y.push_str(&format!(
                 "  w{v}{s}: {{ kind: vm, subnet: v{v}/s{s}, ip: 10.{v}.{s}.4, public_ip: {}{nic_nsg} }}\n",
                 b.pick(&["none", "standard", "basic"])
@@ -121,7 +155,10 @@ pub fn random_design_yaml(data: &[u8]) -> String {
             b.pick(&["enabled", "disabled"]),
             b.pick(&["allow", "deny"])
         ));
-        y.push_str(&format!("dns:\n  private_zones:\n    privatelink.blob.core.windows.net: {{ links: [v{}] }}\n", b.upto(n_vnets - 1)));
+        y.push_str(&format!(
+            "dns:\n  private_zones:\n    privatelink.blob.core.windows.net: {{ links: [v{}] }}\n",
+            b.upto(n_vnets - 1)
+        ));
     }
     y
 }

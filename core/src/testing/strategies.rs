@@ -6,7 +6,6 @@ use crate::query::{EndpointSet, Side, parse_set};
 use crate::reach::addresses;
 use crate::whatif::{Edit, single_edits};
 use proptest::prelude::*;
-use std::net::Ipv4Addr;
 
 /// One concrete flow, by name or address, as `vnetlab trace` takes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,7 +22,11 @@ pub struct FlowCase {
 
 impl std::fmt::Display for FlowCase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} → {} {}/{}", self.from, self.to, self.protocol, self.port)
+        write!(
+            f,
+            "{} → {} {}/{}",
+            self.from, self.to, self.protocol, self.port
+        )
     }
 }
 
@@ -33,11 +36,16 @@ fn members(d: &Design, text: &str, side: Side) -> Vec<String> {
         Ok(set) => {
             let addrs = addresses(d, &set).unwrap_or_else(AddrSet::empty);
             // Every named workload inside the set, then sample addresses across it.
-            let mut v: Vec<String> = d.workloads.iter().filter(|w| addrs.contains(w.ip)).map(|w| w.name.clone()).collect();
+            let mut v: Vec<String> = d
+                .workloads
+                .iter()
+                .filter(|w| addrs.contains(w.ip))
+                .map(|w| w.name.clone())
+                .collect();
             let n = addrs.len();
             for k in 0..16u64 {
                 if let Some(ip) = addrs.nth_wrapping(k.wrapping_mul(n / 16 + 1)) {
-                    v.push(Ipv4Addr::from(ip).to_string());
+                    v.push(ip.to_string());
                 }
             }
             v.sort();
@@ -51,16 +59,28 @@ fn members(d: &Design, text: &str, side: Side) -> Vec<String> {
 /// Flows from one endpoint set to another (`trainer`, `ml/training`, `ml/*`, `internet`,
 /// `10.0.0.0/8`, …) over the given protocols and port range. Shrinks towards the first source,
 /// the first destination, the first protocol and the lowest port.
-pub fn flows(d: &Design, from: &str, to: &str, protocols: &[Protocol], ports: (u16, u16)) -> impl Strategy<Value = FlowCase> {
+pub fn flows(
+    d: &Design,
+    from: &str,
+    to: &str,
+    protocols: &[Protocol],
+    ports: (u16, u16),
+) -> impl Strategy<Value = FlowCase> {
     let srcs = members(d, from, Side::Source);
     let dsts = members(d, to, Side::Destination);
     let protocols = protocols.to_vec();
-    (0..srcs.len(), 0..dsts.len(), 0..protocols.len(), ports.0..=ports.1).prop_map(move |(s, t, p, port)| FlowCase {
-        from: srcs[s].clone(),
-        to: dsts[t].clone(),
-        protocol: protocols[p],
-        port,
-    })
+    (
+        0..srcs.len(),
+        0..dsts.len(),
+        0..protocols.len(),
+        ports.0..=ports.1,
+    )
+        .prop_map(move |(s, t, p, port)| FlowCase {
+            from: srcs[s].clone(),
+            to: dsts[t].clone(),
+            protocol: protocols[p],
+            port,
+        })
 }
 
 /// Every single edit of the design (remove or flip one rule, route, link, endpoint, peering or
