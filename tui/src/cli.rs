@@ -122,6 +122,17 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Open the terminal what-if app: the design as a tree, expectations and findings with their
+    /// verdicts, traces, effective routes and rules, the reachability matrix; toggle rules,
+    /// routes, links and settings and see every verdict change. Press ? in the app for keys.
+    Tui {
+        /// Topology file (reloaded when it changes on disk).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Shared options.
+        #[command(flatten)]
+        common: Common,
+    },
     /// Print the JSON Schema of the topology format.
     Schema,
 }

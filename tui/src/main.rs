@@ -226,6 +226,12 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             let (design, _) = load(&file, &opts, common.format)?;
             Ok(audit::run(&design, fail_on, verbose, common.format))
         }
+        Command::Tui { file, common } => {
+            let opts = options(&common)?;
+            read(&file)?;
+            vnetlab_tui::app::run(&file, opts).map_err(|e| Fatal(format!("terminal: {e}")))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             print!("{}", vnetlab_core::format::json_schema());
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,120 @@
+//! What the app shows of one design, all computed by vnetlab-core (outline, expectation
+//! results, findings, reachability matrix), and how the edited design differs from the file on
+//! disk (newly allowed / newly denied).
+
+use vnetlab_core::check::{CheckReport, ExpectResult, Outcome};
+use vnetlab_core::diag::Diagnostic;
+use vnetlab_core::format::ExpectedVerdict;
+use vnetlab_core::model::Design;
+use vnetlab_core::net::Protocol;
+use vnetlab_core::outline::{Item, outline};
+use vnetlab_core::reach::matrix::{Matrix, MatrixBy, Reach, matrix};
+
+/// The (protocol, port) pairs of the reachability matrix, cycled with `p`.
+pub const MATRIX_PORTS: &[(Protocol, u16)] = &[
+    (Protocol::Tcp, 443),
+    (Protocol::Tcp, 445),
+    (Protocol::Tcp, 22),
+    (Protocol::Tcp, 3389),
+    (Protocol::Udp, 53),
+];
+
+/// Everything the app shows about one valid design.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The design.
+    pub design: Design,
+    /// Its outline (the tree pane).
+    pub outline: Vec<Item>,
+    /// Its `expect` entries, proven.
+    pub report: CheckReport,
+    /// Findings: the warnings vnetlab-core raised while building it.
+    pub findings: Vec<Diagnostic>,
+    /// Who reaches whom.
+    pub matrix: Matrix,
+}
+
+impl Analysis {
+    /// Analyses a design.
+    pub fn of(design: Design, warnings: Vec<Diagnostic>, by: MatrixBy) -> Self {
+        let report = vnetlab_core::check(&design);
+        let matrix = matrix(&design, by, MATRIX_PORTS);
+        Self {
+            outline: outline(&design),
+            report,
+            findings: warnings,
+            matrix,
+            design,
+        }
+    }
+
+    /// Recomputes the matrix by subnets or by workloads.
+    pub fn regroup(&mut self, by: MatrixBy) {
+        if self.matrix.by != by {
+            self.matrix = matrix(&self.design, by, MATRIX_PORTS);
+        }
+    }
+}
+
+/// How an answer changed since the file on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Traffic that was not delivered now is.
+    NewlyAllowed,
+    /// Traffic that was delivered now is not.
+    NewlyDenied,
+}
+
+impl Change {
+    fn between(before: bool, after: bool) -> Option<Self> {
+        match (before, after) {
+            (false, true) => Some(Change::NewlyAllowed),
+            (true, false) => Some(Change::NewlyDenied),
+            _ => None,
+        }
+    }
+}
+
+/// Whether an expectation's traffic is delivered (what it found, whatever it wanted).
+pub fn delivered(r: &ExpectResult) -> bool {
+    (r.expected == ExpectedVerdict::Allowed) == (r.outcome == Outcome::Holds)
+}
+
+/// How an expectation changed between the file on disk (`base`) and now.
+pub fn expectation_change(base: &CheckReport, now: &ExpectResult) -> Option<Change> {
+    let before = base.results.iter().find(|r| r.name == now.name)?;
+    if now.outcome == Outcome::Undecided || before.outcome == now.outcome {
+        return None;
+    }
+    Change::between(delivered(before), delivered(now))
+}
+
+fn rank(r: Reach) -> u8 {
+    match r {
+        Reach::None => 0,
+        Reach::Partial => 1,
+        Reach::All => 2,
+    }
+}
+
+/// How one matrix cell changed between `base` and `now` (matched by row and column names).
+pub fn cell_change(
+    base: &Matrix,
+    now: &Matrix,
+    row: usize,
+    col: usize,
+    port: usize,
+) -> Option<Change> {
+    let (r, c) = (&now.names[row], &now.names[col]);
+    let br = base.names.iter().position(|n| n == r)?;
+    let bc = base.names.iter().position(|n| n == c)?;
+    let (b, a) = (
+        rank(base.cells[br][bc][port]),
+        rank(now.cells[row][col][port]),
+    );
+    match a.cmp(&b) {
+        std::cmp::Ordering::Greater => Some(Change::NewlyAllowed),
+        std::cmp::Ordering::Less => Some(Change::NewlyDenied),
+        std::cmp::Ordering::Equal => None,
+    }
+}

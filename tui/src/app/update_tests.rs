@@ -1,0 +1,275 @@
+//! Unit tests of `update`, without a terminal: each feeds messages to a model built from the
+//! fixture design and checks the state it leaves.
+
+use super::*;
+use crate::app::analysis::{Change, expectation_change};
+use crate::app::model::Doc;
+use crate::app::theme::Theme;
+use vnetlab_core::check::Outcome;
+use vnetlab_core::model::BuildOptions;
+
+const FIXTURE: &[u8] = include_bytes!("../../tests/fixtures/aml-private-endpoints.yaml");
+const BROWSE: &str = "training cannot browse the internet";
+const STORAGE: &str = "training reads the default storage over its private endpoint";
+
+fn model() -> Model {
+    let mut m = Model::new(
+        "aml-private-endpoints.yaml",
+        BuildOptions::default(),
+        Theme::new(true),
+        (80, 24),
+    );
+    update(&mut m, Message::FileLoaded(FIXTURE.to_vec()));
+    m
+}
+
+fn send(m: &mut Model, msgs: impl IntoIterator<Item = Message>) -> Vec<Effect> {
+    msgs.into_iter().flat_map(|msg| update(m, msg)).collect()
+}
+
+fn search(m: &mut Model, q: &str) {
+    send(m, [Message::SearchStart]);
+    send(m, q.chars().map(Message::SearchInput));
+    send(m, [Message::SearchSubmit]);
+}
+
+fn outcome(m: &Model, name: &str) -> (Outcome, Option<Change>) {
+    let r = m.ready().expect("ready");
+    let a = r.shown();
+    let e = a
+        .report
+        .results
+        .iter()
+        .find(|e| e.name == name)
+        .expect("expectation");
+    (e.outcome, expectation_change(&r.base.report, e))
+}
+
+fn selected_key(m: &Model) -> String {
+    m.ui.tree_key.clone().unwrap_or_default()
+}
+
+#[test]
+fn loading_a_valid_file_selects_the_first_item_and_proves_expectations() {
+    let m = model();
+    assert_eq!(selected_key(&m), "vnet:ml");
+    let r = m.ready().expect("ready");
+    assert_eq!(r.base.report.results.len(), 8);
+    assert!(r.base.report.all_hold());
+    assert!(m.edits().is_empty());
+}
+
+#[test]
+fn toggling_a_deny_rule_newly_allows_traffic_and_undo_restores_it() {
+    let mut m = model();
+    search(&mut m, "deny-internet");
+    assert_eq!(selected_key(&m), "nsg:training-nsg/rule:deny-internet-out");
+    send(&mut m, [Message::Toggle]);
+    assert_eq!(m.edits().len(), 1);
+    assert_eq!(
+        outcome(&m, BROWSE),
+        (Outcome::Fails, Some(Change::NewlyAllowed))
+    );
+    assert_eq!(selected_key(&m), "nsg:training-nsg/rule:deny-internet-out");
+    assert!(
+        m.status
+            .as_ref()
+            .expect("status")
+            .text
+            .contains("1 newly allowed")
+    );
+    send(&mut m, [Message::Undo]);
+    assert!(m.edits().is_empty());
+    assert_eq!(outcome(&m, BROWSE), (Outcome::Holds, None));
+}
+
+#[test]
+fn removing_a_dns_link_newly_denies_storage_and_reset_drops_every_edit() {
+    let mut m = model();
+    search(&mut m, "privatelink.blob");
+    send(&mut m, [Message::Move(1)]);
+    assert_eq!(
+        selected_key(&m),
+        "zone:privatelink.blob.core.windows.net/link:ml"
+    );
+    send(&mut m, [Message::Remove]);
+    assert_eq!(
+        outcome(&m, STORAGE),
+        (Outcome::Fails, Some(Change::NewlyDenied))
+    );
+    search(&mut m, "deny-internet");
+    send(&mut m, [Message::Toggle, Message::Reset]);
+    assert!(m.edits().is_empty());
+    assert!(m.ready().expect("ready").shown().report.all_hold());
+}
+
+#[test]
+fn toggle_on_an_element_without_edits_reports_and_changes_nothing() {
+    let mut m = model();
+    send(&mut m, [Message::Toggle]);
+    assert!(m.edits().is_empty());
+    assert!(m.status.as_ref().expect("status").error);
+}
+
+#[test]
+fn toggle_from_the_checks_pane_does_not_edit_the_tree_selection() {
+    let mut m = model();
+    search(&mut m, "deny-internet");
+    send(&mut m, [Message::FocusNext, Message::Toggle]);
+    assert_eq!(m.ui.focus, Pane::Checks);
+    assert!(m.edits().is_empty());
+}
+
+#[test]
+fn reloading_keeps_the_selection_and_reapplies_edits() {
+    let mut m = model();
+    search(&mut m, "deny-internet");
+    send(&mut m, [Message::Toggle]);
+    send(&mut m, [Message::FileLoaded(FIXTURE.to_vec())]);
+    assert_eq!(selected_key(&m), "nsg:training-nsg/rule:deny-internet-out");
+    assert_eq!(m.edits().len(), 1);
+    assert_eq!(outcome(&m, BROWSE).0, Outcome::Fails);
+    assert!(
+        m.status
+            .as_ref()
+            .expect("status")
+            .text
+            .contains("1 edit(s) re-applied")
+    );
+}
+
+#[test]
+fn a_broken_file_shows_its_errors_and_edits_survive_until_it_is_fixed() {
+    let mut m = model();
+    search(&mut m, "deny-internet");
+    send(&mut m, [Message::Toggle]);
+    let broken =
+        String::from_utf8_lossy(FIXTURE).replace("prefix: 10.1.1.0/24", "prefix: 10.1.1.0/99");
+    send(&mut m, [Message::FileLoaded(broken.into_bytes())]);
+    let Doc::Invalid { diagnostics, .. } = &m.doc else {
+        panic!("expected the errors to be shown")
+    };
+    assert!(
+        diagnostics.iter().any(|d| d.span.line == 13),
+        "{diagnostics:?}"
+    );
+    assert_eq!(m.edits().len(), 1);
+    send(&mut m, [Message::FileLoaded(FIXTURE.to_vec())]);
+    assert_eq!(m.edits().len(), 1);
+    assert_eq!(selected_key(&m), "nsg:training-nsg/rule:deny-internet-out");
+}
+
+#[test]
+fn write_asks_the_runtime_for_a_new_file_with_the_edited_design() {
+    let mut m = model();
+    search(&mut m, "deny-internet");
+    send(&mut m, [Message::Toggle]);
+    let effects = send(&mut m, [Message::Write]);
+    let [Effect::Write { beside, contents }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(beside, "aml-private-endpoints.yaml");
+    let loaded = vnetlab_core::load("w.yaml", contents.as_bytes(), &BuildOptions::default());
+    let d = loaded.design.expect("the written design is valid");
+    assert!(!vnetlab_core::check(&d).all_hold());
+    send(&mut m, [Message::Written(Ok("x.whatif.yaml".into()))]);
+    assert!(
+        m.status
+            .as_ref()
+            .expect("status")
+            .text
+            .contains("x.whatif.yaml")
+    );
+}
+
+#[test]
+fn left_collapses_then_goes_to_the_parent_and_right_expands() {
+    let mut m = model();
+    search(&mut m, "training-nsg");
+    // The first match is the subnet's NSG attachment; go to the NSG itself.
+    send(&mut m, [Message::SearchAgain(1)]);
+    assert_eq!(selected_key(&m), "nsg:training-nsg");
+    send(&mut m, [Message::Left]);
+    assert!(m.ui.collapsed.contains("nsg:training-nsg"));
+    send(&mut m, [Message::Move(1)]);
+    assert_eq!(selected_key(&m), "section:services");
+    send(
+        &mut m,
+        [Message::Move(-1), Message::Right, Message::Move(1)],
+    );
+    assert_eq!(
+        selected_key(&m),
+        "nsg:training-nsg/rule:allow-aml-control-plane"
+    );
+    send(&mut m, [Message::Left]);
+    assert_eq!(selected_key(&m), "nsg:training-nsg");
+}
+
+#[test]
+fn search_wraps_around_and_goes_backwards() {
+    let mut m = model();
+    search(&mut m, "endpoint mlstore");
+    let first = selected_key(&m);
+    send(&mut m, [Message::SearchAgain(1)]);
+    let second = selected_key(&m);
+    assert_ne!(first, second);
+    send(&mut m, [Message::SearchAgain(-1)]);
+    assert_eq!(selected_key(&m), first);
+    search(&mut m, "no such thing");
+    assert!(m.status.as_ref().expect("status").error);
+}
+
+#[test]
+fn the_matrix_cycles_ports_and_regroups_by_workload() {
+    let mut m = model();
+    send(&mut m, [Message::ToggleMatrix, Message::MatrixPort(-1)]);
+    assert_eq!(m.ui.main, MainView::Matrix);
+    assert_eq!(m.ui.matrix_port, super::MATRIX_PORTS.len() - 1);
+    send(&mut m, [Message::MatrixBy]);
+    let names = &m.ready().expect("ready").shown().matrix.names;
+    assert_eq!(names, &["analyst-vm", "trainer"]);
+    send(&mut m, [Message::Escape]);
+    assert_eq!(m.ui.main, MainView::Detail);
+}
+
+#[test]
+fn clicking_a_tree_row_selects_it_and_a_second_click_folds_it() {
+    let mut m = model();
+    // Row 2 is the VNet (row 0 the title line, row 1 the border); row 3 the first subnet.
+    send(&mut m, [Message::Click(3, 3)]);
+    assert_eq!(selected_key(&m), "subnet:ml/endpoints");
+    send(&mut m, [Message::Click(3, 3)]);
+    assert!(m.ui.collapsed.contains("subnet:ml/endpoints"));
+}
+
+#[test]
+fn moving_keeps_the_selection_on_screen_after_a_resize() {
+    let mut m = model();
+    send(&mut m, [Message::End]);
+    let last = m.ui.tree.selected;
+    assert!(m.ui.tree.offset > 0);
+    assert!(last < m.ui.tree.offset + 20);
+    send(&mut m, [Message::Resize(80, 10), Message::Move(0)]);
+    assert!(m.ui.tree.selected >= m.ui.tree.offset);
+    assert!(m.ui.tree.selected < m.ui.tree.offset + 7);
+}
+
+#[test]
+fn checks_selection_skips_headings() {
+    let mut m = model();
+    send(&mut m, [Message::FocusNext]);
+    let rows = crate::app::rows::check_rows(&m);
+    assert!(rows[m.ui.checks.selected].selectable());
+    send(&mut m, [Message::Home]);
+    assert!(rows[m.ui.checks.selected].selectable());
+}
+
+#[test]
+fn quit_and_help() {
+    let mut m = model();
+    send(&mut m, [Message::Help]);
+    assert_eq!(m.ui.overlay, Overlay::Help);
+    send(&mut m, [Message::Escape, Message::Quit]);
+    assert_eq!(m.ui.overlay, Overlay::None);
+    assert!(m.quit);
+}

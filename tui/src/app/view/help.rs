@@ -1,0 +1,41 @@
+//! The help overlay: every key binding, from [`crate::app::keys::BINDINGS`].
+
+use crate::app::keys::BINDINGS;
+use crate::app::model::Model;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+/// Draws the help over the screen, centred.
+pub fn help(m: &Model, f: &mut Frame) {
+    let t = m.theme;
+    let area = f.area();
+    let w = 66.min(area.width);
+    let h = (BINDINGS.len() as u16 + 5).min(area.height);
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<17}"), t.heading()),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        " ▲ newly allowed  ▼ newly denied  ✎ edited   (vs the file on disk)",
+        t.dim(),
+    ));
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(super::block(m, "Keys — ? or Esc closes", true)),
+        r,
+    );
+}
