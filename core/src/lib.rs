@@ -10,8 +10,10 @@
 pub mod aml;
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod format;
+pub mod generate;
 pub mod model;
 pub mod net;
 pub mod outline;

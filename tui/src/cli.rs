@@ -52,9 +52,58 @@ pub enum Command {
         /// Also print the trace of expectations that hold.
         #[arg(long, short)]
         verbose: bool,
+        /// Fault tolerance: try every single removal or flip (one NSG rule, route, DNS link,
+        /// private endpoint, peering, setting) and report which expectations each breaks.
+        /// Only 1 is supported.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=1))]
+        faults: Option<u8>,
         /// Shared options.
         #[command(flatten)]
         common: Common,
+    },
+    /// Who reaches whom: subnets (or workloads) × the same, per port, each cell proven over
+    /// every packet class.
+    Matrix {
+        /// Topology file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// TCP ports (comma-separated); `udp/53` for UDP.
+        #[arg(long, default_value = "22,443,445,3389")]
+        ports: String,
+        /// Rows and columns.
+        #[arg(long, value_enum, default_value_t = By::Subnet)]
+        by: By,
+        /// Shared options.
+        #[command(flatten)]
+        common: Common,
+    },
+    /// What a change does: reachability gained or lost between subnets, and expectations whose
+    /// outcome changed. Exit 0 either way (1 only with --fail-on-change).
+    Diff {
+        /// The design before the change.
+        #[arg(value_name = "BEFORE")]
+        before: PathBuf,
+        /// The design after the change.
+        #[arg(value_name = "AFTER")]
+        after: PathBuf,
+        /// Ports compared (comma-separated; `udp/53` for UDP).
+        #[arg(long, default_value = "22,443,445,3389,44224")]
+        ports: String,
+        /// Exit 1 when anything changed.
+        #[arg(long)]
+        fail_on_change: bool,
+        /// Shared options.
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write a seeded benchmark design (performance.md workloads T1–T4) to standard output.
+    Generate {
+        /// t1, t2, t3 or t4.
+        #[arg(long, default_value = "t1")]
+        workload: String,
+        /// The seed: the same seed gives the same file.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Explain one flow hop by hop: DNS, NSGs, the route chosen, firewalls, the service
     /// firewall, and the reply path.
@@ -150,6 +199,15 @@ pub enum FailOn {
     High,
     /// Critical only.
     Critical,
+}
+
+/// Rows and columns of a matrix.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum By {
+    /// Subnets.
+    Subnet,
+    /// Workloads.
+    Workload,
 }
 
 /// Protocols on the command line.

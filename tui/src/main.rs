@@ -3,6 +3,7 @@
 
 mod audit;
 mod cli;
+mod reach;
 
 use clap::Parser;
 use cli::{Cli, Command, Common, Expect, Format, Proto};
@@ -97,6 +98,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
         Command::Check {
             files,
             verbose,
+            faults,
             common,
         } => {
             let opts = options(&common)?;
@@ -111,6 +113,9 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                         match common.format {
                             Format::Text => print!("{}", render::check(&report, verbose)),
                             Format::Json => reports.push(json!({"file": f.display().to_string(), "valid": true, "diagnostics": diags, "report": report})),
+                        }
+                        if faults.is_some() {
+                            failed |= reach::faults(&design, &report, &opts, common.format);
                         }
                     }
                     Err(Fatal(msg)) => {
@@ -230,6 +235,37 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             let opts = options(&common)?;
             read(&file)?;
             vnetlab_tui::app::run(&file, opts).map_err(|e| Fatal(format!("terminal: {e}")))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Matrix {
+            file,
+            ports,
+            by,
+            common,
+        } => {
+            let opts = options(&common)?;
+            let (design, _) = load(&file, &opts, common.format)?;
+            reach::matrix(&design, &ports, by, common.format).map_err(Fatal)
+        }
+        Command::Diff {
+            before,
+            after,
+            ports,
+            fail_on_change,
+            common,
+        } => {
+            let opts = options(&common)?;
+            let (a, _) = load(&before, &opts, common.format)?;
+            let (b, _) = load(&after, &opts, common.format)?;
+            reach::diff(&a, &b, &ports, fail_on_change, common.format).map_err(Fatal)
+        }
+        Command::Generate { workload, seed } => {
+            let w = vnetlab_core::generate::Workload::parse(&workload).ok_or_else(|| {
+                Fatal(format!(
+                    "unknown workload `{workload}`; use t1, t2, t3 or t4"
+                ))
+            })?;
+            print!("{}", vnetlab_core::generate::generate(w, seed));
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

@@ -1,0 +1,246 @@
+//! What a change does: between two versions of a design, which subnet pairs newly reach each
+//! other (or no longer do) on which ports, and which expectations changed outcome.
+
+use crate::check::CheckReport;
+use crate::model::Design;
+use crate::net::Protocol;
+use crate::reach::matrix::{MatrixBy, Reach, matrix};
+use crate::whatif::{ExpectChange, expectation_changes};
+use serde::Serialize;
+
+/// One cell that changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CellChange {
+    /// Source subnet.
+    pub from: String,
+    /// Destination subnet.
+    pub to: String,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Port.
+    pub port: u16,
+    /// Before.
+    pub before: Reach,
+    /// After.
+    pub after: Reach,
+}
+
+/// The difference between two designs.
+#[derive(Clone, Debug, Serialize)]
+pub struct DesignDiff {
+    /// Cells that reach more after the change.
+    pub newly_reaches: Vec<CellChange>,
+    /// Cells that reach less after the change.
+    pub no_longer_reaches: Vec<CellChange>,
+    /// Expectations whose outcome changed.
+    pub expectations: Vec<ExpectChange>,
+    /// Subnets only in the first design.
+    pub removed_subnets: Vec<String>,
+    /// Subnets only in the second design.
+    pub added_subnets: Vec<String>,
+}
+
+impl DesignDiff {
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.newly_reaches.is_empty()
+            && self.no_longer_reaches.is_empty()
+            && self.expectations.is_empty()
+            && self.removed_subnets.is_empty()
+            && self.added_subnets.is_empty()
+    }
+
+    /// The diff as text.
+    pub fn render(&self) -> String {
+        if self.is_empty() {
+            return "no difference in reachability or expectations\n".into();
+        }
+        let mut out = String::new();
+        let rank = |r: Reach| match r {
+            Reach::None => "none",
+            Reach::Partial => "some",
+            Reach::All => "all",
+        };
+        for (title, cells) in [
+            ("newly reaches", &self.newly_reaches),
+            ("no longer reaches", &self.no_longer_reaches),
+        ] {
+            for c in cells {
+                out.push_str(&format!(
+                    "{title}: {} → {} {}/{} ({} → {})\n",
+                    c.from,
+                    c.to,
+                    c.protocol,
+                    c.port,
+                    rank(c.before),
+                    rank(c.after)
+                ));
+            }
+        }
+        for e in &self.expectations {
+            let o = |o: Option<crate::check::Outcome>| {
+                o.map(|o| format!("{o:?}").to_lowercase())
+                    .unwrap_or_else(|| "absent".into())
+            };
+            out.push_str(&format!(
+                "expectation {}: {} → {} ({})\n",
+                e.name,
+                o(e.before),
+                o(e.after),
+                e.summary
+            ));
+        }
+        for s in &self.added_subnets {
+            out.push_str(&format!("subnet added: {s}\n"));
+        }
+        for s in &self.removed_subnets {
+            out.push_str(&format!("subnet removed: {s}\n"));
+        }
+        out
+    }
+}
+
+/// The ports compared by default.
+pub const DEFAULT_PORTS: [(Protocol, u16); 5] = [
+    (Protocol::Tcp, 22),
+    (Protocol::Tcp, 443),
+    (Protocol::Tcp, 445),
+    (Protocol::Tcp, 3389),
+    (Protocol::Tcp, 44224),
+];
+
+/// Compares two designs over the given ports.
+pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> DesignDiff {
+    let (ma, mb) = (
+        matrix(before, MatrixBy::Subnet, ports),
+        matrix(after, MatrixBy::Subnet, ports),
+    );
+    let level = |r: Reach| match r {
+        Reach::None => 0,
+        Reach::Partial => 1,
+        Reach::All => 2,
+    };
+    let mut d = DesignDiff {
+        newly_reaches: Vec::new(),
+        no_longer_reaches: Vec::new(),
+        expectations: expectation_changes(&crate::check(before), &crate::check(after)),
+        removed_subnets: ma
+            .names
+            .iter()
+            .filter(|n| !mb.names.contains(n))
+            .cloned()
+            .collect(),
+        added_subnets: mb
+            .names
+            .iter()
+            .filter(|n| !ma.names.contains(n))
+            .cloned()
+            .collect(),
+    };
+    for (i, from) in ma.names.iter().enumerate() {
+        let Some(bi) = mb.names.iter().position(|n| n == from) else {
+            continue;
+        };
+        for (j, to) in ma.names.iter().enumerate() {
+            let Some(bj) = mb.names.iter().position(|n| n == to) else {
+                continue;
+            };
+            for (p, &(protocol, port)) in ports.iter().enumerate() {
+                let (x, y) = (ma.cells[i][j][p], mb.cells[bi][bj][p]);
+                if x == y {
+                    continue;
+                }
+                let c = CellChange {
+                    from: from.clone(),
+                    to: to.clone(),
+                    protocol,
+                    port,
+                    before: x,
+                    after: y,
+                };
+                if level(y) > level(x) {
+                    d.newly_reaches.push(c);
+                } else {
+                    d.no_longer_reaches.push(c);
+                }
+            }
+        }
+    }
+    d
+}
+
+/// Which expectations each single edit breaks (fault tolerance, `check --faults 1`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Fault {
+    /// The edit.
+    pub edit: crate::whatif::Edit,
+    /// Its description.
+    pub description: String,
+    /// Expectations that held before and fail after.
+    pub breaks: Vec<String>,
+    /// Set when the edited design is invalid (for example, removing a link that a peering
+    /// needs); then nothing was checked.
+    pub invalid: Option<String>,
+}
+
+/// Tries every single edit and reports the expectations each breaks.
+pub fn faults(d: &Design, base: &CheckReport, opts: &crate::model::BuildOptions) -> Vec<Fault> {
+    let held: Vec<&str> = base
+        .results
+        .iter()
+        .filter(|r| r.outcome == crate::check::Outcome::Holds)
+        .map(|r| r.name.as_str())
+        .collect();
+    crate::whatif::single_edits(&d.file)
+        .into_iter()
+        .map(|edit| {
+            let description = edit.describe();
+            let file = match edit.apply(&d.file) {
+                Ok(f) => f,
+                Err(e) => {
+                    return Fault {
+                        edit,
+                        description,
+                        breaks: Vec::new(),
+                        invalid: Some(e),
+                    };
+                }
+            };
+            let loaded = crate::rebuild("edited", &file, opts);
+            match loaded.design {
+                None => {
+                    let first = loaded
+                        .diagnostics
+                        .iter()
+                        .find(|x| x.severity == crate::diag::Severity::Error)
+                        .map(|x| x.message.clone())
+                        .unwrap_or_default();
+                    Fault {
+                        edit,
+                        description,
+                        breaks: Vec::new(),
+                        invalid: Some(first),
+                    }
+                }
+                Some(nd) => {
+                    let report = crate::check(&nd);
+                    let breaks = report
+                        .results
+                        .iter()
+                        .filter(|r| {
+                            r.outcome != crate::check::Outcome::Holds
+                                && held.contains(&r.name.as_str())
+                        })
+                        .map(|r| r.name.clone())
+                        .collect();
+                    Fault {
+                        edit,
+                        description,
+                        breaks,
+                        invalid: None,
+                    }
+                }
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,102 @@
+//! `matrix`, `diff` and `check --faults`: every-packet questions over whole designs.
+
+use crate::cli::{By, Format};
+use serde_json::json;
+use std::process::ExitCode;
+use vnetlab_core::check::CheckReport;
+use vnetlab_core::model::{BuildOptions, Design};
+use vnetlab_core::net::Protocol;
+use vnetlab_core::reach::matrix::MatrixBy;
+
+/// Parses `22,443,udp/53`.
+pub fn ports(list: &str) -> Result<Vec<(Protocol, u16)>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            let (proto, port) = match item.split_once('/') {
+                Some((p, n)) => (
+                    Protocol::parse(p)
+                        .filter(|p| p.has_ports())
+                        .ok_or_else(|| format!("`{p}` is not tcp or udp"))?,
+                    n,
+                ),
+                None => (Protocol::Tcp, item),
+            };
+            let port = port
+                .parse::<u16>()
+                .map_err(|_| format!("`{item}` is not a port (write 443 or udp/53)"))?;
+            Ok((proto, port))
+        })
+        .collect()
+}
+
+/// Prints the matrix.
+pub fn matrix(d: &Design, list: &str, by: By, format: Format) -> Result<ExitCode, String> {
+    let ports = ports(list)?;
+    let by = match by {
+        By::Subnet => MatrixBy::Subnet,
+        By::Workload => MatrixBy::Workload,
+    };
+    let m = vnetlab_core::reach::matrix::matrix(d, by, &ports);
+    match format {
+        Format::Text => {
+            for (i, n) in m.names.iter().enumerate() {
+                println!("{:>3}  {n}", i + 1);
+            }
+            println!();
+            print!("{}", m.render());
+        }
+        Format::Json => println!("{}", serde_json::to_string_pretty(&m).expect("json")),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what changed between two designs.
+pub fn diff(
+    a: &Design,
+    b: &Design,
+    list: &str,
+    fail_on_change: bool,
+    format: Format,
+) -> Result<ExitCode, String> {
+    let ports = ports(list)?;
+    let d = vnetlab_core::diff::diff(a, b, &ports);
+    match format {
+        Format::Text => print!("{}", d.render()),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&d).expect("json")),
+    }
+    Ok(ExitCode::from(if fail_on_change && !d.is_empty() {
+        1
+    } else {
+        0
+    }))
+}
+
+/// Prints which expectations each single edit breaks; true when any edit breaks one.
+pub fn faults(d: &Design, report: &CheckReport, opts: &BuildOptions, format: Format) -> bool {
+    let faults = vnetlab_core::diff::faults(d, report, opts);
+    let fragile: Vec<_> = faults.iter().filter(|f| !f.breaks.is_empty()).collect();
+    match format {
+        Format::Text => {
+            println!(
+                "fault tolerance of {}: {} single edits tried, {} break an expectation",
+                d.name,
+                faults.len(),
+                fragile.len()
+            );
+            for f in &fragile {
+                println!("  {} breaks: {}", f.description, f.breaks.join("; "));
+            }
+            for f in faults.iter().filter(|f| f.invalid.is_some()) {
+                println!(
+                    "  {} makes the design invalid: {}",
+                    f.description,
+                    f.invalid.as_deref().unwrap_or("")
+                );
+            }
+        }
+        Format::Json => println!("{}", json!({"design": d.name, "faults": faults})),
+    }
+    !fragile.is_empty()
+}
