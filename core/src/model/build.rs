@@ -15,7 +15,14 @@ pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) 
         names: Names::default(),
     };
     let design = b.lower(file);
-    let design = if b.d.has_errors() { None } else { design };
+    if b.d.has_errors() {
+        // References did not all resolve, but the address plan stands on its own: report its
+        // problems too, so one run shows them all.
+        if let Some(d) = &design {
+            super::validate::address_plan_only(d, file, b.d);
+        }
+        return None;
+    }
     let design = design.map(|mut d| {
         super::alloc::allocate(&mut d, file, b.d);
         super::alloc::register_pe_records(&mut d, b.d);

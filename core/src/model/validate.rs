@@ -14,6 +14,11 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     expectations(d, diags);
 }
 
+/// The checks that do not depend on resolved references (for files with reference errors).
+pub(super) fn address_plan_only(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    address_plan(d, f, diags);
+}
+
 fn forbidden() -> [(&'static str, Ipv4Net); 5] {
     [
         ("multicast", "224.0.0.0/4".parse().expect("valid")),
