@@ -117,6 +117,13 @@ fn subnet_mut<'f>(
         .ok_or_else(|| missing(name))
 }
 
+impl std::fmt::Display for Edit {
+    /// The short description ([`Edit::describe`]), e.g. `remove NSG rule training-nsg/allow-aml`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
 impl Edit {
     /// A short description for lists and reports.
     pub fn describe(&self) -> String {

@@ -1,10 +1,14 @@
-//! Assertions on designs, with the trace in the failure message.
+//! Assertions on designs, with the trace in the failure message: panicking ones for plain
+//! tests, and ones returning a [`Failure`] for `proptest!` bodies (where `?` lets proptest
+//! shrink quietly and print the message of the minimal flow only).
 
 use crate::check::Outcome;
 use crate::format::ExpectedVerdict;
 use crate::model::{Design, Expectation};
 use crate::net::{PortRange, PortSet, Protocol};
 use crate::trace::{FlowQuery, Trace, trace};
+
+use super::{Failure, FlowCase};
 
 fn run(d: &Design, from: &str, to: &str, protocol: Protocol, port: u16) -> Trace {
     let q = FlowQuery {
@@ -39,6 +43,54 @@ pub fn assert_denied(d: &Design, from: &str, to: &str, protocol: Protocol, port:
         crate::render::trace(&t)
     );
     t
+}
+
+/// The trace of one flow, as `vnetlab trace` shows it; fails if an endpoint is unknown.
+pub fn trace_flow(d: &Design, f: &FlowCase) -> Result<Trace, Failure> {
+    let q = FlowQuery {
+        from: f.from.clone(),
+        to: f.to.clone(),
+        protocol: f.protocol,
+        port: f.port,
+    };
+    trace(d, &q).map_err(|e| Failure::new(format!("cannot trace {f}: {e}")))
+}
+
+/// The rendered trace of one flow (or why it cannot be traced): what to print next to a
+/// counterexample.
+pub fn explain(d: &Design, f: &FlowCase) -> String {
+    match trace_flow(d, f) {
+        Ok(t) => crate::render::trace(&t),
+        Err(e) => e.to_string(),
+    }
+}
+
+pub(super) fn flow_verdict(d: &Design, f: &FlowCase, want_allowed: bool) -> Result<Trace, Failure> {
+    let t = trace_flow(d, f)?;
+    if t.verdict.allowed() == want_allowed {
+        return Ok(t);
+    }
+    let (want, got) = if want_allowed {
+        ("allowed", t.verdict.to_string())
+    } else {
+        ("denied", "delivered".to_string())
+    };
+    Err(Failure::new(format!(
+        "expected {f} to be {want}, but it is {got}\n{}",
+        crate::render::trace(&t)
+    )))
+}
+
+/// `Ok` with the trace if the flow is delivered and its reply returns; otherwise a [`Failure`]
+/// with the trace. For `proptest!` bodies: `expect_allowed(&d, &flow)?;`.
+pub fn expect_allowed(d: &Design, f: &FlowCase) -> Result<Trace, Failure> {
+    flow_verdict(d, f, true)
+}
+
+/// `Ok` with the trace if the flow is not delivered; otherwise a [`Failure`] with the trace.
+/// For `proptest!` bodies: `expect_denied(&d, &flow)?;`.
+pub fn expect_denied(d: &Design, f: &FlowCase) -> Result<Trace, Failure> {
+    flow_verdict(d, f, false)
 }
 
 /// Proves a property over every packet between two endpoint sets (workloads, subnets, `VNET/*`,

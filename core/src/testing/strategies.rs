@@ -65,7 +65,7 @@ pub fn flows(
     to: &str,
     protocols: &[Protocol],
     ports: (u16, u16),
-) -> impl Strategy<Value = FlowCase> {
+) -> impl Strategy<Value = FlowCase> + use<> {
     let srcs = members(d, from, Side::Source);
     let dsts = members(d, to, Side::Destination);
     let protocols = protocols.to_vec();
@@ -85,7 +85,7 @@ pub fn flows(
 
 /// Every single edit of the design (remove or flip one rule, route, link, endpoint, peering or
 /// setting). Shrinks towards the first edit in a fixed order.
-pub fn edits(d: &Design) -> impl Strategy<Value = Edit> {
+pub fn edits(d: &Design) -> impl Strategy<Value = Edit> + use<> {
     let all = single_edits(&d.file);
     assert!(!all.is_empty(), "the design has nothing to edit");
     (0..all.len()).prop_map(move |i| all[i].clone())

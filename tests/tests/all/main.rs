@@ -3,6 +3,8 @@
 
 mod acceptance;
 mod aml;
+mod design_props;
+mod example_crate;
 mod golden;
 mod props;
 mod schema;
