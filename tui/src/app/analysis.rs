@@ -1,7 +1,10 @@
 //! What the app shows of one design, all computed by vnetlab-core (outline, expectation
-//! results, findings, reachability matrix), and how the edited design differs from the file on
-//! disk (newly allowed / newly denied).
+//! results, the Azure ML audit's required flows and findings, warnings, reachability matrix),
+//! and how the edited design differs from the file on disk (newly allowed / newly denied).
 
+use vnetlab_core::aml::AuditReport;
+use vnetlab_core::aml::findings::Finding;
+use vnetlab_core::aml::flows::FlowResult;
 use vnetlab_core::check::{CheckReport, ExpectResult, Outcome};
 use vnetlab_core::diag::Diagnostic;
 use vnetlab_core::format::ExpectedVerdict;
@@ -28,8 +31,10 @@ pub struct Analysis {
     pub outline: Vec<Item>,
     /// Its `expect` entries, proven.
     pub report: CheckReport,
-    /// Findings: the warnings vnetlab-core raised while building it.
-    pub findings: Vec<Diagnostic>,
+    /// The Azure ML audit: required flows and findings.
+    pub audit: AuditReport,
+    /// The warnings vnetlab-core raised while building it.
+    pub warnings: Vec<Diagnostic>,
     /// Who reaches whom.
     pub matrix: Matrix,
 }
@@ -42,7 +47,8 @@ impl Analysis {
         Self {
             outline: outline(&design),
             report,
-            findings: warnings,
+            audit: vnetlab_core::aml::audit(&design),
+            warnings,
             matrix,
             design,
         }
@@ -117,4 +123,30 @@ pub fn cell_change(
         std::cmp::Ordering::Less => Some(Change::NewlyDenied),
         std::cmp::Ordering::Equal => None,
     }
+}
+
+/// How a required Azure ML flow changed between `base` and now (matched by id).
+pub fn flow_change(base: &AuditReport, now: &FlowResult) -> Option<Change> {
+    let before = base.flows.iter().find(|f| f.flow.id == now.flow.id)?;
+    Change::between(before.works, now.works)
+}
+
+/// Whether a finding is new since the file on disk (no finding of the same kind and title).
+pub fn finding_is_new(base: &AuditReport, now: &Finding) -> bool {
+    !base
+        .findings
+        .iter()
+        .any(|f| f.id == now.id && f.title == now.title)
+}
+
+/// Findings of `base` that are gone now.
+pub fn resolved_findings<'a>(base: &'a AuditReport, now: &AuditReport) -> Vec<&'a Finding> {
+    base.findings
+        .iter()
+        .filter(|f| {
+            !now.findings
+                .iter()
+                .any(|n| n.id == f.id && n.title == f.title)
+        })
+        .collect()
 }

@@ -48,8 +48,12 @@ pub enum CheckRow {
     EditError(usize),
     /// An `expect` entry, by index in the report.
     Expect(usize),
-    /// A finding, by index.
+    /// A required Azure ML flow, by index in the audit.
+    Flow(usize),
+    /// An Azure ML audit finding, by index.
     Finding(usize),
+    /// A warning from loading the design, by index.
+    Warning(usize),
 }
 
 impl CheckRow {
@@ -92,11 +96,30 @@ pub fn check_rows(m: &Model) -> Vec<CheckRow> {
         a.report.results.len()
     )));
     out.extend((0..a.report.results.len()).map(CheckRow::Expect));
-    out.push(CheckRow::Heading(format!(
-        "Findings ({})",
-        a.findings.len()
-    )));
-    out.extend((0..a.findings.len()).map(CheckRow::Finding));
+    let flows = &a.audit.flows;
+    if !flows.is_empty() {
+        let works = flows.iter().filter(|f| f.works).count();
+        out.push(CheckRow::Heading(format!(
+            "Required Azure ML flows {works}/{} work",
+            flows.len()
+        )));
+        // Broken flows first: they are what needs attention.
+        let mut order: Vec<usize> = (0..flows.len()).collect();
+        order.sort_by_key(|&i| flows[i].works);
+        out.extend(order.into_iter().map(CheckRow::Flow));
+    }
+    let findings = &a.audit.findings;
+    out.push(CheckRow::Heading(format!("Findings ({})", findings.len())));
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(findings[i].severity));
+    out.extend(order.into_iter().map(CheckRow::Finding));
+    if !a.warnings.is_empty() {
+        out.push(CheckRow::Heading(format!(
+            "Warnings ({})",
+            a.warnings.len()
+        )));
+        out.extend((0..a.warnings.len()).map(CheckRow::Warning));
+    }
     out
 }
 
@@ -114,6 +137,17 @@ pub fn check_row_text(m: &Model, row: &CheckRow) -> String {
             .err()
             .map_or(String::new(), |d| d[*i].message.clone()),
         CheckRow::Expect(i) => r.shown().report.results[*i].name.clone(),
-        CheckRow::Finding(i) => r.shown().findings[*i].message.clone(),
+        CheckRow::Flow(i) => {
+            let f = &r.shown().audit.flows[*i].flow;
+            format!(
+                "{} → {} {}/{} {}",
+                f.from, f.to, f.protocol, f.port, f.purpose
+            )
+        }
+        CheckRow::Finding(i) => {
+            let f = &r.shown().audit.findings[*i];
+            format!("{} {} {}", f.severity, f.id, f.title)
+        }
+        CheckRow::Warning(i) => r.shown().warnings[*i].message.clone(),
     }
 }

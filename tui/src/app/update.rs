@@ -1,7 +1,7 @@
 //! The pure update: `update(model, message)` changes the model and returns the IO to do. No
 //! terminal, clock or file system here; every analysis comes from vnetlab-core.
 
-use super::analysis::{Analysis, MATRIX_PORTS, expectation_change};
+use super::analysis::{Analysis, Change, MATRIX_PORTS, expectation_change, flow_change};
 use super::layout::{areas, inner_height, inside};
 use super::message::{Effect, Message};
 use super::model::{Doc, ListNav, MainView, Model, Overlay, Pane, Ready, Status};
@@ -438,10 +438,16 @@ fn summary(r: &Ready, what: &str) -> Status {
         )),
         Ok(a) => {
             let (mut allowed, mut denied) = (0, 0);
-            for e in &a.report.results {
-                match expectation_change(&r.base.report, e) {
-                    Some(super::analysis::Change::NewlyAllowed) => allowed += 1,
-                    Some(super::analysis::Change::NewlyDenied) => denied += 1,
+            let changes = a
+                .report
+                .results
+                .iter()
+                .map(|e| expectation_change(&r.base.report, e))
+                .chain(a.audit.flows.iter().map(|f| flow_change(&r.base.audit, f)));
+            for c in changes {
+                match c {
+                    Some(Change::NewlyAllowed) => allowed += 1,
+                    Some(Change::NewlyDenied) => denied += 1,
                     None => {}
                 }
             }

@@ -71,13 +71,22 @@ fn toggling_a_deny_rule_newly_allows_traffic_and_undo_restores_it() {
         (Outcome::Fails, Some(Change::NewlyAllowed))
     );
     assert_eq!(selected_key(&m), "nsg:training-nsg/rule:deny-internet-out");
-    assert!(
-        m.status
-            .as_ref()
-            .expect("status")
-            .text
-            .contains("1 newly allowed")
+    // The Azure ML audit's required outbound flows, denied by that rule, now work too.
+    let r = m.ready().expect("ready");
+    let arm = r
+        .shown()
+        .audit
+        .flows
+        .iter()
+        .find(|f| f.flow.to == "service:AzureResourceManager")
+        .expect("ARM flow");
+    assert!(arm.works);
+    assert_eq!(
+        crate::app::analysis::flow_change(&r.base.audit, arm),
+        Some(Change::NewlyAllowed)
     );
+    let status = &m.status.as_ref().expect("status").text;
+    assert!(status.starts_with('▲') && status.contains("▼0"), "{status}");
     send(&mut m, [Message::Undo]);
     assert!(m.edits().is_empty());
     assert_eq!(outcome(&m, BROWSE), (Outcome::Holds, None));

@@ -32,6 +32,21 @@ pub fn header(m: &Model, f: &mut Frame, area: Rect) {
                 .count();
             let style = if held == n { t.good() } else { t.bad() };
             spans.push(Span::styled(format!("{held}/{n} hold"), style));
+            let flows = &a.audit.flows;
+            if !flows.is_empty() {
+                let works = flows.iter().filter(|f| f.works).count();
+                let style = if works == flows.len() {
+                    t.good()
+                } else {
+                    t.bad()
+                };
+                spans.push(Span::raw(" · "));
+                spans.push(Span::styled(
+                    format!("{works}/{} flows", flows.len()),
+                    style,
+                ));
+            }
+            spans.push(Span::raw(format!(" · {} findings", a.audit.findings.len())));
             let e = r.session.edits().len();
             if e > 0 {
                 spans.push(Span::raw("  "));

@@ -2,7 +2,10 @@
 //! at each hop, a subnet's effective routes, a workload's effective security rules, an NSG
 //! rule, a service's settings… All of it is text vnetlab-core computed.
 
-use crate::app::analysis::{Analysis, Change, cell_change, expectation_change};
+use crate::app::analysis::{
+    Analysis, Change, cell_change, expectation_change, finding_is_new, flow_change,
+    resolved_findings,
+};
 use crate::app::model::{Model, Pane, Ready};
 use crate::app::rows::{CheckRow, check_rows, visible_tree};
 use crate::app::theme::Theme;
@@ -85,10 +88,12 @@ fn check_detail(t: Theme, r: &Ready, row: &CheckRow) -> (String, Vec<Line<'stati
             )
         }
         CheckRow::Expect(i) => expect_detail(t, r, &a.report.results[*i]),
-        CheckRow::Finding(i) => {
-            let d = &a.findings[*i];
+        CheckRow::Flow(i) => flow_detail(t, r, &a.audit.flows[*i]),
+        CheckRow::Finding(i) => finding_detail(t, r, &a.audit.findings[*i]),
+        CheckRow::Warning(i) => {
+            let d = &a.warnings[*i];
             (
-                format!("Finding: {}", d.code),
+                format!("Warning: {}", d.code),
                 d.render(None)
                     .lines()
                     .map(|l| Line::styled(l.to_string(), t.warn()))
@@ -108,6 +113,30 @@ fn changes(t: Theme, r: &Ready) -> Vec<Line<'static>> {
         if let Some(c) = expectation_change(&r.base.report, e) {
             out.push(change_line(t, c, &e.name));
         }
+    }
+    for fr in &a.audit.flows {
+        if let Some(c) = flow_change(&r.base.audit, fr) {
+            let f = &fr.flow;
+            let what = format!(
+                "Azure ML flow {} → {} {}/{}",
+                f.from, f.to, f.protocol, f.port
+            );
+            out.push(change_line(t, c, &what));
+        }
+    }
+    for f in &a.audit.findings {
+        if finding_is_new(&r.base.audit, f) {
+            out.push(Line::styled(
+                format!("+ new finding: {}", f.title),
+                t.newly_denied(),
+            ));
+        }
+    }
+    for f in resolved_findings(&r.base.audit, &a.audit) {
+        out.push(Line::styled(
+            format!("− resolved finding: {}", f.title),
+            t.newly_allowed(),
+        ));
     }
     for (pi, (proto, port)) in a.matrix.ports.iter().enumerate() {
         for (ri, rn) in a.matrix.names.iter().enumerate() {
@@ -163,24 +192,102 @@ fn expect_detail(t: Theme, r: &Ready, e: &ExpectResult) -> (String, Vec<Line<'st
         ));
     }
     if let Some(tr) = &e.trace {
-        lines.push(Line::raw(""));
-        lines.push(heading(t, "Trace, hop by hop"));
-        for l in render::trace(tr).lines() {
-            let style = if l.contains(". NO ") {
-                t.bad()
-            } else if l.starts_with("verdict") {
-                if tr.verdict.allowed() {
-                    t.good()
-                } else {
-                    t.bad()
-                }
-            } else {
-                ratatui::style::Style::new()
-            };
-            lines.push(Line::styled(l.to_string(), style));
-        }
+        trace_lines(t, tr, &mut lines);
     }
     (format!("Expectation, line {}", e.line), lines)
+}
+
+fn trace_lines(t: Theme, tr: &vnetlab_core::trace::Trace, lines: &mut Vec<Line<'static>>) {
+    lines.push(Line::raw(""));
+    lines.push(heading(t, "Trace, hop by hop"));
+    for l in render::trace(tr).lines() {
+        let style = if l.contains(". NO ") {
+            t.bad()
+        } else if l.starts_with("verdict") {
+            if tr.verdict.allowed() {
+                t.good()
+            } else {
+                t.bad()
+            }
+        } else {
+            ratatui::style::Style::new()
+        };
+        lines.push(Line::styled(l.to_string(), style));
+    }
+}
+
+fn flow_detail(
+    t: Theme,
+    r: &Ready,
+    fr: &vnetlab_core::aml::flows::FlowResult,
+) -> (String, Vec<Line<'static>>) {
+    let f = &fr.flow;
+    let (tag, style) = if fr.works {
+        ("WORKS", t.good())
+    } else {
+        ("BROKEN", t.bad())
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(tag, style),
+            Span::raw(format!("  {}", f.purpose)),
+        ]),
+        kv(
+            t,
+            "flow",
+            format!("{} → {} {}/{}", f.from, f.to, f.protocol, f.port),
+        ),
+        kv(t, "stage", f.stage.title()),
+        kv(t, "source", f.source),
+        kv(t, "found", fr.verdict.clone()),
+    ];
+    if let Some(c) = flow_change(&r.base.audit, fr) {
+        lines.push(change_line(t, c, "since the file on disk"));
+    }
+    if let Some(fix) = &fr.fix {
+        lines.push(Line::from(vec![
+            Span::styled("smallest fix: ", t.heading()),
+            Span::raw(fix.change.clone()),
+            Span::styled(
+                if fix.verified {
+                    " (verified by re-tracing)"
+                } else {
+                    ""
+                },
+                t.dim(),
+            ),
+        ]));
+    }
+    if let Some(tr) = &fr.trace {
+        trace_lines(t, tr, &mut lines);
+    }
+    ("Required Azure ML flow".into(), lines)
+}
+
+fn finding_detail(
+    t: Theme,
+    r: &Ready,
+    f: &vnetlab_core::aml::findings::Finding,
+) -> (String, Vec<Line<'static>>) {
+    let mut lines = vec![
+        Line::styled(f.title.clone(), t.heading()),
+        kv(t, "severity", f.severity.to_string()),
+        kv(t, "resources", f.resources.join(", ")),
+    ];
+    if finding_is_new(&r.base.audit, f) {
+        lines.push(Line::styled(
+            "+ new since the file on disk",
+            t.newly_denied(),
+        ));
+    }
+    if let Some(w) = &f.witness {
+        lines.push(kv(t, "witness", w.clone()));
+    }
+    lines.push(kv(t, "remediation", f.remediation.clone()));
+    if let Some(tr) = &f.trace {
+        trace_lines(t, tr, &mut lines);
+    }
+    (format!("Finding {}", f.id), lines)
 }
 
 /// `PASS` / `FAIL` / `UNDECIDED` with its style.

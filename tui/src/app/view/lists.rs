@@ -1,7 +1,7 @@
 //! The two lists: the design tree (edited elements marked) and the checks (edits,
-//! expectations with their verdicts and what changed, findings).
+//! expectations and required Azure ML flows with their verdicts and what changed, findings).
 
-use crate::app::analysis::{Change, expectation_change};
+use crate::app::analysis::{Change, expectation_change, finding_is_new, flow_change};
 use crate::app::model::{Model, Pane, Ready};
 use crate::app::rows::{CheckRow, check_rows, has_children, visible_tree};
 use crate::app::view::detail::outcome_tag;
@@ -110,11 +110,7 @@ pub fn checks(m: &Model, r: &Ready, f: &mut Frame, area: Rect) {
                 CheckRow::Expect(i) => {
                     let e = &a.report.results[*i];
                     let (tag, style) = outcome_tag(t, e.outcome);
-                    let mark = match expectation_change(&r.base.report, e) {
-                        Some(Change::NewlyAllowed) => Span::styled("▲", t.newly_allowed()),
-                        Some(Change::NewlyDenied) => Span::styled("▼", t.newly_denied()),
-                        None => Span::raw(" "),
-                    };
+                    let mark = change_mark(t, expectation_change(&r.base.report, e));
                     Line::from(vec![
                         Span::raw(" "),
                         Span::styled(format!("{tag:<4}"), style),
@@ -123,8 +119,45 @@ pub fn checks(m: &Model, r: &Ready, f: &mut Frame, area: Rect) {
                         Span::raw(format!(" {}", e.name)),
                     ])
                 }
+                CheckRow::Flow(i) => {
+                    let fr = &a.audit.flows[*i];
+                    let (tag, style) = if fr.works {
+                        ("OK", t.good())
+                    } else {
+                        ("BROKEN", t.bad())
+                    };
+                    let f = &fr.flow;
+                    Line::from(vec![
+                        Span::raw(" "),
+                        Span::styled(format!("{tag:<4}"), style),
+                        Span::raw(" "),
+                        change_mark(t, flow_change(&r.base.audit, fr)),
+                        Span::raw(format!(" {} → {} {}/{}", f.from, f.to, f.protocol, f.port)),
+                    ])
+                }
                 CheckRow::Finding(i) => {
-                    let d = &a.findings[*i];
+                    let f = &a.audit.findings[*i];
+                    let style = match f.severity {
+                        vnetlab_core::aml::Severity::Critical
+                        | vnetlab_core::aml::Severity::High => t.bad(),
+                        vnetlab_core::aml::Severity::Medium => t.warn(),
+                        _ => Style::new(),
+                    };
+                    let mark = if finding_is_new(&r.base.audit, f) {
+                        Span::styled("+", t.newly_denied())
+                    } else {
+                        Span::raw(" ")
+                    };
+                    Line::from(vec![
+                        Span::raw(" "),
+                        Span::styled(format!("{:<4}", short(f.severity)), style),
+                        Span::raw(" "),
+                        mark,
+                        Span::raw(format!(" {}", f.title)),
+                    ])
+                }
+                CheckRow::Warning(i) => {
+                    let d = &a.warnings[*i];
                     Line::styled(
                         format!(" ! {}:{} {}", d.span.line, d.span.col, d.message),
                         t.warn(),
@@ -138,4 +171,25 @@ pub fn checks(m: &Model, r: &Ready, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(super::block(m, "Checks", focused)),
         area,
     );
+}
+
+/// `▲` newly allowed, `▼` newly denied, or a space.
+fn change_mark(t: crate::app::theme::Theme, c: Option<Change>) -> Span<'static> {
+    match c {
+        Some(Change::NewlyAllowed) => Span::styled("▲", t.newly_allowed()),
+        Some(Change::NewlyDenied) => Span::styled("▼", t.newly_denied()),
+        None => Span::raw(" "),
+    }
+}
+
+/// A severity in four letters.
+fn short(s: vnetlab_core::aml::Severity) -> &'static str {
+    use vnetlab_core::aml::Severity;
+    match s {
+        Severity::Critical => "CRIT",
+        Severity::High => "HIGH",
+        Severity::Medium => "MED",
+        Severity::Low => "LOW",
+        Severity::Info => "INFO",
+    }
 }
