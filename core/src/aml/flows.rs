@@ -3,7 +3,7 @@
 //! each traced to a works / broken verdict.
 
 use super::fix::{self, Fix};
-use crate::format::{ClientKind, PeState, ServiceKind, WorkloadKind};
+use crate::format::{ClientKind, FortiAction, PeState, ServiceKind, WorkloadKind};
 use crate::model::{Design, ServiceId, WorkloadId};
 use crate::net::Protocol;
 use crate::query::{Side, parse_endpoint};
@@ -88,7 +88,18 @@ pub fn is_ml_target(k: WorkloadKind) -> bool {
 
 /// Names of the clients that use the workspaces: jumpboxes, on-premises clients and named
 /// internet clients; `internet` itself when there is none and a workspace is public.
+///
+/// When the design admits users by identity (a FortiGate policy that accepts named `groups`,
+/// F4), it says who its ML users are: on-premises and internet clients count only if they are
+/// members of one of those groups (a client outside them is meant to be refused).
 pub fn ml_clients(d: &Design) -> Vec<String> {
+    let admitted: Vec<&str> = d
+        .firewalls
+        .iter()
+        .flat_map(|f| &f.policies)
+        .filter(|p| p.action == FortiAction::Accept)
+        .flat_map(|p| p.groups.iter().map(String::as_str))
+        .collect();
     let mut v: Vec<String> = d
         .workloads
         .iter()
@@ -100,6 +111,9 @@ pub fn ml_clients(d: &Design) -> Vec<String> {
             .iter()
             .skip(1)
             .filter(|c| matches!(c.kind, ClientKind::OnPrem | ClientKind::Internet))
+            .filter(|c| {
+                admitted.is_empty() || c.groups.iter().any(|g| admitted.contains(&g.as_str()))
+            })
             .map(|c| c.name.clone()),
     );
     if v.is_empty()

@@ -71,7 +71,8 @@ pub struct Governance {
     pub computes_with_public_ip: u32,
     /// Dependent services (storage, key vault, registry) of the workspaces.
     pub dependent_services: u32,
-    /// Of which without an approved private endpoint.
+    /// Of which without an approved private endpoint (in a customer VNet, or a managed private
+    /// endpoint a workspace's managed VNet creates as a required rule, E4).
     pub dependent_services_without_private_endpoint: u32,
     /// Findings per severity, lowest first: (severity, count).
     pub findings_by_severity: Vec<(Severity, u32)>,
@@ -118,9 +119,13 @@ pub fn audit(d: &Design) -> AuditReport {
 }
 
 fn governance(d: &Design, findings: &[Finding]) -> Governance {
-    use crate::format::{PeState, ServiceKind, WorkloadKind};
+    use crate::format::{Isolation, PeState, ServiceKind, WorkloadKind};
     let mut g = Governance::default();
     let mut deps = Vec::new();
+    // Dependencies that get a managed private endpoint from a workspace's managed VNet: all of
+    // them with allow-only-approved-outbound, those with public access disabled with
+    // allow-internet-outbound (E4 "required rules").
+    let mut managed_pe = Vec::new();
     for s in d
         .services
         .iter()
@@ -130,20 +135,32 @@ fn governance(d: &Design, findings: &[Finding]) -> Governance {
         if !s.public_network_access {
             g.workspaces_public_access_disabled += 1;
         }
-        deps.extend(
-            [s.storage, s.key_vault, s.container_registry]
-                .into_iter()
-                .flatten(),
-        );
+        for dep in [s.storage, s.key_vault, s.container_registry]
+            .into_iter()
+            .flatten()
+        {
+            deps.push(dep);
+            let managed = match s.managed_network.as_ref().map(|m| m.isolation) {
+                Some(Isolation::AllowOnlyApprovedOutbound) => true,
+                Some(Isolation::AllowInternetOutbound) => {
+                    !d.services[dep.ix()].public_network_access
+                }
+                _ => false,
+            };
+            if managed {
+                managed_pe.push(dep);
+            }
+        }
     }
     deps.sort();
     deps.dedup();
     for sid in deps {
         g.dependent_services += 1;
-        let approved = d.services[sid.ix()]
-            .private_endpoints
-            .iter()
-            .any(|p| d.private_endpoints[p.ix()].state == PeState::Approved);
+        let approved = managed_pe.contains(&sid)
+            || d.services[sid.ix()]
+                .private_endpoints
+                .iter()
+                .any(|p| d.private_endpoints[p.ix()].state == PeState::Approved);
         if !approved {
             g.dependent_services_without_private_endpoint += 1;
         }

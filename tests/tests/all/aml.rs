@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 use vnetlab_core::aml::{self, AuditReport};
-use vnetlab_tests::{design_file, golden, root};
+use vnetlab_tests::{design, design_file, golden, root};
 
 fn audit(rel: &str) -> AuditReport {
     aml::audit(&design_file(rel))
@@ -51,6 +51,24 @@ fn audit_output_of_every_scenario_matches_its_golden_file() {
 const INTENDED: &[(&str, &[&str], bool)] = &[
     ("topologies/aml-private-aks.yaml", &[], true),
     ("topologies/aml-hub-spoke-firewall.yaml", &[], true),
+    (
+        "topologies/aml-public-default.yaml",
+        &[
+            "AML-PUBLIC-WORKSPACE",
+            "AML-PUBLIC-DEPENDENCY",
+            "AML-EXFILTRATION",
+        ],
+        true,
+    ),
+    (
+        "topologies/aml-public-workspace-secured.yaml",
+        &["AML-PUBLIC-WORKSPACE"],
+        true,
+    ),
+    ("topologies/aml-fortigate-identity.yaml", &[], true),
+    ("topologies/aml-managed-vnet-approved.yaml", &[], true),
+    ("topologies/aml-pci-fraud-vpn.yaml", &[], true),
+    ("topologies/aml-hipaa-isolated.yaml", &[], true),
     (
         "topologies/broken/aml-storage-public.yaml",
         &["AML-PUBLIC-DEPENDENCY"],
@@ -137,25 +155,152 @@ const PAIRS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Finding kind → a working design and the one-line edit that breaks it: the finding must not
+/// fire on the design and must fire once the edit is applied (so the edit is what it detects).
+const EDITS: &[(&str, &str, &str, &str)] = &[
+    (
+        "AML-PUBLIC-WORKSPACE",
+        "topologies/aml-private-aks.yaml",
+        "kind: ml_workspace\n    public_network_access: disabled",
+        "kind: ml_workspace\n    public_network_access: enabled",
+    ),
+    (
+        "AML-INBOUND-INTERNET",
+        "topologies/aml-private-aks.yaml",
+        "kind: jumpbox\n    subnet: ml/jump",
+        "kind: jumpbox\n    subnet: ml/jump\n    public_ip: basic",
+    ),
+    (
+        "AML-NSG-ANY-INBOUND",
+        "topologies/aml-public-workspace-secured.yaml",
+        "      - { name: allow-aml, priority: 200,",
+        "      - { name: allow-any-inbound, priority: 110, direction: inbound, access: allow, protocol: any, source: \"*\", destination: \"*\" }\n      - { name: allow-aml, priority: 200,",
+    ),
+    (
+        "AML-EXFILTRATION",
+        "topologies/aml-hipaa-isolated.yaml",
+        "destination: [AzureMachineLearning,",
+        "destination: [Internet, AzureMachineLearning,",
+    ),
+    (
+        "AML-SE-BYPASS",
+        "topologies/aml-hipaa-isolated.yaml",
+        "nsg: training-nsg, route_table: all-via-firewall }",
+        "nsg: training-nsg, route_table: all-via-firewall, service_endpoints: [Microsoft.Storage] }",
+    ),
+    (
+        "AML-RULE-SHADOWED",
+        "topologies/aml-private-aks.yaml",
+        "      - { name: allow-aml, priority: 200,",
+        "      - { name: deny-aml, priority: 150, direction: outbound, access: deny, protocol: tcp, source: VirtualNetwork, destination: AzureMachineLearning, destination_ports: [443, 18881] }\n      - { name: allow-aml, priority: 200,",
+    ),
+    (
+        "AML-RULE-REDUNDANT",
+        "topologies/aml-private-aks.yaml",
+        "      - { name: allow-aml, priority: 200,",
+        "      - { name: allow-aml-first, priority: 150, direction: outbound, access: allow, protocol: tcp, source: VirtualNetwork, destination: AzureMachineLearning, destination_ports: [443, 18881] }\n      - { name: allow-aml, priority: 200,",
+    ),
+];
+
+fn assert_pair(id: &str, broken: &AuditReport, fixed: &AuditReport, what: &str) {
+    let hit = broken
+        .findings
+        .iter()
+        .find(|x| x.id == id)
+        .unwrap_or_else(|| panic!("{id} does not fire on {what}"));
+    assert!(
+        !hit.remediation.is_empty() && !hit.resources.is_empty(),
+        "{id}"
+    );
+    assert!(
+        !fixed.findings.iter().any(|x| x.id == id),
+        "{id} fires on the fixed design of {what}"
+    );
+}
+
 #[test]
 fn each_finding_kind_fires_on_its_broken_variant_and_not_on_the_fixed_design() {
     for (id, broken, fixed) in PAIRS {
-        let b = audit(broken);
-        let f = audit(fixed);
-        let hit = b
-            .findings
-            .iter()
-            .find(|x| x.id == *id)
-            .unwrap_or_else(|| panic!("{id} does not fire on {broken}"));
-        assert!(
-            !hit.remediation.is_empty() && !hit.resources.is_empty(),
-            "{id}"
-        );
-        assert!(
-            !f.findings.iter().any(|x| x.id == *id),
-            "{id} fires on {fixed}"
-        );
+        assert_pair(id, &audit(broken), &audit(fixed), broken);
     }
+    for (id, fixed, from, to) in EDITS {
+        let text = std::fs::read_to_string(root().join(fixed)).expect("readable");
+        assert_eq!(text.matches(from).count(), 1, "{id}: `{from}` in {fixed}");
+        let broken = design(&format!("{fixed} ({id})"), &text.replacen(from, to, 1));
+        assert_pair(id, &aml::audit(&broken), &audit(fixed), fixed);
+    }
+}
+
+#[test]
+fn every_finding_kind_has_a_fires_and_does_not_fire_test() {
+    let tested: BTreeSet<&str> = PAIRS
+        .iter()
+        .map(|p| p.0)
+        .chain(EDITS.iter().map(|e| e.0))
+        .collect();
+    // Every finding kind the audit can raise (docs/aml.md's table).
+    for id in [
+        "AML-PUBLIC-WORKSPACE",
+        "AML-PUBLIC-DEPENDENCY",
+        "AML-INBOUND-INTERNET",
+        "AML-EXFILTRATION",
+        "AML-DNS-NOT-LINKED",
+        "AML-SE-BYPASS",
+        "AML-NSG-ANY-INBOUND",
+        "AML-RULE-SHADOWED",
+        "AML-RULE-REDUNDANT",
+        "AML-ASYMMETRIC",
+        "AML-SUBNET-CAPACITY",
+        "AML-INFERENCE-PUBLIC",
+    ] {
+        assert!(tested.contains(id), "{id} has no fires/does-not-fire pair");
+    }
+}
+
+#[test]
+fn identity_policies_name_the_ml_users() {
+    // F4: the FortiGate admits ml-engineers only; the finance user is meant to be refused, so
+    // the audit does not require its flows, while the member's are required and work.
+    let d = design_file("topologies/aml-fortigate-identity.yaml");
+    let clients = aml::flows::ml_clients(&d);
+    assert!(
+        clients.contains(&"engineer-laptop".to_string()),
+        "{clients:?}"
+    );
+    assert!(
+        !clients.contains(&"finance-laptop".to_string()),
+        "{clients:?}"
+    );
+    let r = aml::audit(&d);
+    assert!(
+        r.flows
+            .iter()
+            .any(|f| f.works && f.flow.from == "engineer-laptop" && f.flow.to == "scoring-aks")
+    );
+    // Without identity policies every on-premises client is an ML user again.
+    let text = std::fs::read_to_string(root().join("topologies/aml-fortigate-identity.yaml"))
+        .expect("readable");
+    let plain = design(
+        "no-groups",
+        &text.replace("        groups: [ml-engineers]\n", ""),
+    );
+    assert!(aml::flows::ml_clients(&plain).contains(&"finance-laptop".to_string()));
+}
+
+#[test]
+fn a_managed_vnet_gives_every_dependency_a_managed_private_endpoint() {
+    // E4: with allow-only-approved-outbound the required private-endpoint rules are created
+    // whatever the dependency's public access; key vault and registry have none in the customer
+    // VNet.
+    let r = audit("topologies/aml-managed-vnet-approved.yaml");
+    assert_eq!(r.governance.dependent_services, 3);
+    assert_eq!(r.governance.dependent_services_without_private_endpoint, 0);
+    assert_eq!(
+        audit("topologies/aml-public-default.yaml")
+            .governance
+            .dependent_services_without_private_endpoint,
+        3
+    );
 }
 
 #[test]
