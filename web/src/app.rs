@@ -1,79 +1,143 @@
-//! yew components. They only render a [`State`] and dispatch [`Action`]s;
-//! the logic lives in [`crate::state`].
+//! The page and its edge: the initial state (saved work or the first bundled scenario), saving
+//! to `localStorage`, timing each analysis with `performance.now()`, and reading opened files.
+//! Rendering is delegated to [`crate::components`]; the logic is in [`crate::state`].
 
 use std::rc::Rc;
 
-use web_sys::HtmlTextAreaElement;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
-use crate::state::{Action, State};
+use crate::components::{
+    DesignPanel, Diagram, Matrix, SourcePanel, Toolbar, Verdicts, WhatIfPanel,
+};
+use crate::state::{Action, Editor, Results, State};
 use crate::storage;
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
 
 impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        // The inherent, pure `State::reduce`.
-        Rc::new(Rc::unwrap_or_clone(self).reduce(action))
+        // The pure `State::reduce`, timed when it produced a new analysis.
+        let before = Rc::clone(&self.analysis);
+        let start = now();
+        let mut next = Rc::unwrap_or_clone(self).reduce(action);
+        if !Rc::ptr_eq(&before, &next.analysis) {
+            next.analysis_ms = Some(now() - start);
+        }
+        Rc::new(next)
     }
+}
+
+/// Reads a picked or dropped file as text and dispatches [`Action::Open`].
+pub fn read_file(file: web_sys::File, dispatch: Callback<Action>) {
+    let name = file.name();
+    let Ok(reader) = web_sys::FileReader::new() else {
+        return;
+    };
+    let r = reader.clone();
+    let onload = Closure::once_into_js(move || match r.result().ok().and_then(|v| v.as_string()) {
+        Some(text) => dispatch.emit(Action::Open(name, text)),
+        None => dispatch.emit(Action::OpenFailed(format!("could not read {name} as text"))),
+    });
+    reader.set_onload(Some(onload.unchecked_ref()));
+    let _ = reader.read_as_text(&file);
 }
 
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| State::new(storage::load_source().unwrap_or_default()));
-
-    {
-        let source = state.source.clone();
-        use_effect_with(source, |source| storage::save_source(source));
-    }
-
-    let oninput = {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let textarea: HtmlTextAreaElement = e.target_unchecked_into();
-            state.dispatch(Action::SetSource(textarea.value()));
+    let first_ms = use_mut_ref(|| 0.0);
+    let state = {
+        let first_ms = first_ms.clone();
+        use_reducer(move || {
+            let start = now();
+            let s = match storage::load() {
+                Some((name, source)) => State::new(name, source),
+                None => State::first_scenario(),
+            };
+            let end = now();
+            *first_ms.borrow_mut() = end;
+            State {
+                analysis_ms: Some(end - start),
+                ..s
+            }
         })
     };
-    let onclear = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::Clear))
-    };
-
-    html! {
-        <main>
-            <h1>{ "vnetlab" }</h1>
-            <label for="source">{ "Topology (YAML)" }</label>
-            <textarea
-                id="source"
-                data-testid="source"
-                spellcheck="false"
-                placeholder="Paste or type a topology in YAML"
-                value={state.source.clone()}
-                {oninput}
-            />
-            <button type="button" onclick={onclear}>{ "Clear" }</button>
-            <Results analysis={state.analysis.clone()} />
-        </main>
+    {
+        let key = (state.name.clone(), state.source.clone());
+        use_effect_with(key, |(name, source)| storage::save(name, source));
     }
-}
-
-/// Properties of [`Results`].
-#[derive(Properties, PartialEq)]
-pub struct ResultsProps {
-    /// What to show.
-    pub analysis: crate::state::Analysis,
-}
-
-/// The results area.
-#[function_component(Results)]
-pub fn results(props: &ResultsProps) -> Html {
+    let dispatch: Callback<Action> = {
+        let state = state.clone();
+        Callback::from(move |a| state.dispatch(a))
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(file) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            {
+                read_file(file, dispatch.clone());
+            }
+        })
+    };
+    let s: &State = &state;
+    let editor_tab = |e: Editor, label: &str| {
+        let d = dispatch.clone();
+        html! { <button type="button" role="tab" aria-selected={(s.editor == e).to_string()} onclick={move |_| d.emit(Action::ShowEditor(e))}>{ label.to_string() }</button> }
+    };
+    let results_tab = |r: Results, label: &str| {
+        let d = dispatch.clone();
+        html! { <button type="button" role="tab" aria-selected={(s.results == r).to_string()} onclick={move |_| d.emit(Action::ShowResults(r))}>{ label.to_string() }</button> }
+    };
+    let ms = s.analysis_ms.map(|m| format!("{m:.1}")).unwrap_or_default();
     html! {
-        <section aria-label="Results">
-            <h2>{ "Results" }</h2>
-            <output id="results" data-testid="results" for="source" aria-live="polite">
-                { props.analysis.summary() }
-            </output>
-        </section>
+        <main {ondragover} {ondrop} data-analysis-ms={ms.clone()} data-first-analysis-ms={format!("{:.1}", *first_ms.borrow())}>
+            <Toolbar state={state.clone()} dispatch={dispatch.clone()} />
+            <div class="panes">
+                <section class="pane editor" aria-label="Editor">
+                    <div role="tablist" class="tabs">
+                        { editor_tab(Editor::Source, "Source") }
+                        { editor_tab(Editor::Design, "Design") }
+                        { editor_tab(Editor::WhatIf, "What-if") }
+                    </div>
+                    { match s.editor {
+                        Editor::Source => html! { <SourcePanel state={state.clone()} dispatch={dispatch.clone()} /> },
+                        Editor::Design => html! { <DesignPanel state={state.clone()} dispatch={dispatch.clone()} /> },
+                        Editor::WhatIf => html! { <WhatIfPanel state={state.clone()} dispatch={dispatch.clone()} /> },
+                    } }
+                </section>
+                <section class="pane diagram" aria-label="Diagram">
+                    <Diagram state={state.clone()} dispatch={dispatch.clone()} />
+                </section>
+                <section class="pane results" aria-label="Analysis">
+                    <div role="tablist" class="tabs">
+                        { results_tab(Results::Verdicts, "Verdicts") }
+                        { results_tab(Results::Matrix, "Matrix") }
+                    </div>
+                    { match s.results {
+                        Results::Verdicts => html! { <Verdicts state={state.clone()} dispatch={dispatch.clone()} /> },
+                        Results::Matrix => html! { <Matrix state={state.clone()} /> },
+                    } }
+                </section>
+            </div>
+            <footer class="status" data-testid="status" aria-live="polite">
+                <span data-testid="summary">{ s.analysis.summary() }</span>
+                { for s.notice.as_ref().map(|n| html! { <span class="notice" data-testid="notice">{ n }</span> }) }
+                <span class="timing">{ format!("analysed in {ms} ms · runs offline, nothing leaves this machine") }</span>
+            </footer>
+        </main>
     }
 }

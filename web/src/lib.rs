@@ -1,12 +1,24 @@
-//! vnetlab in the browser: a yew app compiled to `wasm32-unknown-unknown`.
+//! vnetlab in the browser: a yew app compiled to `wasm32-unknown-unknown` that runs vnetlab-core
+//! itself, so its answers are exactly the command line's. Nothing leaves the machine.
 //!
-//! - [`state`]: all logic, pure and natively unit-tested.
-//! - [`app`]: yew components that render the state.
+//! - [`state`]: all logic (a plain `State` and a pure `reduce`), natively unit-tested, using
+//!   [`analysis`] (what core says about the design), [`forms`] (editing the records with core's
+//!   validation), [`layout`] (the diagram's geometry and SVG) and [`export`] (download links).
+//! - [`app`] and [`components`]: yew components that render the state and dispatch actions.
 //! - [`storage`]: best-effort `localStorage` persistence.
 //!
-//! Build with `web/build.sh`, serve with `web/serve.sh`, test end to end with
-//! `.ci/web.sh`.
+//! Build with `web/build.sh`, serve with `web/serve.sh`, test end to end with `.ci/web.sh`.
 
+pub mod analysis;
 pub mod app;
+pub mod components;
+pub mod export;
+pub mod forms;
+pub mod layout;
 pub mod state;
 pub mod storage;
+
+/// The designs of `topologies/*.yaml`, bundled at compile time by `build.rs`.
+pub mod scenarios {
+    include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
+}

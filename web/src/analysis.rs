@@ -1,0 +1,303 @@
+//! Everything the app shows about a design, computed by `vnetlab-core` (the very code the command
+//! line runs): diagnostics, the records, the validated design, every expectation's verdict with
+//! its trace, the diagram, what-if differences and the reachability matrix. Pure and native-tested.
+
+use vnetlab_core::check::{CheckReport, ExpectResult, Outcome};
+use vnetlab_core::diag::{Diagnostic, Diagnostics, Severity};
+use vnetlab_core::format::{self, TopologyFile};
+use vnetlab_core::model::{self, BuildOptions, Design};
+use vnetlab_core::net::Protocol;
+use vnetlab_core::reach::matrix::{Matrix, MatrixBy, matrix};
+use vnetlab_core::trace::Trace;
+use vnetlab_core::whatif::{Edit, ExpectChange, expectation_changes};
+
+use crate::layout::{Diagram, Highlight};
+
+/// The analysis of one source text.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The file name diagnostics are reported against.
+    pub name: String,
+    /// The records, when the text is well-formed (even if the design is not valid).
+    pub file: Option<TopologyFile>,
+    /// The validated design, when there are no errors.
+    pub design: Option<Design>,
+    /// Every diagnostic, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every expectation's verdict (empty without a design).
+    pub report: Option<CheckReport>,
+    /// The diagram of the design.
+    pub diagram: Diagram,
+}
+
+impl PartialEq for Analysis {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+/// Reads, validates and checks `text` (YAML or JSON) exactly as `vnetlab check` does.
+pub fn analyze(name: &str, text: &str) -> Analysis {
+    let mut diags = Diagnostics::new(name);
+    let file = format::read(text.as_bytes(), &mut diags);
+    let design = file
+        .as_ref()
+        .and_then(|f| model::build(f, &BuildOptions::default(), &mut diags));
+    let report = design.as_ref().map(vnetlab_core::check);
+    let diagram = design.as_ref().map(Diagram::of).unwrap_or_default();
+    Analysis {
+        name: name.to_string(),
+        file,
+        design,
+        diagnostics: diags.finish(),
+        report,
+        diagram,
+    }
+}
+
+impl Analysis {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// The expectation results (empty without a design).
+    pub fn results(&self) -> &[ExpectResult] {
+        self.report
+            .as_ref()
+            .map(|r| r.results.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// One line for the status bar, e.g. `3 of 4 expectations hold · 1 warning`.
+    pub fn summary(&self) -> String {
+        if self.errors() > 0 {
+            return plural(self.errors(), "error") + " · fix them to analyse";
+        }
+        let results = self.results();
+        let held = results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Holds)
+            .count();
+        let mut s = format!("{held} of {} expectations hold", results.len());
+        if self.warnings() > 0 {
+            s.push_str(&format!(" · {}", plural(self.warnings(), "warning")));
+        }
+        s
+    }
+
+    /// Findings: warnings and the expectations that do not hold, as one-line texts.
+    pub fn findings(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| format!("line {}: {} [{}]", d.span.line, d.message, d.code))
+            .collect();
+        out.extend(
+            self.results()
+                .iter()
+                .filter(|r| r.outcome != Outcome::Holds)
+                .map(|r| format!("{}: {}", r.name, r.summary)),
+        );
+        out
+    }
+
+    /// The trace of expectation `i`, if it has one.
+    pub fn trace(&self, i: usize) -> Option<&Trace> {
+        self.results().get(i)?.trace.as_ref()
+    }
+
+    /// The diagram highlight for a trace, with `hop` (0-based) as the current hop.
+    pub fn highlight(&self, t: &Trace, hop: Option<usize>) -> Highlight {
+        let g = &self.diagram;
+        let mut path: Vec<String> = Vec::new();
+        let mut push = |id: &str| {
+            if path.last().map(String::as_str) != Some(id) {
+                path.push(id.to_string());
+            }
+        };
+        if let Some(n) = g.find(&t.from) {
+            push(&n.id);
+        }
+        for p in &t.path {
+            if let Some(n) = g.find(p) {
+                push(&n.id);
+            }
+        }
+        if t.verdict.allowed()
+            && let Some(n) = g.find(&t.to)
+        {
+            push(&n.id);
+        }
+        let hops = t
+            .hops
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                g.find(&h.at)
+                    .map(|n| (n.id.clone(), i + 1, h.ok, h.detail.clone()))
+            })
+            .collect();
+        let current = hop
+            .and_then(|i| t.hops.get(i))
+            .and_then(|h| g.find(&h.at))
+            .map(|n| n.id.clone());
+        Highlight {
+            path,
+            hops,
+            current,
+        }
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// What a set of what-if edits changes.
+#[derive(Clone, Debug)]
+pub struct WhatIf {
+    /// Expectations whose outcome changed.
+    pub changes: Vec<ExpectChange>,
+    /// Errors the edits introduced (the edited design does not validate).
+    pub errors: Vec<String>,
+}
+
+/// Applies `edits` to the analysed records, rebuilds and re-checks, and compares with the
+/// current verdicts.
+pub fn what_if(a: &Analysis, edits: &[Edit]) -> Option<WhatIf> {
+    let (file, before) = (a.file.as_ref()?, a.report.as_ref()?);
+    let mut f = file.clone();
+    let mut errors = Vec::new();
+    for e in edits {
+        match e.apply(&f) {
+            Ok(next) => f = next,
+            Err(msg) => errors.push(format!("{}: {msg}", e.describe())),
+        }
+    }
+    let loaded = vnetlab_core::rebuild(&a.name, &f, &BuildOptions::default());
+    errors.extend(
+        loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.clone()),
+    );
+    let changes = match &loaded.design {
+        Some(d) => expectation_changes(before, &vnetlab_core::check(d)),
+        None => Vec::new(),
+    };
+    Some(WhatIf { changes, errors })
+}
+
+/// The ports of the matrix view.
+pub const MATRIX_PORTS: &[(Protocol, u16)] = &[
+    (Protocol::Tcp, 22),
+    (Protocol::Tcp, 443),
+    (Protocol::Tcp, 1433),
+    (Protocol::Udp, 53),
+];
+
+/// The subnet × subnet reachability matrix on [`MATRIX_PORTS`].
+pub fn subnet_matrix(a: &Analysis) -> Option<Matrix> {
+    a.design
+        .as_ref()
+        .map(|d| matrix(d, MatrixBy::Subnet, MATRIX_PORTS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenarios::SCENARIOS;
+
+    fn scenario(name: &str) -> Analysis {
+        analyze(name, SCENARIOS.iter().find(|(n, _)| *n == name).unwrap().1)
+    }
+
+    #[test]
+    fn every_bundled_scenario_loads_and_its_expectations_hold() {
+        assert!(!SCENARIOS.is_empty());
+        for (name, text) in SCENARIOS {
+            let a = analyze(name, text);
+            assert_eq!(a.errors(), 0, "{name}: {:?}", a.diagnostics);
+            assert!(!a.results().is_empty(), "{name} has no expectations");
+            assert!(
+                a.summary().ends_with("expectations hold") || a.summary().contains("warning"),
+                "{}",
+                a.summary()
+            );
+        }
+    }
+
+    #[test]
+    fn verdicts_are_the_command_lines() {
+        let text = SCENARIOS[0].1;
+        let a = analyze(SCENARIOS[0].0, text);
+        let cli = vnetlab_core::load(SCENARIOS[0].0, text.as_bytes(), &BuildOptions::default());
+        let cli = vnetlab_core::check(&cli.design.unwrap());
+        assert_eq!(
+            vnetlab_core::render::check(a.report.as_ref().unwrap(), true),
+            vnetlab_core::render::check(&cli, true)
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_is_a_diagnostic_at_its_line() {
+        let a = analyze(
+            "t.yaml",
+            "version: 1\nname: x\nvnets:\n  a:\n    address_space: [10.0.0.0/33]\n",
+        );
+        assert!(a.design.is_none());
+        assert_eq!(a.diagnostics[0].span.line, 5);
+        assert!(a.summary().starts_with("1 error"));
+    }
+
+    #[test]
+    fn a_trace_highlights_its_path_on_the_diagram() {
+        let a = scenario("aml-private-endpoints");
+        let (i, t) = a
+            .results()
+            .iter()
+            .enumerate()
+            .find_map(|(i, r)| r.trace.as_ref().map(|t| (i, t)))
+            .unwrap();
+        assert!(a.trace(i).is_some());
+        let hl = a.highlight(t, Some(0));
+        assert!(!hl.path.is_empty(), "{:?}", t.path);
+        assert!(!hl.hops.is_empty());
+    }
+
+    #[test]
+    fn what_if_reports_the_flipped_expectations() {
+        let a = scenario("aml-private-endpoints");
+        let edits = vnetlab_core::whatif::single_edits(a.file.as_ref().unwrap());
+        let changed = edits.iter().any(|e| {
+            !what_if(&a, std::slice::from_ref(e))
+                .unwrap()
+                .changes
+                .is_empty()
+        });
+        assert!(changed, "no single edit changes a verdict");
+        assert!(what_if(&a, &[]).unwrap().changes.is_empty());
+    }
+
+    #[test]
+    fn matrix_has_a_row_per_subnet() {
+        let a = scenario("aml-private-endpoints");
+        let m = subnet_matrix(&a).unwrap();
+        assert_eq!(m.names.len(), a.design.as_ref().unwrap().subnets.len());
+    }
+}

@@ -1,0 +1,1177 @@
+//! Sketching without YAML: forms that add, edit and delete elements of the file records
+//! ([`TopologyFile`]). A form's fields are written as a small YAML fragment, one field a line,
+//! and decoded by the core's own decoder; the edited records are then validated by
+//! [`vnetlab_core::rebuild`]. So a form reports exactly the command line's messages, each next
+//! to the field it is about. Pure and native-tested.
+
+use std::collections::BTreeMap;
+
+use vnetlab_core::diag::{Diagnostic, Diagnostics, Severity};
+use vnetlab_core::format::*;
+use vnetlab_core::model::BuildOptions;
+use vnetlab_core::syntax::{Decode, Decoder, Node, NodeKind, parse};
+
+/// What a form adds or edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormKind {
+    /// A VNet.
+    Vnet,
+    /// A subnet of a VNet.
+    Subnet,
+    /// A workload.
+    Workload,
+    /// A PaaS service.
+    Service,
+    /// A private endpoint of a service.
+    PrivateEndpoint,
+    /// An NSG.
+    Nsg,
+    /// A rule of an NSG.
+    NsgRule,
+    /// A route table.
+    RouteTable,
+    /// A route of a route table.
+    Route,
+    /// A peering.
+    Peering,
+    /// A private DNS zone with its VNet links.
+    Zone,
+}
+
+impl FormKind {
+    /// Every kind, in the order the "Add" buttons show them.
+    pub const ALL: &'static [FormKind] = &[
+        FormKind::Vnet,
+        FormKind::Subnet,
+        FormKind::Workload,
+        FormKind::Service,
+        FormKind::PrivateEndpoint,
+        FormKind::Nsg,
+        FormKind::NsgRule,
+        FormKind::RouteTable,
+        FormKind::Route,
+        FormKind::Peering,
+        FormKind::Zone,
+    ];
+
+    /// The element's name in messages and buttons.
+    pub fn label(self) -> &'static str {
+        match self {
+            FormKind::Vnet => "VNet",
+            FormKind::Subnet => "subnet",
+            FormKind::Workload => "workload",
+            FormKind::Service => "service",
+            FormKind::PrivateEndpoint => "private endpoint",
+            FormKind::Nsg => "NSG",
+            FormKind::NsgRule => "NSG rule",
+            FormKind::RouteTable => "route table",
+            FormKind::Route => "route",
+            FormKind::Peering => "peering",
+            FormKind::Zone => "DNS zone",
+        }
+    }
+}
+
+/// How a field goes into the records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The element's name (its key in the file).
+    Name,
+    /// The element it belongs to (VNet of a subnet, NSG of a rule…).
+    Parent,
+    /// A value written as `key: value`.
+    Value,
+    /// A comma-separated list written as `key: [a, b]`.
+    List,
+}
+
+/// One field of a form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// The file's key for it (`prefix`, `destination_ports`).
+    pub key: &'static str,
+    /// What the user sees.
+    pub label: &'static str,
+    /// How it goes into the records.
+    pub role: Role,
+    /// The text typed.
+    pub value: String,
+    /// Allowed values for a select (empty: free text). `""` first means optional.
+    pub choices: Vec<String>,
+    /// The problems found with it, the command line's messages.
+    pub errors: Vec<String>,
+}
+
+/// Identifies an existing element (for editing and deleting).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Its kind.
+    pub kind: FormKind,
+    /// Its parent's name (VNet, NSG, route table, service), empty for top-level elements.
+    pub parent: String,
+    /// Its name (or index for peerings and private endpoints).
+    pub name: String,
+}
+
+/// An open form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Form {
+    /// What it adds or edits.
+    pub kind: FormKind,
+    /// Its fields, in display order.
+    pub fields: Vec<Field>,
+    /// The element being edited (`None`: adding).
+    pub editing: Option<Target>,
+    /// Problems not tied to one field.
+    pub errors: Vec<String>,
+    /// Values of the edited record that the form does not show, kept as they were:
+    /// (key, text, is a list).
+    pub extra: Vec<(String, String, bool)>,
+}
+
+fn opt(values: impl IntoIterator<Item = String>) -> Vec<String> {
+    std::iter::once(String::new()).chain(values).collect()
+}
+
+fn all<T: Copy + std::fmt::Display>(v: &[T]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+fn subnets(f: &TopologyFile) -> Vec<String> {
+    f.vnets
+        .iter()
+        .flat_map(|(v, vn)| vn.subnets.keys().map(move |s| format!("{v}/{s}")))
+        .collect()
+}
+
+impl Form {
+    /// An empty form for adding a `kind`, with choices taken from `file`.
+    pub fn new(kind: FormKind, file: &TopologyFile) -> Self {
+        let field = |key, label, role, choices: Vec<String>| Field {
+            key,
+            label,
+            role,
+            value: choices
+                .iter()
+                .find(|c| !c.is_empty())
+                .filter(|_| role == Role::Parent || !choices[0].is_empty())
+                .cloned()
+                .unwrap_or_default(),
+            choices,
+            errors: vec![],
+        };
+        let text = |key, label, role| field(key, label, role, vec![]);
+        let vnets: Vec<String> = file.vnets.keys().cloned().collect();
+        let nsgs: Vec<String> = file.nsgs.keys().cloned().collect();
+        let tables: Vec<String> = file.route_tables.keys().cloned().collect();
+        let services: Vec<String> = file.services.keys().cloned().collect();
+        let yes_no = || opt(["true".to_string(), "false".to_string()]);
+        let fields = match kind {
+            FormKind::Vnet => vec![
+                text("name", "Name", Role::Name),
+                text("address_space", "Address space", Role::List),
+                text("dns_servers", "DNS servers", Role::List),
+            ],
+            FormKind::Subnet => vec![
+                field("vnet", "VNet", Role::Parent, vnets),
+                text("name", "Name", Role::Name),
+                text("prefix", "Prefix", Role::Value),
+                field("nsg", "NSG", Role::Value, opt(nsgs)),
+                field("route_table", "Route table", Role::Value, opt(tables)),
+                text("service_endpoints", "Service endpoints", Role::List),
+            ],
+            FormKind::Workload => vec![
+                text("name", "Name", Role::Name),
+                field("kind", "Kind", Role::Value, all(WorkloadKind::ALL)),
+                field("subnet", "Subnet", Role::Value, subnets(file)),
+                text("ip", "Private IP", Role::Value),
+                field("nsg", "NIC NSG", Role::Value, opt(nsgs)),
+            ],
+            FormKind::Service => vec![
+                text("name", "Name", Role::Name),
+                field("kind", "Kind", Role::Value, all(ServiceKind::ALL)),
+                field(
+                    "public_network_access",
+                    "Public network access",
+                    Role::Value,
+                    opt(all(Toggle::ALL)),
+                ),
+                field(
+                    "default_action",
+                    "Default action",
+                    Role::Value,
+                    opt(all(DefaultAction::ALL)),
+                ),
+            ],
+            FormKind::PrivateEndpoint => vec![
+                field("service", "Service", Role::Parent, services),
+                field("subnet", "Subnet", Role::Value, subnets(file)),
+                text("group", "Subresource (group)", Role::Value),
+                text("ip", "Private IP", Role::Value),
+                text("zones", "DNS zones", Role::List),
+            ],
+            FormKind::Nsg => vec![text("name", "Name", Role::Name)],
+            FormKind::NsgRule => vec![
+                field("nsg", "NSG", Role::Parent, nsgs),
+                text("name", "Name", Role::Value),
+                text("priority", "Priority", Role::Value),
+                field("direction", "Direction", Role::Value, all(Direction::ALL)),
+                field("access", "Access", Role::Value, all(Access::ALL)),
+                field(
+                    "protocol",
+                    "Protocol",
+                    Role::Value,
+                    opt(all(RuleProtocol::ALL)),
+                ),
+                text("source", "Source", Role::List),
+                text("destination", "Destination", Role::List),
+                text("destination_ports", "Destination ports", Role::List),
+            ],
+            FormKind::RouteTable => vec![
+                text("name", "Name", Role::Name),
+                field(
+                    "propagate_gateway_routes",
+                    "Propagate gateway routes",
+                    Role::Value,
+                    yes_no(),
+                ),
+            ],
+            FormKind::Route => vec![
+                field("route_table", "Route table", Role::Parent, tables),
+                text("name", "Name", Role::Value),
+                text("prefix", "Prefix", Role::Value),
+                field("next_hop", "Next hop", Role::Value, all(NextHopType::ALL)),
+                text("next_hop_ip", "Next hop IP", Role::Value),
+            ],
+            FormKind::Peering => vec![
+                text("between", "Between (two VNets)", Role::List),
+                field(
+                    "allow_forwarded_traffic",
+                    "Allow forwarded traffic",
+                    Role::Value,
+                    yes_no(),
+                ),
+                field(
+                    "allow_gateway_transit",
+                    "Allow gateway transit",
+                    Role::Value,
+                    yes_no(),
+                ),
+                field(
+                    "use_remote_gateways",
+                    "Use remote gateways",
+                    Role::Value,
+                    yes_no(),
+                ),
+            ],
+            FormKind::Zone => vec![
+                text("name", "Zone name", Role::Name),
+                text("links", "Linked VNets", Role::List),
+            ],
+        };
+        Form {
+            kind,
+            fields,
+            editing: None,
+            errors: vec![],
+            extra: vec![],
+        }
+    }
+
+    /// A form prefilled with an existing element, for editing it.
+    pub fn edit(target: &Target, file: &TopologyFile) -> Option<Self> {
+        let mut form = Form::new(target.kind, file);
+        let values = current_values(target, file)?;
+        for f in &mut form.fields {
+            f.value = match f.role {
+                Role::Name => target.name.clone(),
+                Role::Parent => target.parent.clone(),
+                _ => values
+                    .get(f.key)
+                    .map(|(v, _)| v.clone())
+                    .unwrap_or_default(),
+            };
+        }
+        form.extra = values
+            .into_iter()
+            .filter(|(k, (v, _))| !v.is_empty() && !form.fields.iter().any(|f| f.key == k))
+            .map(|(k, (v, list))| (k, v, list))
+            .collect();
+        form.editing = Some(target.clone());
+        Some(form)
+    }
+
+    /// Sets a field's text (clearing its errors).
+    pub fn set(&mut self, key: &str, value: String) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
+            f.value = value;
+            f.errors.clear();
+        }
+    }
+
+    /// A field's text.
+    pub fn value(&self, key: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.value.trim())
+            .unwrap_or("")
+    }
+
+    /// Whether any field or the form has an error.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || self.fields.iter().any(|f| !f.errors.is_empty())
+    }
+
+    /// The YAML fragment of the record's own fields, with the field each line comes from.
+    fn fragment(&self) -> (String, Vec<Option<usize>>) {
+        let (mut text, mut lines) = (String::new(), Vec::new());
+        for (i, f) in self.fields.iter().enumerate() {
+            let v = f.value.trim();
+            if v.is_empty() || matches!(f.role, Role::Name | Role::Parent) {
+                continue;
+            }
+            text.push_str(&format!(
+                "{}: {}\n",
+                f.key,
+                yaml_value(v, f.role == Role::List)
+            ));
+            lines.push(Some(i));
+        }
+        for (k, v, list) in &self.extra {
+            text.push_str(&format!("{k}: {}\n", yaml_value(v, *list)));
+            lines.push(None);
+        }
+        if text.is_empty() {
+            text.push_str("{}\n");
+        }
+        (text, lines)
+    }
+
+    /// Decodes the fragment into a record, putting each diagnostic on its field.
+    fn decode<T: Decode>(&mut self) -> Option<T> {
+        let (text, lines) = self.fragment();
+        let mut diags = Diagnostics::new("form");
+        let node = parse(&text, &mut diags);
+        let rec = node.and_then(|n| T::decode(&n, &mut Decoder { diags: &mut diags }));
+        for d in diags.finish() {
+            let by_key = self
+                .fields
+                .iter()
+                .position(|f| d.message.contains(&format!("`{}`", f.key)));
+            let at = by_key.or_else(|| {
+                lines
+                    .get(d.span.line.saturating_sub(1) as usize)
+                    .copied()
+                    .flatten()
+            });
+            self.report(at, &d);
+        }
+        if self.has_errors() { None } else { rec }
+    }
+
+    fn report(&mut self, field: Option<usize>, d: &Diagnostic) {
+        let msg = match &d.help {
+            Some(h) => format!("{} (help: {h})", d.message),
+            None => d.message.clone(),
+        };
+        match field {
+            Some(i) => self.fields[i].errors.push(msg),
+            None => self.errors.push(msg),
+        }
+    }
+
+    /// Applies the form to `file`: the edited records, or the form with its errors.
+    pub fn submit(mut self, file: &TopologyFile) -> Result<TopologyFile, Box<Form>> {
+        for f in &mut self.fields {
+            f.errors.clear();
+        }
+        self.errors.clear();
+        let mut out = file.clone();
+        if let Some(t) = &self.editing {
+            out = delete(&out, t);
+        }
+        let name = self.value("name").to_string();
+        let parent = self
+            .fields
+            .iter()
+            .find(|f| f.role == Role::Parent)
+            .map(|f| f.value.trim().to_string());
+        if self.fields.iter().any(|f| f.role == Role::Name) && name.is_empty() {
+            self.set_error("name", "a name is required");
+        }
+        if parent.as_deref() == Some("") {
+            let key = self
+                .fields
+                .iter()
+                .find(|f| f.role == Role::Parent)
+                .map(|f| f.key)
+                .unwrap_or("");
+            self.set_error(key, &format!("choose the {key} first"));
+        }
+        let parent = parent.unwrap_or_default();
+        let taken = |exists: bool, this: &mut Form| {
+            if exists {
+                this.set_error(
+                    "name",
+                    &format!("a {} named `{name}` already exists", this.kind.label()),
+                );
+            }
+        };
+        match self.kind {
+            FormKind::Vnet => {
+                taken(out.vnets.contains_key(&name), &mut self);
+                if let Some(mut r) = self.decode::<VnetDef>() {
+                    if let Some(old) = self.editing.as_ref().and_then(|t| file.vnets.get(&t.name)) {
+                        r.subnets = old.subnets.clone();
+                    }
+                    out.vnets.insert(name.clone(), r);
+                }
+            }
+            FormKind::Subnet => {
+                let exists = out
+                    .vnets
+                    .get(&parent)
+                    .is_some_and(|v| v.subnets.contains_key(&name));
+                taken(exists, &mut self);
+                if let (Some(r), Some(v)) = (self.decode::<SubnetDef>(), out.vnets.get_mut(&parent))
+                {
+                    v.subnets.insert(name.clone(), r);
+                }
+            }
+            FormKind::Workload => {
+                taken(out.workloads.contains_key(&name), &mut self);
+                if let Some(r) = self.decode::<WorkloadDef>() {
+                    out.workloads.insert(name.clone(), r);
+                }
+            }
+            FormKind::Service => {
+                taken(out.services.contains_key(&name), &mut self);
+                if let Some(mut r) = self.decode::<ServiceDef>() {
+                    if let Some(old) = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| file.services.get(&t.name))
+                    {
+                        let keep = old.clone();
+                        r.private_endpoints = keep.private_endpoints;
+                        r.storage = keep.storage;
+                        r.key_vault = keep.key_vault;
+                        r.container_registry = keep.container_registry;
+                        r.application_insights = keep.application_insights;
+                        r.managed_network = keep.managed_network;
+                        r.ip_rules = keep.ip_rules;
+                        r.virtual_network_rules = keep.virtual_network_rules;
+                    }
+                    out.services.insert(name.clone(), r);
+                }
+            }
+            FormKind::PrivateEndpoint => {
+                if let (Some(r), Some(s)) = (
+                    self.decode::<PrivateEndpointDef>(),
+                    out.services.get_mut(&parent),
+                ) {
+                    let at = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| t.name.parse::<usize>().ok())
+                        .unwrap_or(s.private_endpoints.len());
+                    s.private_endpoints
+                        .insert(at.min(s.private_endpoints.len()), r);
+                }
+            }
+            FormKind::Nsg => {
+                taken(out.nsgs.contains_key(&name), &mut self);
+                let rules = self
+                    .editing
+                    .as_ref()
+                    .and_then(|t| file.nsgs.get(&t.name))
+                    .map(|n| n.rules.clone())
+                    .unwrap_or_default();
+                if !self.has_errors() {
+                    out.nsgs.insert(
+                        name.clone(),
+                        NsgDef {
+                            rules,
+                            pos: Pos::default(),
+                        },
+                    );
+                }
+            }
+            FormKind::NsgRule => {
+                let exists = out
+                    .nsgs
+                    .get(&parent)
+                    .is_some_and(|n| n.rules.iter().any(|r| r.name.value == name));
+                taken(exists, &mut self);
+                let at = self.original_index(
+                    file.nsgs
+                        .get(&parent)
+                        .map(|n| n.rules.iter().map(|r| &r.name.value).collect()),
+                );
+                if let (Some(r), Some(n)) = (self.decode::<NsgRuleDef>(), out.nsgs.get_mut(&parent))
+                {
+                    n.rules
+                        .insert(at.unwrap_or(n.rules.len()).min(n.rules.len()), r);
+                }
+            }
+            FormKind::RouteTable => {
+                taken(out.route_tables.contains_key(&name), &mut self);
+                if let Some(mut r) = self.decode::<RouteTableDef>() {
+                    if let Some(old) = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| file.route_tables.get(&t.name))
+                    {
+                        r.routes = old.routes.clone();
+                    }
+                    out.route_tables.insert(name.clone(), r);
+                }
+            }
+            FormKind::Route => {
+                let exists = out
+                    .route_tables
+                    .get(&parent)
+                    .is_some_and(|t| t.routes.iter().any(|r| r.name.value == name));
+                taken(exists, &mut self);
+                let at = self.original_index(
+                    file.route_tables
+                        .get(&parent)
+                        .map(|t| t.routes.iter().map(|r| &r.name.value).collect()),
+                );
+                if let (Some(r), Some(t)) =
+                    (self.decode::<RouteDef>(), out.route_tables.get_mut(&parent))
+                {
+                    t.routes
+                        .insert(at.unwrap_or(t.routes.len()).min(t.routes.len()), r);
+                }
+            }
+            FormKind::Peering => {
+                if let Some(r) = self.decode::<PeeringDef>() {
+                    let at = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| t.name.parse::<usize>().ok())
+                        .unwrap_or(out.peerings.len());
+                    out.peerings.insert(at.min(out.peerings.len()), r);
+                }
+            }
+            FormKind::Zone => {
+                let zones = out.dns.get_or_insert_with(empty_dns);
+                let exists = zones.private_zones.contains_key(&name);
+                taken(exists, &mut self);
+                if let Some(mut r) = self.decode::<PrivateZoneDef>() {
+                    if let Some(old) = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| file.dns.as_ref()?.private_zones.get(&t.name))
+                    {
+                        r.records = old.records.clone();
+                        r.resolution_policy = old.resolution_policy;
+                    }
+                    out.dns
+                        .get_or_insert_with(empty_dns)
+                        .private_zones
+                        .insert(name.clone(), r);
+                }
+            }
+        }
+        if self.has_errors() {
+            return Err(Box::new(self));
+        }
+        self.validate(file, &out)?;
+        Ok(out)
+    }
+
+    /// Rebuilds the edited records; errors that were not there before are this form's.
+    fn validate(mut self, before: &TopologyFile, after: &TopologyFile) -> Result<(), Box<Form>> {
+        let opts = BuildOptions::default();
+        let old: Vec<(&str, String)> = vnetlab_core::rebuild("form", before, &opts)
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code, d.message))
+            .collect();
+        for d in vnetlab_core::rebuild("form", after, &opts).diagnostics {
+            if d.severity != Severity::Error
+                || old.iter().any(|(c, m)| *c == d.code && *m == d.message)
+            {
+                continue;
+            }
+            // The field whose value the message quotes; the longest such value wins.
+            let at = (0..self.fields.len())
+                .filter(|&i| {
+                    let f = &self.fields[i];
+                    let v = f.value.trim();
+                    !v.is_empty()
+                        && (d.message.contains(v)
+                            || v.split(',')
+                                .any(|x| !x.trim().is_empty() && d.message.contains(x.trim())))
+                })
+                .max_by_key(|&i| {
+                    (
+                        self.fields[i].role != Role::Name,
+                        self.fields[i].value.trim().len(),
+                    )
+                });
+            let at = at.or_else(|| {
+                self.fields
+                    .iter()
+                    .position(|f| d.code.contains(f.key) || d.message.contains(f.key))
+            });
+            self.report(at, &d);
+        }
+        if self.has_errors() {
+            Err(Box::new(self))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Where the edited element was among its siblings' names.
+    fn original_index(&self, names: Option<Vec<&String>>) -> Option<usize> {
+        let t = self.editing.as_ref()?;
+        names?.iter().position(|n| **n == t.name)
+    }
+
+    fn set_error(&mut self, key: &str, msg: &str) {
+        match self.fields.iter_mut().find(|f| f.key == key) {
+            Some(f) => f.errors.push(msg.to_string()),
+            None => self.errors.push(msg.to_string()),
+        }
+    }
+}
+
+/// A field's text as a YAML value: a flow list of scalars, or one scalar.
+fn yaml_value(v: &str, list: bool) -> String {
+    if list {
+        format!(
+            "[{}]",
+            v.split(',')
+                .map(|x| scalar(x.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        scalar(v)
+    }
+}
+
+/// A value as a YAML scalar: plain when that reads back the same, else double-quoted.
+fn scalar(v: &str) -> String {
+    let plain = !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/:@*".contains(c))
+        && !v.starts_with(['*', '@', ':', '-'])
+        && !v.ends_with(':');
+    if plain {
+        v.to_string()
+    } else {
+        let escaped = v.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("\"{escaped}\"")
+    }
+}
+
+/// The element's record fields as text (lists joined by `, `), read back from the core's JSON
+/// printing of the records (so every value is written the way the file writes it).
+fn current_values(t: &Target, file: &TopologyFile) -> Option<BTreeMap<String, (String, bool)>> {
+    let mut one = empty_like(file);
+    let path: Vec<String> = match t.kind {
+        FormKind::Vnet => {
+            let mut v = file.vnets.get(&t.name)?.clone();
+            v.subnets.clear();
+            one.vnets.insert(t.name.clone(), v);
+            vec!["vnets".into(), t.name.clone()]
+        }
+        FormKind::Subnet => {
+            let s = file.vnets.get(&t.parent)?.subnets.get(&t.name)?.clone();
+            let mut v = file.vnets.get(&t.parent)?.clone();
+            v.subnets = BTreeMap::from([(t.name.clone(), s)]);
+            one.vnets.insert(t.parent.clone(), v);
+            vec![
+                "vnets".into(),
+                t.parent.clone(),
+                "subnets".into(),
+                t.name.clone(),
+            ]
+        }
+        FormKind::Workload => {
+            one.workloads
+                .insert(t.name.clone(), file.workloads.get(&t.name)?.clone());
+            vec!["workloads".into(), t.name.clone()]
+        }
+        FormKind::Service => {
+            one.services
+                .insert(t.name.clone(), file.services.get(&t.name)?.clone());
+            vec!["services".into(), t.name.clone()]
+        }
+        FormKind::PrivateEndpoint => {
+            let i: usize = t.name.parse().ok()?;
+            let mut s = file.services.get(&t.parent)?.clone();
+            s.private_endpoints = vec![s.private_endpoints.get(i)?.clone()];
+            one.services.insert(t.parent.clone(), s);
+            vec![
+                "services".into(),
+                t.parent.clone(),
+                "private_endpoints".into(),
+                "0".into(),
+            ]
+        }
+        FormKind::Nsg => return file.nsgs.contains_key(&t.name).then(BTreeMap::new),
+        FormKind::NsgRule => {
+            let r = file
+                .nsgs
+                .get(&t.parent)?
+                .rules
+                .iter()
+                .find(|r| r.name.value == t.name)?
+                .clone();
+            one.nsgs.insert(
+                t.parent.clone(),
+                NsgDef {
+                    rules: vec![r],
+                    pos: Pos::default(),
+                },
+            );
+            vec!["nsgs".into(), t.parent.clone(), "rules".into(), "0".into()]
+        }
+        FormKind::RouteTable => {
+            let mut r = file.route_tables.get(&t.name)?.clone();
+            r.routes.clear();
+            one.route_tables.insert(t.name.clone(), r);
+            vec!["route_tables".into(), t.name.clone()]
+        }
+        FormKind::Route => {
+            let r = file
+                .route_tables
+                .get(&t.parent)?
+                .routes
+                .iter()
+                .find(|r| r.name.value == t.name)?
+                .clone();
+            let mut table = file.route_tables.get(&t.parent)?.clone();
+            table.routes = vec![r];
+            one.route_tables.insert(t.parent.clone(), table);
+            vec![
+                "route_tables".into(),
+                t.parent.clone(),
+                "routes".into(),
+                "0".into(),
+            ]
+        }
+        FormKind::Peering => {
+            one.peerings = vec![file.peerings.get(t.name.parse::<usize>().ok()?)?.clone()];
+            vec!["peerings".into(), "0".into()]
+        }
+        FormKind::Zone => {
+            let z = file.dns.as_ref()?.private_zones.get(&t.name)?.clone();
+            let mut dns = empty_dns();
+            dns.private_zones.insert(t.name.clone(), z);
+            one.dns = Some(dns);
+            vec!["dns".into(), "private_zones".into(), t.name.clone()]
+        }
+    };
+    let json = to_json(&one);
+    let mut diags = Diagnostics::new("record");
+    let mut node = parse(&json, &mut diags)?;
+    for step in &path {
+        node = match node.kind {
+            NodeKind::Map(entries) => entries.into_iter().find(|(k, _)| text(k) == *step)?.1,
+            NodeKind::Seq(items) => items.into_iter().nth(step.parse().ok()?)?,
+            _ => return None,
+        };
+    }
+    let NodeKind::Map(entries) = node.kind else {
+        return None;
+    };
+    let scalar = |n: &Node| matches!(n.kind, NodeKind::Scalar { .. });
+    let flat = |n: &Node| match &n.kind {
+        NodeKind::Seq(items) => items.iter().all(scalar),
+        k => !matches!(k, NodeKind::Map(_)),
+    };
+    Some(
+        entries
+            .iter()
+            .filter(|(_, v)| flat(v))
+            .map(|(k, v)| (text(k), (text(v), matches!(v.kind, NodeKind::Seq(_)))))
+            .collect(),
+    )
+}
+
+fn empty_dns() -> DnsDef {
+    DnsDef {
+        private_zones: BTreeMap::new(),
+        pos: Pos::default(),
+    }
+}
+
+/// A copy of `file` with no elements (name and version kept).
+fn empty_like(file: &TopologyFile) -> TopologyFile {
+    let mut f = file.clone();
+    f.vnets.clear();
+    f.peerings.clear();
+    f.nsgs.clear();
+    f.asgs.clear();
+    f.route_tables.clear();
+    f.gateways.clear();
+    f.firewalls.clear();
+    f.workloads.clear();
+    f.services.clear();
+    f.dns = None;
+    f.clients.clear();
+    f.expect.clear();
+    f
+}
+
+fn text(n: &Node) -> String {
+    match &n.kind {
+        NodeKind::Scalar { text, .. } => text.clone(),
+        NodeKind::Seq(items) => items.iter().map(text).collect::<Vec<_>>().join(", "),
+        _ => String::new(),
+    }
+}
+
+/// The records without the element `t` (references to it are left for validation to report).
+pub fn delete(file: &TopologyFile, t: &Target) -> TopologyFile {
+    let mut f = file.clone();
+    let ix = t.name.parse::<usize>().ok();
+    match t.kind {
+        FormKind::Vnet => {
+            f.vnets.remove(&t.name);
+        }
+        FormKind::Subnet => {
+            if let Some(v) = f.vnets.get_mut(&t.parent) {
+                v.subnets.remove(&t.name);
+            }
+        }
+        FormKind::Workload => {
+            f.workloads.remove(&t.name);
+        }
+        FormKind::Service => {
+            f.services.remove(&t.name);
+        }
+        FormKind::PrivateEndpoint => {
+            if let (Some(s), Some(i)) = (f.services.get_mut(&t.parent), ix)
+                && i < s.private_endpoints.len()
+            {
+                s.private_endpoints.remove(i);
+            }
+        }
+        FormKind::Nsg => {
+            f.nsgs.remove(&t.name);
+        }
+        FormKind::NsgRule => {
+            if let Some(n) = f.nsgs.get_mut(&t.parent) {
+                n.rules.retain(|r| r.name.value != t.name);
+            }
+        }
+        FormKind::RouteTable => {
+            f.route_tables.remove(&t.name);
+        }
+        FormKind::Route => {
+            if let Some(r) = f.route_tables.get_mut(&t.parent) {
+                r.routes.retain(|r| r.name.value != t.name);
+            }
+        }
+        FormKind::Peering => {
+            if let Some(i) = ix.filter(|&i| i < f.peerings.len()) {
+                f.peerings.remove(i);
+            }
+        }
+        FormKind::Zone => {
+            if let Some(d) = f.dns.as_mut() {
+                d.private_zones.remove(&t.name);
+            }
+        }
+    }
+    f
+}
+
+/// One row of the design's element list: its depth, text, and identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    /// 0 for top-level elements, 1 for their children.
+    pub depth: u8,
+    /// What is shown.
+    pub label: String,
+    /// The element.
+    pub target: Target,
+}
+
+/// Every editable element of the records, in file order.
+pub fn items(f: &TopologyFile) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut push = |depth, label: String, kind, parent: &str, name: &str| {
+        out.push(Item {
+            depth,
+            label,
+            target: Target {
+                kind,
+                parent: parent.to_string(),
+                name: name.to_string(),
+            },
+        })
+    };
+    for (v, vn) in &f.vnets {
+        let space: Vec<String> = vn
+            .address_space
+            .iter()
+            .map(|c| c.value.0.to_string())
+            .collect();
+        push(
+            0,
+            format!("VNet {v} ({})", space.join(", ")),
+            FormKind::Vnet,
+            "",
+            v,
+        );
+        for (s, sub) in &vn.subnets {
+            push(
+                1,
+                format!("subnet {s} {}", sub.prefix.value.0),
+                FormKind::Subnet,
+                v,
+                s,
+            );
+        }
+    }
+    for (i, p) in f.peerings.iter().enumerate() {
+        let ends: Vec<String> = match (&p.between, &p.from, &p.to) {
+            (Some(b), _, _) => b.iter().map(|r| r.value.clone()).collect(),
+            (None, Some(a), Some(b)) => vec![a.value.clone(), b.value.clone()],
+            _ => vec![],
+        };
+        push(
+            0,
+            format!("peering {}", ends.join(" ↔ ")),
+            FormKind::Peering,
+            "",
+            &i.to_string(),
+        );
+    }
+    for (w, wd) in &f.workloads {
+        push(
+            0,
+            format!("workload {w} ({}) in {}", wd.kind, wd.subnet.value),
+            FormKind::Workload,
+            "",
+            w,
+        );
+    }
+    for (n, nsg) in &f.nsgs {
+        push(0, format!("NSG {n}"), FormKind::Nsg, "", n);
+        for r in &nsg.rules {
+            push(
+                1,
+                format!(
+                    "{} {} {} {}",
+                    r.priority.value, r.direction, r.access, r.name.value
+                ),
+                FormKind::NsgRule,
+                n,
+                &r.name.value,
+            );
+        }
+    }
+    for (t, rt) in &f.route_tables {
+        push(0, format!("route table {t}"), FormKind::RouteTable, "", t);
+        for r in &rt.routes {
+            push(
+                1,
+                format!("{} {} → {}", r.name.value, r.prefix.value, r.next_hop),
+                FormKind::Route,
+                t,
+                &r.name.value,
+            );
+        }
+    }
+    for (s, svc) in &f.services {
+        push(
+            0,
+            format!("service {s} ({})", svc.kind),
+            FormKind::Service,
+            "",
+            s,
+        );
+        for (i, pe) in svc.private_endpoints.iter().enumerate() {
+            push(
+                1,
+                format!("private endpoint {} in {}", pe.group.value, pe.subnet.value),
+                FormKind::PrivateEndpoint,
+                s,
+                &i.to_string(),
+            );
+        }
+    }
+    if let Some(dns) = &f.dns {
+        for (z, zone) in &dns.private_zones {
+            let links: Vec<&str> = zone.links.iter().map(|l| l.value.as_str()).collect();
+            push(
+                0,
+                format!("DNS zone {z} → {}", links.join(", ")),
+                FormKind::Zone,
+                "",
+                z,
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenarios::SCENARIOS;
+
+    fn file() -> TopologyFile {
+        let text = SCENARIOS
+            .iter()
+            .find(|(n, _)| *n == "aml-private-endpoints")
+            .unwrap()
+            .1;
+        vnetlab_core::load("t", text.as_bytes(), &Default::default())
+            .design
+            .unwrap()
+            .file
+    }
+
+    fn fill(kind: FormKind, values: &[(&str, &str)]) -> Form {
+        let mut form = Form::new(kind, &file());
+        for (k, v) in values {
+            form.set(k, v.to_string());
+        }
+        form
+    }
+
+    #[test]
+    fn adding_a_subnet_puts_it_in_the_vnet() {
+        let f = fill(
+            FormKind::Subnet,
+            &[
+                ("vnet", "ml"),
+                ("name", "extra"),
+                ("prefix", "10.1.9.0/24"),
+                ("nsg", "training-nsg"),
+            ],
+        )
+        .submit(&file())
+        .unwrap();
+        let s = &f.vnets["ml"].subnets["extra"];
+        assert_eq!(s.prefix.value.0.to_string(), "10.1.9.0/24");
+        assert!(
+            vnetlab_core::rebuild("t", &f, &Default::default())
+                .design
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_bad_prefix_gets_the_command_lines_message_on_its_field() {
+        let form = fill(
+            FormKind::Subnet,
+            &[("vnet", "ml"), ("name", "extra"), ("prefix", "10.1.9.1/24")],
+        )
+        .submit(&file())
+        .unwrap_err();
+        let prefix = form.fields.iter().find(|f| f.key == "prefix").unwrap();
+        assert_eq!(prefix.errors.len(), 1, "{form:?}");
+        assert!(
+            prefix.errors[0].contains("`10.1.9.1/24` has host bits set"),
+            "{:?}",
+            prefix.errors
+        );
+        assert!(prefix.errors[0].contains("10.1.9.0/24"));
+    }
+
+    #[test]
+    fn a_model_error_lands_on_the_field_it_names() {
+        let form = fill(
+            FormKind::Subnet,
+            &[("vnet", "ml"), ("name", "extra"), ("prefix", "10.9.0.0/24")],
+        )
+        .submit(&file())
+        .unwrap_err();
+        let prefix = form.fields.iter().find(|f| f.key == "prefix").unwrap();
+        assert!(!prefix.errors.is_empty(), "{form:?}");
+    }
+
+    #[test]
+    fn required_fields_and_duplicate_names_are_reported() {
+        let form = fill(
+            FormKind::NsgRule,
+            &[("nsg", "training-nsg"), ("name", "deny-internet-out")],
+        )
+        .submit(&file())
+        .unwrap_err();
+        assert!(form.has_errors());
+        let name = form.fields.iter().find(|f| f.key == "name").unwrap();
+        assert!(
+            name.errors.iter().any(|e| e.contains("already exists")),
+            "{form:?}"
+        );
+    }
+
+    #[test]
+    fn an_nsg_rule_is_added_and_decoded() {
+        let f = fill(
+            FormKind::NsgRule,
+            &[
+                ("nsg", "training-nsg"),
+                ("name", "deny-all-out"),
+                ("priority", "100"),
+                ("direction", "outbound"),
+                ("access", "deny"),
+                ("destination_ports", "*"),
+            ],
+        )
+        .submit(&file())
+        .unwrap();
+        assert!(
+            f.nsgs["training-nsg"]
+                .rules
+                .iter()
+                .any(|r| r.name.value == "deny-all-out" && r.priority.value == 100)
+        );
+    }
+
+    #[test]
+    fn editing_prefills_and_replaces() {
+        let t = Target {
+            kind: FormKind::Subnet,
+            parent: "ml".into(),
+            name: "training".into(),
+        };
+        let mut form = Form::edit(&t, &file()).unwrap();
+        assert_eq!(form.value("prefix"), "10.1.1.0/24");
+        assert_eq!(form.value("nsg"), "training-nsg");
+        form.set("nsg", String::new());
+        let f = form.submit(&file()).unwrap();
+        assert!(f.vnets["ml"].subnets["training"].nsg.is_none());
+        let rule = Target {
+            kind: FormKind::NsgRule,
+            parent: "training-nsg".into(),
+            name: "allow-entra-id".into(),
+        };
+        let form = Form::edit(&rule, &file()).unwrap();
+        assert_eq!(form.value("destination_ports"), "80, 443");
+        assert!(form.submit(&file()).is_ok());
+    }
+
+    #[test]
+    fn every_item_can_be_edited_unchanged_and_deleted() {
+        for (name, text) in SCENARIOS {
+            let f = vnetlab_core::load(name, text.as_bytes(), &Default::default())
+                .design
+                .unwrap()
+                .file;
+            for item in items(&f) {
+                let form =
+                    Form::edit(&item.target, &f).unwrap_or_else(|| panic!("{name}: {item:?}"));
+                let again = form
+                    .submit(&f)
+                    .unwrap_or_else(|e| panic!("{name}: {item:?}: {e:?}"));
+                assert_eq!(to_yaml(&again), to_yaml(&f), "{name}: {item:?}");
+                assert_ne!(to_yaml(&delete(&f, &item.target)), to_yaml(&f));
+            }
+        }
+    }
+}

@@ -1,0 +1,628 @@
+//! The diagram's geometry, computed from the validated model: VNets as regions holding their
+//! subnets, subnets holding workloads, firewalls, gateways and private endpoints; on-premises
+//! sites on the left, PaaS services on the right; peerings, private links and site connections
+//! as links. Pure (no DOM), so it is unit-tested natively; [`to_svg`] draws it for the page and
+//! for the SVG export alike.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use vnetlab_core::model::Design;
+
+/// What a box stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A virtual network (a region holding subnets).
+    Vnet,
+    /// A subnet.
+    Subnet,
+    /// A workload's NIC.
+    Workload,
+    /// A firewall or NVA.
+    Firewall,
+    /// A VPN / ExpressRoute gateway.
+    Gateway,
+    /// A private endpoint.
+    PrivateEndpoint,
+    /// A PaaS service.
+    Service,
+    /// An on-premises site.
+    Site,
+}
+
+impl NodeKind {
+    fn class(self) -> &'static str {
+        match self {
+            NodeKind::Vnet => "vnet",
+            NodeKind::Subnet => "subnet",
+            NodeKind::Workload => "workload",
+            NodeKind::Firewall => "firewall",
+            NodeKind::Gateway => "gateway",
+            NodeKind::PrivateEndpoint => "pe",
+            NodeKind::Service => "service",
+            NodeKind::Site => "site",
+        }
+    }
+}
+
+/// A box of the diagram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Unique id, e.g. `subnet:ml/training`.
+    pub id: String,
+    /// The element's name as the analyses write it (`ml/training`, `trainer`).
+    pub name: String,
+    /// What it is.
+    pub kind: NodeKind,
+    /// First line of text.
+    pub label: String,
+    /// Second line (prefix, NSG and route table, kind), may be empty.
+    pub note: String,
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+impl Node {
+    fn center(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+/// What a link stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// A VNet peering (drawn once per pair).
+    Peering,
+    /// A private endpoint to its service.
+    PrivateLink,
+    /// A gateway to an on-premises site.
+    SiteConnection,
+}
+
+/// A line between two boxes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// Id of one end.
+    pub from: String,
+    /// Id of the other end.
+    pub to: String,
+    /// What it is.
+    pub kind: LinkKind,
+}
+
+/// The whole diagram.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Diagram {
+    /// Total width.
+    pub width: f64,
+    /// Total height.
+    pub height: f64,
+    /// Boxes, parents before children.
+    pub nodes: Vec<Node>,
+    /// Links.
+    pub links: Vec<Link>,
+}
+
+const VNET_W: f64 = 280.0;
+const GAP: f64 = 40.0;
+const SIDE_W: f64 = 190.0;
+const CHIP_H: f64 = 20.0;
+const MAX_COLS: usize = 3;
+
+impl Diagram {
+    /// Lays a design out: sites | VNets in a grid (most-peered first) | services.
+    pub fn of(d: &Design) -> Self {
+        let mut g = Diagram::default();
+        // Chips per subnet, in a stable order.
+        let mut chips: BTreeMap<usize, Vec<(NodeKind, String, String, String)>> = BTreeMap::new();
+        for gw in &d.gateways {
+            chips.entry(gw.subnet.ix()).or_default().push((
+                NodeKind::Gateway,
+                format!("gw:{}", gw.name),
+                gw.name.clone(),
+                format!("⇄ {} ({})", gw.name, gw.kind),
+            ));
+        }
+        for f in &d.firewalls {
+            chips.entry(f.subnet.ix()).or_default().push((
+                NodeKind::Firewall,
+                format!("fw:{}", f.name),
+                f.name.clone(),
+                format!("▦ {} {}", f.name, f.ip),
+            ));
+        }
+        for w in &d.workloads {
+            chips.entry(w.subnet.ix()).or_default().push((
+                NodeKind::Workload,
+                format!("workload:{}", w.name),
+                w.name.clone(),
+                format!("● {} {}", w.name, w.ip),
+            ));
+        }
+        for pe in &d.private_endpoints {
+            chips.entry(pe.subnet.ix()).or_default().push((
+                NodeKind::PrivateEndpoint,
+                format!("pe:{}", pe.name),
+                pe.name.clone(),
+                format!("◆ {} {}", pe.name, pe.ip),
+            ));
+        }
+
+        // VNet order: most peerings first (the hub), then by name.
+        let mut order: Vec<usize> = (0..d.vnets.len()).collect();
+        let degree = |v: usize| d.peerings.iter().filter(|p| p.local.ix() == v).count();
+        order.sort_by(|&a, &b| {
+            degree(b)
+                .cmp(&degree(a))
+                .then(d.vnets[a].name.cmp(&d.vnets[b].name))
+        });
+
+        let left = if d.sites.is_empty() {
+            20.0
+        } else {
+            20.0 + SIDE_W + GAP
+        };
+        let cols = order.len().clamp(1, MAX_COLS);
+        let mut row_y = 20.0;
+        let mut bottom: f64 = 20.0;
+        for (i, &v) in order.iter().enumerate() {
+            let col = i % cols;
+            if col == 0 && i > 0 {
+                row_y = bottom + GAP;
+            }
+            let vnet = &d.vnets[v];
+            let x = left + col as f64 * (VNET_W + GAP);
+            let vnet_ix = g.nodes.len();
+            let space: Vec<String> = vnet.address_space.iter().map(|n| n.to_string()).collect();
+            g.nodes.push(Node {
+                id: format!("vnet:{}", vnet.name),
+                name: vnet.name.clone(),
+                kind: NodeKind::Vnet,
+                label: format!("VNet {}", vnet.name),
+                note: space.join(", "),
+                x,
+                y: row_y,
+                w: VNET_W,
+                h: 0.0,
+            });
+            let mut y = row_y + 44.0;
+            for s in &vnet.subnets {
+                let sub = &d.subnets[s.ix()];
+                let mut note = sub.prefix.to_string();
+                if let Some(n) = sub.nsg {
+                    let _ = write!(note, " · NSG {}", d.nsgs[n.ix()].name);
+                }
+                if let Some(r) = sub.route_table {
+                    let _ = write!(note, " · RT {}", d.route_tables[r.ix()].name);
+                }
+                let items = chips.remove(&s.ix()).unwrap_or_default();
+                let h = 44.0 + items.len() as f64 * (CHIP_H + 4.0);
+                g.nodes.push(Node {
+                    id: format!("subnet:{}", sub.name),
+                    name: sub.name.clone(),
+                    kind: NodeKind::Subnet,
+                    label: sub.short_name.clone(),
+                    note,
+                    x: x + 10.0,
+                    y,
+                    w: VNET_W - 20.0,
+                    h,
+                });
+                let mut cy = y + 40.0;
+                for (kind, id, name, label) in items {
+                    g.nodes.push(Node {
+                        id,
+                        name,
+                        kind,
+                        label,
+                        note: String::new(),
+                        x: x + 20.0,
+                        y: cy,
+                        w: VNET_W - 40.0,
+                        h: CHIP_H,
+                    });
+                    cy += CHIP_H + 4.0;
+                }
+                y += h + 8.0;
+            }
+            let h = (y - row_y + 2.0).max(60.0);
+            g.nodes[vnet_ix].h = h;
+            bottom = bottom.max(row_y + h);
+        }
+        let right = left + cols as f64 * (VNET_W + GAP);
+
+        // Sites on the left, services on the right.
+        let mut sy = 20.0;
+        for site in &d.sites {
+            let p: Vec<String> = site.prefixes.iter().map(|n| n.to_string()).collect();
+            g.nodes.push(Node {
+                id: format!("site:{}", site.name),
+                name: site.name.clone(),
+                kind: NodeKind::Site,
+                label: format!("on-prem {}", site.short_name),
+                note: p.join(", "),
+                x: 20.0,
+                y: sy,
+                w: SIDE_W,
+                h: 44.0,
+            });
+            g.links.push(Link {
+                from: format!("gw:{}", d.gateways[site.gateway.ix()].name),
+                to: format!("site:{}", site.name),
+                kind: LinkKind::SiteConnection,
+            });
+            sy += 56.0;
+        }
+        let mut vy = 20.0;
+        for svc in &d.services {
+            let access = if svc.public_network_access {
+                "public on"
+            } else {
+                "public off"
+            };
+            g.nodes.push(Node {
+                id: format!("service:{}", svc.name),
+                name: svc.name.clone(),
+                kind: NodeKind::Service,
+                label: svc.name.clone(),
+                note: format!("{} · {access}", svc.kind),
+                x: right,
+                y: vy,
+                w: SIDE_W,
+                h: 44.0,
+            });
+            vy += 56.0;
+        }
+        for pe in &d.private_endpoints {
+            g.links.push(Link {
+                from: format!("pe:{}", pe.name),
+                to: format!("service:{}", d.services[pe.service.ix()].name),
+                kind: LinkKind::PrivateLink,
+            });
+        }
+        for p in &d.peerings {
+            if p.local.ix() < p.remote.ix()
+                || !d
+                    .peerings
+                    .iter()
+                    .any(|q| q.local == p.remote && q.remote == p.local)
+            {
+                g.links.push(Link {
+                    from: format!("vnet:{}", d.vnets[p.local.ix()].name),
+                    to: format!("vnet:{}", d.vnets[p.remote.ix()].name),
+                    kind: LinkKind::Peering,
+                });
+            }
+        }
+        g.width = right
+            + if d.services.is_empty() {
+                0.0
+            } else {
+                SIDE_W + 20.0
+            };
+        g.height = bottom.max(sy).max(vy) + 20.0;
+        g
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// The node a hop's `at` text (or a flow end such as `mlstore:blob`) refers to: an exact
+    /// name, a name in parentheses (`training-nsg (subnet ml/training)`), or the longest name
+    /// the text mentions. Subnets and chips win over VNets.
+    pub fn find(&self, at: &str) -> Option<&Node> {
+        let at = at.trim();
+        if let Some(n) = self.nodes.iter().rev().find(|n| n.name == at) {
+            return Some(n);
+        }
+        let base = at.split(':').next().unwrap_or(at);
+        if let Some(n) = self.nodes.iter().rev().find(|n| n.name == base) {
+            return Some(n);
+        }
+        let words: Vec<&str> = at
+            .split(|c: char| c.is_whitespace() || "(),;".contains(c))
+            .filter(|w| !w.is_empty())
+            .collect();
+        self.nodes
+            .iter()
+            .rev()
+            .filter(|n| {
+                words
+                    .iter()
+                    .any(|w| *w == n.name || w.split(':').next() == Some(&n.name))
+            })
+            .max_by_key(|n| n.name.len())
+    }
+}
+
+/// What to emphasise when drawing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Highlight {
+    /// Node ids on the selected flow's path, in order.
+    pub path: Vec<String>,
+    /// Numbered hop badges: (node id, hop number, passed, the deciding rule).
+    pub hops: Vec<(String, usize, bool, String)>,
+    /// The selected hop's node id.
+    pub current: Option<String>,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Where the segment from `a`'s centre towards `b`'s centre leaves `a`'s box.
+fn border(a: &Node, toward: (f64, f64)) -> (f64, f64) {
+    let (cx, cy) = a.center();
+    let (dx, dy) = (toward.0 - cx, toward.1 - cy);
+    if dx == 0.0 && dy == 0.0 {
+        return (cx, cy);
+    }
+    let sx = if dx != 0.0 {
+        (a.w / 2.0) / dx.abs()
+    } else {
+        f64::INFINITY
+    };
+    let sy = if dy != 0.0 {
+        (a.h / 2.0) / dy.abs()
+    } else {
+        f64::INFINITY
+    };
+    let s = sx.min(sy);
+    (cx + dx * s, cy + dy * s)
+}
+
+const STYLE: &str = "text{font-family:system-ui,sans-serif;font-size:12px;fill:#1b2430}\
+.vnet rect{fill:#eef4fb;stroke:#3a6ea5;stroke-width:1.5}\
+.subnet rect{fill:#fff;stroke:#8aa6c1}\
+.workload rect{fill:#e8f5e9;stroke:#5b9a5f}.firewall rect{fill:#fdecea;stroke:#c0504d}\
+.gateway rect{fill:#fff6e0;stroke:#c49a2c}.pe rect{fill:#f1e8fb;stroke:#7d57a8}\
+.service rect{fill:#f1e8fb;stroke:#7d57a8;stroke-width:1.5}.site rect{fill:#fff6e0;stroke:#c49a2c;stroke-width:1.5}\
+.note{font-size:10.5px;fill:#4a5a6a}.title{font-weight:600}\
+.link{fill:none;stroke:#7b8a99;stroke-width:1.5}.link.peering{stroke:#3a6ea5;stroke-width:2.5}\
+.link.privatelink{stroke-dasharray:5 3;stroke:#7d57a8}.link.site{stroke:#c49a2c;stroke-dasharray:2 3}\
+.on-path rect{stroke:#0b7a3b;stroke-width:3}.current rect{stroke:#e07b00;stroke-width:4}\
+.path{fill:none;stroke:#0b7a3b;stroke-width:3;opacity:.55;marker-end:url(#arrow)}\
+.badge circle{stroke:#fff;stroke-width:1.5}.badge.ok circle{fill:#0b7a3b}.badge.no circle{fill:#c62828}\
+.badge text{fill:#fff;font-size:10px;font-weight:700;text-anchor:middle}";
+
+/// Draws the diagram as a standalone SVG document (styles inline), with the highlight.
+pub fn to_svg(g: &Diagram, hl: &Highlight) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Network diagram"><style>{STYLE}</style><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L10 5L0 10z" fill="#0b7a3b"/></marker></defs>"##,
+        w = g.width.ceil(),
+        h = g.height.ceil()
+    );
+    if g.nodes.is_empty() {
+        s.push_str(r#"<text x="20" y="30">Empty design: add a VNet.</text>"#);
+    }
+    for n in &g.nodes {
+        let mut class = n.kind.class().to_string();
+        if hl.path.contains(&n.id) {
+            class.push_str(" on-path");
+        }
+        if hl.current.as_deref() == Some(&n.id) {
+            class.push_str(" current");
+        }
+        let big = matches!(
+            n.kind,
+            NodeKind::Vnet | NodeKind::Subnet | NodeKind::Service | NodeKind::Site
+        );
+        let _ = write!(
+            s,
+            r#"<g class="{class}" data-id="{id}"><title>{title}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{r}"/>"#,
+            id = esc(&n.id),
+            title = esc(&n.name),
+            x = n.x,
+            y = n.y,
+            w = n.w,
+            h = n.h,
+            r = if big { 6 } else { 3 },
+        );
+        if big {
+            let _ = write!(
+                s,
+                r#"<text class="title" x="{}" y="{}">{}</text>"#,
+                n.x + 8.0,
+                n.y + 17.0,
+                esc(&n.label)
+            );
+            let _ = write!(
+                s,
+                r#"<text class="note" x="{}" y="{}">{}</text>"#,
+                n.x + 8.0,
+                n.y + 32.0,
+                esc(&n.note)
+            );
+        } else {
+            let _ = write!(
+                s,
+                r#"<text x="{}" y="{}">{}</text>"#,
+                n.x + 6.0,
+                n.y + 14.0,
+                esc(&n.label)
+            );
+        }
+        s.push_str("</g>");
+    }
+    for l in &g.links {
+        let (Some(a), Some(b)) = (g.node(&l.from), g.node(&l.to)) else {
+            continue;
+        };
+        let (p, q) = (border(a, b.center()), border(b, a.center()));
+        let class = match l.kind {
+            LinkKind::Peering => "link peering",
+            LinkKind::PrivateLink => "link privatelink",
+            LinkKind::SiteConnection => "link site",
+        };
+        let _ = write!(
+            s,
+            r#"<path class="{class}" d="M{:.1} {:.1}L{:.1} {:.1}"><title>{}: {} – {}</title></path>"#,
+            p.0,
+            p.1,
+            q.0,
+            q.1,
+            match l.kind {
+                LinkKind::Peering => "peering",
+                LinkKind::PrivateLink => "private link",
+                LinkKind::SiteConnection => "site connection",
+            },
+            esc(&a.name),
+            esc(&b.name)
+        );
+    }
+    let pts: Vec<(f64, f64)> = hl
+        .path
+        .iter()
+        .filter_map(|id| g.node(id))
+        .map(Node::center)
+        .collect();
+    if pts.len() > 1 {
+        let d: Vec<String> = pts
+            .iter()
+            .enumerate()
+            .map(|(i, (x, y))| format!("{}{x:.1} {y:.1}", if i == 0 { 'M' } else { 'L' }))
+            .collect();
+        let _ = write!(s, r#"<path class="path" d="{}"/>"#, d.join(""));
+    }
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (id, num, ok, detail) in &hl.hops {
+        let Some(n) = g.node(id) else { continue };
+        let k = seen.entry(id.as_str()).or_insert(0);
+        let (cx, cy) = (n.x + n.w - 10.0 - *k as f64 * 18.0, n.y + 2.0);
+        *k += 1;
+        let _ = write!(
+            s,
+            r#"<g class="badge {}" data-hop="{num}"><title>{num}. {}</title><circle cx="{cx}" cy="{cy}" r="8"/><text x="{cx}" y="{}">{num}</text></g>"#,
+            if *ok { "ok" } else { "no" },
+            esc(detail),
+            cy + 3.5
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenarios::SCENARIOS;
+
+    fn design(name: &str) -> Design {
+        let text = SCENARIOS.iter().find(|(n, _)| *n == name).unwrap().1;
+        vnetlab_core::load(name, text.as_bytes(), &Default::default())
+            .design
+            .unwrap()
+    }
+
+    fn inside(child: &Node, parent: &Node) -> bool {
+        child.x >= parent.x
+            && child.y >= parent.y
+            && child.x + child.w <= parent.x + parent.w
+            && child.y + child.h <= parent.y + parent.h
+    }
+
+    #[test]
+    fn subnets_sit_inside_their_vnet_and_chips_inside_their_subnet() {
+        for (name, _) in SCENARIOS {
+            let d = design(name);
+            let g = Diagram::of(&d);
+            for s in &d.subnets {
+                let sub = g.node(&format!("subnet:{}", s.name)).unwrap();
+                let vnet = g
+                    .node(&format!("vnet:{}", d.vnets[s.vnet.ix()].name))
+                    .unwrap();
+                assert!(inside(sub, vnet), "{name}: {} outside its VNet", s.name);
+            }
+            for w in &d.workloads {
+                let chip = g.node(&format!("workload:{}", w.name)).unwrap();
+                let sub = g
+                    .node(&format!("subnet:{}", d.subnets[w.subnet.ix()].name))
+                    .unwrap();
+                assert!(inside(chip, sub), "{name}: {} outside its subnet", w.name);
+            }
+        }
+    }
+
+    #[test]
+    fn vnet_regions_do_not_overlap_and_fit_the_canvas() {
+        for (name, _) in SCENARIOS {
+            let g = Diagram::of(&design(name));
+            let tops: Vec<&Node> = g
+                .nodes
+                .iter()
+                .filter(|n| matches!(n.kind, NodeKind::Vnet | NodeKind::Service | NodeKind::Site))
+                .collect();
+            for (i, a) in tops.iter().enumerate() {
+                assert!(
+                    a.x + a.w <= g.width && a.y + a.h <= g.height,
+                    "{name}: {} off canvas",
+                    a.id
+                );
+                for b in &tops[i + 1..] {
+                    let apart = a.x + a.w <= b.x
+                        || b.x + b.w <= a.x
+                        || a.y + a.h <= b.y
+                        || b.y + b.h <= a.y;
+                    assert!(apart, "{name}: {} overlaps {}", a.id, b.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn private_endpoints_link_to_their_service() {
+        let d = design("aml-private-endpoints");
+        let g = Diagram::of(&d);
+        assert!(
+            g.links
+                .iter()
+                .any(|l| l.kind == LinkKind::PrivateLink && l.to == "service:mlstore")
+        );
+    }
+
+    #[test]
+    fn find_maps_hop_text_to_nodes() {
+        let g = Diagram::of(&design("aml-private-endpoints"));
+        assert_eq!(g.find("ml/training").unwrap().id, "subnet:ml/training");
+        assert_eq!(
+            g.find("training-nsg (subnet ml/training)").unwrap().id,
+            "subnet:ml/training"
+        );
+        assert_eq!(g.find("mlstore:blob").unwrap().id, "service:mlstore");
+        assert!(g.find("reply").is_none());
+    }
+
+    #[test]
+    fn svg_is_standalone_and_marks_the_path() {
+        let g = Diagram::of(&design("aml-private-endpoints"));
+        let hl = Highlight {
+            path: vec!["subnet:ml/training".into(), "service:mlstore".into()],
+            hops: vec![(
+                "subnet:ml/training".into(),
+                1,
+                true,
+                "allowed <by> rule".into(),
+            )],
+            current: Some("service:mlstore".into()),
+        };
+        let svg = to_svg(&g, &hl);
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains("class=\"subnet on-path\""));
+        assert!(svg.contains("class=\"service on-path current\""));
+        assert!(svg.contains("allowed &lt;by&gt; rule"));
+        assert!(svg.ends_with("</svg>"));
+    }
+}
