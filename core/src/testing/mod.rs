@@ -17,6 +17,6 @@ pub use assert::{
 };
 pub use edit::{edited, load_design};
 pub use failure::Failure;
-pub use property::{Evidence, Expect, Property, SAMPLES, check};
+pub use property::{Evidence, Expect, Property, SAMPLES, check, check_sampled};
 pub use random_design::{random_design_yaml, random_designs};
 pub use strategies::{FlowCase, edits, flows};

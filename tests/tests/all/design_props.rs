@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use vnetlab_core::model::{BuildOptions, Design};
 use vnetlab_core::net::Protocol;
 use vnetlab_core::testing::{
-    Evidence, Property, check, edited, edits, expect_denied, flows, load_design,
+    Evidence, Property, check, check_sampled, edited, edits, expect_denied, flows, load_design,
 };
 
 fn bundled(name: &str) -> Design {
@@ -45,4 +45,42 @@ proptest! {
     ) {
         edited(&bundled(name), &edit, &BuildOptions::default())?;
     }
+}
+
+/// The sampling fallback finds a hole wide enough to sample and shrinks it to one flow (the
+/// first internet address, the lowest port) with its trace; the proof finds it too.
+#[test]
+fn sampling_shrinks_to_the_minimal_flow_and_the_proof_agrees() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/design-tests/designs/broken.yaml");
+    let broken = load_design(
+        "broken.yaml",
+        &std::fs::read(path).unwrap(),
+        &BuildOptions::default(),
+    )
+    .unwrap();
+    let p = Property::isolated("internet", "ml/*")
+        .protocol(Some(Protocol::Tcp))
+        .ports(1, 65535);
+    let sampled = check_sampled(&broken, &p).unwrap_err().to_string();
+    assert!(
+        sampled.contains("minimal counterexample: 1.0.0.0 → analyst-vm tcp/1\n"),
+        "{sampled}"
+    );
+    assert!(
+        sampled.contains("allowed inbound by allow-vendor-remote-access"),
+        "{sampled}"
+    );
+    let proved = check(&broken, &Property::isolated("internet", "analyst-vm"))
+        .unwrap_err()
+        .to_string();
+    assert!(proved.contains("counterexample: "), "{proved}");
+    let good = bundled("aml-private-endpoints.yaml");
+    assert_eq!(
+        check_sampled(&good, &p),
+        Ok(Evidence::Sampled {
+            cases: vnetlab_core::testing::SAMPLES
+        })
+    );
+    assert!(matches!(check(&good, &p), Ok(Evidence::Proven { .. })));
 }
