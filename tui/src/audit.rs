@@ -21,8 +21,8 @@ fn severity(f: FailOn) -> Severity {
 pub fn run(design: &Design, fail_on: FailOn, verbose: bool, format: Format) -> ExitCode {
     let report = aml::audit(design);
     match format {
-        Format::Text => print!("{}", aml::render::audit(&report, verbose)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).expect("json")),
+        Format::Text => out!("{}", aml::render::audit(&report, verbose)),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&report).expect("json")),
     }
     ExitCode::from(if report.fails(severity(fail_on)) {
         1

@@ -1,6 +1,8 @@
 //! `vnetlab`: the command line. Thin glue: parse arguments, read files, call vnetlab-core,
 //! print its results. Exit 0 success, 1 an expectation or check failed, 2 bad input or usage.
 
+#[macro_use]
+mod out;
 mod audit;
 mod cli;
 mod reach;
@@ -71,7 +73,7 @@ fn load(
                 .filter(|d| d.severity == Severity::Error)
                 .count();
             if format == Format::Json {
-                println!(
+                outln!(
                     "{}",
                     json!({"file": name, "valid": false, "diagnostics": diags})
                 );
@@ -111,7 +113,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                         let report = vnetlab_core::check(&design);
                         failed |= !report.all_hold();
                         match common.format {
-                            Format::Text => print!("{}", render::check(&report, verbose)),
+                            Format::Text => out!("{}", render::check(&report, verbose)),
                             Format::Json => reports.push(json!({"file": f.display().to_string(), "valid": true, "diagnostics": diags, "report": report})),
                         }
                         if faults.is_some() {
@@ -127,7 +129,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 }
             }
             if common.format == Format::Json && !reports.is_empty() {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&json!({"files": reports})).expect("json")
                 );
@@ -159,8 +161,8 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             };
             let t = vnetlab_core::trace(&design, &q).map_err(|e| Fatal(e.to_string()))?;
             match common.format {
-                Format::Text => print!("{}", render::trace(&t)),
-                Format::Json => println!("{}", serde_json::to_string_pretty(&t).expect("json")),
+                Format::Text => out!("{}", render::trace(&t)),
+                Format::Json => outln!("{}", serde_json::to_string_pretty(&t).expect("json")),
             }
             let ok = match expect {
                 None => true,
@@ -184,8 +186,8 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 ))
             })?;
             match common.format {
-                Format::Text => print!("{}", render::routes(&design, s)),
-                Format::Json => println!(
+                Format::Text => out!("{}", render::routes(&design, s)),
+                Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(
                         &json!({"subnet": subnet, "routes": render::route_rows(&design, s)})
@@ -210,8 +212,8 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 ))
             })?;
             match common.format {
-                Format::Text => print!("{}", render::rules(&design, w)),
-                Format::Json => println!(
+                Format::Text => out!("{}", render::rules(&design, w)),
+                Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(
                         &json!({"workload": workload, "rules": render::rule_rows(&design, w)})
@@ -265,11 +267,11 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                     "unknown workload `{workload}`; use t1, t2, t3 or t4"
                 ))
             })?;
-            print!("{}", vnetlab_core::generate::generate(w, seed));
+            out!("{}", vnetlab_core::generate::generate(w, seed));
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
-            print!("{}", vnetlab_core::format::json_schema());
+            out!("{}", vnetlab_core::format::json_schema());
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -42,12 +42,12 @@ pub fn matrix(d: &Design, list: &str, by: By, format: Format) -> Result<ExitCode
     match format {
         Format::Text => {
             for (i, n) in m.names.iter().enumerate() {
-                println!("{:>3}  {n}", i + 1);
+                outln!("{:>3}  {n}", i + 1);
             }
-            println!();
-            print!("{}", m.render());
+            outln!();
+            out!("{}", m.render());
         }
-        Format::Json => println!("{}", serde_json::to_string_pretty(&m).expect("json")),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&m).expect("json")),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -63,8 +63,8 @@ pub fn diff(
     let ports = ports(list)?;
     let d = vnetlab_core::diff::diff(a, b, &ports);
     match format {
-        Format::Text => print!("{}", d.render()),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&d).expect("json")),
+        Format::Text => out!("{}", d.render()),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&d).expect("json")),
     }
     Ok(ExitCode::from(if fail_on_change && !d.is_empty() {
         1
@@ -79,24 +79,24 @@ pub fn faults(d: &Design, report: &CheckReport, opts: &BuildOptions, format: For
     let fragile: Vec<_> = faults.iter().filter(|f| !f.breaks.is_empty()).collect();
     match format {
         Format::Text => {
-            println!(
+            outln!(
                 "fault tolerance of {}: {} single edits tried, {} break an expectation",
                 d.name,
                 faults.len(),
                 fragile.len()
             );
             for f in &fragile {
-                println!("  {} breaks: {}", f.description, f.breaks.join("; "));
+                outln!("  {} breaks: {}", f.description, f.breaks.join("; "));
             }
             for f in faults.iter().filter(|f| f.invalid.is_some()) {
-                println!(
+                outln!(
                     "  {} makes the design invalid: {}",
                     f.description,
                     f.invalid.as_deref().unwrap_or("")
                 );
             }
         }
-        Format::Json => println!("{}", json!({"design": d.name, "faults": faults})),
+        Format::Json => outln!("{}", json!({"design": d.name, "faults": faults})),
     }
     !fragile.is_empty()
 }
