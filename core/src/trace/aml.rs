@@ -1,0 +1,141 @@
+//! Azure ML's own ways into a compute: the private link service of a no-public-IP compute and
+//! the NSG Azure ML creates with a public-IP compute (E1, E3, P7).
+
+use super::*;
+use crate::format::Direction;
+use crate::model::{Design, WorkloadId};
+use crate::net::Protocol;
+use std::net::Ipv4Addr;
+
+impl Walk<'_> {
+    /// Azure ML's service reaching a no-public-IP compute: through the private link service
+    /// created with the compute (E7 tip, E3), which needs the workspace's private endpoint. The
+    /// connection enters the VNet from the private link service's NAT address in the compute's
+    /// subnet, so the subnet and NIC NSGs see a `VirtualNetwork` source (why the docs list no
+    /// inbound rule for it: `AllowVNetInBound` covers it unless a rule denies it).
+    pub(super) fn aml_private_link(
+        &mut self,
+        wid: WorkloadId,
+        name: &str,
+        target: Target,
+    ) -> Step_ {
+        let d = self.d;
+        let wl = &d.workloads[wid.ix()];
+        let ws = wl.workspace.map(|s| &d.services[s.ix()]);
+        let pe = ws.and_then(|s| {
+            s.private_endpoints
+                .iter()
+                .find(|p| d.private_endpoints[p.ix()].state == crate::format::PeState::Approved)
+        });
+        let Some(_) = pe else {
+            let why = format!(
+                "{} has no public IP, so {name} can reach it only through the private link service, which needs an approved private endpoint of workspace {} (E3)",
+                wl.name,
+                ws.map(|s| s.name.as_str()).unwrap_or("(none)")
+            );
+            self.hop(name, Step::Route, false, why);
+            return Err(Verdict::Dropped {
+                reason: format!(
+                    "no-public-IP compute {} without a workspace private endpoint (E3)",
+                    wl.name
+                ),
+            });
+        };
+        let sub = &d.subnets[wl.subnet.ix()];
+        let nat = Ipv4Addr::from(crate::model::usable_range(sub.prefix).1);
+        self.hop(
+            name,
+            Step::Route,
+            true,
+            format!(
+                "{} has no public IP: {name} reaches it through its private link service (E7 tip), entering {} from the NAT address {nat}",
+                wl.name, sub.name
+            ),
+        );
+        self.flow.src = nat;
+        self.pls_nat = Some(nat);
+        self.deliver(target)
+    }
+
+    /// Inbound to the public IP of an Azure ML compute: the subnet NSG (A4), then the NSG Azure
+    /// ML creates with the compute, which allows TCP 44224 from `AzureMachineLearning` (E1) and,
+    /// with classic Batch node communication, 29876-29877 from `BatchNodeManagement` (P7).
+    pub(super) fn aml_public_compute(&mut self, wid: WorkloadId) -> Step_ {
+        let d = self.d;
+        let wl = &d.workloads[wid.ix()];
+        let vnet = d.subnets[wl.subnet.ix()].vnet;
+        if let Some(n) = d.subnets[wl.subnet.ix()].nsg {
+            let at = format!("subnet {}", d.subnets[wl.subnet.ix()].name);
+            self.nsg(n, Direction::Inbound, vnet, &at)?;
+        }
+        let f = self.flow;
+        let in_tag = |t: &str| d.tags.get(t).is_some_and(|s| s.contains(f.src));
+        let tcp = f.protocol == Protocol::Tcp;
+        let at = format!("{}-auto-nsg (NIC of {})", wl.name, wl.name);
+        let allowed = if tcp && f.dst_port == 44224 && in_tag("AzureMachineLearning") {
+            Some("AllowAzureMachineLearning: TCP 44224 from AzureMachineLearning (E1)")
+        } else if wl.batch_classic
+            && tcp
+            && (29876..=29877).contains(&f.dst_port)
+            && in_tag("BatchNodeManagement")
+        {
+            Some(
+                "AllowBatchNodeManagement: TCP 29876-29877 from BatchNodeManagement (classic node communication, P7)",
+            )
+        } else {
+            None
+        };
+        match allowed {
+            Some(rule) => {
+                self.hop(
+                    at,
+                    Step::NsgInbound,
+                    true,
+                    format!(
+                        "allowed inbound by the NSG Azure ML creates with the compute, rule {rule}"
+                    ),
+                );
+                self.hop(
+                    &wl.name,
+                    Step::Deliver,
+                    true,
+                    format!("delivered to {}", wl.name),
+                );
+                Ok(())
+            }
+            None => {
+                self.hop(at, Step::NsgInbound, false, "denied inbound by the NSG Azure ML creates with the compute (it opens only TCP 44224 from AzureMachineLearning, E1): DenyAllInBound");
+                Err(Verdict::Denied {
+                    by: format!("NSG {}-auto-nsg rule DenyAllInBound (inbound)", wl.name),
+                })
+            }
+        }
+    }
+}
+
+/// Azure ML compute instances and clusters.
+pub fn is_aml_compute(k: crate::format::WorkloadKind) -> bool {
+    matches!(
+        k,
+        crate::format::WorkloadKind::ComputeInstance | crate::format::WorkloadKind::ComputeCluster
+    )
+}
+
+/// The no-public-IP Azure ML compute at `dst`, when the packet comes from Azure ML's service
+/// (or, for Batch, its node management) and so uses the compute's private link service.
+pub(super) fn aml_private_compute(
+    d: &Design,
+    tag: Option<&str>,
+    dst: Ipv4Addr,
+) -> Option<WorkloadId> {
+    let tag = tag?;
+    if !(tag.eq_ignore_ascii_case("AzureMachineLearning")
+        || tag.to_ascii_lowercase().starts_with("batchnodemanagement"))
+    {
+        return None;
+    }
+    d.workloads
+        .iter()
+        .position(|w| is_aml_compute(w.kind) && w.public_ip.is_none() && w.ips.contains(dst))
+        .map(|i| WorkloadId(i as u32))
+}

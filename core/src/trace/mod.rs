@@ -1,0 +1,450 @@
+//! One concrete flow, fully explained: DNS from the source's resolver, then every hop in order
+//! (NSGs out, the route chosen, peerings, firewalls, gateways, the PaaS firewall, NSGs in),
+//! then the reply along its own path, which must cross the same stateful devices (P10, P12).
+
+use crate::format::ClientKind;
+use crate::model::{ClientId, Design, FirewallId, NsgId, SiteId, SubnetId};
+use crate::net::{Flow, Protocol};
+use crate::query::{Endpoint, QueryError, Side, parse_endpoint};
+use serde::Serialize;
+use std::net::Ipv4Addr;
+
+/// What a hop checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Name resolution.
+    Dns,
+    /// An NSG, outbound.
+    NsgOutbound,
+    /// An NSG, inbound.
+    NsgInbound,
+    /// The effective route chosen.
+    Route,
+    /// Crossing a peering.
+    Peering,
+    /// A firewall or NVA.
+    Firewall,
+    /// A VPN/ExpressRoute gateway.
+    Gateway,
+    /// The PaaS service's firewall.
+    ServiceFirewall,
+    /// Arrival at the destination.
+    Deliver,
+    /// The reply's path.
+    Return,
+}
+
+/// One hop of a trace.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hop {
+    /// The element (subnet, NSG, firewall, service…).
+    pub at: String,
+    /// What was checked.
+    pub step: Step,
+    /// Whether the packet passed.
+    pub ok: bool,
+    /// The deciding rule or route and why.
+    pub detail: String,
+}
+
+/// The outcome of a flow (P12: only `Delivered` is "allowed").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    /// The request arrives and the reply returns.
+    Delivered,
+    /// A rule denied it.
+    Denied {
+        /// What denied it.
+        by: String,
+    },
+    /// Routing dropped it (no route, `None` route, loop, asymmetric return).
+    Dropped {
+        /// Why.
+        reason: String,
+    },
+    /// DNS did not give an address.
+    Unresolved {
+        /// The name.
+        name: String,
+    },
+}
+
+impl Verdict {
+    /// Whether the flow works.
+    pub fn allowed(&self) -> bool {
+        matches!(self, Verdict::Delivered)
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Verdict::Delivered => f.write_str("delivered"),
+            Verdict::Denied { by } => write!(f, "denied by {by}"),
+            Verdict::Dropped { reason } => write!(f, "dropped: {reason}"),
+            Verdict::Unresolved { name } => write!(f, "unresolved: {name}"),
+        }
+    }
+}
+
+/// A traced flow.
+#[derive(Clone, Debug, Serialize)]
+pub struct Trace {
+    /// The source as asked.
+    pub from: String,
+    /// The destination as asked.
+    pub to: String,
+    /// The packet as it left the source.
+    pub flow: Flow,
+    /// Every hop, forward then return.
+    pub hops: Vec<Hop>,
+    /// The outcome.
+    pub verdict: Verdict,
+    /// Subnets and firewalls the request crossed, in order.
+    pub path: Vec<String>,
+}
+
+/// A flow to trace, by name.
+#[derive(Clone, Debug)]
+pub struct FlowQuery {
+    /// Source.
+    pub from: String,
+    /// Destination.
+    pub to: String,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Destination port (ignored for protocols without ports).
+    pub port: u16,
+}
+
+/// Where a flow starts.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    /// A NIC (or an unnamed host) in a subnet.
+    Nic {
+        /// Its subnet.
+        subnet: SubnetId,
+        /// Its address.
+        ip: Ipv4Addr,
+        /// Its NIC NSG.
+        nsg: Option<NsgId>,
+        /// What it is called.
+        name: String,
+    },
+    /// A client behind an on-premises site.
+    OnPrem {
+        /// The site.
+        site: SiteId,
+        /// Its address.
+        ip: Ipv4Addr,
+        /// Authenticated identity groups.
+        groups: Vec<String>,
+        /// The DNS server it uses.
+        dns_server: Option<Ipv4Addr>,
+        /// Name.
+        name: String,
+    },
+    /// The internet or an Azure service's backbone address.
+    Outside {
+        /// Its address.
+        ip: Ipv4Addr,
+        /// The Azure service tag it comes from, if any.
+        tag: Option<String>,
+        /// Identity groups.
+        groups: Vec<String>,
+        /// Name.
+        name: String,
+    },
+}
+
+impl Origin {
+    fn ip(&self) -> Ipv4Addr {
+        match self {
+            Origin::Nic { ip, .. } | Origin::OnPrem { ip, .. } | Origin::Outside { ip, .. } => *ip,
+        }
+    }
+}
+
+/// Options of a trace.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TraceOptions {
+    /// Treat firewall rules that depend on a name (application rules) or an identity (FortiGate
+    /// groups) as matching whatever name or identity a packet could carry. Used to prove that
+    /// no packet of a set gets through.
+    pub any_name_or_identity: bool,
+}
+
+/// Traces a flow given by name.
+pub fn trace(d: &Design, q: &FlowQuery) -> Result<Trace, QueryError> {
+    let src = parse_endpoint(d, &q.from, Side::Source)?;
+    let dst = parse_endpoint(d, &q.to, Side::Destination)?;
+    let origin = origin_of(d, &src)?;
+    Ok(trace_from(
+        d,
+        origin,
+        &dst,
+        q.protocol,
+        q.port,
+        &q.from,
+        &q.to,
+        TraceOptions::default(),
+    ))
+}
+
+/// The origin of a source endpoint.
+pub fn origin_of(d: &Design, e: &Endpoint) -> Result<Origin, QueryError> {
+    Ok(match e {
+        Endpoint::Workload(w) => {
+            let w = &d.workloads[w.ix()];
+            Origin::Nic {
+                subnet: w.subnet,
+                ip: w.ip,
+                nsg: w.nsg,
+                name: w.name.clone(),
+            }
+        }
+        Endpoint::Firewall(f) => {
+            let f = &d.firewalls[f.ix()];
+            Origin::Nic {
+                subnet: f.subnet,
+                ip: f.ip,
+                nsg: None,
+                name: f.name.clone(),
+            }
+        }
+        Endpoint::Client(c) => client_origin(d, *c),
+        Endpoint::ServiceTag(t) => Origin::Outside {
+            ip: d
+                .tags
+                .get(t)
+                .and_then(|s| s.nth_wrapping(4))
+                .unwrap_or(Ipv4Addr::UNSPECIFIED),
+            tag: Some(t.clone()),
+            groups: Vec::new(),
+            name: format!("service:{t}"),
+        },
+        Endpoint::Subnet(s) => {
+            let sub = &d.subnets[s.ix()];
+            let ip = Ipv4Addr::from(crate::model::usable_range(sub.prefix).0);
+            origin_at_ip(d, ip).unwrap_or(Origin::Nic {
+                subnet: *s,
+                ip,
+                nsg: None,
+                name: sub.name.clone(),
+            })
+        }
+        Endpoint::Ip(ip) => origin_at_ip(d, *ip).ok_or_else(|| QueryError {
+            message: format!("{ip} is not inside any subnet"),
+            help: None,
+        })?,
+        Endpoint::Service(..) | Endpoint::Fqdn(_) => {
+            return Err(QueryError {
+                message: "a service or name cannot be a source".into(),
+                help: None,
+            });
+        }
+    })
+}
+
+fn client_origin(d: &Design, c: ClientId) -> Origin {
+    let c = &d.clients[c.ix()];
+    match (c.kind, c.site) {
+        (ClientKind::OnPrem, Some(site)) => Origin::OnPrem {
+            site,
+            ip: c.ip,
+            groups: c.groups.clone(),
+            dns_server: c.dns_server,
+            name: c.name.clone(),
+        },
+        _ => Origin::Outside {
+            ip: c.ip,
+            tag: c.service_tag.clone(),
+            groups: c.groups.clone(),
+            name: c.name.clone(),
+        },
+    }
+}
+
+/// The origin for a raw source address: a workload's NIC, a host in a subnet, an on-premises
+/// host, or the outside. `None` only for 0.0.0.0.
+pub fn origin_at_ip(d: &Design, ip: Ipv4Addr) -> Option<Origin> {
+    if let Some(w) = d.workloads.iter().find(|w| w.ips.contains(ip)) {
+        return Some(Origin::Nic {
+            subnet: w.subnet,
+            ip,
+            nsg: w.nsg,
+            name: w.name.clone(),
+        });
+    }
+    if let Some(f) = d.firewalls.iter().find(|f| f.ip == ip) {
+        return Some(Origin::Nic {
+            subnet: f.subnet,
+            ip,
+            nsg: None,
+            name: f.name.clone(),
+        });
+    }
+    if let Some(s) = d.subnet_containing(ip) {
+        return Some(Origin::Nic {
+            subnet: s,
+            ip,
+            nsg: None,
+            name: format!("host {ip} in {}", d.subnets[s.ix()].name),
+        });
+    }
+    if let Some((i, _)) = d
+        .sites
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.prefixes.iter().any(|p| p.contains(&ip)))
+    {
+        return Some(Origin::OnPrem {
+            site: SiteId(i as u32),
+            ip,
+            groups: Vec::new(),
+            dns_server: None,
+            name: format!("on-premises host {ip}"),
+        });
+    }
+    if ip.is_unspecified() {
+        return None;
+    }
+    // An address inside a service tag is not that service's identity: trusted-service
+    // exceptions are granted by identity (D2), so a raw address is plain public traffic.
+    Some(Origin::Outside {
+        ip,
+        tag: None,
+        groups: Vec::new(),
+        name: format!("{ip}"),
+    })
+}
+
+mod aml;
+mod reply;
+mod route;
+mod target;
+mod walk;
+
+use aml::aml_private_compute;
+pub use aml::is_aml_compute;
+use target::{Target, target_at, target_subnet};
+
+/// Traces a flow from an origin to a destination endpoint.
+#[allow(clippy::too_many_arguments)]
+pub fn trace_from(
+    d: &Design,
+    origin: Origin,
+    dst: &Endpoint,
+    protocol: Protocol,
+    port: u16,
+    from: &str,
+    to: &str,
+    opts: TraceOptions,
+) -> Trace {
+    let mut w = Walk::new(d, opts, &origin);
+    let outside = matches!(origin, Origin::Outside { .. });
+    // Resolve the destination to an address (DNS where it is a name).
+    let (dst_ip, fqdn) = match dst {
+        Endpoint::Workload(id) => {
+            let wl = &d.workloads[id.ix()];
+            match (outside, wl.public_ip) {
+                (true, Some((_, pip))) => (Some(pip), None),
+                _ => (Some(wl.ip), None),
+            }
+        }
+        Endpoint::Firewall(id) => {
+            let fw = &d.firewalls[id.ix()];
+            (
+                Some(if outside {
+                    fw.public_ip.unwrap_or(fw.ip)
+                } else {
+                    fw.ip
+                }),
+                None,
+            )
+        }
+        Endpoint::Client(c) => (Some(d.clients[c.ix()].ip), None),
+        Endpoint::ServiceTag(t) => (d.tags.get(t).and_then(|s| s.nth_wrapping(4)), None),
+        Endpoint::Ip(ip) => (Some(*ip), None),
+        Endpoint::Subnet(s) => (
+            Some(Ipv4Addr::from(
+                crate::model::usable_range(d.subnets[s.ix()].prefix).0,
+            )),
+            None,
+        ),
+        Endpoint::Service(sid, group) => {
+            let s = &d.services[sid.ix()];
+            let sub = crate::model::catalog::subresource(s.kind, group).expect("parsed group");
+            let name = crate::model::catalog::fill(sub.names[0].0, &s.name, &s.region)
+                .replace('*', "score");
+            w.resolve(&origin, &name)
+        }
+        Endpoint::Fqdn(name) => w.resolve(&origin, name),
+    };
+    let Some(dst_ip) = dst_ip else {
+        let name = match dst {
+            Endpoint::Fqdn(n) => n.clone(),
+            Endpoint::Service(..) => to.to_string(),
+            _ => to.to_string(),
+        };
+        return w.finish(
+            from,
+            to,
+            Flow {
+                src: origin.ip(),
+                dst: origin.ip(),
+                protocol,
+                src_port: 0,
+                dst_port: 0,
+            },
+            Verdict::Unresolved { name },
+        );
+    };
+    w.fqdn = fqdn;
+    let (src_port, dst_port) = if protocol.has_ports() {
+        (50000, port)
+    } else {
+        (0, 0)
+    };
+    let flow = Flow {
+        src: origin.ip(),
+        dst: dst_ip,
+        protocol,
+        src_port,
+        dst_port,
+    };
+    w.flow = flow;
+    let verdict = w.run(&origin);
+    w.finish(from, to, flow, verdict)
+}
+
+/// Traces one concrete packet from a raw source address (used for sets of packets).
+pub fn trace_packet(d: &Design, origin: Origin, flow: Flow, opts: TraceOptions) -> Trace {
+    let mut w = Walk::new(d, opts, &origin);
+    w.flow = flow;
+    let verdict = w.run(&origin);
+    w.finish(&flow.src.to_string(), &flow.dst.to_string(), flow, verdict)
+}
+
+struct Walk<'d> {
+    d: &'d Design,
+    opts: TraceOptions,
+    hops: Vec<Hop>,
+    path: Vec<String>,
+    flow: Flow,
+    fqdn: Option<String>,
+    groups: Vec<String>,
+    /// Stateful devices the request crossed.
+    stateful: Vec<FirewallId>,
+    /// Where the destination's reply must go first (a SNAT device).
+    snat: Option<FirewallId>,
+    /// The source is an Azure service acting with its own identity (`service:TAG`).
+    trusted: bool,
+    /// The Azure ML private link service's NAT address the request entered the VNet from
+    /// (no-public-IP compute, E3): the reply goes back to it.
+    pls_nat: Option<Ipv4Addr>,
+}
+
+type Step_ = Result<(), Verdict>;

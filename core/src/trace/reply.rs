@@ -1,0 +1,204 @@
+//! The reply's path and the stateful-symmetry check (P10, P12).
+
+use super::*;
+use crate::eval::routes::NextHop;
+use crate::model::{FirewallId, SubnetId};
+use std::net::Ipv4Addr;
+
+impl Walk<'_> {
+    /// Follows the reply back and checks it crosses the same stateful devices (P10).
+    pub(super) fn reply(&mut self, origin: &Origin) -> Step_ {
+        let d = self.d;
+        let mut crossed: Vec<FirewallId> = Vec::new();
+        let responder = self.flow.dst;
+        // Segment 1: from the responder to where the request appeared from (a SNAT device or
+        // the origin itself).
+        let first_target = match (self.snat, self.pls_nat) {
+            (Some(f), _) => d.firewalls[f.ix()].ip,
+            (None, Some(nat)) => nat,
+            (None, None) => origin.ip(),
+        };
+        let start = self.reply_start(responder);
+        let desc1 = self.reply_walk(start, responder, first_target, &mut crossed)?;
+        let mut desc = vec![desc1];
+        if let Some(f) = self.snat {
+            // Segment 2: the SNAT device returns the reply to the origin.
+            if !crossed.contains(&f) {
+                crossed.push(f);
+            }
+            let fw = &d.firewalls[f.ix()];
+            let start = ReplyStart::Subnet(fw.subnet);
+            desc.push(self.reply_walk(start, fw.ip, origin.ip(), &mut crossed)?);
+        }
+        let mut fwd = self.stateful.clone();
+        fwd.sort();
+        fwd.dedup();
+        crossed.retain(|f| d.firewalls[f.ix()].stateful);
+        crossed.sort();
+        crossed.dedup();
+        let names = |v: &[FirewallId]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.iter()
+                    .map(|f| d.firewalls[f.ix()].name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        if fwd != crossed {
+            let detail = format!(
+                "reply path: {}; stateful devices on the request: {}, on the reply: {} — asymmetric routing, the reply is dropped (P10)",
+                desc.join("; then "),
+                names(&fwd),
+                names(&crossed)
+            );
+            self.hop("reply", Step::Return, false, detail);
+            return Err(Verdict::Dropped {
+                reason: format!(
+                    "asymmetric routing: request through {}, reply through {}",
+                    names(&fwd),
+                    names(&crossed)
+                ),
+            });
+        }
+        self.hop(
+            "reply",
+            Step::Return,
+            true,
+            format!(
+                "reply path: {} (stateful devices: {})",
+                desc.join("; then "),
+                names(&fwd)
+            ),
+        );
+        Ok(())
+    }
+
+    pub(super) fn reply_start(&self, responder: Ipv4Addr) -> ReplyStart {
+        let d = self.d;
+        match target_at(d, responder) {
+            Target::Nic { subnet, .. } | Target::Host { subnet } => ReplyStart::Subnet(subnet),
+            Target::OnPrem(site) => {
+                ReplyStart::Subnet(d.gateways[d.sites[site.ix()].gateway.ix()].subnet)
+            }
+            Target::Pe(_) => ReplyStart::Direct(
+                "the private endpoint answers straight back to the source address".into(),
+            ),
+            Target::ServicePublic(_) => {
+                ReplyStart::Direct("the service answers over the Azure backbone".into())
+            }
+            Target::WorkloadPublic(w) => ReplyStart::Subnet(d.workloads[w.ix()].subnet),
+            _ => ReplyStart::Direct("the reply comes back from outside".into()),
+        }
+    }
+
+    /// Routes a reply from `start` to `to`, collecting devices; checks only routing.
+    pub(super) fn reply_walk(
+        &self,
+        start: ReplyStart,
+        from: Ipv4Addr,
+        to: Ipv4Addr,
+        crossed: &mut Vec<FirewallId>,
+    ) -> Result<String, Verdict> {
+        let d = self.d;
+        let mut subnet = match start {
+            ReplyStart::Direct(why) => {
+                // Direct replies reach `to` without routing; if `to` is a device, it is crossed.
+                if let Some(f) = d
+                    .firewalls
+                    .iter()
+                    .position(|f| f.ip == to || f.public_ip == Some(to))
+                {
+                    crossed.push(FirewallId(f as u32));
+                }
+                return Ok(why);
+            }
+            ReplyStart::Subnet(s) => s,
+        };
+        let mut steps: Vec<String> = Vec::new();
+        // Whether the reply has passed through an appliance (then peerings must accept
+        // forwarded traffic, P13).
+        let mut forwarded = false;
+        for _ in 0..16 {
+            let view = &d.derived.routes[subnet.ix()];
+            let Some(choice) = view.lookup(to) else {
+                return Err(Verdict::Dropped {
+                    reason: format!("the reply from {from} has no route to {to}"),
+                });
+            };
+            let r = &view.routes[choice.index];
+            let sname = &d.subnets[subnet.ix()].name;
+            steps.push(format!(
+                "{sname} → {} ({})",
+                r.next_hop.type_name(),
+                r.prefix
+            ));
+            match &r.next_hop {
+                NextHop::None => {
+                    return Err(Verdict::Dropped {
+                        reason: format!(
+                            "the reply to {to} hits a None route ({}) in {sname}",
+                            r.prefix
+                        ),
+                    });
+                }
+                NextHop::VirtualAppliance { ip } => {
+                    let Some(f) = d.firewalls.iter().position(|f| f.ip == *ip) else {
+                        if let Some(w) = d.workloads.iter().find(|w| w.ip == *ip && w.ip_forwarding)
+                        {
+                            subnet = w.subnet;
+                            continue;
+                        }
+                        return Err(Verdict::Dropped {
+                            reason: format!("the reply's next hop {ip} is not a firewall or NVA"),
+                        });
+                    };
+                    let fid = FirewallId(f as u32);
+                    if crossed.contains(&fid) && d.firewalls[f].ip != to {
+                        return Err(Verdict::Dropped {
+                            reason: "the reply loops".into(),
+                        });
+                    }
+                    crossed.push(fid);
+                    if d.firewalls[f].ip == to {
+                        return Ok(steps.join(", "));
+                    }
+                    subnet = d.firewalls[f].subnet;
+                    forwarded = true;
+                }
+                NextHop::VnetPeering { vnet: remote } if forwarded => {
+                    let here = d.subnets[subnet.ix()].vnet;
+                    if !d
+                        .peering(*remote, here)
+                        .is_some_and(|p| p.allow_forwarded_traffic)
+                    {
+                        return Err(Verdict::Dropped {
+                            reason: format!(
+                                "the reply is forwarded into VNet {}, whose link to {} does not allow forwarded traffic (P13)",
+                                d.vnets[remote.ix()].name,
+                                d.vnets[here.ix()].name
+                            ),
+                        });
+                    }
+                    return Ok(steps.join(", "));
+                }
+                _ => {
+                    // Any other next hop delivers the reply.
+                    if let Some(f) = d.firewalls.iter().position(|f| f.ip == to) {
+                        crossed.push(FirewallId(f as u32));
+                    }
+                    return Ok(steps.join(", "));
+                }
+            }
+        }
+        Err(Verdict::Dropped {
+            reason: "the reply loops".into(),
+        })
+    }
+}
+
+pub(super) enum ReplyStart {
+    Subnet(SubnetId),
+    Direct(String),
+}

@@ -1,0 +1,321 @@
+//! Following routes hop by hop: next hops, peerings (forwarded traffic, P13) and appliances.
+
+use super::*;
+use crate::eval::firewall::{self};
+use crate::eval::routes::NextHop;
+use crate::format::Direction;
+use crate::model::{FirewallId, SiteId, SubnetId, VnetId};
+
+impl Walk<'_> {
+    /// Follows routes from `subnet` until the packet reaches its target.
+    /// `forwarded`: the packet did not originate in this subnet's VNet (P13).
+    pub(super) fn route_from(
+        &mut self,
+        subnet: SubnetId,
+        mut forwarded: bool,
+        mut from_gateway: bool,
+    ) -> Result<Target, Verdict> {
+        let d = self.d;
+        let mut subnet = subnet;
+        let mut seen: Vec<FirewallId> = Vec::new();
+        for _ in 0..16 {
+            let view = &d.derived.routes[subnet.ix()];
+            let sname = d.subnets[subnet.ix()].name.clone();
+            let Some(choice) = view.lookup(self.flow.dst) else {
+                self.hop(
+                    &sname,
+                    Step::Route,
+                    false,
+                    format!("no route for {}", self.flow.dst),
+                );
+                return Err(Verdict::Dropped {
+                    reason: format!("no route for {} in {sname}", self.flow.dst),
+                });
+            };
+            let r = &view.routes[choice.index];
+            let via = match r.next_hop.ip(d) {
+                Some(ip) => format!(" {ip}"),
+                None => String::new(),
+            };
+            let detail = format!(
+                "{} matches {} → {}{via} ({:?} route \"{}\"; {})",
+                self.flow.dst,
+                r.prefix,
+                r.next_hop.type_name(),
+                r.source,
+                r.name,
+                choice.why
+            );
+            let vnet = d.subnets[subnet.ix()].vnet;
+            match r.next_hop.clone() {
+                NextHop::None => {
+                    self.hop(&sname, Step::Route, false, detail);
+                    return Err(Verdict::Dropped {
+                        reason: format!("route {} in {sname} has next hop None", r.prefix),
+                    });
+                }
+                NextHop::VnetLocal => {
+                    self.hop(&sname, Step::Route, true, detail);
+                    let target = target_at(d, self.flow.dst);
+                    return match target_subnet(d, &target) {
+                        Some(s) if d.subnets[s.ix()].vnet == vnet => Ok(target),
+                        _ => Err(Verdict::Dropped {
+                            reason: format!(
+                                "{} is not in VNet {}",
+                                self.flow.dst,
+                                d.vnets[vnet.ix()].name
+                            ),
+                        }),
+                    };
+                }
+                NextHop::VnetPeering { vnet: remote } => {
+                    self.hop(&sname, Step::Route, true, detail);
+                    self.cross_peering(vnet, remote, forwarded, from_gateway)?;
+                    let target = target_at(d, self.flow.dst);
+                    return match target_subnet(d, &target) {
+                        Some(s) if d.subnets[s.ix()].vnet == remote => Ok(target),
+                        _ => Err(Verdict::Dropped {
+                            reason: format!(
+                                "no subnet of VNet {} holds {}",
+                                d.vnets[remote.ix()].name,
+                                self.flow.dst
+                            ),
+                        }),
+                    };
+                }
+                NextHop::InterfaceEndpoint { pe } => {
+                    self.hop(&sname, Step::Route, true, detail);
+                    let pe_vnet = d.subnets[d.private_endpoints[pe.ix()].subnet.ix()].vnet;
+                    if pe_vnet != vnet {
+                        self.cross_peering(vnet, pe_vnet, forwarded, from_gateway)?;
+                    }
+                    return Ok(Target::Pe(pe));
+                }
+                NextHop::Internet => {
+                    self.hop(&sname, Step::Route, true, detail);
+                    let target = target_at(d, self.flow.dst);
+                    return match target {
+                        Target::Nic { .. }
+                        | Target::Host { .. }
+                        | Target::Pe(_)
+                        | Target::OnPrem(_) => Err(Verdict::Dropped {
+                            reason: format!(
+                                "{} is private but routed to the Internet next hop",
+                                self.flow.dst
+                            ),
+                        }),
+                        t => Ok(t),
+                    };
+                }
+                NextHop::VirtualNetworkServiceEndpoint { tag } => {
+                    self.hop(&sname, Step::Route, true, detail);
+                    return match target_at(d, self.flow.dst) {
+                        Target::ServicePublic(s) => Ok(Target::ServicePublic(s)),
+                        _ => {
+                            self.hop(
+                                &tag,
+                                Step::Deliver,
+                                true,
+                                format!("reaches the {tag} service over the service endpoint"),
+                            );
+                            Ok(Target::Internet)
+                        }
+                    };
+                }
+                NextHop::VirtualNetworkGateway { gateway } => {
+                    let Some(g) = gateway else {
+                        self.hop(&sname, Step::Route, false, detail);
+                        return Err(Verdict::Dropped {
+                            reason: format!(
+                                "{sname} routes to a virtual network gateway, but none is reachable"
+                            ),
+                        });
+                    };
+                    self.hop(&sname, Step::Route, true, detail);
+                    let gw = &d.gateways[g.ix()];
+                    match d.sites.iter().position(|s| {
+                        s.gateway == g && s.prefixes.iter().any(|p| p.contains(&self.flow.dst))
+                    }) {
+                        Some(site) => {
+                            self.hop(
+                                &gw.name,
+                                Step::Gateway,
+                                true,
+                                format!(
+                                    "gateway {} sends it to site {}",
+                                    gw.name, d.sites[site].name
+                                ),
+                            );
+                            return Ok(Target::OnPrem(SiteId(site as u32)));
+                        }
+                        None => {
+                            self.hop(
+                                &gw.name,
+                                Step::Gateway,
+                                false,
+                                format!(
+                                    "gateway {} has no site route for {}",
+                                    gw.name, self.flow.dst
+                                ),
+                            );
+                            return Err(Verdict::Dropped {
+                                reason: format!(
+                                    "gateway {} has no route to {}",
+                                    gw.name, self.flow.dst
+                                ),
+                            });
+                        }
+                    }
+                }
+                NextHop::VirtualAppliance { ip } => {
+                    let appliance = d
+                        .firewalls
+                        .iter()
+                        .position(|f| f.ip == ip)
+                        .map(|i| FirewallId(i as u32));
+                    let Some(fid) = appliance else {
+                        let wl = d.workloads.iter().find(|w| w.ip == ip && w.ip_forwarding);
+                        if let Some(wl) = wl {
+                            // A workload with IP forwarding acts as a stateless router.
+                            self.hop(&sname, Step::Route, true, detail);
+                            let wsub = wl.subnet;
+                            let wvnet = d.subnets[wsub.ix()].vnet;
+                            if wvnet != vnet {
+                                self.cross_peering(vnet, wvnet, forwarded, from_gateway)?;
+                            }
+                            self.hop(
+                                &wl.name,
+                                Step::Firewall,
+                                true,
+                                format!("{} forwards it (IP forwarding on its NIC)", wl.name),
+                            );
+                            self.path.push(wl.name.clone());
+                            subnet = wsub;
+                            forwarded = true;
+                            from_gateway = false;
+                            continue;
+                        }
+                        self.hop(
+                            &sname,
+                            Step::Route,
+                            false,
+                            format!("{detail}; but no firewall or IP-forwarding NIC has {ip}"),
+                        );
+                        return Err(Verdict::Dropped {
+                            reason: format!("next hop {ip} is not a firewall or NVA"),
+                        });
+                    };
+                    self.hop(&sname, Step::Route, true, detail);
+                    if seen.contains(&fid) {
+                        return Err(Verdict::Dropped {
+                            reason: format!("routing loop through {}", d.firewalls[fid.ix()].name),
+                        });
+                    }
+                    seen.push(fid);
+                    let fw_subnet = d.firewalls[fid.ix()].subnet;
+                    let fw_vnet = d.subnets[fw_subnet.ix()].vnet;
+                    if fw_vnet != vnet {
+                        if d.peering(vnet, fw_vnet).is_none_or(|p| !p.connected) {
+                            return Err(Verdict::Dropped {
+                                reason: format!(
+                                    "next hop {ip} is in VNet {}, which is not directly peered (B3)",
+                                    d.vnets[fw_vnet.ix()].name
+                                ),
+                            });
+                        }
+                        self.cross_peering(vnet, fw_vnet, forwarded, from_gateway)?;
+                    }
+                    self.appliance(fid)?;
+                    subnet = fw_subnet;
+                    forwarded = true;
+                    from_gateway = false;
+                }
+            }
+        }
+        Err(Verdict::Dropped {
+            reason: "more than 16 routing hops (loop)".into(),
+        })
+    }
+
+    /// Crossing the peering `from` → `to` (P13: forwarded traffic needs the receiving side's
+    /// allow_forwarded_traffic, unless it comes from a gateway the receiver uses by transit).
+    pub(super) fn cross_peering(
+        &mut self,
+        from: VnetId,
+        to: VnetId,
+        forwarded: bool,
+        from_gateway: bool,
+    ) -> Step_ {
+        let d = self.d;
+        let (a, b) = (&d.vnets[from.ix()].name, &d.vnets[to.ix()].name);
+        let back = d.peering(to, from);
+        if forwarded {
+            let transit =
+                from_gateway && d.peering(to, from).is_some_and(|p| p.use_remote_gateways);
+            let allowed = back.is_some_and(|p| p.allow_forwarded_traffic);
+            if !(allowed || transit) {
+                self.hop(format!("peering {a} → {b}"), Step::Peering, false,
+                    format!("the packet was forwarded (it did not originate in {a}), and {b}'s link to {a} does not allow forwarded traffic (P13)"));
+                return Err(Verdict::Dropped {
+                    reason: format!("peering {b} ← {a} does not allow forwarded traffic"),
+                });
+            }
+            let why = if transit {
+                "gateway transit"
+            } else {
+                "allow_forwarded_traffic"
+            };
+            self.hop(
+                format!("peering {a} → {b}"),
+                Step::Peering,
+                true,
+                format!("forwarded traffic accepted by {b} ({why})"),
+            );
+        } else {
+            self.hop(
+                format!("peering {a} → {b}"),
+                Step::Peering,
+                true,
+                "crosses the peering".to_string(),
+            );
+        }
+        Ok(())
+    }
+
+    pub(super) fn appliance(&mut self, fid: FirewallId) -> Step_ {
+        let d = self.d;
+        let fw = &d.firewalls[fid.ix()];
+        self.path.push(fw.name.clone());
+        if fw.kind != crate::format::FirewallKind::AzureFirewall
+            && let Some(n) = d.subnets[fw.subnet.ix()].nsg
+        {
+            let vnet = d.subnets[fw.subnet.ix()].vnet;
+            let at = format!("subnet {}", d.subnets[fw.subnet.ix()].name);
+            self.nsg(n, Direction::Inbound, vnet, &at)?;
+        }
+        let dec = firewall::evaluate(d, fid, &self.flow, &self.cx());
+        self.hop(
+            &fw.name,
+            Step::Firewall,
+            dec.allowed,
+            format!("{}: {}", dec.rule, dec.reason),
+        );
+        if !dec.allowed {
+            return Err(Verdict::Denied {
+                by: format!("firewall {} ({})", fw.name, dec.rule),
+            });
+        }
+        if fw.stateful {
+            self.stateful.push(fid);
+        }
+        if let Some((addr, port)) = dec.dnat {
+            self.flow.dst = addr;
+            self.flow.dst_port = port;
+        }
+        if dec.snat {
+            self.flow.src = fw.ip;
+            self.snat = Some(fid);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,459 @@
+//! The request's walk: where it starts, the NSGs it meets, delivery at its target.
+
+use super::*;
+use crate::eval::dns::{self, Resolver};
+use crate::eval::firewall::Context;
+use crate::eval::nsg;
+use crate::eval::paas::{self, Arrival};
+use crate::format::{Access, Direction, PublicIpSku};
+use crate::model::{Design, NsgId, ServiceId, SubnetId, VnetId};
+use crate::net::{Flow, Protocol};
+use crate::tags::AZURE_HOST_IP;
+use std::net::Ipv4Addr;
+
+impl<'d> Walk<'d> {
+    pub(super) fn new(d: &'d Design, opts: TraceOptions, origin: &Origin) -> Self {
+        let groups = match origin {
+            Origin::OnPrem { groups, .. } | Origin::Outside { groups, .. } => groups.clone(),
+            Origin::Nic { .. } => Vec::new(),
+        };
+        Self {
+            d,
+            opts,
+            hops: Vec::new(),
+            path: Vec::new(),
+            flow: Flow {
+                src: Ipv4Addr::UNSPECIFIED,
+                dst: Ipv4Addr::UNSPECIFIED,
+                protocol: Protocol::Tcp,
+                src_port: 0,
+                dst_port: 0,
+            },
+            fqdn: None,
+            groups,
+            stateful: Vec::new(),
+            snat: None,
+            trusted: matches!(origin, Origin::Outside { tag: Some(_), .. }),
+            pls_nat: None,
+        }
+    }
+
+    pub(super) fn hop(
+        &mut self,
+        at: impl Into<String>,
+        step: Step,
+        ok: bool,
+        detail: impl Into<String>,
+    ) {
+        self.hops.push(Hop {
+            at: at.into(),
+            step,
+            ok,
+            detail: detail.into(),
+        });
+    }
+
+    pub(super) fn finish(self, from: &str, to: &str, flow: Flow, verdict: Verdict) -> Trace {
+        Trace {
+            from: from.to_string(),
+            to: to.to_string(),
+            flow,
+            hops: self.hops,
+            verdict,
+            path: self.path,
+        }
+    }
+
+    pub(super) fn resolve(
+        &mut self,
+        origin: &Origin,
+        name: &str,
+    ) -> (Option<Ipv4Addr>, Option<String>) {
+        let d = self.d;
+        let (resolver, why) = match origin {
+            Origin::Nic { subnet, .. } => dns::resolver_for_vnet(d, d.subnets[subnet.ix()].vnet),
+            Origin::OnPrem {
+                dns_server: Some(ip),
+                name: n,
+                ..
+            } => dns::resolver_at(d, *ip, n),
+            Origin::OnPrem { name: n, .. } => (
+                Resolver::Public,
+                format!(
+                    "{n} uses an on-premises resolver without conditional forwarding: public DNS only"
+                ),
+            ),
+            Origin::Outside { name: n, .. } => {
+                (Resolver::Public, format!("{n} resolves through public DNS"))
+            }
+        };
+        let answer = dns::resolve(d, name, resolver);
+        let mut detail = why;
+        for s in &answer.steps {
+            detail.push_str("; ");
+            detail.push_str(s);
+        }
+        let ok = answer.address.is_ok();
+        self.hop(name, Step::Dns, ok, detail);
+        (answer.address.ok(), Some(answer.name))
+    }
+
+    pub(super) fn cx(&self) -> Context<'_> {
+        Context {
+            fqdn: self.fqdn.as_deref(),
+            groups: &self.groups,
+            any: self.opts.any_name_or_identity,
+        }
+    }
+
+    pub(super) fn nsg(&mut self, nsg: NsgId, dir: Direction, vnet: VnetId, at: &str) -> Step_ {
+        let d = self.d;
+        let dec = nsg::evaluate(d, nsg, dir, vnet, &self.flow);
+        let rule = &d.nsgs[nsg.ix()].rules(dir)[dec.rule];
+        let ok = dec.access == Access::Allow;
+        let step = if dir == Direction::Inbound {
+            Step::NsgInbound
+        } else {
+            Step::NsgOutbound
+        };
+        let name = &d.nsgs[nsg.ix()].name;
+        self.hop(
+            format!("{name} ({at})"),
+            step,
+            ok,
+            format!(
+                "{} {} by {}",
+                if ok { "allowed" } else { "denied" },
+                dir,
+                nsg::describe(d, rule)
+            ),
+        );
+        if ok {
+            Ok(())
+        } else {
+            Err(Verdict::Denied {
+                by: format!("NSG {name} rule {} ({dir})", rule.name),
+            })
+        }
+    }
+
+    /// Outbound NSGs of a NIC: NIC first, then subnet (A4).
+    pub(super) fn nsgs_out(
+        &mut self,
+        subnet: SubnetId,
+        nic_nsg: Option<NsgId>,
+        who: &str,
+    ) -> Step_ {
+        let vnet = self.d.subnets[subnet.ix()].vnet;
+        if let Some(n) = nic_nsg {
+            self.nsg(n, Direction::Outbound, vnet, &format!("NIC of {who}"))?;
+        }
+        if let Some(n) = self.d.subnets[subnet.ix()].nsg {
+            let at = format!("subnet {}", self.d.subnets[subnet.ix()].name);
+            self.nsg(n, Direction::Outbound, vnet, &at)?;
+        }
+        Ok(())
+    }
+
+    /// Inbound NSGs: subnet first, then NIC (A4).
+    pub(super) fn nsgs_in(&mut self, subnet: SubnetId, nic_nsg: Option<NsgId>, who: &str) -> Step_ {
+        let vnet = self.d.subnets[subnet.ix()].vnet;
+        if let Some(n) = self.d.subnets[subnet.ix()].nsg {
+            let at = format!("subnet {}", self.d.subnets[subnet.ix()].name);
+            self.nsg(n, Direction::Inbound, vnet, &at)?;
+        }
+        if let Some(n) = nic_nsg {
+            self.nsg(n, Direction::Inbound, vnet, &format!("NIC of {who}"))?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn run(&mut self, origin: &Origin) -> Verdict {
+        match self.forward(origin) {
+            Ok(()) => {}
+            Err(v) => return v,
+        }
+        match self.reply(origin) {
+            Ok(()) => Verdict::Delivered,
+            Err(v) => v,
+        }
+    }
+
+    pub(super) fn forward(&mut self, origin: &Origin) -> Step_ {
+        let d = self.d;
+        match origin {
+            Origin::Nic {
+                subnet, nsg, name, ..
+            } => {
+                self.path.push(d.subnets[subnet.ix()].name.clone());
+                if self.flow.dst == AZURE_HOST_IP {
+                    self.hop("168.63.129.16", Step::Deliver, true, "the Azure host address (DNS, health probes) is not subject to NSGs or routes (P11)");
+                    return Ok(());
+                }
+                self.nsgs_out(*subnet, *nsg, name)?;
+                let reached = self.route_from(*subnet, false, false)?;
+                self.deliver(reached)
+            }
+            Origin::OnPrem { site, name, .. } => {
+                let gw = &d.gateways[d.sites[site.ix()].gateway.ix()];
+                self.hop(
+                    &gw.name,
+                    Step::Gateway,
+                    true,
+                    format!(
+                        "{name} enters Azure through gateway {} from site {}",
+                        gw.name,
+                        d.sites[site.ix()].name
+                    ),
+                );
+                self.path.push(d.subnets[gw.subnet.ix()].name.clone());
+                let reached = self.route_from(gw.subnet, true, true)?;
+                self.deliver(reached)
+            }
+            Origin::Outside { name, tag, .. } => {
+                let target = target_at(d, self.flow.dst);
+                if let Some(w) = aml_private_compute(d, tag.as_deref(), self.flow.dst) {
+                    return self.aml_private_link(w, name, target);
+                }
+                match target {
+                    Target::Nic { .. } | Target::Host { .. } | Target::Pe(_) => {
+                        self.hop(
+                            name,
+                            Step::Route,
+                            false,
+                            format!(
+                                "{} is a private address: it cannot be reached from outside Azure",
+                                self.flow.dst
+                            ),
+                        );
+                        Err(Verdict::Dropped {
+                            reason: format!(
+                                "{} is private and not reachable from {name}",
+                                self.flow.dst
+                            ),
+                        })
+                    }
+                    Target::OnPrem(_) => Err(Verdict::Dropped {
+                        reason: "on-premises addresses are not reachable from outside".into(),
+                    }),
+                    t => self.deliver(t),
+                }
+            }
+        }
+    }
+
+    pub(super) fn deliver(&mut self, target: Target) -> Step_ {
+        let d = self.d;
+        match target {
+            Target::Nic {
+                subnet,
+                nsg,
+                name,
+                firewall,
+                ..
+            } => {
+                self.path.push(d.subnets[subnet.ix()].name.clone());
+                if let Some(f) = firewall
+                    && d.firewalls[f.ix()].kind == crate::format::FirewallKind::AzureFirewall
+                {
+                    let ok = d.firewalls[f.ix()].dns_proxy && self.flow.dst_port == 53;
+                    self.hop(&name, Step::Deliver, ok, if ok { "the firewall's DNS proxy answers on port 53" } else { "Azure Firewall accepts traffic to its private address only for its DNS proxy" });
+                    return if ok {
+                        Ok(())
+                    } else {
+                        Err(Verdict::Denied {
+                            by: format!("firewall {name}"),
+                        })
+                    };
+                }
+                self.nsgs_in(subnet, nsg, &name)?;
+                self.hop(
+                    &name,
+                    Step::Deliver,
+                    true,
+                    format!("delivered to {name} ({})", self.flow.dst),
+                );
+                Ok(())
+            }
+            Target::Host { subnet } => {
+                self.path.push(d.subnets[subnet.ix()].name.clone());
+                self.nsgs_in(subnet, None, "host")?;
+                self.hop(
+                    &d.subnets[subnet.ix()].name,
+                    Step::Deliver,
+                    true,
+                    format!(
+                        "delivered to {} (no named workload holds it)",
+                        self.flow.dst
+                    ),
+                );
+                Ok(())
+            }
+            Target::Pe(pe) => {
+                let p = &d.private_endpoints[pe.ix()];
+                self.path.push(d.subnets[p.subnet.ix()].name.clone());
+                let subnet = &d.subnets[p.subnet.ix()];
+                let nsg_applies = matches!(
+                    subnet.pe_policies,
+                    crate::format::PeNetworkPolicies::Nsg
+                        | crate::format::PeNetworkPolicies::Enabled
+                );
+                match (subnet.nsg, nsg_applies) {
+                    (Some(n), true) => {
+                        let at = format!("subnet {}", subnet.name);
+                        self.nsg(n, Direction::Inbound, subnet.vnet, &at)?;
+                    }
+                    (Some(_), false) => {
+                        let at = subnet.name.clone();
+                        self.hop(at, Step::NsgInbound, true, "private endpoint network policies are disabled: the subnet NSG does not apply to private endpoints (A10)");
+                    }
+                    _ => {}
+                }
+                self.service(p.service, Arrival::PrivateEndpoint(pe))
+            }
+            Target::ServicePublic(sid) => {
+                let arrival = match (self.last_se_subnet(), self.trusted) {
+                    (Some(s), _) => Arrival::ServiceEndpoint(s),
+                    (None, true) => Arrival::Trusted,
+                    _ => Arrival::Public(self.public_source()),
+                };
+                self.service(sid, arrival)
+            }
+            Target::WorkloadPublic(wid) => {
+                let wl = &d.workloads[wid.ix()];
+                let (sku, pip) = wl.public_ip.expect("target has a public IP");
+                self.hop(
+                    &wl.name,
+                    Step::Route,
+                    true,
+                    format!(
+                        "{pip} is the {sku} public IP of {}; translated to {} before the NSGs (A1)",
+                        wl.name, wl.ip
+                    ),
+                );
+                self.flow.dst = wl.ip;
+                self.path.push(d.subnets[wl.subnet.ix()].name.clone());
+                if is_aml_compute(wl.kind) && wl.nsg.is_none() {
+                    return self.aml_public_compute(wid);
+                }
+                let any_nsg = wl.nsg.is_some() || d.subnets[wl.subnet.ix()].nsg.is_some();
+                if !any_nsg {
+                    return if sku == PublicIpSku::Standard {
+                        self.hop(&wl.name, Step::NsgInbound, false, "no NSG on the subnet or NIC: a Standard public IP is closed to inbound traffic until an NSG allows it (P1)");
+                        Err(Verdict::Denied {
+                            by: format!(
+                                "Standard public IP of {} (secure by default, P1)",
+                                wl.name
+                            ),
+                        })
+                    } else {
+                        self.hop(
+                            &wl.name,
+                            Step::NsgInbound,
+                            true,
+                            "no NSG, Basic public IP: open by default (P1)",
+                        );
+                        self.hop(
+                            &wl.name,
+                            Step::Deliver,
+                            true,
+                            format!("delivered to {}", wl.name),
+                        );
+                        Ok(())
+                    };
+                }
+                self.nsgs_in(wl.subnet, wl.nsg, &wl.name.clone())?;
+                self.hop(
+                    &wl.name,
+                    Step::Deliver,
+                    true,
+                    format!("delivered to {}", wl.name),
+                );
+                Ok(())
+            }
+            Target::FirewallPublic(fid) => {
+                let fw = &d.firewalls[fid.ix()];
+                self.hop(
+                    &fw.name,
+                    Step::Route,
+                    true,
+                    format!("{} is the public IP of firewall {}", self.flow.dst, fw.name),
+                );
+                self.appliance(fid)?;
+                if self.flow.dst == fw.public_ip.unwrap_or(fw.ip) {
+                    return Err(Verdict::Denied {
+                        by: format!("firewall {} (no DNAT)", fw.name),
+                    });
+                }
+                let reached = self.route_from(fw.subnet, true, false)?;
+                self.deliver(reached)
+            }
+            Target::OnPrem(site) => {
+                self.hop(
+                    &d.sites[site.ix()].name,
+                    Step::Deliver,
+                    true,
+                    format!("delivered on premises at site {}", d.sites[site.ix()].name),
+                );
+                Ok(())
+            }
+            Target::Platform => {
+                self.hop(
+                    "168.63.129.16",
+                    Step::Deliver,
+                    true,
+                    "the Azure host address is not subject to NSGs or routes (P11)",
+                );
+                Ok(())
+            }
+            Target::Internet => {
+                self.hop(
+                    self.flow.dst.to_string(),
+                    Step::Deliver,
+                    true,
+                    format!("leaves Azure to {} on the internet", self.flow.dst),
+                );
+                Ok(())
+            }
+        }
+    }
+
+    pub(super) fn service(&mut self, sid: ServiceId, arrival: Arrival) -> Step_ {
+        let d = self.d;
+        let dec = paas::evaluate(d, sid, arrival);
+        let name = d.services[sid.ix()].name.clone();
+        self.hop(&name, Step::ServiceFirewall, dec.allowed, dec.reason);
+        if dec.allowed {
+            self.path.push(name.clone());
+            self.hop(&name, Step::Deliver, true, format!("delivered to {name}"));
+            Ok(())
+        } else {
+            Err(Verdict::Denied {
+                by: format!("service firewall of {name}"),
+            })
+        }
+    }
+
+    pub(super) fn last_se_subnet(&self) -> Option<SubnetId> {
+        let h = self.hops.iter().rev().find(|h| h.step == Step::Route)?;
+        (h.ok && h.detail.contains("VirtualNetworkServiceEndpoint"))
+            .then(|| self.d.subnet_by_name(&h.at))
+            .flatten()
+    }
+
+    /// The public address a request appears from once it leaves Azure.
+    pub(super) fn public_source(&self) -> Ipv4Addr {
+        let d = self.d;
+        if let Some(f) = self.snat
+            && let Some(p) = d.firewalls[f.ix()].public_ip
+        {
+            return p;
+        }
+        if let Some(w) = d.workloads.iter().find(|w| w.ips.contains(self.flow.src))
+            && let Some((_, pip)) = w.public_ip
+        {
+            return pip;
+        }
+        self.flow.src
+    }
+}
