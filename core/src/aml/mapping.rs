@@ -26,10 +26,19 @@ pub fn references(finding: &str) -> Vec<Reference> {
                 "Azure Machine Learning Workspaces should disable public network access",
             ),
             r("psrule", "Azure.ML.PublicAccess"),
+            r("checkov", "CKV_AZURE_144"),
         ],
-        "AML-PUBLIC-DEPENDENCY" => vec![r("psrule", "Azure.ML.PublicAccess")],
+        // One rule per kind of dependency: storage, key vault, container registry.
+        "AML-PUBLIC-DEPENDENCY" => vec![
+            r("psrule", "Azure.Storage.Firewall"),
+            r("checkov", "CKV_AZURE_59"),
+            r("checkov", "CKV_AZURE_35"),
+            r("checkov", "CKV_AZURE_189"),
+            r("checkov", "CKV_AZURE_139"),
+        ],
         "AML-INBOUND-INTERNET" => vec![r("psrule", "Azure.ML.ComputeVnet")],
         "AML-EXFILTRATION" => vec![r("psrule", "Azure.ML.ComputeVnet")],
+        "AML-NSG-ANY-INBOUND" => vec![r("psrule", "Azure.NSG.AnyInboundSource")],
         _ => Vec::new(),
     }
 }
