@@ -11,6 +11,8 @@ use vnetlab_core::reach::matrix::{Matrix, MatrixBy, matrix};
 use vnetlab_core::trace::Trace;
 use vnetlab_core::whatif::{Edit, ExpectChange, expectation_changes};
 
+use vnetlab_core::aml::{AuditReport, audit};
+
 use crate::layout::{Diagram, Highlight};
 
 /// The analysis of one source text.
@@ -26,6 +28,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Every expectation's verdict (empty without a design).
     pub report: Option<CheckReport>,
+    /// The Azure ML audit: required flows with verdicts, and isolation findings.
+    pub audit: Option<AuditReport>,
     /// The diagram of the design.
     pub diagram: Diagram,
 }
@@ -44,6 +48,7 @@ pub fn analyze(name: &str, text: &str) -> Analysis {
         .as_ref()
         .and_then(|f| model::build(f, &BuildOptions::default(), &mut diags));
     let report = design.as_ref().map(vnetlab_core::check);
+    let audit = design.as_ref().map(audit);
     let diagram = design.as_ref().map(Diagram::of).unwrap_or_default();
     Analysis {
         name: name.to_string(),
@@ -51,6 +56,7 @@ pub fn analyze(name: &str, text: &str) -> Analysis {
         design,
         diagnostics: diags.finish(),
         report,
+        audit,
         diagram,
     }
 }
@@ -111,9 +117,28 @@ impl Analysis {
         out
     }
 
-    /// The trace of expectation `i`, if it has one.
+    /// How many things can be selected: expectations, then required Azure ML flows, then
+    /// audit findings (the index of [`Analysis::trace`]).
+    pub fn selectable(&self) -> usize {
+        self.results().len()
+            + self
+                .audit
+                .as_ref()
+                .map_or(0, |a| a.flows.len() + a.findings.len())
+    }
+
+    /// The trace of selectable `i`: expectation `i`, else required flow, else finding.
     pub fn trace(&self, i: usize) -> Option<&Trace> {
-        self.results().get(i)?.trace.as_ref()
+        let n = self.results().len();
+        if i < n {
+            return self.results()[i].trace.as_ref();
+        }
+        let a = self.audit.as_ref()?;
+        let i = i - n;
+        match a.flows.get(i) {
+            Some(f) => f.trace.as_ref(),
+            None => a.findings.get(i - a.flows.len())?.trace.as_ref(),
+        }
     }
 
     /// The diagram highlight for a trace, with `hop` (0-based) as the current hop.
@@ -239,6 +264,21 @@ mod tests {
                 "{}",
                 a.summary()
             );
+        }
+    }
+
+    #[test]
+    fn required_flows_and_findings_are_selectable_traces() {
+        for (name, text) in SCENARIOS {
+            let a = analyze(name, text);
+            let audit = a.audit.as_ref().unwrap();
+            assert_eq!(
+                a.selectable(),
+                a.results().len() + audit.flows.len() + audit.findings.len()
+            );
+            for (i, f) in audit.flows.iter().enumerate() {
+                assert_eq!(a.trace(a.results().len() + i).is_some(), f.trace.is_some());
+            }
         }
     }
 

@@ -149,7 +149,7 @@ impl State {
         let mut next = State::new(name, source);
         next.editor = self.editor;
         next.results = self.results;
-        next.selected = self.selected.filter(|&i| i < next.analysis.results().len());
+        next.selected = self.selected.filter(|&i| i < next.analysis.selectable());
         next.hop = None;
         next.refresh_matrix()
     }
@@ -197,7 +197,7 @@ impl State {
                 self
             }
             Action::Select(i) => {
-                self.selected = i.filter(|&i| i < self.analysis.results().len());
+                self.selected = i.filter(|&i| i < self.analysis.selectable());
                 self.hop = None;
                 self
             }

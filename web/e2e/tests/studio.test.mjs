@@ -25,7 +25,7 @@ test("a bundled scenario shows its verdicts and a trace on the diagram", { timeo
   await waitForText(page.getByTestId("summary"), /^(\d+) of \1 expectations hold/);
   const verdicts = page.getByTestId("verdicts").locator("button.verdict");
   assert.ok((await verdicts.count()) >= 3);
-  assert.equal(await page.locator('button.verdict[data-outcome="fail"]').count(), 0);
+  assert.equal(await page.getByTestId("verdicts").locator('button[data-outcome="fail"]').count(), 0);
 
   // Select the first expectation that has a trace; its path is drawn hop by hop.
   await page.getByRole("button", { name: /reads storage over its private endpoint|storage/ }).first().click();
@@ -37,6 +37,17 @@ test("a bundled scenario shows its verdicts and a trace on the diagram", { timeo
   assert.ok((await page.locator("svg .badge").count()) > 0);
   assert.equal(await page.locator("svg g.current").count(), 1);
   await app.screenshot("trace");
+
+  // Required Azure ML flows are listed with verdicts and trace like expectations.
+  const flows = page.getByTestId("flows").locator("button.verdict");
+  assert.ok((await flows.count()) > 0);
+  await flows.first().click();
+  await trace.locator("button.hop").first().waitFor();
+
+  await page.getByRole("tab", { name: "What-if" }).click();
+  await page.getByLabel(/flip public network access of mlstore/).check();
+  await page.getByTestId("whatif-changes").locator("li").first().waitFor();
+  await app.screenshot("whatif");
 
   await page.getByRole("tab", { name: "Matrix" }).click();
   await page.getByTestId("matrix").locator("td").first().waitFor();
@@ -66,7 +77,7 @@ test("a subnet and an NSG rule added through the forms flip a verdict", { timeou
   assert.match(await page.getByTestId("items").textContent(), /subnet scoring 10\.1\.9\.0\/24/);
 
   // Deny HTTPS out of the training subnet: the storage expectation flips to FAIL.
-  const before = await page.locator('button.verdict[data-outcome="fail"]').count();
+  const before = await page.getByTestId("verdicts").locator('button[data-outcome="fail"]').count();
   await page.getByRole("button", { name: "+ NSG rule" }).click();
   await form.getByLabel("NSG", { exact: true }).selectOption("training-nsg");
   await form.getByLabel("Name").fill("deny-https-out");
@@ -77,8 +88,8 @@ test("a subnet and an NSG rule added through the forms flip a verdict", { timeou
   await form.getByLabel("Destination ports").fill("443");
   await form.getByRole("button", { name: "Save" }).click();
   await waitForText(page.getByTestId("notice"), "saved the NSG rule");
-  await page.locator('button.verdict[data-outcome="fail"]').first().waitFor();
-  assert.ok((await page.locator('button.verdict[data-outcome="fail"]').count()) > before);
+  await page.getByTestId("verdicts").locator('button[data-outcome="fail"]').first().waitFor();
+  assert.ok((await page.getByTestId("verdicts").locator('button[data-outcome="fail"]').count()) > before);
   await page.getByRole("tab", { name: "Source" }).click();
   assert.match(await page.getByTestId("source").inputValue(), /deny-https-out/);
   await app.screenshot("forms");

@@ -35,8 +35,9 @@ pub fn verdicts(p: &Props) -> Html {
                 }
             }) }
             </ul>
+            <Audit state={p.state.clone()} dispatch={p.dispatch.clone()} />
             <Trace state={p.state.clone()} dispatch={p.dispatch.clone()} />
-            <h2>{ format!("Findings ({})", findings.len()) }</h2>
+            <h2>{ format!("Warnings and failed expectations ({})", findings.len()) }</h2>
             <ul class="findings" data-testid="findings">
                 { for findings.iter().map(|f| html! { <li>{ f }</li> }) }
                 if findings.is_empty() { <li class="ok">{ "Nothing to report: every expectation holds." }</li> }
@@ -45,7 +46,45 @@ pub fn verdicts(p: &Props) -> Html {
     }
 }
 
-/// The trace of the selected expectation.
+/// Required Azure ML flows and isolation findings (from `vnetlab_core::aml::audit`).
+#[function_component(Audit)]
+fn audit(p: &Props) -> Html {
+    let s = &*p.state;
+    let Some(a) = &s.analysis.audit else {
+        return html! {};
+    };
+    let base = s.analysis.results().len();
+    let button = |i: usize, class: &'static str, tag: String, name: String, detail: String| {
+        let d = p.dispatch.clone();
+        let selected = s.selected == Some(i);
+        let onclick = Callback::from(move |_: MouseEvent| {
+            d.emit(Action::Select(if selected { None } else { Some(i) }))
+        });
+        html! { <li><button type="button" class={classes!("verdict", class)} aria-pressed={selected.to_string()} data-outcome={class} {onclick}>
+            <span class="tag">{ tag }</span><span class="name">{ name }</span><span class="summary">{ detail }</span>
+        </button></li> }
+    };
+    html! { <>
+        <h2>{ format!("Required Azure ML flows ({} broken of {})", a.broken(), a.flows.len()) }</h2>
+        <ul class="list" data-testid="flows">
+        { for a.flows.iter().enumerate().map(|(i, f)| {
+            let mut detail = format!("{} · {}", f.flow.purpose, f.verdict);
+            if let Some(fix) = &f.fix {
+                detail.push_str(&format!(" · fix: {}", fix.change));
+            }
+            button(base + i, if f.works { "pass" } else { "fail" }, (if f.works { "OK" } else { "BROKEN" }).into(), f.flow.id.clone(), detail)
+        }) }
+        </ul>
+        <h2>{ format!("Audit findings ({})", a.findings.len()) }</h2>
+        <ul class="list" data-testid="audit-findings">
+        { for a.findings.iter().enumerate().map(|(i, f)| {
+            button(base + a.flows.len() + i, "fail", f.severity.as_str().to_uppercase(), f.title.clone(), format!("{} · fix: {}", f.resources.join(", "), f.remediation))
+        }) }
+        </ul>
+    </> }
+}
+
+/// The trace of the selected item.
 #[function_component(Trace)]
 fn trace(p: &Props) -> Html {
     let s = &*p.state;
@@ -53,7 +92,7 @@ fn trace(p: &Props) -> Html {
         return html! { <p class="hint">{ "Select an expectation to trace it on the diagram." }</p> };
     };
     let Some(t) = s.analysis.trace(i) else {
-        return html! { <p class="hint" data-testid="trace">{ "This expectation has no single witness flow to trace." }</p> };
+        return html! { <p class="hint" data-testid="trace">{ "This item has no single witness flow to trace." }</p> };
     };
     html! {
         <section class="trace" data-testid="trace" aria-label="Trace">
