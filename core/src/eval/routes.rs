@@ -119,6 +119,9 @@ pub struct EffectiveRoute {
     pub name: String,
     /// A user route whose prefix was a service tag.
     pub from_tag: bool,
+    /// For user routes on exact-prefix ties (B3): 0 an explicit prefix, then regional tags,
+    /// top-level tags, `AzureCloud.<region>`, `AzureCloud`.
+    pub tag_rank: u8,
 }
 
 /// A subnet's effective routes with a longest-prefix-match index.
@@ -156,6 +159,21 @@ pub fn gateways_of(d: &Design, v: VnetId) -> Vec<GatewayId> {
         .collect()
 }
 
+/// B3's order among routes with the same prefix: explicit, regional tag, top-level tag,
+/// `AzureCloud.<region>`, `AzureCloud`.
+fn tag_rank(r: &crate::model::UserRoute) -> u8 {
+    if !r.is_tag {
+        return 0;
+    }
+    let t = r.prefix_text.to_ascii_lowercase();
+    match (t.starts_with("azurecloud"), t.contains('.')) {
+        (false, true) => 1,
+        (false, false) => 2,
+        (true, true) => 3,
+        (true, false) => 4,
+    }
+}
+
 const RESERVED: [&str; 4] = [
     "10.0.0.0/8",
     "172.16.0.0/12",
@@ -181,6 +199,7 @@ pub fn effective_routes(d: &Design, s: SubnetId) -> RouteView {
         next_hop,
         name: name.to_string(),
         from_tag: false,
+        tag_rank: 0,
     };
     for space in &vnet.address_space {
         routes.push(sys(*space, NextHop::VnetLocal, "VNet address space"));
@@ -225,6 +244,7 @@ pub fn effective_routes(d: &Design, s: SubnetId) -> RouteView {
                         next_hop: NextHop::VirtualNetworkGateway { gateway: Some(g) },
                         name: format!("site {}", d.sites[site.ix()].name),
                         from_tag: false,
+                        tag_rank: 0,
                     });
                 }
             }
@@ -285,12 +305,13 @@ pub fn effective_routes(d: &Design, s: SubnetId) -> RouteView {
                     next_hop: next_hop.clone(),
                     name: r.name.clone(),
                     from_tag: r.is_tag,
+                    tag_rank: tag_rank(r),
                 });
             }
         }
     }
     // Same prefix: the best source stays active (explicit prefixes beat service tags, B3).
-    let key = |r: &EffectiveRoute| (r.source.rank(), r.from_tag);
+    let key = |r: &EffectiveRoute| (r.source.rank(), r.tag_rank);
     for i in 0..routes.len() {
         let beaten = routes
             .iter()
@@ -386,7 +407,7 @@ impl RouteView {
             .iter()
             .copied()
             .take_while(|&i| r(i).prefix.prefix_len() == best_len)
-            .min_by_key(|&i| (r(i).source.rank(), r(i).from_tag))
+            .min_by_key(|&i| (r(i).source.rank(), r(i).tag_rank, &r(i).name))
             .expect("non-empty");
         if r(best).source == RouteSource::VirtualNetworkGateway
             && let Some(&sys) = cands
@@ -421,6 +442,7 @@ mod tests {
                 next_hop,
                 name: String::new(),
                 from_tag: false,
+                tag_rank: 0,
             })
             .collect();
         let mut by_len: Vec<Vec<(u32, usize)>> = vec![Vec::new(); 33];

@@ -329,6 +329,7 @@ impl Builder<'_, '_> {
         for (name, t) in &f.route_tables {
             let mut routes = Vec::new();
             let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+            let mut prefixes_seen: BTreeMap<String, &str> = BTreeMap::new();
             for r in &t.routes {
                 if seen.insert(&r.name.value, ()).is_some() {
                     self.d.error(
@@ -339,6 +340,13 @@ impl Builder<'_, '_> {
                             r.name.value
                         ),
                     );
+                }
+                if let Some(other) =
+                    prefixes_seen.insert(r.prefix.value.trim().to_ascii_lowercase(), &r.name.value)
+                {
+                    self.d
+                        .error(r.prefix.span(), "duplicate-prefix", format!("route `{}` has the same prefix `{}` as route `{other}` in `{name}`", r.name.value, r.prefix.value))
+                        .help("a route table holds one route per address prefix; remove or merge one");
                 }
                 let (prefixes, is_tag) = match parse_ipv4_net(&r.prefix.value) {
                     Ok(n) => (vec![n], false),

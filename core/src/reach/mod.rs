@@ -66,9 +66,39 @@ pub fn addresses(d: &Design, s: &EndpointSet) -> Option<AddrSet> {
     })
 }
 
-fn range_text(lo: u32, hi: u32) -> String {
+/// The addresses a destination set stands for: its private addresses and the public IPs of the
+/// workloads in it (traffic to those ends in the set too).
+pub fn destination_addresses(d: &Design, s: &EndpointSet) -> Option<AddrSet> {
+    let private = addresses(d, s)?;
+    let subnets: Vec<crate::model::SubnetId> = match s {
+        EndpointSet::Subnet(id) => vec![*id],
+        EndpointSet::Vnet(v) => d.vnets[v.ix()].subnets.clone(),
+        _ => return Some(private),
+    };
+    let public = d
+        .workloads
+        .iter()
+        .filter(|w| subnets.contains(&w.subnet))
+        .filter_map(|w| w.public_ip.map(|(_, ip)| AddrSet::from_addr(ip)))
+        .fold(AddrSet::empty(), |acc, s| acc.union(&s));
+    Some(private.union(&public))
+}
+
+fn range_text(d: &Design, lo: u32, hi: u32) -> String {
     if lo == hi {
-        Ipv4Addr::from(lo).to_string()
+        let ip = Ipv4Addr::from(lo);
+        // Name what holds a single address, so a counterexample reads "analyst-vm (…)".
+        if let Some(w) = d.workloads.iter().find(|w| w.ips.contains(ip)) {
+            return format!("{} ({ip})", w.name);
+        }
+        if let Some(w) = d
+            .workloads
+            .iter()
+            .find(|w| w.public_ip.is_some_and(|(_, p)| p == ip))
+        {
+            return format!("{} (public IP {ip})", w.name);
+        }
+        ip.to_string()
     } else {
         AddrSet::from_ranges(vec![(lo, hi)]).to_string()
     }
@@ -132,7 +162,7 @@ pub fn check_set_with(
                 .split(&addrs)
                 .into_iter()
                 .filter_map(|(lo, hi)| {
-                    origin_at_ip(d, Ipv4Addr::from(lo)).map(|o| (o, range_text(lo, hi)))
+                    origin_at_ip(d, Ipv4Addr::from(lo)).map(|o| (o, range_text(d, lo, hi)))
                 })
                 .collect()
         }
@@ -144,11 +174,11 @@ pub fn check_set_with(
     let dests: Vec<Dst> = match dst {
         EndpointSet::One(e) => vec![Dst::Named(e.clone(), describe_one(d, e))],
         set => {
-            let addrs = addresses(d, set).unwrap_or_default();
+            let addrs = destination_addresses(d, set).unwrap_or_default();
             addr_atoms
                 .split(&addrs)
                 .into_iter()
-                .map(|(lo, hi)| Dst::Addr(Ipv4Addr::from(lo), range_text(lo, hi)))
+                .map(|(lo, hi)| Dst::Addr(Ipv4Addr::from(lo), range_text(d, lo, hi)))
                 .collect()
         }
     };

@@ -106,6 +106,7 @@ pub fn random_design_yaml(data: &[u8]) -> String {
         y.push_str("route_tables:\n");
         for t in 0..n_tables {
             y.push_str(&format!("  t{t}:\n    routes:\n"));
+            let mut used: Vec<&str> = Vec::new();
             for r in 0..b.upto(3) {
                 let prefix = b.pick(&[
                     "0.0.0.0/0",
@@ -115,6 +116,11 @@ pub fn random_design_yaml(data: &[u8]) -> String {
                     "10.2.0.0/16",
                     "Storage",
                 ]);
+                // A route table holds one route per prefix.
+                if used.contains(&prefix) {
+                    continue;
+                }
+                used.push(prefix);
                 let hop = if has_router {
                     b.pick(&["none", "internet", "vnet_local", "virtual_appliance"])
                 } else {

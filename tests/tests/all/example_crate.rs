@@ -57,8 +57,8 @@ fn the_example_crate_passes_on_the_good_design_and_fails_on_the_broken_copy() {
         "allowed inbound by allow-vendor-remote-access (priority 100, allow tcp from Internet to * port *)",
         "verdict: delivered",
         // The exhaustive proof names the packet classes that get through.
-        "internet does not reach analyst-vm (any protocol, ports 0-65535): does not hold:",
-        "counterexample: 1.0.0.0/8, 2.0.0.0/7, 4.0.0.0/6, 8.0.0.0/7 → analyst-vm tcp port 0-52",
+        "internet does not reach ml/* (any protocol, ports 0-65535): does not hold:",
+        "counterexample: 1.0.0.0/8, 2.0.0.0/7, 4.0.0.0/6, 8.0.0.0/7 → analyst-vm (public IP 192.0.2.10) tcp port 0-52",
         // The edit test reports one edit; the design is already broken before it.
         "minimal failing input: edit = ",
         "before any edit: expected 1.0.0.0 → analyst-vm tcp/1 to be denied",

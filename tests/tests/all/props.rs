@@ -13,7 +13,8 @@ use vnetlab_core::trace::{TraceOptions, origin_at_ip, trace_packet};
 
 fn load(yaml: &str) -> Design {
     let l = vnetlab_core::load("random.yaml", yaml.as_bytes(), &BuildOptions::default());
-    l.design.unwrap_or_else(|| panic!("generated design is invalid:\n{yaml}\n{:#?}", l.diagnostics))
+    l.design
+        .unwrap_or_else(|| panic!("generated design is invalid:\n{yaml}\n{:#?}", l.diagnostics))
 }
 
 fn arb_ip() -> impl Strategy<Value = Ipv4Addr> {
@@ -26,10 +27,30 @@ fn arb_ip() -> impl Strategy<Value = Ipv4Addr> {
 }
 
 fn arb_flow() -> impl Strategy<Value = Flow> {
-    (arb_ip(), arb_ip(), prop_oneof![Just(Protocol::Tcp), Just(Protocol::Udp), Just(Protocol::Icmp)], any::<u16>(), prop_oneof![Just(22u16), Just(443), Just(1500), any::<u16>()])
+    (
+        arb_ip(),
+        arb_ip(),
+        prop_oneof![
+            Just(Protocol::Tcp),
+            Just(Protocol::Udp),
+            Just(Protocol::Icmp)
+        ],
+        any::<u16>(),
+        prop_oneof![Just(22u16), Just(443), Just(1500), any::<u16>()],
+    )
         .prop_map(|(src, dst, protocol, sp, dp)| {
-            let (src_port, dst_port) = if protocol.has_ports() { (sp, dp) } else { (0, 0) };
-            Flow { src, dst, protocol, src_port, dst_port }
+            let (src_port, dst_port) = if protocol.has_ports() {
+                (sp, dp)
+            } else {
+                (0, 0)
+            };
+            Flow {
+                src,
+                dst,
+                protocol,
+                src_port,
+                dst_port,
+            }
         })
 }
 
@@ -41,13 +62,25 @@ fn reference_nsg(d: &Design, n: NsgId, dir: Direction, vnet: VnetId, f: &Flow) -
             AddrEntry::Prefix(p) => p.contains(&ip),
             AddrEntry::Tag(t) => d.tags.get(t).unwrap().contains(ip),
             AddrEntry::VirtualNetwork => {
-                let own = d.vnets[vnet.ix()].address_space.iter().any(|p| p.contains(&ip));
+                let own = d.vnets[vnet.ix()]
+                    .address_space
+                    .iter()
+                    .any(|p| p.contains(&ip));
                 let peered = d.peerings.iter().any(|p| {
-                    p.local == vnet && p.connected && p.allow_virtual_network_access && d.vnets[p.remote.ix()].address_space.iter().any(|s| s.contains(&ip))
+                    p.local == vnet
+                        && p.connected
+                        && p.allow_virtual_network_access
+                        && d.vnets[p.remote.ix()]
+                            .address_space
+                            .iter()
+                            .any(|s| s.contains(&ip))
                 });
                 own || peered || ip == Ipv4Addr::new(168, 63, 129, 16)
             }
-            AddrEntry::Asg(a) => d.asgs[a.ix()].members.iter().any(|w| d.workloads[w.ix()].ips.contains(ip)),
+            AddrEntry::Asg(a) => d.asgs[a.ix()]
+                .members
+                .iter()
+                .any(|w| d.workloads[w.ix()].ips.contains(ip)),
         }
     };
     let mut rules: Vec<_> = d.nsgs[n.ix()].rules(dir).to_vec();
@@ -59,7 +92,11 @@ fn reference_nsg(d: &Design, n: NsgId, dir: Direction, vnet: VnetId, f: &Flow) -
         } else {
             r.source_ports.is_any() && r.destination_ports.is_any()
         };
-        if proto && ports && r.source.iter().any(|e| contains(e, f.src)) && r.destination.iter().any(|e| contains(e, f.dst)) {
+        if proto
+            && ports
+            && r.source.iter().any(|e| contains(e, f.src))
+            && r.destination.iter().any(|e| contains(e, f.dst))
+        {
             return (r.access, r.name);
         }
     }
@@ -102,7 +139,7 @@ proptest! {
                     vnetlab_core::eval::routes::RouteSource::Default => 2,
                 };
                 let lpm = best_len.and_then(|len| {
-                    active.iter().copied().filter(|&i| view.routes[i].prefix.prefix_len() == len).min_by_key(|&i| (rank(i), view.routes[i].from_tag, i))
+                    active.iter().copied().filter(|&i| view.routes[i].prefix.prefix_len() == len).min_by_key(|&i| (rank(i), view.routes[i].tag_rank, view.routes[i].name.clone()))
                 });
                 let want = se.or(lpm);
                 // Gateway routes never beat VNet or peering system routes (checked by the

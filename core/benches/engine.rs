@@ -1,0 +1,235 @@
+//! Benchmarks Q1–Q5 of performance.md on the generated workloads T1–T4, each beside its
+//! brute-force baseline where one exists. Run: `cargo bench -p vnetlab-core` (results in
+//! docs/performance.md).
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::time::Duration;
+use vnetlab_core::generate::{Workload, generate};
+use vnetlab_core::model::{BuildOptions, Design, SubnetId};
+use vnetlab_core::net::{Flow, PortRange, PortSet, Protocol};
+use vnetlab_core::query::EndpointSet;
+use vnetlab_core::reach::{Atoms, check_set_with};
+use vnetlab_core::trace::{TraceOptions, origin_at_ip, trace_packet};
+
+fn load(w: Workload) -> Design {
+    let text = generate(w, 1);
+    vnetlab_core::load("bench.yaml", text.as_bytes(), &BuildOptions::default())
+        .design
+        .expect("generated designs are valid")
+}
+
+/// A flow between the first workloads of two spokes (crosses NSGs, a UDR, the firewall, a peering).
+fn flow(d: &Design) -> Flow {
+    let a = &d.workloads[0];
+    let b = &d.workloads[d.workloads.len() - 1];
+    Flow {
+        src: a.ip,
+        dst: b.ip,
+        protocol: Protocol::Tcp,
+        src_port: 50000,
+        dst_port: 443,
+    }
+}
+
+fn q1_trace(c: &mut Criterion, designs: &[(&str, &Design)]) {
+    let mut g = c.benchmark_group("q1_trace_one_flow");
+    for (name, d) in designs {
+        let f = flow(d);
+        let origin = origin_at_ip(d, f.src).unwrap();
+        g.bench_function(*name, |b| {
+            b.iter(|| {
+                trace_packet(
+                    d,
+                    black_box(origin.clone()),
+                    black_box(f),
+                    TraceOptions::default(),
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+fn q2_every_packet(c: &mut Criterion, designs: &[(&str, &Design)]) {
+    let mut g = c.benchmark_group("q2_every_packet_a_to_b");
+    g.sample_size(10);
+    for (name, d) in designs {
+        let atoms = Atoms::of(d);
+        let f = flow(d);
+        let src = EndpointSet::One(vnetlab_core::query::Endpoint::Ip(f.src));
+        let dst = EndpointSet::Prefix(ipnet::Ipv4Net::from(f.dst));
+        let all = PortSet::from_ranges(vec![PortRange::ANY]);
+        g.bench_function(BenchmarkId::new("symbolic", name), |b| {
+            b.iter(|| {
+                check_set_with(
+                    d,
+                    &atoms,
+                    &src,
+                    &dst,
+                    &[Protocol::Tcp, Protocol::Udp],
+                    &all,
+                    false,
+                )
+            })
+        });
+        let origin = origin_at_ip(d, f.src).unwrap();
+        g.bench_function(BenchmarkId::new("brute_force_every_port", name), |b| {
+            b.iter(|| {
+                let mut n = 0u32;
+                for proto in [Protocol::Tcp, Protocol::Udp] {
+                    for port in 0..=u16::MAX {
+                        let t = trace_packet(
+                            d,
+                            origin.clone(),
+                            Flow {
+                                protocol: proto,
+                                dst_port: port,
+                                ..f
+                            },
+                            TraceOptions::default(),
+                        );
+                        n += u32::from(t.verdict.allowed());
+                    }
+                }
+                n
+            })
+        });
+    }
+    g.finish();
+}
+
+fn q3_matrix(c: &mut Criterion, d: &Design) {
+    let ports: Vec<(Protocol, u16)> = [
+        22, 80, 443, 445, 1433, 3389, 5001, 5432, 6379, 8080, 8443, 9000, 18881, 29876, 44224, 53,
+    ]
+    .into_iter()
+    .map(|p| (Protocol::Tcp, p))
+    .collect();
+    let mut g = c.benchmark_group("q3_matrix_subnets_16_ports");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    g.bench_function("T1_symbolic", |b| {
+        b.iter(|| {
+            vnetlab_core::reach::matrix::matrix(
+                d,
+                vnetlab_core::reach::matrix::MatrixBy::Subnet,
+                &ports,
+            )
+        })
+    });
+    g.bench_function("T1_one_trace_per_cell_and_port", |b| {
+        b.iter(|| {
+            let mut n = 0u32;
+            for s in &d.subnets {
+                for t in &d.subnets {
+                    let src = std::net::Ipv4Addr::from(u32::from(s.prefix.network()) + 4);
+                    let dst = std::net::Ipv4Addr::from(u32::from(t.prefix.network()) + 4);
+                    let Some(o) = origin_at_ip(d, src) else {
+                        continue;
+                    };
+                    for &(protocol, port) in &ports {
+                        let f = Flow {
+                            src,
+                            dst,
+                            protocol,
+                            src_port: 50000,
+                            dst_port: port,
+                        };
+                        n += u32::from(
+                            trace_packet(d, o.clone(), f, TraceOptions::default())
+                                .verdict
+                                .allowed(),
+                        );
+                    }
+                }
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
+fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
+    let mut g = c.benchmark_group("q4_one_rule_edit");
+    g.sample_size(10);
+    for (name, d) in designs {
+        let edit = vnetlab_core::whatif::Edit::FlipNsgRuleAccess {
+            nsg: "nsg0".into(),
+            rule: "r0".into(),
+        };
+        g.bench_function(BenchmarkId::new("edit_rebuild", name), |b| {
+            b.iter(|| {
+                let f = edit.apply(&d.file).unwrap();
+                vnetlab_core::rebuild("edited", &f, &BuildOptions::default())
+                    .design
+                    .unwrap()
+            })
+        });
+        let f = flow(d);
+        g.bench_function(BenchmarkId::new("edit_rebuild_retrace", name), |b| {
+            b.iter(|| {
+                let file = edit.apply(&d.file).unwrap();
+                let nd = vnetlab_core::rebuild("edited", &file, &BuildOptions::default())
+                    .design
+                    .unwrap();
+                let o = origin_at_ip(&nd, f.src).unwrap();
+                trace_packet(&nd, o, f, TraceOptions::default()).verdict
+            })
+        });
+    }
+    g.finish();
+}
+
+fn q5_lint(c: &mut Criterion) {
+    let d = load(Workload::T4);
+    let mut g = c.benchmark_group("q5_audit_1000_rule_nsg");
+    g.sample_size(10);
+    g.bench_function("T4_audit_including_rule_lint", |b| {
+        b.iter(|| vnetlab_core::aml::audit(&d))
+    });
+    g.finish();
+}
+
+fn load_and_tags(c: &mut Criterion) {
+    let mut g = c.benchmark_group("load_validate_build");
+    g.sample_size(10);
+    for (name, w) in [("T1", Workload::T1), ("T2", Workload::T2)] {
+        let text = generate(w, 1);
+        g.bench_function(name, |b| {
+            b.iter(|| vnetlab_core::load("bench.yaml", text.as_bytes(), &BuildOptions::default()))
+        });
+    }
+    g.finish();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/data/ServiceTags_Public_20240506.json"
+    );
+    if let Ok(text) = std::fs::read_to_string(path) {
+        let mut g = c.benchmark_group("service_tags");
+        g.sample_size(10);
+        g.bench_function("load_full_file_76793_prefixes", |b| {
+            b.iter(|| vnetlab_core::tags::ServiceTags::from_published_json(&text).unwrap())
+        });
+        g.finish();
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let (t1, t2) = (load(Workload::T1), load(Workload::T2));
+    load_and_tags(c);
+    q1_trace(c, &[("T1", &t1), ("T2", &t2)]);
+    q2_every_packet(c, &[("T1", &t1), ("T2", &t2)]);
+    q3_matrix(c, &t1);
+    q4_what_if(c, &[("T1", &t1), ("T2", &t2)]);
+    q5_lint(c);
+    if std::env::var_os("VNETLAB_BENCH_T3").is_some() {
+        let t3 = load(Workload::T3);
+        q1_trace(c, &[("T3", &t3)]);
+        q2_every_packet(c, &[("T3", &t3)]);
+    }
+    let _ = SubnetId(0);
+}
+
+criterion_group!(engine, benches);
+criterion_main!(engine);
