@@ -254,6 +254,10 @@ mod tests {
         let text = "[".repeat(10_000) + &"]".repeat(10_000);
         let (_, d) = p(&text);
         assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("nesting") || d[0].message.contains("recursion"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("nesting") || d[0].message.contains("recursion"),
+            "{}",
+            d[0].message
+        );
     }
 }

@@ -28,7 +28,12 @@ fn bundled_topologies_round_trip_through_yaml_and_json() {
         let d = design_file(&format!("topologies/{name}"));
         for printed in [to_yaml(&d.file), to_json(&d.file)] {
             let again = vnetlab_core::load("printed", printed.as_bytes(), &BuildOptions::default());
-            let again = again.design.unwrap_or_else(|| panic!("{name}: printed form does not load:\n{printed}\n{:?}", again.diagnostics));
+            let again = again.design.unwrap_or_else(|| {
+                panic!(
+                    "{name}: printed form does not load:\n{printed}\n{:?}",
+                    again.diagnostics
+                )
+            });
             assert_eq!(again.file, d.file, "{name}");
         }
     }
