@@ -166,6 +166,10 @@ fn internet_inbound(d: &Design, v: &mut Vec<Finding>) {
         if !(is_ml_target(w.kind) || w.kind == WorkloadKind::Jumpbox) {
             continue;
         }
+        // A managed online endpoint's public scoring ingress is AML-INFERENCE-PUBLIC's finding.
+        if crate::trace::is_managed_endpoint(d, crate::model::WorkloadId(i as u32)) {
+            continue;
+        }
         let src = EndpointSet::One(Endpoint::Client(crate::model::ClientId(0)));
         let dst = EndpointSet::One(Endpoint::Workload(crate::model::WorkloadId(i as u32)));
         let res = check_set(

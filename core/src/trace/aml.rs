@@ -2,8 +2,9 @@
 //! the NSG Azure ML creates with a public-IP compute (E1, E3, P7).
 
 use super::*;
+use crate::eval::paas::Arrival;
 use crate::format::Direction;
-use crate::model::{Design, WorkloadId};
+use crate::model::{Design, ServiceId, WorkloadId};
 use crate::net::Protocol;
 use std::net::Ipv4Addr;
 
@@ -138,4 +139,80 @@ pub(super) fn aml_private_compute(
         .iter()
         .position(|w| is_aml_compute(w.kind) && w.public_ip.is_none() && w.ips.contains(dst))
         .map(|i| WorkloadId(i as u32))
+}
+
+/// Whether the workload is a managed online endpoint of a workspace (scored through the
+/// workspace's ingress, not through a NIC of its own).
+pub fn is_managed_endpoint(d: &Design, w: WorkloadId) -> bool {
+    let wl = &d.workloads[w.ix()];
+    wl.kind == crate::format::WorkloadKind::OnlineEndpoint && wl.workspace.is_some()
+}
+
+impl Walk<'_> {
+    /// A scoring request that reached the endpoint's workspace ingress (E5, WE-AML-1): through
+    /// the workspace's approved private endpoint it reaches the endpoint whatever the public
+    /// settings; on the public front end only when the endpoint's own `public_network_access`
+    /// is enabled (the workspace's public setting does not decide for the endpoint).
+    pub(super) fn score(&mut self, wid: WorkloadId, ws: ServiceId, arrival: Arrival) -> Step_ {
+        let d = self.d;
+        let ep = &d.workloads[wid.ix()];
+        let https = self.flow.protocol == Protocol::Tcp && self.flow.dst_port == 443;
+        let (ok, why) = match arrival {
+            _ if !https => (
+                false,
+                format!(
+                    "{} accepts scoring requests on HTTPS (TCP 443) only",
+                    ep.name
+                ),
+            ),
+            Arrival::PrivateEndpoint(pe) => {
+                let pe = &d.private_endpoints[pe.ix()];
+                match pe.state {
+                    crate::format::PeState::Approved => (
+                        true,
+                        format!(
+                            "scoring arrives over the workspace's private endpoint {}: managed online endpoints receive private scoring requests through it (E5)",
+                            pe.name
+                        ),
+                    ),
+                    other => (
+                        false,
+                        format!(
+                            "the workspace's private endpoint {} is {other}: only Approved endpoints carry traffic (C1)",
+                            pe.name
+                        ),
+                    ),
+                }
+            }
+            _ if ep.public_network_access => (
+                true,
+                format!(
+                    "{} accepts public scoring requests (public_network_access enabled), whatever the workspace's public setting (WE-AML-1)",
+                    ep.name
+                ),
+            ),
+            _ => (
+                false,
+                format!(
+                    "{} has public_network_access disabled: scoring is accepted only through the private endpoint of workspace {} (E5)",
+                    ep.name,
+                    d.services[ws.ix()].name
+                ),
+            ),
+        };
+        self.hop(&ep.name, Step::ServiceFirewall, ok, why);
+        if !ok {
+            return Err(Verdict::Denied {
+                by: format!("ingress of managed online endpoint {}", ep.name),
+            });
+        }
+        self.path.push(ep.name.clone());
+        self.hop(
+            &ep.name,
+            Step::Deliver,
+            true,
+            format!("delivered to managed online endpoint {}", ep.name),
+        );
+        Ok(())
+    }
 }

@@ -3,7 +3,7 @@
 //! then the reply along its own path, which must cross the same stateful devices (P10, P12).
 
 use crate::format::ClientKind;
-use crate::model::{ClientId, Design, FirewallId, NsgId, SiteId, SubnetId};
+use crate::model::{ClientId, Design, FirewallId, NsgId, SiteId, SubnetId, WorkloadId};
 use crate::net::{Flow, Protocol};
 use crate::query::{Endpoint, QueryError, Side, parse_endpoint};
 use serde::Serialize;
@@ -328,7 +328,7 @@ mod target;
 mod walk;
 
 use aml::aml_private_compute;
-pub use aml::is_aml_compute;
+pub use aml::{is_aml_compute, is_managed_endpoint};
 use target::{Target, target_at, target_subnet};
 
 /// Traces a flow from an origin to a destination endpoint.
@@ -347,6 +347,17 @@ pub fn trace_from(
     let outside = matches!(origin, Origin::Outside { .. });
     // Resolve the destination to an address (DNS where it is a name).
     let (dst_ip, fqdn) = match dst {
+        Endpoint::Workload(id) if aml::is_managed_endpoint(d, *id) => {
+            // A managed online endpoint is scored through its workspace (E5): by name, which
+            // resolves to the workspace's private endpoint or to Azure ML's public front end.
+            let wl = &d.workloads[id.ix()];
+            let region = &d.services[wl.workspace.expect("checked").ix()].region;
+            w.scoring = Some(*id);
+            w.resolve(
+                &origin,
+                &format!("{}.{region}.inference.ml.azure.com", wl.name),
+            )
+        }
         Endpoint::Workload(id) => {
             let wl = &d.workloads[id.ix()];
             match (outside, wl.public_ip) {
@@ -442,6 +453,8 @@ struct Walk<'d> {
     snat: Option<FirewallId>,
     /// The source is an Azure service acting with its own identity (`service:TAG`).
     trusted: bool,
+    /// The managed online endpoint being scored, when the destination is one (E5).
+    scoring: Option<WorkloadId>,
     /// The Azure ML private link service's NAT address the request entered the VNet from
     /// (no-public-IP compute, E3): the reply goes back to it.
     pls_nat: Option<Ipv4Addr>,

@@ -35,6 +35,7 @@ impl<'d> Walk<'d> {
             snat: None,
             trusted: matches!(origin, Origin::Outside { tag: Some(_), .. }),
             pls_nat: None,
+            scoring: None,
         }
     }
 
@@ -337,6 +338,32 @@ impl<'d> Walk<'d> {
                     return self.aml_public_compute(wid);
                 }
                 let any_nsg = wl.nsg.is_some() || d.subnets[wl.subnet.ix()].nsg.is_some();
+                if wl.kind == crate::format::WorkloadKind::Bastion {
+                    // Azure Bastion's public IP accepts HTTPS (TCP 443) from the internet for
+                    // its sessions and nothing else; an NSG on AzureBastionSubnet must also
+                    // allow 443 from Internet (docs/semantics.md, decision 18).
+                    let https = self.flow.protocol == Protocol::Tcp && self.flow.dst_port == 443;
+                    self.hop(&wl.name, Step::NsgInbound, https, if https {
+                        "Azure Bastion accepts HTTPS (TCP 443) from the internet on its public IP"
+                    } else {
+                        "Azure Bastion's public IP accepts only HTTPS (TCP 443)"
+                    });
+                    if !https {
+                        return Err(Verdict::Denied {
+                            by: format!("Azure Bastion {} (only TCP 443)", wl.name),
+                        });
+                    }
+                    if any_nsg {
+                        self.nsgs_in(wl.subnet, wl.nsg, &wl.name.clone())?;
+                    }
+                    self.hop(
+                        &wl.name,
+                        Step::Deliver,
+                        true,
+                        format!("delivered to Azure Bastion {}", wl.name),
+                    );
+                    return Ok(());
+                }
                 if !any_nsg {
                     return if sku == PublicIpSku::Standard {
                         self.hop(&wl.name, Step::NsgInbound, false, "no NSG on the subnet or NIC: a Standard public IP is closed to inbound traffic until an NSG allows it (P1)");
@@ -420,6 +447,11 @@ impl<'d> Walk<'d> {
 
     pub(super) fn service(&mut self, sid: ServiceId, arrival: Arrival) -> Step_ {
         let d = self.d;
+        if let Some(wid) = self.scoring
+            && d.workloads[wid.ix()].workspace == Some(sid)
+        {
+            return self.score(wid, sid, arrival);
+        }
         let dec = paas::evaluate(d, sid, arrival);
         let name = d.services[sid.ix()].name.clone();
         self.hop(&name, Step::ServiceFirewall, dec.allowed, dec.reason);

@@ -625,3 +625,63 @@ fn we_fw_1_example_3_processing_order_by_kind_then_group_then_collection() {
         ]
     );
 }
+
+/// WE-AML-2: a managed online endpoint is scored through its workspace's private endpoint, or
+/// publicly only when its own public network access is enabled.
+fn we_aml_2(endpoint_public: &str) -> Design {
+    design(
+        "we-aml-2.yaml",
+        &format!(
+            r#"
+version: 1
+name: we-aml-2
+vnets:
+  ml:
+    address_space: [10.1.0.0/16]
+    subnets:
+      clients: {{ prefix: 10.1.1.0/24 }}
+      endpoints: {{ prefix: 10.1.2.0/24 }}
+      inference: {{ prefix: 10.1.3.0/24 }}
+workloads:
+  client-vm: {{ kind: vm, subnet: ml/clients }}
+  scorer: {{ kind: online_endpoint, subnet: ml/inference, workspace: mlws, public_network_access: {endpoint_public} }}
+services:
+  mlws:
+    kind: ml_workspace
+    public_network_access: disabled
+    private_endpoints:
+      - {{ subnet: ml/endpoints, group: amlworkspace, zones: [privatelink.api.azureml.ms, privatelink.notebooks.azure.net] }}
+dns:
+  private_zones:
+    privatelink.api.azureml.ms: {{ links: [ml] }}
+    privatelink.notebooks.azure.net: {{ links: [ml] }}
+"#
+        ),
+    )
+}
+
+#[test]
+fn we_aml_2_endpoint_ingress() {
+    // endpoint_public_network_access: disabled, client Internet → deny.
+    let t = flow(&we_aml_2("disabled"), "internet", "scorer", Tcp, 443);
+    assert_eq!(
+        t.verdict,
+        Verdict::Denied {
+            by: "ingress of managed online endpoint scorer".into()
+        },
+        "{}",
+        vnetlab_core::render::trace(&t)
+    );
+    // endpoint_public_network_access: disabled, client in the VNet with the workspace PE and DNS → allow.
+    let t = flow(&we_aml_2("disabled"), "client-vm", "scorer", Tcp, 443);
+    assert_allowed(&t, true);
+    assert!(
+        t.path.iter().any(|p| p == "ml/endpoints"),
+        "scoring goes through the workspace's private endpoint"
+    );
+    // Public ingress enabled: the internet scores even though the workspace is private (WE-AML-1).
+    assert_allowed(
+        &flow(&we_aml_2("enabled"), "internet", "scorer", Tcp, 443),
+        true,
+    );
+}
