@@ -56,6 +56,8 @@ pub enum Endpoint {
     Firewall(FirewallId),
     /// A host in a subnet (its first usable address, unless a workload holds it).
     Subnet(SubnetId),
+    /// A compute in an Azure ML workspace's managed virtual network (`managed:WORKSPACE`).
+    Managed(ServiceId),
 }
 
 /// A set of endpoints, for expectations that speak of many packets.
@@ -82,6 +84,22 @@ pub fn parse_endpoint(d: &Design, text: &str, side: Side) -> Result<Endpoint, Qu
     let t = text.trim();
     if t.eq_ignore_ascii_case("internet") {
         return Ok(Endpoint::Client(ClientId(0)));
+    }
+    if let Some(ws) = t.strip_prefix("managed:") {
+        let managed = d.service_by_name(ws).filter(|s| {
+            d.services[s.ix()]
+                .managed_network
+                .as_ref()
+                .is_some_and(|m| m.isolation != crate::format::Isolation::Disabled)
+        });
+        return match (managed, side) {
+            (Some(s), Side::Source) => Ok(Endpoint::Managed(s)),
+            (Some(_), Side::Destination) => Err(err(format!("`{t}` can only be a source"), None)),
+            (None, _) => Err(err(
+                format!("`{ws}` is not a workspace with a managed virtual network"),
+                Some("`managed:WORKSPACE` names a compute in the managed VNet of a workspace whose managed_network isolation is not disabled".into()),
+            )),
+        };
     }
     if let Some(tag) = t.strip_prefix("service:") {
         return match d.tags.canonical(tag) {

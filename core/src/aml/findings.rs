@@ -219,26 +219,40 @@ fn exfiltration(d: &Design, v: &mut Vec<Finding>) {
             ));
         }
     }
+    // A managed VNet (E4): prove it with a flow to an arbitrary internet host.
     for ws in d
         .services
         .iter()
         .filter(|s| s.kind == ServiceKind::MlWorkspace)
     {
-        if ws
+        let managed = ws
             .managed_network
             .as_ref()
-            .is_some_and(|m| m.isolation == Isolation::AllowInternetOutbound)
-        {
-            v.push(finding(
+            .is_some_and(|m| m.isolation != Isolation::Disabled);
+        if !managed {
+            continue;
+        }
+        let q = crate::trace::FlowQuery {
+            from: format!("managed:{}", ws.name),
+            to: "exfil.example.net".into(),
+            protocol: Protocol::Tcp,
+            port: 443,
+        };
+        let Ok(t) = crate::trace::trace(d, &q) else {
+            continue;
+        };
+        if t.verdict.allowed() {
+            let f = finding(
                 "AML-EXFILTRATION",
                 Severity::Medium,
                 format!(
-                    "workspace {}'s managed VNet allows internet outbound",
+                    "computes in workspace {}'s managed VNet can reach arbitrary internet hosts",
                     ws.name
                 ),
                 vec![ws.name.clone()],
-                "use isolation allow_only_approved_outbound (data exfiltration protection, E4)",
-            ));
+                "use isolation allow_only_approved_outbound (data exfiltration protection, E4) and approve only the hosts training needs",
+            );
+            v.push(with_witness(f, t));
         }
     }
 }

@@ -241,6 +241,63 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
             .filter(|(_, w)| w.workspace == Some(ws))
             .map(|(i, w)| (WorkloadId(i as u32), w))
             .collect();
+        // Computes in the workspace's managed VNet (E4): their dependencies and the required
+        // service tags, through the managed network's outbound decision.
+        let managed = s
+            .managed_network
+            .as_ref()
+            .is_some_and(|m| m.isolation != crate::format::Isolation::Disabled);
+        if managed {
+            let from = format!("managed:{}", s.name);
+            let deps = [
+                (
+                    c.svc(s.storage),
+                    "blob",
+                    443,
+                    "reads and writes training data",
+                ),
+                (c.svc(s.storage), "file", 445, "mounts the file share"),
+                (c.svc(s.key_vault), "vault", 443, "reads secrets"),
+                (c.svc(s.container_registry), "registry", 443, "pulls images"),
+                (
+                    Some(s.name.clone()),
+                    "amlworkspace",
+                    443,
+                    "talks to its workspace",
+                ),
+            ];
+            for (svc, group, port, what) in deps {
+                if let Some(svc) = svc {
+                    c.add(
+                        Stage::ComputeDependencies,
+                        format!("a compute in the managed VNet {what} (E4, E7 step 4)"),
+                        &from,
+                        &format!("{svc}:{group}"),
+                        Protocol::Tcp,
+                        port,
+                        "E4",
+                    );
+                }
+            }
+            for tag in [
+                "AzureMachineLearning",
+                "AzureActiveDirectory",
+                "AzureResourceManager",
+                "MicrosoftContainerRegistry",
+            ] {
+                c.add(
+                    Stage::ComputeOutbound,
+                    format!(
+                        "a compute in the managed VNet reaches {tag} (a required outbound rule, E4)"
+                    ),
+                    &from,
+                    &format!("service:{tag}"),
+                    Protocol::Tcp,
+                    443,
+                    "E4",
+                );
+            }
+        }
         for (_, w) in &members {
             if is_aml_compute(w.kind) {
                 let how = if w.public_ip.is_some() {

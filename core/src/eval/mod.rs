@@ -3,6 +3,7 @@
 
 pub mod dns;
 pub mod firewall;
+pub mod managed;
 pub mod nsg;
 pub mod paas;
 pub mod routes;

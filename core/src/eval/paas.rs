@@ -16,6 +16,8 @@ pub enum Arrival {
     Public(Ipv4Addr),
     /// From a trusted Azure service (by its service tag).
     Trusted,
+    /// Through a managed private endpoint of an Azure ML managed network (E4).
+    ManagedPrivateEndpoint,
 }
 
 /// The service firewall's decision.
@@ -56,6 +58,9 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival) -> PaasDecision {
                     pe.name
                 )),
             };
+        }
+        Arrival::ManagedPrivateEndpoint => {
+            return allow("arrives over a managed private endpoint of the workspace's managed network; the service firewall does not apply (E4, D2)".to_string());
         }
         Arrival::Trusted => {
             let bypass_kind = matches!(
@@ -117,6 +122,8 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival) -> PaasDecision {
             "{} does not let trusted services bypass its firewall",
             s.name
         )),
-        Arrival::PrivateEndpoint(_) => unreachable!("handled above"),
+        Arrival::PrivateEndpoint(_) | Arrival::ManagedPrivateEndpoint => {
+            unreachable!("handled above")
+        }
     }
 }

@@ -1127,29 +1127,116 @@ impl Builder<'_, '_> {
                 key_vault,
                 container_registry,
                 application_insights,
-                managed_network: s.managed_network.as_ref().map(|m| ManagedNetwork {
-                    isolation: m.isolation.unwrap_or_default(),
-                    outbound_rules: m
-                        .outbound_rules
-                        .iter()
-                        .map(|r| {
-                            let target = r
-                                .service
-                                .as_ref()
-                                .or(r.service_tag.as_ref())
-                                .or(r.destination.as_ref())
-                                .map(|t| t.value.clone())
-                                .unwrap_or_default();
-                            (r.name.clone(), r.kind.as_str().to_string(), target)
-                        })
-                        .collect(),
-                }),
+                managed_network: s
+                    .managed_network
+                    .as_ref()
+                    .map(|m| self.managed_network(m, f, &services)),
                 private_endpoints: Vec::new(),
                 public_ip,
                 span: s.pos.0,
             });
         }
         out
+    }
+
+    fn managed_network(
+        &mut self,
+        m: &format::ManagedNetworkDef,
+        f: &TopologyFile,
+        services: &BTreeMap<String, ServiceId>,
+    ) -> ManagedNetwork {
+        use crate::format::OutboundRuleKind as K;
+        let isolation = m.isolation.unwrap_or_default();
+        let mut outbound_rules = Vec::new();
+        for r in &m.outbound_rules {
+            if r.kind != K::PrivateEndpoint && isolation != Isolation::AllowOnlyApprovedOutbound {
+                self.d
+                    .error(r.pos.0, "outbound-rule", format!("outbound rule `{}`: service-tag and FQDN rules are only valid with allow_only_approved_outbound (E4)", r.name))
+                    .help("remove the rule, or set `isolation: allow_only_approved_outbound`");
+            }
+            let target = match r.kind {
+                K::PrivateEndpoint => {
+                    let Some(sref) = &r.service else {
+                        self.d.error(
+                            r.pos.0,
+                            "missing-key",
+                            format!("private_endpoint rule `{}` needs `service`", r.name),
+                        );
+                        continue;
+                    };
+                    let Some(sid) = self.resolve(sref, services, "service") else {
+                        continue;
+                    };
+                    let kind = f.services[&sref.value].kind;
+                    let group = match &r.subresource {
+                        None => catalog::subresources(kind)[0].group.to_string(),
+                        Some(g) => match catalog::subresource(kind, g) {
+                            Some(sub) => sub.group.to_string(),
+                            None => {
+                                self.d.error(
+                                    r.pos.0,
+                                    "pe-group",
+                                    format!("a {kind} has no subresource `{g}`"),
+                                );
+                                continue;
+                            }
+                        },
+                    };
+                    OutboundTarget::PrivateEndpoint {
+                        service: sid,
+                        group,
+                    }
+                }
+                K::ServiceTag => {
+                    let Some(t) = &r.service_tag else {
+                        self.d.error(
+                            r.pos.0,
+                            "missing-key",
+                            format!("service_tag rule `{}` needs `service_tag`", r.name),
+                        );
+                        continue;
+                    };
+                    let Some(tag) = self.tags.canonical(&t.value).map(str::to_string) else {
+                        self.d.error(
+                            t.span(),
+                            "service-tag",
+                            format!("unknown service tag `{}`", t.value),
+                        );
+                        continue;
+                    };
+                    OutboundTarget::ServiceTag {
+                        tag,
+                        protocol: protocol(r.protocol),
+                        ports: ports(r.port_ranges.as_ref()),
+                    }
+                }
+                K::Fqdn => {
+                    let Some(dst) = &r.destination else {
+                        self.d.error(
+                            r.pos.0,
+                            "missing-key",
+                            format!("fqdn rule `{}` needs `destination`", r.name),
+                        );
+                        continue;
+                    };
+                    let fqdn = dst.value.trim().to_ascii_lowercase();
+                    if fqdn.ends_with(".core.windows.net") {
+                        self.d
+                            .error(dst.span(), "outbound-rule", format!("FQDN rule `{}` targets a storage account; with allow_only_approved_outbound storage needs a private endpoint rule (E4)", r.name))
+                            .help("use `kind: private_endpoint` with the storage service");
+                    }
+                    OutboundTarget::Fqdn { fqdn }
+                }
+            };
+            outbound_rules.push(OutboundRule {
+                name: r.name.clone(),
+                target,
+            });
+        }
+        ManagedNetwork {
+            isolation,
+            outbound_rules,
+        }
     }
 
     fn private_endpoints(&mut self, f: &TopologyFile) -> Vec<PrivateEndpoint> {

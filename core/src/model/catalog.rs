@@ -221,3 +221,20 @@ pub fn match_template<'a>(pattern: &str, fqdn: &'a str) -> Option<&'a str> {
         None => (pattern == fqdn).then_some(""),
     }
 }
+
+/// Whether a service's endpoint answers this protocol and port: PaaS endpoints listen only on
+/// their service ports (HTTPS everywhere, HTTP for storage, SMB for files, TDS for SQL, the
+/// Cosmos DB gateway ports).
+pub fn listens(kind: ServiceKind, group: &str, protocol: crate::net::Protocol, port: u16) -> bool {
+    use ServiceKind::*;
+    if protocol != crate::net::Protocol::Tcp {
+        return false;
+    }
+    match kind {
+        Storage if group.eq_ignore_ascii_case("file") => [443, 445].contains(&port),
+        Storage => [80, 443].contains(&port),
+        Sql => port == 1433 || (11000..=11999).contains(&port),
+        CosmosDb => port == 443 || (10250..=10256).contains(&port),
+        _ => port == 443,
+    }
+}

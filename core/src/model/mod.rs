@@ -431,8 +431,43 @@ pub struct Workload {
 pub struct ManagedNetwork {
     /// Isolation mode.
     pub isolation: Isolation,
-    /// Outbound rule names with their kind and target text.
-    pub outbound_rules: Vec<(String, String, String)>,
+    /// User-defined outbound rules.
+    pub outbound_rules: Vec<OutboundRule>,
+}
+
+/// An outbound rule of a managed virtual network (E4).
+#[derive(Clone, Debug)]
+pub struct OutboundRule {
+    /// Name.
+    pub name: String,
+    /// What it allows.
+    pub target: OutboundTarget,
+}
+
+/// What a managed-network outbound rule allows.
+#[derive(Clone, Debug)]
+pub enum OutboundTarget {
+    /// A managed private endpoint to a service's subresource.
+    PrivateEndpoint {
+        /// The service.
+        service: ServiceId,
+        /// Its subresource (group id).
+        group: String,
+    },
+    /// A service tag, with protocol and ports.
+    ServiceTag {
+        /// The tag (canonical).
+        tag: String,
+        /// Protocol (`None` = any).
+        protocol: Option<Protocol>,
+        /// Ports.
+        ports: PortSet,
+    },
+    /// An FQDN through the managed Azure Firewall (ports 80 and 443).
+    Fqdn {
+        /// The name (a leading `*.` matches one or more labels).
+        fqdn: String,
+    },
 }
 
 /// A PaaS service.

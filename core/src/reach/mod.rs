@@ -258,7 +258,10 @@ pub fn check_set_with(
 
 fn origin_ip(o: &Origin) -> Ipv4Addr {
     match o {
-        Origin::Nic { ip, .. } | Origin::OnPrem { ip, .. } | Origin::Outside { ip, .. } => *ip,
+        Origin::Nic { ip, .. }
+        | Origin::OnPrem { ip, .. }
+        | Origin::Outside { ip, .. }
+        | Origin::Managed { ip, .. } => *ip,
     }
 }
 
@@ -272,5 +275,6 @@ fn describe_one(d: &Design, e: &Endpoint) -> String {
         Endpoint::Ip(ip) => ip.to_string(),
         Endpoint::Firewall(f) => d.firewalls[f.ix()].name.clone(),
         Endpoint::Subnet(s) => d.subnets[s.ix()].name.clone(),
+        Endpoint::Managed(s) => format!("managed:{}", d.services[s.ix()].name),
     }
 }

@@ -216,3 +216,45 @@ impl Walk<'_> {
         Ok(())
     }
 }
+
+impl Walk<'_> {
+    /// A request from a compute in a workspace's managed network (E4): the managed network's
+    /// outbound decision, then the service (over a managed private endpoint) or the public path.
+    pub(super) fn managed_egress(&mut self, ws: ServiceId) -> Step_ {
+        use crate::eval::managed::{Egress, outbound};
+        let d = self.d;
+        // Only a name leads to a managed private endpoint; a packet addressed to a service's
+        // public IP goes the public way.
+        let service = self.dns_service;
+        let dec = outbound(
+            d,
+            ws,
+            &self.flow,
+            service,
+            self.fqdn.as_deref(),
+            self.opts.any_name_or_identity,
+        );
+        let at = format!("managed network of {}", d.services[ws.ix()].name);
+        let Some(egress) = dec.egress else {
+            self.hop(&at, Step::Firewall, false, dec.reason);
+            return Err(Verdict::Denied { by: at });
+        };
+        self.hop(&at, Step::Firewall, true, dec.reason);
+        self.path.push(at);
+        match (egress, service) {
+            (Egress::PrivateEndpoint, Some((sid, _))) => {
+                self.service(sid, Arrival::ManagedPrivateEndpoint)
+            }
+            _ => match target_at(d, self.flow.dst) {
+                Target::Nic { .. } | Target::Host { .. } | Target::Pe(_) | Target::OnPrem(_) => {
+                    Err(Verdict::Dropped {
+                        reason:
+                            "a managed network has no private connection to customer networks (E4)"
+                                .into(),
+                    })
+                }
+                t => self.deliver(t),
+            },
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! then the reply along its own path, which must cross the same stateful devices (P10, P12).
 
 use crate::format::ClientKind;
-use crate::model::{ClientId, Design, FirewallId, NsgId, SiteId, SubnetId, WorkloadId};
+use crate::model::{ClientId, Design, FirewallId, NsgId, ServiceId, SiteId, SubnetId, WorkloadId};
 use crate::net::{Flow, Protocol};
 use crate::query::{Endpoint, QueryError, Side, parse_endpoint};
 use serde::Serialize;
@@ -157,12 +157,24 @@ pub enum Origin {
         /// Name.
         name: String,
     },
+    /// A compute in a workspace's managed virtual network.
+    Managed {
+        /// The workspace.
+        ws: ServiceId,
+        /// The address its traffic appears from on the public side (inside `AzureMachineLearning`).
+        ip: Ipv4Addr,
+        /// Name (`managed:WORKSPACE`).
+        name: String,
+    },
 }
 
 impl Origin {
     fn ip(&self) -> Ipv4Addr {
         match self {
-            Origin::Nic { ip, .. } | Origin::OnPrem { ip, .. } | Origin::Outside { ip, .. } => *ip,
+            Origin::Nic { ip, .. }
+            | Origin::OnPrem { ip, .. }
+            | Origin::Outside { ip, .. }
+            | Origin::Managed { ip, .. } => *ip,
         }
     }
 }
@@ -215,6 +227,15 @@ pub fn origin_of(d: &Design, e: &Endpoint) -> Result<Origin, QueryError> {
             }
         }
         Endpoint::Client(c) => client_origin(d, *c),
+        Endpoint::Managed(ws) => Origin::Managed {
+            ws: *ws,
+            ip: d
+                .tags
+                .regional("AzureMachineLearning", &d.services[ws.ix()].region)
+                .and_then(|s| s.nth_wrapping(7))
+                .unwrap_or(Ipv4Addr::UNSPECIFIED),
+            name: format!("managed:{}", d.services[ws.ix()].name),
+        },
         Endpoint::ServiceTag(t) => Origin::Outside {
             ip: d
                 .tags
@@ -344,7 +365,7 @@ pub fn trace_from(
     opts: TraceOptions,
 ) -> Trace {
     let mut w = Walk::new(d, opts, &origin);
-    let outside = matches!(origin, Origin::Outside { .. });
+    let outside = matches!(origin, Origin::Outside { .. } | Origin::Managed { .. });
     // Resolve the destination to an address (DNS where it is a name).
     let (dst_ip, fqdn) = match dst {
         Endpoint::Workload(id) if aml::is_managed_endpoint(d, *id) => {
@@ -377,6 +398,7 @@ pub fn trace_from(
             )
         }
         Endpoint::Client(c) => (Some(d.clients[c.ix()].ip), None),
+        Endpoint::Managed(_) => (None, None),
         Endpoint::ServiceTag(t) => (d.tags.get(t).and_then(|s| s.nth_wrapping(4)), None),
         Endpoint::Ip(ip) => (Some(*ip), None),
         Endpoint::Subnet(s) => (
@@ -453,6 +475,8 @@ struct Walk<'d> {
     snat: Option<FirewallId>,
     /// The source is an Azure service acting with its own identity (`service:TAG`).
     trusted: bool,
+    /// The service and subresource the destination name belongs to (from DNS).
+    dns_service: Option<(ServiceId, &'static str)>,
     /// The managed online endpoint being scored, when the destination is one (E5).
     scoring: Option<WorkloadId>,
     /// The Azure ML private link service's NAT address the request entered the VNet from

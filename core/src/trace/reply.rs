@@ -9,6 +9,15 @@ impl Walk<'_> {
     /// Follows the reply back and checks it crosses the same stateful devices (P10).
     pub(super) fn reply(&mut self, origin: &Origin) -> Step_ {
         let d = self.d;
+        if let Origin::Managed { name, .. } = origin {
+            self.hop(
+                "reply",
+                Step::Return,
+                true,
+                format!("the reply returns to {name} through its managed network (Microsoft-managed, stateful)"),
+            );
+            return Ok(());
+        }
         let mut crossed: Vec<FirewallId> = Vec::new();
         let responder = self.flow.dst;
         // Segment 1: from the responder to where the request appeared from (a SNAT device or

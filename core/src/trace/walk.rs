@@ -15,7 +15,7 @@ impl<'d> Walk<'d> {
     pub(super) fn new(d: &'d Design, opts: TraceOptions, origin: &Origin) -> Self {
         let groups = match origin {
             Origin::OnPrem { groups, .. } | Origin::Outside { groups, .. } => groups.clone(),
-            Origin::Nic { .. } => Vec::new(),
+            Origin::Nic { .. } | Origin::Managed { .. } => Vec::new(),
         };
         Self {
             d,
@@ -36,6 +36,7 @@ impl<'d> Walk<'d> {
             trusted: matches!(origin, Origin::Outside { tag: Some(_), .. }),
             pls_nat: None,
             scoring: None,
+            dns_service: None,
         }
     }
 
@@ -84,11 +85,18 @@ impl<'d> Walk<'d> {
                     "{n} uses an on-premises resolver without conditional forwarding: public DNS only"
                 ),
             ),
+            Origin::Managed { name: n, .. } => (
+                Resolver::Public,
+                format!(
+                    "{n} resolves through Azure DNS of the managed network (names of managed private endpoints lead to them)"
+                ),
+            ),
             Origin::Outside { name: n, .. } => {
                 (Resolver::Public, format!("{n} resolves through public DNS"))
             }
         };
         let answer = dns::resolve(d, name, resolver);
+        self.dns_service = answer.service;
         let mut detail = why;
         for s in &answer.steps {
             detail.push_str("; ");
@@ -183,6 +191,7 @@ impl<'d> Walk<'d> {
     pub(super) fn forward(&mut self, origin: &Origin) -> Step_ {
         let d = self.d;
         match origin {
+            Origin::Managed { ws, .. } => self.managed_egress(*ws),
             Origin::Nic {
                 subnet, nsg, name, ..
             } => {
@@ -451,6 +460,27 @@ impl<'d> Walk<'d> {
             && d.workloads[wid.ix()].workspace == Some(sid)
         {
             return self.score(wid, sid, arrival);
+        }
+        let svc = &d.services[sid.ix()];
+        let group = match arrival {
+            Arrival::PrivateEndpoint(pe) => d.private_endpoints[pe.ix()].group.clone(),
+            _ => self
+                .dns_service
+                .filter(|(s, _)| *s == sid)
+                .map(|(_, g)| g.to_string())
+                .unwrap_or_default(),
+        };
+        if !crate::model::catalog::listens(svc.kind, &group, self.flow.protocol, self.flow.dst_port)
+        {
+            let what = if self.flow.protocol.has_ports() {
+                format!("{}/{}", self.flow.protocol, self.flow.dst_port)
+            } else {
+                self.flow.protocol.to_string()
+            };
+            self.hop(&svc.name, Step::ServiceFirewall, false, format!("{} ({}) does not listen on {what}: a PaaS endpoint answers only its service ports", svc.name, svc.kind));
+            return Err(Verdict::Denied {
+                by: format!("{} (no service on {what})", svc.name),
+            });
         }
         let dec = paas::evaluate(d, sid, arrival);
         let name = d.services[sid.ix()].name.clone();

@@ -685,3 +685,56 @@ fn we_aml_2_endpoint_ingress() {
         true,
     );
 }
+
+/// E4: a managed VNet with allow-only-approved-outbound reaches the workspace's resources over
+/// managed private endpoints and only the approved destinations; with internet outbound it
+/// reaches anything; service-tag and FQDN rules need approved-only mode.
+#[test]
+fn e4_managed_network_outbound() {
+    let text = std::fs::read_to_string(
+        vnetlab_tests::root().join("topologies/aml-managed-vnet-approved.yaml"),
+    )
+    .unwrap();
+    let d = design("managed.yaml", &text);
+    assert_allowed(&flow(&d, "managed:mlws", "mlkv:vault", Tcp, 443), true);
+    assert_allowed(
+        &flow(&d, "managed:mlws", "files.pythonhosted.org", Tcp, 443),
+        true,
+    );
+    assert_allowed(&flow(&d, "managed:mlws", "pypi.org", Tcp, 22), false);
+    let t = flow(&d, "managed:mlws", "example.com", Tcp, 443);
+    assert_eq!(
+        t.verdict,
+        Verdict::Denied {
+            by: "managed network of mlws".into()
+        }
+    );
+    // The storage account's public IP, addressed directly, is not a managed private endpoint.
+    let st = d.services[d.service_by_name("mlstore").unwrap().ix()]
+        .public_ip
+        .to_string();
+    assert_allowed(&flow(&d, "managed:mlws", &st, Tcp, 443), false);
+
+    let open = text.replace(
+        "isolation: allow_only_approved_outbound",
+        "isolation: allow_internet_outbound",
+    );
+    let errors = vnetlab_tests::errors(&open);
+    assert!(
+        errors.iter().any(|e| e.contains("outbound-rule")
+            && e.contains("only valid with allow_only_approved_outbound")),
+        "{errors:#?}"
+    );
+    let open: String = open
+        .lines()
+        .filter(|l| {
+            !l.contains("kind: service_tag")
+                && !l.contains("kind: fqdn")
+                && !l.contains("to: pypi.org")
+                && !l.contains("other ports")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let d = design("open.yaml", &open);
+    assert_allowed(&flow(&d, "managed:mlws", "example.com", Tcp, 443), true);
+}
