@@ -182,72 +182,111 @@ pub fn check_set_with(
                 .collect()
         }
     };
-    let mut port_classes: Vec<(Protocol, u16, String)> = Vec::new();
-    for &p in protocols {
-        if p.has_ports() {
-            for (lo, hi) in port_atoms.split(ports) {
-                let text = if lo == hi {
-                    lo.to_string()
-                } else {
-                    format!("{lo}-{hi}")
-                };
-                port_classes.push((p, lo, text));
-            }
-        } else {
-            port_classes.push((p, 0, "-".into()));
-        }
-    }
-    let total = sources.len() as u64 * dests.len() as u64 * port_classes.len() as u64;
+    // Source ports matter only when some NSG rule names them; then they are split at every
+    // source-port boundary of the design. Destination ports are split lazily, per flow: each
+    // trace reports the port boundaries its decisions consulted, and the next class starts at
+    // the first boundary above the port just traced.
+    let src_ports: Vec<u16> = if PortAtoms::source_ports_matter(d) {
+        port_atoms
+            .split(&PortSet::any())
+            .into_iter()
+            .map(|(lo, _)| lo)
+            .collect()
+    } else {
+        vec![50000]
+    };
     let mut result = SetResult {
-        classes: total,
+        classes: 0,
         delivered: 0,
         counterexamples: Vec::new(),
         witness: None,
         too_large: None,
     };
-    if total > BUDGET {
-        result.too_large = Some(total);
+    let upper = sources.len() as u64 * dests.len() as u64 * protocols.len() as u64;
+    if upper > BUDGET {
+        result.too_large = Some(upper);
         return result;
     }
     for (origin, stext) in &sources {
         for dst in &dests {
-            for (proto, port, ptext) in &port_classes {
-                let (t, dtext) = match dst {
-                    Dst::Named(e, text) => (
-                        trace_from(d, origin.clone(), e, *proto, *port, stext, text, opts),
-                        text,
-                    ),
-                    Dst::Addr(ip, text) => {
-                        let (sp, dp) = if proto.has_ports() {
-                            (50000, *port)
-                        } else {
-                            (0, 0)
-                        };
-                        let flow = Flow {
-                            src: origin_ip(origin),
-                            dst: *ip,
-                            protocol: *proto,
-                            src_port: sp,
-                            dst_port: dp,
-                        };
-                        (trace_packet(d, origin.clone(), flow, opts), text)
-                    }
+            for &proto in protocols {
+                let (ranges, sports): (Vec<(u16, u16)>, &[u16]) = if proto.has_ports() {
+                    (
+                        ports.ranges().iter().map(|r| (r.lo, r.hi)).collect(),
+                        &src_ports,
+                    )
+                } else {
+                    (vec![(0, 0)], &[0])
                 };
-                let delivered = t.verdict.allowed();
-                if delivered {
-                    result.delivered += 1;
-                }
-                if delivered != want_delivered {
-                    if result.counterexamples.len() < 5 {
-                        result.counterexamples.push(Counterexample {
-                            sources: stext.clone(),
-                            destinations: dtext.clone(),
-                            protocol: *proto,
-                            ports: ptext.clone(),
-                        });
-                    }
-                    if result.witness.is_none() {
-                        result.witness = Some(t);
+                for &sp in sports {
+                    for &(lo, hi) in &ranges {
+                        let mut port = u32::from(lo);
+                        while port <= u32::from(hi) {
+                            result.classes += 1;
+                            if result.classes > BUDGET {
+                                result.too_large = Some(result.classes);
+                                return result;
+                            }
+                            let (t, dtext) = match dst {
+                                Dst::Named(e, text) => (
+                                    trace_from(
+                                        d,
+                                        origin.clone(),
+                                        e,
+                                        proto,
+                                        port as u16,
+                                        stext,
+                                        text,
+                                        opts,
+                                    ),
+                                    text,
+                                ),
+                                Dst::Addr(ip, text) => {
+                                    let flow = Flow {
+                                        src: origin_ip(origin),
+                                        dst: *ip,
+                                        protocol: proto,
+                                        src_port: sp,
+                                        dst_port: port as u16,
+                                    };
+                                    (trace_packet(d, origin.clone(), flow, opts), text)
+                                }
+                            };
+                            let next = if proto.has_ports() {
+                                t.port_cuts
+                                    .iter()
+                                    .copied()
+                                    .find(|&c| c > port)
+                                    .unwrap_or(65536)
+                                    .min(u32::from(hi) + 1)
+                            } else {
+                                port + 1
+                            };
+                            let ptext = match (proto.has_ports(), port == next - 1) {
+                                (false, _) => "-".to_string(),
+                                (true, true) => port.to_string(),
+                                (true, false) => format!("{port}-{}", next - 1),
+                            };
+                            port = next;
+                            let (proto, ptext) = (&proto, &ptext);
+                            let delivered = t.verdict.allowed();
+                            if delivered {
+                                result.delivered += 1;
+                            }
+                            if delivered != want_delivered {
+                                if result.counterexamples.len() < 5 {
+                                    result.counterexamples.push(Counterexample {
+                                        sources: stext.clone(),
+                                        destinations: dtext.clone(),
+                                        protocol: *proto,
+                                        ports: ptext.clone(),
+                                    });
+                                }
+                                if result.witness.is_none() {
+                                    result.witness = Some(t);
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -277,4 +316,37 @@ fn describe_one(d: &Design, e: &Endpoint) -> String {
         Endpoint::Subnet(s) => d.subnets[s.ix()].name.clone(),
         Endpoint::Managed(s) => format!("managed:{}", d.services[s.ix()].name),
     }
+}
+
+/// The destination-port classes of one flow (source, destination address, protocol with
+/// ports), each with whether it is delivered: the lazy split [`check_set`] uses, exposed so that
+/// it can be checked against concrete traces.
+pub fn port_classes(
+    d: &Design,
+    origin: &Origin,
+    dst: Ipv4Addr,
+    protocol: Protocol,
+    opts: TraceOptions,
+) -> Vec<(u16, u16, bool)> {
+    let mut out = Vec::new();
+    let mut port = 0u32;
+    while port <= u32::from(u16::MAX) {
+        let flow = Flow {
+            src: origin_ip(origin),
+            dst,
+            protocol,
+            src_port: 50000,
+            dst_port: port as u16,
+        };
+        let t = trace_packet(d, origin.clone(), flow, opts);
+        let next = t
+            .port_cuts
+            .iter()
+            .copied()
+            .find(|&c| c > port)
+            .unwrap_or(65536);
+        out.push((port as u16, (next - 1) as u16, t.verdict.allowed()));
+        port = next;
+    }
+    out
 }

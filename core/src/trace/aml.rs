@@ -226,6 +226,15 @@ impl Walk<'_> {
         // Only a name leads to a managed private endpoint; a packet addressed to a service's
         // public IP goes the public way.
         let service = self.dns_service;
+        for r in d.services[ws.ix()]
+            .managed_network
+            .iter()
+            .flat_map(|m| &m.outbound_rules)
+        {
+            if let crate::model::OutboundTarget::ServiceTag { ports, .. } = &r.target {
+                self.consult_ports(ports);
+            }
+        }
         let dec = outbound(
             d,
             ws,

@@ -104,7 +104,18 @@ pub struct Trace {
     pub verdict: Verdict,
     /// Subnets and firewalls the request crossed, in order.
     pub path: Vec<String>,
+    /// Every destination-port boundary a decision of this trace consulted (sorted): every port
+    /// between two of them gets the same decisions, hence the same trace (`reach` relies on it).
+    #[serde(skip)]
+    pub port_cuts: Vec<u32>,
 }
+
+/// Ports the tracer itself compares with (DNS proxy, PaaS listeners, Azure ML, Bastion, the
+/// managed network's required rules): always boundaries of a port class.
+const FIXED_PORT_CUTS: [u32; 24] = [
+    53, 54, 80, 81, 443, 444, 445, 446, 1433, 1434, 5831, 5832, 10250, 10257, 11000, 12000, 18881,
+    18882, 29876, 29878, 44224, 44225, 8787, 8788,
+];
 
 /// A flow to trace, by name.
 #[derive(Clone, Debug)]
@@ -475,6 +486,8 @@ struct Walk<'d> {
     snat: Option<FirewallId>,
     /// The source is an Azure service acting with its own identity (`service:TAG`).
     trusted: bool,
+    /// Destination-port boundaries consulted so far.
+    port_cuts: std::collections::BTreeSet<u32>,
     /// The service and subresource the destination name belongs to (from DNS).
     dns_service: Option<(ServiceId, &'static str)>,
     /// The managed online endpoint being scored, when the destination is one (E5).

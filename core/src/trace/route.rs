@@ -293,6 +293,19 @@ impl Walk<'_> {
             let at = format!("subnet {}", d.subnets[fw.subnet.ix()].name);
             self.nsg(n, Direction::Inbound, vnet, &at)?;
         }
+        for c in &fw.collections {
+            for r in &c.rules {
+                self.consult_ports(&r.destination_ports);
+                for (_, p) in &r.app_protocols {
+                    self.port_cuts.extend([u32::from(*p), u32::from(*p) + 1]);
+                }
+            }
+        }
+        for p in &fw.policies {
+            for (_, ports) in &p.services {
+                self.consult_ports(ports);
+            }
+        }
         let dec = firewall::evaluate(d, fid, &self.flow, &self.cx());
         self.hop(
             &fw.name,

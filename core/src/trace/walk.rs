@@ -37,6 +37,7 @@ impl<'d> Walk<'d> {
             pls_nat: None,
             scoring: None,
             dns_service: None,
+            port_cuts: FIXED_PORT_CUTS.into_iter().collect(),
         }
     }
 
@@ -63,6 +64,15 @@ impl<'d> Walk<'d> {
             hops: self.hops,
             verdict,
             path: self.path,
+            port_cuts: self.port_cuts.into_iter().collect(),
+        }
+    }
+
+    /// Records the boundaries of a port set as consulted.
+    pub(super) fn consult_ports(&mut self, ports: &crate::net::PortSet) {
+        for r in ports.ranges() {
+            self.port_cuts.insert(u32::from(r.lo));
+            self.port_cuts.insert(u32::from(r.hi) + 1);
         }
     }
 
@@ -117,6 +127,9 @@ impl<'d> Walk<'d> {
 
     pub(super) fn nsg(&mut self, nsg: NsgId, dir: Direction, vnet: VnetId, at: &str) -> Step_ {
         let d = self.d;
+        for r in d.nsgs[nsg.ix()].rules(dir) {
+            self.consult_ports(&r.destination_ports);
+        }
         let dec = nsg::evaluate(d, nsg, dir, vnet, &self.flow);
         let rule = &d.nsgs[nsg.ix()].rules(dir)[dec.rule];
         let ok = dec.access == Access::Allow;

@@ -221,4 +221,35 @@ proptest! {
         }
         let _ = (Endpoint::Subnet(SubnetId(0)), AddrSet::empty());
     }
+
+    /// The lazy destination-port classes agree with concrete traces: any port gets its class's
+    /// verdict (including the ports right at and around every class boundary).
+    #[test]
+    fn every_port_gets_the_verdict_of_its_lazy_class(yaml in random_designs(), pairs in proptest::collection::vec((any::<u32>(), any::<u32>()), 1..4), probes in proptest::collection::vec(any::<u16>(), 16)) {
+        let d = load(&yaml);
+        let src_set = vnetlab_core::reach::addresses(&d, &EndpointSet::Vnet(VnetId(0))).unwrap();
+        let dst_set = vnetlab_core::reach::addresses(&d, &EndpointSet::Internet).unwrap()
+            .union(&vnetlab_core::reach::addresses(&d, &EndpointSet::Vnet(VnetId((d.vnets.len() - 1) as u32))).unwrap());
+        for (a, b) in pairs {
+            let src = src_set.nth_wrapping(u64::from(a)).unwrap();
+            let dst = dst_set.nth_wrapping(u64::from(b)).unwrap();
+            let origin = origin_at_ip(&d, src).unwrap();
+            let classes = vnetlab_core::reach::port_classes(&d, &origin, dst, Protocol::Tcp, TraceOptions::default());
+            let mut ports: Vec<u16> = probes.clone();
+            // Every boundary any rule of the design has (an independent oracle of the ports
+            // where decisions can change).
+            for (lo, hi) in vnetlab_core::reach::atoms::PortAtoms::of(&d).split(&PortSet::from_ranges(vec![PortRange::ANY])) {
+                ports.extend([lo, hi]);
+            }
+            for &(lo, hi, _) in &classes {
+                ports.extend([lo, hi, lo.saturating_sub(1), hi.saturating_add(1)]);
+            }
+            for port in ports {
+                let class = classes.iter().find(|(lo, hi, _)| *lo <= port && port <= *hi).expect("classes cover every port");
+                let f = Flow { src, dst, protocol: Protocol::Tcp, src_port: 50000, dst_port: port };
+                let t = trace_packet(&d, origin.clone(), f, TraceOptions::default());
+                prop_assert_eq!(t.verdict.allowed(), class.2, "port {} in class {:?}\n{}", port, class, vnetlab_core::render::trace(&t));
+            }
+        }
+    }
 }
