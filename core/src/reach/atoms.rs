@@ -138,24 +138,7 @@ impl AddrAtoms {
 
     /// The representatives (first addresses) of the atoms inside `set`, with each atom's range.
     pub fn split(&self, set: &AddrSet) -> Vec<(u32, u32)> {
-        let mut out = Vec::new();
-        for &(lo, hi) in set.ranges() {
-            let mut start = lo;
-            let mut i = self.cuts.partition_point(|&c| c <= lo);
-            loop {
-                let end = match self.cuts.get(i) {
-                    Some(&c) if c <= hi => c - 1,
-                    _ => hi,
-                };
-                out.push((start, end));
-                if end == hi {
-                    break;
-                }
-                start = end + 1;
-                i += 1;
-            }
-        }
-        out
+        split_at(&self.cuts, set.ranges().iter().copied())
     }
 }
 
@@ -205,24 +188,35 @@ impl PortAtoms {
 
     /// The port atoms inside `ports`, as (first, last).
     pub fn split(&self, ports: &PortSet) -> Vec<(u16, u16)> {
-        let mut out = Vec::new();
-        for r in ports.ranges() {
-            let (lo, hi) = (u32::from(r.lo), u32::from(r.hi));
-            let mut start = lo;
-            let mut i = self.cuts.partition_point(|&c| c <= lo);
-            loop {
-                let end = match self.cuts.get(i) {
-                    Some(&c) if c <= hi => c - 1,
-                    _ => hi,
-                };
-                out.push((start as u16, end as u16));
-                if end == hi {
-                    break;
-                }
-                start = end + 1;
-                i += 1;
-            }
-        }
-        out
+        let ranges = ports
+            .ranges()
+            .iter()
+            .map(|r| (u32::from(r.lo), u32::from(r.hi)));
+        split_at(&self.cuts, ranges)
+            .into_iter()
+            .map(|(lo, hi)| (lo as u16, hi as u16))
+            .collect()
     }
+}
+
+/// Splits inclusive ranges at sorted cut points (each cut starts a new piece).
+fn split_at(cuts: &[u32], ranges: impl Iterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for (lo, hi) in ranges {
+        let mut start = lo;
+        let mut i = cuts.partition_point(|&c| c <= lo);
+        loop {
+            let end = match cuts.get(i) {
+                Some(&c) if c <= hi => c - 1,
+                _ => hi,
+            };
+            out.push((start, end));
+            if end == hi {
+                break;
+            }
+            start = end + 1;
+            i += 1;
+        }
+    }
+    out
 }

@@ -96,12 +96,7 @@ impl Walk<'_> {
                         "allowed inbound by the NSG Azure ML creates with the compute, rule {rule}"
                     ),
                 );
-                self.hop(
-                    &wl.name,
-                    Step::Deliver,
-                    true,
-                    format!("delivered to {}", wl.name),
-                );
+                self.delivered(&wl.name);
                 Ok(())
             }
             None => {

@@ -68,6 +68,11 @@ impl<'d> Walk<'d> {
         }
     }
 
+    /// The delivery hop.
+    pub(super) fn delivered(&mut self, name: &str) {
+        self.hop(name, Step::Deliver, true, format!("delivered to {name}"));
+    }
+
     /// Records the boundaries of a port set as consulted.
     pub(super) fn consult_ports(&mut self, ports: &crate::net::PortSet) {
         for r in ports.ranges() {
@@ -402,22 +407,12 @@ impl<'d> Walk<'d> {
                             true,
                             "no NSG, Basic public IP: open by default (P1)",
                         );
-                        self.hop(
-                            &wl.name,
-                            Step::Deliver,
-                            true,
-                            format!("delivered to {}", wl.name),
-                        );
+                        self.delivered(&wl.name);
                         Ok(())
                     };
                 }
                 self.nsgs_in(wl.subnet, wl.nsg, &wl.name.clone())?;
-                self.hop(
-                    &wl.name,
-                    Step::Deliver,
-                    true,
-                    format!("delivered to {}", wl.name),
-                );
+                self.delivered(&wl.name);
                 Ok(())
             }
             Target::FirewallPublic(fid) => {
