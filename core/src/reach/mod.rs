@@ -253,12 +253,7 @@ pub fn check_set_with(
                                 }
                             };
                             let next = if proto.has_ports() {
-                                t.port_cuts
-                                    .iter()
-                                    .copied()
-                                    .find(|&c| c > port)
-                                    .unwrap_or(65536)
-                                    .min(u32::from(hi) + 1)
+                                t.next_port_class.min(u32::from(hi) + 1)
                             } else {
                                 port + 1
                             };
@@ -339,12 +334,7 @@ pub fn port_classes(
             dst_port: port as u16,
         };
         let t = trace_packet(d, origin.clone(), flow, opts);
-        let next = t
-            .port_cuts
-            .iter()
-            .copied()
-            .find(|&c| c > port)
-            .unwrap_or(65536);
+        let next = t.next_port_class;
         out.push((port as u16, (next - 1) as u16, t.verdict.allowed()));
         port = next;
     }

@@ -104,10 +104,11 @@ pub struct Trace {
     pub verdict: Verdict,
     /// Subnets and firewalls the request crossed, in order.
     pub path: Vec<String>,
-    /// Every destination-port boundary a decision of this trace consulted (sorted): every port
-    /// between two of them gets the same decisions, hence the same trace (`reach` relies on it).
+    /// The lowest destination port above this flow's where a decision this trace consulted may
+    /// change (65536 when none): every port from the flow's up to it gets the same decisions,
+    /// hence the same trace (`reach` relies on it).
     #[serde(skip)]
-    pub port_cuts: Vec<u32>,
+    pub next_port_class: u32,
 }
 
 /// Ports the tracer itself compares with (DNS proxy, PaaS listeners, Azure ML, Bastion, the
@@ -460,6 +461,7 @@ pub fn trace_from(
         dst_port,
     };
     w.flow = flow;
+    w.port_floor = u32::from(flow.dst_port);
     let verdict = w.run(&origin);
     w.finish(from, to, flow, verdict)
 }
@@ -468,6 +470,7 @@ pub fn trace_from(
 pub fn trace_packet(d: &Design, origin: Origin, flow: Flow, opts: TraceOptions) -> Trace {
     let mut w = Walk::new(d, opts, &origin);
     w.flow = flow;
+    w.port_floor = u32::from(flow.dst_port);
     let verdict = w.run(&origin);
     w.finish(&flow.src.to_string(), &flow.dst.to_string(), flow, verdict)
 }
@@ -486,8 +489,10 @@ struct Walk<'d> {
     snat: Option<FirewallId>,
     /// The source is an Azure service acting with its own identity (`service:TAG`).
     trusted: bool,
-    /// Destination-port boundaries consulted so far.
-    port_cuts: std::collections::BTreeSet<u32>,
+    /// The flow's destination port when the walk started, and the lowest consulted boundary
+    /// above it so far.
+    port_floor: u32,
+    next_port_cut: u32,
     /// The service and subresource the destination name belongs to (from DNS).
     dns_service: Option<(ServiceId, &'static str)>,
     /// The managed online endpoint being scored, when the destination is one (E5).

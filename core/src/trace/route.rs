@@ -297,7 +297,8 @@ impl Walk<'_> {
             for r in &c.rules {
                 self.consult_ports(&r.destination_ports);
                 for (_, p) in &r.app_protocols {
-                    self.port_cuts.extend([u32::from(*p), u32::from(*p) + 1]);
+                    self.consult_port(u32::from(*p));
+                    self.consult_port(u32::from(*p) + 1);
                 }
             }
         }

@@ -37,7 +37,8 @@ impl<'d> Walk<'d> {
             pls_nat: None,
             scoring: None,
             dns_service: None,
-            port_cuts: FIXED_PORT_CUTS.into_iter().collect(),
+            port_floor: 0,
+            next_port_cut: 65536,
         }
     }
 
@@ -64,7 +65,10 @@ impl<'d> Walk<'d> {
             hops: self.hops,
             verdict,
             path: self.path,
-            port_cuts: self.port_cuts.into_iter().collect(),
+            next_port_class: FIXED_PORT_CUTS
+                .into_iter()
+                .filter(|&c| c > self.port_floor)
+                .fold(self.next_port_cut, u32::min),
         }
     }
 
@@ -73,11 +77,18 @@ impl<'d> Walk<'d> {
         self.hop(name, Step::Deliver, true, format!("delivered to {name}"));
     }
 
+    /// Records one port boundary as consulted.
+    pub(super) fn consult_port(&mut self, cut: u32) {
+        if cut > self.port_floor && cut < self.next_port_cut {
+            self.next_port_cut = cut;
+        }
+    }
+
     /// Records the boundaries of a port set as consulted.
     pub(super) fn consult_ports(&mut self, ports: &crate::net::PortSet) {
         for r in ports.ranges() {
-            self.port_cuts.insert(u32::from(r.lo));
-            self.port_cuts.insert(u32::from(r.hi) + 1);
+            self.consult_port(u32::from(r.lo));
+            self.consult_port(u32::from(r.hi) + 1);
         }
     }
 
