@@ -166,7 +166,39 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
                     .unwrap()
             })
         });
+        g.bench_function(BenchmarkId::new("edit_incremental", name), |b| {
+            b.iter_batched(
+                || (*d).clone(),
+                |mut copy| copy.apply_edit(&edit, &BuildOptions::default()).unwrap(),
+                criterion::BatchSize::LargeInput,
+            )
+        });
+        let route_edit = vnetlab_core::whatif::Edit::RemoveRoute {
+            route_table: "rt0".into(),
+            route: "u1".into(),
+        };
+        g.bench_function(BenchmarkId::new("route_edit_incremental", name), |b| {
+            b.iter_batched(
+                || (*d).clone(),
+                |mut copy| {
+                    copy.apply_edit(&route_edit, &BuildOptions::default())
+                        .unwrap()
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        });
         let f = flow(d);
+        g.bench_function(BenchmarkId::new("edit_incremental_retrace", name), |b| {
+            b.iter_batched(
+                || (*d).clone(),
+                |mut copy| {
+                    copy.apply_edit(&edit, &BuildOptions::default()).unwrap();
+                    let o = origin_at_ip(&copy, f.src).unwrap();
+                    trace_packet(&copy, o, f, TraceOptions::default()).verdict
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        });
         g.bench_function(BenchmarkId::new("edit_rebuild_retrace", name), |b| {
             b.iter(|| {
                 let file = edit.apply(&d.file).unwrap();

@@ -14,6 +14,7 @@ pub mod diff;
 pub mod eval;
 pub mod format;
 pub mod generate;
+pub mod incremental;
 pub mod model;
 pub mod net;
 pub mod outline;

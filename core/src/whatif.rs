@@ -158,6 +158,12 @@ impl Edit {
     /// Applies the edit to file records.
     pub fn apply(&self, f: &TopologyFile) -> Result<TopologyFile, String> {
         let mut f = f.clone();
+        self.apply_mut(&mut f)?;
+        Ok(f)
+    }
+
+    /// Applies the edit to file records in place; on error nothing was changed.
+    pub fn apply_mut(&self, f: &mut TopologyFile) -> Result<(), String> {
         match self {
             Edit::RemoveNsgRule { nsg, rule } => {
                 let n = f.nsgs.get_mut(nsg).ok_or_else(|| missing(nsg))?;
@@ -190,13 +196,13 @@ impl Edit {
                     return Err(missing(route));
                 }
             }
-            Edit::DetachRouteTable { subnet: s } => subnet_mut(&mut f, s)?.route_table = None,
-            Edit::DetachSubnetNsg { subnet: s } => subnet_mut(&mut f, s)?.nsg = None,
+            Edit::DetachRouteTable { subnet: s } => subnet_mut(f, s)?.route_table = None,
+            Edit::DetachSubnetNsg { subnet: s } => subnet_mut(f, s)?.nsg = None,
             Edit::RemoveServiceEndpoint {
                 subnet: s,
                 endpoint,
             } => {
-                let sub = subnet_mut(&mut f, s)?;
+                let sub = subnet_mut(f, s)?;
                 let before = sub.service_endpoints.len();
                 sub.service_endpoints
                     .retain(|e| !e.value.eq_ignore_ascii_case(endpoint));
@@ -275,7 +281,7 @@ impl Edit {
                 });
             }
         }
-        Ok(f)
+        Ok(())
     }
 }
 

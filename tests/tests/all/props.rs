@@ -252,4 +252,46 @@ proptest! {
             }
         }
     }
+
+    /// An edit applied incrementally gives the same answers as rebuilding the edited design.
+    #[test]
+    fn incremental_edits_equal_a_rebuild(yaml in random_designs(), pick in any::<usize>()) {
+        let d = load(&yaml);
+        let edits = vnetlab_core::whatif::single_edits(&d.file);
+        prop_assume!(!edits.is_empty());
+        let e = &edits[pick % edits.len()];
+        let rebuilt = vnetlab_core::rebuild("edited", &e.apply(&d.file).unwrap(), &BuildOptions::default()).design;
+        let mut inc = d.clone();
+        let applied = inc.apply_edit(e, &BuildOptions::default());
+        match rebuilt {
+            None => prop_assert!(applied.is_err(), "{e}: the rebuild is invalid but the incremental edit succeeded"),
+            Some(r) => {
+                prop_assert!(applied.is_ok(), "{e}: {:?}", applied);
+                prop_assert_eq!(&inc.file, &r.file);
+                for s in 0..r.subnets.len() {
+                    let id = vnetlab_core::model::SubnetId(s as u32);
+                    prop_assert_eq!(vnetlab_core::render::routes(&inc, id), vnetlab_core::render::routes(&r, id), "{}", e);
+                }
+                // Every workload to every workload and to an internet host, on the ports the
+                // random rules use.
+                let mut flows = Vec::new();
+                let dsts: Vec<Ipv4Addr> = r.workloads.iter().map(|w| w.ip).chain([Ipv4Addr::new(203, 0, 113, 5)]).collect();
+                for src in r.workloads.iter().map(|w| w.ip) {
+                    for &dst in &dsts {
+                        for protocol in [Protocol::Tcp, Protocol::Udp] {
+                            for port in [22, 80, 443, 1500, 3000] {
+                                flows.push(Flow { src, dst, protocol, src_port: 50000, dst_port: port });
+                            }
+                        }
+                    }
+                }
+                for f in &flows {
+                    let (Some(o1), Some(o2)) = (origin_at_ip(&inc, f.src), origin_at_ip(&r, f.src)) else { continue };
+                    let a = vnetlab_core::render::trace(&trace_packet(&inc, o1, *f, TraceOptions::default()));
+                    let b = vnetlab_core::render::trace(&trace_packet(&r, o2, *f, TraceOptions::default()));
+                    prop_assert_eq!(a, b, "{}", e);
+                }
+            }
+        }
+    }
 }

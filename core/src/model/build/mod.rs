@@ -1,0 +1,334 @@
+//! Lowers the file records into a validated [`Design`]: resolves every reference, applies
+//! Azure's defaults, allocates addresses and collects every problem.
+
+use super::*;
+use crate::diag::{Diagnostics, did_you_mean};
+use crate::format::{OneOrMany, Port, RuleProtocol, Spanned};
+use std::collections::BTreeMap;
+
+/// Builds the model. `None` when there are errors; warnings may come with a design.
+pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Design> {
+    let mut b = Builder {
+        d: diags,
+        tags: &opts.tags,
+        names: Names::default(),
+    };
+    let design = b.lower(file);
+    if b.d.has_errors() {
+        // References did not all resolve, but the address plan stands on its own: report its
+        // problems too, so one run shows them all.
+        if let Some(d) = &design {
+            super::validate::address_plan_only(d, file, b.d);
+        }
+        return None;
+    }
+    let design = design.map(|mut d| {
+        super::alloc::allocate(&mut d, file, b.d);
+        super::alloc::register_pe_records(&mut d, b.d);
+        d
+    });
+    let design = design.filter(|_| !b.d.has_errors());
+    if let Some(d) = &design {
+        super::validate::validate(d, file, b.d);
+    }
+    design.filter(|_| !b.d.has_errors()).map(|mut d| {
+        d.derived = crate::eval::Derived::compute(&d);
+        d
+    })
+}
+
+#[derive(Default)]
+struct Names {
+    vnets: BTreeMap<String, VnetId>,
+    subnets: BTreeMap<String, SubnetId>,
+    nsgs: BTreeMap<String, NsgId>,
+    asgs: BTreeMap<String, AsgId>,
+    route_tables: BTreeMap<String, RouteTableId>,
+    gateways: BTreeMap<String, GatewayId>,
+    sites: BTreeMap<String, SiteId>,
+    services: BTreeMap<String, ServiceId>,
+    zones: BTreeMap<String, ZoneId>,
+}
+
+struct Builder<'a, 'd> {
+    d: &'d mut Diagnostics,
+    tags: &'a ServiceTags,
+    names: Names,
+}
+
+fn ids<V, T>(map: &BTreeMap<String, V>, f: impl Fn(u32) -> T) -> BTreeMap<String, T> {
+    map.keys()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), f(i as u32)))
+        .collect()
+}
+
+/// The documentation address used for a public IP that the file does not give.
+fn doc_public_ip(n: usize) -> Ipv4Addr {
+    Ipv4Addr::new(192, 0, 2, 10 + (n % 240) as u8)
+}
+
+mod network;
+mod resources;
+mod security;
+
+impl Builder<'_, '_> {
+    pub(super) fn resolve<T: Copy>(
+        &mut self,
+        r: &Spanned<String>,
+        map: &BTreeMap<String, T>,
+        what: &str,
+    ) -> Option<T> {
+        if let Some(id) = map.get(&r.value) {
+            return Some(*id);
+        }
+        let diag = self.d.error(
+            r.span(),
+            "reference",
+            format!("no {what} named `{}`", r.value),
+        );
+        match did_you_mean(&r.value, map.keys().map(String::as_str)) {
+            Some(s) => diag.help(format!("did you mean `{s}`?")),
+            None if map.is_empty() => diag.help(format!("declare the {what} first")),
+            None => diag.help(format!(
+                "known: {}",
+                map.keys().take(12).cloned().collect::<Vec<_>>().join(", ")
+            )),
+        };
+        None
+    }
+
+    pub(super) fn lower(&mut self, f: &TopologyFile) -> Option<Design> {
+        if f.version.value != 1 {
+            self.d
+                .error(
+                    f.version.span(),
+                    "version",
+                    format!("unsupported format version {}", f.version.value),
+                )
+                .help("this vnetlab reads `version: 1`");
+        }
+        let region = f
+            .region
+            .clone()
+            .unwrap_or_else(|| "eastus".into())
+            .to_ascii_lowercase();
+
+        // Name → id tables first, so every reference below resolves whatever the order.
+        self.names.vnets = ids(&f.vnets, VnetId);
+        let mut subnet_names = BTreeMap::new();
+        for (vn, v) in &f.vnets {
+            for sn in v.subnets.keys() {
+                subnet_names.insert(format!("{vn}/{sn}"), ());
+            }
+        }
+        self.names.subnets = ids(&subnet_names, SubnetId);
+        self.names.nsgs = ids(&f.nsgs, NsgId);
+        let mut asg_names: BTreeMap<String, ()> = f.asgs.keys().map(|k| (k.clone(), ())).collect();
+        for w in f.workloads.values() {
+            for a in &w.asgs {
+                asg_names.insert(a.value.clone(), ());
+            }
+        }
+        self.names.asgs = ids(&asg_names, AsgId);
+        self.names.route_tables = ids(&f.route_tables, RouteTableId);
+        self.names.gateways = ids(&f.gateways, GatewayId);
+        let mut site_names = BTreeMap::new();
+        for (gn, g) in &f.gateways {
+            for sn in g.sites.keys() {
+                site_names.insert(format!("{gn}/{sn}"), ());
+            }
+        }
+        self.names.sites = ids(&site_names, SiteId);
+        self.names.services = ids(&f.services, ServiceId);
+        let empty = BTreeMap::new();
+        let zones = f.dns.as_ref().map(|d| &d.private_zones).unwrap_or(&empty);
+        self.names.zones = ids(zones, ZoneId);
+
+        let vnets = self.vnets(f, &region);
+        let subnets = self.subnets(f);
+        let gateways = self.gateways(f);
+        let sites = self.sites(f);
+        let route_tables = self.route_tables(f);
+        let services = self.services(f, &region);
+        let workloads = self.workloads(f);
+        let asgs = asg_names
+            .keys()
+            .map(|name| Asg {
+                name: name.clone(),
+                members: workloads
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| w.asgs.iter().any(|a| self.names.asgs.get(name) == Some(a)))
+                    .map(|(i, _)| WorkloadId(i as u32))
+                    .collect(),
+            })
+            .collect();
+        let nsgs = self.nsgs(f);
+        let firewalls = self.firewalls(f);
+        let private_endpoints = self.private_endpoints(f);
+        let zones = self.zones(f);
+        let clients = self.clients(f);
+        let peerings = self.peerings(f);
+        let expectations = self.expectations(f);
+
+        let mut vnets = vnets;
+        for (i, s) in subnets.iter().enumerate() {
+            vnets[s.vnet.ix()].subnets.push(SubnetId(i as u32));
+        }
+        for (i, g) in gateways.iter().enumerate() {
+            vnets[g.vnet.ix()].gateway = Some(GatewayId(i as u32));
+        }
+        let mut services = services;
+        for (i, pe) in private_endpoints.iter().enumerate() {
+            services[pe.service.ix()]
+                .private_endpoints
+                .push(PeId(i as u32));
+        }
+
+        Some(Design {
+            name: f.name.clone(),
+            description: f.description.clone().unwrap_or_default(),
+            region,
+            vnets,
+            subnets,
+            peerings,
+            nsgs,
+            asgs,
+            route_tables,
+            gateways,
+            sites,
+            firewalls,
+            workloads,
+            services,
+            private_endpoints,
+            zones,
+            clients,
+            expectations,
+            tags: self.tags.clone(),
+            file: f.clone(),
+            derived: Default::default(),
+        })
+    }
+}
+
+/// The protocol of a rule; `None` is Any.
+pub(crate) fn protocol(p: Option<RuleProtocol>) -> Option<Protocol> {
+    match p.unwrap_or(RuleProtocol::Any) {
+        RuleProtocol::Any => None,
+        RuleProtocol::Tcp => Some(Protocol::Tcp),
+        RuleProtocol::Udp => Some(Protocol::Udp),
+        RuleProtocol::Icmp => Some(Protocol::Icmp),
+        RuleProtocol::Esp => Some(Protocol::Esp),
+        RuleProtocol::Ah => Some(Protocol::Ah),
+    }
+}
+
+pub(crate) fn ports(p: Option<&OneOrMany<Spanned<Port>>>) -> PortSet {
+    match p {
+        None => PortSet::any(),
+        Some(list) if list.is_empty() => PortSet::any(),
+        Some(list) => PortSet::from_ranges(list.0.iter().map(|p| p.value.0).collect()),
+    }
+}
+
+/// The six default rules of one direction (A3).
+fn default_rules(dir: Direction) -> Vec<NsgRule> {
+    let rule = |name: &str, priority, source, destination, access| NsgRule {
+        name: name.to_string(),
+        priority,
+        direction: dir,
+        access,
+        protocol: None,
+        source,
+        source_ports: PortSet::any(),
+        destination,
+        destination_ports: PortSet::any(),
+        is_default: true,
+        span: Span::default(),
+    };
+    use AddrEntry::*;
+    match dir {
+        Direction::Inbound => vec![
+            rule(
+                "AllowVNetInBound",
+                65000,
+                vec![VirtualNetwork],
+                vec![VirtualNetwork],
+                Access::Allow,
+            ),
+            rule(
+                "AllowAzureLoadBalancerInBound",
+                65001,
+                vec![Tag("AzureLoadBalancer".into())],
+                vec![Any],
+                Access::Allow,
+            ),
+            rule("DenyAllInBound", 65500, vec![Any], vec![Any], Access::Deny),
+        ],
+        Direction::Outbound => vec![
+            rule(
+                "AllowVnetOutBound",
+                65000,
+                vec![VirtualNetwork],
+                vec![VirtualNetwork],
+                Access::Allow,
+            ),
+            rule(
+                "AllowInternetOutBound",
+                65001,
+                vec![Any],
+                vec![Tag("Internet".into())],
+                Access::Allow,
+            ),
+            rule("DenyAllOutBound", 65500, vec![Any], vec![Any], Access::Deny),
+        ],
+    }
+}
+
+/// A small stable hash (FNV-1a) for deterministic synthetic addresses.
+pub(crate) fn fnv(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Lowers one NSG or route table of a built design again after its records changed (what-if
+/// edits): `None` when the records have an error.
+pub(crate) fn relower(d: &Design, what: Relower) -> Option<Relowered> {
+    let mut diags = Diagnostics::new("edited");
+    let mut b = Builder {
+        d: &mut diags,
+        tags: &d.tags,
+        names: Names::default(),
+    };
+    b.names.asgs = d
+        .asgs
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name.clone(), AsgId(i as u32)))
+        .collect();
+    let out = match what {
+        Relower::Nsg(name) => Relowered::Nsg(b.nsg(name, d.file.nsgs.get(name)?)),
+        Relower::RouteTable(name) => {
+            Relowered::RouteTable(b.route_table(name, d.file.route_tables.get(name)?))
+        }
+    };
+    (!diags.has_errors()).then_some(out)
+}
+
+/// What to lower again.
+pub(crate) enum Relower<'a> {
+    /// An NSG by name.
+    Nsg(&'a str),
+    /// A route table by name.
+    RouteTable(&'a str),
+}
+
+/// The result of [`relower`].
+pub(crate) enum Relowered {
+    /// An NSG.
+    Nsg(Nsg),
+    /// A route table.
+    RouteTable(RouteTable),
+}

@@ -1,0 +1,341 @@
+//! Lowering the network: VNets, subnets, gateways and sites, route tables, peerings.
+
+use super::*;
+use crate::diag::did_you_mean;
+use crate::format::{self, Spanned};
+use crate::net::parse_ipv4_net;
+use std::collections::BTreeMap;
+
+impl Builder<'_, '_> {
+    pub(super) fn vnets(&mut self, f: &TopologyFile, region: &str) -> Vec<Vnet> {
+        f.vnets
+            .iter()
+            .map(|(name, v)| Vnet {
+                name: name.clone(),
+                address_space: v.address_space.iter().map(|c| c.value.0).collect(),
+                dns_servers: v.dns_servers.iter().map(|ip| ip.value.0).collect(),
+                region: v
+                    .region
+                    .clone()
+                    .map(|r| r.to_ascii_lowercase())
+                    .unwrap_or_else(|| region.to_string()),
+                subnets: Vec::new(),
+                gateway: None,
+            })
+            .collect()
+    }
+
+    pub(super) fn subnets(&mut self, f: &TopologyFile) -> Vec<Subnet> {
+        let mut out = Vec::new();
+        let nsgs = self.names.nsgs.clone();
+        let rts = self.names.route_tables.clone();
+        for (vn, v) in &f.vnets {
+            for (sn, s) in &v.subnets {
+                let nsg = s.nsg.as_ref().and_then(|r| self.resolve(r, &nsgs, "NSG"));
+                let route_table = s
+                    .route_table
+                    .as_ref()
+                    .and_then(|r| self.resolve(r, &rts, "route table"));
+                let mut service_endpoints = Vec::new();
+                for se in &s.service_endpoints {
+                    match crate::tags::SERVICE_ENDPOINTS
+                        .iter()
+                        .find(|k| k.eq_ignore_ascii_case(&se.value))
+                    {
+                        Some(k) => service_endpoints.push(k.to_string()),
+                        None => {
+                            let diag = self.d.error(
+                                se.span(),
+                                "service-endpoint",
+                                format!("unknown service endpoint `{}`", se.value),
+                            );
+                            match did_you_mean(&se.value, crate::tags::SERVICE_ENDPOINTS) {
+                                Some(k) => diag.help(format!("did you mean `{k}`?")),
+                                None => diag.help(format!(
+                                    "known: {}",
+                                    crate::tags::SERVICE_ENDPOINTS.join(", ")
+                                )),
+                            };
+                        }
+                    }
+                }
+                out.push(Subnet {
+                    name: format!("{vn}/{sn}"),
+                    short_name: sn.clone(),
+                    vnet: self.names.vnets[vn],
+                    prefix: s.prefix.value.0,
+                    nsg,
+                    route_table,
+                    service_endpoints,
+                    pe_policies: s.private_endpoint_network_policies.unwrap_or_default(),
+                    span: s.pos.0,
+                });
+            }
+        }
+        out
+    }
+
+    pub(super) fn gateways(&mut self, f: &TopologyFile) -> Vec<Gateway> {
+        let vnets = self.names.vnets.clone();
+        let mut out = Vec::new();
+        for (name, g) in &f.gateways {
+            let vnet = self.resolve(&g.vnet, &vnets, "VNet");
+            let subnet = vnet.and_then(|_| {
+                self.names
+                    .subnets
+                    .get(&format!("{}/GatewaySubnet", g.vnet.value))
+                    .copied()
+            });
+            if vnet.is_some() && subnet.is_none() {
+                self.d
+                    .error(g.vnet.span(), "required-subnet", format!("gateway `{name}` needs a subnet named `GatewaySubnet` in VNet `{}`", g.vnet.value))
+                    .help("add `GatewaySubnet: { prefix: … }` (a /27 or larger) to the VNet's subnets");
+            }
+            let sites = g
+                .sites
+                .keys()
+                .map(|s| self.names.sites[&format!("{name}/{s}")])
+                .collect();
+            out.push(Gateway {
+                name: name.clone(),
+                vnet: vnet.unwrap_or(VnetId(0)),
+                subnet: subnet.unwrap_or(SubnetId(0)),
+                kind: g.kind.unwrap_or_default(),
+                ip: Ipv4Addr::UNSPECIFIED,
+                sites,
+            });
+        }
+        out
+    }
+
+    pub(super) fn sites(&mut self, f: &TopologyFile) -> Vec<Site> {
+        let mut out = Vec::new();
+        for (gn, g) in &f.gateways {
+            for (sn, s) in &g.sites {
+                out.push(Site {
+                    name: format!("{gn}/{sn}"),
+                    short_name: sn.clone(),
+                    gateway: self.names.gateways[gn],
+                    prefixes: s.prefixes.iter().map(|p| p.value.0).collect(),
+                });
+            }
+        }
+        out
+    }
+
+    pub(super) fn route_tables(&mut self, f: &TopologyFile) -> Vec<RouteTable> {
+        f.route_tables
+            .iter()
+            .map(|(name, t)| self.route_table(name, t))
+            .collect()
+    }
+
+    pub(super) fn route_table(&mut self, name: &str, t: &format::RouteTableDef) -> RouteTable {
+        {
+            let mut routes = Vec::new();
+            let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+            let mut prefixes_seen: BTreeMap<String, &str> = BTreeMap::new();
+            for r in &t.routes {
+                if seen.insert(&r.name.value, ()).is_some() {
+                    self.d.error(
+                        r.name.span(),
+                        "duplicate-name",
+                        format!(
+                            "route `{}` appears twice in route table `{name}`",
+                            r.name.value
+                        ),
+                    );
+                }
+                if let Some(other) =
+                    prefixes_seen.insert(r.prefix.value.trim().to_ascii_lowercase(), &r.name.value)
+                {
+                    self.d
+                        .error(r.prefix.span(), "duplicate-prefix", format!("route `{}` has the same prefix `{}` as route `{other}` in `{name}`", r.name.value, r.prefix.value))
+                        .help("a route table holds one route per address prefix; remove or merge one");
+                }
+                let (prefixes, is_tag) = match parse_ipv4_net(&r.prefix.value) {
+                    Ok(n) => (vec![n], false),
+                    Err(Some(fixed)) => {
+                        self.d
+                            .error(
+                                r.prefix.span(),
+                                "cidr",
+                                format!("`{}` has host bits set", r.prefix.value),
+                            )
+                            .help(format!("write the network address: `{fixed}`"));
+                        (vec![], false)
+                    }
+                    Err(None) => match self.route_tag(&r.prefix) {
+                        Some(set) => (set.to_nets(), true),
+                        None => (vec![], true),
+                    },
+                };
+                let next_hop_ip = r.next_hop_ip.as_ref().map(|ip| ip.value.0);
+                match (r.next_hop, &r.next_hop_ip) {
+                    (NextHopType::VirtualAppliance, None) => {
+                        self.d
+                            .error(r.pos.0, "next-hop", format!("route `{}` goes to a virtual appliance but has no `next_hop_ip`", r.name.value))
+                            .help("add `next_hop_ip:` with the appliance's private IP");
+                    }
+                    (NextHopType::VirtualAppliance, Some(_)) => {}
+                    (other, Some(ip)) => {
+                        self.d
+                            .error(
+                                ip.span(),
+                                "next-hop",
+                                format!(
+                                    "`next_hop_ip` is only for `virtual_appliance`, not `{other}`"
+                                ),
+                            )
+                            .help("remove `next_hop_ip`");
+                    }
+                    _ => {}
+                }
+                routes.push(UserRoute {
+                    name: r.name.value.clone(),
+                    prefix_text: r.prefix.value.clone(),
+                    prefixes,
+                    is_tag,
+                    next_hop: r.next_hop,
+                    next_hop_ip,
+                });
+            }
+            RouteTable {
+                name: name.to_string(),
+                propagate_gateway_routes: t.propagate_gateway_routes.unwrap_or(true),
+                routes,
+            }
+        }
+    }
+
+    /// A service tag usable as a route prefix (A6: not the platform or virtual-network tags).
+    pub(super) fn route_tag(&mut self, r: &Spanned<String>) -> Option<AddrSet> {
+        const NOT_IN_UDR: [&str; 6] = [
+            "AzurePlatformDNS",
+            "AzurePlatformIMDS",
+            "AzurePlatformLKM",
+            "VirtualNetwork",
+            "AzureLoadBalancer",
+            "Internet",
+        ];
+        if let Some(bad) = NOT_IN_UDR.iter().find(|t| t.eq_ignore_ascii_case(&r.value)) {
+            self.d.error(
+                r.span(),
+                "route-prefix",
+                format!("the service tag `{bad}` cannot be used in a user-defined route"),
+            );
+            return None;
+        }
+        match self.tags.get(&r.value) {
+            Some(s) => Some(s.clone()),
+            None => {
+                let diag = self.d.error(
+                    r.span(),
+                    "route-prefix",
+                    format!(
+                        "`{}` is neither a CIDR prefix nor a known service tag",
+                        r.value
+                    ),
+                );
+                match did_you_mean(&r.value, self.tags.names()) {
+                    Some(t) => diag.help(format!("did you mean `{t}`?")),
+                    None => diag.help("write a CIDR such as 10.0.0.0/16 or a service tag such as AzureMachineLearning"),
+                };
+                None
+            }
+        }
+    }
+
+    pub(super) fn peerings(&mut self, f: &TopologyFile) -> Vec<PeeringLink> {
+        let vnets = self.names.vnets.clone();
+        let mut links: Vec<PeeringLink> = Vec::new();
+        for p in &f.peerings {
+            let pairs: Vec<(&Spanned<String>, &Spanned<String>)> =
+                match (&p.between, &p.from, &p.to) {
+                    (Some(b), None, None) if b.len() == 2 => vec![(&b[0], &b[1]), (&b[1], &b[0])],
+                    (Some(b), None, None) => {
+                        self.d.error(
+                            p.pos.0,
+                            "peering",
+                            format!("`between` needs exactly two VNets, found {}", b.len()),
+                        );
+                        continue;
+                    }
+                    (None, Some(a), Some(b)) => vec![(a, b)],
+                    _ => {
+                        self.d
+                            .error(
+                                p.pos.0,
+                                "peering",
+                                "a peering needs either `between: [A, B]` or both `from` and `to`",
+                            )
+                            .help("`between` creates both links; `from`/`to` creates one");
+                        continue;
+                    }
+                };
+            for (a, b) in pairs {
+                let (Some(local), Some(remote)) = (
+                    self.resolve(a, &vnets, "VNet"),
+                    self.resolve(b, &vnets, "VNet"),
+                ) else {
+                    continue;
+                };
+                if local == remote {
+                    self.d.error(
+                        a.span(),
+                        "peering",
+                        format!("VNet `{}` cannot peer with itself", a.value),
+                    );
+                    continue;
+                }
+                if links.iter().any(|l| l.local == local && l.remote == remote) {
+                    self.d.error(
+                        p.pos.0,
+                        "peering",
+                        format!("`{}` → `{}` is peered twice", a.value, b.value),
+                    );
+                    continue;
+                }
+                links.push(PeeringLink {
+                    local,
+                    remote,
+                    allow_forwarded_traffic: p.allow_forwarded_traffic.unwrap_or(false),
+                    allow_virtual_network_access: p.allow_virtual_network_access.unwrap_or(true),
+                    allow_gateway_transit: p.allow_gateway_transit.unwrap_or(false),
+                    use_remote_gateways: p.use_remote_gateways.unwrap_or(false),
+                    connected: false,
+                    span: p.pos.0,
+                });
+            }
+        }
+        let pairs: Vec<(VnetId, VnetId)> = links.iter().map(|l| (l.local, l.remote)).collect();
+        for l in &mut links {
+            l.connected = pairs.contains(&(l.remote, l.local));
+        }
+        // `between` with one-sided flags: gateway transit is set on the gateway's side and
+        // use_remote_gateways on the other. Resolve so each flag lands on the side it can mean.
+        let has_gw: Vec<VnetId> = f
+            .gateways
+            .values()
+            .filter_map(|g| vnets.get(&g.vnet.value).copied())
+            .collect();
+        for l in &mut links {
+            let from_between = f
+                .peerings
+                .iter()
+                .any(|p| p.between.is_some() && p.pos.0 == l.span);
+            if from_between {
+                if l.allow_gateway_transit && !has_gw.contains(&l.local) {
+                    l.allow_gateway_transit = false;
+                }
+                if l.use_remote_gateways
+                    && (has_gw.contains(&l.local) || !has_gw.contains(&l.remote))
+                {
+                    l.use_remote_gateways = false;
+                }
+            }
+        }
+        links.sort_by_key(|l| (l.local, l.remote));
+        links
+    }
+}
