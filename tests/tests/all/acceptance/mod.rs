@@ -4,6 +4,7 @@
 
 mod derived;
 mod documented;
+mod documented_services;
 
 use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;

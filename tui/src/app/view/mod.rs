@@ -4,6 +4,7 @@
 mod bars;
 pub mod detail;
 mod help;
+mod item;
 mod lists;
 mod matrix;
 

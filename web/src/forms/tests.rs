@@ -1,0 +1,156 @@
+//! Tests of the forms.
+
+use super::*;
+use crate::scenarios::SCENARIOS;
+
+fn file() -> TopologyFile {
+    let text = SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == "aml-private-endpoints")
+        .unwrap()
+        .1;
+    vnetlab_core::load("t", text.as_bytes(), &Default::default())
+        .design
+        .unwrap()
+        .file
+}
+
+fn fill(kind: FormKind, values: &[(&str, &str)]) -> Form {
+    let mut form = Form::new(kind, &file());
+    for (k, v) in values {
+        form.set(k, v.to_string());
+    }
+    form
+}
+
+#[test]
+fn adding_a_subnet_puts_it_in_the_vnet() {
+    let f = fill(
+        FormKind::Subnet,
+        &[
+            ("vnet", "ml"),
+            ("name", "extra"),
+            ("prefix", "10.1.9.0/24"),
+            ("nsg", "training-nsg"),
+        ],
+    )
+    .submit(&file())
+    .unwrap();
+    let s = &f.vnets["ml"].subnets["extra"];
+    assert_eq!(s.prefix.value.0.to_string(), "10.1.9.0/24");
+    assert!(
+        vnetlab_core::rebuild("t", &f, &Default::default())
+            .design
+            .is_some()
+    );
+}
+
+#[test]
+fn a_bad_prefix_gets_the_command_lines_message_on_its_field() {
+    let form = fill(
+        FormKind::Subnet,
+        &[("vnet", "ml"), ("name", "extra"), ("prefix", "10.1.9.1/24")],
+    )
+    .submit(&file())
+    .unwrap_err();
+    let prefix = form.fields.iter().find(|f| f.key == "prefix").unwrap();
+    assert_eq!(prefix.errors.len(), 1, "{form:?}");
+    assert!(
+        prefix.errors[0].contains("`10.1.9.1/24` has host bits set"),
+        "{:?}",
+        prefix.errors
+    );
+    assert!(prefix.errors[0].contains("10.1.9.0/24"));
+}
+
+#[test]
+fn a_model_error_lands_on_the_field_it_names() {
+    let form = fill(
+        FormKind::Subnet,
+        &[("vnet", "ml"), ("name", "extra"), ("prefix", "10.9.0.0/24")],
+    )
+    .submit(&file())
+    .unwrap_err();
+    let prefix = form.fields.iter().find(|f| f.key == "prefix").unwrap();
+    assert!(!prefix.errors.is_empty(), "{form:?}");
+}
+
+#[test]
+fn required_fields_and_duplicate_names_are_reported() {
+    let form = fill(
+        FormKind::NsgRule,
+        &[("nsg", "training-nsg"), ("name", "deny-internet-out")],
+    )
+    .submit(&file())
+    .unwrap_err();
+    assert!(form.has_errors());
+    let name = form.fields.iter().find(|f| f.key == "name").unwrap();
+    assert!(
+        name.errors.iter().any(|e| e.contains("already exists")),
+        "{form:?}"
+    );
+}
+
+#[test]
+fn an_nsg_rule_is_added_and_decoded() {
+    let f = fill(
+        FormKind::NsgRule,
+        &[
+            ("nsg", "training-nsg"),
+            ("name", "deny-all-out"),
+            ("priority", "100"),
+            ("direction", "outbound"),
+            ("access", "deny"),
+            ("destination_ports", "*"),
+        ],
+    )
+    .submit(&file())
+    .unwrap();
+    assert!(
+        f.nsgs["training-nsg"]
+            .rules
+            .iter()
+            .any(|r| r.name.value == "deny-all-out" && r.priority.value == 100)
+    );
+}
+
+#[test]
+fn editing_prefills_and_replaces() {
+    let t = Target {
+        kind: FormKind::Subnet,
+        parent: "ml".into(),
+        name: "training".into(),
+    };
+    let mut form = Form::edit(&t, &file()).unwrap();
+    assert_eq!(form.value("prefix"), "10.1.1.0/24");
+    assert_eq!(form.value("nsg"), "training-nsg");
+    form.set("nsg", String::new());
+    let f = form.submit(&file()).unwrap();
+    assert!(f.vnets["ml"].subnets["training"].nsg.is_none());
+    let rule = Target {
+        kind: FormKind::NsgRule,
+        parent: "training-nsg".into(),
+        name: "allow-entra-id".into(),
+    };
+    let form = Form::edit(&rule, &file()).unwrap();
+    assert_eq!(form.value("destination_ports"), "80, 443");
+    assert!(form.submit(&file()).is_ok());
+}
+
+#[test]
+fn every_item_can_be_edited_unchanged_and_deleted() {
+    for (name, text) in SCENARIOS {
+        let f = vnetlab_core::load(name, text.as_bytes(), &Default::default())
+            .design
+            .unwrap()
+            .file;
+        for item in items(&f) {
+            let form = Form::edit(&item.target, &f).unwrap_or_else(|| panic!("{name}: {item:?}"));
+            let again = form
+                .submit(&f)
+                .unwrap_or_else(|e| panic!("{name}: {item:?}: {e:?}"));
+            assert_eq!(to_yaml(&again), to_yaml(&f), "{name}: {item:?}");
+            assert_ne!(to_yaml(&delete(&f, &item.target)), to_yaml(&f));
+        }
+    }
+}
