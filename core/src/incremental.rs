@@ -20,17 +20,19 @@ impl Design {
     /// Applies an edit in place. On error (the element does not exist, or the edited design is
     /// invalid) the design is unchanged.
     pub fn apply_edit(&mut self, e: &Edit, opts: &BuildOptions) -> Result<Applied, String> {
-        let mut file = self.file.clone();
-        e.apply_mut(&mut file)?;
         let subnet = |d: &Design, name: &str| {
             d.subnet_by_name(name)
                 .ok_or_else(|| format!("no subnet {name}"))
         };
         match e {
             Edit::RemoveNsgRule { nsg, .. } | Edit::FlipNsgRuleAccess { nsg, .. } => {
-                let old = std::mem::replace(&mut self.file, file);
+                // Only this NSG's records change: keep them to restore on failure.
+                let saved = self.file.nsgs.get(nsg).cloned();
+                e.apply_mut(&mut self.file)?;
                 let Some(Relowered::Nsg(n)) = relower(self, Relower::Nsg(nsg)) else {
-                    self.file = old;
+                    if let Some(def) = saved {
+                        self.file.nsgs.insert(nsg.clone(), def);
+                    }
                     return Err(format!("NSG {nsg} is invalid after the edit"));
                 };
                 let i = self
@@ -41,11 +43,14 @@ impl Design {
                 self.nsgs[i] = n;
             }
             Edit::RemoveRoute { route_table, .. } => {
-                let old = std::mem::replace(&mut self.file, file);
+                let saved = self.file.route_tables.get(route_table).cloned();
+                e.apply_mut(&mut self.file)?;
                 let Some(Relowered::RouteTable(t)) =
                     relower(self, Relower::RouteTable(route_table))
                 else {
-                    self.file = old;
+                    if let Some(def) = saved {
+                        self.file.route_tables.insert(route_table.clone(), def);
+                    }
                     return Err(format!(
                         "route table {route_table} is invalid after the edit"
                     ));
@@ -64,28 +69,30 @@ impl Design {
             }
             Edit::DetachRouteTable { subnet: name } => {
                 let s = subnet(self, name)?;
-                self.file = file;
+                e.apply_mut(&mut self.file)?;
                 self.subnets[s.ix()].route_table = None;
                 self.refresh_routes(&[s]);
             }
             Edit::DetachSubnetNsg { subnet: name } => {
                 let s = subnet(self, name)?;
-                self.file = file;
+                e.apply_mut(&mut self.file)?;
                 self.subnets[s.ix()].nsg = None;
             }
             Edit::FlipPublicNetworkAccess { service } | Edit::FlipDefaultAction { service } => {
                 let s = self
                     .service_by_name(service)
                     .ok_or_else(|| format!("no service {service}"))?;
-                let def = &file.services[service];
+                e.apply_mut(&mut self.file)?;
+                let def = &self.file.services[service];
+                let (public, allow) = (
+                    def.public_network_access
+                        .is_none_or(|t| t == crate::format::Toggle::Enabled),
+                    def.default_action
+                        .is_none_or(|a| a == crate::format::DefaultAction::Allow),
+                );
                 let svc = &mut self.services[s.ix()];
-                svc.public_network_access = def
-                    .public_network_access
-                    .is_none_or(|t| t == crate::format::Toggle::Enabled);
-                svc.default_allow = def
-                    .default_action
-                    .is_none_or(|a| a == crate::format::DefaultAction::Allow);
-                self.file = file;
+                svc.public_network_access = public;
+                svc.default_allow = allow;
             }
             Edit::RemoveZoneLink { zone, vnet } => {
                 let v = self
@@ -96,10 +103,12 @@ impl Design {
                     .iter()
                     .position(|x| x.name.eq_ignore_ascii_case(zone))
                     .ok_or_else(|| format!("no zone {zone}"))?;
+                e.apply_mut(&mut self.file)?;
                 self.zones[z].links.retain(|l| *l != v);
-                self.file = file;
             }
             _ => {
+                let mut file = self.file.clone();
+                e.apply_mut(&mut file)?;
                 let loaded = crate::rebuild("edited", &file, opts);
                 *self = loaded.design.ok_or_else(|| {
                     let first = loaded
