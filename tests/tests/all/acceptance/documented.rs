@@ -220,34 +220,19 @@ workloads:
 #[test]
 fn we_nsg_3_asg_rules_apply_only_to_members() {
     let d = we_nsg_3();
-    let t = flow(&d, "internet", "myVmMgmt", Tcp, 3389);
-    assert_allowed(&t, true);
-    assert!(
-        nsg_decision(&t, "myNsg", Step::NsgInbound)
-            .unwrap()
-            .contains("Allow-RDP-All")
-    );
-    let t = flow(&d, "myVmMgmt", "myVmWeb", Tcp, 3389);
-    assert_allowed(&t, true);
-    assert!(
-        nsg_decision(&t, "myNsg", Step::NsgInbound)
-            .unwrap()
-            .contains("AllowVNetInBound")
-    );
-    let t = flow(&d, "internet", "myVmWeb", Tcp, 3389);
-    assert_allowed(&t, false);
-    assert!(
-        nsg_decision(&t, "myNsg", Step::NsgInbound)
-            .unwrap()
-            .contains("DenyAllInBound")
-    );
-    let t = flow(&d, "internet", "myVmWeb", Tcp, 80);
-    assert_allowed(&t, true);
-    assert!(
-        nsg_decision(&t, "myNsg", Step::NsgInbound)
-            .unwrap()
-            .contains("Allow-Web-All")
-    );
+    // (from, to, port, allowed, the rule that decides in myNsg)
+    let cases = [
+        ("internet", "myVmMgmt", 3389, true, "Allow-RDP-All"),
+        ("myVmMgmt", "myVmWeb", 3389, true, "AllowVNetInBound"),
+        ("internet", "myVmWeb", 3389, false, "DenyAllInBound"),
+        ("internet", "myVmWeb", 80, true, "Allow-Web-All"),
+    ];
+    for (from, to, port, allowed, rule) in cases {
+        let t = flow(&d, from, to, Tcp, port);
+        assert_allowed(&t, allowed);
+        let decided = nsg_decision(&t, "myNsg", Step::NsgInbound).unwrap();
+        assert!(decided.contains(rule), "{from} → {to}:{port}: {decided}");
+    }
 }
 
 /// WE-RT-3: the routing example of "Virtual network traffic routing".
