@@ -169,7 +169,10 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
         g.bench_function(BenchmarkId::new("edit_incremental", name), |b| {
             b.iter_batched(
                 || (*d).clone(),
-                |mut copy| copy.apply_edit(&edit, &BuildOptions::default()).unwrap(),
+                |mut copy| {
+                    copy.apply_edit(&edit, &BuildOptions::default()).unwrap();
+                    copy // dropped outside the timing
+                },
                 criterion::BatchSize::LargeInput,
             )
         });
@@ -194,7 +197,8 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
                 |mut copy| {
                     copy.apply_edit(&edit, &BuildOptions::default()).unwrap();
                     let o = origin_at_ip(&copy, f.src).unwrap();
-                    trace_packet(&copy, o, f, TraceOptions::default()).verdict
+                    let verdict = trace_packet(&copy, o, f, TraceOptions::default()).verdict;
+                    (copy, verdict)
                 },
                 criterion::BatchSize::LargeInput,
             )
