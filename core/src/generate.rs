@@ -150,15 +150,17 @@ pub fn generate(w: Workload, seed: u64) -> String {
     for s in 0..p.spokes {
         y.push_str(&format!("  rt{s}:\n    routes:\n      - {{ name: default, prefix: 0.0.0.0/0, next_hop: virtual_appliance, next_hop_ip: 10.0.0.4 }}\n"));
         for k in 1..p.routes {
-            let (a, b) = spoke_space(r.below(p.spokes as u64) as usize);
+            // One route per prefix (a table holds one route per address prefix): spoke k mod
+            // spokes, third octet k div spokes.
+            let (a, b) = spoke_space((k + s) % p.spokes);
+            let third = (k / p.spokes) % 256;
             let hop = if r.below(4) == 0 {
                 "none"
             } else {
                 "virtual_appliance, next_hop_ip: 10.0.0.4"
             };
             y.push_str(&format!(
-                "      - {{ name: u{k}, prefix: {a}.{b}.{}.0/24, next_hop: {hop} }}\n",
-                k % 256
+                "      - {{ name: u{k}, prefix: {a}.{b}.{third}.0/24, next_hop: {hop} }}\n"
             ));
         }
     }

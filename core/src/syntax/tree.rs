@@ -190,9 +190,7 @@ impl<'a> Builder<'a> {
                         if self.count > MAX_NODES {
                             return Err((
                                 span,
-                                format!(
-                                    "aliases expand to more than {MAX_NODES} nodes"
-                                ),
+                                format!("aliases expand to more than {MAX_NODES} nodes"),
                             ));
                         }
                         n.span = span;
