@@ -1,10 +1,10 @@
 //! Incremental what-if: an edit of a built design recomputes only what it touches. NSG rule
-//! edits lower that NSG again; route edits lower the route table again and recompute the
+//! edits change that one lowered rule; route edits lower the route table again and recompute the
 //! effective routes of the subnets that use it; attachment and service-setting edits patch
 //! fields; DNS link edits patch the zone. Edits that move addresses or links between VNets
 //! (peerings, private endpoints, service endpoints) rebuild the design.
 
-use crate::model::{BuildOptions, Design, Relower, Relowered, SubnetId, relower};
+use crate::model::{BuildOptions, Design, SubnetId, relower_route_table};
 use crate::whatif::Edit;
 
 /// How an edit was applied.
@@ -25,29 +25,33 @@ impl Design {
                 .ok_or_else(|| format!("no subnet {name}"))
         };
         match e {
-            Edit::RemoveNsgRule { nsg, .. } | Edit::FlipNsgRuleAccess { nsg, .. } => {
-                // Only this NSG's records change: keep them to restore on failure.
-                let saved = self.file.nsgs.get(nsg).cloned();
-                e.apply_mut(&mut self.file)?;
-                let Some(Relowered::Nsg(n)) = relower(self, Relower::Nsg(nsg)) else {
-                    if let Some(def) = saved {
-                        self.file.nsgs.insert(nsg.clone(), def);
-                    }
-                    return Err(format!("NSG {nsg} is invalid after the edit"));
-                };
+            Edit::RemoveNsgRule { nsg, rule } | Edit::FlipNsgRuleAccess { nsg, rule } => {
+                // One rule of one NSG changes: remove or flip it where it was lowered (rules
+                // keep their priority order; names are unique in an NSG).
                 let i = self
                     .nsgs
                     .iter()
                     .position(|x| &x.name == nsg)
-                    .expect("edited NSG exists");
-                self.nsgs[i] = n;
+                    .ok_or_else(|| format!("no NSG {nsg}"))?;
+                e.apply_mut(&mut self.file)?;
+                let n = &mut self.nsgs[i];
+                for rules in [&mut n.inbound, &mut n.outbound] {
+                    if let Some(k) = rules.iter().position(|r| !r.is_default && &r.name == rule) {
+                        if matches!(e, Edit::RemoveNsgRule { .. }) {
+                            rules.remove(k);
+                        } else {
+                            rules[k].access = match rules[k].access {
+                                crate::format::Access::Allow => crate::format::Access::Deny,
+                                crate::format::Access::Deny => crate::format::Access::Allow,
+                            };
+                        }
+                    }
+                }
             }
             Edit::RemoveRoute { route_table, .. } => {
                 let saved = self.file.route_tables.get(route_table).cloned();
                 e.apply_mut(&mut self.file)?;
-                let Some(Relowered::RouteTable(t)) =
-                    relower(self, Relower::RouteTable(route_table))
-                else {
+                let Some(t) = relower_route_table(self, route_table) else {
                     if let Some(def) = saved {
                         self.file.route_tables.insert(route_table.clone(), def);
                     }

@@ -293,42 +293,15 @@ pub(crate) fn fnv(s: &str) -> u32 {
     })
 }
 
-/// Lowers one NSG or route table of a built design again after its records changed (what-if
-/// edits): `None` when the records have an error.
-pub(crate) fn relower(d: &Design, what: Relower) -> Option<Relowered> {
+/// Lowers one route table of a built design again after its records changed (what-if edits):
+/// `None` when the records have an error.
+pub(crate) fn relower_route_table(d: &Design, name: &str) -> Option<RouteTable> {
     let mut diags = Diagnostics::new("edited");
     let mut b = Builder {
         d: &mut diags,
         tags: &d.tags,
         names: Names::default(),
     };
-    b.names.asgs = d
-        .asgs
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.name.clone(), AsgId(i as u32)))
-        .collect();
-    let out = match what {
-        Relower::Nsg(name) => Relowered::Nsg(b.nsg(name, d.file.nsgs.get(name)?)),
-        Relower::RouteTable(name) => {
-            Relowered::RouteTable(b.route_table(name, d.file.route_tables.get(name)?))
-        }
-    };
-    (!diags.has_errors()).then_some(out)
-}
-
-/// What to lower again.
-pub(crate) enum Relower<'a> {
-    /// An NSG by name.
-    Nsg(&'a str),
-    /// A route table by name.
-    RouteTable(&'a str),
-}
-
-/// The result of [`relower`].
-pub(crate) enum Relowered {
-    /// An NSG.
-    Nsg(Nsg),
-    /// A route table.
-    RouteTable(RouteTable),
+    let t = b.route_table(name, d.file.route_tables.get(name)?);
+    (!diags.has_errors()).then_some(t)
 }
