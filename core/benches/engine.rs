@@ -152,6 +152,7 @@ fn q3_matrix(c: &mut Criterion, d: &Design) {
 
 fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
     let mut g = c.benchmark_group("q4_one_rule_edit");
+    let opts = BuildOptions::default();
     g.sample_size(10);
     for (name, d) in designs {
         let edit = vnetlab_core::whatif::Edit::FlipNsgRuleAccess {
@@ -161,16 +162,14 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
         g.bench_function(BenchmarkId::new("edit_rebuild", name), |b| {
             b.iter(|| {
                 let f = edit.apply(&d.file).unwrap();
-                vnetlab_core::rebuild("edited", &f, &BuildOptions::default())
-                    .design
-                    .unwrap()
+                vnetlab_core::rebuild("edited", &f, &opts).design.unwrap()
             })
         });
         g.bench_function(BenchmarkId::new("edit_incremental", name), |b| {
             b.iter_batched(
                 || (*d).clone(),
                 |mut copy| {
-                    copy.apply_edit(&edit, &BuildOptions::default()).unwrap();
+                    copy.apply_edit(&edit, &opts).unwrap();
                     copy // dropped outside the timing
                 },
                 criterion::BatchSize::LargeInput,
@@ -195,7 +194,7 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
             b.iter_batched(
                 || (*d).clone(),
                 |mut copy| {
-                    copy.apply_edit(&edit, &BuildOptions::default()).unwrap();
+                    copy.apply_edit(&edit, &opts).unwrap();
                     let o = origin_at_ip(&copy, f.src).unwrap();
                     let verdict = trace_packet(&copy, o, f, TraceOptions::default()).verdict;
                     (copy, verdict)
@@ -206,7 +205,7 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
         g.bench_function(BenchmarkId::new("edit_rebuild_retrace", name), |b| {
             b.iter(|| {
                 let file = edit.apply(&d.file).unwrap();
-                let nd = vnetlab_core::rebuild("edited", &file, &BuildOptions::default())
+                let nd = vnetlab_core::rebuild("edited", &file, &opts)
                     .design
                     .unwrap();
                 let o = origin_at_ip(&nd, f.src).unwrap();

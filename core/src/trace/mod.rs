@@ -111,6 +111,9 @@ pub struct Trace {
     pub next_port_class: u32,
 }
 
+/// The address vnetlab gives default outbound access (a documentation address, RFC 5737).
+pub const DEFAULT_OUTBOUND_IP: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 254);
+
 /// Ports the tracer itself compares with (DNS proxy, PaaS listeners, Azure ML, Bastion, the
 /// managed network's required rules): always boundaries of a port class.
 const FIXED_PORT_CUTS: [u32; 24] = [
@@ -489,6 +492,9 @@ struct Walk<'d> {
     snat: Option<FirewallId>,
     /// The source is an Azure service acting with its own identity (`service:TAG`).
     trusted: bool,
+    /// The public address a request appeared from when it left Azure to come back in through a
+    /// workload's public IP (the reply goes there first).
+    reply_to: Option<Ipv4Addr>,
     /// The flow's destination port when the walk started, and the lowest consulted boundary
     /// above it so far.
     port_floor: u32,

@@ -22,10 +22,11 @@ impl Walk<'_> {
         let responder = self.flow.dst;
         // Segment 1: from the responder to where the request appeared from (a SNAT device or
         // the origin itself).
-        let first_target = match (self.snat, self.pls_nat) {
-            (Some(f), _) => d.firewalls[f.ix()].ip,
-            (None, Some(nat)) => nat,
-            (None, None) => origin.ip(),
+        let first_target = match (self.snat, self.pls_nat, self.reply_to) {
+            (Some(f), _, _) => d.firewalls[f.ix()].ip,
+            (None, Some(nat), _) => nat,
+            (None, None, Some(public)) => public,
+            (None, None, None) => origin.ip(),
         };
         let start = self.reply_start(responder);
         let desc1 = self.reply_walk(start, responder, first_target, &mut crossed)?;

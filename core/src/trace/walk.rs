@@ -38,6 +38,7 @@ impl<'d> Walk<'d> {
             scoring: None,
             dns_service: None,
             port_floor: 0,
+            reply_to: None,
             next_port_cut: 65536,
         }
     }
@@ -370,6 +371,24 @@ impl<'d> Walk<'d> {
                         wl.name, wl.ip
                     ),
                 );
+                // A request from a private address reaches a public IP from the internet side:
+                // its source is the sender's public IP, its firewall's, or the address of
+                // default outbound access (B8).
+                if crate::tags::non_public().contains(self.flow.src) {
+                    let public = Some(self.public_source())
+                        .filter(|p| !crate::tags::non_public().contains(*p))
+                        .unwrap_or(DEFAULT_OUTBOUND_IP);
+                    self.hop(
+                        &wl.name,
+                        Step::Route,
+                        true,
+                        format!("the request leaves Azure from {public} (source translated from {}) and returns to {pip}", self.flow.src),
+                    );
+                    self.flow.src = public;
+                    if self.snat.is_none() {
+                        self.reply_to = Some(public);
+                    }
+                }
                 self.flow.dst = wl.ip;
                 self.path.push(d.subnets[wl.subnet.ix()].name.clone());
                 if is_aml_compute(wl.kind) && wl.nsg.is_none() {

@@ -419,3 +419,33 @@ fn we_dns_3_failure_cases_give_the_public_address() {
     );
     assert_ne!(t.flow.dst.to_string(), "10.1.0.5");
 }
+
+/// A VM reaching another VM's public IP leaves Azure from its own public IP (or the default
+/// outbound address, B8) and comes back in from the internet side: an inbound rule from
+/// `Internet` matches it, a `VirtualNetwork` one does not.
+#[test]
+fn hairpin_through_a_public_ip_comes_from_the_internet_side() {
+    let d = we_nsg_1(ALLOW_80_IN, ALLOW_80_IN, "standard");
+    let vm1 = d.workload_by_name("VM1").unwrap();
+    let pip = d.workloads[vm1.ix()].public_ip.unwrap().1.to_string();
+    let t = flow(&d, "VM4", &pip, Tcp, 80);
+    assert_allowed(&t, true);
+    assert!(
+        t.hops
+            .iter()
+            .any(|h| h.detail.contains("the request leaves Azure from")),
+        "{}",
+        vnetlab_core::render::trace(&t)
+    );
+    assert!(
+        nsg_decision(&t, "NSG1", Step::NsgInbound)
+            .unwrap()
+            .contains("allow-80")
+    );
+    // By its private address the same VM is reached inside the VNet.
+    assert!(
+        nsg_decision(&flow(&d, "VM4", "VM1", Tcp, 80), "NSG1", Step::NsgInbound)
+            .unwrap()
+            .contains("AllowVNetInBound")
+    );
+}
