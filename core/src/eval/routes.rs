@@ -312,17 +312,21 @@ pub fn effective_routes(d: &Design, s: SubnetId) -> RouteView {
     }
     // Same prefix: the best source stays active (explicit prefixes beat service tags, B3).
     let key = |r: &EffectiveRoute| (r.source.rank(), r.tag_rank);
-    for i in 0..routes.len() {
-        let beaten = routes
-            .iter()
-            .any(|o| o.prefix == routes[i].prefix && key(o) < key(&routes[i]));
-        let pe_protected = matches!(routes[i].next_hop, NextHop::InterfaceEndpoint { .. });
-        let se_protected = matches!(
-            routes[i].next_hop,
-            NextHop::VirtualNetworkServiceEndpoint { .. }
+    let mut best: std::collections::BTreeMap<Ipv4Net, (u8, u8)> = std::collections::BTreeMap::new();
+    for r in &routes {
+        let k = key(r);
+        best.entry(r.prefix)
+            .and_modify(|b| *b = (*b).min(k))
+            .or_insert(k);
+    }
+    for r in &mut routes {
+        let beaten = key(r) > best[&r.prefix];
+        let protected = matches!(
+            r.next_hop,
+            NextHop::InterfaceEndpoint { .. } | NextHop::VirtualNetworkServiceEndpoint { .. }
         );
-        if beaten && !pe_protected && !se_protected {
-            routes[i].active = false;
+        if beaten && !protected {
+            r.active = false;
         }
     }
     // P5: a private endpoint's /32 is invalidated by a user route only when the endpoint's
