@@ -294,4 +294,31 @@ proptest! {
             }
         }
     }
+
+    /// Loading never panics, whatever is done to a valid file: bytes flipped, inserted or cut;
+    /// and a rejected file always says why.
+    #[test]
+    fn loading_mutated_files_never_panics(pick in 0usize..64, edits in proptest::collection::vec((any::<u32>(), any::<u8>(), 0u8..3), 1..12)) {
+        let mut names: Vec<_> = std::fs::read_dir(vnetlab_tests::root().join("topologies")).unwrap()
+            .filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "yaml")).collect();
+        names.sort();
+        let mut bytes = std::fs::read(&names[pick % names.len()]).unwrap();
+        for (at, b, op) in edits {
+            let i = at as usize % (bytes.len() + 1);
+            match op {
+                0 if i < bytes.len() => bytes[i] = b,
+                1 => bytes.insert(i, b),
+                _ if i < bytes.len() => {
+                    bytes.truncate(i.max(1));
+                }
+                _ => {}
+            }
+        }
+        let loaded = vnetlab_core::load("mutated.yaml", &bytes, &BuildOptions::default());
+        if let Some(d) = &loaded.design {
+            let _ = vnetlab_core::check(d);
+        } else {
+            prop_assert!(!loaded.diagnostics.is_empty());
+        }
+    }
 }
