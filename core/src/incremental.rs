@@ -69,7 +69,18 @@ impl Design {
                     .map(|s| SubnetId(s as u32))
                     .filter(|s| self.subnets[s.ix()].route_table.map(|r| r.ix()) == Some(i))
                     .collect();
-                self.refresh_routes(&users);
+                let Edit::RemoveRoute { route, .. } = e else {
+                    unreachable!()
+                };
+                for s in users {
+                    let view = crate::eval::routes::without_user_route(
+                        self,
+                        &self.derived.routes[s.ix()],
+                        route,
+                    )
+                    .unwrap_or_else(|| crate::eval::routes::effective_routes(self, s));
+                    self.derived.routes[s.ix()] = view;
+                }
             }
             Edit::DetachRouteTable { subnet: name } => {
                 let s = subnet(self, name)?;

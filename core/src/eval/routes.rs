@@ -310,6 +310,36 @@ pub fn effective_routes(d: &Design, s: SubnetId) -> RouteView {
             }
         }
     }
+    finalize(d, routes)
+}
+
+/// The same view without the user routes named `route` (a what-if edit), recomputing only which
+/// rows are active and the lookup index. `None` when the routes removed include a 0.0.0.0/0
+/// (then the reserved `None` routes come back, P2, and the view must be computed again).
+pub fn without_user_route(d: &Design, view: &RouteView, route: &str) -> Option<RouteView> {
+    let removed = |r: &EffectiveRoute| r.source == RouteSource::User && r.name == route;
+    if view
+        .routes
+        .iter()
+        .any(|r| removed(r) && r.prefix.prefix_len() == 0)
+    {
+        return None;
+    }
+    let routes = view
+        .routes
+        .iter()
+        .filter(|r| !removed(r))
+        .cloned()
+        .map(|mut r| {
+            r.active = true;
+            r
+        })
+        .collect();
+    Some(finalize(d, routes))
+}
+
+/// Decides which rows are active and builds the lookup index.
+fn finalize(d: &Design, mut routes: Vec<EffectiveRoute>) -> RouteView {
     // Same prefix: the best source stays active (explicit prefixes beat service tags, B3).
     let key = |r: &EffectiveRoute| (r.source.rank(), r.tag_rank);
     let mut best: std::collections::BTreeMap<Ipv4Net, (u8, u8)> = std::collections::BTreeMap::new();
