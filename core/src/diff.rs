@@ -34,6 +34,14 @@ pub struct DesignDiff {
     pub no_longer_reaches: Vec<CellChange>,
     /// Expectations whose outcome changed.
     pub expectations: Vec<ExpectChange>,
+    /// Azure ML findings raised only after the change (`ID: title`).
+    pub new_findings: Vec<String>,
+    /// Azure ML findings raised only before the change.
+    pub resolved_findings: Vec<String>,
+    /// Required Azure ML flows that broke (`from → to proto/port`).
+    pub broken_flows: Vec<String>,
+    /// Required Azure ML flows that were repaired.
+    pub repaired_flows: Vec<String>,
     /// Subnets only in the first design.
     pub removed_subnets: Vec<String>,
     /// Subnets only in the second design.
@@ -46,6 +54,10 @@ impl DesignDiff {
         self.newly_reaches.is_empty()
             && self.no_longer_reaches.is_empty()
             && self.expectations.is_empty()
+            && self.new_findings.is_empty()
+            && self.resolved_findings.is_empty()
+            && self.broken_flows.is_empty()
+            && self.repaired_flows.is_empty()
             && self.removed_subnets.is_empty()
             && self.added_subnets.is_empty()
     }
@@ -90,6 +102,16 @@ impl DesignDiff {
                 e.summary
             ));
         }
+        for (title, items) in [
+            ("new finding", &self.new_findings),
+            ("resolved finding", &self.resolved_findings),
+            ("required flow broken", &self.broken_flows),
+            ("required flow repaired", &self.repaired_flows),
+        ] {
+            for i in items {
+                out.push_str(&format!("{title}: {i}\n"));
+            }
+        }
         for s in &self.added_subnets {
             out.push_str(&format!("subnet added: {s}\n"));
         }
@@ -124,6 +146,10 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
         newly_reaches: Vec::new(),
         no_longer_reaches: Vec::new(),
         expectations: expectation_changes(&crate::check(before), &crate::check(after)),
+        new_findings: Vec::new(),
+        resolved_findings: Vec::new(),
+        broken_flows: Vec::new(),
+        repaired_flows: Vec::new(),
         removed_subnets: ma
             .names
             .iter()
@@ -137,6 +163,37 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
             .cloned()
             .collect(),
     };
+    let (aa, ab) = (crate::aml::audit(before), crate::aml::audit(after));
+    let finding = |f: &crate::aml::findings::Finding| format!("{}: {}", f.id, f.title);
+    let (fa, fb): (Vec<String>, Vec<String>) = (
+        aa.findings.iter().map(finding).collect(),
+        ab.findings.iter().map(finding).collect(),
+    );
+    d.new_findings = fb.iter().filter(|f| !fa.contains(f)).cloned().collect();
+    d.resolved_findings = fa.iter().filter(|f| !fb.contains(f)).cloned().collect();
+    let flow = |f: &crate::aml::flows::FlowResult| {
+        (
+            format!(
+                "{} → {} {}/{}",
+                f.flow.from, f.flow.to, f.flow.protocol, f.flow.port
+            ),
+            f.works,
+        )
+    };
+    let (wa, wb): (Vec<(String, bool)>, Vec<(String, bool)>) = (
+        aa.flows.iter().map(flow).collect(),
+        ab.flows.iter().map(flow).collect(),
+    );
+    for (name, works) in &wb {
+        match wa.iter().find(|(n, _)| n == name) {
+            Some((_, before_works)) if *before_works && !works => d.broken_flows.push(name.clone()),
+            Some((_, before_works)) if !before_works && *works => {
+                d.repaired_flows.push(name.clone())
+            }
+            None if !works => d.broken_flows.push(name.clone()),
+            _ => {}
+        }
+    }
     for (i, from) in ma.names.iter().enumerate() {
         let Some(bi) = mb.names.iter().position(|n| n == from) else {
             continue;
