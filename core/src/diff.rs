@@ -180,10 +180,8 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
             f.works,
         )
     };
-    let (wa, wb): (Vec<(String, bool)>, Vec<(String, bool)>) = (
-        aa.flows.iter().map(flow).collect(),
-        ab.flows.iter().map(flow).collect(),
-    );
+    let wa: Vec<(String, bool)> = aa.flows.iter().map(flow).collect();
+    let wb: Vec<(String, bool)> = ab.flows.iter().map(flow).collect();
     for (name, works) in &wb {
         match wa.iter().find(|(n, _)| n == name) {
             Some((_, before_works)) if *before_works && !works => d.broken_flows.push(name.clone()),

@@ -266,6 +266,38 @@ fn matrix_diff_faults_and_generate_run() {
         stdout(&o),
         "no difference in reachability or expectations\n"
     );
+    // A change that opens the workspace and its dependencies: the diff names the new findings
+    // and the expectation that now fails.
+    let opened = std::fs::read_to_string(root().join("topologies/aml-private-aks.yaml"))
+        .unwrap()
+        .replace(
+            "    public_network_access: disabled",
+            "    public_network_access: enabled",
+        );
+    let dir = std::env::temp_dir().join(format!("vnetlab-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let after = dir.join("opened.yaml");
+    std::fs::write(&after, opened).unwrap();
+    let o = vnetlab(&[
+        "diff",
+        "topologies/aml-private-aks.yaml",
+        after.to_str().unwrap(),
+        "--ports",
+        "443",
+        "--fail-on-change",
+    ]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "new finding: AML-PUBLIC-WORKSPACE: workspace mlws is reachable from the internet"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("expectation the internet cannot reach the storage account: holds → fails"),
+        "{out}"
+    );
     let o = vnetlab(&[
         "check",
         "--faults",
