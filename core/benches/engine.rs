@@ -166,41 +166,32 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
             })
         });
         g.bench_function(BenchmarkId::new("edit_incremental", name), |b| {
-            b.iter_batched(
-                || (*d).clone(),
-                |mut copy| {
+            b.iter_custom(|iters| {
+                timed_on_copies(d, iters, |copy| {
                     copy.apply_edit(&edit, &opts).unwrap();
-                    copy // dropped outside the timing
-                },
-                criterion::BatchSize::LargeInput,
-            )
+                })
+            })
         });
         let route_edit = vnetlab_core::whatif::Edit::RemoveRoute {
             route_table: "rt0".into(),
             route: "u1".into(),
         };
         g.bench_function(BenchmarkId::new("route_edit_incremental", name), |b| {
-            b.iter_batched(
-                || (*d).clone(),
-                |mut copy| {
-                    copy.apply_edit(&route_edit, &BuildOptions::default())
-                        .unwrap()
-                },
-                criterion::BatchSize::LargeInput,
-            )
+            b.iter_custom(|iters| {
+                timed_on_copies(d, iters, |copy| {
+                    copy.apply_edit(&route_edit, &opts).unwrap();
+                })
+            })
         });
         let f = flow(d);
         g.bench_function(BenchmarkId::new("edit_incremental_retrace", name), |b| {
-            b.iter_batched(
-                || (*d).clone(),
-                |mut copy| {
+            b.iter_custom(|iters| {
+                timed_on_copies(d, iters, |copy| {
                     copy.apply_edit(&edit, &opts).unwrap();
-                    let o = origin_at_ip(&copy, f.src).unwrap();
-                    let verdict = trace_packet(&copy, o, f, TraceOptions::default()).verdict;
-                    (copy, verdict)
-                },
-                criterion::BatchSize::LargeInput,
-            )
+                    let o = origin_at_ip(copy, f.src).unwrap();
+                    black_box(trace_packet(copy, o, f, TraceOptions::default()).verdict);
+                })
+            })
         });
         g.bench_function(BenchmarkId::new("edit_rebuild_retrace", name), |b| {
             b.iter(|| {
@@ -214,6 +205,19 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
         });
     }
     g.finish();
+}
+
+/// Times `f` on a fresh copy of the design per iteration; copying and dropping are not timed.
+fn timed_on_copies(d: &Design, iters: u64, f: impl Fn(&mut Design)) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let mut copy = d.clone();
+        let start = std::time::Instant::now();
+        f(&mut copy);
+        total += start.elapsed();
+        drop(copy);
+    }
+    total
 }
 
 fn q5_lint(c: &mut Criterion) {
