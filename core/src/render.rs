@@ -38,7 +38,7 @@ pub fn trace(t: &Trace) -> String {
 
 /// A check report.
 pub fn check(r: &CheckReport, verbose: bool) -> String {
-    let mut out = String::new();
+    let mut out = format!("check {} (service tags: {})\n", r.design, r.service_tags);
     let (mut held, mut failed) = (0, 0);
     for e in &r.results {
         let tag = match e.outcome {

@@ -161,7 +161,11 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             };
             let t = vnetlab_core::trace(&design, &q).map_err(|e| Fatal(e.to_string()))?;
             match common.format {
-                Format::Text => out!("{}", render::trace(&t)),
+                Format::Text => out!(
+                    "{}service tags: {}\n",
+                    render::trace(&t),
+                    design.tags.source()
+                ),
                 Format::Json => outln!("{}", serde_json::to_string_pretty(&t).expect("json")),
             }
             let ok = match expect {
@@ -186,7 +190,11 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 ))
             })?;
             match common.format {
-                Format::Text => out!("{}", render::routes(&design, s)),
+                Format::Text => out!(
+                    "{}service tags: {}\n",
+                    render::routes(&design, s),
+                    design.tags.source()
+                ),
                 Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(
@@ -212,7 +220,11 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 ))
             })?;
             match common.format {
-                Format::Text => out!("{}", render::rules(&design, w)),
+                Format::Text => out!(
+                    "{}service tags: {}\n",
+                    render::rules(&design, w),
+                    design.tags.source()
+                ),
                 Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(

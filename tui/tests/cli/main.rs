@@ -164,7 +164,10 @@ fn trace_explains_and_can_assert_its_verdict() {
         out.contains("packages/pypi"),
         "the deciding firewall rule is named: {out}"
     );
-    assert!(out.ends_with("verdict: delivered\n"), "{out}");
+    assert!(
+        out.contains("verdict: delivered\nservice tags: built-in synthetic"),
+        "{out}"
+    );
     let mut denied = args.to_vec();
     denied.extend(["--expect", "denied"]);
     assert_eq!(code(&vnetlab(&denied)), 1);
