@@ -59,21 +59,28 @@ pub fn check(r: &CheckReport, verbose: bool) -> String {
             "{tag:<4}  {} ({} → {}, expected {}): {}\n",
             e.name, e.from, e.to, e.expected, e.summary
         ));
-        for c in &e.counterexamples {
-            out.push_str(&format!(
-                "        counterexample: {} → {} {} port {}\n",
-                c.sources, c.destinations, c.protocol, c.ports
-            ));
-        }
-        if let Some(t) = &e.trace
-            && (e.outcome != Outcome::Holds || verbose)
-        {
-            for line in trace(t).lines() {
-                out.push_str(&format!("        {line}\n"));
-            }
-        }
+        let with_trace = e.outcome != Outcome::Holds || verbose;
+        out.push_str(&evidence(e, "        ", with_trace));
     }
     out.push_str(&format!("{}: {held} passed, {failed} failed\n", r.design));
+    out
+}
+
+/// An expectation's evidence: its counterexample classes and, if asked, its trace, each line
+/// indented.
+pub fn evidence(e: &crate::check::ExpectResult, indent: &str, with_trace: bool) -> String {
+    let mut out = String::new();
+    for c in &e.counterexamples {
+        out.push_str(&format!(
+            "{indent}counterexample: {} → {} {} port {}\n",
+            c.sources, c.destinations, c.protocol, c.ports
+        ));
+    }
+    if let Some(t) = e.trace.as_ref().filter(|_| with_trace) {
+        for line in trace(t).lines() {
+            out.push_str(&format!("{indent}{line}\n"));
+        }
+    }
     out
 }
 

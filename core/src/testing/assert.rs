@@ -126,12 +126,7 @@ pub fn prove(
         Outcome::Holds => Ok(r.classes),
         _ => {
             let mut msg = format!("{} ({} expected): {}\n", e.name, e.verdict, r.summary);
-            for c in &r.counterexamples {
-                msg.push_str(&format!(
-                    "  counterexample: {} → {} {} port {}\n",
-                    c.sources, c.destinations, c.protocol, c.ports
-                ));
-            }
+            msg.push_str(&crate::render::evidence(&r, "  ", false));
             if let Some(t) = &r.trace {
                 msg.push_str(&crate::render::trace(t));
             }

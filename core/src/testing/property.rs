@@ -148,12 +148,7 @@ pub fn check(d: &Design, p: &Property) -> Result<Evidence, Failure> {
         Outcome::Undecided => check_sampled(d, p),
         Outcome::Fails => {
             let mut msg = format!("{p}: does not hold: {}\n", r.summary);
-            for c in &r.counterexamples {
-                msg.push_str(&format!(
-                    "  counterexample: {} → {} {} port {}\n",
-                    c.sources, c.destinations, c.protocol, c.ports
-                ));
-            }
+            msg.push_str(&crate::render::evidence(&r, "  ", false));
             if let Some(t) = &r.trace {
                 msg.push_str(&crate::render::trace(t));
             }
