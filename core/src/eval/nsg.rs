@@ -50,6 +50,16 @@ pub fn rule_matches(d: &Design, r: &NsgRule, vnet: VnetId, flow: &Flow) -> bool 
             .any(|e| entry_matches(d, e, vnet, flow.dst))
 }
 
+/// Whether a rule matches a flow's protocol and addresses, whatever its ports: only such rules
+/// can decide the flow on some port.
+pub fn rule_matches_addresses(d: &Design, r: &NsgRule, vnet: VnetId, flow: &Flow) -> bool {
+    r.protocol.is_none_or(|p| p == flow.protocol)
+        && r.source.iter().any(|e| entry_matches(d, e, vnet, flow.src))
+        && r.destination
+            .iter()
+            .any(|e| entry_matches(d, e, vnet, flow.dst))
+}
+
 /// Evaluates one NSG in one direction for a flow, applied in VNet `vnet`.
 pub fn evaluate(d: &Design, nsg: NsgId, dir: Direction, vnet: VnetId, flow: &Flow) -> NsgDecision {
     let rules = d.nsgs[nsg.ix()].rules(dir);

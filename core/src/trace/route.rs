@@ -293,8 +293,10 @@ impl Walk<'_> {
             let at = format!("subnet {}", d.subnets[fw.subnet.ix()].name);
             self.nsg(n, Direction::Inbound, vnet, &at)?;
         }
+        let (src, dst) = (self.flow.src, self.flow.dst);
         for c in &fw.collections {
-            for r in &c.rules {
+            // Rules whose sources do not hold the flow's source cannot decide it on any port.
+            for r in c.rules.iter().filter(|r| r.source.contains(src)) {
                 self.consult_ports(&r.destination_ports);
                 for (_, p) in &r.app_protocols {
                     self.consult_port(u32::from(*p));
@@ -302,7 +304,11 @@ impl Walk<'_> {
                 }
             }
         }
-        for p in &fw.policies {
+        for p in fw
+            .policies
+            .iter()
+            .filter(|p| p.source.contains(src) && p.destination.contains(dst))
+        {
             for (_, ports) in &p.services {
                 self.consult_ports(ports);
             }

@@ -144,8 +144,15 @@ impl<'d> Walk<'d> {
 
     pub(super) fn nsg(&mut self, nsg: NsgId, dir: Direction, vnet: VnetId, at: &str) -> Step_ {
         let d = self.d;
+        // The port boundaries that can change this decision: those of the rules matching the
+        // flow's protocol and addresses, up to the first rule that matches it outright.
         for r in d.nsgs[nsg.ix()].rules(dir) {
-            self.consult_ports(&r.destination_ports);
+            if nsg::rule_matches_addresses(d, r, vnet, &self.flow) {
+                self.consult_ports(&r.destination_ports);
+                if nsg::rule_matches(d, r, vnet, &self.flow) {
+                    break;
+                }
+            }
         }
         let dec = nsg::evaluate(d, nsg, dir, vnet, &self.flow);
         let rule = &d.nsgs[nsg.ix()].rules(dir)[dec.rule];

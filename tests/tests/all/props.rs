@@ -322,3 +322,85 @@ proptest! {
         }
     }
 }
+
+/// Port classes against every single port, on a design made for it: overlapping NSG rules that
+/// all match the flow's addresses (several before the deciding one), rules that do not, and an
+/// Azure Firewall with rules for other sources.
+#[test]
+fn port_classes_match_every_port_on_overlapping_rules() {
+    let d = vnetlab_tests::design(
+        "ports.yaml",
+        r#"
+version: 1
+name: ports
+vnets:
+  hub:
+    address_space: [10.0.0.0/16]
+    subnets:
+      AzureFirewallSubnet: { prefix: 10.0.0.0/26 }
+  a:
+    address_space: [10.1.0.0/16]
+    subnets:
+      s: { prefix: 10.1.1.0/24, nsg: n, route_table: rt }
+peerings:
+  - { between: [hub, a], allow_forwarded_traffic: true }
+route_tables:
+  rt:
+    routes: [{ name: all, prefix: 0.0.0.0/0, next_hop: virtual_appliance, next_hop_ip: 10.0.0.4 }]
+nsgs:
+  n:
+    rules:
+      - { name: other-source, priority: 100, direction: outbound, access: allow, protocol: tcp, source: 10.9.0.0/16, destination: "*", destination_ports: "5000-6000" }
+      - { name: deny-mid, priority: 110, direction: outbound, access: deny, protocol: tcp, source: "*", destination: Internet, destination_ports: "1000-2000" }
+      - { name: deny-ssh, priority: 120, direction: outbound, access: deny, protocol: tcp, source: "*", destination: "*", destination_ports: 22 }
+      - { name: allow-some, priority: 130, direction: outbound, access: allow, protocol: tcp, source: VirtualNetwork, destination: "*", destination_ports: ["20-30", "1500-3000"] }
+      - { name: deny-high, priority: 140, direction: outbound, access: deny, protocol: any, source: "*", destination: Internet, destination_ports: "40000-50000" }
+firewalls:
+  fw:
+    kind: azure_firewall
+    subnet: hub/AzureFirewallSubnet
+    private_ip: 10.0.0.4
+    public_ip: standard
+    rule_collection_groups:
+      - name: g
+        priority: 100
+        collections:
+          - { name: other, kind: network, priority: 100, action: deny, rules: [{ name: other-src, source: [10.8.0.0/16], destination: ["*"], protocol: tcp, destination_ports: ["7000-8000"] }] }
+          - { name: web, kind: network, priority: 200, action: allow, rules: [{ name: web, source: [10.1.0.0/16], destination: ["*"], protocol: tcp, destination_ports: ["20-30", "2500-45000"] }] }
+workloads:
+  vm: { kind: vm, subnet: a/s, ip: 10.1.1.4 }
+"#,
+    );
+    let origin = origin_at_ip(&d, Ipv4Addr::new(10, 1, 1, 4)).unwrap();
+    let dst = Ipv4Addr::new(203, 0, 113, 9);
+    let classes =
+        vnetlab_core::reach::port_classes(&d, &origin, dst, Protocol::Tcp, TraceOptions::default());
+    let mut delivered_somewhere = false;
+    for port in 0..=u16::MAX {
+        let class = classes
+            .iter()
+            .find(|(lo, hi, _)| *lo <= port && port <= *hi)
+            .unwrap();
+        let f = Flow {
+            src: Ipv4Addr::new(10, 1, 1, 4),
+            dst,
+            protocol: Protocol::Tcp,
+            src_port: 50000,
+            dst_port: port,
+        };
+        let t = trace_packet(&d, origin.clone(), f, TraceOptions::default());
+        delivered_somewhere |= class.2;
+        assert_eq!(
+            t.verdict.allowed(),
+            class.2,
+            "port {port} in class {class:?}\n{}",
+            vnetlab_core::render::trace(&t)
+        );
+    }
+    assert!(delivered_somewhere, "the design lets some ports through");
+    assert!(
+        classes.len() < 40,
+        "classes follow the consulted rules only: {}",
+        classes.len()
+    );
+}
