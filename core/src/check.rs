@@ -60,7 +60,15 @@ pub struct CheckReport {
 impl CheckReport {
     /// Whether every expectation holds.
     pub fn all_hold(&self) -> bool {
-        self.results.iter().all(|r| r.outcome == Outcome::Holds)
+        self.held() == self.results.len()
+    }
+
+    /// How many expectations hold.
+    pub fn held(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Holds)
+            .count()
     }
 }
 

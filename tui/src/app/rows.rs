@@ -85,12 +85,7 @@ pub fn check_rows(m: &Model) -> Vec<CheckRow> {
         out.extend((0..diags.len()).map(CheckRow::EditError));
     }
     let a = r.shown();
-    let held = a
-        .report
-        .results
-        .iter()
-        .filter(|e| e.outcome == vnetlab_core::check::Outcome::Holds)
-        .count();
+    let held = a.report.held();
     out.push(CheckRow::Heading(format!(
         "Expectations {held}/{} hold",
         a.report.results.len()

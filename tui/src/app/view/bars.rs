@@ -24,12 +24,7 @@ pub fn header(m: &Model, f: &mut Frame, area: Rect) {
             let a = r.shown();
             spans.push(Span::raw(format!("{}  ", a.design.name)));
             let n = a.report.results.len();
-            let held = a
-                .report
-                .results
-                .iter()
-                .filter(|e| e.outcome == vnetlab_core::check::Outcome::Holds)
-                .count();
+            let held = a.report.held();
             let style = if held == n { t.good() } else { t.bad() };
             spans.push(Span::styled(format!("{held}/{n} hold"), style));
             let flows = &a.audit.flows;
