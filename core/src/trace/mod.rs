@@ -492,6 +492,8 @@ struct Walk<'d> {
     snat: Option<FirewallId>,
     /// The source is an Azure service acting with its own identity (`service:TAG`).
     trusted: bool,
+    /// The subnet whose service endpoint carried the request to a PaaS service, if one did.
+    service_endpoint_subnet: Option<SubnetId>,
     /// The public address a request appeared from when it left Azure to come back in through a
     /// workload's public IP (the reply goes there first).
     reply_to: Option<Ipv4Addr>,

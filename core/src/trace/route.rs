@@ -109,6 +109,7 @@ impl Walk<'_> {
                 }
                 NextHop::VirtualNetworkServiceEndpoint { tag } => {
                     self.hop(&sname, Step::Route, true, detail);
+                    self.service_endpoint_subnet = Some(subnet);
                     return match target_at(d, self.flow.dst) {
                         Target::ServicePublic(s) => Ok(Target::ServicePublic(s)),
                         _ => {

@@ -39,6 +39,7 @@ impl<'d> Walk<'d> {
             dns_service: None,
             port_floor: 0,
             reply_to: None,
+            service_endpoint_subnet: None,
             next_port_cut: 65536,
         }
     }
@@ -359,7 +360,7 @@ impl<'d> Walk<'d> {
                 self.service(p.service, Arrival::PrivateEndpoint(pe))
             }
             Target::ServicePublic(sid) => {
-                let arrival = match (self.last_se_subnet(), self.trusted) {
+                let arrival = match (self.service_endpoint_subnet, self.trusted) {
                     (Some(s), _) => Arrival::ServiceEndpoint(s),
                     (None, true) => Arrival::Trusted,
                     _ => Arrival::Public(self.public_source()),
@@ -539,13 +540,6 @@ impl<'d> Walk<'d> {
                 by: format!("service firewall of {name}"),
             })
         }
-    }
-
-    pub(super) fn last_se_subnet(&self) -> Option<SubnetId> {
-        let h = self.hops.iter().rev().find(|h| h.step == Step::Route)?;
-        (h.ok && h.detail.contains("VirtualNetworkServiceEndpoint"))
-            .then(|| self.d.subnet_by_name(&h.at))
-            .flatten()
     }
 
     /// The public address a request appears from once it leaves Azure.
