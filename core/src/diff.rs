@@ -201,7 +201,7 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
                 continue;
             };
             for (p, &(protocol, port)) in ports.iter().enumerate() {
-                let (x, y) = (ma.cells[i][j][p], mb.cells[bi][bj][p]);
+                let (x, y) = (ma.cell(i, j, p), mb.cell(bi, bj, p));
                 if x == y {
                     continue;
                 }

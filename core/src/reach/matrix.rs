@@ -41,7 +41,7 @@ impl Reach {
 }
 
 /// The reachability matrix.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Matrix {
     /// Rows and columns.
     pub by: MatrixBy,
@@ -49,12 +49,81 @@ pub struct Matrix {
     pub names: Vec<String>,
     /// The (protocol, port) pairs of each cell.
     pub ports: Vec<(Protocol, u16)>,
-    /// `cells[source][destination][port]`.
-    pub cells: Vec<Vec<Vec<Reach>>>,
+    /// Row-major: source, then destination, then port.
+    cells: Vec<Reach>,
 }
 
-/// Computes the matrix for the given ports.
+impl Matrix {
+    /// Builds a matrix from its cells in row-major order (source, destination, port).
+    pub fn new(
+        by: MatrixBy,
+        names: Vec<String>,
+        ports: Vec<(Protocol, u16)>,
+        cells: Vec<Reach>,
+    ) -> Self {
+        assert_eq!(cells.len(), names.len() * names.len() * ports.len());
+        Self {
+            by,
+            names,
+            ports,
+            cells,
+        }
+    }
+
+    /// How much of row `source` reaches column `destination` on the `port`-th port.
+    pub fn cell(&self, source: usize, destination: usize, port: usize) -> Reach {
+        self.reaches(source, destination)[port]
+    }
+
+    /// One cell's answers, one per port.
+    pub fn reaches(&self, source: usize, destination: usize) -> &[Reach] {
+        let np = self.ports.len();
+        let at = (source * self.names.len() + destination) * np;
+        &self.cells[at..at + np]
+    }
+}
+
+/// JSON: `cells[source][destination][port]`, as docs/cli-json.md documents.
+impl Serialize for Matrix {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let n = self.names.len();
+        let rows: Vec<Vec<&[Reach]>> = (0..n)
+            .map(|i| (0..n).map(|j| self.reaches(i, j)).collect())
+            .collect();
+        let mut st = s.serialize_struct("Matrix", 4)?;
+        st.serialize_field("by", &self.by)?;
+        st.serialize_field("names", &self.names)?;
+        st.serialize_field("ports", &self.ports)?;
+        st.serialize_field("cells", &rows)?;
+        st.end()
+    }
+}
+
+/// Computes the matrix for the given ports. By subnet, every cell is computed on sets of
+/// packet classes at once (`plane`); the result is the same as [`matrix_by_tracing`]'s.
 pub fn matrix(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {
+    if by == MatrixBy::Subnet
+        && let Some(cells) = super::plane::subnet_matrix(d, ports)
+    {
+        let reach = |(every, some): (bool, bool)| match (every, some) {
+            (true, _) => Reach::All,
+            (false, true) => Reach::Partial,
+            (false, false) => Reach::None,
+        };
+        return Matrix::new(
+            by,
+            d.subnets.iter().map(|s| s.name.clone()).collect(),
+            ports.to_vec(),
+            cells.into_iter().map(reach).collect(),
+        );
+    }
+    matrix_by_tracing(d, by, ports)
+}
+
+/// The matrix by tracing one packet per class for every cell: the reference the set-based
+/// engine is tested and benchmarked against.
+pub fn matrix_by_tracing(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {
     let atoms = Atoms::of(d);
     let sets: Vec<(String, EndpointSet)> = match by {
         MatrixBy::Subnet => (0..d.subnets.len())
@@ -74,33 +143,26 @@ pub fn matrix(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {
             })
             .collect(),
     };
-    let cells = sets
-        .iter()
-        .map(|(_, src)| {
-            sets.iter()
-                .map(|(_, dst)| {
-                    ports
-                        .iter()
-                        .map(|&(proto, port)| {
-                            let ps = PortSet::from_ranges(vec![PortRange::single(port)]);
-                            let r = check_set_with(d, &atoms, src, dst, &[proto], &ps, true);
-                            match r.delivered {
-                                0 => Reach::None,
-                                n if n == r.classes => Reach::All,
-                                _ => Reach::Partial,
-                            }
-                        })
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
-    Matrix {
-        by,
-        names: sets.into_iter().map(|(n, _)| n).collect(),
-        ports: ports.to_vec(),
-        cells,
+    let mut cells = Vec::with_capacity(sets.len() * sets.len() * ports.len());
+    for (_, src) in &sets {
+        for (_, dst) in &sets {
+            for &(proto, port) in ports {
+                let ps = PortSet::from_ranges(vec![PortRange::single(port)]);
+                let r = check_set_with(d, &atoms, src, dst, &[proto], &ps, true);
+                cells.push(match r.delivered {
+                    0 => Reach::None,
+                    n if n == r.classes => Reach::All,
+                    _ => Reach::Partial,
+                });
+            }
+        }
     }
+    Matrix::new(
+        by,
+        sets.into_iter().map(|(n, _)| n).collect(),
+        ports.to_vec(),
+        cells,
+    )
 }
 
 impl Matrix {
@@ -125,7 +187,7 @@ impl Matrix {
             for (r, name) in self.names.iter().enumerate() {
                 out.push_str(&format!("{name:w$}  "));
                 for c in 0..self.names.len() {
-                    out.push_str(&format!("  {}", self.cells[r][c][pi].symbol()));
+                    out.push_str(&format!("  {}", self.cell(r, c, pi).symbol()));
                 }
                 out.push_str(&format!("   {}\n", r + 1));
             }

@@ -3,7 +3,9 @@
 //! only on which prefixes and port ranges a packet falls in, and the atoms cut at all of them.
 
 pub mod atoms;
+pub mod bits;
 pub mod matrix;
+mod plane;
 
 use crate::model::{Design, usable_range};
 use crate::net::{AddrSet, Flow, PortSet, Protocol};

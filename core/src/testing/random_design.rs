@@ -50,6 +50,7 @@ pub fn random_design_yaml(data: &[u8]) -> String {
         }
     }
     let addrs: Vec<&str> = addresses.iter().map(String::as_str).collect();
+    let prefixes: Vec<&str> = addrs[4..].to_vec();
     let mut y = String::from("version: 1\nname: random\nvnets:\n");
     for (v, subs) in subnets.iter().enumerate() {
         y.push_str(&format!(
@@ -137,8 +138,30 @@ pub fn random_design_yaml(data: &[u8]) -> String {
             }
         }
     }
+    // The next hop 10.0.0.10 is an IP-forwarding VM, a stateful or stateless NVA, or a
+    // FortiGate with a few policies.
+    let router = if has_router { b.upto(3) } else { 0 };
+    match router {
+        1 | 2 => y.push_str(&format!(
+            "firewalls:\n  fw:\n    kind: nva\n    subnet: v0/s0\n    private_ip: 10.0.0.10\n    stateful: {}\n",
+            router == 2
+        )),
+        3 => {
+            y.push_str("firewalls:\n  fw:\n    kind: fortigate\n    subnet: v0/s0\n    private_ip: 10.0.0.10\n    policies:\n");
+            for p in 0..b.upto(3) {
+                y.push_str(&format!(
+                    "      - {{ name: p{p}, source: [{}], destination: [{}], service: [{}], action: {} }}\n",
+                    b.pick(&prefixes),
+                    b.pick(&prefixes),
+                    b.pick(&["\"tcp/443\"", "\"udp/1000-2000\"", "\"*\"", "\"icmp\""]),
+                    b.pick(&["accept", "deny"])
+                ));
+            }
+        }
+        _ => {}
+    }
     y.push_str("workloads:\n");
-    if has_router {
+    if has_router && router == 0 {
         y.push_str("  router: { kind: vm, subnet: v0/s0, ip: 10.0.0.10, ip_forwarding: true }\n");
     }
     for (v, subs) in subnets.iter().enumerate() {

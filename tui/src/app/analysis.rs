@@ -115,8 +115,8 @@ pub fn cell_change(
     let br = base.names.iter().position(|n| n == r)?;
     let bc = base.names.iter().position(|n| n == c)?;
     let (b, a) = (
-        rank(base.cells[br][bc][port]),
-        rank(now.cells[row][col][port]),
+        rank(base.cell(br, bc, port)),
+        rank(now.cell(row, col, port)),
     );
     match a.cmp(&b) {
         std::cmp::Ordering::Greater => Some(Change::NewlyAllowed),

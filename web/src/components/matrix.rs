@@ -23,7 +23,7 @@ pub fn matrix(p: &StateOnly) -> Html {
                 <tbody>
                 { for m.names.iter().enumerate().map(|(i, n)| html! {
                     <tr><th scope="row">{ n }</th>
-                    { for m.cells[i].iter().enumerate().map(|(j, cell)| {
+                    { for (0..m.names.len()).map(|j| (j, m.reaches(i, j))).map(|(j, cell)| {
                         let sym: String = cell.iter().map(|r| r.symbol()).collect();
                         let title: Vec<String> = cell.iter().zip(&ports).map(|(r, p)| format!("{p}: {r:?}")).collect();
                         html! { <td title={format!("{n} → {}: {}", m.names[j], title.join(", "))}>{ sym }</td> }

@@ -48,7 +48,7 @@ pub fn matrix(m: &Model, r: &Ready, f: &mut Frame, area: Rect) {
     for (ri, name) in mx.names.iter().enumerate() {
         let mut spans = vec![Span::raw(format!("{name:w$}  "))];
         for ci in 0..mx.names.len() {
-            let reach = mx.cells[ri][ci][p];
+            let reach = mx.cell(ri, ci, p);
             let c = cell_change(&r.base.matrix, mx, ri, ci, p);
             let style = match c {
                 Some(Change::NewlyAllowed) => t.newly_allowed(),

@@ -1,0 +1,1176 @@
+//! The subnet matrix on sets of packets. For one source atom and one port, the destinations a
+//! packet delivers to are a set of destination atoms ([`Bits`]) moved in bulk through the
+//! decisions the tracer makes one packet at a time:
+//!
+//! - **forward paths** per source subnet, from routes alone: which destination atoms go
+//!   directly, which through which firewalls (and the NSG of an NVA's subnet), which are dropped;
+//! - **filters** per source atom and port: outbound NSGs, firewall rules, inbound NSGs at the
+//!   destination, the private endpoint's service checks — each a first match over rules whose
+//!   destinations are atom sets, cached per class of sources the rules cannot tell apart;
+//! - **reply paths** per destination subnet, over source atoms: which stateful devices the reply
+//!   crosses (P10), compared with the forward path's.
+//!
+//! Whatever this engine does not model in bulk (service endpoints and gateways as next hops,
+//! IP-forwarding NICs, a firewall's own address as destination, SNAT by Azure Firewall to public
+//! destinations, public IPs of workloads) is left to the tracer, per packet class, so the result
+//! is exactly the per-class tracing of [`super::matrix::matrix_by_tracing`]; a property test
+//! compares the two.
+
+use super::atoms::AddrAtoms;
+use super::bits::{Bits, Window};
+use crate::eval::paas::{self, Arrival};
+use crate::eval::routes::NextHop;
+use crate::format::{Access, CollectionKind, Direction, FirewallKind, FortiAction, FwAction};
+use crate::model::{AddrEntry, Design, FirewallId, NsgId, PeId, SubnetId, VnetId, usable_range};
+use crate::net::{AddrSet, Flow, PortSet, Protocol};
+use crate::trace::{TraceOptions, origin_at_ip, trace_packet};
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+use std::rc::Rc;
+
+/// Row-major over source subnet, destination subnet and port: (every class delivered, some
+/// class delivered).
+pub(super) type Cells = Vec<(bool, bool)>;
+
+/// Computes the subnet matrix. `None` when the design uses something the bulk engine does not
+/// cover at all (NSG rules on source ports); the caller then traces every class.
+pub(super) fn subnet_matrix(d: &Design, ports: &[(Protocol, u16)]) -> Option<Cells> {
+    if super::atoms::PortAtoms::source_ports_matter(d) {
+        return None;
+    }
+    let mut p = Plane::new(d, ports);
+    let row = d.subnets.len() * ports.len();
+    let mut cells = vec![(false, false); d.subnets.len() * row];
+    for (s, out) in cells.chunks_mut(row.max(1)).enumerate() {
+        p.row(SubnetId(s as u32), out);
+    }
+    Some(cells)
+}
+
+/// Atoms grouped by the next hop a subnet's routes give them.
+type Hops = Rc<Vec<(NextHop, Bits)>>;
+/// Source atoms grouped by how the reply to them ends.
+type Replies = Rc<Vec<(Reply, Bits)>>;
+/// A walk's state: where it is, whether an appliance forwarded it, the appliances crossed, and
+/// the routing hops so far.
+type WalkKey = (SubnetId, bool, Vec<FirewallId>, usize);
+
+/// What an atom is as a destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Host,
+    Nic {
+        nsg: Option<NsgId>,
+    },
+    Pe(PeId),
+    /// A firewall's own address.
+    Firewall(FirewallId),
+    /// Decided by the tracer (the Azure host address).
+    Special,
+}
+
+/// A check on the way that depends on the source and port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Filter {
+    /// An NSG, inbound, in a VNet (an NVA's subnet).
+    Nsg(NsgId, VnetId),
+    /// A firewall's rules.
+    Firewall(FirewallId),
+}
+
+/// Destination atoms that share a forward path.
+struct Path {
+    filters: Vec<Filter>,
+    /// Stateful devices crossed, sorted.
+    stateful: Vec<FirewallId>,
+    bits: Bits,
+}
+
+/// A source subnet's forward paths.
+struct Skeleton {
+    paths: Vec<Path>,
+    /// Destination atoms the tracer decides.
+    unknown: Bits,
+}
+
+/// How the reply from a destination to a source ends.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Reply {
+    /// Back at the source, having crossed these stateful devices (sorted).
+    Back(Vec<FirewallId>),
+}
+
+/// An NSG as applied in one direction and VNet.
+struct Applied {
+    nsg: NsgId,
+    dir: Direction,
+    vnet: VnetId,
+    /// Where source classes change.
+    cuts: Vec<u32>,
+    /// Destination atoms of each rule (lazily).
+    rule_dst: Vec<Option<Rc<Bits>>>,
+    /// Allowed destination atoms per (source class, port index).
+    allowed: HashMap<(u32, usize), Rc<Bits>>,
+    /// Inbound at delivery: the atoms it guards.
+    domain: Option<Bits>,
+    /// The guarded atoms by class of destination (the rules cannot tell them apart), each with
+    /// the source atoms allowed to them per port index.
+    guarded: Vec<(Window, Vec<Bits>)>,
+}
+
+/// One firewall's rules as an ordered first-match list (matrix flows carry no name or identity).
+struct Fw {
+    entries: Vec<FwEntry>,
+    cuts: Vec<u32>,
+    allowed: HashMap<(u32, usize), Rc<Bits>>,
+    /// Rules that cannot match any packet here are dropped; a plain NVA allows all.
+    allow_all: bool,
+}
+
+struct FwEntry {
+    source: AddrSet,
+    destination: AddrSet,
+    services: Vec<(Option<Protocol>, PortSet)>,
+    /// F1: network rules with protocol Any and explicit ports match TCP and UDP only.
+    any_needs_ports: bool,
+    allow: bool,
+    dst: Option<Rc<Bits>>,
+}
+
+impl FwEntry {
+    fn matches(&self, proto: Protocol, port: u16, src: Ipv4Addr) -> bool {
+        self.source.contains(src)
+            && self.services.iter().any(|(p, ports)| {
+                let proto_ok = match p {
+                    Some(p) => *p == proto,
+                    None => !self.any_needs_ports || ports.is_any() || proto.has_ports(),
+                };
+                proto_ok && (!proto.has_ports() || ports.contains(port))
+            })
+    }
+}
+
+struct Plane<'d> {
+    d: &'d Design,
+    ports: Vec<(Protocol, u16)>,
+    /// Atoms inside subnets' usable ranges, sorted: (first, last).
+    atoms: Vec<(u32, u32)>,
+    kind: Vec<Kind>,
+    /// Per subnet: its atoms `lo..hi`.
+    span: Vec<(usize, usize)>,
+    in_vnet: Vec<Bits>,
+    /// Atoms Azure Firewall does not SNAT (F3).
+    private: Bits,
+    special: Bits,
+    /// Private endpoints' addresses.
+    pe_atoms: Bits,
+    /// The firewall whose own address an atom is.
+    fw_atom: HashMap<usize, FirewallId>,
+    /// The next hop of each atom, per subnet (lazily).
+    parts: Vec<Option<Hops>>,
+    reply_parts: Vec<Option<Replies>>,
+    /// Forward walks from a subnet in a given state (see [`Plane::forward`]).
+    walks: HashMap<WalkKey, Rc<Skeleton>>,
+    /// Reply walks from a subnet in a given state (see [`Plane::replies_from`]).
+    reply_walks: HashMap<WalkKey, Replies>,
+    applied: Vec<Applied>,
+    applied_ix: HashMap<(NsgId, bool, VnetId), usize>,
+    /// Inbound NSGs at delivery, as indices into `applied`.
+    delivery: Vec<usize>,
+    fws: Vec<Fw>,
+    set_bits: HashMap<AddrSet, Rc<Bits>>,
+    /// Atoms that refuse the port whatever the source (per port index): private endpoints
+    /// whose service does not listen on it or refuses the endpoint, Azure Firewall's own
+    /// address except for its DNS proxy.
+    port_denied: Vec<Bits>,
+    /// Public IPs of workloads per subnet (destinations the tracer decides).
+    public: Vec<Vec<Ipv4Addr>>,
+}
+
+fn private_ranges() -> AddrSet {
+    AddrSet::from_nets(
+        [
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "100.64.0.0/10",
+        ]
+        .iter()
+        .map(|s| s.parse().expect("valid")),
+    )
+}
+
+impl<'d> Plane<'d> {
+    fn new(d: &'d Design, ports: &[(Protocol, u16)]) -> Self {
+        let cuts = AddrAtoms::of(d);
+        let mut atoms: Vec<(u32, u32, SubnetId)> = Vec::new();
+        for (i, s) in d.subnets.iter().enumerate() {
+            let (lo, hi) = usable_range(s.prefix);
+            for (a, b) in cuts.split(&AddrSet::from_ranges(vec![(lo, hi)])) {
+                atoms.push((a, b, SubnetId(i as u32)));
+            }
+        }
+        atoms.sort_unstable_by_key(|a| a.0);
+        let n = atoms.len();
+        let mut span = vec![(0, 0); d.subnets.len()];
+        for (i, a) in atoms.iter().enumerate() {
+            let sp = &mut span[a.2.ix()];
+            if sp.1 == 0 && sp.0 == 0 && (i == 0 || atoms[i - 1].2 != a.2) {
+                *sp = (i, i + 1);
+            } else {
+                sp.1 = i + 1;
+            }
+        }
+        let mut in_vnet = vec![Bits::empty(n); d.vnets.len()];
+        for (s, &(lo, hi)) in span.iter().enumerate() {
+            in_vnet[d.subnets[s].vnet.ix()].insert_range(lo, hi);
+        }
+        let mut kind = Vec::with_capacity(n);
+        let mut special = Bits::empty(n);
+        let mut fw_atom = HashMap::new();
+        for (i, &(lo, _, _)) in atoms.iter().enumerate() {
+            let ip = Ipv4Addr::from(lo);
+            let k = if ip == crate::tags::AZURE_HOST_IP {
+                Kind::Special
+            } else if let Some(pe) = d.private_endpoints.iter().position(|p| p.ip == ip) {
+                Kind::Pe(PeId(pe as u32))
+            } else if let Some(w) = d.workloads.iter().find(|w| w.ips.contains(ip)) {
+                Kind::Nic { nsg: w.nsg }
+            } else if let Some(f) = d.firewalls.iter().position(|f| f.ip == ip) {
+                Kind::Firewall(FirewallId(f as u32))
+            } else {
+                Kind::Host
+            };
+            if let Some(f) = d.firewalls.iter().position(|f| f.ip == ip) {
+                fw_atom.insert(i, FirewallId(f as u32));
+            }
+            if k == Kind::Special {
+                special.insert(i);
+            }
+            kind.push(k);
+        }
+        let atoms: Vec<(u32, u32)> = atoms.into_iter().map(|(a, b, _)| (a, b)).collect();
+        let mut p = Self {
+            d,
+            ports: ports.to_vec(),
+            private: Bits::empty(n),
+            kind,
+            span,
+            in_vnet,
+            pe_atoms: Bits::empty(n),
+            special,
+            fw_atom,
+            parts: vec![None; d.subnets.len()],
+            reply_parts: vec![None; d.subnets.len()],
+            walks: HashMap::new(),
+            reply_walks: HashMap::new(),
+            applied: Vec::new(),
+            applied_ix: HashMap::new(),
+            delivery: Vec::new(),
+            fws: Vec::new(),
+            set_bits: HashMap::new(),
+            port_denied: Vec::new(),
+            public: vec![Vec::new(); d.subnets.len()],
+            atoms,
+        };
+        p.private = (*p.bits_of(&private_ranges())).clone();
+        for (i, k) in p.kind.iter().enumerate() {
+            if matches!(k, Kind::Pe(_)) {
+                p.pe_atoms.insert(i);
+            }
+        }
+        p.fws = d.firewalls.iter().map(firewall_entries).collect();
+        p.delivery_nsgs();
+        for k in 0..p.delivery.len() {
+            p.guard(p.delivery[k]);
+        }
+        p.port_denied = p
+            .ports
+            .iter()
+            .map(|&(proto, port)| {
+                let mut b = Bits::empty(n);
+                let port = if proto.has_ports() { port } else { 0 };
+                for (i, k) in p.kind.iter().enumerate() {
+                    let ok = match *k {
+                        Kind::Pe(pe) => {
+                            let e = &d.private_endpoints[pe.ix()];
+                            let svc = &d.services[e.service.ix()];
+                            crate::model::catalog::listens(svc.kind, &e.group, proto, port)
+                                && paas::evaluate(d, e.service, Arrival::PrivateEndpoint(pe))
+                                    .allowed
+                        }
+                        Kind::Firewall(f) => {
+                            let fw = &d.firewalls[f.ix()];
+                            fw.kind != FirewallKind::AzureFirewall || (fw.dns_proxy && port == 53)
+                        }
+                        _ => true,
+                    };
+                    if !ok {
+                        b.insert(i);
+                    }
+                }
+                b
+            })
+            .collect();
+        for w in &d.workloads {
+            if let Some((_, pip)) = w.public_ip {
+                p.public[w.subnet.ix()].push(pip);
+            }
+        }
+        p
+    }
+
+    /// The atoms inside an address set.
+    fn bits_of(&mut self, set: &AddrSet) -> Rc<Bits> {
+        if let Some(b) = self.set_bits.get(set) {
+            return b.clone();
+        }
+        let mut b = Bits::empty(self.atoms.len());
+        for &(lo, hi) in set.ranges() {
+            let a = self.atoms.partition_point(|x| x.0 < lo);
+            let z = self.atoms.partition_point(|x| x.0 <= hi);
+            if a < z {
+                b.insert_range(a, z);
+            }
+        }
+        let b = Rc::new(b);
+        self.set_bits.insert(set.clone(), b.clone());
+        b
+    }
+
+    fn all(&self) -> Bits {
+        let mut b = Bits::empty(self.atoms.len());
+        b.insert_range(0, self.atoms.len());
+        b
+    }
+
+    /// Registers every NSG that guards a destination atom on arrival, with its domain.
+    fn delivery_nsgs(&mut self) {
+        let d = self.d;
+        for s in 0..d.subnets.len() {
+            let sub = &d.subnets[s];
+            let (lo, hi) = self.span[s];
+            for i in lo..hi {
+                let k = self.kind[i];
+                let subnet_nsg = match k {
+                    Kind::Host | Kind::Nic { .. } => sub.nsg,
+                    Kind::Pe(_) => sub.nsg.filter(|_| {
+                        matches!(
+                            sub.pe_policies,
+                            crate::format::PeNetworkPolicies::Nsg
+                                | crate::format::PeNetworkPolicies::Enabled
+                        )
+                    }),
+                    Kind::Firewall(f) => sub
+                        .nsg
+                        .filter(|_| d.firewalls[f.ix()].kind != FirewallKind::AzureFirewall),
+                    Kind::Special => None,
+                };
+                let nic_nsg = match k {
+                    Kind::Nic { nsg } => nsg,
+                    _ => None,
+                };
+                for n in [subnet_nsg, nic_nsg].into_iter().flatten() {
+                    let a = self.applied_of(n, Direction::Inbound, sub.vnet);
+                    let n_atoms = self.atoms.len();
+                    if self.applied[a].domain.is_none() {
+                        self.applied[a].domain = Some(Bits::empty(n_atoms));
+                        self.delivery.push(a);
+                    }
+                    self.applied[a].domain.as_mut().expect("set").insert(i);
+                }
+            }
+        }
+    }
+
+    fn applied_of(&mut self, nsg: NsgId, dir: Direction, vnet: VnetId) -> usize {
+        let key = (nsg, dir == Direction::Inbound, vnet);
+        if let Some(&i) = self.applied_ix.get(&key) {
+            return i;
+        }
+        let d = self.d;
+        let rules = d.nsgs[nsg.ix()].rules(dir);
+        let mut cuts: Vec<u32> = Vec::new();
+        for r in rules {
+            for e in &r.source {
+                if let Some(set) = entry_set(d, e, vnet) {
+                    for &(lo, hi) in set.ranges() {
+                        cuts.push(lo);
+                        if hi < u32::MAX {
+                            cuts.push(hi + 1);
+                        }
+                    }
+                }
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        self.applied.push(Applied {
+            nsg,
+            dir,
+            vnet,
+            cuts,
+            rule_dst: vec![None; rules.len()],
+            allowed: HashMap::new(),
+            domain: None,
+            guarded: Vec::new(),
+        });
+        self.applied_ix.insert(key, self.applied.len() - 1);
+        self.applied.len() - 1
+    }
+
+    /// The destination atoms an applied NSG allows from `src` on port index `pi`.
+    fn nsg_allows(&mut self, a: usize, src: Ipv4Addr, pi: usize) -> Rc<Bits> {
+        let class = self.applied[a]
+            .cuts
+            .partition_point(|&c| c <= u32::from(src)) as u32;
+        if let Some(b) = self.applied[a].allowed.get(&(class, pi)) {
+            return b.clone();
+        }
+        let d = self.d;
+        let (nsg, dir, vnet) = (
+            self.applied[a].nsg,
+            self.applied[a].dir,
+            self.applied[a].vnet,
+        );
+        let (proto, port) = self.ports[pi];
+        let flow = Flow {
+            src,
+            dst: Ipv4Addr::UNSPECIFIED,
+            protocol: proto,
+            src_port: if proto.has_ports() { 50000 } else { 0 },
+            dst_port: if proto.has_ports() { port } else { 0 },
+        };
+        let mut remaining = self.all();
+        let mut allowed = Bits::empty(self.atoms.len());
+        for (ri, r) in d.nsgs[nsg.ix()].rules(dir).iter().enumerate() {
+            if !rule_matches_source(d, r, vnet, &flow) {
+                continue;
+            }
+            let dst = match &self.applied[a].rule_dst[ri] {
+                Some(b) => b.clone(),
+                None => {
+                    let b = self.side_bits(&r.destination, vnet);
+                    self.applied[a].rule_dst[ri] = Some(b.clone());
+                    b
+                }
+            };
+            if r.access == Access::Allow {
+                allowed.or(&remaining.intersection(&dst));
+            }
+            remaining.and_not(&dst);
+            if remaining.is_empty() {
+                break;
+            }
+        }
+        let b = Rc::new(allowed);
+        self.applied[a].allowed.insert((class, pi), b.clone());
+        b
+    }
+
+    /// Splits a delivery NSG's guarded atoms into destination classes and computes, for each
+    /// class and port, the source atoms it allows: one first-match pass over the rules with
+    /// source sides as atom sets, instead of one per source.
+    fn guard(&mut self, a: usize) {
+        let d = self.d;
+        let (nsg, vnet) = (self.applied[a].nsg, self.applied[a].vnet);
+        let rules = d.nsgs[nsg.ix()].rules(Direction::Inbound);
+        let mut cuts: Vec<u32> = Vec::new();
+        for r in rules {
+            for e in &r.destination {
+                if let Some(set) = entry_set(d, e, vnet) {
+                    for &(lo, hi) in set.ranges() {
+                        cuts.push(lo);
+                        if hi < u32::MAX {
+                            cuts.push(hi + 1);
+                        }
+                    }
+                }
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let domain = self.applied[a].domain.clone().expect("delivery NSG");
+        let mut classes: Vec<(usize, Bits)> = Vec::new();
+        for i in domain.ones() {
+            let c = cuts.partition_point(|&c| c <= self.atoms[i].0);
+            match classes.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, b)) => b.insert(i),
+                None => {
+                    let mut b = Bits::empty(self.atoms.len());
+                    b.insert(i);
+                    classes.push((c, b));
+                }
+            }
+        }
+        let mut guarded = Vec::new();
+        for (_, members) in classes {
+            let rep = Ipv4Addr::from(self.atoms[members.ones().next().expect("non-empty")].0);
+            let mut per_port = Vec::with_capacity(self.ports.len());
+            for pi in 0..self.ports.len() {
+                let (proto, port) = self.ports[pi];
+                let flow = Flow {
+                    src: Ipv4Addr::UNSPECIFIED,
+                    dst: rep,
+                    protocol: proto,
+                    src_port: if proto.has_ports() { 50000 } else { 0 },
+                    dst_port: if proto.has_ports() { port } else { 0 },
+                };
+                let mut remaining = self.all();
+                let mut allowed = Bits::empty(self.atoms.len());
+                for r in rules {
+                    if !rule_matches_ports(r, &flow)
+                        || !r
+                            .destination
+                            .iter()
+                            .any(|e| crate::eval::nsg::entry_matches(d, e, vnet, rep))
+                    {
+                        continue;
+                    }
+                    let src = self.side_bits(&r.source, vnet);
+                    if r.access == Access::Allow {
+                        allowed.or(&remaining.intersection(&src));
+                    }
+                    remaining.and_not(&src);
+                    if remaining.is_empty() {
+                        break;
+                    }
+                }
+                per_port.push(allowed);
+            }
+            guarded.push((members.window(), per_port));
+        }
+        self.applied[a].guarded = guarded;
+    }
+
+    /// The atoms a rule side stands for in VNet `vnet`.
+    fn side_bits(&mut self, side: &[AddrEntry], vnet: VnetId) -> Rc<Bits> {
+        let d = self.d;
+        let set = if side.iter().any(|e| matches!(e, AddrEntry::Any)) {
+            AddrSet::all()
+        } else {
+            side.iter()
+                .filter_map(|e| entry_set(d, e, vnet))
+                .fold(AddrSet::empty(), |acc, s| acc.union(&s))
+        };
+        self.bits_of(&set)
+    }
+
+    /// The destination atoms a firewall lets through from `src` on port index `pi`.
+    fn fw_allows(&mut self, f: FirewallId, src: Ipv4Addr, pi: usize) -> Rc<Bits> {
+        let class = self.fws[f.ix()]
+            .cuts
+            .partition_point(|&c| c <= u32::from(src)) as u32;
+        if let Some(b) = self.fws[f.ix()].allowed.get(&(class, pi)) {
+            return b.clone();
+        }
+        let (proto, port) = self.ports[pi];
+        let port = if proto.has_ports() { port } else { 0 };
+        let mut remaining = self.all();
+        let mut allowed = Bits::empty(self.atoms.len());
+        if self.fws[f.ix()].allow_all {
+            allowed = remaining.clone();
+        } else {
+            for e in 0..self.fws[f.ix()].entries.len() {
+                if !self.fws[f.ix()].entries[e].matches(proto, port, src) {
+                    continue;
+                }
+                let dst = match &self.fws[f.ix()].entries[e].dst {
+                    Some(b) => b.clone(),
+                    None => {
+                        let set = self.fws[f.ix()].entries[e].destination.clone();
+                        let b = self.bits_of(&set);
+                        self.fws[f.ix()].entries[e].dst = Some(b.clone());
+                        b
+                    }
+                };
+                if self.fws[f.ix()].entries[e].allow {
+                    allowed.or(&remaining.intersection(&dst));
+                }
+                remaining.and_not(&dst);
+                if remaining.is_empty() {
+                    break;
+                }
+            }
+        }
+        let b = Rc::new(allowed);
+        self.fws[f.ix()].allowed.insert((class, pi), b.clone());
+        b
+    }
+
+    /// The next hop each atom gets from a subnet's routes, as (next hop, atoms).
+    fn parts(&mut self, s: SubnetId) -> Hops {
+        if let Some(p) = &self.parts[s.ix()] {
+            return p.clone();
+        }
+        let view = &self.d.derived.routes[s.ix()];
+        let mut cuts: Vec<u32> = vec![0];
+        for r in &view.routes {
+            let (lo, hi) = (
+                u32::from(r.prefix.network()),
+                u32::from(r.prefix.broadcast()),
+            );
+            cuts.push(lo);
+            if hi < u32::MAX {
+                cuts.push(hi + 1);
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut by_hop: Vec<(NextHop, Bits)> = Vec::new();
+        for (k, &lo) in cuts.iter().enumerate() {
+            let hi = cuts.get(k + 1).map_or(u32::MAX, |c| c - 1);
+            let a = self.atoms.partition_point(|x| x.0 < lo);
+            let z = self.atoms.partition_point(|x| x.0 <= hi);
+            if a >= z {
+                continue;
+            }
+            let Some(choice) = view.lookup(Ipv4Addr::from(lo)) else {
+                continue;
+            };
+            let hop = &view.routes[choice.index].next_hop;
+            match by_hop.iter_mut().find(|(h, _)| h == hop) {
+                Some((_, b)) => b.insert_range(a, z),
+                None => {
+                    let mut b = Bits::empty(self.atoms.len());
+                    b.insert_range(a, z);
+                    by_hop.push((hop.clone(), b));
+                }
+            }
+        }
+        let p = Rc::new(by_hop);
+        self.parts[s.ix()] = Some(p.clone());
+        p
+    }
+
+    /// The forward paths from a subnet to every destination atom.
+    fn skeleton(&mut self, s: SubnetId) -> Rc<Skeleton> {
+        self.forward(s, false, &[], 0)
+    }
+
+    /// The paths every destination atom takes from `sub` on: filters and stateful devices are
+    /// those met from here. `seen` are the appliances already crossed (a loop drops), `depth`
+    /// the routing hops so far (16 drop, as in the tracer). Memoised: every spoke reaches the
+    /// hub's firewall subnet in the same state.
+    fn forward(
+        &mut self,
+        sub: SubnetId,
+        forwarded: bool,
+        seen: &[FirewallId],
+        depth: usize,
+    ) -> Rc<Skeleton> {
+        let key = (sub, forwarded, seen.to_vec(), depth);
+        if let Some(s) = self.walks.get(&key) {
+            return s.clone();
+        }
+        let mut out = Skeleton {
+            paths: Vec::new(),
+            unknown: Bits::empty(self.atoms.len()),
+        };
+        if depth < 16 {
+            self.forward_from(sub, forwarded, seen, depth, &mut out);
+        }
+        let out = Rc::new(out);
+        self.walks.insert(key, out.clone());
+        out
+    }
+
+    fn forward_from(
+        &mut self,
+        sub: SubnetId,
+        forwarded: bool,
+        seen: &[FirewallId],
+        depth: usize,
+        out: &mut Skeleton,
+    ) {
+        let d = self.d;
+        let vnet = d.subnets[sub.ix()].vnet;
+        let parts = self.parts(sub);
+        for (hop, b) in parts.iter() {
+            match hop {
+                NextHop::None | NextHop::Internet => {
+                    // Every atom here is a private address: the Internet next hop drops it.
+                }
+                NextHop::VnetLocal => {
+                    let b = b.intersection(&self.in_vnet[vnet.ix()]);
+                    self.deliver(b, &[], &[], out);
+                }
+                NextHop::VnetPeering { vnet: remote } => {
+                    if cross_ok(d, vnet, *remote, forwarded) {
+                        let b = b.intersection(&self.in_vnet[remote.ix()]);
+                        self.deliver(b, &[], &[], out);
+                    }
+                }
+                NextHop::InterfaceEndpoint { pe } => {
+                    let pe_vnet = d.subnets[d.private_endpoints[pe.ix()].subnet.ix()].vnet;
+                    if pe_vnet == vnet || cross_ok(d, vnet, pe_vnet, forwarded) {
+                        self.deliver(b.clone(), &[], &[], out);
+                    }
+                }
+                NextHop::VirtualNetworkServiceEndpoint { .. }
+                | NextHop::VirtualNetworkGateway { .. } => out.unknown.or(b),
+                NextHop::VirtualAppliance { ip } => {
+                    let Some(f) = d.firewalls.iter().position(|f| f.ip == *ip) else {
+                        if d.workloads.iter().any(|w| w.ip == *ip && w.ip_forwarding) {
+                            out.unknown.or(b);
+                        }
+                        continue;
+                    };
+                    let fid = FirewallId(f as u32);
+                    if seen.contains(&fid) {
+                        continue;
+                    }
+                    let fw = &d.firewalls[f];
+                    let fw_vnet = d.subnets[fw.subnet.ix()].vnet;
+                    if fw_vnet != vnet
+                        && (d.peering(vnet, fw_vnet).is_none_or(|p| !p.connected)
+                            || !cross_ok(d, vnet, fw_vnet, forwarded))
+                    {
+                        continue;
+                    }
+                    let mut filters = Vec::new();
+                    if fw.kind != FirewallKind::AzureFirewall
+                        && let Some(n) = d.subnets[fw.subnet.ix()].nsg
+                    {
+                        filters.push(Filter::Nsg(n, fw_vnet));
+                    }
+                    filters.push(Filter::Firewall(fid));
+                    let mut b = b.clone();
+                    if fw.kind == FirewallKind::AzureFirewall {
+                        // SNAT to public destinations changes the reply's path: traced.
+                        let mut public = b.clone();
+                        public.and_not(&self.private);
+                        out.unknown.or(&public);
+                        b.and(&self.private);
+                    }
+                    let mut seen = seen.to_vec();
+                    seen.push(fid);
+                    let rest = self.forward(fw.subnet, true, &seen, depth + 1);
+                    out.unknown.or(&rest.unknown.intersection(&b));
+                    for path in &rest.paths {
+                        let mut f = filters.clone();
+                        f.extend_from_slice(&path.filters);
+                        let mut st = path.stateful.clone();
+                        if fw.stateful {
+                            st.push(fid);
+                            st.sort();
+                            st.dedup();
+                        }
+                        self.deliver(path.bits.intersection(&b), &f, &st, out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn deliver(&self, b: Bits, filters: &[Filter], stateful: &[FirewallId], out: &mut Skeleton) {
+        if b.is_empty() {
+            return;
+        }
+        out.unknown.or(&b.intersection(&self.special));
+        let mut b = b;
+        b.and_not(&self.special);
+        match out
+            .paths
+            .iter_mut()
+            .find(|p| p.filters == filters && p.stateful == stateful)
+        {
+            Some(p) => p.bits.or(&b),
+            None => out.paths.push(Path {
+                filters: filters.to_vec(),
+                stateful: stateful.to_vec(),
+                bits: b,
+            }),
+        }
+    }
+
+    /// How replies from subnet `s` reach each source atom (over source atoms).
+    fn reply_parts(&mut self, s: SubnetId) -> Replies {
+        if let Some(p) = &self.reply_parts[s.ix()] {
+            return p.clone();
+        }
+        let mut out: Vec<(Reply, Bits)> = (*self.replies_from(s, false, &[], 0)).clone();
+        let d = self.d;
+        for (r, _) in &mut out {
+            let Reply::Back(v) = r;
+            v.retain(|f| d.firewalls[f.ix()].stateful);
+            v.sort();
+            v.dedup();
+        }
+        // Merge outcomes that became equal.
+        let mut merged: Vec<(Reply, Bits)> = Vec::new();
+        for (r, b) in out {
+            match merged.iter_mut().find(|(m, _)| *m == r) {
+                Some((_, mb)) => mb.or(&b),
+                None => merged.push((r, b)),
+            }
+        }
+        let p = Rc::new(merged);
+        self.reply_parts[s.ix()] = Some(p.clone());
+        p
+    }
+
+    /// Where replies routed from `sub` end, over source atoms: `crossed` are the devices
+    /// already crossed, `forwarded` whether one of them forwarded it (P13). Memoised.
+    fn replies_from(
+        &mut self,
+        sub: SubnetId,
+        forwarded: bool,
+        crossed: &[FirewallId],
+        depth: usize,
+    ) -> Replies {
+        let key = (sub, forwarded, crossed.to_vec(), depth);
+        if let Some(r) = self.reply_walks.get(&key) {
+            return r.clone();
+        }
+        let mut out = Vec::new();
+        if depth < 16 {
+            self.reply_walk(sub, forwarded, crossed, depth, &mut out);
+        }
+        let mut merged: Vec<(Reply, Bits)> = Vec::new();
+        for (r, b) in out {
+            match merged.iter_mut().find(|(m, _)| *m == r) {
+                Some((_, mb)) => mb.or(&b),
+                None => merged.push((r, b)),
+            }
+        }
+        let out = Rc::new(merged);
+        self.reply_walks.insert(key, out.clone());
+        out
+    }
+
+    fn reply_walk(
+        &mut self,
+        sub: SubnetId,
+        forwarded: bool,
+        crossed: &[FirewallId],
+        depth: usize,
+        out: &mut Vec<(Reply, Bits)>,
+    ) {
+        let d = self.d;
+        let parts = self.parts(sub);
+        let follow = |out: &mut Vec<(Reply, Bits)>, rest: &[(Reply, Bits)], b: &Bits| {
+            for (r, rb) in rest {
+                let x = rb.intersection(b);
+                if !x.is_empty() {
+                    out.push((r.clone(), x));
+                }
+            }
+        };
+        for (hop, b) in parts.iter() {
+            match hop {
+                NextHop::None => {}
+                NextHop::VirtualAppliance { ip } => {
+                    let Some(f) = d.firewalls.iter().position(|f| f.ip == *ip) else {
+                        if let Some(w) = d.workloads.iter().find(|w| w.ip == *ip && w.ip_forwarding)
+                        {
+                            let rest = self.replies_from(w.subnet, forwarded, crossed, depth + 1);
+                            follow(out, &rest, b);
+                        }
+                        continue;
+                    };
+                    let fid = FirewallId(f as u32);
+                    let mut with = crossed.to_vec();
+                    with.push(fid);
+                    // The reply addressed to the firewall itself ends there.
+                    let mut rest = b.clone();
+                    if let Some((&i, _)) = self.fw_atom.iter().find(|(_, g)| **g == fid)
+                        && rest.contains(i)
+                    {
+                        let mut here = Bits::empty(self.atoms.len());
+                        here.insert(i);
+                        rest.and_not(&here);
+                        out.push((Reply::Back(with.clone()), here));
+                    }
+                    if crossed.contains(&fid) || rest.is_empty() {
+                        continue;
+                    }
+                    let fs = d.firewalls[f].subnet;
+                    let further = self.replies_from(fs, true, &with, depth + 1);
+                    follow(out, &further, &rest);
+                }
+                NextHop::VnetPeering { vnet: remote } if forwarded => {
+                    let here = d.subnets[sub.ix()].vnet;
+                    if d.peering(*remote, here)
+                        .is_some_and(|p| p.allow_forwarded_traffic)
+                    {
+                        out.push((Reply::Back(crossed.to_vec()), b.clone()));
+                    }
+                }
+                _ => self.back_to_sources(crossed, b.clone(), out),
+            }
+        }
+    }
+
+    /// A reply delivered to the source atoms `b`; a firewall's own address counts it as crossed.
+    fn back_to_sources(&self, crossed: &[FirewallId], b: Bits, out: &mut Vec<(Reply, Bits)>) {
+        let mut b = b;
+        for (&i, &f) in &self.fw_atom {
+            if b.contains(i) {
+                let mut one = Bits::empty(self.atoms.len());
+                one.insert(i);
+                b.and_not(&one);
+                let mut with = crossed.to_vec();
+                with.push(f);
+                out.push((Reply::Back(with), one));
+            }
+        }
+        out.push((Reply::Back(crossed.to_vec()), b));
+    }
+
+    /// For one source atom: the destination atoms whose reply comes back through each set of
+    /// stateful devices.
+    fn replies(&mut self, src: usize) -> Vec<(Vec<FirewallId>, Bits)> {
+        let n = self.atoms.len();
+        let d = self.d;
+        let mut sets: Vec<(Vec<FirewallId>, Bits)> = Vec::new();
+        for s in 0..d.subnets.len() {
+            let (lo, hi) = self.span[s];
+            if lo == hi {
+                continue;
+            }
+            let rp = self.reply_parts(SubnetId(s as u32));
+            let Some((Reply::Back(k), _)) = rp.iter().find(|(_, b)| b.contains(src)) else {
+                continue;
+            };
+            match sets.iter_mut().find(|(c, _)| c == k) {
+                Some((_, b)) => b.insert_range(lo, hi),
+                None => {
+                    let mut b = Bits::empty(n);
+                    b.insert_range(lo, hi);
+                    sets.push((k.clone(), b));
+                }
+            }
+        }
+        // Private endpoints answer straight back (crossing the source if it is a firewall).
+        for (_, b) in &mut sets {
+            b.and_not(&self.pe_atoms);
+        }
+        let pe_back: Vec<FirewallId> = self
+            .fw_atom
+            .get(&src)
+            .filter(|f| d.firewalls[f.ix()].stateful)
+            .map(|f| vec![*f])
+            .unwrap_or_default();
+        match sets.iter_mut().find(|(c, _)| *c == pe_back) {
+            Some((_, b)) => b.or(&self.pe_atoms),
+            None => sets.push((pe_back, self.pe_atoms.clone())),
+        }
+        sets
+    }
+
+    /// One row of the matrix: from subnet `s` to every subnet, per port, into `cells`
+    /// (destination-major).
+    fn row(&mut self, s: SubnetId, cells: &mut [(bool, bool)]) {
+        let d = self.d;
+        let ns = d.subnets.len();
+        let np = self.ports.len();
+        let (lo, hi) = self.span[s.ix()];
+        if lo == hi {
+            return;
+        }
+        let skel = self.skeleton(s);
+        let n = self.atoms.len();
+        let mut all = vec![self.all(); np];
+        let mut any = vec![Bits::empty(n); np];
+        // Public IPs of workloads, per destination subnet and port: (all delivered, some).
+        let mut pub_all = vec![vec![true; np]; ns];
+        let mut pub_any = vec![vec![false; np]; ns];
+        let vnet = d.subnets[s.ix()].vnet;
+        for src in lo..hi {
+            let ip = Ipv4Addr::from(self.atoms[src].0);
+            let origin = origin_at_ip(d, ip).expect("an address inside a subnet");
+            let nic = match &origin {
+                crate::trace::Origin::Nic { subnet, nsg, .. } if *subnet == s => Some(*nsg),
+                _ => None,
+            };
+            let replies = self.replies(src);
+            let trace = |dst: Ipv4Addr, proto: Protocol, port: u16| {
+                let flow = Flow {
+                    src: ip,
+                    dst,
+                    protocol: proto,
+                    src_port: if proto.has_ports() { 50000 } else { 0 },
+                    dst_port: if proto.has_ports() { port } else { 0 },
+                };
+                trace_packet(d, origin.clone(), flow, TraceOptions::default())
+                    .verdict
+                    .allowed()
+            };
+            for pi in 0..np {
+                let (proto, port) = self.ports[pi];
+                let mut reached = Bits::empty(n);
+                let mut unknown = skel.unknown.clone();
+                if let Some(nic_nsg) = nic {
+                    let mut out = self.all();
+                    for nsg in [nic_nsg, d.subnets[s.ix()].nsg].into_iter().flatten() {
+                        let a = self.applied_of(nsg, Direction::Outbound, vnet);
+                        out.and(&self.nsg_allows(a, ip, pi));
+                    }
+                    let mut denied = self.port_denied[pi].clone();
+                    for &a in &self.delivery {
+                        for (members, allowed) in &self.applied[a].guarded {
+                            if !allowed[pi].contains(src) {
+                                members.add_to(&mut denied);
+                            }
+                        }
+                    }
+                    for path in &skel.paths {
+                        let mut b = path.bits.intersection(&out);
+                        for f in &path.filters {
+                            if b.is_empty() {
+                                break;
+                            }
+                            let allowed = match *f {
+                                Filter::Nsg(nsg, v) => {
+                                    let a = self.applied_of(nsg, Direction::Inbound, v);
+                                    self.nsg_allows(a, ip, pi)
+                                }
+                                Filter::Firewall(fid) => self.fw_allows(fid, ip, pi),
+                            };
+                            b.and(&allowed);
+                        }
+                        b.and_not(&denied);
+                        match replies.iter().find(|(k, _)| *k == path.stateful) {
+                            Some((_, ok)) => b.and(ok),
+                            None => b = Bits::empty(n),
+                        }
+                        reached.or(&b);
+                    }
+                } else {
+                    // A source the bulk engine does not place (an address of a workload
+                    // registered in another subnet): every destination is traced.
+                    unknown = self.all();
+                }
+                for i in unknown.ones() {
+                    if trace(Ipv4Addr::from(self.atoms[i].0), proto, port) {
+                        reached.insert(i);
+                    }
+                }
+                all[pi].and(&reached);
+                any[pi].or(&reached);
+                for (t, pips) in self.public.iter().enumerate() {
+                    for &pip in pips {
+                        let ok = trace(pip, proto, port);
+                        pub_all[t][pi] &= ok;
+                        pub_any[t][pi] |= ok;
+                    }
+                }
+            }
+        }
+        for t in 0..ns {
+            let (a, z) = self.span[t];
+            let has_pub = !self.public[t].is_empty();
+            if a == z && !has_pub {
+                continue;
+            }
+            for pi in 0..np {
+                let every = (a == z || all[pi].all_in(a, z)) && (!has_pub || pub_all[t][pi]);
+                let some = (a < z && any[pi].any_in(a, z)) || (has_pub && pub_any[t][pi]);
+                cells[t * np + pi] = (every, some);
+            }
+        }
+    }
+}
+
+/// Whether crossing the peering `from` → `to` is allowed (P13; no gateway transit here).
+fn cross_ok(d: &Design, from: VnetId, to: VnetId, forwarded: bool) -> bool {
+    !forwarded
+        || d.peering(to, from)
+            .is_some_and(|p| p.allow_forwarded_traffic)
+}
+
+/// The addresses of one rule-side entry in VNet `vnet` (`None` for `*`).
+fn entry_set(d: &Design, e: &AddrEntry, vnet: VnetId) -> Option<AddrSet> {
+    match e {
+        AddrEntry::Any => None,
+        AddrEntry::Prefix(n) => Some(AddrSet::from_net(*n)),
+        AddrEntry::Tag(t) => Some(d.tags.get(t).cloned().unwrap_or_default()),
+        AddrEntry::VirtualNetwork => Some(d.derived.virtual_network[vnet.ix()].clone()),
+        AddrEntry::Asg(a) => Some(d.derived.asg(*a).clone()),
+    }
+}
+
+/// [`crate::eval::nsg::rule_matches`] without the destination address.
+fn rule_matches_source(d: &Design, r: &crate::model::NsgRule, vnet: VnetId, flow: &Flow) -> bool {
+    rule_matches_ports(r, flow)
+        && r.source
+            .iter()
+            .any(|e| crate::eval::nsg::entry_matches(d, e, vnet, flow.src))
+}
+
+/// [`crate::eval::nsg::rule_matches`] on protocol and ports only.
+fn rule_matches_ports(r: &crate::model::NsgRule, flow: &Flow) -> bool {
+    if r.protocol.is_some_and(|p| p != flow.protocol) {
+        return false;
+    }
+    if flow.protocol.has_ports()
+        && !(r.source_ports.contains(flow.src_port) && r.destination_ports.contains(flow.dst_port))
+    {
+        return false;
+    }
+    let ports_are_any = r.destination_ports.is_any() && r.source_ports.is_any();
+    flow.protocol.has_ports() || ports_are_any
+}
+
+/// A firewall's rules in evaluation order, as first-match entries for flows addressed by IP
+/// from a NIC (no name, no identity, not to the firewall's public address).
+fn firewall_entries(fw: &crate::model::Firewall) -> Fw {
+    let mut entries = Vec::new();
+    let mut allow_all = false;
+    match fw.kind {
+        FirewallKind::Nva => allow_all = true,
+        FirewallKind::AzureFirewall => {
+            for c in &fw.collections {
+                // DNAT rules match only traffic to the public address; application rules need
+                // a name.
+                if c.kind != CollectionKind::Network {
+                    continue;
+                }
+                for r in &c.rules {
+                    entries.push(FwEntry {
+                        source: r.source.clone(),
+                        destination: r.destination.clone(),
+                        services: vec![(r.protocol, r.destination_ports.clone())],
+                        any_needs_ports: true,
+                        allow: c.action == FwAction::Allow,
+                        dst: None,
+                    });
+                }
+            }
+        }
+        FirewallKind::Fortigate => {
+            for p in &fw.policies {
+                // Identity policies need an authenticated group member (F4).
+                if !p.groups.is_empty() {
+                    continue;
+                }
+                entries.push(FwEntry {
+                    source: p.source.clone(),
+                    destination: p.destination.clone(),
+                    services: p.services.clone(),
+                    any_needs_ports: false,
+                    allow: p.action == FortiAction::Accept,
+                    dst: None,
+                });
+            }
+        }
+    }
+    let mut cuts: Vec<u32> = Vec::new();
+    for e in &entries {
+        for &(lo, hi) in e.source.ranges() {
+            cuts.push(lo);
+            if hi < u32::MAX {
+                cuts.push(hi + 1);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    Fw {
+        entries,
+        cuts,
+        allowed: HashMap::new(),
+        allow_all,
+    }
+}
