@@ -56,12 +56,12 @@ impl Rng {
     }
 }
 
-/// The spoke `i`'s /16: 10.0.0.0/8 holds spokes 1–255, 172.16.0.0/12 the next 16, then
-/// 100.64.0.0/10 and 192.168/16 are avoided by continuing in 11.0.0.0/8 onwards (still private
-/// to the design: nothing here is routed to the internet).
+/// The spoke `i`'s /20 as its second and third octets: `10.A.B.0/20`, after the hub's
+/// 10.0.0.0/16. Every address stays in RFC 1918 space (4,080 spokes fit), as in a real hub and
+/// spoke: Azure Firewall would SNAT traffic to public ranges (F3).
 fn spoke_space(i: usize) -> (u8, u8) {
-    let n = i + 1;
-    ((10 + n / 256) as u8, (n % 256) as u8)
+    let n = i + 16;
+    ((n / 16) as u8, ((n % 16) * 16) as u8)
 }
 
 /// Generates the design as YAML.
@@ -106,11 +106,12 @@ pub fn generate(w: Workload, seed: u64) -> String {
     for s in 0..p.spokes {
         let (a, b) = spoke_space(s);
         y.push_str(&format!(
-            "  spoke{s}:\n    address_space: [{a}.{b}.0.0/16]\n    subnets:\n"
+            "  spoke{s}:\n    address_space: [10.{a}.{b}.0/20]\n    subnets:\n"
         ));
         for n in 0..p.subnets {
             y.push_str(&format!(
-                "      s{n}: {{ prefix: {a}.{b}.{n}.0/24, nsg: nsg{s}, route_table: rt{s} }}\n"
+                "      s{n}: {{ prefix: 10.{a}.{}.0/24, nsg: nsg{s}, route_table: rt{s} }}\n",
+                usize::from(b) + n
             ));
         }
     }
@@ -136,7 +137,7 @@ pub fn generate(w: Workload, seed: u64) -> String {
             let src = if p.asgs > 0 && r.below(10) == 0 {
                 format!("\"asg:asg{}\"", r.below(p.asgs as u64))
             } else {
-                format!("{a}.{b}.{}.0/24", r.below(p.subnets as u64))
+                format!("10.{a}.{}.0/24", u64::from(b) + r.below(p.subnets as u64))
             };
             let lo = 1000 + r.below(20000) as u16;
             let hi = lo + r.below(500) as u16;
@@ -153,14 +154,14 @@ pub fn generate(w: Workload, seed: u64) -> String {
             // One route per prefix (a table holds one route per address prefix): spoke k mod
             // spokes, third octet k div spokes.
             let (a, b) = spoke_space((k + s) % p.spokes);
-            let third = (k / p.spokes) % 256;
+            let third = usize::from(b) + (k / p.spokes) % 16;
             let hop = if r.below(4) == 0 {
                 "none"
             } else {
                 "virtual_appliance, next_hop_ip: 10.0.0.4"
             };
             y.push_str(&format!(
-                "      - {{ name: u{k}, prefix: {a}.{b}.{third}.0/24, next_hop: {hop} }}\n"
+                "      - {{ name: u{k}, prefix: 10.{a}.{third}.0/24, next_hop: {hop} }}\n"
             ));
         }
     }
@@ -169,8 +170,8 @@ pub fn generate(w: Workload, seed: u64) -> String {
         let (a, b) = spoke_space(r.below(p.spokes as u64) as usize);
         let (c, e) = spoke_space(r.below(p.spokes as u64) as usize);
         y.push_str(&format!(
-            "              - {{ name: f{k}, source: [{a}.{b}.0.0/16], destination: [{c}.{e}.{}.0/24], protocol: tcp, destination_ports: [{}] }}\n",
-            r.below(p.subnets as u64),
+            "              - {{ name: f{k}, source: [10.{a}.{b}.0/20], destination: [10.{c}.{}.0/24], protocol: tcp, destination_ports: [{}] }}\n",
+            u64::from(e) + r.below(p.subnets as u64),
             [22, 443, 445, 5001, 8080][r.below(5) as usize]
         ));
     }

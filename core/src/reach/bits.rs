@@ -22,12 +22,29 @@ impl Bits {
         }
     }
 
+    /// Empties the set.
+    pub fn clear(&mut self) {
+        self.words.fill(0);
+    }
+
+    /// Makes the set hold atoms `0..n`.
+    pub fn fill(&mut self, n: usize) {
+        self.clear();
+        self.insert_range(0, n);
+    }
+
+    /// Makes the set equal to `other`.
+    pub fn copy_from(&mut self, other: &Bits) {
+        self.words.copy_from_slice(&other.words);
+    }
+
     /// Adds one atom.
     pub fn insert(&mut self, i: usize) {
         self.words[i / 64] |= 1 << (i % 64);
     }
 
     /// Whether atom `i` is in the set.
+    #[inline]
     pub fn contains(&self, i: usize) -> bool {
         self.words[i / 64] >> (i % 64) & 1 == 1
     }
@@ -80,6 +97,7 @@ impl Bits {
     }
 
     /// Whether every atom of `lo..hi` is in the set.
+    #[inline]
     pub fn all_in(&self, lo: usize, hi: usize) -> bool {
         if lo < hi && lo / 64 == (hi - 1) / 64 {
             let m = mask(lo % 64, hi - lo);
@@ -89,6 +107,7 @@ impl Bits {
     }
 
     /// Whether some atom of `lo..hi` is in the set.
+    #[inline]
     pub fn any_in(&self, lo: usize, hi: usize) -> bool {
         if lo < hi && lo / 64 == (hi - 1) / 64 {
             return self.words[lo / 64] & mask(lo % 64, hi - lo) != 0;

@@ -1,6 +1,7 @@
 //! Who reaches whom: a grid of subnets (or workloads) × the same, per protocol and port, each
 //! cell proven over every packet class between the two.
 
+use super::bits::Bits;
 use super::{Atoms, check_set_with};
 use crate::model::{Design, SubnetId, WorkloadId};
 use crate::net::{PortRange, PortSet, Protocol};
@@ -49,8 +50,11 @@ pub struct Matrix {
     pub names: Vec<String>,
     /// The (protocol, port) pairs of each cell.
     pub ports: Vec<(Protocol, u16)>,
-    /// Row-major: source, then destination, then port.
-    cells: Vec<Reach>,
+    /// Cells where every packet class is delivered, and where some is, as bits indexed
+    /// row-major by source, destination and port (two bits a cell: T3's 400 million cells fit in
+    /// 100 MB).
+    every: Bits,
+    some: Bits,
 }
 
 impl Matrix {
@@ -62,24 +66,54 @@ impl Matrix {
         cells: Vec<Reach>,
     ) -> Self {
         assert_eq!(cells.len(), names.len() * names.len() * ports.len());
+        let (mut every, mut some) = (Bits::empty(cells.len()), Bits::empty(cells.len()));
+        for (i, c) in cells.iter().enumerate() {
+            match c {
+                Reach::All => {
+                    every.insert(i);
+                    some.insert(i);
+                }
+                Reach::Partial => some.insert(i),
+                Reach::None => {}
+            }
+        }
+        Self::from_bits(by, names, ports, every, some)
+    }
+
+    /// Builds a matrix from its two bit planes (see the fields).
+    pub(crate) fn from_bits(
+        by: MatrixBy,
+        names: Vec<String>,
+        ports: Vec<(Protocol, u16)>,
+        every: Bits,
+        some: Bits,
+    ) -> Self {
         Self {
             by,
             names,
             ports,
-            cells,
+            every,
+            some,
         }
     }
 
     /// How much of row `source` reaches column `destination` on the `port`-th port.
     pub fn cell(&self, source: usize, destination: usize, port: usize) -> Reach {
-        self.reaches(source, destination)[port]
+        let i = (source * self.names.len() + destination) * self.ports.len() + port;
+        if self.every.contains(i) {
+            Reach::All
+        } else if self.some.contains(i) {
+            Reach::Partial
+        } else {
+            Reach::None
+        }
     }
 
     /// One cell's answers, one per port.
-    pub fn reaches(&self, source: usize, destination: usize) -> &[Reach] {
-        let np = self.ports.len();
-        let at = (source * self.names.len() + destination) * np;
-        &self.cells[at..at + np]
+    pub fn reaches(&self, source: usize, destination: usize) -> Vec<Reach> {
+        (0..self.ports.len())
+            .map(|p| self.cell(source, destination, p))
+            .collect()
     }
 }
 
@@ -88,7 +122,7 @@ impl Serialize for Matrix {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let n = self.names.len();
-        let rows: Vec<Vec<&[Reach]>> = (0..n)
+        let rows: Vec<Vec<Vec<Reach>>> = (0..n)
             .map(|i| (0..n).map(|j| self.reaches(i, j)).collect())
             .collect();
         let mut st = s.serialize_struct("Matrix", 4)?;
@@ -104,19 +138,10 @@ impl Serialize for Matrix {
 /// packet classes at once (`plane`); the result is the same as [`matrix_by_tracing`]'s.
 pub fn matrix(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {
     if by == MatrixBy::Subnet
-        && let Some(cells) = super::plane::subnet_matrix(d, ports)
+        && let Some((every, some)) = super::plane::subnet_matrix(d, ports)
     {
-        let reach = |(every, some): (bool, bool)| match (every, some) {
-            (true, _) => Reach::All,
-            (false, true) => Reach::Partial,
-            (false, false) => Reach::None,
-        };
-        return Matrix::new(
-            by,
-            d.subnets.iter().map(|s| s.name.clone()).collect(),
-            ports.to_vec(),
-            cells.into_iter().map(reach).collect(),
-        );
+        let names = d.subnets.iter().map(|s| s.name.clone()).collect();
+        return Matrix::from_bits(by, names, ports.to_vec(), every, some);
     }
     matrix_by_tracing(d, by, ports)
 }

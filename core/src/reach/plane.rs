@@ -28,23 +28,21 @@ use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use std::rc::Rc;
 
-/// Row-major over source subnet, destination subnet and port: (every class delivered, some
-/// class delivered).
-pub(super) type Cells = Vec<(bool, bool)>;
-
-/// Computes the subnet matrix. `None` when the design uses something the bulk engine does not
-/// cover at all (NSG rules on source ports); the caller then traces every class.
-pub(super) fn subnet_matrix(d: &Design, ports: &[(Protocol, u16)]) -> Option<Cells> {
+/// Computes the subnet matrix as two bit planes indexed row-major by source subnet,
+/// destination subnet and port: every class delivered, some class delivered. `None` when the
+/// design uses something the bulk engine does not cover at all (NSG rules on source ports); the
+/// caller then traces every class.
+pub(super) fn subnet_matrix(d: &Design, ports: &[(Protocol, u16)]) -> Option<(Bits, Bits)> {
     if super::atoms::PortAtoms::source_ports_matter(d) {
         return None;
     }
     let mut p = Plane::new(d, ports);
-    let row = d.subnets.len() * ports.len();
-    let mut cells = vec![(false, false); d.subnets.len() * row];
-    for (s, out) in cells.chunks_mut(row.max(1)).enumerate() {
-        p.row(SubnetId(s as u32), out);
+    let cells = d.subnets.len() * d.subnets.len() * ports.len();
+    let mut planes = (Bits::empty(cells), Bits::empty(cells));
+    for s in 0..d.subnets.len() {
+        p.row(SubnetId(s as u32), &mut planes);
     }
-    Some(cells)
+    Some(planes)
 }
 
 /// Atoms grouped by the next hop a subnet's routes give them.
@@ -959,9 +957,8 @@ impl<'d> Plane<'d> {
         sets
     }
 
-    /// One row of the matrix: from subnet `s` to every subnet, per port, into `cells`
-    /// (destination-major).
-    fn row(&mut self, s: SubnetId, cells: &mut [(bool, bool)]) {
+    /// One row of the matrix: from subnet `s` to every subnet, per port, into the planes.
+    fn row(&mut self, s: SubnetId, planes: &mut (Bits, Bits)) {
         let d = self.d;
         let ns = d.subnets.len();
         let np = self.ports.len();
@@ -973,10 +970,23 @@ impl<'d> Plane<'d> {
         let n = self.atoms.len();
         let mut all = vec![self.all(); np];
         let mut any = vec![Bits::empty(n); np];
-        // Public IPs of workloads, per destination subnet and port: (all delivered, some).
-        let mut pub_all = vec![vec![true; np]; ns];
-        let mut pub_any = vec![vec![false; np]; ns];
+        // Public IPs of workloads (destination subnet, address), decided by the tracer, and per
+        // (public IP, port) whether every source reaches it and whether some does.
+        let public: Vec<(usize, Ipv4Addr)> = self
+            .public
+            .iter()
+            .enumerate()
+            .flat_map(|(t, ips)| ips.iter().map(move |&ip| (t, ip)))
+            .collect();
+        let mut pub_all = vec![true; public.len() * np];
+        let mut pub_any = vec![false; public.len() * np];
         let vnet = d.subnets[s.ix()].vnet;
+        let (mut reached, mut out, mut denied, mut b) = (
+            Bits::empty(n),
+            Bits::empty(n),
+            Bits::empty(n),
+            Bits::empty(n),
+        );
         for src in lo..hi {
             let ip = Ipv4Addr::from(self.atoms[src].0);
             let origin = origin_at_ip(d, ip).expect("an address inside a subnet");
@@ -997,17 +1007,23 @@ impl<'d> Plane<'d> {
                     .verdict
                     .allowed()
             };
+            // A source the bulk engine does not place (an address of a workload registered in
+            // another subnet) has every destination traced.
+            let unknown = if nic.is_some() {
+                skel.unknown.clone()
+            } else {
+                self.all()
+            };
             for pi in 0..np {
                 let (proto, port) = self.ports[pi];
-                let mut reached = Bits::empty(n);
-                let mut unknown = skel.unknown.clone();
+                reached.clear();
                 if let Some(nic_nsg) = nic {
-                    let mut out = self.all();
+                    out.fill(n);
                     for nsg in [nic_nsg, d.subnets[s.ix()].nsg].into_iter().flatten() {
                         let a = self.applied_of(nsg, Direction::Outbound, vnet);
                         out.and(&self.nsg_allows(a, ip, pi));
                     }
-                    let mut denied = self.port_denied[pi].clone();
+                    denied.copy_from(&self.port_denied[pi]);
                     for &a in &self.delivery {
                         for (members, allowed) in &self.applied[a].guarded {
                             if !allowed[pi].contains(src) {
@@ -1016,7 +1032,12 @@ impl<'d> Plane<'d> {
                         }
                     }
                     for path in &skel.paths {
-                        let mut b = path.bits.intersection(&out);
+                        let Some((_, ok)) = replies.iter().find(|(k, _)| *k == path.stateful)
+                        else {
+                            continue;
+                        };
+                        b.copy_from(&path.bits);
+                        b.and(&out);
                         for f in &path.filters {
                             if b.is_empty() {
                                 break;
@@ -1031,16 +1052,9 @@ impl<'d> Plane<'d> {
                             b.and(&allowed);
                         }
                         b.and_not(&denied);
-                        match replies.iter().find(|(k, _)| *k == path.stateful) {
-                            Some((_, ok)) => b.and(ok),
-                            None => b = Bits::empty(n),
-                        }
+                        b.and(ok);
                         reached.or(&b);
                     }
-                } else {
-                    // A source the bulk engine does not place (an address of a workload
-                    // registered in another subnet): every destination is traced.
-                    unknown = self.all();
                 }
                 for i in unknown.ones() {
                     if trace(Ipv4Addr::from(self.atoms[i].0), proto, port) {
@@ -1049,25 +1063,42 @@ impl<'d> Plane<'d> {
                 }
                 all[pi].and(&reached);
                 any[pi].or(&reached);
-                for (t, pips) in self.public.iter().enumerate() {
-                    for &pip in pips {
-                        let ok = trace(pip, proto, port);
-                        pub_all[t][pi] &= ok;
-                        pub_any[t][pi] |= ok;
-                    }
+                for (k, &(_, pip)) in public.iter().enumerate() {
+                    let ok = trace(pip, proto, port);
+                    pub_all[k * np + pi] &= ok;
+                    pub_any[k * np + pi] |= ok;
                 }
             }
         }
+        // Public IPs join their subnet's classes: per destination subnet and port, whether
+        // every source reached all of them, and whether one reached some.
+        let mut pub_of: Vec<Option<(Vec<bool>, Vec<bool>)>> = Vec::new();
+        if !public.is_empty() {
+            pub_of.resize(ns, None);
+        }
+        for (k, &(t, _)) in public.iter().enumerate() {
+            let e = pub_of[t].get_or_insert_with(|| (vec![true; np], vec![false; np]));
+            for pi in 0..np {
+                e.0[pi] &= pub_all[k * np + pi];
+                e.1[pi] |= pub_any[k * np + pi];
+            }
+        }
+        let row = s.ix() * ns * np;
         for t in 0..ns {
             let (a, z) = self.span[t];
-            let has_pub = !self.public[t].is_empty();
-            if a == z && !has_pub {
+            let pubs = pub_of.get(t).and_then(Option::as_ref);
+            if a == z && pubs.is_none() {
                 continue;
             }
-            for pi in 0..np {
-                let every = (a == z || all[pi].all_in(a, z)) && (!has_pub || pub_all[t][pi]);
-                let some = (a < z && any[pi].any_in(a, z)) || (has_pub && pub_any[t][pi]);
-                cells[t * np + pi] = (every, some);
+            for (pi, (all, any)) in all.iter().zip(&any).enumerate() {
+                let every = (a == z || all.all_in(a, z)) && pubs.is_none_or(|p| p.0[pi]);
+                let some = (a < z && any.any_in(a, z)) || pubs.is_some_and(|p| p.1[pi]);
+                if every {
+                    planes.0.insert(row + t * np + pi);
+                }
+                if some {
+                    planes.1.insert(row + t * np + pi);
+                }
             }
         }
     }
