@@ -2,7 +2,7 @@
 //! sets that only ever hold a few neighbouring atoms (one NSG's subnets) cost a few words.
 
 /// A set of atom ids.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Bits {
     words: Vec<u64>,
 }
@@ -19,6 +19,31 @@ impl Bits {
     pub fn insert_range(&mut self, lo: usize, hi: usize) {
         for (w, m) in masks(lo, hi) {
             self.words[w] |= m;
+        }
+    }
+
+    /// `len` bits from bit `at` of a word.
+    #[inline]
+    pub fn mask(at: usize, len: usize) -> u64 {
+        if len == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << len) - 1) << at
+        }
+    }
+
+    /// The set's words (atom `i` is bit `i % 64` of word `i / 64`).
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
+    /// Adds atoms `at..at + len` where the low `len` bits of `value` are set (`len` ≤ 64).
+    pub fn or_bits_at(&mut self, at: usize, value: u64, len: usize) {
+        let value = value & Self::mask(0, len);
+        let (w, b) = (at / 64, at % 64);
+        self.words[w] |= value << b;
+        if b + len > 64 {
+            self.words[w + 1] |= value >> (64 - b);
         }
     }
 
@@ -100,7 +125,7 @@ impl Bits {
     #[inline]
     pub fn all_in(&self, lo: usize, hi: usize) -> bool {
         if lo < hi && lo / 64 == (hi - 1) / 64 {
-            let m = mask(lo % 64, hi - lo);
+            let m = Self::mask(lo % 64, hi - lo);
             return self.words[lo / 64] & m == m;
         }
         masks(lo, hi).all(|(w, m)| self.words[w] & m == m)
@@ -110,7 +135,7 @@ impl Bits {
     #[inline]
     pub fn any_in(&self, lo: usize, hi: usize) -> bool {
         if lo < hi && lo / 64 == (hi - 1) / 64 {
-            return self.words[lo / 64] & mask(lo % 64, hi - lo) != 0;
+            return self.words[lo / 64] & Self::mask(lo % 64, hi - lo) != 0;
         }
         masks(lo, hi).any(|(w, m)| self.words[w] & m != 0)
     }
@@ -130,15 +155,6 @@ impl Bits {
     }
 }
 
-/// `len` bits from bit `at` of a word.
-fn mask(at: usize, len: usize) -> u64 {
-    if len == 64 {
-        u64::MAX
-    } else {
-        ((1u64 << len) - 1) << at
-    }
-}
-
 /// The (word, mask) pairs covering atoms `lo..hi`.
 fn masks(lo: usize, hi: usize) -> impl Iterator<Item = (usize, u64)> {
     let mut i = lo;
@@ -146,7 +162,7 @@ fn masks(lo: usize, hi: usize) -> impl Iterator<Item = (usize, u64)> {
         (i < hi).then(|| {
             let (w, b) = (i / 64, i % 64);
             let end = (hi - w * 64).min(64);
-            let m = mask(b, end - b);
+            let m = Bits::mask(b, end - b);
             i = w * 64 + end;
             (w, m)
         })
@@ -200,5 +216,13 @@ mod tests {
         let rest: Vec<usize> = full.ones().collect();
         assert_eq!(rest.len(), 300 - want.len());
         assert!(want.iter().all(|i| !full.contains(*i)));
+    }
+
+    #[test]
+    fn bits_written_across_a_word_boundary_land_in_both_words() {
+        let mut b = Bits::empty(200);
+        b.or_bits_at(60, 0b1_0110_1011, 9);
+        let got: Vec<usize> = b.ones().collect();
+        assert_eq!(got, vec![60, 61, 63, 65, 66, 68]);
     }
 }

@@ -24,7 +24,10 @@ use crate::format::{Access, CollectionKind, Direction, FirewallKind, FortiAction
 use crate::model::{AddrEntry, Design, FirewallId, NsgId, PeId, SubnetId, VnetId, usable_range};
 use crate::net::{AddrSet, Flow, PortSet, Protocol};
 use crate::trace::{TraceOptions, origin_at_ip, trace_packet};
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+
+/// Caches keyed by small integers: a fast hash with a fixed seed (deterministic).
+type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::FixedState>;
 use std::net::Ipv4Addr;
 use std::rc::Rc;
 
@@ -49,6 +52,8 @@ pub(super) fn subnet_matrix(d: &Design, ports: &[(Protocol, u16)]) -> Option<(Bi
 type Hops = Rc<Vec<(NextHop, Bits)>>;
 /// Source atoms grouped by how the reply to them ends.
 type Replies = Rc<Vec<(Reply, Bits)>>;
+/// Destination atoms by the stateful devices their reply to one source crosses.
+type BackThrough = Rc<Vec<(Vec<FirewallId>, Bits)>>;
 /// A walk's state: where it is, whether an appliance forwarded it, the appliances crossed, and
 /// the routing hops so far.
 type WalkKey = (SubnetId, bool, Vec<FirewallId>, usize);
@@ -167,6 +172,9 @@ struct Plane<'d> {
     /// The next hop of each atom, per subnet (lazily).
     parts: Vec<Option<Hops>>,
     reply_parts: Vec<Option<Replies>>,
+    reply_groups: Option<Rc<Vec<(Replies, Bits)>>>,
+    /// [`Plane::replies`] by the outcome each reply group gives a source.
+    reply_memo: HashMap<Vec<u16>, BackThrough>,
     /// Forward walks from a subnet in a given state (see [`Plane::forward`]).
     walks: HashMap<WalkKey, Rc<Skeleton>>,
     /// Reply walks from a subnet in a given state (see [`Plane::replies_from`]).
@@ -225,7 +233,7 @@ impl<'d> Plane<'d> {
         }
         let mut kind = Vec::with_capacity(n);
         let mut special = Bits::empty(n);
-        let mut fw_atom = HashMap::new();
+        let mut fw_atom = HashMap::default();
         for (i, &(lo, _, _)) in atoms.iter().enumerate() {
             let ip = Ipv4Addr::from(lo);
             let k = if ip == crate::tags::AZURE_HOST_IP {
@@ -260,13 +268,15 @@ impl<'d> Plane<'d> {
             fw_atom,
             parts: vec![None; d.subnets.len()],
             reply_parts: vec![None; d.subnets.len()],
-            walks: HashMap::new(),
-            reply_walks: HashMap::new(),
+            reply_groups: None,
+            reply_memo: HashMap::default(),
+            walks: HashMap::default(),
+            reply_walks: HashMap::default(),
             applied: Vec::new(),
-            applied_ix: HashMap::new(),
+            applied_ix: HashMap::default(),
             delivery: Vec::new(),
             fws: Vec::new(),
-            set_bits: HashMap::new(),
+            set_bits: HashMap::default(),
             port_denied: Vec::new(),
             public: vec![Vec::new(); d.subnets.len()],
             atoms,
@@ -409,7 +419,7 @@ impl<'d> Plane<'d> {
             vnet,
             cuts,
             rule_dst: vec![None; rules.len()],
-            allowed: HashMap::new(),
+            allowed: HashMap::default(),
             domain: None,
             guarded: Vec::new(),
         });
@@ -916,44 +926,75 @@ impl<'d> Plane<'d> {
         out.push((Reply::Back(crossed.to_vec()), b));
     }
 
-    /// For one source atom: the destination atoms whose reply comes back through each set of
-    /// stateful devices.
-    fn replies(&mut self, src: usize) -> Vec<(Vec<FirewallId>, Bits)> {
+    /// Destination subnets grouped by how replies from them end (subnets of one VNet with one
+    /// route table answer alike), each with its subnets' atoms.
+    fn reply_groups(&mut self) -> Rc<Vec<(Replies, Bits)>> {
+        if let Some(g) = &self.reply_groups {
+            return g.clone();
+        }
         let n = self.atoms.len();
-        let d = self.d;
-        let mut sets: Vec<(Vec<FirewallId>, Bits)> = Vec::new();
-        for s in 0..d.subnets.len() {
+        let mut groups: Vec<(Replies, Bits)> = Vec::new();
+        let mut index: HashMap<Vec<(Reply, Bits)>, usize> = HashMap::default();
+        for s in 0..self.d.subnets.len() {
             let (lo, hi) = self.span[s];
             if lo == hi {
                 continue;
             }
             let rp = self.reply_parts(SubnetId(s as u32));
-            let Some((Reply::Back(k), _)) = rp.iter().find(|(_, b)| b.contains(src)) else {
+            let g = *index.entry((*rp).clone()).or_insert_with(|| {
+                groups.push((rp.clone(), Bits::empty(n)));
+                groups.len() - 1
+            });
+            groups[g].1.insert_range(lo, hi);
+        }
+        let g = Rc::new(groups);
+        self.reply_groups = Some(g.clone());
+        g
+    }
+
+    /// For one source atom: the destination atoms whose reply comes back through each set of
+    /// stateful devices.
+    fn replies(&mut self, src: usize) -> BackThrough {
+        let d = self.d;
+        let groups = self.reply_groups();
+        // Which outcome each group gives this source (most sources share one such signature).
+        let mut sig: Vec<u16> = groups
+            .iter()
+            .map(|(rp, _)| {
+                rp.iter()
+                    .position(|(_, b)| b.contains(src))
+                    .map_or(u16::MAX, |i| i as u16)
+            })
+            .collect();
+        let fw = self.fw_atom.get(&src).copied();
+        sig.push(fw.map_or(u16::MAX, |f| f.0 as u16));
+        if let Some(r) = self.reply_memo.get(&sig) {
+            return r.clone();
+        }
+        let mut sets: Vec<(Vec<FirewallId>, Bits)> = Vec::new();
+        for ((rp, atoms), &o) in groups.iter().zip(&sig) {
+            let Some((Reply::Back(k), _)) = rp.get(usize::from(o)) else {
                 continue;
             };
             match sets.iter_mut().find(|(c, _)| c == k) {
-                Some((_, b)) => b.insert_range(lo, hi),
-                None => {
-                    let mut b = Bits::empty(n);
-                    b.insert_range(lo, hi);
-                    sets.push((k.clone(), b));
-                }
+                Some((_, b)) => b.or(atoms),
+                None => sets.push((k.clone(), atoms.clone())),
             }
         }
         // Private endpoints answer straight back (crossing the source if it is a firewall).
         for (_, b) in &mut sets {
             b.and_not(&self.pe_atoms);
         }
-        let pe_back: Vec<FirewallId> = self
-            .fw_atom
-            .get(&src)
+        let pe_back: Vec<FirewallId> = fw
             .filter(|f| d.firewalls[f.ix()].stateful)
-            .map(|f| vec![*f])
+            .map(|f| vec![f])
             .unwrap_or_default();
         match sets.iter_mut().find(|(c, _)| *c == pe_back) {
             Some((_, b)) => b.or(&self.pe_atoms),
             None => sets.push((pe_back, self.pe_atoms.clone())),
         }
+        let sets = Rc::new(sets);
+        self.reply_memo.insert(sig, sets.clone());
         sets
     }
 
@@ -1084,20 +1125,52 @@ impl<'d> Plane<'d> {
             }
         }
         let row = s.ix() * ns * np;
+        // The ports' sets interleaved word by word, so that one destination subnet's answers
+        // for every port come from consecutive words and land in the planes in one write.
+        let words = n.div_ceil(64);
+        let interleave = |sets: &[Bits]| {
+            let mut v = vec![0u64; words * np];
+            for (pi, b) in sets.iter().enumerate() {
+                for (w, &x) in b.words().iter().enumerate() {
+                    v[w * np + pi] = x;
+                }
+            }
+            v
+        };
+        let (all_w, any_w) = (interleave(&all), interleave(&any));
+        // Words no port reaches anything in: their subnets are `none` everywhere.
+        let reached_w: Vec<u64> = (0..words)
+            .map(|w| any_w[w * np..(w + 1) * np].iter().fold(0, |a, x| a | x))
+            .collect();
         for t in 0..ns {
             let (a, z) = self.span[t];
             let pubs = pub_of.get(t).and_then(Option::as_ref);
             if a == z && pubs.is_none() {
                 continue;
             }
+            let at = row + t * np;
+            if a < z && (a / 64 == (z - 1) / 64) && np <= 64 && pubs.is_none() {
+                let (w, m) = (a / 64, Bits::mask(a % 64, z - a));
+                if reached_w[w] & m == 0 {
+                    continue;
+                }
+                let (mut every, mut some) = (0u64, 0u64);
+                for pi in 0..np {
+                    every |= u64::from(all_w[w * np + pi] & m == m) << pi;
+                    some |= u64::from(any_w[w * np + pi] & m != 0) << pi;
+                }
+                planes.0.or_bits_at(at, every, np);
+                planes.1.or_bits_at(at, some, np);
+                continue;
+            }
             for (pi, (all, any)) in all.iter().zip(&any).enumerate() {
                 let every = (a == z || all.all_in(a, z)) && pubs.is_none_or(|p| p.0[pi]);
                 let some = (a < z && any.any_in(a, z)) || pubs.is_some_and(|p| p.1[pi]);
                 if every {
-                    planes.0.insert(row + t * np + pi);
+                    planes.0.insert(at + pi);
                 }
                 if some {
-                    planes.1.insert(row + t * np + pi);
+                    planes.1.insert(at + pi);
                 }
             }
         }
@@ -1201,7 +1274,7 @@ fn firewall_entries(fw: &crate::model::Firewall) -> Fw {
     Fw {
         entries,
         cuts,
-        allowed: HashMap::new(),
+        allowed: HashMap::default(),
         allow_all,
     }
 }
