@@ -21,7 +21,9 @@ use super::bits::{Bits, Window};
 use crate::eval::paas::{self, Arrival};
 use crate::eval::routes::NextHop;
 use crate::format::{Access, CollectionKind, Direction, FirewallKind, FortiAction, FwAction};
-use crate::model::{AddrEntry, Design, FirewallId, NsgId, PeId, SubnetId, VnetId, usable_range};
+use crate::model::{
+    AddrEntry, Design, FirewallId, NsgId, PeId, SubnetId, VnetId, WorkloadId, usable_range,
+};
 use crate::net::{AddrSet, Flow, PortSet, Protocol};
 use crate::trace::{TraceOptions, origin_at_ip, trace_packet};
 use std::collections::HashMap as StdHashMap;
@@ -116,9 +118,21 @@ struct Applied {
     allowed: HashMap<(u32, usize), Rc<Bits>>,
     /// Inbound at delivery: the atoms it guards.
     domain: Option<Bits>,
-    /// The guarded atoms by class of destination (the rules cannot tell them apart), each with
+    /// The guarded atoms by class of destination (the rules cannot tell them apart): those
+    /// no other NSG guards, those another does too (a NIC's and its subnet's), and per port
+    /// the source atoms allowed to them.
     /// the source atoms allowed to them per port index.
-    guarded: Vec<(Window, Vec<Bits>)>,
+    guarded: Vec<Guarded>,
+}
+
+/// One destination class of a delivery NSG.
+struct Guarded {
+    /// Its atoms no other NSG guards.
+    alone: Window,
+    /// Its atoms another NSG guards too.
+    shared: Window,
+    /// Per port index, the source atoms allowed.
+    allowed: Vec<Bits>,
 }
 
 /// One firewall's rules as an ordered first-match list (matrix flows carry no name or identity).
@@ -167,6 +181,8 @@ struct Plane<'d> {
     special: Bits,
     /// Private endpoints' addresses.
     pe_atoms: Bits,
+    /// The first workload holding each atom (the source NIC of packets from it).
+    holder: Vec<Option<WorkloadId>>,
     /// The firewall whose own address an atom is.
     fw_atom: HashMap<usize, FirewallId>,
     /// The next hop of each atom, per subnet (lazily).
@@ -183,6 +199,8 @@ struct Plane<'d> {
     applied_ix: HashMap<(NsgId, bool, VnetId), usize>,
     /// Inbound NSGs at delivery, as indices into `applied`.
     delivery: Vec<usize>,
+    /// Atoms exactly one delivery NSG guards.
+    guarded_once: Bits,
     fws: Vec<Fw>,
     set_bits: HashMap<AddrSet, Rc<Bits>>,
     /// Atoms that refuse the port whatever the source (per port index): private endpoints
@@ -231,23 +249,61 @@ impl<'d> Plane<'d> {
         for (s, &(lo, hi)) in span.iter().enumerate() {
             in_vnet[d.subnets[s].vnet.ix()].insert_range(lo, hi);
         }
+        // The first workload holding each atom (workloads with one address by lookup, those
+        // with address ranges by scan), private endpoints and firewalls by address.
+        let mut single: HashMap<u32, usize> = HashMap::default();
+        let mut ranged: Vec<usize> = Vec::new();
+        for (w, wl) in d.workloads.iter().enumerate() {
+            match wl.ips.ranges() {
+                [(lo, hi)] if lo == hi => {
+                    single.entry(*lo).or_insert(w);
+                }
+                _ => ranged.push(w),
+            }
+        }
+        let pe_at: HashMap<u32, usize> = d
+            .private_endpoints
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, p)| (u32::from(p.ip), i))
+            .collect();
+        let fw_at: HashMap<u32, usize> = d
+            .firewalls
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, f)| (u32::from(f.ip), i))
+            .collect();
         let mut kind = Vec::with_capacity(n);
+        let mut holder = Vec::with_capacity(n);
         let mut special = Bits::empty(n);
         let mut fw_atom = HashMap::default();
         for (i, &(lo, _, _)) in atoms.iter().enumerate() {
             let ip = Ipv4Addr::from(lo);
+            let in_range = ranged
+                .iter()
+                .copied()
+                .find(|&w| d.workloads[w].ips.contains(ip));
+            let w = match (single.get(&lo).copied(), in_range) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            holder.push(w.map(|w| WorkloadId(w as u32)));
             let k = if ip == crate::tags::AZURE_HOST_IP {
                 Kind::Special
-            } else if let Some(pe) = d.private_endpoints.iter().position(|p| p.ip == ip) {
+            } else if let Some(&pe) = pe_at.get(&lo) {
                 Kind::Pe(PeId(pe as u32))
-            } else if let Some(w) = d.workloads.iter().find(|w| w.ips.contains(ip)) {
-                Kind::Nic { nsg: w.nsg }
-            } else if let Some(f) = d.firewalls.iter().position(|f| f.ip == ip) {
+            } else if let Some(w) = w {
+                Kind::Nic {
+                    nsg: d.workloads[w].nsg,
+                }
+            } else if let Some(&f) = fw_at.get(&lo) {
                 Kind::Firewall(FirewallId(f as u32))
             } else {
                 Kind::Host
             };
-            if let Some(f) = d.firewalls.iter().position(|f| f.ip == ip) {
+            if let Some(&f) = fw_at.get(&lo) {
                 fw_atom.insert(i, FirewallId(f as u32));
             }
             if k == Kind::Special {
@@ -266,6 +322,7 @@ impl<'d> Plane<'d> {
             pe_atoms: Bits::empty(n),
             special,
             fw_atom,
+            holder,
             parts: vec![None; d.subnets.len()],
             reply_parts: vec![None; d.subnets.len()],
             reply_groups: None,
@@ -275,6 +332,7 @@ impl<'d> Plane<'d> {
             applied: Vec::new(),
             applied_ix: HashMap::default(),
             delivery: Vec::new(),
+            guarded_once: Bits::empty(n),
             fws: Vec::new(),
             set_bits: HashMap::default(),
             port_denied: Vec::new(),
@@ -378,6 +436,10 @@ impl<'d> Plane<'d> {
                     Kind::Nic { nsg } => nsg,
                     _ => None,
                 };
+                let guards = [subnet_nsg, nic_nsg].into_iter().flatten().count();
+                if guards == 1 {
+                    self.guarded_once.insert(i);
+                }
                 for n in [subnet_nsg, nic_nsg].into_iter().flatten() {
                     let a = self.applied_of(n, Direction::Inbound, sub.vnet);
                     let n_atoms = self.atoms.len();
@@ -546,7 +608,15 @@ impl<'d> Plane<'d> {
                 }
                 per_port.push(allowed);
             }
-            guarded.push((members.window(), per_port));
+            guarded.push(Guarded {
+                alone: members.intersection(&self.guarded_once).window(),
+                shared: {
+                    let mut m = members;
+                    m.and_not(&self.guarded_once);
+                    m.window()
+                },
+                allowed: per_port,
+            });
         }
         self.applied[a].guarded = guarded;
     }
@@ -612,6 +682,15 @@ impl<'d> Plane<'d> {
             return p.clone();
         }
         let view = &self.d.derived.routes[s.ix()];
+        // Subnets of one VNet with one route table have the same routes: share the result.
+        if s.0 > 0
+            && let Some(prev) = &self.parts[s.ix() - 1]
+            && self.d.derived.routes[s.ix() - 1].routes == view.routes
+        {
+            let p = prev.clone();
+            self.parts[s.ix()] = Some(p.clone());
+            return p;
+        }
         let mut cuts: Vec<u32> = vec![0];
         for r in &view.routes {
             let (lo, hi) = (
@@ -1030,10 +1109,12 @@ impl<'d> Plane<'d> {
         );
         for src in lo..hi {
             let ip = Ipv4Addr::from(self.atoms[src].0);
-            let origin = origin_at_ip(d, ip).expect("an address inside a subnet");
-            let nic = match &origin {
-                crate::trace::Origin::Nic { subnet, nsg, .. } if *subnet == s => Some(*nsg),
-                _ => None,
+            // The source NIC's NSG, as `origin_at_ip` places the address: a workload's NIC, or
+            // a host or firewall of this subnet without one.
+            let nic = match self.holder[src] {
+                Some(w) if d.workloads[w.ix()].subnet == s => Some(d.workloads[w.ix()].nsg),
+                Some(_) => None,
+                None => Some(None),
             };
             let replies = self.replies(src);
             let trace = |dst: Ipv4Addr, proto: Protocol, port: u16| {
@@ -1044,7 +1125,8 @@ impl<'d> Plane<'d> {
                     src_port: if proto.has_ports() { 50000 } else { 0 },
                     dst_port: if proto.has_ports() { port } else { 0 },
                 };
-                trace_packet(d, origin.clone(), flow, TraceOptions::default())
+                let origin = origin_at_ip(d, ip).expect("an address inside a subnet");
+                trace_packet(d, origin, flow, TraceOptions::default())
                     .verdict
                     .allowed()
             };
@@ -1064,14 +1146,19 @@ impl<'d> Plane<'d> {
                         let a = self.applied_of(nsg, Direction::Outbound, vnet);
                         out.and(&self.nsg_allows(a, ip, pi));
                     }
-                    denied.copy_from(&self.port_denied[pi]);
+                    // Atoms one NSG guards start denied and are let through where it allows;
+                    // atoms several guard are denied by any that denies.
+                    denied.copy_from(&self.guarded_once);
                     for &a in &self.delivery {
-                        for (members, allowed) in &self.applied[a].guarded {
-                            if !allowed[pi].contains(src) {
-                                members.add_to(&mut denied);
+                        for g in &self.applied[a].guarded {
+                            if g.allowed[pi].contains(src) {
+                                g.alone.remove_from(&mut denied);
+                            } else {
+                                g.shared.add_to(&mut denied);
                             }
                         }
                     }
+                    denied.or(&self.port_denied[pi]);
                     for path in &skel.paths {
                         let Some((_, ok)) = replies.iter().find(|(k, _)| *k == path.stateful)
                         else {
