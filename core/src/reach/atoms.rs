@@ -4,7 +4,6 @@
 
 use crate::model::{AddrEntry, Design, usable_range};
 use crate::net::{AddrSet, PortSet};
-use std::collections::BTreeSet;
 
 /// Cut points of the address space: each is the first address of a new atom.
 #[derive(Clone, Debug)]
@@ -18,31 +17,41 @@ pub struct PortAtoms {
     cuts: Vec<u32>,
 }
 
-fn add_set(cuts: &mut BTreeSet<u32>, s: &AddrSet) {
+fn add_set(cuts: &mut Vec<u32>, s: &AddrSet) {
     for &(lo, hi) in s.ranges() {
-        cuts.insert(lo);
+        cuts.push(lo);
         if hi < u32::MAX {
-            cuts.insert(hi + 1);
+            cuts.push(hi + 1);
         }
     }
 }
 
-fn add_net(cuts: &mut BTreeSet<u32>, n: &ipnet::Ipv4Net) {
-    add_set(cuts, &AddrSet::from_net(*n));
+fn add_net(cuts: &mut Vec<u32>, n: &ipnet::Ipv4Net) {
+    cuts.push(u32::from(n.network()));
+    if let Some(next) = u32::from(n.broadcast()).checked_add(1) {
+        cuts.push(next);
+    }
 }
 
-fn add_ports(cuts: &mut BTreeSet<u32>, p: &PortSet) {
+/// Sorted, without repeats.
+fn sorted(mut c: Vec<u32>) -> Vec<u32> {
+    c.sort_unstable();
+    c.dedup();
+    c
+}
+
+fn add_ports(cuts: &mut Vec<u32>, p: &PortSet) {
     for r in p.ranges() {
-        cuts.insert(u32::from(r.lo));
-        cuts.insert(u32::from(r.hi) + 1);
+        cuts.push(u32::from(r.lo));
+        cuts.push(u32::from(r.hi) + 1);
     }
 }
 
 impl AddrAtoms {
     /// Every address boundary of the design.
     pub fn of(d: &Design) -> Self {
-        let mut c = BTreeSet::new();
-        c.insert(0);
+        let mut c: Vec<u32> = Vec::new();
+        c.push(0);
         for v in &d.vnets {
             for n in &v.address_space {
                 add_net(&mut c, n);
@@ -51,8 +60,8 @@ impl AddrAtoms {
         for s in &d.subnets {
             add_net(&mut c, &s.prefix);
             let (lo, hi) = usable_range(s.prefix);
-            c.insert(lo);
-            c.insert(hi.saturating_add(1));
+            c.push(lo);
+            c.push(hi.saturating_add(1));
         }
         for view in &d.derived.routes {
             for r in &view.routes {
@@ -131,9 +140,7 @@ impl AddrAtoms {
             }
         }
         add_set(&mut c, &AddrSet::from_addr(crate::tags::AZURE_HOST_IP));
-        Self {
-            cuts: c.into_iter().collect(),
-        }
+        Self { cuts: sorted(c) }
     }
 
     /// The representatives (first addresses) of the atoms inside `set`, with each atom's range.
@@ -145,8 +152,8 @@ impl AddrAtoms {
 impl PortAtoms {
     /// Every port boundary of the design.
     pub fn of(d: &Design) -> Self {
-        let mut c = BTreeSet::new();
-        c.insert(0);
+        let mut c: Vec<u32> = Vec::new();
+        c.push(0);
         for n in &d.nsgs {
             for r in n.inbound.iter().chain(&n.outbound) {
                 add_ports(&mut c, &r.destination_ports);
@@ -158,8 +165,8 @@ impl PortAtoms {
                 for r in &col.rules {
                     add_ports(&mut c, &r.destination_ports);
                     for (_, p) in &r.app_protocols {
-                        c.insert(u32::from(*p));
-                        c.insert(u32::from(*p) + 1);
+                        c.push(u32::from(*p));
+                        c.push(u32::from(*p) + 1);
                     }
                 }
             }
@@ -169,10 +176,10 @@ impl PortAtoms {
                 }
             }
         }
-        c.insert(53);
-        c.insert(54);
+        c.push(53);
+        c.push(54);
         Self {
-            cuts: c.into_iter().filter(|&v| v <= 65535).collect(),
+            cuts: sorted(c).into_iter().filter(|&v| v <= 65535).collect(),
         }
     }
 
