@@ -400,13 +400,24 @@ pub fn expectation_changes(before: &CheckReport, after: &CheckReport) -> Vec<Exp
         .collect()
 }
 
-/// A what-if session: a base design, the edits applied so far, and the current design.
+/// A what-if session: a base design, the edits applied so far, and the current design. Edits
+/// are applied in place with [`Design::apply_edit`], so each recomputes only what it touches;
+/// an edit that makes the design invalid keeps the edited records and their diagnostics.
 pub struct Session {
     name: String,
     opts: BuildOptions,
-    base: TopologyFile,
+    base: Design,
     edits: Vec<Edit>,
-    current: TopologyFile,
+    current: Current,
+}
+
+/// The design after the edits.
+enum Current {
+    Valid(Box<Design>),
+    Invalid {
+        file: TopologyFile,
+        diagnostics: Vec<crate::diag::Diagnostic>,
+    },
 }
 
 impl Session {
@@ -415,37 +426,56 @@ impl Session {
         Self {
             name: name.to_string(),
             opts,
-            base: design.file.clone(),
+            base: design.clone(),
             edits: Vec::new(),
-            current: design.file.clone(),
+            current: Current::Valid(Box::new(design.clone())),
         }
     }
 
-    /// Applies an edit; the design it gives may have errors (shown, not hidden).
+    /// Applies an edit; the design it gives may have errors (shown, not hidden). An edit that
+    /// does not fit the current records (the element is gone) changes nothing.
     pub fn apply(&mut self, e: Edit) -> Result<crate::Loaded, String> {
-        let next = e.apply(&self.current)?;
-        self.current = next;
+        self.step(&e)?;
         self.edits.push(e);
         Ok(self.design())
     }
 
-    /// Undoes the last edit.
+    fn step(&mut self, e: &Edit) -> Result<(), String> {
+        let next = match &mut self.current {
+            Current::Valid(d) => match d.apply_edit(e, &self.opts) {
+                Ok(_) => return Ok(()),
+                // The element is missing (nothing changed), or the edited design is invalid.
+                Err(_) => e.apply(&d.file)?,
+            },
+            Current::Invalid { file, .. } => e.apply(file)?,
+        };
+        let loaded = crate::rebuild(&self.name, &next, &self.opts);
+        self.current = match loaded.design {
+            Some(d) => Current::Valid(Box::new(d)),
+            None => Current::Invalid {
+                file: next,
+                diagnostics: loaded.diagnostics,
+            },
+        };
+        Ok(())
+    }
+
+    /// Undoes the last edit (the others are applied again to the base design).
     pub fn undo(&mut self) -> Option<Edit> {
         let e = self.edits.pop()?;
-        self.current = self.replay();
+        self.current = Current::Valid(Box::new(self.base.clone()));
+        for e in std::mem::take(&mut self.edits) {
+            if self.step(&e).is_ok() {
+                self.edits.push(e);
+            }
+        }
         Some(e)
     }
 
     /// Drops every edit.
     pub fn reset(&mut self) {
         self.edits.clear();
-        self.current = self.base.clone();
-    }
-
-    fn replay(&self) -> TopologyFile {
-        self.edits
-            .iter()
-            .fold(self.base.clone(), |f, e| e.apply(&f).unwrap_or(f))
+        self.current = Current::Valid(Box::new(self.base.clone()));
     }
 
     /// The edits applied, oldest first.
@@ -455,11 +485,24 @@ impl Session {
 
     /// The current records.
     pub fn file(&self) -> &TopologyFile {
-        &self.current
+        match &self.current {
+            Current::Valid(d) => &d.file,
+            Current::Invalid { file, .. } => file,
+        }
     }
 
-    /// The current design, rebuilt.
+    /// The current design, with the warnings the whole-design checks give it now; or, when an
+    /// edit made it invalid, every problem.
     pub fn design(&self) -> crate::Loaded {
-        crate::rebuild(&self.name, &self.current, &self.opts)
+        match &self.current {
+            Current::Valid(d) => crate::Loaded {
+                design: Some((**d).clone()),
+                diagnostics: d.warnings(&self.name),
+            },
+            Current::Invalid { diagnostics, .. } => crate::Loaded {
+                design: None,
+                diagnostics: diagnostics.clone(),
+            },
+        }
     }
 }

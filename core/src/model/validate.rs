@@ -14,6 +14,16 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     expectations(d, diags);
 }
 
+impl Design {
+    /// The warnings of the whole-design checks, run again on a design changed in place (an
+    /// incremental edit): what is legal but suspicious, as loading the edited file would say.
+    pub fn warnings(&self, file_name: &str) -> Vec<crate::diag::Diagnostic> {
+        let mut diags = Diagnostics::new(file_name);
+        validate(self, &self.file, &mut diags);
+        diags.finish()
+    }
+}
+
 /// The checks that do not depend on resolved references (for files with reference errors).
 pub(super) fn address_plan_only(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     address_plan(d, f, diags);

@@ -295,6 +295,59 @@ proptest! {
         }
     }
 
+    /// A what-if session, applying edits in place one after another, ends where loading the
+    /// edited file does: same records, routes, traces and warnings; undo goes back a step.
+    #[test]
+    fn a_session_equals_loading_the_edited_file(yaml in random_designs(), picks in proptest::collection::vec(any::<usize>(), 1..4)) {
+        use vnetlab_core::whatif::{Session, single_edits};
+        let d = load(&yaml);
+        let opts = BuildOptions::default();
+        let mut session = Session::new("random.yaml", &d, opts.clone());
+        let mut files = vec![d.file.clone()];
+        for p in picks {
+            let edits = single_edits(session.file());
+            if edits.is_empty() {
+                break;
+            }
+            let e = edits[p % edits.len()].clone();
+            files.push(e.apply(files.last().unwrap()).unwrap());
+            session.apply(e).unwrap();
+        }
+        let same = |session: &Session, file: &vnetlab_core::format::TopologyFile| -> Result<(), TestCaseError> {
+            prop_assert_eq!(session.file(), file);
+            let want = vnetlab_core::rebuild("random.yaml", file, &opts);
+            let got = session.design();
+            let text = |l: &vnetlab_core::Loaded| l.diagnostics.iter().map(|x| format!("{}: {}", x.code, x.message)).collect::<Vec<_>>();
+            prop_assert_eq!(text(&got), text(&want));
+            match (want.design, got.design) {
+                (Some(w), Some(g)) => {
+                    for s in 0..w.subnets.len() {
+                        let id = SubnetId(s as u32);
+                        prop_assert_eq!(vnetlab_core::render::routes(&g, id), vnetlab_core::render::routes(&w, id));
+                    }
+                    for a in &w.workloads {
+                        for b in &w.workloads {
+                            let f = Flow { src: a.ip, dst: b.ip, protocol: Protocol::Tcp, src_port: 50000, dst_port: 443 };
+                            let (Some(o1), Some(o2)) = (origin_at_ip(&g, f.src), origin_at_ip(&w, f.src)) else { continue };
+                            prop_assert_eq!(
+                                vnetlab_core::render::trace(&trace_packet(&g, o1, f, TraceOptions::default())),
+                                vnetlab_core::render::trace(&trace_packet(&w, o2, f, TraceOptions::default()))
+                            );
+                        }
+                    }
+                }
+                (None, None) => {}
+                (w, g) => prop_assert!(false, "loading gives a design: {}, the session: {}", w.is_some(), g.is_some()),
+            }
+            Ok(())
+        };
+        same(&session, files.last().unwrap())?;
+        if session.undo().is_some() {
+            files.pop();
+            same(&session, files.last().unwrap())?;
+        }
+    }
+
     /// Loading never panics, whatever is done to a valid file: bytes flipped, inserted or cut;
     /// and a rejected file always says why.
     #[test]
