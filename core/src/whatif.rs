@@ -415,7 +415,7 @@ pub struct Session {
 enum Current {
     Valid(Box<Design>),
     Invalid {
-        file: TopologyFile,
+        file: Box<TopologyFile>,
         diagnostics: Vec<crate::diag::Diagnostic>,
     },
 }
@@ -453,7 +453,7 @@ impl Session {
         self.current = match loaded.design {
             Some(d) => Current::Valid(Box::new(d)),
             None => Current::Invalid {
-                file: next,
+                file: Box::new(next),
                 diagnostics: loaded.diagnostics,
             },
         };
