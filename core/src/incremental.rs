@@ -4,8 +4,10 @@
 //! fields; DNS link edits patch the zone. Edits that move addresses or links between VNets
 //! (peerings, private endpoints, service endpoints) rebuild the design.
 
+use crate::eval::routes::RouteView;
 use crate::model::{BuildOptions, Design, SubnetId, relower_route_table};
 use crate::whatif::Edit;
+use std::sync::Arc;
 
 /// How an edit was applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,13 +74,26 @@ impl Design {
                 let Edit::RemoveRoute { route, .. } = e else {
                     unreachable!()
                 };
+                // Subnets that shared a view share the edited one: compute it once per view.
+                let mut done: Vec<(*const RouteView, Arc<RouteView>)> = Vec::new();
                 for s in users {
-                    let view = crate::eval::routes::without_user_route(
-                        self,
-                        &self.derived.routes[s.ix()],
-                        route,
-                    )
-                    .unwrap_or_else(|| crate::eval::routes::effective_routes(self, s));
+                    let old = &self.derived.routes[s.ix()];
+                    let view = match done
+                        .iter()
+                        .find(|(p, _)| std::ptr::eq(*p, Arc::as_ptr(old)))
+                    {
+                        Some((_, v)) => v.clone(),
+                        None => {
+                            let v = Arc::new(
+                                crate::eval::routes::without_user_route(self, old, route)
+                                    .unwrap_or_else(|| {
+                                        crate::eval::routes::effective_routes(self, s)
+                                    }),
+                            );
+                            done.push((Arc::as_ptr(old), v.clone()));
+                            v
+                        }
+                    };
                     self.derived.routes[s.ix()] = view;
                 }
             }
@@ -144,7 +159,7 @@ impl Design {
     fn refresh_routes(&mut self, subnets: &[SubnetId]) {
         for &s in subnets {
             let view = crate::eval::routes::effective_routes(self, s);
-            self.derived.routes[s.ix()] = view;
+            self.derived.routes[s.ix()] = Arc::new(view);
         }
     }
 }

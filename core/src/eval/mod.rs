@@ -12,16 +12,28 @@ use crate::model::{AsgId, Design, SubnetId, VnetId};
 use crate::net::AddrSet;
 use crate::tags::AZURE_HOST_IP;
 use routes::RouteView;
+use std::sync::Arc;
 
 /// Tables derived once per design.
 #[derive(Clone, Debug, Default)]
 pub struct Derived {
-    /// Effective routes per subnet.
-    pub routes: Vec<RouteView>,
+    /// Effective routes per subnet. Subnets of one VNet with the same route table and service
+    /// endpoints have the same routes, so they share one view (T3: 500 views for 5,000 subnets).
+    pub routes: Vec<Arc<RouteView>>,
     /// What `VirtualNetwork` stands for, per VNet (A7).
     pub virtual_network: Vec<AddrSet>,
     /// Member addresses per ASG.
     pub asg_addrs: Vec<AddrSet>,
+}
+
+/// What a subnet's effective routes depend on besides the design's VNets, peerings, gateways
+/// and private endpoints: its VNet, its route table and its service endpoints.
+type RouteKey = (VnetId, Option<crate::model::RouteTableId>, Vec<String>);
+
+/// The [`RouteKey`] of a subnet.
+pub fn route_key(d: &Design, s: SubnetId) -> RouteKey {
+    let sub = &d.subnets[s.ix()];
+    (sub.vnet, sub.route_table, sub.service_endpoints.clone())
 }
 
 impl Derived {
@@ -39,8 +51,16 @@ impl Derived {
                 })
             })
             .collect();
+        let mut shared: std::collections::HashMap<RouteKey, Arc<RouteView>> =
+            std::collections::HashMap::new();
         let routes = (0..d.subnets.len())
-            .map(|s| routes::effective_routes(d, SubnetId(s as u32)))
+            .map(|s| {
+                let id = SubnetId(s as u32);
+                shared
+                    .entry(route_key(d, id))
+                    .or_insert_with(|| Arc::new(routes::effective_routes(d, id)))
+                    .clone()
+            })
             .collect();
         Self {
             routes,

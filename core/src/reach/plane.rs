@@ -187,6 +187,7 @@ struct Plane<'d> {
     fw_atom: HashMap<usize, FirewallId>,
     /// The next hop of each atom, per subnet (lazily).
     parts: Vec<Option<Hops>>,
+    parts_by_view: HashMap<*const crate::eval::routes::RouteView, Hops>,
     reply_parts: Vec<Option<Replies>>,
     reply_groups: Option<Rc<Vec<(Replies, Bits)>>>,
     /// [`Plane::replies`] by the outcome each reply group gives a source.
@@ -324,6 +325,7 @@ impl<'d> Plane<'d> {
             fw_atom,
             holder,
             parts: vec![None; d.subnets.len()],
+            parts_by_view: HashMap::default(),
             reply_parts: vec![None; d.subnets.len()],
             reply_groups: None,
             reply_memo: HashMap::default(),
@@ -682,14 +684,11 @@ impl<'d> Plane<'d> {
             return p.clone();
         }
         let view = &self.d.derived.routes[s.ix()];
-        // Subnets of one VNet with one route table have the same routes: share the result.
-        if s.0 > 0
-            && let Some(prev) = &self.parts[s.ix() - 1]
-            && self.d.derived.routes[s.ix() - 1].routes == view.routes
-        {
-            let p = prev.clone();
+        // Subnets that share a route view share the result.
+        let key = std::sync::Arc::as_ptr(view);
+        if let Some(p) = self.parts_by_view.get(&key) {
             self.parts[s.ix()] = Some(p.clone());
-            return p;
+            return p.clone();
         }
         let mut cuts: Vec<u32> = vec![0];
         for r in &view.routes {
@@ -727,6 +726,7 @@ impl<'d> Plane<'d> {
         }
         let p = Rc::new(by_hop);
         self.parts[s.ix()] = Some(p.clone());
+        self.parts_by_view.insert(key, p.clone());
         p
     }
 
