@@ -1,11 +1,11 @@
 //! Incremental what-if: an edit of a built design recomputes only what it touches. NSG rule
-//! edits change that one lowered rule; route edits lower the route table again and recompute the
-//! effective routes of the subnets that use it; attachment and service-setting edits patch
+//! edits change that one lowered rule; a route removal drops that route and recomputes the
+//! effective routes of the subnets that use its table, once per shared view; attachment and service-setting edits patch
 //! fields; DNS link edits patch the zone. Edits that move addresses or links between VNets
 //! (peerings, private endpoints, service endpoints) rebuild the design.
 
 use crate::eval::routes::RouteView;
-use crate::model::{BuildOptions, Design, SubnetId, relower_route_table};
+use crate::model::{BuildOptions, Design, SubnetId};
 use crate::whatif::Edit;
 use std::sync::Arc;
 
@@ -50,30 +50,19 @@ impl Design {
                     }
                 }
             }
-            Edit::RemoveRoute { route_table, .. } => {
-                let saved = self.file.route_tables.get(route_table).cloned();
-                e.apply_mut(&mut self.file)?;
-                let Some(t) = relower_route_table(self, route_table) else {
-                    if let Some(def) = saved {
-                        self.file.route_tables.insert(route_table.clone(), def);
-                    }
-                    return Err(format!(
-                        "route table {route_table} is invalid after the edit"
-                    ));
-                };
+            Edit::RemoveRoute { route_table, route } => {
+                // Removing a route cannot make the table invalid: drop it where it was lowered.
                 let i = self
                     .route_tables
                     .iter()
                     .position(|x| &x.name == route_table)
-                    .expect("edited table exists");
-                self.route_tables[i] = t;
+                    .ok_or_else(|| format!("no route table {route_table}"))?;
+                e.apply_mut(&mut self.file)?;
+                self.route_tables[i].routes.retain(|r| &r.name != route);
                 let users: Vec<SubnetId> = (0..self.subnets.len())
                     .map(|s| SubnetId(s as u32))
                     .filter(|s| self.subnets[s.ix()].route_table.map(|r| r.ix()) == Some(i))
                     .collect();
-                let Edit::RemoveRoute { route, .. } = e else {
-                    unreachable!()
-                };
                 // Subnets that shared a view share the edited one: compute it once per view.
                 let mut done: Vec<(*const RouteView, Arc<RouteView>)> = Vec::new();
                 for s in users {

@@ -9,7 +9,6 @@ mod validate;
 
 pub use alloc::usable as usable_range;
 pub use build::build;
-pub(crate) use build::relower_route_table;
 pub use graph::{Element, TopologyGraph};
 
 use crate::diag::Span;

@@ -292,16 +292,3 @@ pub(crate) fn fnv(s: &str) -> u32 {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     })
 }
-
-/// Lowers one route table of a built design again after its records changed (what-if edits):
-/// `None` when the records have an error.
-pub(crate) fn relower_route_table(d: &Design, name: &str) -> Option<RouteTable> {
-    let mut diags = Diagnostics::new("edited");
-    let mut b = Builder {
-        d: &mut diags,
-        tags: &d.tags,
-        names: Names::default(),
-    };
-    let t = b.route_table(name, d.file.route_tables.get(name)?);
-    (!diags.has_errors()).then_some(t)
-}
