@@ -44,6 +44,9 @@ pub struct ExpectResult {
     pub trace: Option<Trace>,
     /// Line of the entry in its file.
     pub line: u32,
+    /// What the traces behind the outcome read (see [`crate::trace::Touch`]).
+    #[serde(skip)]
+    pub touched: Vec<crate::trace::Touch>,
 }
 
 /// Every expectation of a design.
@@ -95,6 +98,7 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
         counterexamples: Vec::new(),
         trace: None,
         line: e.span.line,
+        touched: Vec::new(),
     };
     let (src, dst) = match (
         parse_set(d, &e.from, Side::Source),
@@ -156,6 +160,7 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
         } else {
             t.verdict.to_string()
         };
+        r.touched = t.touched.clone();
         r.trace = Some(t);
         return r;
     }
@@ -187,5 +192,39 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
     };
     r.counterexamples = res.counterexamples;
     r.trace = res.witness;
+    r.touched = res.touched;
     r
+}
+
+/// The expectations of `after`, a design one `edit` away from `before_design`, whose report is
+/// `before`: only the expectations whose traces read something the edit changes are checked
+/// again; the others keep their result (an edit that changes none of the decisions a trace read
+/// cannot change the trace). Undecided ones are always checked again (an edit can shrink the
+/// question under the budget).
+pub fn recheck(
+    before_design: &Design,
+    before: &CheckReport,
+    after: &Design,
+    edit: &crate::whatif::Edit,
+) -> CheckReport {
+    let touches = edit.touches(before_design);
+    CheckReport {
+        design: after.name.clone(),
+        service_tags: after.tags.source().to_string(),
+        results: after
+            .expectations
+            .iter()
+            .enumerate()
+            .map(|(i, e)| match (&touches, before.results.get(i)) {
+                (Some(t), Some(r))
+                    if r.name == e.name
+                        && r.outcome != Outcome::Undecided
+                        && !r.touched.iter().any(|x| t.contains(x)) =>
+                {
+                    r.clone()
+                }
+                _ => check_one(after, e),
+            })
+            .collect(),
+    }
 }

@@ -246,10 +246,32 @@ pub fn faults(d: &Design, base: &CheckReport, opts: &crate::model::BuildOptions)
         .filter(|r| r.outcome == crate::check::Outcome::Holds)
         .map(|r| r.name.as_str())
         .collect();
+    let broken = |report: &CheckReport| -> Vec<String> {
+        report
+            .results
+            .iter()
+            .filter(|r| {
+                r.outcome != crate::check::Outcome::Holds && held.contains(&r.name.as_str())
+            })
+            .map(|r| r.name.clone())
+            .collect()
+    };
     crate::whatif::single_edits(&d.file)
         .into_iter()
         .map(|edit| {
             let description = edit.describe();
+            // Applied in place to a copy, and only the expectations whose traces read what the
+            // edit changes are checked again.
+            let mut nd = d.clone();
+            if nd.apply_edit(&edit, opts).is_ok() {
+                let report = crate::check::recheck(d, base, &nd, &edit);
+                return Fault {
+                    breaks: broken(&report),
+                    edit,
+                    description,
+                    invalid: None,
+                };
+            }
             let file = match edit.apply(&d.file) {
                 Ok(f) => f,
                 Err(e) => {
@@ -277,24 +299,12 @@ pub fn faults(d: &Design, base: &CheckReport, opts: &crate::model::BuildOptions)
                         invalid: Some(first),
                     }
                 }
-                Some(nd) => {
-                    let report = crate::check(&nd);
-                    let breaks = report
-                        .results
-                        .iter()
-                        .filter(|r| {
-                            r.outcome != crate::check::Outcome::Holds
-                                && held.contains(&r.name.as_str())
-                        })
-                        .map(|r| r.name.clone())
-                        .collect();
-                    Fault {
-                        edit,
-                        description,
-                        breaks,
-                        invalid: None,
-                    }
-                }
+                Some(nd) => Fault {
+                    breaks: broken(&crate::check(&nd)),
+                    edit,
+                    description,
+                    invalid: None,
+                },
             }
         })
         .collect()

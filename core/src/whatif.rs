@@ -155,6 +155,39 @@ impl Edit {
         }
     }
 
+    /// The parts of `d` this edit changes, for re-checking only the traces that read them;
+    /// `None` when it may change anything (peerings and private endpoints move routes, names
+    /// and targets across VNets).
+    pub fn touches(&self, d: &Design) -> Option<Vec<crate::trace::Touch>> {
+        use crate::trace::Touch;
+        let subnet = |name: &str| d.subnet_by_name(name);
+        Some(match self {
+            Edit::RemoveNsgRule { nsg, .. } | Edit::FlipNsgRuleAccess { nsg, .. } => {
+                let i = d.nsgs.iter().position(|x| &x.name == nsg)?;
+                vec![Touch::Nsg(crate::model::NsgId(i as u32))]
+            }
+            Edit::RemoveRoute { route_table, .. } => {
+                let t = d.route_tables.iter().position(|x| &x.name == route_table)?;
+                (0..d.subnets.len())
+                    .filter(|&s| d.subnets[s].route_table.map(|r| r.ix()) == Some(t))
+                    .map(|s| Touch::Routes(crate::model::SubnetId(s as u32)))
+                    .collect()
+            }
+            Edit::DetachRouteTable { subnet: s }
+            | Edit::RemoveServiceEndpoint { subnet: s, .. } => {
+                vec![Touch::Routes(subnet(s)?)]
+            }
+            Edit::DetachSubnetNsg { subnet: s } => vec![Touch::SubnetNsg(subnet(s)?)],
+            Edit::RemoveZoneLink { .. } => vec![Touch::Dns],
+            Edit::FlipPublicNetworkAccess { service } | Edit::FlipDefaultAction { service } => {
+                vec![Touch::Service(d.service_by_name(service)?), Touch::Services]
+            }
+            Edit::RemovePeering { .. }
+            | Edit::FlipPeeringFlag { .. }
+            | Edit::RemovePrivateEndpoint { .. } => return None,
+        })
+    }
+
     /// Applies the edit to file records.
     pub fn apply(&self, f: &TopologyFile) -> Result<TopologyFile, String> {
         let mut f = f.clone();

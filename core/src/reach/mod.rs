@@ -46,6 +46,9 @@ pub struct SetResult {
     pub witness: Option<Trace>,
     /// Set when the question is larger than [`BUDGET`]: nothing was proven.
     pub too_large: Option<u64>,
+    /// What the traces' decisions read, sorted (see [`crate::trace::Touch`]).
+    #[serde(skip)]
+    pub touched: Vec<crate::trace::Touch>,
 }
 
 /// The addresses a set stands for (usable addresses only, inside subnets).
@@ -203,7 +206,9 @@ pub fn check_set_with(
         counterexamples: Vec::new(),
         witness: None,
         too_large: None,
+        touched: Vec::new(),
     };
+    let mut touched = std::collections::BTreeSet::new();
     let upper = sources.len() as u64 * dests.len() as u64 * protocols.len() as u64;
     if upper > BUDGET {
         result.too_large = Some(upper);
@@ -266,6 +271,7 @@ pub fn check_set_with(
                             };
                             port = next;
                             let (proto, ptext) = (&proto, &ptext);
+                            touched.extend(t.touched.iter().copied());
                             let delivered = t.verdict.allowed();
                             if delivered {
                                 result.delivered += 1;
@@ -289,6 +295,7 @@ pub fn check_set_with(
             }
         }
     }
+    result.touched = touched.into_iter().collect();
     result
 }
 

@@ -183,8 +183,8 @@ struct Plane<'d> {
     pe_atoms: Bits,
     /// The first workload holding each atom (the source NIC of packets from it).
     holder: Vec<Option<WorkloadId>>,
-    /// The firewall whose own address an atom is.
-    fw_atom: HashMap<usize, FirewallId>,
+    /// The firewall whose own address an atom is (ordered: replies are built by walking it).
+    fw_atom: std::collections::BTreeMap<usize, FirewallId>,
     /// The next hop of each atom, per subnet (lazily).
     parts: Vec<Option<Hops>>,
     parts_by_view: HashMap<*const crate::eval::routes::RouteView, Hops>,
@@ -279,7 +279,7 @@ impl<'d> Plane<'d> {
         let mut kind = Vec::with_capacity(n);
         let mut holder = Vec::with_capacity(n);
         let mut special = Bits::empty(n);
-        let mut fw_atom = HashMap::default();
+        let mut fw_atom = std::collections::BTreeMap::new();
         for (i, &(lo, _, _)) in atoms.iter().enumerate() {
             let ip = Ipv4Addr::from(lo);
             let in_range = ranged

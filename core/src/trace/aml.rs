@@ -20,6 +20,7 @@ impl Walk<'_> {
         name: &str,
         target: Target,
     ) -> Step_ {
+        self.touch(Touch::Services);
         let d = self.d;
         let wl = &d.workloads[wid.ix()];
         let ws = wl.workspace.map(|s| &d.services[s.ix()]);
@@ -62,9 +63,11 @@ impl Walk<'_> {
     /// ML creates with the compute, which allows TCP 44224 from `AzureMachineLearning` (E1) and,
     /// with classic Batch node communication, 29876-29877 from `BatchNodeManagement` (P7).
     pub(super) fn aml_public_compute(&mut self, wid: WorkloadId) -> Step_ {
+        self.touch(Touch::Services);
         let d = self.d;
         let wl = &d.workloads[wid.ix()];
         let vnet = d.subnets[wl.subnet.ix()].vnet;
+        self.touch(Touch::SubnetNsg(wl.subnet));
         if let Some(n) = d.subnets[wl.subnet.ix()].nsg {
             let at = format!("subnet {}", d.subnets[wl.subnet.ix()].name);
             self.nsg(n, Direction::Inbound, vnet, &at)?;
@@ -149,6 +152,7 @@ impl Walk<'_> {
     /// settings; on the public front end only when the endpoint's own `public_network_access`
     /// is enabled (the workspace's public setting does not decide for the endpoint).
     pub(super) fn score(&mut self, wid: WorkloadId, ws: ServiceId, arrival: Arrival) -> Step_ {
+        self.touch(Touch::Services);
         let d = self.d;
         let ep = &d.workloads[wid.ix()];
         let https = self.flow.protocol == Protocol::Tcp && self.flow.dst_port == 443;
@@ -216,6 +220,7 @@ impl Walk<'_> {
     /// A request from a compute in a workspace's managed network (E4): the managed network's
     /// outbound decision, then the service (over a managed private endpoint) or the public path.
     pub(super) fn managed_egress(&mut self, ws: ServiceId) -> Step_ {
+        self.touch(Touch::Services);
         use crate::eval::managed::{Egress, outbound};
         let d = self.d;
         // Only a name leads to a managed private endpoint; a packet addressed to a service's

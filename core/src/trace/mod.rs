@@ -109,6 +109,28 @@ pub struct Trace {
     /// hence the same trace (`reach` relies on it).
     #[serde(skip)]
     pub next_port_class: u32,
+    /// The parts of the design the trace's decisions read, sorted (for re-checking only what
+    /// an edit touches).
+    #[serde(skip)]
+    pub touched: Vec<Touch>,
+}
+
+/// A part of the design a trace's decisions read. An edit that changes none of a trace's
+/// parts cannot change the trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Touch {
+    /// Which NSG is attached to a subnet.
+    SubnetNsg(SubnetId),
+    /// An NSG's rules.
+    Nsg(NsgId),
+    /// A subnet's effective routes.
+    Routes(SubnetId),
+    /// A service's settings.
+    Service(ServiceId),
+    /// Settings of services in general (Azure ML's own paths read several).
+    Services,
+    /// Private DNS zone links.
+    Dns,
 }
 
 /// The address vnetlab gives default outbound access (a documentation address, RFC 5737).
@@ -508,6 +530,8 @@ struct Walk<'d> {
     /// The Azure ML private link service's NAT address the request entered the VNet from
     /// (no-public-IP compute, E3): the reply goes back to it.
     pls_nat: Option<Ipv4Addr>,
+    /// What the decisions so far read.
+    touched: Vec<Touch>,
 }
 
 type Step_ = Result<(), Verdict>;

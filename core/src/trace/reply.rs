@@ -105,7 +105,7 @@ impl Walk<'_> {
 
     /// Routes a reply from `start` to `to`, collecting devices; checks only routing.
     pub(super) fn reply_walk(
-        &self,
+        &mut self,
         start: ReplyStart,
         from: Ipv4Addr,
         to: Ipv4Addr,
@@ -131,6 +131,7 @@ impl Walk<'_> {
         // forwarded traffic, P13).
         let mut forwarded = false;
         for _ in 0..16 {
+            self.touch(Touch::Routes(subnet));
             let view = &d.derived.routes[subnet.ix()];
             let Some(choice) = view.lookup(to) else {
                 return Err(Verdict::Dropped {

@@ -19,6 +19,7 @@ impl Walk<'_> {
         let mut subnet = subnet;
         let mut seen: Vec<FirewallId> = Vec::new();
         for _ in 0..16 {
+            self.touch(Touch::Routes(subnet));
             let view = &d.derived.routes[subnet.ix()];
             let sname = d.subnets[subnet.ix()].name.clone();
             let Some(choice) = view.lookup(self.flow.dst) else {
@@ -285,6 +286,7 @@ impl Walk<'_> {
 
     pub(super) fn appliance(&mut self, fid: FirewallId) -> Step_ {
         let d = self.d;
+        self.touch(Touch::SubnetNsg(d.firewalls[fid.ix()].subnet));
         let fw = &d.firewalls[fid.ix()];
         self.path.push(fw.name.clone());
         if fw.kind != crate::format::FirewallKind::AzureFirewall

@@ -41,7 +41,13 @@ impl<'d> Walk<'d> {
             reply_to: None,
             service_endpoint_subnet: None,
             next_port_cut: 65536,
+            touched: Vec::new(),
         }
+    }
+
+    /// Records a part of the design a decision read.
+    pub(super) fn touch(&mut self, t: Touch) {
+        self.touched.push(t);
     }
 
     pub(super) fn hop(
@@ -59,8 +65,11 @@ impl<'d> Walk<'d> {
         });
     }
 
-    pub(super) fn finish(self, from: &str, to: &str, flow: Flow, verdict: Verdict) -> Trace {
+    pub(super) fn finish(mut self, from: &str, to: &str, flow: Flow, verdict: Verdict) -> Trace {
+        self.touched.sort_unstable();
+        self.touched.dedup();
         Trace {
+            touched: self.touched,
             from: from.to_string(),
             to: to.to_string(),
             flow,
@@ -123,6 +132,7 @@ impl<'d> Walk<'d> {
                 (Resolver::Public, format!("{n} resolves through public DNS"))
             }
         };
+        self.touch(Touch::Dns);
         let answer = dns::resolve(d, name, resolver);
         self.dns_service = answer.service;
         let mut detail = why;
@@ -145,6 +155,7 @@ impl<'d> Walk<'d> {
 
     pub(super) fn nsg(&mut self, nsg: NsgId, dir: Direction, vnet: VnetId, at: &str) -> Step_ {
         let d = self.d;
+        self.touch(Touch::Nsg(nsg));
         // The port boundaries that can change this decision: those of the rules matching the
         // flow's protocol and addresses, up to the first rule that matches it outright.
         for r in d.nsgs[nsg.ix()].rules(dir) {
@@ -192,6 +203,7 @@ impl<'d> Walk<'d> {
         who: &str,
     ) -> Step_ {
         let vnet = self.d.subnets[subnet.ix()].vnet;
+        self.touch(Touch::SubnetNsg(subnet));
         if let Some(n) = nic_nsg {
             self.nsg(n, Direction::Outbound, vnet, &format!("NIC of {who}"))?;
         }
@@ -205,6 +217,7 @@ impl<'d> Walk<'d> {
     /// Inbound NSGs: subnet first, then NIC (A4).
     pub(super) fn nsgs_in(&mut self, subnet: SubnetId, nic_nsg: Option<NsgId>, who: &str) -> Step_ {
         let vnet = self.d.subnets[subnet.ix()].vnet;
+        self.touch(Touch::SubnetNsg(subnet));
         if let Some(n) = self.d.subnets[subnet.ix()].nsg {
             let at = format!("subnet {}", self.d.subnets[subnet.ix()].name);
             self.nsg(n, Direction::Inbound, vnet, &at)?;
@@ -339,6 +352,7 @@ impl<'d> Walk<'d> {
             }
             Target::Pe(pe) => {
                 let p = &d.private_endpoints[pe.ix()];
+                self.touch(Touch::SubnetNsg(p.subnet));
                 self.path.push(d.subnets[p.subnet.ix()].name.clone());
                 let subnet = &d.subnets[p.subnet.ix()];
                 let nsg_applies = matches!(
@@ -402,6 +416,7 @@ impl<'d> Walk<'d> {
                 if is_aml_compute(wl.kind) && wl.nsg.is_none() {
                     return self.aml_public_compute(wid);
                 }
+                self.touch(Touch::SubnetNsg(wl.subnet));
                 let any_nsg = wl.nsg.is_some() || d.subnets[wl.subnet.ix()].nsg.is_some();
                 if wl.kind == crate::format::WorkloadKind::Bastion {
                     // Azure Bastion's public IP accepts HTTPS (TCP 443) from the internet for
@@ -502,6 +517,7 @@ impl<'d> Walk<'d> {
 
     pub(super) fn service(&mut self, sid: ServiceId, arrival: Arrival) -> Step_ {
         let d = self.d;
+        self.touch(Touch::Service(sid));
         if let Some(wid) = self.scoring
             && d.workloads[wid.ix()].workspace == Some(sid)
         {
