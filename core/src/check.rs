@@ -200,7 +200,9 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
 /// `before`: only the expectations whose traces read something the edit changes are checked
 /// again; the others keep their result (an edit that changes none of the decisions a trace read
 /// cannot change the trace). Undecided ones are always checked again (an edit can shrink the
-/// question under the budget).
+/// question under the budget). Outcomes are those [`check`] gives; a kept result keeps its
+/// evidence from before the edit (its class count can differ from a fresh check's, as the edit
+/// may move class boundaries elsewhere), so `check --faults` uses it and reports show [`check`].
 pub fn recheck(
     before_design: &Design,
     before: &CheckReport,
