@@ -118,11 +118,6 @@ struct Applied {
     allowed: HashMap<(u32, usize), Rc<Bits>>,
     /// Inbound at delivery: the atoms it guards.
     domain: Option<Bits>,
-    /// The guarded atoms by class of destination (the rules cannot tell them apart): those
-    /// no other NSG guards, those another does too (a NIC's and its subnet's), and per port
-    /// the source atoms allowed to them.
-    /// the source atoms allowed to them per port index.
-    guarded: Vec<Guarded>,
 }
 
 /// One destination class of a delivery NSG.
@@ -202,6 +197,13 @@ struct Plane<'d> {
     delivery: Vec<usize>,
     /// Atoms exactly one delivery NSG guards.
     guarded_once: Bits,
+    /// Every delivery NSG's destination classes (see [`Guarded`]).
+    guards: Vec<Guarded>,
+    /// Per port index, per source atom: the guards that allow it (compressed rows: `offsets`
+    /// into `ids`).
+    allowed_by: Vec<(Vec<u32>, Vec<u32>)>,
+    /// Guards with atoms another NSG guards too.
+    shared_guards: Vec<usize>,
     fws: Vec<Fw>,
     set_bits: HashMap<AddrSet, Rc<Bits>>,
     /// Atoms that refuse the port whatever the source (per port index): private endpoints
@@ -335,6 +337,9 @@ impl<'d> Plane<'d> {
             applied_ix: HashMap::default(),
             delivery: Vec::new(),
             guarded_once: Bits::empty(n),
+            guards: Vec::new(),
+            allowed_by: Vec::new(),
+            shared_guards: Vec::new(),
             fws: Vec::new(),
             set_bits: HashMap::default(),
             port_denied: Vec::new(),
@@ -352,6 +357,7 @@ impl<'d> Plane<'d> {
         for k in 0..p.delivery.len() {
             p.guard(p.delivery[k]);
         }
+        p.index_guards();
         p.port_denied = p
             .ports
             .iter()
@@ -485,7 +491,6 @@ impl<'d> Plane<'d> {
             rule_dst: vec![None; rules.len()],
             allowed: HashMap::default(),
             domain: None,
-            guarded: Vec::new(),
         });
         self.applied_ix.insert(key, self.applied.len() - 1);
         self.applied.len() - 1
@@ -538,6 +543,37 @@ impl<'d> Plane<'d> {
         let b = Rc::new(allowed);
         self.applied[a].allowed.insert((class, pi), b.clone());
         b
+    }
+
+    /// Indexes the guards by the source atoms they allow, per port, so that each source visits
+    /// only the guards that let it through.
+    fn index_guards(&mut self) {
+        let n = self.atoms.len();
+        self.allowed_by = (0..self.ports.len())
+            .map(|pi| {
+                let mut count = vec![0u32; n + 1];
+                for g in &self.guards {
+                    for src in g.allowed[pi].ones() {
+                        count[src + 1] += 1;
+                    }
+                }
+                for i in 0..n {
+                    count[i + 1] += count[i];
+                }
+                let mut ids = vec![0u32; count[n] as usize];
+                let mut next = count.clone();
+                for (k, g) in self.guards.iter().enumerate() {
+                    for src in g.allowed[pi].ones() {
+                        ids[next[src] as usize] = k as u32;
+                        next[src] += 1;
+                    }
+                }
+                (count, ids)
+            })
+            .collect();
+        self.shared_guards = (0..self.guards.len())
+            .filter(|&k| !self.guards[k].shared.is_empty())
+            .collect();
     }
 
     /// Splits a delivery NSG's guarded atoms into destination classes and computes, for each
@@ -620,7 +656,7 @@ impl<'d> Plane<'d> {
                 allowed: per_port,
             });
         }
-        self.applied[a].guarded = guarded;
+        self.guards.extend(guarded);
     }
 
     /// The atoms a rule side stands for in VNet `vnet`.
@@ -1149,13 +1185,14 @@ impl<'d> Plane<'d> {
                     // Atoms one NSG guards start denied and are let through where it allows;
                     // atoms several guard are denied by any that denies.
                     denied.copy_from(&self.guarded_once);
-                    for &a in &self.delivery {
-                        for g in &self.applied[a].guarded {
-                            if g.allowed[pi].contains(src) {
-                                g.alone.remove_from(&mut denied);
-                            } else {
-                                g.shared.add_to(&mut denied);
-                            }
+                    let (offsets, ids) = &self.allowed_by[pi];
+                    for &g in &ids[offsets[src] as usize..offsets[src + 1] as usize] {
+                        self.guards[g as usize].alone.remove_from(&mut denied);
+                    }
+                    for &g in &self.shared_guards {
+                        let g = &self.guards[g];
+                        if !g.allowed[pi].contains(src) {
+                            g.shared.add_to(&mut denied);
                         }
                     }
                     denied.or(&self.port_denied[pi]);
