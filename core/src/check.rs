@@ -139,7 +139,10 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
             port,
             &e.from,
             &e.to,
-            TraceOptions::default(),
+            TraceOptions {
+                record_touches: true,
+                ..TraceOptions::default()
+            },
         );
         let via_ok = e.via.iter().all(|v| t.path.iter().any(|p| p == v));
         let delivered = t.verdict.allowed();

@@ -110,7 +110,7 @@ pub struct Trace {
     #[serde(skip)]
     pub next_port_class: u32,
     /// The parts of the design the trace's decisions read, sorted (for re-checking only what
-    /// an edit touches).
+    /// an edit touches), when [`TraceOptions::record_touches`] asked for them.
     #[serde(skip)]
     pub touched: Vec<Touch>,
 }
@@ -223,6 +223,9 @@ pub struct TraceOptions {
     /// groups) as matching whatever name or identity a packet could carry. Used to prove that
     /// no packet of a set gets through.
     pub any_name_or_identity: bool,
+    /// Record the parts of the design the decisions read in [`Trace::touched`] (for
+    /// re-checking only what an edit touches); off, `touched` stays empty.
+    pub record_touches: bool,
 }
 
 /// Traces a flow given by name.

@@ -47,7 +47,9 @@ impl<'d> Walk<'d> {
 
     /// Records a part of the design a decision read.
     pub(super) fn touch(&mut self, t: Touch) {
-        self.touched.push(t);
+        if self.opts.record_touches && self.touched.last() != Some(&t) {
+            self.touched.push(t);
+        }
     }
 
     pub(super) fn hop(
@@ -156,19 +158,22 @@ impl<'d> Walk<'d> {
     pub(super) fn nsg(&mut self, nsg: NsgId, dir: Direction, vnet: VnetId, at: &str) -> Step_ {
         let d = self.d;
         self.touch(Touch::Nsg(nsg));
-        // The port boundaries that can change this decision: those of the rules matching the
-        // flow's protocol and addresses, up to the first rule that matches it outright.
-        for r in d.nsgs[nsg.ix()].rules(dir) {
+        // One pass decides (first match, A1) and collects the port boundaries that can change
+        // the decision: those of the rules matching the flow's protocol and addresses, up to
+        // the first rule that matches it outright.
+        let rules = d.nsgs[nsg.ix()].rules(dir);
+        let mut decided = rules.len() - 1;
+        for (i, r) in rules.iter().enumerate() {
             if nsg::rule_matches_addresses(d, r, vnet, &self.flow) {
                 self.consult_ports(&r.destination_ports);
                 if nsg::rule_matches(d, r, vnet, &self.flow) {
+                    decided = i;
                     break;
                 }
             }
         }
-        let dec = nsg::evaluate(d, nsg, dir, vnet, &self.flow);
-        let rule = &d.nsgs[nsg.ix()].rules(dir)[dec.rule];
-        let ok = dec.access == Access::Allow;
+        let rule = &rules[decided];
+        let ok = rule.access == Access::Allow;
         let step = if dir == Direction::Inbound {
             Step::NsgInbound
         } else {
