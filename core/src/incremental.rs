@@ -1,8 +1,9 @@
 //! Incremental what-if: an edit of a built design recomputes only what it touches. NSG rule
 //! edits change that one lowered rule; a route removal drops that route and recomputes the
 //! effective routes of the subnets that use its table, once per shared view; attachment and service-setting edits patch
-//! fields; DNS link edits patch the zone. Edits that move addresses or links between VNets
-//! (peerings, private endpoints, service endpoints) rebuild the design.
+//! fields; DNS link edits patch the zone; removing a service endpoint recomputes that subnet's
+//! routes. Edits that move addresses or links between VNets (peerings, private endpoints)
+//! rebuild the design.
 
 use crate::eval::routes::RouteView;
 use crate::model::{BuildOptions, Design, SubnetId};
@@ -90,6 +91,18 @@ impl Design {
                 let s = subnet(self, name)?;
                 e.apply_mut(&mut self.file)?;
                 self.subnets[s.ix()].route_table = None;
+                self.refresh_routes(&[s]);
+            }
+            Edit::RemoveServiceEndpoint {
+                subnet: name,
+                endpoint,
+            } => {
+                // Only that subnet's routes change (and the service firewalls read its list).
+                let s = subnet(self, name)?;
+                e.apply_mut(&mut self.file)?;
+                self.subnets[s.ix()]
+                    .service_endpoints
+                    .retain(|x| !x.eq_ignore_ascii_case(endpoint));
                 self.refresh_routes(&[s]);
             }
             Edit::DetachSubnetNsg { subnet: name } => {
