@@ -76,3 +76,20 @@ pub fn golden(name: &str, actual: &str) {
         );
     }
 }
+
+/// Every bundled topology and broken variant, as paths from the repository root
+/// (`topologies/NAME.yaml`, `topologies/broken/NAME.yaml`), sorted.
+pub fn topology_files() -> Vec<String> {
+    let mut files = Vec::new();
+    for dir in ["topologies", "topologies/broken"] {
+        let mut names: Vec<String> = std::fs::read_dir(root().join(dir))
+            .expect("the topology folders exist")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml"))
+            .collect();
+        names.sort();
+        files.extend(names.into_iter().map(|n| format!("{dir}/{n}")));
+    }
+    files
+}

@@ -35,7 +35,7 @@ pub struct FirewallDecision {
 }
 
 /// RFC 1918 and RFC 6598: destinations Azure Firewall does not SNAT by default (F3).
-fn private_ranges() -> AddrSet {
+pub(crate) fn private_ranges() -> AddrSet {
     AddrSet::from_nets(
         [
             "10.0.0.0/8",

@@ -29,22 +29,23 @@ pub fn entry_matches(d: &Design, e: &AddrEntry, vnet: VnetId, ip: Ipv4Addr) -> b
     }
 }
 
-/// Whether a rule matches a flow.
-pub fn rule_matches(d: &Design, r: &NsgRule, vnet: VnetId, flow: &Flow) -> bool {
+/// Whether a rule matches a flow's protocol and ports (whatever its addresses).
+pub fn rule_matches_ports(r: &NsgRule, flow: &Flow) -> bool {
     if r.protocol.is_some_and(|p| p != flow.protocol) {
         return false;
     }
-    if flow.protocol.has_ports()
-        && !(r.source_ports.contains(flow.src_port) && r.destination_ports.contains(flow.dst_port))
-    {
-        return false;
+    if flow.protocol.has_ports() {
+        return r.source_ports.contains(flow.src_port)
+            && r.destination_ports.contains(flow.dst_port);
     }
     // Rules with ports match only protocols that carry ports, unless the ports are `*`.
-    let ports_are_any = r.destination_ports.is_any() && r.source_ports.is_any();
-    if !flow.protocol.has_ports() && !ports_are_any {
-        return false;
-    }
-    r.source.iter().any(|e| entry_matches(d, e, vnet, flow.src))
+    r.destination_ports.is_any() && r.source_ports.is_any()
+}
+
+/// Whether a rule matches a flow.
+pub fn rule_matches(d: &Design, r: &NsgRule, vnet: VnetId, flow: &Flow) -> bool {
+    rule_matches_ports(r, flow)
+        && r.source.iter().any(|e| entry_matches(d, e, vnet, flow.src))
         && r.destination
             .iter()
             .any(|e| entry_matches(d, e, vnet, flow.dst))

@@ -214,19 +214,6 @@ struct Plane<'d> {
     public: Vec<Vec<Ipv4Addr>>,
 }
 
-fn private_ranges() -> AddrSet {
-    AddrSet::from_nets(
-        [
-            "10.0.0.0/8",
-            "172.16.0.0/12",
-            "192.168.0.0/16",
-            "100.64.0.0/10",
-        ]
-        .iter()
-        .map(|s| s.parse().expect("valid")),
-    )
-}
-
 impl<'d> Plane<'d> {
     fn new(d: &'d Design, ports: &[(Protocol, u16)]) -> Self {
         let cuts = AddrAtoms::of(d);
@@ -346,7 +333,7 @@ impl<'d> Plane<'d> {
             public: vec![Vec::new(); d.subnets.len()],
             atoms,
         };
-        p.private = (*p.bits_of(&private_ranges())).clone();
+        p.private = (*p.bits_of(&crate::eval::firewall::private_ranges())).clone();
         for (i, k) in p.kind.iter().enumerate() {
             if matches!(k, Kind::Pe(_)) {
                 p.pe_atoms.insert(i);
@@ -468,21 +455,7 @@ impl<'d> Plane<'d> {
         }
         let d = self.d;
         let rules = d.nsgs[nsg.ix()].rules(dir);
-        let mut cuts: Vec<u32> = Vec::new();
-        for r in rules {
-            for e in &r.source {
-                if let Some(set) = entry_set(d, e, vnet) {
-                    for &(lo, hi) in set.ranges() {
-                        cuts.push(lo);
-                        if hi < u32::MAX {
-                            cuts.push(hi + 1);
-                        }
-                    }
-                }
-            }
-        }
-        cuts.sort_unstable();
-        cuts.dedup();
+        let cuts = side_cuts(d, rules.iter().map(|r| &r.source[..]), vnet);
         self.applied.push(Applied {
             nsg,
             dir,
@@ -583,21 +556,7 @@ impl<'d> Plane<'d> {
         let d = self.d;
         let (nsg, vnet) = (self.applied[a].nsg, self.applied[a].vnet);
         let rules = d.nsgs[nsg.ix()].rules(Direction::Inbound);
-        let mut cuts: Vec<u32> = Vec::new();
-        for r in rules {
-            for e in &r.destination {
-                if let Some(set) = entry_set(d, e, vnet) {
-                    for &(lo, hi) in set.ranges() {
-                        cuts.push(lo);
-                        if hi < u32::MAX {
-                            cuts.push(hi + 1);
-                        }
-                    }
-                }
-            }
-        }
-        cuts.sort_unstable();
-        cuts.dedup();
+        let cuts = side_cuts(d, rules.iter().map(|r| &r.destination[..]), vnet);
         let domain = self.applied[a].domain.clone().expect("delivery NSG");
         let mut classes: Vec<(usize, Bits)> = Vec::new();
         for i in domain.ones() {
@@ -627,7 +586,7 @@ impl<'d> Plane<'d> {
                 let mut remaining = self.all();
                 let mut allowed = Bits::empty(self.atoms.len());
                 for r in rules {
-                    if !rule_matches_ports(r, &flow)
+                    if !crate::eval::nsg::rule_matches_ports(r, &flow)
                         || !r
                             .destination
                             .iter()
@@ -920,15 +879,8 @@ impl<'d> Plane<'d> {
             v.sort();
             v.dedup();
         }
-        // Merge outcomes that became equal.
-        let mut merged: Vec<(Reply, Bits)> = Vec::new();
-        for (r, b) in out {
-            match merged.iter_mut().find(|(m, _)| *m == r) {
-                Some((_, mb)) => mb.or(&b),
-                None => merged.push((r, b)),
-            }
-        }
-        let p = Rc::new(merged);
+        // Outcomes that became equal are one.
+        let p = Rc::new(merge(out));
         self.reply_parts[s.ix()] = Some(p.clone());
         p
     }
@@ -950,14 +902,7 @@ impl<'d> Plane<'d> {
         if depth < 16 {
             self.reply_walk(sub, forwarded, crossed, depth, &mut out);
         }
-        let mut merged: Vec<(Reply, Bits)> = Vec::new();
-        for (r, b) in out {
-            match merged.iter_mut().find(|(m, _)| *m == r) {
-                Some((_, mb)) => mb.or(&b),
-                None => merged.push((r, b)),
-            }
-        }
-        let out = Rc::new(merged);
+        let out = Rc::new(merge(out));
         self.reply_walks.insert(key, out.clone());
         out
     }
@@ -1308,6 +1253,47 @@ fn cross_ok(d: &Design, from: VnetId, to: VnetId, forwarded: bool) -> bool {
             .is_some_and(|p| p.allow_forwarded_traffic)
 }
 
+/// One entry per outcome, its atoms the union of the entries' that had it.
+fn merge(outcomes: Vec<(Reply, Bits)>) -> Vec<(Reply, Bits)> {
+    let mut merged: Vec<(Reply, Bits)> = Vec::new();
+    for (r, b) in outcomes {
+        match merged.iter_mut().find(|(m, _)| *m == r) {
+            Some((_, mb)) => mb.or(&b),
+            None => merged.push((r, b)),
+        }
+    }
+    merged
+}
+
+/// Where membership in some of the sets changes, sorted: the boundaries of source (or
+/// destination) classes.
+fn range_cuts<'a>(sets: impl Iterator<Item = &'a AddrSet>) -> Vec<u32> {
+    let mut cuts: Vec<u32> = Vec::new();
+    for set in sets {
+        for &(lo, hi) in set.ranges() {
+            cuts.push(lo);
+            if hi < u32::MAX {
+                cuts.push(hi + 1);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts
+}
+
+/// [`range_cuts`] of NSG rule sides in VNet `vnet`.
+fn side_cuts<'a>(
+    d: &Design,
+    sides: impl Iterator<Item = &'a [AddrEntry]>,
+    vnet: VnetId,
+) -> Vec<u32> {
+    let sets: Vec<AddrSet> = sides
+        .flat_map(|side| side.iter().filter_map(|e| entry_set(d, e, vnet)))
+        .collect();
+    range_cuts(sets.iter())
+}
+
 /// The addresses of one rule-side entry in VNet `vnet` (`None` for `*`).
 fn entry_set(d: &Design, e: &AddrEntry, vnet: VnetId) -> Option<AddrSet> {
     match e {
@@ -1321,24 +1307,10 @@ fn entry_set(d: &Design, e: &AddrEntry, vnet: VnetId) -> Option<AddrSet> {
 
 /// [`crate::eval::nsg::rule_matches`] without the destination address.
 fn rule_matches_source(d: &Design, r: &crate::model::NsgRule, vnet: VnetId, flow: &Flow) -> bool {
-    rule_matches_ports(r, flow)
+    crate::eval::nsg::rule_matches_ports(r, flow)
         && r.source
             .iter()
             .any(|e| crate::eval::nsg::entry_matches(d, e, vnet, flow.src))
-}
-
-/// [`crate::eval::nsg::rule_matches`] on protocol and ports only.
-fn rule_matches_ports(r: &crate::model::NsgRule, flow: &Flow) -> bool {
-    if r.protocol.is_some_and(|p| p != flow.protocol) {
-        return false;
-    }
-    if flow.protocol.has_ports()
-        && !(r.source_ports.contains(flow.src_port) && r.destination_ports.contains(flow.dst_port))
-    {
-        return false;
-    }
-    let ports_are_any = r.destination_ports.is_any() && r.source_ports.is_any();
-    flow.protocol.has_ports() || ports_are_any
 }
 
 /// A firewall's rules in evaluation order, as first-match entries for flows addressed by IP
@@ -1384,17 +1356,7 @@ fn firewall_entries(fw: &crate::model::Firewall) -> Fw {
             }
         }
     }
-    let mut cuts: Vec<u32> = Vec::new();
-    for e in &entries {
-        for &(lo, hi) in e.source.ranges() {
-            cuts.push(lo);
-            if hi < u32::MAX {
-                cuts.push(hi + 1);
-            }
-        }
-    }
-    cuts.sort_unstable();
-    cuts.dedup();
+    let cuts = range_cuts(entries.iter().map(|e| &e.source));
     Fw {
         entries,
         cuts,

@@ -5,48 +5,39 @@
 use vnetlab_core::check::{Outcome, check, recheck};
 use vnetlab_core::model::BuildOptions;
 use vnetlab_core::whatif::single_edits;
-use vnetlab_tests::{design_file, root};
+use vnetlab_tests::{design_file, topology_files};
 
 #[test]
 fn rechecking_what_an_edit_touches_equals_checking_everything() {
     let opts = BuildOptions::default();
     let (mut edits_tried, mut reused) = (0, 0);
     let mut failures = Vec::new();
-    for dir in ["topologies", "topologies/broken"] {
-        let mut names: Vec<String> = std::fs::read_dir(root().join(dir))
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".yaml"))
-            .collect();
-        names.sort();
-        for name in names {
-            let d = design_file(&format!("{dir}/{name}"));
-            let base = check(&d);
-            for edit in single_edits(&d.file) {
-                let file = edit.apply(&d.file).unwrap();
-                let Some(after) = vnetlab_core::rebuild("edited", &file, &opts).design else {
-                    continue;
-                };
-                edits_tried += 1;
-                let full = check(&after);
-                let quick = recheck(&d, &base, &after, &edit);
-                for (f, q) in full.results.iter().zip(&quick.results) {
-                    if f.outcome != q.outcome {
-                        failures.push(format!(
-                            "{dir}/{name}, {edit}: `{}` is {:?} checked again but {:?} re-used",
-                            f.name, f.outcome, q.outcome
-                        ));
-                    }
+    for path in topology_files() {
+        let d = design_file(&path);
+        let base = check(&d);
+        for edit in single_edits(&d.file) {
+            let edited = edit.apply(&d.file).unwrap();
+            let Some(after) = vnetlab_core::rebuild("edited", &edited, &opts).design else {
+                continue;
+            };
+            edits_tried += 1;
+            let full = check(&after);
+            let quick = recheck(&d, &base, &after, &edit);
+            for (f, q) in full.results.iter().zip(&quick.results) {
+                if f.outcome != q.outcome {
+                    failures.push(format!(
+                        "{path}, {edit}: `{}` is {:?} checked again but {:?} re-used",
+                        f.name, f.outcome, q.outcome
+                    ));
                 }
-                if let Some(t) = edit.touches(&d) {
-                    reused += base
-                        .results
-                        .iter()
-                        .filter(|r| r.outcome != Outcome::Undecided)
-                        .filter(|r| !r.touched.iter().any(|x| t.contains(x)))
-                        .count();
-                }
+            }
+            if let Some(t) = edit.touches(&d) {
+                reused += base
+                    .results
+                    .iter()
+                    .filter(|r| r.outcome != Outcome::Undecided)
+                    .filter(|r| !r.touched.iter().any(|x| t.contains(x)))
+                    .count();
             }
         }
     }

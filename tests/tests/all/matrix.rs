@@ -7,7 +7,7 @@ use vnetlab_core::model::{BuildOptions, Design};
 use vnetlab_core::net::Protocol;
 use vnetlab_core::reach::matrix::{MatrixBy, matrix, matrix_by_tracing};
 use vnetlab_core::testing::random_designs;
-use vnetlab_tests::{design_file, root};
+use vnetlab_tests::{design_file, topology_files};
 
 const PORTS: &[(Protocol, u16)] = &[
     (Protocol::Tcp, 22),
@@ -45,19 +45,9 @@ fn first_difference(d: &Design) -> Option<String> {
 #[test]
 fn the_set_engine_equals_tracing_on_every_bundled_topology() {
     let mut failures = Vec::new();
-    for dir in ["topologies", "topologies/broken"] {
-        let mut names: Vec<String> = std::fs::read_dir(root().join(dir))
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".yaml"))
-            .collect();
-        names.sort();
-        for name in names {
-            let d = design_file(&format!("{dir}/{name}"));
-            if let Some(diff) = first_difference(&d) {
-                failures.push(format!("{dir}/{name}: {diff}"));
-            }
+    for file in topology_files() {
+        if let Some(diff) = first_difference(&design_file(&file)) {
+            failures.push(format!("{file}: {diff}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
