@@ -273,13 +273,25 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             let (b, _) = load(&after, &opts, common.format)?;
             reach::diff(&a, &b, &ports, fail_on_change, common.format).map_err(Fatal)
         }
-        Command::Generate { workload, seed } => {
+        Command::Generate {
+            workload,
+            seed,
+            json,
+        } => {
             let w = vnetlab_core::generate::Workload::parse(&workload).ok_or_else(|| {
                 Fatal(format!(
                     "unknown workload `{workload}`; use t1, t2, t3 or t4"
                 ))
             })?;
-            out!("{}", vnetlab_core::generate::generate(w, seed));
+            let yaml = vnetlab_core::generate::generate(w, seed);
+            if json {
+                let mut diags = vnetlab_core::diag::Diagnostics::new("generated.yaml");
+                let file = vnetlab_core::format::read(yaml.as_bytes(), &mut diags)
+                    .expect("generated designs are valid");
+                out!("{}", vnetlab_core::format::to_json(&file));
+            } else {
+                out!("{}", yaml);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

@@ -12,7 +12,7 @@ pub use types::*;
 pub use values::{Cidr, Ip, OneOrMany, Port, Pos, Spanned};
 
 use crate::diag::{Diagnostics, Span};
-use crate::syntax::{Decode, Decoder, parse};
+use crate::syntax::{Decode, Decoder, parse, parse_json};
 
 /// Reads a topology file's bytes into records. `None` when the text is not UTF-8, not
 /// well-formed, or does not fit the format; every problem is in `diags`.
@@ -41,7 +41,12 @@ pub fn read(bytes: &[u8], diags: &mut Diagnostics) -> Option<TopologyFile> {
             .help("a topology starts with `version: 1` and `name: …`");
         return None;
     }
-    let root = parse(text, diags)?;
+    // Strict JSON takes a fast path; the YAML reader reads everything else (and reports the
+    // problems of malformed JSON).
+    let root = match parse_json(text) {
+        Some(root) => root,
+        None => parse(text, diags)?,
+    };
     let mut d = Decoder { diags };
     TopologyFile::decode(&root, &mut d)
 }

@@ -2,7 +2,9 @@
 //! tree with every problem reported (not just the first).
 
 mod decode;
+mod json;
 mod tree;
 
 pub use decode::{Decode, Decoder, MapReader};
+pub use json::parse_json;
 pub use tree::{Node, NodeKind, parse};

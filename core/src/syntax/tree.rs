@@ -4,7 +4,7 @@ use crate::diag::{Diagnostics, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 /// The most nesting a document may have; deeper input is rejected, never overflowing the stack.
-const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 /// The most nodes aliases may add by expansion, against "billion laughs". Nodes written out in
 /// the text are bounded by its size and not counted.
 const MAX_NODES: usize = 2_000_000;

@@ -184,3 +184,48 @@ fn non_utf8_is_located() {
     let d = &loaded.diagnostics[0];
     assert_eq!((d.code, d.span.line, d.span.col), ("encoding", 2, 7));
 }
+
+/// The JSON fast path reads every bundled topology, printed as JSON (pretty and on one line,
+/// with non-ASCII text), into the very nodes the YAML reader gives for the same text, spans
+/// included; what it refuses (malformed or too deep) the YAML reader reports.
+#[test]
+fn the_json_fast_path_reads_what_the_yaml_reader_reads() {
+    use vnetlab_core::diag::Diagnostics;
+    use vnetlab_core::syntax::{parse, parse_json};
+    let mut checked = 0;
+    for path in vnetlab_tests::topology_files() {
+        let d = vnetlab_tests::design_file(&path);
+        let pretty =
+            vnetlab_core::format::to_json(&d.file).replace("\"name\": \"", "\"name\": \"é ");
+        let compact: String =
+            serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&pretty).unwrap())
+                .unwrap();
+        for text in [&pretty, &compact] {
+            let fast = parse_json(text)
+                .unwrap_or_else(|| panic!("{path}: the fast path refused valid JSON"));
+            let mut diags = Diagnostics::new("x.json");
+            let slow = parse(text, &mut diags).expect("valid");
+            assert_eq!(fast, slow, "{path}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20);
+    for bad in [
+        "{\"a\": 1,}",
+        "{\"a\": 1 // no\n}",
+        "{'a': 1}",
+        "{\"a\": 0x10}",
+        &"[".repeat(70),
+        "{\"a\" 1}",
+    ] {
+        assert!(parse_json(bad).is_none(), "{bad}");
+    }
+    // Too deep for the fast path: the YAML reader says why.
+    let deep = format!("{}{}", "[".repeat(70), "]".repeat(70));
+    assert!(parse_json(&deep).is_none());
+    let errs = vnetlab_tests::errors(&deep);
+    assert!(
+        errs.iter().any(|e| e.contains("nesting deeper than 64")),
+        "{errs:?}"
+    );
+}

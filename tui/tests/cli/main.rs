@@ -324,4 +324,18 @@ fn matrix_diff_faults_and_generate_run() {
     std::fs::write(&file, stdout(&a)).unwrap();
     let o = vnetlab(&["check", file.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "the generated design is valid: {}", stderr(&o));
+    // The same design as JSON: valid JSON, and the same matrix once loaded.
+    let j = vnetlab(&["generate", "--workload", "t1", "--seed", "7", "--json"]);
+    serde_json::from_str::<serde_json::Value>(&stdout(&j)).expect("generate --json writes JSON");
+    let json_file = dir.join("t1.json");
+    std::fs::write(&json_file, stdout(&j)).unwrap();
+    let m = |f: &std::path::Path| {
+        stdout(&vnetlab(&[
+            "matrix",
+            f.to_str().unwrap(),
+            "--ports",
+            "22,443",
+        ]))
+    };
+    assert_eq!(m(&file), m(&json_file));
 }
