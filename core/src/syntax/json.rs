@@ -36,12 +36,16 @@ pub fn parse_json(text: &str) -> Option<Node> {
     Some(node(&ast.value?, &mut at))
 }
 
-/// The deepest nesting of brackets outside strings.
+/// The deepest nesting of brackets outside strings, or `usize::MAX` when the text holds
+/// anything strict JSON does not (outside strings: only JSON's whitespace, punctuation and the
+/// characters of numbers and `true`, `false`, `null`; inside: no raw control characters), which
+/// the JSON5-leaning parser might read where YAML reads otherwise.
 fn nesting(text: &str) -> usize {
     let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
     for b in text.bytes() {
         if in_string {
             match (escaped, b) {
+                (_, 0..=0x1f) => return usize::MAX,
                 (true, _) => escaped = false,
                 (false, b'\\') => escaped = true,
                 (false, b'"') => in_string = false,
@@ -56,7 +60,10 @@ fn nesting(text: &str) -> usize {
                 deepest = deepest.max(depth);
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' => {}
+            b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E' => {}
+            b't' | b'r' | b'u' | b'f' | b'a' | b'l' | b's' | b'n' => {}
+            _ => return usize::MAX,
         }
     }
     deepest
@@ -76,13 +83,18 @@ impl Locator<'_> {
             self.pos = 0;
             self.span = Span { line: 1, col: 1 };
         }
+        // Line breaks are `\n`, `\r\n` or a lone `\r`, as in YAML.
+        let mut after_cr = self.pos > 0 && self.text.as_bytes()[self.pos - 1] == b'\r';
         for c in self.text[self.pos..offset].chars() {
-            if c == '\n' {
-                self.span.line += 1;
-                self.span.col = 1;
-            } else {
-                self.span.col += 1;
+            match c {
+                '\n' if after_cr => {}
+                '\n' | '\r' => {
+                    self.span.line += 1;
+                    self.span.col = 1;
+                }
+                _ => self.span.col += 1,
             }
+            after_cr = c == '\r';
         }
         self.pos = offset;
         self.span
