@@ -153,9 +153,16 @@ pub fn check_set_with(
     want_delivered: bool,
 ) -> SetResult {
     let (addr_atoms, port_atoms) = (&atoms.addrs, &atoms.ports);
+    // Classes are traced without their explanation; the first counterexample is traced again
+    // in full as the witness.
     let opts = TraceOptions {
         any_name_or_identity: !want_delivered,
         record_touches: true,
+        quiet: true,
+    };
+    let explained = TraceOptions {
+        quiet: false,
+        ..opts
     };
     let sources: Vec<(Origin, String)> = match src {
         EndpointSet::One(e) => match origin_of(d, e) {
@@ -236,14 +243,15 @@ pub fn check_set_with(
                                 result.too_large = Some(result.classes);
                                 return result;
                             }
-                            let (t, dtext) = match dst {
+                            let this_port = port as u16;
+                            let run = move |opts: TraceOptions| match dst {
                                 Dst::Named(e, text) => (
                                     trace_from(
                                         d,
                                         origin.clone(),
                                         e,
                                         proto,
-                                        port as u16,
+                                        this_port,
                                         stext,
                                         text,
                                         opts,
@@ -256,11 +264,12 @@ pub fn check_set_with(
                                         dst: *ip,
                                         protocol: proto,
                                         src_port: sp,
-                                        dst_port: port as u16,
+                                        dst_port: this_port,
                                     };
                                     (trace_packet(d, origin.clone(), flow, opts), text)
                                 }
                             };
+                            let (t, dtext) = run(opts);
                             let next = if proto.has_ports() {
                                 t.next_port_class.min(u32::from(hi) + 1)
                             } else {
@@ -292,7 +301,7 @@ pub fn check_set_with(
                                     });
                                 }
                                 if result.witness.is_none() {
-                                    result.witness = Some(t);
+                                    result.witness = Some(run(explained).0);
                                 }
                             }
                         }

@@ -226,6 +226,9 @@ pub struct TraceOptions {
     /// Record the parts of the design the decisions read in [`Trace::touched`] (for
     /// re-checking only what an edit touches); off, `touched` stays empty.
     pub record_touches: bool,
+    /// Skip the explanation: `hops` stays empty (the verdict, path and port boundaries are
+    /// the same). For questions over many packet classes, whose witness is traced again in full.
+    pub quiet: bool,
 }
 
 /// Traces a flow given by name.

@@ -72,16 +72,18 @@ impl Walk<'_> {
                 ),
             });
         }
-        self.hop(
-            "reply",
-            Step::Return,
-            true,
-            format!(
-                "reply path: {} (stateful devices: {})",
-                desc.join("; then "),
-                names(&fwd)
-            ),
-        );
+        if !self.opts.quiet {
+            self.hop(
+                "reply",
+                Step::Return,
+                true,
+                format!(
+                    "reply path: {} (stateful devices: {})",
+                    desc.join("; then "),
+                    names(&fwd)
+                ),
+            );
+        }
         Ok(())
     }
 
@@ -140,11 +142,13 @@ impl Walk<'_> {
             };
             let r = &view.routes[choice.index];
             let sname = &d.subnets[subnet.ix()].name;
-            steps.push(format!(
-                "{sname} → {} ({})",
-                r.next_hop.type_name(),
-                r.prefix
-            ));
+            if !self.opts.quiet {
+                steps.push(format!(
+                    "{sname} → {} ({})",
+                    r.next_hop.type_name(),
+                    r.prefix
+                ));
+            }
             match &r.next_hop {
                 NextHop::None => {
                     return Err(Verdict::Dropped {

@@ -35,18 +35,20 @@ impl Walk<'_> {
             };
             let r = &view.routes[choice.index];
             let via = match r.next_hop.ip(d) {
-                Some(ip) => format!(" {ip}"),
-                None => String::new(),
+                Some(ip) if !self.opts.quiet => format!(" {ip}"),
+                _ => String::new(),
             };
-            let detail = format!(
-                "{} matches {} → {}{via} ({:?} route \"{}\"; {})",
-                self.flow.dst,
-                r.prefix,
-                r.next_hop.type_name(),
-                r.source,
-                r.name,
-                choice.why
-            );
+            let detail = self.text(|| {
+                format!(
+                    "{} matches {} → {}{via} ({:?} route \"{}\"; {})",
+                    self.flow.dst,
+                    r.prefix,
+                    r.next_hop.type_name(),
+                    r.source,
+                    r.name,
+                    choice.why
+                )
+            });
             let vnet = d.subnets[subnet.ix()].vnet;
             match r.next_hop.clone() {
                 NextHop::None => {
@@ -317,12 +319,8 @@ impl Walk<'_> {
             }
         }
         let dec = firewall::evaluate(d, fid, &self.flow, &self.cx());
-        self.hop(
-            &fw.name,
-            Step::Firewall,
-            dec.allowed,
-            format!("{}: {}", dec.rule, dec.reason),
-        );
+        let detail = self.text(|| format!("{}: {}", dec.rule, dec.reason));
+        self.hop(&fw.name, Step::Firewall, dec.allowed, detail);
         if !dec.allowed {
             return Err(Verdict::Denied {
                 by: format!("firewall {} ({})", fw.name, dec.rule),

@@ -45,6 +45,11 @@ impl<'d> Walk<'d> {
         }
     }
 
+    /// Explanation text, made only when the trace explains itself.
+    pub(super) fn text(&self, f: impl FnOnce() -> String) -> String {
+        if self.opts.quiet { String::new() } else { f() }
+    }
+
     /// Records a part of the design a decision read.
     pub(super) fn touch(&mut self, t: Touch) {
         if self.opts.record_touches && self.touched.last() != Some(&t) {
@@ -59,6 +64,9 @@ impl<'d> Walk<'d> {
         ok: bool,
         detail: impl Into<String>,
     ) {
+        if self.opts.quiet {
+            return;
+        }
         self.hops.push(Hop {
             at: at.into(),
             step,
@@ -180,17 +188,19 @@ impl<'d> Walk<'d> {
             Step::NsgOutbound
         };
         let name = &d.nsgs[nsg.ix()].name;
-        self.hop(
-            format!("{name} ({at})"),
-            step,
-            ok,
-            format!(
-                "{} {} by {}",
-                if ok { "allowed" } else { "denied" },
-                dir,
-                nsg::describe(d, rule)
-            ),
-        );
+        if !self.opts.quiet {
+            self.hop(
+                format!("{name} ({at})"),
+                step,
+                ok,
+                format!(
+                    "{} {} by {}",
+                    if ok { "allowed" } else { "denied" },
+                    dir,
+                    nsg::describe(d, rule)
+                ),
+            );
+        }
         if ok {
             Ok(())
         } else {
@@ -210,10 +220,11 @@ impl<'d> Walk<'d> {
         let vnet = self.d.subnets[subnet.ix()].vnet;
         self.touch(Touch::SubnetNsg(subnet));
         if let Some(n) = nic_nsg {
-            self.nsg(n, Direction::Outbound, vnet, &format!("NIC of {who}"))?;
+            let at = self.text(|| format!("NIC of {who}"));
+            self.nsg(n, Direction::Outbound, vnet, &at)?;
         }
         if let Some(n) = self.d.subnets[subnet.ix()].nsg {
-            let at = format!("subnet {}", self.d.subnets[subnet.ix()].name);
+            let at = self.text(|| format!("subnet {}", self.d.subnets[subnet.ix()].name));
             self.nsg(n, Direction::Outbound, vnet, &at)?;
         }
         Ok(())
@@ -224,11 +235,12 @@ impl<'d> Walk<'d> {
         let vnet = self.d.subnets[subnet.ix()].vnet;
         self.touch(Touch::SubnetNsg(subnet));
         if let Some(n) = self.d.subnets[subnet.ix()].nsg {
-            let at = format!("subnet {}", self.d.subnets[subnet.ix()].name);
+            let at = self.text(|| format!("subnet {}", self.d.subnets[subnet.ix()].name));
             self.nsg(n, Direction::Inbound, vnet, &at)?;
         }
         if let Some(n) = nic_nsg {
-            self.nsg(n, Direction::Inbound, vnet, &format!("NIC of {who}"))?;
+            let at = self.text(|| format!("NIC of {who}"));
+            self.nsg(n, Direction::Inbound, vnet, &at)?;
         }
         Ok(())
     }
@@ -333,26 +345,20 @@ impl<'d> Walk<'d> {
                     };
                 }
                 self.nsgs_in(subnet, nsg, &name)?;
-                self.hop(
-                    &name,
-                    Step::Deliver,
-                    true,
-                    format!("delivered to {name} ({})", self.flow.dst),
-                );
+                let detail = self.text(|| format!("delivered to {name} ({})", self.flow.dst));
+                self.hop(&name, Step::Deliver, true, detail);
                 Ok(())
             }
             Target::Host { subnet } => {
                 self.path.push(d.subnets[subnet.ix()].name.clone());
                 self.nsgs_in(subnet, None, "host")?;
-                self.hop(
-                    &d.subnets[subnet.ix()].name,
-                    Step::Deliver,
-                    true,
+                let detail = self.text(|| {
                     format!(
                         "delivered to {} (no named workload holds it)",
                         self.flow.dst
-                    ),
-                );
+                    )
+                });
+                self.hop(&d.subnets[subnet.ix()].name, Step::Deliver, true, detail);
                 Ok(())
             }
             Target::Pe(pe) => {

@@ -183,7 +183,15 @@ proptest! {
         let d = load(&yaml);
         for f in &flows {
             if let Some(o) = origin_at_ip(&d, f.src) {
-                let _ = trace_packet(&d, o, *f, TraceOptions::default());
+                // Without its explanation a trace decides the same (the engine traces classes
+                // quietly).
+                let full = trace_packet(&d, o.clone(), *f, TraceOptions { record_touches: true, ..TraceOptions::default() });
+                let quiet = trace_packet(&d, o, *f, TraceOptions { record_touches: true, quiet: true, ..TraceOptions::default() });
+                prop_assert_eq!(&quiet.verdict, &full.verdict);
+                prop_assert_eq!(&quiet.path, &full.path);
+                prop_assert_eq!(quiet.next_port_class, full.next_port_class);
+                prop_assert_eq!(&quiet.touched, &full.touched);
+                prop_assert!(quiet.hops.is_empty() && !full.hops.is_empty());
             }
         }
         let mut endpoints: Vec<String> = d.workloads.iter().map(|w| w.name.clone()).collect();

@@ -372,9 +372,11 @@ impl<'d> Plane<'d> {
                     dst_port: if proto.has_ports() { port } else { 0 },
                 };
                 let origin = origin_at_ip(d, ip).expect("an address inside a subnet");
-                trace_packet(d, origin, flow, TraceOptions::default())
-                    .verdict
-                    .allowed()
+                let quiet = TraceOptions {
+                    quiet: true,
+                    ..TraceOptions::default()
+                };
+                trace_packet(d, origin, flow, quiet).verdict.allowed()
             };
             // A source the bulk engine does not place (an address of a workload registered in
             // another subnet) has every destination traced.
