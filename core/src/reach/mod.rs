@@ -11,7 +11,8 @@ use crate::model::{Design, usable_range};
 use crate::net::{AddrSet, Flow, PortSet, Protocol};
 use crate::query::{Endpoint, EndpointSet};
 use crate::trace::{
-    Origin, Trace, TraceOptions, origin_at_ip, origin_of, trace_from, trace_packet,
+    Origin, RuleCache, Trace, TraceOptions, origin_at_ip, origin_of, trace_from_reusing,
+    trace_packet, trace_packet_reusing,
 };
 use atoms::{AddrAtoms, PortAtoms};
 use serde::Serialize;
@@ -164,6 +165,7 @@ pub fn check_set_with(
         quiet: false,
         ..opts
     };
+    let cache = RuleCache::default();
     let sources: Vec<(Origin, String)> = match src {
         EndpointSet::One(e) => match origin_of(d, e) {
             Ok(o) => vec![(o, describe_one(d, e))],
@@ -244,9 +246,10 @@ pub fn check_set_with(
                                 return result;
                             }
                             let this_port = port as u16;
+                            let cache = &cache;
                             let run = move |opts: TraceOptions| match dst {
                                 Dst::Named(e, text) => (
-                                    trace_from(
+                                    trace_from_reusing(
                                         d,
                                         origin.clone(),
                                         e,
@@ -255,6 +258,7 @@ pub fn check_set_with(
                                         stext,
                                         text,
                                         opts,
+                                        Some(cache),
                                     ),
                                     text,
                                 ),
@@ -266,7 +270,16 @@ pub fn check_set_with(
                                         src_port: sp,
                                         dst_port: this_port,
                                     };
-                                    (trace_packet(d, origin.clone(), flow, opts), text)
+                                    (
+                                        trace_packet_reusing(
+                                            d,
+                                            origin.clone(),
+                                            flow,
+                                            opts,
+                                            Some(cache),
+                                        ),
+                                        text,
+                                    )
                                 }
                             };
                             let (t, dtext) = run(opts);

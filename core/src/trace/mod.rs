@@ -7,6 +7,7 @@ use crate::model::{ClientId, Design, FirewallId, NsgId, ServiceId, SiteId, Subne
 use crate::net::{Flow, Protocol};
 use crate::query::{Endpoint, QueryError, Side, parse_endpoint};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
 /// What a hop checked.
@@ -395,6 +396,33 @@ use aml::aml_private_compute;
 pub use aml::{is_aml_compute, is_managed_endpoint};
 use target::{Target, target_at, target_subnet};
 
+/// The NSG rules that match a packet's protocol and addresses, remembered across the traces of
+/// one question: its packet classes differ only in ports, so each trace visits those rules
+/// alone instead of every rule of every NSG on the way. A handle: clones share the memory.
+#[derive(Clone, Debug, Default)]
+pub struct RuleCache(std::rc::Rc<std::cell::RefCell<HashMap<RuleKey, std::rc::Rc<[u32]>>>>);
+
+/// An NSG as applied (direction, VNet) to a packet's source, destination and protocol.
+type RuleKey = (
+    NsgId,
+    bool,
+    crate::model::VnetId,
+    Ipv4Addr,
+    Ipv4Addr,
+    Protocol,
+);
+
+impl RuleCache {
+    /// The rules for `key`, computed by `find` the first time.
+    fn rules(&self, key: RuleKey, find: impl FnOnce() -> Vec<u32>) -> std::rc::Rc<[u32]> {
+        self.0
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| find().into())
+            .clone()
+    }
+}
+
 /// Traces a flow from an origin to a destination endpoint.
 #[allow(clippy::too_many_arguments)]
 pub fn trace_from(
@@ -407,7 +435,24 @@ pub fn trace_from(
     to: &str,
     opts: TraceOptions,
 ) -> Trace {
+    trace_from_reusing(d, origin, dst, protocol, port, from, to, opts, None)
+}
+
+/// [`trace_from`], keeping in `cache` what the other traces of the same question reuse.
+#[allow(clippy::too_many_arguments)]
+pub fn trace_from_reusing(
+    d: &Design,
+    origin: Origin,
+    dst: &Endpoint,
+    protocol: Protocol,
+    port: u16,
+    from: &str,
+    to: &str,
+    opts: TraceOptions,
+    cache: Option<&RuleCache>,
+) -> Trace {
     let mut w = Walk::new(d, opts, &origin);
+    w.rules = cache.cloned();
     let outside = matches!(origin, Origin::Outside { .. } | Origin::Managed { .. });
     // Resolve the destination to an address (DNS where it is a name).
     let (dst_ip, fqdn) = match dst {
@@ -499,7 +544,19 @@ pub fn trace_from(
 
 /// Traces one concrete packet from a raw source address (used for sets of packets).
 pub fn trace_packet(d: &Design, origin: Origin, flow: Flow, opts: TraceOptions) -> Trace {
+    trace_packet_reusing(d, origin, flow, opts, None)
+}
+
+/// [`trace_packet`], keeping in `cache` what the other traces of the same question reuse.
+pub fn trace_packet_reusing(
+    d: &Design,
+    origin: Origin,
+    flow: Flow,
+    opts: TraceOptions,
+    cache: Option<&RuleCache>,
+) -> Trace {
     let mut w = Walk::new(d, opts, &origin);
+    w.rules = cache.cloned();
     w.flow = flow;
     w.port_floor = u32::from(flow.dst_port);
     let verdict = w.run(&origin);
@@ -538,6 +595,8 @@ struct Walk<'d> {
     pls_nat: Option<Ipv4Addr>,
     /// What the decisions so far read.
     touched: Vec<Touch>,
+    /// NSG rules matching this question's packets, shared with its other traces.
+    rules: Option<RuleCache>,
 }
 
 type Step_ = Result<(), Verdict>;

@@ -42,6 +42,7 @@ impl<'d> Walk<'d> {
             service_endpoint_subnet: None,
             next_port_cut: 65536,
             touched: Vec::new(),
+            rules: None,
         }
     }
 
@@ -171,13 +172,35 @@ impl<'d> Walk<'d> {
         // the first rule that matches it outright.
         let rules = d.nsgs[nsg.ix()].rules(dir);
         let mut decided = rules.len() - 1;
-        for (i, r) in rules.iter().enumerate() {
-            if nsg::rule_matches_addresses(d, r, vnet, &self.flow) {
-                self.consult_ports(&r.destination_ports);
-                if nsg::rule_matches(d, r, vnet, &self.flow) {
-                    decided = i;
-                    break;
-                }
+        let flow = self.flow;
+        let matching = |i: usize| nsg::rule_matches_addresses(d, &rules[i], vnet, &flow);
+        // Within one question the rules matching the packet's addresses are found once.
+        let cached = self.rules.as_ref().map(|c| {
+            let key = (
+                nsg,
+                dir == Direction::Inbound,
+                vnet,
+                flow.src,
+                flow.dst,
+                flow.protocol,
+            );
+            c.rules(key, || {
+                (0..rules.len())
+                    .filter(|&i| matching(i))
+                    .map(|i| i as u32)
+                    .collect()
+            })
+        });
+        let candidates: Box<dyn Iterator<Item = usize>> = match &cached {
+            Some(c) => Box::new(c.iter().map(|&i| i as usize)),
+            None => Box::new((0..rules.len()).filter(|&i| matching(i))),
+        };
+        for i in candidates {
+            let r = &rules[i];
+            self.consult_ports(&r.destination_ports);
+            if nsg::rule_matches(d, r, vnet, &flow) {
+                decided = i;
+                break;
             }
         }
         let rule = &rules[decided];
