@@ -61,12 +61,31 @@ pub fn rule_matches_addresses(d: &Design, r: &NsgRule, vnet: VnetId, flow: &Flow
             .any(|e| entry_matches(d, e, vnet, flow.dst))
 }
 
+/// The first rule that matches a flow (A1), among `candidates`: indices into `rules` in
+/// priority order, at least every rule matching the flow's protocol and addresses. `consult`
+/// gets the destination ports of each rule matching the protocol and addresses, up to the
+/// deciding one: the port boundaries that can change the decision.
+pub fn first_match(
+    d: &Design,
+    rules: &[NsgRule],
+    vnet: VnetId,
+    flow: &Flow,
+    candidates: impl IntoIterator<Item = usize>,
+    mut consult: impl FnMut(&crate::net::PortSet),
+) -> Option<usize> {
+    candidates.into_iter().find(|&i| {
+        let r = &rules[i];
+        rule_matches_addresses(d, r, vnet, flow) && {
+            consult(&r.destination_ports);
+            rule_matches(d, r, vnet, flow)
+        }
+    })
+}
+
 /// Evaluates one NSG in one direction for a flow, applied in VNet `vnet`.
 pub fn evaluate(d: &Design, nsg: NsgId, dir: Direction, vnet: VnetId, flow: &Flow) -> NsgDecision {
     let rules = d.nsgs[nsg.ix()].rules(dir);
-    let rule = rules
-        .iter()
-        .position(|r| rule_matches(d, r, vnet, flow))
+    let rule = first_match(d, rules, vnet, flow, 0..rules.len(), |_| {})
         .expect("the Deny-all default rule matches every flow");
     NsgDecision {
         nsg,

@@ -105,7 +105,7 @@ impl NextHop {
 }
 
 /// One row of the effective routes table.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct EffectiveRoute {
     /// Who made it.
     pub source: RouteSource,

@@ -167,13 +167,10 @@ impl<'d> Walk<'d> {
     pub(super) fn nsg(&mut self, nsg: NsgId, dir: Direction, vnet: VnetId, at: &str) -> Step_ {
         let d = self.d;
         self.touch(Touch::Nsg(nsg));
-        // One pass decides (first match, A1) and collects the port boundaries that can change
-        // the decision: those of the rules matching the flow's protocol and addresses, up to
-        // the first rule that matches it outright.
+        // One pass (`nsg::first_match`, which `nsg::evaluate` uses too) decides and collects
+        // the port boundaries that can change the decision.
         let rules = d.nsgs[nsg.ix()].rules(dir);
-        let mut decided = rules.len() - 1;
         let flow = self.flow;
-        let matching = |i: usize| nsg::rule_matches_addresses(d, &rules[i], vnet, &flow);
         // Within one question the rules matching the packet's addresses are found once.
         let cached = self.rules.as_ref().map(|c| {
             let key = (
@@ -186,23 +183,24 @@ impl<'d> Walk<'d> {
             );
             c.rules(key, || {
                 (0..rules.len())
-                    .filter(|&i| matching(i))
+                    .filter(|&i| nsg::rule_matches_addresses(d, &rules[i], vnet, &flow))
                     .map(|i| i as u32)
                     .collect()
             })
         });
-        let candidates: Box<dyn Iterator<Item = usize>> = match &cached {
-            Some(c) => Box::new(c.iter().map(|&i| i as usize)),
-            None => Box::new((0..rules.len()).filter(|&i| matching(i))),
-        };
-        for i in candidates {
-            let r = &rules[i];
-            self.consult_ports(&r.destination_ports);
-            if nsg::rule_matches(d, r, vnet, &flow) {
-                decided = i;
-                break;
-            }
+        let consult = |p: &crate::net::PortSet| self.consult_ports(p);
+        let decided = match &cached {
+            Some(c) => nsg::first_match(
+                d,
+                rules,
+                vnet,
+                &flow,
+                c.iter().map(|&i| i as usize),
+                consult,
+            ),
+            None => nsg::first_match(d, rules, vnet, &flow, 0..rules.len(), consult),
         }
+        .unwrap_or(rules.len() - 1);
         let rule = &rules[decided];
         let ok = rule.access == Access::Allow;
         let step = if dir == Direction::Inbound {
