@@ -2,7 +2,7 @@
 //! sets that only ever hold a few neighbouring atoms (one NSG's subnets) cost a few words.
 
 /// A set of atom ids.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Bits {
     words: Vec<u64>,
 }
@@ -44,6 +44,13 @@ impl Bits {
         self.words[w] |= value << b;
         if b + len > 64 {
             self.words[w + 1] |= value >> (64 - b);
+        }
+    }
+
+    /// Removes atoms `lo..hi`.
+    pub fn remove_range(&mut self, lo: usize, hi: usize) {
+        for (w, m) in masks(lo, hi) {
+            self.words[w] &= !m;
         }
     }
 
@@ -170,7 +177,7 @@ fn masks(lo: usize, hi: usize) -> impl Iterator<Item = (usize, u64)> {
 }
 
 /// A set known to lie within a few consecutive words.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Window {
     first: usize,
     words: Vec<u64>,

@@ -97,6 +97,24 @@ impl Matrix {
         }
     }
 
+    /// The two bit planes (see the fields).
+    pub(super) fn planes(&self) -> (&Bits, &Bits) {
+        (&self.every, &self.some)
+    }
+
+    /// Moves the bit planes out, for an update in place ([`Matrix::put_planes`] puts them back).
+    pub(super) fn take_planes(&mut self) -> (Bits, Bits) {
+        (
+            std::mem::take(&mut self.every),
+            std::mem::take(&mut self.some),
+        )
+    }
+
+    /// Puts back the planes [`Matrix::take_planes`] moved out.
+    pub(super) fn put_planes(&mut self, (every, some): (Bits, Bits)) {
+        (self.every, self.some) = (every, some);
+    }
+
     /// How much of row `source` reaches column `destination` on the `port`-th port.
     pub fn cell(&self, source: usize, destination: usize, port: usize) -> Reach {
         let i = (source * self.names.len() + destination) * self.ports.len() + port;

@@ -7,6 +7,7 @@ mod design_props;
 mod example_crate;
 mod golden;
 mod incremental;
+mod live;
 mod matrix;
 mod props;
 mod schema;

@@ -4,6 +4,11 @@
 
 use super::*;
 
+/// Guards worked out again after edits are visited one by one, outside the index of guards by
+/// source, until there are more than this many of them or an eighth of all guards; then the
+/// index is built again.
+const FRESH_GUARDS_BEFORE_INDEXING: usize = 8;
+
 /// An NSG as applied in one direction and VNet.
 pub(super) struct Applied {
     pub(super) nsg: NsgId,
@@ -21,6 +26,8 @@ pub(super) struct Applied {
 
 /// One destination class of a delivery NSG.
 pub(super) struct Guarded {
+    /// The delivery NSG (index into `applied`) whose class this is.
+    pub(super) owner: usize,
     /// Its atoms no other NSG guards.
     pub(super) alone: Window,
     /// Its atoms another NSG guards too.
@@ -67,9 +74,9 @@ impl Plane<'_> {
         let d = self.d;
         for s in 0..d.subnets.len() {
             let sub = &d.subnets[s];
-            let (lo, hi) = self.span[s];
+            let (lo, hi) = self.s.span[s];
             for i in lo..hi {
-                let k = self.kind[i];
+                let k = self.s.kind[i];
                 let subnet_nsg = match k {
                     Kind::Host | Kind::Nic { .. } => sub.nsg,
                     Kind::Pe(_) => sub.nsg.filter(|_| {
@@ -90,16 +97,16 @@ impl Plane<'_> {
                 };
                 let guards = [subnet_nsg, nic_nsg].into_iter().flatten().count();
                 if guards == 1 {
-                    self.guarded_once.insert(i);
+                    self.s.guarded_once.insert(i);
                 }
                 for n in [subnet_nsg, nic_nsg].into_iter().flatten() {
                     let a = self.applied_of(n, Direction::Inbound, sub.vnet);
-                    let n_atoms = self.atoms.len();
-                    if self.applied[a].domain.is_none() {
-                        self.applied[a].domain = Some(Bits::empty(n_atoms));
-                        self.delivery.push(a);
+                    let n_atoms = self.s.atoms.len();
+                    if self.s.applied[a].domain.is_none() {
+                        self.s.applied[a].domain = Some(Bits::empty(n_atoms));
+                        self.s.delivery.push(a);
                     }
-                    self.applied[a].domain.as_mut().expect("set").insert(i);
+                    self.s.applied[a].domain.as_mut().expect("set").insert(i);
                 }
             }
         }
@@ -107,13 +114,13 @@ impl Plane<'_> {
 
     pub(super) fn applied_of(&mut self, nsg: NsgId, dir: Direction, vnet: VnetId) -> usize {
         let key = (nsg, dir == Direction::Inbound, vnet);
-        if let Some(&i) = self.applied_ix.get(&key) {
+        if let Some(&i) = self.s.applied_ix.get(&key) {
             return i;
         }
         let d = self.d;
         let rules = d.nsgs[nsg.ix()].rules(dir);
         let cuts = side_cuts(d, rules.iter().map(|r| &r.source[..]), vnet);
-        self.applied.push(Applied {
+        self.s.applied.push(Applied {
             nsg,
             dir,
             vnet,
@@ -122,25 +129,25 @@ impl Plane<'_> {
             allowed: HashMap::default(),
             domain: None,
         });
-        self.applied_ix.insert(key, self.applied.len() - 1);
-        self.applied.len() - 1
+        self.s.applied_ix.insert(key, self.s.applied.len() - 1);
+        self.s.applied.len() - 1
     }
 
     /// The destination atoms an applied NSG allows from `src` on port index `pi`.
     pub(super) fn nsg_allows(&mut self, a: usize, src: Ipv4Addr, pi: usize) -> Rc<Bits> {
-        let class = self.applied[a]
+        let class = self.s.applied[a]
             .cuts
             .partition_point(|&c| c <= u32::from(src)) as u32;
-        if let Some(b) = self.applied[a].allowed.get(&(class, pi)) {
+        if let Some(b) = self.s.applied[a].allowed.get(&(class, pi)) {
             return b.clone();
         }
         let d = self.d;
         let (nsg, dir, vnet) = (
-            self.applied[a].nsg,
-            self.applied[a].dir,
-            self.applied[a].vnet,
+            self.s.applied[a].nsg,
+            self.s.applied[a].dir,
+            self.s.applied[a].vnet,
         );
-        let (proto, port) = self.ports[pi];
+        let (proto, port) = self.s.ports[pi];
         let flow = Flow {
             src,
             dst: Ipv4Addr::UNSPECIFIED,
@@ -149,16 +156,16 @@ impl Plane<'_> {
             dst_port: if proto.has_ports() { port } else { 0 },
         };
         let mut remaining = self.all();
-        let mut allowed = Bits::empty(self.atoms.len());
+        let mut allowed = Bits::empty(self.s.atoms.len());
         for (ri, r) in d.nsgs[nsg.ix()].rules(dir).iter().enumerate() {
             if !rule_matches_source(d, r, vnet, &flow) {
                 continue;
             }
-            let dst = match &self.applied[a].rule_dst[ri] {
+            let dst = match &self.s.applied[a].rule_dst[ri] {
                 Some(b) => b.clone(),
                 None => {
                     let b = self.side_bits(&r.destination, vnet);
-                    self.applied[a].rule_dst[ri] = Some(b.clone());
+                    self.s.applied[a].rule_dst[ri] = Some(b.clone());
                     b
                 }
             };
@@ -171,18 +178,64 @@ impl Plane<'_> {
             }
         }
         let b = Rc::new(allowed);
-        self.applied[a].allowed.insert((class, pi), b.clone());
+        self.s.applied[a].allowed.insert((class, pi), b.clone());
         b
+    }
+
+    /// Drops what was worked out from one NSG's rules (after they changed) and works out its
+    /// guards again.
+    pub(super) fn forget_nsg(&mut self, nsg: NsgId) {
+        let d = self.d;
+        let mut guarding = Vec::new();
+        for (i, a) in self.s.applied.iter_mut().enumerate() {
+            if a.nsg != nsg {
+                continue;
+            }
+            let rules = d.nsgs[nsg.ix()].rules(a.dir);
+            a.cuts = side_cuts(d, rules.iter().map(|r| &r.source[..]), a.vnet);
+            a.rule_dst = vec![None; rules.len()];
+            a.allowed.clear();
+            if a.domain.is_some() {
+                guarding.push(i);
+            }
+        }
+        if guarding.is_empty() {
+            return;
+        }
+        // The old guards stay in the index, emptied (their ids must not move); the new ones are
+        // visited one by one until there are enough of them to index everything again.
+        for g in self.s.guards.iter_mut() {
+            if guarding.contains(&g.owner) {
+                (g.alone, g.shared, g.allowed) = (Window::default(), Window::default(), Vec::new());
+            }
+        }
+        let guards = &self.s.guards;
+        self.s
+            .fresh_guards
+            .retain(|&g| !guarding.contains(&guards[g].owner));
+        for a in guarding {
+            let first = self.s.guards.len();
+            self.guard(a);
+            self.s.fresh_guards.extend(first..self.s.guards.len());
+        }
+        if self.s.fresh_guards.len() > FRESH_GUARDS_BEFORE_INDEXING.max(self.s.guards.len() / 8) {
+            self.index_guards();
+        } else {
+            self.index_shared_guards();
+        }
     }
 
     /// Indexes the guards by the source atoms they allow, per port, so that each source visits
     /// only the guards that let it through.
     pub(super) fn index_guards(&mut self) {
-        let n = self.atoms.len();
-        self.allowed_by = (0..self.ports.len())
+        // Ids are given anew: drop the guards [`Plane::forget_nsg`] emptied.
+        let np = self.s.ports.len();
+        self.s.guards.retain(|g| g.allowed.len() == np);
+        let n = self.s.atoms.len();
+        self.s.allowed_by = (0..self.s.ports.len())
             .map(|pi| {
                 let mut count = vec![0u32; n + 1];
-                for g in &self.guards {
+                for g in &self.s.guards {
                     for src in g.allowed[pi].ones() {
                         count[src + 1] += 1;
                     }
@@ -192,7 +245,7 @@ impl Plane<'_> {
                 }
                 let mut ids = vec![0u32; count[n] as usize];
                 let mut next = count.clone();
-                for (k, g) in self.guards.iter().enumerate() {
+                for (k, g) in self.s.guards.iter().enumerate() {
                     for src in g.allowed[pi].ones() {
                         ids[next[src] as usize] = k as u32;
                         next[src] += 1;
@@ -201,8 +254,14 @@ impl Plane<'_> {
                 (count, ids)
             })
             .collect();
-        self.shared_guards = (0..self.guards.len())
-            .filter(|&k| !self.guards[k].shared.is_empty())
+        self.s.fresh_guards.clear();
+        self.index_shared_guards();
+    }
+
+    /// Lists the guards with atoms another NSG guards too.
+    fn index_shared_guards(&mut self) {
+        self.s.shared_guards = (0..self.s.guards.len())
+            .filter(|&k| !self.s.guards[k].shared.is_empty())
             .collect();
     }
 
@@ -211,17 +270,17 @@ impl Plane<'_> {
     /// source sides as atom sets, instead of one per source.
     pub(super) fn guard(&mut self, a: usize) {
         let d = self.d;
-        let (nsg, vnet) = (self.applied[a].nsg, self.applied[a].vnet);
+        let (nsg, vnet) = (self.s.applied[a].nsg, self.s.applied[a].vnet);
         let rules = d.nsgs[nsg.ix()].rules(Direction::Inbound);
         let cuts = side_cuts(d, rules.iter().map(|r| &r.destination[..]), vnet);
-        let domain = self.applied[a].domain.clone().expect("delivery NSG");
+        let domain = self.s.applied[a].domain.clone().expect("delivery NSG");
         let mut classes: Vec<(usize, Bits)> = Vec::new();
         for i in domain.ones() {
-            let c = cuts.partition_point(|&c| c <= self.atoms[i].0);
+            let c = cuts.partition_point(|&c| c <= self.s.atoms[i].0);
             match classes.iter_mut().find(|(k, _)| *k == c) {
                 Some((_, b)) => b.insert(i),
                 None => {
-                    let mut b = Bits::empty(self.atoms.len());
+                    let mut b = Bits::empty(self.s.atoms.len());
                     b.insert(i);
                     classes.push((c, b));
                 }
@@ -229,10 +288,10 @@ impl Plane<'_> {
         }
         let mut guarded = Vec::new();
         for (_, members) in classes {
-            let rep = Ipv4Addr::from(self.atoms[members.ones().next().expect("non-empty")].0);
-            let mut per_port = Vec::with_capacity(self.ports.len());
-            for pi in 0..self.ports.len() {
-                let (proto, port) = self.ports[pi];
+            let rep = Ipv4Addr::from(self.s.atoms[members.ones().next().expect("non-empty")].0);
+            let mut per_port = Vec::with_capacity(self.s.ports.len());
+            for pi in 0..self.s.ports.len() {
+                let (proto, port) = self.s.ports[pi];
                 let flow = Flow {
                     src: Ipv4Addr::UNSPECIFIED,
                     dst: rep,
@@ -241,7 +300,7 @@ impl Plane<'_> {
                     dst_port: if proto.has_ports() { port } else { 0 },
                 };
                 let mut remaining = self.all();
-                let mut allowed = Bits::empty(self.atoms.len());
+                let mut allowed = Bits::empty(self.s.atoms.len());
                 for r in rules {
                     if !crate::eval::nsg::rule_matches_ports(r, &flow)
                         || !r
@@ -263,16 +322,17 @@ impl Plane<'_> {
                 per_port.push(allowed);
             }
             guarded.push(Guarded {
-                alone: members.intersection(&self.guarded_once).window(),
+                owner: a,
+                alone: members.intersection(&self.s.guarded_once).window(),
                 shared: {
                     let mut m = members;
-                    m.and_not(&self.guarded_once);
+                    m.and_not(&self.s.guarded_once);
                     m.window()
                 },
                 allowed: per_port,
             });
         }
-        self.guards.extend(guarded);
+        self.s.guards.extend(guarded);
     }
 
     /// The atoms a rule side stands for in VNet `vnet`.
@@ -290,33 +350,33 @@ impl Plane<'_> {
 
     /// The destination atoms a firewall lets through from `src` on port index `pi`.
     pub(super) fn fw_allows(&mut self, f: FirewallId, src: Ipv4Addr, pi: usize) -> Rc<Bits> {
-        let class = self.fws[f.ix()]
+        let class = self.s.fws[f.ix()]
             .cuts
             .partition_point(|&c| c <= u32::from(src)) as u32;
-        if let Some(b) = self.fws[f.ix()].allowed.get(&(class, pi)) {
+        if let Some(b) = self.s.fws[f.ix()].allowed.get(&(class, pi)) {
             return b.clone();
         }
-        let (proto, port) = self.ports[pi];
+        let (proto, port) = self.s.ports[pi];
         let port = if proto.has_ports() { port } else { 0 };
         let mut remaining = self.all();
-        let mut allowed = Bits::empty(self.atoms.len());
-        if self.fws[f.ix()].allow_all {
+        let mut allowed = Bits::empty(self.s.atoms.len());
+        if self.s.fws[f.ix()].allow_all {
             allowed = remaining.clone();
         } else {
-            for e in 0..self.fws[f.ix()].entries.len() {
-                if !self.fws[f.ix()].entries[e].matches(proto, port, src) {
+            for e in 0..self.s.fws[f.ix()].entries.len() {
+                if !self.s.fws[f.ix()].entries[e].matches(proto, port, src) {
                     continue;
                 }
-                let dst = match &self.fws[f.ix()].entries[e].dst {
+                let dst = match &self.s.fws[f.ix()].entries[e].dst {
                     Some(b) => b.clone(),
                     None => {
-                        let set = self.fws[f.ix()].entries[e].destination.clone();
+                        let set = self.s.fws[f.ix()].entries[e].destination.clone();
                         let b = self.bits_of(&set);
-                        self.fws[f.ix()].entries[e].dst = Some(b.clone());
+                        self.s.fws[f.ix()].entries[e].dst = Some(b.clone());
                         b
                     }
                 };
-                if self.fws[f.ix()].entries[e].allow {
+                if self.s.fws[f.ix()].entries[e].allow {
                     allowed.or(&remaining.intersection(&dst));
                 }
                 remaining.and_not(&dst);
@@ -326,7 +386,7 @@ impl Plane<'_> {
             }
         }
         let b = Rc::new(allowed);
-        self.fws[f.ix()].allowed.insert((class, pi), b.clone());
+        self.s.fws[f.ix()].allowed.insert((class, pi), b.clone());
         b
     }
 }
@@ -361,7 +421,7 @@ fn side_cuts<'a>(
 }
 
 /// The addresses of one rule-side entry in VNet `vnet` (`None` for `*`).
-fn entry_set(d: &Design, e: &AddrEntry, vnet: VnetId) -> Option<AddrSet> {
+pub(in crate::reach) fn entry_set(d: &Design, e: &AddrEntry, vnet: VnetId) -> Option<AddrSet> {
     match e {
         AddrEntry::Any => None,
         AddrEntry::Prefix(n) => Some(AddrSet::from_net(*n)),

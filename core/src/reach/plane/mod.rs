@@ -36,6 +36,7 @@ use std::rc::Rc;
 mod filters;
 mod paths;
 
+pub(super) use filters::entry_set;
 use filters::{Applied, Fw, Guarded, firewall_entries};
 use paths::{Filter, Reply, Skeleton};
 
@@ -44,6 +45,11 @@ use paths::{Filter, Reply, Skeleton};
 /// design uses something the bulk engine does not cover at all (NSG rules on source ports); the
 /// caller then traces every class.
 pub(super) fn subnet_matrix(d: &Design, ports: &[(Protocol, u16)]) -> Option<(Bits, Bits)> {
+    start(d, ports).map(|(_, planes)| planes)
+}
+
+/// [`subnet_matrix`], also returning what the engine worked out, for [`update_rows`].
+pub(super) fn start(d: &Design, ports: &[(Protocol, u16)]) -> Option<(State, (Bits, Bits))> {
     if super::atoms::PortAtoms::source_ports_matter(d) {
         return None;
     }
@@ -53,7 +59,29 @@ pub(super) fn subnet_matrix(d: &Design, ports: &[(Protocol, u16)]) -> Option<(Bi
     for s in 0..d.subnets.len() {
         p.row(SubnetId(s as u32), &mut planes);
     }
-    Some(planes)
+    Some((p.s, planes))
+}
+
+/// After one NSG's rules changed (a rule removed or its access flipped, so the atoms still cut
+/// at every prefix the rules use), recomputes the given rows of `planes` for the edited design
+/// `d`, reusing what `state` worked out before the edit except that NSG's decisions.
+pub(super) fn update_rows(
+    d: &Design,
+    state: State,
+    nsg: NsgId,
+    rows: &[SubnetId],
+    planes: &mut (Bits, Bits),
+) -> State {
+    let mut p = Plane { d, s: state };
+    p.forget_nsg(nsg);
+    let width = d.subnets.len() * p.s.ports.len();
+    for &s in rows {
+        let at = s.ix() * width;
+        planes.0.remove_range(at, at + width);
+        planes.1.remove_range(at, at + width);
+        p.row(s, planes);
+    }
+    p.s
 }
 
 /// Atoms grouped by the next hop a subnet's routes give them.
@@ -80,8 +108,16 @@ enum Kind {
     Special,
 }
 
+/// The engine on one design: the design and what it has worked out about it so far.
 struct Plane<'d> {
     d: &'d Design,
+    s: State,
+}
+
+/// Everything the engine works out about a design, kept apart from the design so that it can
+/// outlive one borrow of it: after an edit, [`State::forget_nsg`] drops what the edit made
+/// stale and the rest is reused (see [`super::live`]).
+pub(super) struct State {
     ports: Vec<(Protocol, u16)>,
     /// Atoms inside subnets' usable ranges, sorted: (first, last).
     atoms: Vec<(u32, u32)>,
@@ -122,6 +158,9 @@ struct Plane<'d> {
     allowed_by: Vec<(Vec<u32>, Vec<u32>)>,
     /// Guards with atoms another NSG guards too.
     shared_guards: Vec<usize>,
+    /// Guards worked out again after an edit, not yet in `allowed_by` (see
+    /// [`Plane::forget_nsg`]).
+    fresh_guards: Vec<usize>,
     fws: Vec<Fw>,
     set_bits: HashMap<AddrSet, Rc<Bits>>,
     /// Atoms that refuse the port whatever the source (per port index): private endpoints
@@ -222,54 +261,58 @@ impl<'d> Plane<'d> {
         let atoms: Vec<(u32, u32)> = atoms.into_iter().map(|(a, b, _)| (a, b)).collect();
         let mut p = Self {
             d,
-            ports: ports.to_vec(),
-            private: Bits::empty(n),
-            kind,
-            span,
-            in_vnet,
-            pe_atoms: Bits::empty(n),
-            special,
-            fw_atom,
-            holder,
-            parts: vec![None; d.subnets.len()],
-            parts_by_view: HashMap::default(),
-            reply_parts: vec![None; d.subnets.len()],
-            reply_groups: None,
-            reply_memo: HashMap::default(),
-            walks: HashMap::default(),
-            reply_walks: HashMap::default(),
-            applied: Vec::new(),
-            applied_ix: HashMap::default(),
-            delivery: Vec::new(),
-            guarded_once: Bits::empty(n),
-            guards: Vec::new(),
-            allowed_by: Vec::new(),
-            shared_guards: Vec::new(),
-            fws: Vec::new(),
-            set_bits: HashMap::default(),
-            port_denied: Vec::new(),
-            public: vec![Vec::new(); d.subnets.len()],
-            atoms,
+            s: State {
+                ports: ports.to_vec(),
+                private: Bits::empty(n),
+                kind,
+                span,
+                in_vnet,
+                pe_atoms: Bits::empty(n),
+                special,
+                fw_atom,
+                holder,
+                parts: vec![None; d.subnets.len()],
+                parts_by_view: HashMap::default(),
+                reply_parts: vec![None; d.subnets.len()],
+                reply_groups: None,
+                reply_memo: HashMap::default(),
+                walks: HashMap::default(),
+                reply_walks: HashMap::default(),
+                applied: Vec::new(),
+                applied_ix: HashMap::default(),
+                delivery: Vec::new(),
+                guarded_once: Bits::empty(n),
+                guards: Vec::new(),
+                allowed_by: Vec::new(),
+                shared_guards: Vec::new(),
+                fresh_guards: Vec::new(),
+                fws: Vec::new(),
+                set_bits: HashMap::default(),
+                port_denied: Vec::new(),
+                public: vec![Vec::new(); d.subnets.len()],
+                atoms,
+            },
         };
-        p.private = (*p.bits_of(&crate::eval::firewall::private_ranges())).clone();
-        for (i, k) in p.kind.iter().enumerate() {
+        p.s.private = (*p.bits_of(&crate::eval::firewall::private_ranges())).clone();
+        for (i, k) in p.s.kind.iter().enumerate() {
             if matches!(k, Kind::Pe(_)) {
-                p.pe_atoms.insert(i);
+                p.s.pe_atoms.insert(i);
             }
         }
-        p.fws = d.firewalls.iter().map(firewall_entries).collect();
+        p.s.fws = d.firewalls.iter().map(firewall_entries).collect();
         p.delivery_nsgs();
-        for k in 0..p.delivery.len() {
-            p.guard(p.delivery[k]);
+        for k in 0..p.s.delivery.len() {
+            p.guard(p.s.delivery[k]);
         }
         p.index_guards();
-        p.port_denied = p
+        p.s.port_denied = p
+            .s
             .ports
             .iter()
             .map(|&(proto, port)| {
                 let mut b = Bits::empty(n);
                 let port = if proto.has_ports() { port } else { 0 };
-                for (i, k) in p.kind.iter().enumerate() {
+                for (i, k) in p.s.kind.iter().enumerate() {
                     let ok = match *k {
                         Kind::Pe(pe) => {
                             let e = &d.private_endpoints[pe.ix()];
@@ -293,7 +336,7 @@ impl<'d> Plane<'d> {
             .collect();
         for w in &d.workloads {
             if let Some((_, pip)) = w.public_ip {
-                p.public[w.subnet.ix()].push(pip);
+                p.s.public[w.subnet.ix()].push(pip);
             }
         }
         p
@@ -301,25 +344,25 @@ impl<'d> Plane<'d> {
 
     /// The atoms inside an address set.
     fn bits_of(&mut self, set: &AddrSet) -> Rc<Bits> {
-        if let Some(b) = self.set_bits.get(set) {
+        if let Some(b) = self.s.set_bits.get(set) {
             return b.clone();
         }
-        let mut b = Bits::empty(self.atoms.len());
+        let mut b = Bits::empty(self.s.atoms.len());
         for &(lo, hi) in set.ranges() {
-            let a = self.atoms.partition_point(|x| x.0 < lo);
-            let z = self.atoms.partition_point(|x| x.0 <= hi);
+            let a = self.s.atoms.partition_point(|x| x.0 < lo);
+            let z = self.s.atoms.partition_point(|x| x.0 <= hi);
             if a < z {
                 b.insert_range(a, z);
             }
         }
         let b = Rc::new(b);
-        self.set_bits.insert(set.clone(), b.clone());
+        self.s.set_bits.insert(set.clone(), b.clone());
         b
     }
 
     fn all(&self) -> Bits {
-        let mut b = Bits::empty(self.atoms.len());
-        b.insert_range(0, self.atoms.len());
+        let mut b = Bits::empty(self.s.atoms.len());
+        b.insert_range(0, self.s.atoms.len());
         b
     }
 
@@ -327,18 +370,19 @@ impl<'d> Plane<'d> {
     fn row(&mut self, s: SubnetId, planes: &mut (Bits, Bits)) {
         let d = self.d;
         let ns = d.subnets.len();
-        let np = self.ports.len();
-        let (lo, hi) = self.span[s.ix()];
+        let np = self.s.ports.len();
+        let (lo, hi) = self.s.span[s.ix()];
         if lo == hi {
             return;
         }
         let skel = self.skeleton(s);
-        let n = self.atoms.len();
+        let n = self.s.atoms.len();
         let mut all = vec![self.all(); np];
         let mut any = vec![Bits::empty(n); np];
         // Public IPs of workloads (destination subnet, address), decided by the tracer, and per
         // (public IP, port) whether every source reaches it and whether some does.
         let public: Vec<(usize, Ipv4Addr)> = self
+            .s
             .public
             .iter()
             .enumerate()
@@ -354,10 +398,10 @@ impl<'d> Plane<'d> {
             Bits::empty(n),
         );
         for src in lo..hi {
-            let ip = Ipv4Addr::from(self.atoms[src].0);
+            let ip = Ipv4Addr::from(self.s.atoms[src].0);
             // The source NIC's NSG, as `origin_at_ip` places the address: a workload's NIC, or
             // a host or firewall of this subnet without one.
-            let nic = match self.holder[src] {
+            let nic = match self.s.holder[src] {
                 Some(w) if d.workloads[w.ix()].subnet == s => Some(d.workloads[w.ix()].nsg),
                 Some(_) => None,
                 None => Some(None),
@@ -386,7 +430,7 @@ impl<'d> Plane<'d> {
                 self.all()
             };
             for pi in 0..np {
-                let (proto, port) = self.ports[pi];
+                let (proto, port) = self.s.ports[pi];
                 reached.clear();
                 if let Some(nic_nsg) = nic {
                     out.fill(n);
@@ -396,18 +440,24 @@ impl<'d> Plane<'d> {
                     }
                     // Atoms one NSG guards start denied and are let through where it allows;
                     // atoms several guard are denied by any that denies.
-                    denied.copy_from(&self.guarded_once);
-                    let (offsets, ids) = &self.allowed_by[pi];
+                    denied.copy_from(&self.s.guarded_once);
+                    let (offsets, ids) = &self.s.allowed_by[pi];
                     for &g in &ids[offsets[src] as usize..offsets[src + 1] as usize] {
-                        self.guards[g as usize].alone.remove_from(&mut denied);
+                        self.s.guards[g as usize].alone.remove_from(&mut denied);
                     }
-                    for &g in &self.shared_guards {
-                        let g = &self.guards[g];
+                    for &g in &self.s.fresh_guards {
+                        let g = &self.s.guards[g];
+                        if g.allowed[pi].contains(src) {
+                            g.alone.remove_from(&mut denied);
+                        }
+                    }
+                    for &g in &self.s.shared_guards {
+                        let g = &self.s.guards[g];
                         if !g.allowed[pi].contains(src) {
                             g.shared.add_to(&mut denied);
                         }
                     }
-                    denied.or(&self.port_denied[pi]);
+                    denied.or(&self.s.port_denied[pi]);
                     for path in &skel.paths {
                         let Some((_, ok)) = replies.iter().find(|(k, _)| *k == path.stateful)
                         else {
@@ -434,7 +484,7 @@ impl<'d> Plane<'d> {
                     }
                 }
                 for i in unknown.ones() {
-                    if trace(Ipv4Addr::from(self.atoms[i].0), proto, port) {
+                    if trace(Ipv4Addr::from(self.s.atoms[i].0), proto, port) {
                         reached.insert(i);
                     }
                 }
@@ -479,7 +529,7 @@ impl<'d> Plane<'d> {
             .map(|w| any_w[w * np..(w + 1) * np].iter().fold(0, |a, x| a | x))
             .collect();
         for t in 0..ns {
-            let (a, z) = self.span[t];
+            let (a, z) = self.s.span[t];
             let pubs = pub_of.get(t).and_then(Option::as_ref);
             if a == z && pubs.is_none() {
                 continue;

@@ -38,14 +38,14 @@ pub(super) enum Reply {
 impl Plane<'_> {
     /// The next hop each atom gets from a subnet's routes, as (next hop, atoms).
     fn parts(&mut self, s: SubnetId) -> Hops {
-        if let Some(p) = &self.parts[s.ix()] {
+        if let Some(p) = &self.s.parts[s.ix()] {
             return p.clone();
         }
         let view = &self.d.derived.routes[s.ix()];
         // Subnets that share a route view share the result.
         let key = std::sync::Arc::as_ptr(view);
-        if let Some(p) = self.parts_by_view.get(&key) {
-            self.parts[s.ix()] = Some(p.clone());
+        if let Some(p) = self.s.parts_by_view.get(&key) {
+            self.s.parts[s.ix()] = Some(p.clone());
             return p.clone();
         }
         let mut cuts: Vec<u32> = vec![0];
@@ -64,8 +64,8 @@ impl Plane<'_> {
         let mut by_hop: Vec<(NextHop, Bits)> = Vec::new();
         for (k, &lo) in cuts.iter().enumerate() {
             let hi = cuts.get(k + 1).map_or(u32::MAX, |c| c - 1);
-            let a = self.atoms.partition_point(|x| x.0 < lo);
-            let z = self.atoms.partition_point(|x| x.0 <= hi);
+            let a = self.s.atoms.partition_point(|x| x.0 < lo);
+            let z = self.s.atoms.partition_point(|x| x.0 <= hi);
             if a >= z {
                 continue;
             }
@@ -76,15 +76,15 @@ impl Plane<'_> {
             match by_hop.iter_mut().find(|(h, _)| h == hop) {
                 Some((_, b)) => b.insert_range(a, z),
                 None => {
-                    let mut b = Bits::empty(self.atoms.len());
+                    let mut b = Bits::empty(self.s.atoms.len());
                     b.insert_range(a, z);
                     by_hop.push((hop.clone(), b));
                 }
             }
         }
         let p = Rc::new(by_hop);
-        self.parts[s.ix()] = Some(p.clone());
-        self.parts_by_view.insert(key, p.clone());
+        self.s.parts[s.ix()] = Some(p.clone());
+        self.s.parts_by_view.insert(key, p.clone());
         p
     }
 
@@ -105,18 +105,18 @@ impl Plane<'_> {
         depth: usize,
     ) -> Rc<Skeleton> {
         let key = (sub, forwarded, seen.to_vec(), depth);
-        if let Some(s) = self.walks.get(&key) {
+        if let Some(s) = self.s.walks.get(&key) {
             return s.clone();
         }
         let mut out = Skeleton {
             paths: Vec::new(),
-            unknown: Bits::empty(self.atoms.len()),
+            unknown: Bits::empty(self.s.atoms.len()),
         };
         if depth < 16 {
             self.forward_from(sub, forwarded, seen, depth, &mut out);
         }
         let out = Rc::new(out);
-        self.walks.insert(key, out.clone());
+        self.s.walks.insert(key, out.clone());
         out
     }
 
@@ -137,12 +137,12 @@ impl Plane<'_> {
                     // Every atom here is a private address: the Internet next hop drops it.
                 }
                 NextHop::VnetLocal => {
-                    let b = b.intersection(&self.in_vnet[vnet.ix()]);
+                    let b = b.intersection(&self.s.in_vnet[vnet.ix()]);
                     self.deliver(b, &[], &[], out);
                 }
                 NextHop::VnetPeering { vnet: remote } => {
                     if cross_ok(d, vnet, *remote, forwarded) {
-                        let b = b.intersection(&self.in_vnet[remote.ix()]);
+                        let b = b.intersection(&self.s.in_vnet[remote.ix()]);
                         self.deliver(b, &[], &[], out);
                     }
                 }
@@ -184,9 +184,9 @@ impl Plane<'_> {
                     if fw.kind == FirewallKind::AzureFirewall {
                         // SNAT to public destinations changes the reply's path: traced.
                         let mut public = b.clone();
-                        public.and_not(&self.private);
+                        public.and_not(&self.s.private);
                         out.unknown.or(&public);
-                        b.and(&self.private);
+                        b.and(&self.s.private);
                     }
                     let mut seen = seen.to_vec();
                     seen.push(fid);
@@ -212,9 +212,9 @@ impl Plane<'_> {
         if b.is_empty() {
             return;
         }
-        out.unknown.or(&b.intersection(&self.special));
+        out.unknown.or(&b.intersection(&self.s.special));
         let mut b = b;
-        b.and_not(&self.special);
+        b.and_not(&self.s.special);
         match out
             .paths
             .iter_mut()
@@ -231,7 +231,7 @@ impl Plane<'_> {
 
     /// How replies from subnet `s` reach each source atom (over source atoms).
     fn reply_parts(&mut self, s: SubnetId) -> Replies {
-        if let Some(p) = &self.reply_parts[s.ix()] {
+        if let Some(p) = &self.s.reply_parts[s.ix()] {
             return p.clone();
         }
         let mut out: Vec<(Reply, Bits)> = (*self.replies_from(s, false, &[], 0)).clone();
@@ -244,7 +244,7 @@ impl Plane<'_> {
         }
         // Outcomes that became equal are one.
         let p = Rc::new(merge(out));
-        self.reply_parts[s.ix()] = Some(p.clone());
+        self.s.reply_parts[s.ix()] = Some(p.clone());
         p
     }
 
@@ -258,7 +258,7 @@ impl Plane<'_> {
         depth: usize,
     ) -> Replies {
         let key = (sub, forwarded, crossed.to_vec(), depth);
-        if let Some(r) = self.reply_walks.get(&key) {
+        if let Some(r) = self.s.reply_walks.get(&key) {
             return r.clone();
         }
         let mut out = Vec::new();
@@ -266,7 +266,7 @@ impl Plane<'_> {
             self.reply_walk(sub, forwarded, crossed, depth, &mut out);
         }
         let out = Rc::new(merge(out));
-        self.reply_walks.insert(key, out.clone());
+        self.s.reply_walks.insert(key, out.clone());
         out
     }
 
@@ -305,10 +305,10 @@ impl Plane<'_> {
                     with.push(fid);
                     // The reply addressed to the firewall itself ends there.
                     let mut rest = b.clone();
-                    if let Some((&i, _)) = self.fw_atom.iter().find(|(_, g)| **g == fid)
+                    if let Some((&i, _)) = self.s.fw_atom.iter().find(|(_, g)| **g == fid)
                         && rest.contains(i)
                     {
-                        let mut here = Bits::empty(self.atoms.len());
+                        let mut here = Bits::empty(self.s.atoms.len());
                         here.insert(i);
                         rest.and_not(&here);
                         out.push((Reply::Back(with.clone()), here));
@@ -336,9 +336,9 @@ impl Plane<'_> {
     /// A reply delivered to the source atoms `b`; a firewall's own address counts it as crossed.
     fn back_to_sources(&self, crossed: &[FirewallId], b: Bits, out: &mut Vec<(Reply, Bits)>) {
         let mut b = b;
-        for (&i, &f) in &self.fw_atom {
+        for (&i, &f) in &self.s.fw_atom {
             if b.contains(i) {
-                let mut one = Bits::empty(self.atoms.len());
+                let mut one = Bits::empty(self.s.atoms.len());
                 one.insert(i);
                 b.and_not(&one);
                 let mut with = crossed.to_vec();
@@ -352,14 +352,14 @@ impl Plane<'_> {
     /// Destination subnets grouped by how replies from them end (subnets of one VNet with one
     /// route table answer alike), each with its subnets' atoms.
     fn reply_groups(&mut self) -> Rc<Vec<(Replies, Bits)>> {
-        if let Some(g) = &self.reply_groups {
+        if let Some(g) = &self.s.reply_groups {
             return g.clone();
         }
-        let n = self.atoms.len();
+        let n = self.s.atoms.len();
         let mut groups: Vec<(Replies, Bits)> = Vec::new();
         let mut index: HashMap<Vec<(Reply, Bits)>, usize> = HashMap::default();
         for s in 0..self.d.subnets.len() {
-            let (lo, hi) = self.span[s];
+            let (lo, hi) = self.s.span[s];
             if lo == hi {
                 continue;
             }
@@ -371,7 +371,7 @@ impl Plane<'_> {
             groups[g].1.insert_range(lo, hi);
         }
         let g = Rc::new(groups);
-        self.reply_groups = Some(g.clone());
+        self.s.reply_groups = Some(g.clone());
         g
     }
 
@@ -389,9 +389,9 @@ impl Plane<'_> {
                     .map_or(u16::MAX, |i| i as u16)
             })
             .collect();
-        let fw = self.fw_atom.get(&src).copied();
+        let fw = self.s.fw_atom.get(&src).copied();
         sig.push(fw.map_or(u16::MAX, |f| f.0 as u16));
-        if let Some(r) = self.reply_memo.get(&sig) {
+        if let Some(r) = self.s.reply_memo.get(&sig) {
             return r.clone();
         }
         let mut sets: Vec<(Vec<FirewallId>, Bits)> = Vec::new();
@@ -406,18 +406,18 @@ impl Plane<'_> {
         }
         // Private endpoints answer straight back (crossing the source if it is a firewall).
         for (_, b) in &mut sets {
-            b.and_not(&self.pe_atoms);
+            b.and_not(&self.s.pe_atoms);
         }
         let pe_back: Vec<FirewallId> = fw
             .filter(|f| d.firewalls[f.ix()].stateful)
             .map(|f| vec![f])
             .unwrap_or_default();
         match sets.iter_mut().find(|(c, _)| *c == pe_back) {
-            Some((_, b)) => b.or(&self.pe_atoms),
-            None => sets.push((pe_back, self.pe_atoms.clone())),
+            Some((_, b)) => b.or(&self.s.pe_atoms),
+            None => sets.push((pe_back, self.s.pe_atoms.clone())),
         }
         let sets = Rc::new(sets);
-        self.reply_memo.insert(sig, sets.clone());
+        self.s.reply_memo.insert(sig, sets.clone());
         sets
     }
 }

@@ -1,0 +1,230 @@
+//! The subnet matrix kept up to date across edits (what-if). An edit of one NSG rule — removed,
+//! or its access flipped — changes only what happens to packets that match the rule, so only
+//! the rows whose source addresses the rule's source side covers are recomputed, on the engine
+//! state kept from before the edit (only that NSG's decisions are worked out again). Any other
+//! edit recomputes the whole matrix. Either way the result is the matrix of the edited design;
+//! a test compares the two over every single edit of every bundled topology and random designs.
+
+use super::matrix::{Matrix, MatrixBy, Reach, matrix};
+use super::plane::{self, State};
+use crate::format::Direction;
+use crate::model::{AddrEntry, BuildOptions, Design, NsgId, SubnetId, VnetId, usable_range};
+use crate::net::{AddrSet, Protocol};
+use crate::whatif::Edit;
+use std::net::Ipv4Addr;
+
+/// A subnet matrix and the engine state behind it, updated edit by edit.
+pub struct LiveMatrix {
+    matrix: Matrix,
+    /// `None` when the design needs every class traced (NSG rules on source ports).
+    state: Option<State>,
+}
+
+/// One cell that changed: source row, destination column, port index, before, after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellUpdate {
+    /// Source subnet (row).
+    pub row: usize,
+    /// Destination subnet (column).
+    pub column: usize,
+    /// Index into the matrix's ports.
+    pub port: usize,
+    /// Before the edit.
+    pub before: Reach,
+    /// After the edit.
+    pub after: Reach,
+}
+
+/// What one edit did to the matrix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatrixUpdate {
+    /// Rows computed again (every row when the edit was not one the engine updates in place).
+    pub rows_recomputed: usize,
+    /// Cells whose answer changed, in row-major order.
+    pub cells: Vec<CellUpdate>,
+}
+
+impl LiveMatrix {
+    /// The subnet matrix of `d` over `ports`, ready for edits.
+    pub fn new(d: &Design, ports: &[(Protocol, u16)]) -> Self {
+        match plane::start(d, ports) {
+            Some((state, (every, some))) => Self {
+                matrix: Matrix::from_bits(MatrixBy::Subnet, names(d), ports.to_vec(), every, some),
+                state: Some(state),
+            },
+            None => Self {
+                matrix: matrix(d, MatrixBy::Subnet, ports),
+                state: None,
+            },
+        }
+    }
+
+    /// The matrix as it stands.
+    pub fn matrix(&self) -> &Matrix {
+        &self.matrix
+    }
+
+    /// Applies `edit` to `design` in place ([`Design::apply_edit`]; an edit it refuses changes
+    /// nothing) and brings the matrix up to date with it.
+    pub fn apply_edit(
+        &mut self,
+        design: &mut Design,
+        edit: &Edit,
+        opts: &BuildOptions,
+    ) -> Result<MatrixUpdate, String> {
+        let in_place = match self.state {
+            Some(_) => rows_rule_edit_can_change(design, edit),
+            None => None,
+        };
+        design.apply_edit(edit, opts)?;
+        let width = design.subnets.len() * self.matrix.ports.len();
+        match (in_place, self.state.take()) {
+            (Some((nsg, rows)), Some(state)) => {
+                let before: Vec<Snapshot> = rows
+                    .iter()
+                    .map(|s| self.matrix.snapshot(s.ix() * width, (s.ix() + 1) * width))
+                    .collect();
+                let mut planes = self.matrix.take_planes();
+                self.state = Some(plane::update_rows(design, state, nsg, &rows, &mut planes));
+                self.matrix.put_planes(planes);
+                Ok(MatrixUpdate {
+                    rows_recomputed: rows.len(),
+                    cells: before
+                        .iter()
+                        .flat_map(|b| self.matrix.changes_since(b))
+                        .collect(),
+                })
+            }
+            _ => {
+                let ports = self.matrix.ports.clone();
+                let before = std::mem::replace(self, Self::new(design, &ports));
+                let all = before.matrix.snapshot(0, width * design.subnets.len());
+                Ok(MatrixUpdate {
+                    rows_recomputed: design.subnets.len(),
+                    cells: self.matrix.changes_since(&all),
+                })
+            }
+        }
+    }
+}
+
+fn names(d: &Design) -> Vec<String> {
+    d.subnets.iter().map(|s| s.name.clone()).collect()
+}
+
+/// For an edit of one NSG rule, the NSG and the rows (source subnets) whose cells it can
+/// change: those holding an address the rule's source side matches — in any VNet, so the
+/// `VirtualNetwork` tag stands for every VNet's — or every row when a packet's source can be
+/// translated on the way into an address it matches (SNAT by a firewall, a public source after
+/// leaving Azure, a private link service's NAT address). `None` for any other edit.
+fn rows_rule_edit_can_change(d: &Design, edit: &Edit) -> Option<(NsgId, Vec<SubnetId>)> {
+    let (Edit::RemoveNsgRule { nsg, rule } | Edit::FlipNsgRuleAccess { nsg, rule }) = edit else {
+        return None;
+    };
+    let id = d.nsgs.iter().position(|n| &n.name == nsg)?;
+    let n = &d.nsgs[id];
+    let r = [Direction::Inbound, Direction::Outbound]
+        .into_iter()
+        .flat_map(|dir| n.rules(dir))
+        .find(|r| !r.is_default && &r.name == rule)?;
+    let all = || (0..d.subnets.len()).map(|s| SubnetId(s as u32)).collect();
+    let mut sources = AddrSet::empty();
+    for e in &r.source {
+        let set = match e {
+            AddrEntry::VirtualNetwork => d
+                .derived
+                .virtual_network
+                .iter()
+                .fold(AddrSet::empty(), |acc, v| acc.union(v)),
+            e => match plane::entry_set(d, e, VnetId(0)) {
+                Some(set) => set,
+                None => return Some((NsgId(id as u32), all())),
+            },
+        };
+        sources = sources.union(&set);
+    }
+    if sources.intersects(&translated_sources(d)) {
+        return Some((NsgId(id as u32), all()));
+    }
+    let rows = (0..d.subnets.len())
+        .filter(|&s| sources.intersects(&AddrSet::from_net(d.subnets[s].prefix)))
+        .map(|s| SubnetId(s as u32))
+        .collect();
+    Some((NsgId(id as u32), rows))
+}
+
+/// Every address the tracer may give a packet as its source on the way: public addresses (a
+/// request to a public IP leaves Azure from one, B8), firewalls' own addresses (SNAT, F3), and
+/// the NAT address of each subnet holding an Azure ML compute (private link service, E7).
+fn translated_sources(d: &Design) -> AddrSet {
+    let mut ranges: Vec<(u32, u32)> = crate::tags::non_public().complement().ranges().to_vec();
+    let mut add = |ip: Ipv4Addr| ranges.push((u32::from(ip), u32::from(ip)));
+    for f in &d.firewalls {
+        add(f.ip);
+    }
+    for w in &d.workloads {
+        if crate::trace::is_aml_compute(w.kind) {
+            add(Ipv4Addr::from(
+                usable_range(d.subnets[w.subnet.ix()].prefix).1,
+            ));
+        }
+    }
+    AddrSet::from_ranges(ranges)
+}
+
+/// Both planes' words over cells `lo..hi`, from before an update.
+pub(super) struct Snapshot {
+    pub(super) lo: usize,
+    pub(super) hi: usize,
+    pub(super) every: Vec<u64>,
+    pub(super) some: Vec<u64>,
+}
+
+impl Matrix {
+    /// Keeps cells `lo..hi` to compare with after an update.
+    fn snapshot(&self, lo: usize, hi: usize) -> Snapshot {
+        let (every, some) = self.planes();
+        let words = lo / 64..hi.div_ceil(64);
+        Snapshot {
+            lo,
+            hi,
+            every: every.words()[words.clone()].to_vec(),
+            some: some.words()[words].to_vec(),
+        }
+    }
+
+    /// The cells of a snapshot whose answer is different now.
+    fn changes_since(&self, s: &Snapshot) -> Vec<CellUpdate> {
+        let (every, some) = self.planes();
+        let (n, np) = (self.names.len(), self.ports.len());
+        let first = s.lo / 64;
+        let reach = |every: u64, some: u64, bit: u64| match (every & bit, some & bit) {
+            (0, 0) => Reach::None,
+            (0, _) => Reach::Partial,
+            _ => Reach::All,
+        };
+        let mut out = Vec::new();
+        for (k, (&oe, &os)) in s.every.iter().zip(&s.some).enumerate() {
+            let w = first + k;
+            let (ne, ns) = (every.words()[w], some.words()[w]);
+            let mut diff = (oe ^ ne) | (os ^ ns);
+            while diff != 0 {
+                let b = diff.trailing_zeros() as usize;
+                diff &= diff - 1;
+                let i = w * 64 + b;
+                if i < s.lo || i >= s.hi {
+                    continue;
+                }
+                let bit = 1u64 << b;
+                out.push(CellUpdate {
+                    row: i / (n * np),
+                    column: i / np % n,
+                    port: i % np,
+                    before: reach(oe, os, bit),
+                    after: reach(ne, ns, bit),
+                });
+            }
+        }
+        out
+    }
+}
