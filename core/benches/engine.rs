@@ -217,6 +217,72 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
     g.finish();
 }
 
+/// Q4b: one NSG rule edit → the updated matrix (16 ports), expectations, audit and their diff,
+/// with [`LiveDesign`], beside the same from scratch (rebuild, then `diff` of two full matrices).
+/// The edit is the first rule flip in file order that changes some cell. Also prints the p50 and
+/// p99 of 200 different rule flips (each applied and undone), which criterion does not report.
+fn q4b_edit_and_diff(c: &mut Criterion, designs: &[(&str, &Design)]) {
+    use vnetlab_core::diff::{LiveDesign, diff};
+    use vnetlab_core::whatif::Edit;
+    let ports: Vec<(Protocol, u16)> = MATRIX_PORTS.map(|p| (Protocol::Tcp, p)).to_vec();
+    let opts = BuildOptions::default();
+    let mut g = c.benchmark_group("q4b_rule_edit_matrix_and_diff");
+    g.sample_size(10);
+    for (name, d) in designs {
+        let mut live = LiveDesign::new((*d).clone(), &ports, opts.clone());
+        let flips: Vec<Edit> = vnetlab_core::whatif::single_edits(&d.file)
+            .into_iter()
+            .filter(|e| matches!(e, Edit::FlipNsgRuleAccess { .. }))
+            .collect();
+        let edit = flips
+            .iter()
+            .find(|e| {
+                let diff = live.apply(e).expect("a rule flip applies");
+                let changed = !diff.newly_reaches.is_empty() || !diff.no_longer_reaches.is_empty();
+                live.apply(e).expect("a rule flip applies");
+                changed
+            })
+            .unwrap_or(&flips[0])
+            .clone();
+        let mut times: Vec<Duration> = flips
+            .iter()
+            .step_by((flips.len() / 200).max(1))
+            .take(200)
+            .map(|e| {
+                let start = std::time::Instant::now();
+                black_box(live.apply(e).expect("a rule flip applies"));
+                let t = start.elapsed();
+                live.apply(e).expect("a rule flip applies");
+                t
+            })
+            .collect();
+        times.sort();
+        eprintln!(
+            "q4b {name}: {} rule flips, p50 {:?}, p99 {:?}",
+            times.len(),
+            times[times.len() / 2],
+            times[times.len() * 99 / 100]
+        );
+        // Each iteration flips the rule: the design alternates between two states.
+        g.bench_function(BenchmarkId::new("live_design", name), |b| {
+            b.iter(|| black_box(live.apply(&edit).expect("a rule flip applies")))
+        });
+        g.bench_function(
+            BenchmarkId::new("rebuild_and_diff_from_scratch", name),
+            |b| {
+                b.iter(|| {
+                    let file = edit.apply(&d.file).unwrap();
+                    let after = vnetlab_core::rebuild("edited", &file, &opts)
+                        .design
+                        .unwrap();
+                    black_box(diff(d, &after, &ports))
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
 /// Times `f` on a fresh copy of the design per iteration; copying and dropping are not timed.
 fn timed_on_copies(d: &Design, iters: u64, f: impl Fn(&mut Design)) -> Duration {
     let mut total = Duration::ZERO;
@@ -271,12 +337,14 @@ fn benches(c: &mut Criterion) {
     q2_every_packet(c, &[("T1", &t1), ("T2", &t2)]);
     q3_matrix(c, &[("T1", &t1), ("T2", &t2)]);
     q4_what_if(c, &[("T1", &t1), ("T2", &t2)]);
+    q4b_edit_and_diff(c, &[("T1", &t1), ("T2", &t2)]);
     q5_lint(c);
     if std::env::var_os("VNETLAB_BENCH_T3").is_some() {
         let t3 = load(Workload::T3);
         q1_trace(c, &[("T3", &t3)]);
         q2_every_packet(c, &[("T3", &t3)]);
         q3_matrix(c, &[("T3", &t3)]);
+        q4b_edit_and_diff(c, &[("T3", &t3)]);
     }
     let _ = SubnetId(0);
 }

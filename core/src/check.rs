@@ -212,7 +212,16 @@ pub fn recheck(
     after: &Design,
     edit: &crate::whatif::Edit,
 ) -> CheckReport {
-    let touches = edit.touches(before_design);
+    recheck_touching(before, after, edit.touches(before_design).as_deref())
+}
+
+/// [`recheck`] given what the edit touches ([`crate::whatif::Edit::touches`] of the design
+/// before it; `None`: anything, so every expectation is checked again).
+pub fn recheck_touching(
+    before: &CheckReport,
+    after: &Design,
+    touches: Option<&[crate::trace::Touch]>,
+) -> CheckReport {
     CheckReport {
         design: after.name.clone(),
         service_tags: after.tags.source().to_string(),
@@ -220,7 +229,7 @@ pub fn recheck(
             .expectations
             .iter()
             .enumerate()
-            .map(|(i, e)| match (&touches, before.results.get(i)) {
+            .map(|(i, e)| match (touches, before.results.get(i)) {
                 (Some(t), Some(r))
                     if r.name == e.name
                         && r.outcome != Outcome::Undecided

@@ -82,13 +82,19 @@ fn with_witness(mut f: Finding, t: Trace) -> Finding {
 
 /// Every finding of a design, in a stable order.
 pub fn all(d: &Design, flows: &[FlowResult]) -> Vec<Finding> {
+    all_with(d, flows, &RuleLint::of(d))
+}
+
+/// [`all`], with the findings about rules alone already worked out.
+pub fn all_with(d: &Design, flows: &[FlowResult], lint: &RuleLint) -> Vec<Finding> {
     let mut v = Vec::new();
     public_services(d, &mut v);
     internet_inbound(d, &mut v);
     exfiltration(d, &mut v);
     dns(d, flows, &mut v);
     service_endpoint_bypass(d, &mut v);
-    nsg_rules(d, &mut v);
+    v.extend(lint.nsgs.iter().flatten().cloned());
+    v.extend(lint.firewalls.iter().cloned());
     asymmetric(flows, &mut v);
     capacity(d, &mut v);
     inference(d, &mut v);
@@ -340,111 +346,154 @@ fn covers(a: &NsgRule, b: &NsgRule) -> bool {
         && ports_cover(&a.destination_ports, &b.destination_ports)
 }
 
+/// The findings about rules alone, with no traffic traced: per NSG, and the Azure Firewalls'.
+/// An edit changes the rules of one NSG at most and never a firewall's, so a what-if keeps this
+/// and lints again only the NSG an edit touches ([`RuleLint::relint_nsg`]).
+#[derive(Clone, Debug)]
+pub struct RuleLint {
+    nsgs: Vec<Vec<Finding>>,
+    firewalls: Vec<Finding>,
+}
+
+impl RuleLint {
+    /// Lints every NSG and Azure Firewall of the design.
+    pub fn of(d: &Design) -> Self {
+        let mut firewalls = Vec::new();
+        firewall_rules(d, &mut firewalls);
+        Self {
+            nsgs: d.nsgs.iter().map(nsg_rules).collect(),
+            firewalls,
+        }
+    }
+
+    /// Lints one NSG again, after its rules changed.
+    pub fn relint_nsg(&mut self, d: &Design, nsg: crate::model::NsgId) {
+        self.nsgs[nsg.ix()] = nsg_rules(&d.nsgs[nsg.ix()]);
+    }
+}
+
 /// AML-NSG-ANY-INBOUND, AML-RULE-SHADOWED, AML-RULE-REDUNDANT: NSG rules wider than needed or
-/// never deciding anything; Azure Firewall rules behind a broader one.
-fn nsg_rules(d: &Design, v: &mut Vec<Finding>) {
-    for n in &d.nsgs {
-        for r in n
-            .inbound
-            .iter()
-            .filter(|r| !r.is_default && r.access == Access::Allow)
-        {
-            let any_src = r.source.iter().any(|e| {
-                matches!(e, AddrEntry::Any) || matches!(e, AddrEntry::Tag(t) if t == "Internet")
-            });
-            if any_src && r.destination_ports.is_any() {
+/// never deciding anything.
+fn nsg_rules(n: &crate::model::Nsg) -> Vec<Finding> {
+    let mut v = Vec::new();
+    for r in n
+        .inbound
+        .iter()
+        .filter(|r| !r.is_default && r.access == Access::Allow)
+    {
+        let any_src = r.source.iter().any(|e| {
+            matches!(e, AddrEntry::Any) || matches!(e, AddrEntry::Tag(t) if t == "Internet")
+        });
+        if any_src && r.destination_ports.is_any() {
+            v.push(finding(
+                "AML-NSG-ANY-INBOUND",
+                Severity::High,
+                format!(
+                    "NSG {} rule {} allows any source to any port inbound",
+                    n.name, r.name
+                ),
+                vec![format!("{}/{}", n.name, r.name)],
+                "narrow the rule to the sources and ports the workload needs",
+            ));
+        }
+    }
+    for dir in [Direction::Inbound, Direction::Outbound] {
+        let rules: Vec<&NsgRule> = n.rules(dir).iter().filter(|r| !r.is_default).collect();
+        for (j, r) in rules.iter().enumerate() {
+            if let Some(e) = rules[..j].iter().find(|e| covers(e, r)) {
+                let (id, sev, what) = if e.access == r.access {
+                    (
+                        "AML-RULE-REDUNDANT",
+                        Severity::Low,
+                        "is redundant: the earlier rule already decides the same",
+                    )
+                } else {
+                    (
+                        "AML-RULE-SHADOWED",
+                        Severity::Medium,
+                        "never matches: the earlier rule decides the opposite first",
+                    )
+                };
                 v.push(finding(
-                    "AML-NSG-ANY-INBOUND",
-                    Severity::High,
+                    id,
+                    sev,
                     format!(
-                        "NSG {} rule {} allows any source to any port inbound",
-                        n.name, r.name
+                        "NSG {} {dir} rule {} (priority {}) {what} ({} priority {})",
+                        n.name, r.name, r.priority, e.name, e.priority
                     ),
-                    vec![format!("{}/{}", n.name, r.name)],
-                    "narrow the rule to the sources and ports the workload needs",
+                    vec![
+                        format!("{}/{}", n.name, r.name),
+                        format!("{}/{}", n.name, e.name),
+                    ],
+                    "delete the later rule, or reorder priorities so each rule can match",
                 ));
             }
         }
-        for dir in [Direction::Inbound, Direction::Outbound] {
-            let rules: Vec<&NsgRule> = n.rules(dir).iter().filter(|r| !r.is_default).collect();
-            for (j, r) in rules.iter().enumerate() {
-                if let Some(e) = rules[..j].iter().find(|e| covers(e, r)) {
-                    let (id, sev, what) = if e.access == r.access {
-                        (
-                            "AML-RULE-REDUNDANT",
-                            Severity::Low,
-                            "is redundant: the earlier rule already decides the same",
-                        )
-                    } else {
-                        (
-                            "AML-RULE-SHADOWED",
-                            Severity::Medium,
-                            "never matches: the earlier rule decides the opposite first",
-                        )
-                    };
-                    v.push(finding(
-                        id,
-                        sev,
-                        format!(
-                            "NSG {} {dir} rule {} (priority {}) {what} ({} priority {})",
-                            n.name, r.name, r.priority, e.name, e.priority
-                        ),
-                        vec![
-                            format!("{}/{}", n.name, r.name),
-                            format!("{}/{}", n.name, e.name),
-                        ],
-                        "delete the later rule, or reorder priorities so each rule can match",
-                    ));
-                }
-            }
-        }
+    }
+    v
+}
+
+/// AML-RULE-SHADOWED, AML-RULE-REDUNDANT for Azure Firewall rules: a rule behind a broader one
+/// of the same kind, in rule order. Rules are compared on their bounds first (a set holds
+/// another only if its first and last addresses and ports enclose the other's), so the exact
+/// test runs on few pairs.
+fn firewall_rules(d: &Design, v: &mut Vec<Finding>) {
+    /// A rule's source, destination and port bounds.
+    type Bounds = [(u32, u32); 3];
+    /// The smallest and largest values of a set (`(MAX, 0)` when empty: enclosed by anything).
+    fn bounds(ranges: impl Iterator<Item = (u32, u32)>) -> (u32, u32) {
+        ranges.fold((u32::MAX, 0), |(lo, hi), (a, b)| (lo.min(a), hi.max(b)))
     }
     for fw in d
         .firewalls
         .iter()
         .filter(|f| f.kind == FirewallKind::AzureFirewall)
     {
+        // Rules without FQDNs, in order: (collection, rule, source, destination, port bounds).
+        let mut earlier: Vec<(usize, usize, Bounds)> = Vec::new();
         for (ci, c) in fw.collections.iter().enumerate() {
             for (ri, r) in c.rules.iter().enumerate() {
-                let earlier = fw.collections[..=ci]
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(k, ec)| {
-                        let upto = if k == ci { ri } else { ec.rules.len() };
-                        ec.rules[..upto].iter().map(move |er| (ec, er))
-                    });
-                for (ec, er) in earlier {
-                    if ec.kind != c.kind
-                        || !r.fqdns.is_empty()
-                        || !er.fqdns.is_empty()
-                        || !r.destination_fqdns.is_empty()
-                        || !er.destination_fqdns.is_empty()
-                    {
-                        continue;
-                    }
-                    let cov = (er.protocol.is_none() || er.protocol == r.protocol)
+                if !r.fqdns.is_empty() || !r.destination_fqdns.is_empty() {
+                    continue;
+                }
+                let b = [
+                    bounds(r.source.ranges().iter().copied()),
+                    bounds(r.destination.ranges().iter().copied()),
+                    bounds(
+                        r.destination_ports
+                            .ranges()
+                            .iter()
+                            .map(|p| (u32::from(p.lo), u32::from(p.hi))),
+                    ),
+                ];
+                let cover = earlier.iter().find(|&&(eci, eri, eb)| {
+                    let (ec, er) = (&fw.collections[eci], &fw.collections[eci].rules[eri]);
+                    eb.iter().zip(&b).all(|(e, x)| e.0 <= x.0 && e.1 >= x.1)
+                        && ec.kind == c.kind
+                        && (er.protocol.is_none() || er.protocol == r.protocol)
                         && er.source.contains_set(&r.source)
                         && er.destination.contains_set(&r.destination)
-                        && ports_cover(&er.destination_ports, &r.destination_ports);
-                    if cov {
-                        let (id, sev) = if ec.action == c.action {
-                            ("AML-RULE-REDUNDANT", Severity::Low)
-                        } else {
-                            ("AML-RULE-SHADOWED", Severity::Medium)
-                        };
-                        v.push(finding(
-                            id,
-                            sev,
-                            format!(
-                                "firewall {} rule {}/{} is covered by {}/{}",
-                                fw.name, c.name, r.name, ec.name, er.name
-                            ),
-                            vec![fw.name.clone()],
-                            "delete the covered rule or move it above the broader one",
-                        ));
-                        break;
-                    }
+                        && ports_cover(&er.destination_ports, &r.destination_ports)
+                });
+                if let Some(&(eci, eri, _)) = cover {
+                    let (ec, er) = (&fw.collections[eci], &fw.collections[eci].rules[eri]);
+                    let (id, sev) = if ec.action == c.action {
+                        ("AML-RULE-REDUNDANT", Severity::Low)
+                    } else {
+                        ("AML-RULE-SHADOWED", Severity::Medium)
+                    };
+                    v.push(finding(
+                        id,
+                        sev,
+                        format!(
+                            "firewall {} rule {}/{} is covered by {}/{}",
+                            fw.name, c.name, r.name, ec.name, er.name
+                        ),
+                        vec![fw.name.clone()],
+                        "delete the covered rule or move it above the broader one",
+                    ));
                 }
+                earlier.push((ci, ri, b));
             }
         }
     }

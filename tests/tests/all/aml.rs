@@ -317,3 +317,72 @@ fn the_strict_nsg_breaks_training_and_the_audit_fails() {
     );
     assert!(!audit("topologies/aml-private-aks.yaml").fails(aml::Severity::Info));
 }
+
+/// Azure Firewall rules behind a broader earlier rule of the same kind are redundant (same
+/// action) or shadowed (the other action); rules only partly covered, of another kind or with
+/// FQDNs are not.
+#[test]
+fn firewall_rules_behind_a_broader_rule_are_redundant_or_shadowed() {
+    let d = design(
+        "fw-lint.yaml",
+        r#"
+version: 1
+name: fw-lint
+vnets:
+  hub:
+    address_space: [10.0.0.0/16]
+    subnets:
+      AzureFirewallSubnet: { prefix: 10.0.0.0/26 }
+firewalls:
+  fw:
+    kind: azure_firewall
+    subnet: hub/AzureFirewallSubnet
+    private_ip: 10.0.0.4
+    rule_collection_groups:
+      - name: g
+        priority: 100
+        collections:
+          - name: allow
+            kind: network
+            priority: 100
+            action: allow
+            rules:
+              - { name: broad, source: [10.1.0.0/16], destination: [10.2.0.0/16], protocol: tcp, destination_ports: [443, 8000-9000] }
+              - { name: inside, source: [10.1.4.0/24], destination: [10.2.0.0/24, 10.2.9.0/24], protocol: tcp, destination_ports: [8080] }
+              - { name: wider-source, source: [10.0.0.0/8], destination: [10.2.0.0/24], protocol: tcp, destination_ports: [443] }
+              - { name: other-port, source: [10.1.4.0/24], destination: [10.2.0.0/24], protocol: tcp, destination_ports: [444] }
+              - { name: gap, source: [10.1.4.0/24], destination: [10.2.0.0/24], protocol: tcp, destination_ports: [443, 9001] }
+          - name: deny
+            kind: network
+            priority: 200
+            action: deny
+            rules:
+              - { name: denied-late, source: [10.1.5.0/24], destination: [10.2.3.0/24], protocol: tcp, destination_ports: [443] }
+          - name: apps
+            kind: application
+            priority: 300
+            action: allow
+            rules:
+              - { name: web, source: [10.1.0.0/16], fqdns: ["*.example.com"], protocols: ["https:443"] }
+"#,
+    );
+    let titles: Vec<(&str, String)> = aml::audit(&d)
+        .findings
+        .iter()
+        .filter(|f| f.title.starts_with("firewall fw"))
+        .map(|f| (f.id, f.title.clone()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            (
+                "AML-RULE-REDUNDANT",
+                "firewall fw rule g/allow/inside is covered by g/allow/broad".to_string()
+            ),
+            (
+                "AML-RULE-SHADOWED",
+                "firewall fw rule g/deny/denied-late is covered by g/allow/broad".to_string()
+            ),
+        ]
+    );
+}

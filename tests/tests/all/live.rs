@@ -205,3 +205,113 @@ nsgs:
     );
     follow(d, &[flip]).unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// Follows the edits with a [`LiveDesign`], requiring after each the diff [`diff`] gives between
+/// the design before and after, and the outcomes a full check gives. Returns how many edits
+/// changed cells and how many changed an expectation's outcome.
+fn follow_design(d: Design, edits: &[Edit]) -> Result<(usize, usize), String> {
+    use vnetlab_core::diff::{LiveDesign, diff};
+    let mut live = LiveDesign::new(d, PORTS, BuildOptions::default());
+    let mut seen = (0, 0);
+    for e in edits {
+        let before = live.design().clone();
+        let Ok(got) = live.apply(e) else {
+            continue;
+        };
+        let want = diff(&before, live.design(), PORTS);
+        seen.0 += usize::from(!got.newly_reaches.is_empty() || !got.no_longer_reaches.is_empty());
+        seen.1 += usize::from(!got.expectations.is_empty());
+        if got.render() != want.render() {
+            return Err(format!(
+                "after {e}:\nlive:\n{}from scratch:\n{}",
+                got.render(),
+                want.render()
+            ));
+        }
+        let outcomes = |r: &vnetlab_core::check::CheckReport| {
+            r.results
+                .iter()
+                .map(|x| (x.name.clone(), x.outcome))
+                .collect::<Vec<_>>()
+        };
+        if outcomes(live.report()) != outcomes(&vnetlab_core::check(live.design())) {
+            return Err(format!("after {e}: the expectations' outcomes differ"));
+        }
+    }
+    Ok(seen)
+}
+
+#[test]
+fn a_live_design_reports_what_diff_reports_after_every_edit_of_every_bundled_topology() {
+    let (mut failures, mut seen) = (Vec::new(), (0, 0));
+    for file in topology_files() {
+        let d = design_file(&file);
+        let edits = single_edits(&d.file);
+        match follow_design(d, &edits) {
+            Ok((cells, expectations)) => seen = (seen.0 + cells, seen.1 + expectations),
+            Err(e) => failures.push(format!("{file}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The comparison is not between empty diffs.
+    assert!(
+        seen.0 > 20 && seen.1 > 20,
+        "edits changing cells, expectations: {seen:?}"
+    );
+}
+
+#[test]
+fn a_live_design_lints_the_edited_nsg_again() {
+    let d = vnetlab_tests::design(
+        "lint.yaml",
+        r#"
+version: 1
+name: lint
+vnets:
+  v:
+    address_space: [10.1.0.0/16]
+    subnets:
+      a: { prefix: 10.1.1.0/24 }
+      b: { prefix: 10.1.2.0/24, nsg: b-nsg }
+workloads:
+  client: { kind: vm, subnet: v/a }
+  web: { kind: vm, subnet: v/b }
+nsgs:
+  b-nsg:
+    rules:
+      - { name: web, priority: 100, direction: inbound, access: allow, protocol: tcp, source: VirtualNetwork, destination: "*", destination_ports: "443" }
+      - { name: web-again, priority: 200, direction: inbound, access: allow, protocol: tcp, source: VirtualNetwork, destination: "*", destination_ports: "443" }
+"#,
+    );
+    let mut live = vnetlab_core::diff::LiveDesign::new(d.clone(), PORTS, BuildOptions::default());
+    let diff = live
+        .apply(&Edit::RemoveNsgRule {
+            nsg: "b-nsg".into(),
+            rule: "web".into(),
+        })
+        .expect("the rule exists");
+    assert_eq!(
+        diff.resolved_findings,
+        [
+            "AML-RULE-REDUNDANT: NSG b-nsg inbound rule web-again (priority 200) is redundant: the earlier rule already decides the same (web priority 100)"
+        ]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_live_design_reports_what_diff_reports_on_random_designs(
+        yaml in random_designs(),
+        picks in proptest::collection::vec(any::<proptest::sample::Index>(), 1..5),
+    ) {
+        let l = vnetlab_core::load("random.yaml", yaml.as_bytes(), &BuildOptions::default());
+        let d = l.design.unwrap_or_else(|| panic!("generated design is invalid:\n{yaml}"));
+        let all = single_edits(&d.file);
+        prop_assume!(!all.is_empty());
+        let edits: Vec<Edit> = picks.iter().map(|i| all[i.index(all.len())].clone()).collect();
+        let r = follow_design(d, &edits);
+        prop_assert!(r.is_ok(), "{}\n{}", r.err().unwrap_or_default(), yaml);
+    }
+}

@@ -1,12 +1,16 @@
 //! What a change does: between two versions of a design, which subnet pairs newly reach each
 //! other (or no longer do) on which ports, and which expectations changed outcome.
 
+use crate::aml::AuditReport;
 use crate::check::CheckReport;
 use crate::model::Design;
 use crate::net::Protocol;
 use crate::reach::matrix::{MatrixBy, Reach, matrix};
 use crate::whatif::{ExpectChange, expectation_changes};
 use serde::Serialize;
+
+mod live;
+pub use live::LiveDesign;
 
 /// One cell that changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -26,7 +30,7 @@ pub struct CellChange {
 }
 
 /// The difference between two designs.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct DesignDiff {
     /// Cells that reach more after the change.
     pub newly_reaches: Vec<CellChange>,
@@ -60,6 +64,49 @@ impl DesignDiff {
             && self.repaired_flows.is_empty()
             && self.removed_subnets.is_empty()
             && self.added_subnets.is_empty()
+    }
+
+    /// Files a changed cell under what it became.
+    fn add_cell(&mut self, c: CellChange) {
+        let level = |r: Reach| match r {
+            Reach::None => 0,
+            Reach::Partial => 1,
+            Reach::All => 2,
+        };
+        if level(c.after) > level(c.before) {
+            self.newly_reaches.push(c);
+        } else {
+            self.no_longer_reaches.push(c);
+        }
+    }
+
+    /// Adds the findings and required flows that differ between two Azure ML audits.
+    fn add_audit_changes(&mut self, before: &AuditReport, after: &AuditReport) {
+        let finding = |f: &crate::aml::findings::Finding| format!("{}: {}", f.id, f.title);
+        let (fa, fb): (Vec<String>, Vec<String>) = (
+            before.findings.iter().map(finding).collect(),
+            after.findings.iter().map(finding).collect(),
+        );
+        self.new_findings = fb.iter().filter(|f| !fa.contains(f)).cloned().collect();
+        self.resolved_findings = fa.iter().filter(|f| !fb.contains(f)).cloned().collect();
+        let flow = |f: &crate::aml::flows::FlowResult| {
+            (
+                format!(
+                    "{} → {} {}/{}",
+                    f.flow.from, f.flow.to, f.flow.protocol, f.flow.port
+                ),
+                f.works,
+            )
+        };
+        let wa: Vec<(String, bool)> = before.flows.iter().map(flow).collect();
+        for (name, works) in after.flows.iter().map(flow) {
+            match wa.iter().find(|(n, _)| *n == name) {
+                Some((_, true)) if !works => self.broken_flows.push(name),
+                Some((_, false)) if works => self.repaired_flows.push(name),
+                None if !works => self.broken_flows.push(name),
+                _ => {}
+            }
+        }
     }
 
     /// The diff as text.
@@ -137,11 +184,6 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
         matrix(before, MatrixBy::Subnet, ports),
         matrix(after, MatrixBy::Subnet, ports),
     );
-    let level = |r: Reach| match r {
-        Reach::None => 0,
-        Reach::Partial => 1,
-        Reach::All => 2,
-    };
     let mut d = DesignDiff {
         newly_reaches: Vec::new(),
         no_longer_reaches: Vec::new(),
@@ -163,35 +205,7 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
             .cloned()
             .collect(),
     };
-    let (aa, ab) = (crate::aml::audit(before), crate::aml::audit(after));
-    let finding = |f: &crate::aml::findings::Finding| format!("{}: {}", f.id, f.title);
-    let (fa, fb): (Vec<String>, Vec<String>) = (
-        aa.findings.iter().map(finding).collect(),
-        ab.findings.iter().map(finding).collect(),
-    );
-    d.new_findings = fb.iter().filter(|f| !fa.contains(f)).cloned().collect();
-    d.resolved_findings = fa.iter().filter(|f| !fb.contains(f)).cloned().collect();
-    let flow = |f: &crate::aml::flows::FlowResult| {
-        (
-            format!(
-                "{} → {} {}/{}",
-                f.flow.from, f.flow.to, f.flow.protocol, f.flow.port
-            ),
-            f.works,
-        )
-    };
-    let wa: Vec<(String, bool)> = aa.flows.iter().map(flow).collect();
-    let wb: Vec<(String, bool)> = ab.flows.iter().map(flow).collect();
-    for (name, works) in &wb {
-        match wa.iter().find(|(n, _)| n == name) {
-            Some((_, before_works)) if *before_works && !works => d.broken_flows.push(name.clone()),
-            Some((_, before_works)) if !before_works && *works => {
-                d.repaired_flows.push(name.clone())
-            }
-            None if !works => d.broken_flows.push(name.clone()),
-            _ => {}
-        }
-    }
+    d.add_audit_changes(&crate::aml::audit(before), &crate::aml::audit(after));
     for (i, from) in ma.names.iter().enumerate() {
         let Some(bi) = mb.names.iter().position(|n| n == from) else {
             continue;
@@ -205,19 +219,14 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
                 if x == y {
                     continue;
                 }
-                let c = CellChange {
+                d.add_cell(CellChange {
                     from: from.clone(),
                     to: to.clone(),
                     protocol,
                     port,
                     before: x,
                     after: y,
-                };
-                if level(y) > level(x) {
-                    d.newly_reaches.push(c);
-                } else {
-                    d.no_longer_reaches.push(c);
-                }
+                });
             }
         }
     }

@@ -1,0 +1,92 @@
+//! A design kept analysed across edits: each edit gives its [`DesignDiff`] while recomputing
+//! only what it touches — the matrix rows a rule edit can change ([`LiveMatrix`]) and the
+//! expectations whose traces read something the edit changes ([`check::recheck_touching`]).
+//! The Azure ML audit traces its flows again, but keeps the findings about rules alone except
+//! for the NSG an edit changes. What it reports equals [`super::diff`] of the design before and
+//! after; a test compares the two.
+
+use super::{CellChange, DesignDiff};
+use crate::aml::AuditReport;
+use crate::aml::findings::RuleLint;
+use crate::check::{self, CheckReport};
+use crate::model::{BuildOptions, Design};
+use crate::net::Protocol;
+use crate::reach::live::LiveMatrix;
+use crate::reach::matrix::Matrix;
+use crate::whatif::{Edit, expectation_changes};
+
+/// A design, its expectations' results, its Azure ML audit and its subnet matrix, kept up to
+/// date edit by edit.
+pub struct LiveDesign {
+    design: Design,
+    opts: BuildOptions,
+    report: CheckReport,
+    audit: AuditReport,
+    lint: RuleLint,
+    matrix: LiveMatrix,
+}
+
+impl LiveDesign {
+    /// Analyses `design`, with a matrix over `ports`.
+    pub fn new(design: Design, ports: &[(Protocol, u16)], opts: BuildOptions) -> Self {
+        let lint = RuleLint::of(&design);
+        Self {
+            report: crate::check(&design),
+            audit: crate::aml::audit_with(&design, &lint),
+            lint,
+            matrix: LiveMatrix::new(&design, ports),
+            design,
+            opts,
+        }
+    }
+
+    /// The design as edited so far.
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
+    /// Its subnet matrix.
+    pub fn matrix(&self) -> &Matrix {
+        self.matrix.matrix()
+    }
+
+    /// Its expectations' outcomes. An expectation the last edits did not touch keeps its
+    /// evidence (class count, counterexamples) from when it was last checked.
+    pub fn report(&self) -> &CheckReport {
+        &self.report
+    }
+
+    /// Applies an edit in place and says what it changed. An edit the design refuses (the
+    /// element does not exist, or the edited design would be invalid) changes nothing.
+    pub fn apply(&mut self, edit: &Edit) -> Result<DesignDiff, String> {
+        let touches = edit.touches(&self.design);
+        let update = self.matrix.apply_edit(&mut self.design, edit, &self.opts)?;
+        let report = check::recheck_touching(&self.report, &self.design, touches.as_deref());
+        if let Edit::RemoveNsgRule { nsg, .. } | Edit::FlipNsgRuleAccess { nsg, .. } = edit
+            && let Some(i) = self.design.nsgs.iter().position(|n| &n.name == nsg)
+        {
+            self.lint
+                .relint_nsg(&self.design, crate::model::NsgId(i as u32));
+        }
+        let audit = crate::aml::audit_with(&self.design, &self.lint);
+        let mut diff = DesignDiff {
+            expectations: expectation_changes(&self.report, &report),
+            ..DesignDiff::default()
+        };
+        diff.add_audit_changes(&self.audit, &audit);
+        let m = self.matrix.matrix();
+        for c in update.cells {
+            let (protocol, port) = m.ports[c.port];
+            diff.add_cell(CellChange {
+                from: m.names[c.row].clone(),
+                to: m.names[c.column].clone(),
+                protocol,
+                port,
+                before: c.before,
+                after: c.after,
+            });
+        }
+        (self.report, self.audit) = (report, audit);
+        Ok(diff)
+    }
+}
