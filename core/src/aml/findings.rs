@@ -540,18 +540,23 @@ pub fn scale_addresses(w: &crate::model::Workload) -> u64 {
 
 /// AML-SUBNET-CAPACITY: a subnet cannot hold its computes at full scale-out.
 fn capacity(d: &Design, v: &mut Vec<Finding>) {
-    for (i, s) in d.subnets.iter().enumerate() {
-        let ws: Vec<&crate::model::Workload> =
-            d.workloads.iter().filter(|w| w.subnet.ix() == i).collect();
+    // Per subnet: its workloads, and how many private endpoints and firewalls it holds.
+    let mut held: Vec<(Vec<&crate::model::Workload>, u64)> = vec![(Vec::new(), 0); d.subnets.len()];
+    for w in &d.workloads {
+        held[w.subnet.ix()].0.push(w);
+    }
+    for s in d
+        .private_endpoints
+        .iter()
+        .map(|p| p.subnet)
+        .chain(d.firewalls.iter().map(|f| f.subnet))
+    {
+        held[s.ix()].1 += 1;
+    }
+    for (s, (ws, others)) in d.subnets.iter().zip(held) {
         if !ws.iter().any(|w| is_ml_target(w.kind)) {
             continue;
         }
-        let others = d
-            .private_endpoints
-            .iter()
-            .filter(|p| p.subnet.ix() == i)
-            .count() as u64
-            + d.firewalls.iter().filter(|f| f.subnet.ix() == i).count() as u64;
         let need: u64 = ws.iter().map(|w| scale_addresses(w)).sum::<u64>() + others;
         let (lo, hi) = usable_range(s.prefix);
         let usable = u64::from(hi - lo + 1);

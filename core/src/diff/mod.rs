@@ -206,12 +206,24 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
             .collect(),
     };
     d.add_audit_changes(&crate::aml::audit(before), &crate::aml::audit(after));
+    // Each subnet of the first design at its index in the second (names are unique).
+    let at: std::collections::HashMap<&str, usize> = mb
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let in_b: Vec<Option<usize>> = ma
+        .names
+        .iter()
+        .map(|n| at.get(n.as_str()).copied())
+        .collect();
     for (i, from) in ma.names.iter().enumerate() {
-        let Some(bi) = mb.names.iter().position(|n| n == from) else {
+        let Some(bi) = in_b[i] else {
             continue;
         };
         for (j, to) in ma.names.iter().enumerate() {
-            let Some(bj) = mb.names.iter().position(|n| n == to) else {
+            let Some(bj) = in_b[j] else {
                 continue;
             };
             for (p, &(protocol, port)) in ports.iter().enumerate() {
