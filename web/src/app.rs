@@ -14,7 +14,8 @@ use crate::components::{
 use crate::state::{Action, Editor, Results, State};
 use crate::storage;
 
-fn now() -> f64 {
+/// `performance.now()`: milliseconds since the page started.
+pub fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())

@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod bench;
 pub mod components;
 pub mod export;
 pub mod forms;

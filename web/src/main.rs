@@ -1,5 +1,13 @@
-//! WASM entry point: mounts [`vnetlab_web::app::App`] on `<body>`.
+//! WASM entry point: mounts [`vnetlab_web::app::App`] on `<body>`, or the benchmark page
+//! ([`vnetlab_web::components::BenchPage`]) when the address has `?bench`.
 
 fn main() {
-    yew::Renderer::<vnetlab_web::app::App>::new().render();
+    let bench = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| q.contains("bench"));
+    if bench {
+        yew::Renderer::<vnetlab_web::components::BenchPage>::new().render();
+    } else {
+        yew::Renderer::<vnetlab_web::app::App>::new().render();
+    }
 }

@@ -82,19 +82,19 @@ fn with_witness(mut f: Finding, t: Trace) -> Finding {
 
 /// Every finding of a design, in a stable order.
 pub fn all(d: &Design, flows: &[FlowResult]) -> Vec<Finding> {
-    all_with(d, flows, &RuleLint::of(d))
+    all_with(d, flows, RuleLint::of(d))
 }
 
 /// [`all`], with the findings about rules alone already worked out.
-pub fn all_with(d: &Design, flows: &[FlowResult], lint: &RuleLint) -> Vec<Finding> {
+pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding> {
     let mut v = Vec::new();
     public_services(d, &mut v);
     internet_inbound(d, &mut v);
     exfiltration(d, &mut v);
     dns(d, flows, &mut v);
     service_endpoint_bypass(d, &mut v);
-    v.extend(lint.nsgs.iter().flatten().cloned());
-    v.extend(lint.firewalls.iter().cloned());
+    v.extend(lint.nsgs.into_iter().flatten());
+    v.extend(lint.firewalls);
     asymmetric(flows, &mut v);
     capacity(d, &mut v);
     inference(d, &mut v);

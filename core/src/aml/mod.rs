@@ -104,12 +104,12 @@ impl AuditReport {
 
 /// Audits a design: derives and traces every required flow, runs every finding kind.
 pub fn audit(d: &Design) -> AuditReport {
-    audit_with(d, &findings::RuleLint::of(d))
+    audit_with(d, findings::RuleLint::of(d))
 }
 
 /// [`audit`], with the findings about rules alone already worked out (a what-if keeps them
 /// across edits).
-pub fn audit_with(d: &Design, lint: &findings::RuleLint) -> AuditReport {
+pub fn audit_with(d: &Design, lint: findings::RuleLint) -> AuditReport {
     let flows: Vec<FlowResult> = flows::catalog(d)
         .into_iter()
         .map(|f| flows::evaluate(d, f))

@@ -32,7 +32,7 @@ impl LiveDesign {
         let lint = RuleLint::of(&design);
         Self {
             report: crate::check(&design),
-            audit: crate::aml::audit_with(&design, &lint),
+            audit: crate::aml::audit_with(&design, lint.clone()),
             lint,
             matrix: LiveMatrix::new(&design, ports),
             design,
@@ -68,7 +68,7 @@ impl LiveDesign {
             self.lint
                 .relint_nsg(&self.design, crate::model::NsgId(i as u32));
         }
-        let audit = crate::aml::audit_with(&self.design, &self.lint);
+        let audit = crate::aml::audit_with(&self.design, self.lint.clone());
         let mut diff = DesignDiff {
             expectations: expectation_changes(&self.report, &report),
             ..DesignDiff::default()

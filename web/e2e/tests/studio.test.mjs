@@ -175,3 +175,17 @@ test("analysis budgets: first analysis and re-analysis after an edit", { timeout
   assert.ok(median <= 50, `re-analysis median ${median} ms`);
   app.assertNoErrors();
 });
+
+test("wasm benchmarks: Q1–Q5 and load on T1, T2 and T4 (figures only)", { timeout: 600_000 }, async (t) => {
+  const app = await startApp(t, { viewport: VIEWPORT });
+  await app.page.goto(`${app.url}?bench`);
+  const bench = app.page.getByTestId("bench");
+  await bench.waitFor({ timeout: 590_000 });
+  const lines = (await bench.textContent()).split("\n");
+  for (const line of lines) t.diagnostic(`BENCH ${line}`);
+  // Every question of the page reported a figure (no timing is asserted).
+  for (const q of ["load", "Q1", "Q2", "Q3", "Q4a", "Q4b", "Q5"]) {
+    assert.ok(lines.some((l) => l.startsWith(q)), `${q} missing: ${lines.join(" | ")}`);
+  }
+  app.assertNoErrors();
+});

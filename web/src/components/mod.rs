@@ -1,5 +1,6 @@
 //! yew components. Each renders part of a [`State`] and dispatches [`Action`]s; none holds logic.
 
+mod bench;
 mod design;
 mod diagram;
 mod matrix;
@@ -8,6 +9,7 @@ mod toolbar;
 mod verdicts;
 mod whatif;
 
+pub use bench::BenchPage;
 pub use design::DesignPanel;
 pub use diagram::Diagram;
 pub use matrix::Matrix;
