@@ -17,6 +17,36 @@ use crate::whatif::{Edit, expectation_changes};
 
 /// A design, its expectations' results, its Azure ML audit and its subnet matrix, kept up to
 /// date edit by edit.
+///
+/// ```
+/// use vnetlab_core::diff::LiveDesign;
+/// use vnetlab_core::model::BuildOptions;
+/// use vnetlab_core::net::Protocol;
+/// use vnetlab_core::whatif::Edit;
+///
+/// let yaml = r#"
+/// version: 1
+/// name: two-subnets
+/// vnets:
+///   v:
+///     address_space: [10.1.0.0/16]
+///     subnets:
+///       a: { prefix: 10.1.1.0/24 }
+///       b: { prefix: 10.1.2.0/24, nsg: b-nsg }
+/// nsgs:
+///   b-nsg:
+///     rules:
+///       - { name: no-ssh, priority: 100, direction: inbound, access: deny, protocol: tcp, source: "*", destination: "*", destination_ports: "22" }
+/// "#;
+/// let opts = BuildOptions::default();
+/// let design = vnetlab_core::load("two.yaml", yaml.as_bytes(), &opts).design.unwrap();
+/// let mut live = LiveDesign::new(design, &[(Protocol::Tcp, 22)], opts);
+/// let flip = Edit::FlipNsgRuleAccess { nsg: "b-nsg".into(), rule: "no-ssh".into() };
+/// let diff = live.apply(&flip).unwrap();
+/// let reached: Vec<_> = diff.newly_reaches.iter().map(|c| (c.from.as_str(), c.to.as_str())).collect();
+/// // The NSG guards b against its own subnet too.
+/// assert_eq!(reached, [("v/a", "v/b"), ("v/b", "v/b")]);
+/// ```
 pub struct LiveDesign {
     design: Design,
     opts: BuildOptions,
