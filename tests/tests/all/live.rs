@@ -102,6 +102,23 @@ fn follow(mut d: Design, edits: &[Edit]) -> Result<Followed, String> {
     Ok(seen)
 }
 
+/// A random design and the single edits `picks` choose of it, in order (`None`: it has none).
+fn random_case(yaml: &str, picks: &[proptest::sample::Index]) -> Option<(Design, Vec<Edit>)> {
+    let l = vnetlab_core::load("random.yaml", yaml.as_bytes(), &BuildOptions::default());
+    let d = l
+        .design
+        .unwrap_or_else(|| panic!("generated design is invalid:\n{yaml}"));
+    let all = single_edits(&d.file);
+    if all.is_empty() {
+        return None;
+    }
+    let edits = picks
+        .iter()
+        .map(|i| all[i.index(all.len())].clone())
+        .collect();
+    Some((d, edits))
+}
+
 #[test]
 fn a_live_matrix_follows_every_single_edit_of_every_bundled_topology() {
     let mut failures = Vec::new();
@@ -155,11 +172,9 @@ proptest! {
         yaml in random_designs(),
         picks in proptest::collection::vec(any::<proptest::sample::Index>(), 1..6),
     ) {
-        let l = vnetlab_core::load("random.yaml", yaml.as_bytes(), &BuildOptions::default());
-        let d = l.design.unwrap_or_else(|| panic!("generated design is invalid:\n{yaml}"));
-        let all = single_edits(&d.file);
-        prop_assume!(!all.is_empty());
-        let edits: Vec<Edit> = picks.iter().map(|i| all[i.index(all.len())].clone()).collect();
+        let case = random_case(&yaml, &picks);
+        prop_assume!(case.is_some());
+        let (d, edits) = case.expect("assumed");
         let r = follow(d, &edits);
         prop_assert!(r.is_ok(), "{}\n{}", r.err().unwrap_or_default(), yaml);
     }
@@ -306,11 +321,9 @@ proptest! {
         yaml in random_designs(),
         picks in proptest::collection::vec(any::<proptest::sample::Index>(), 1..5),
     ) {
-        let l = vnetlab_core::load("random.yaml", yaml.as_bytes(), &BuildOptions::default());
-        let d = l.design.unwrap_or_else(|| panic!("generated design is invalid:\n{yaml}"));
-        let all = single_edits(&d.file);
-        prop_assume!(!all.is_empty());
-        let edits: Vec<Edit> = picks.iter().map(|i| all[i.index(all.len())].clone()).collect();
+        let case = random_case(&yaml, &picks);
+        prop_assume!(case.is_some());
+        let (d, edits) = case.expect("assumed");
         let r = follow_design(d, &edits);
         prop_assert!(r.is_ok(), "{}\n{}", r.err().unwrap_or_default(), yaml);
     }
