@@ -98,6 +98,8 @@ impl LiveMatrix {
             _ => {
                 let ports = self.matrix.ports.clone();
                 let before = std::mem::replace(self, Self::new(design, &ports));
+                // No edit adds or removes a subnet, so both matrices have the same cells.
+                debug_assert_eq!(before.matrix.names, self.matrix.names);
                 let all = before.matrix.snapshot(0, width * design.subnets.len());
                 Ok(MatrixUpdate {
                     rows_recomputed: design.subnets.len(),
@@ -173,11 +175,11 @@ fn translated_sources(d: &Design) -> AddrSet {
 }
 
 /// Both planes' words over cells `lo..hi`, from before an update.
-pub(super) struct Snapshot {
-    pub(super) lo: usize,
-    pub(super) hi: usize,
-    pub(super) every: Vec<u64>,
-    pub(super) some: Vec<u64>,
+struct Snapshot {
+    lo: usize,
+    hi: usize,
+    every: Vec<u64>,
+    some: Vec<u64>,
 }
 
 impl Matrix {
