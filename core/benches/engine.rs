@@ -5,7 +5,7 @@
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::Duration;
-use vnetlab_core::generate::{Workload, generate};
+use vnetlab_core::generate::{MATRIX_PORTS, Workload, benchmark_flow, generate};
 use vnetlab_core::model::{BuildOptions, Design, SubnetId};
 use vnetlab_core::net::{Flow, PortRange, PortSet, Protocol};
 use vnetlab_core::query::EndpointSet;
@@ -19,23 +19,10 @@ fn load(w: Workload) -> Design {
         .expect("generated designs are valid")
 }
 
-/// A flow between the first workloads of two spokes (crosses NSGs, a UDR, the firewall, a peering).
-fn flow(d: &Design) -> Flow {
-    let a = &d.workloads[0];
-    let b = &d.workloads[d.workloads.len() - 1];
-    Flow {
-        src: a.ip,
-        dst: b.ip,
-        protocol: Protocol::Tcp,
-        src_port: 50000,
-        dst_port: 443,
-    }
-}
-
 fn q1_trace(c: &mut Criterion, designs: &[(&str, &Design)]) {
     let mut g = c.benchmark_group("q1_trace_one_flow");
     for (name, d) in designs {
-        let f = flow(d);
+        let f = benchmark_flow(d);
         let origin = origin_at_ip(d, f.src).unwrap();
         g.bench_function(*name, |b| {
             b.iter(|| {
@@ -56,7 +43,7 @@ fn q2_every_packet(c: &mut Criterion, designs: &[(&str, &Design)]) {
     g.sample_size(10);
     for (name, d) in designs {
         let atoms = Atoms::of(d);
-        let f = flow(d);
+        let f = benchmark_flow(d);
         let src = EndpointSet::One(vnetlab_core::query::Endpoint::Ip(f.src));
         let dst = EndpointSet::Prefix(ipnet::Ipv4Net::from(f.dst));
         let all = PortSet::from_ranges(vec![PortRange::ANY]);
@@ -98,10 +85,6 @@ fn q2_every_packet(c: &mut Criterion, designs: &[(&str, &Design)]) {
     }
     g.finish();
 }
-
-const MATRIX_PORTS: [u16; 16] = [
-    22, 80, 443, 445, 1433, 3389, 5001, 5432, 6379, 8080, 8443, 9000, 18881, 29876, 44224, 53,
-];
 
 /// One trace per (source subnet, destination subnet, port) for the first `rows` source subnets:
 /// a sample of the cells, not a proof (the baseline of performance.md).
@@ -193,7 +176,7 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
                 })
             })
         });
-        let f = flow(d);
+        let f = benchmark_flow(d);
         g.bench_function(BenchmarkId::new("edit_incremental_retrace", name), |b| {
             b.iter_custom(|iters| {
                 timed_on_copies(d, iters, |copy| {

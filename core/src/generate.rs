@@ -1,6 +1,25 @@
 //! A seeded generator of large hub-and-spoke designs for benchmarks (performance.md T1–T4):
 //! the same workload and seed always give the same file.
 
+/// The 16 TCP ports of the matrix benchmark (Q3, Q4b): the native and the browser benchmarks
+/// ask the same question.
+pub const MATRIX_PORTS: [u16; 16] = [
+    22, 80, 443, 445, 1433, 3389, 5001, 5432, 6379, 8080, 8443, 9000, 18881, 29876, 44224, 53,
+];
+
+/// The flow of the single-flow benchmarks (Q1, Q2) on a generated design: TCP 443 from the
+/// first workload to the last (between two spokes, so it crosses NSGs, a UDR, the firewall and
+/// a peering).
+pub fn benchmark_flow(d: &crate::model::Design) -> crate::net::Flow {
+    crate::net::Flow {
+        src: d.workloads[0].ip,
+        dst: d.workloads[d.workloads.len() - 1].ip,
+        protocol: crate::net::Protocol::Tcp,
+        src_port: 50000,
+        dst_port: 443,
+    }
+}
+
 /// A benchmark workload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Workload {

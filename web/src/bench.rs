@@ -9,19 +9,14 @@
 //! a mean; longer ones are timed one by one and given as p50 and p99.
 
 use vnetlab_core::diff::LiveDesign;
-use vnetlab_core::generate::{Workload, generate};
+use vnetlab_core::generate::{MATRIX_PORTS, Workload, benchmark_flow, generate};
 use vnetlab_core::model::{BuildOptions, Design};
-use vnetlab_core::net::{Flow, PortRange, PortSet, Protocol};
+use vnetlab_core::net::{PortRange, PortSet, Protocol};
 use vnetlab_core::query::{Endpoint, EndpointSet};
 use vnetlab_core::reach::matrix::{MatrixBy, matrix};
 use vnetlab_core::reach::{Atoms, check_set_with};
 use vnetlab_core::trace::{TraceOptions, origin_at_ip, trace_packet};
 use vnetlab_core::whatif::{Edit, single_edits};
-
-/// The 16 ports of the matrix benchmark (as in the native benchmark).
-const MATRIX_PORTS: [u16; 16] = [
-    22, 80, 443, 445, 1433, 3389, 5001, 5432, 6379, 8080, 8443, 9000, 18881, 29876, 44224, 53,
-];
 
 /// One measured figure.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,17 +53,6 @@ fn load(w: Workload) -> (String, Design) {
         .design
         .expect("generated designs are valid");
     (text, d)
-}
-
-/// A flow between the first workloads of two spokes (as in the native benchmark).
-fn flow(d: &Design) -> Flow {
-    Flow {
-        src: d.workloads[0].ip,
-        dst: d.workloads[d.workloads.len() - 1].ip,
-        protocol: Protocol::Tcp,
-        src_port: 50000,
-        dst_port: 443,
-    }
 }
 
 /// Times `f` `runs` times one by one, after one untimed run (the browser compiles hot WASM
@@ -134,7 +118,7 @@ pub fn run(
                 assert!(l.design.is_some());
             },
         ));
-        let f = flow(&d);
+        let f = benchmark_flow(&d);
         let origin = origin_at_ip(&d, f.src).expect("the flow starts in a subnet");
         push(batch(
             now,

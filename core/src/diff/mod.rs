@@ -68,12 +68,7 @@ impl DesignDiff {
 
     /// Files a changed cell under what it became.
     fn add_cell(&mut self, c: CellChange) {
-        let level = |r: Reach| match r {
-            Reach::None => 0,
-            Reach::Partial => 1,
-            Reach::All => 2,
-        };
-        if level(c.after) > level(c.before) {
+        if c.after.rank() > c.before.rank() {
             self.newly_reaches.push(c);
         } else {
             self.no_longer_reaches.push(c);
@@ -184,46 +179,41 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
         matrix(before, MatrixBy::Subnet, ports),
         matrix(after, MatrixBy::Subnet, ports),
     );
+    // Subnets by name in each design (names are unique).
+    let index = |m: &crate::reach::matrix::Matrix| -> std::collections::HashMap<String, usize> {
+        m.names
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, n)| (n, i))
+            .collect()
+    };
+    let (in_a, in_b) = (index(&ma), index(&mb));
     let mut d = DesignDiff {
-        newly_reaches: Vec::new(),
-        no_longer_reaches: Vec::new(),
         expectations: expectation_changes(&crate::check(before), &crate::check(after)),
-        new_findings: Vec::new(),
-        resolved_findings: Vec::new(),
-        broken_flows: Vec::new(),
-        repaired_flows: Vec::new(),
         removed_subnets: ma
             .names
             .iter()
-            .filter(|n| !mb.names.contains(n))
+            .filter(|n| !in_b.contains_key(*n))
             .cloned()
             .collect(),
         added_subnets: mb
             .names
             .iter()
-            .filter(|n| !ma.names.contains(n))
+            .filter(|n| !in_a.contains_key(*n))
             .cloned()
             .collect(),
+        ..DesignDiff::default()
     };
     d.add_audit_changes(&crate::aml::audit(before), &crate::aml::audit(after));
-    // Each subnet of the first design at its index in the second (names are unique).
-    let at: std::collections::HashMap<&str, usize> = mb
-        .names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
-    let in_b: Vec<Option<usize>> = ma
-        .names
-        .iter()
-        .map(|n| at.get(n.as_str()).copied())
-        .collect();
+    // Each subnet of the first design at its index in the second.
+    let at_b: Vec<Option<usize>> = ma.names.iter().map(|n| in_b.get(n).copied()).collect();
     for (i, from) in ma.names.iter().enumerate() {
-        let Some(bi) = in_b[i] else {
+        let Some(bi) = at_b[i] else {
             continue;
         };
         for (j, to) in ma.names.iter().enumerate() {
-            let Some(bj) = in_b[j] else {
+            let Some(bj) = at_b[j] else {
                 continue;
             };
             for (p, &(protocol, port)) in ports.iter().enumerate() {

@@ -31,6 +31,15 @@ pub enum Reach {
 }
 
 impl Reach {
+    /// How much gets through, as a number that grows with it: none 0, some 1, all 2.
+    pub fn rank(self) -> u8 {
+        match self {
+            Reach::None => 0,
+            Reach::Partial => 1,
+            Reach::All => 2,
+        }
+    }
+
     /// One character for grids.
     pub fn symbol(self) -> char {
         match self {

@@ -11,7 +11,7 @@ use vnetlab_core::format::ExpectedVerdict;
 use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;
 use vnetlab_core::outline::{Item, outline};
-use vnetlab_core::reach::matrix::{Matrix, MatrixBy, Reach, matrix};
+use vnetlab_core::reach::matrix::{Matrix, MatrixBy, matrix};
 
 /// The (protocol, port) pairs of the reachability matrix, cycled with `p`.
 pub const MATRIX_PORTS: &[(Protocol, u16)] = &[
@@ -95,14 +95,6 @@ pub fn expectation_change(base: &CheckReport, now: &ExpectResult) -> Option<Chan
     Change::between(delivered(before), delivered(now))
 }
 
-fn rank(r: Reach) -> u8 {
-    match r {
-        Reach::None => 0,
-        Reach::Partial => 1,
-        Reach::All => 2,
-    }
-}
-
 /// How one matrix cell changed between `base` and `now` (matched by row and column names).
 pub fn cell_change(
     base: &Matrix,
@@ -115,8 +107,8 @@ pub fn cell_change(
     let br = base.names.iter().position(|n| n == r)?;
     let bc = base.names.iter().position(|n| n == c)?;
     let (b, a) = (
-        rank(base.cell(br, bc, port)),
-        rank(now.cell(row, col, port)),
+        base.cell(br, bc, port).rank(),
+        now.cell(row, col, port).rank(),
     );
     match a.cmp(&b) {
         std::cmp::Ordering::Greater => Some(Change::NewlyAllowed),
