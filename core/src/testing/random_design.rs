@@ -122,10 +122,18 @@ pub fn random_design_yaml(data: &[u8]) -> String {
                     continue;
                 }
                 used.push(prefix);
+                // `virtual_network_gateway` with no gateway, and `vnet_local` or `internet`
+                // for another VNet's prefix, lose requests and replies in routing (P15).
                 let hop = if has_router {
-                    b.pick(&["none", "internet", "vnet_local", "virtual_appliance"])
+                    b.pick(&[
+                        "none",
+                        "internet",
+                        "vnet_local",
+                        "virtual_appliance",
+                        "virtual_network_gateway",
+                    ])
                 } else {
-                    b.pick(&["none", "internet", "vnet_local"])
+                    b.pick(&["none", "internet", "vnet_local", "virtual_network_gateway"])
                 };
                 let ip = if hop == "virtual_appliance" {
                     ", next_hop_ip: 10.0.0.10"

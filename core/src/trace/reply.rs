@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::eval::routes::NextHop;
-use crate::model::{FirewallId, SubnetId};
+use crate::model::{Design, FirewallId, SubnetId, VnetId};
 use std::net::Ipv4Addr;
 
 impl Walk<'_> {
@@ -29,7 +29,7 @@ impl Walk<'_> {
             (None, None, None) => origin.ip(),
         };
         let start = self.reply_start(responder);
-        let desc1 = self.reply_walk(start, responder, first_target, &mut crossed)?;
+        let desc1 = self.reply_walk(start, responder, first_target, false, &mut crossed)?;
         let mut desc = vec![desc1];
         if let Some(f) = self.snat {
             // Segment 2: the SNAT device returns the reply to the origin.
@@ -38,7 +38,12 @@ impl Walk<'_> {
             }
             let fw = &d.firewalls[f.ix()];
             let start = ReplyStart::Subnet(fw.subnet);
-            desc.push(self.reply_walk(start, fw.ip, origin.ip(), &mut crossed)?);
+            // The reply the device sends on still carries the responder's address: unless the
+            // responder is in the device's own VNet, it is forwarded traffic (P13 on replies,
+            // docs/semantics.md).
+            let fw_vnet = d.subnets[fw.subnet.ix()].vnet;
+            let forwarded = !d.vnet_space(fw_vnet).contains(responder);
+            desc.push(self.reply_walk(start, fw.ip, origin.ip(), forwarded, &mut crossed)?);
         }
         let mut fwd = self.stateful.clone();
         fwd.sort();
@@ -105,12 +110,15 @@ impl Walk<'_> {
         }
     }
 
-    /// Routes a reply from `start` to `to`, collecting devices; checks only routing.
+    /// Routes a reply from `start` to `to` hop by hop with the effective routes of every subnet
+    /// it crosses (P15), collecting the devices it passes; `forwarded`: the reply already left
+    /// the VNet it came from through a device (P13). Checks only routing.
     pub(super) fn reply_walk(
         &mut self,
         start: ReplyStart,
         from: Ipv4Addr,
         to: Ipv4Addr,
+        forwarded: bool,
         crossed: &mut Vec<FirewallId>,
     ) -> Result<String, Verdict> {
         let d = self.d;
@@ -131,7 +139,7 @@ impl Walk<'_> {
         let mut steps: Vec<String> = Vec::new();
         // Whether the reply has passed through an appliance (then peerings must accept
         // forwarded traffic, P13).
-        let mut forwarded = false;
+        let mut forwarded = forwarded;
         for _ in 0..16 {
             self.touch(Touch::Routes(subnet));
             let view = &d.derived.routes[subnet.ix()];
@@ -182,11 +190,13 @@ impl Walk<'_> {
                     subnet = d.firewalls[f].subnet;
                     forwarded = true;
                 }
-                NextHop::VnetPeering { vnet: remote } if forwarded => {
+                hop => {
                     let here = d.subnets[subnet.ix()].vnet;
-                    if !d
-                        .peering(*remote, here)
-                        .is_some_and(|p| p.allow_forwarded_traffic)
+                    if let NextHop::VnetPeering { vnet: remote } = hop
+                        && forwarded
+                        && !d
+                            .peering(*remote, here)
+                            .is_some_and(|p| p.allow_forwarded_traffic)
                     {
                         return Err(Verdict::Dropped {
                             reason: format!(
@@ -196,10 +206,9 @@ impl Walk<'_> {
                             ),
                         });
                     }
-                    return Ok(steps.join(", "));
-                }
-                _ => {
-                    // Any other next hop delivers the reply.
+                    reply_lands(d, hop, here, to).map_err(|why| Verdict::Dropped {
+                        reason: format!("the reply from {from} to {to} is lost: {why} (P15)"),
+                    })?;
                     if let Some(f) = d.firewalls.iter().position(|f| f.ip == to) {
                         crossed.push(FirewallId(f as u32));
                     }
@@ -216,4 +225,52 @@ impl Walk<'_> {
 pub(super) enum ReplyStart {
     Subnet(SubnetId),
     Direct(String),
+}
+
+/// Whether a reply handed to the last next hop `hop` (from a subnet of VNet `here`) arrives at
+/// `to` (P15): a VNet hop only to addresses of that VNet, the `Internet` hop only to public
+/// addresses outside every on-premises site, a gateway only to the prefixes of its sites.
+fn reply_lands(d: &Design, hop: &NextHop, here: VnetId, to: Ipv4Addr) -> Result<(), String> {
+    let site_of = |ip: Ipv4Addr| {
+        d.sites
+            .iter()
+            .find(|s| s.prefixes.iter().any(|p| p.contains(&ip)))
+    };
+    match hop {
+        NextHop::VnetLocal if !d.vnet_space(here).contains(to) => Err(format!(
+            "it is routed within VNet {}, which does not hold {to}",
+            d.vnets[here.ix()].name
+        )),
+        NextHop::VnetPeering { vnet } if !d.vnet_space(*vnet).contains(to) => Err(format!(
+            "it is routed to the peered VNet {}, which does not hold {to}",
+            d.vnets[vnet.ix()].name
+        )),
+        NextHop::Internet => match site_of(to) {
+            Some(site) => Err(format!(
+                "it is routed to the Internet next hop, but {to} is on-premises (site {})",
+                site.name
+            )),
+            None if crate::tags::non_public().contains(to) => Err(format!(
+                "it is routed to the Internet next hop, but {to} is a private address"
+            )),
+            None => Ok(()),
+        },
+        NextHop::VirtualNetworkGateway { gateway: None } => {
+            Err("it is routed to a virtual network gateway, but none is reachable".into())
+        }
+        NextHop::VirtualNetworkGateway { gateway: Some(g) } => {
+            if d.sites
+                .iter()
+                .any(|s| s.gateway == *g && s.prefixes.iter().any(|p| p.contains(&to)))
+            {
+                Ok(())
+            } else {
+                Err(format!(
+                    "it is routed into gateway {}, which has no route to {to} (forced tunnelling sends it on-premises)",
+                    d.gateways[g.ix()].name
+                ))
+            }
+        }
+        _ => Ok(()),
+    }
 }

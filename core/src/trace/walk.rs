@@ -273,7 +273,14 @@ impl<'d> Walk<'d> {
         }
         match self.reply(origin) {
             Ok(()) => Verdict::Delivered,
-            Err(v) => v,
+            Err(v) => {
+                // Where the reply is lost is a hop of its own (P15).
+                if self.hops.last().is_none_or(|h| h.step != Step::Return) {
+                    let detail = self.text(|| v.to_string());
+                    self.hop("reply", Step::Return, false, detail);
+                }
+                v
+            }
         }
     }
 

@@ -290,7 +290,10 @@ impl Plane<'_> {
         };
         for (hop, b) in parts.iter() {
             match hop {
-                NextHop::None => {}
+                // Source atoms are addresses of subnets: a reply to them handed to the
+                // Internet next hop or into a gateway (which reaches only its sites) is lost
+                // (P15), as the tracer's `reply_lands` says.
+                NextHop::None | NextHop::Internet | NextHop::VirtualNetworkGateway { .. } => {}
                 NextHop::VirtualAppliance { ip } => {
                     let Some(f) = d.firewalls.iter().position(|f| f.ip == *ip) else {
                         if let Some(w) = d.workloads.iter().find(|w| w.ip == *ip && w.ip_forwarding)
@@ -325,8 +328,17 @@ impl Plane<'_> {
                     if d.peering(*remote, here)
                         .is_some_and(|p| p.allow_forwarded_traffic)
                     {
-                        out.push((Reply::Back(crossed.to_vec()), b.clone()));
+                        let b = b.intersection(&self.s.in_vnet[remote.ix()]);
+                        self.back_to_sources(crossed, b, out);
                     }
+                }
+                // A VNet next hop delivers only to the addresses of that VNet.
+                NextHop::VnetLocal => {
+                    let here = d.subnets[sub.ix()].vnet;
+                    self.back_to_sources(crossed, b.intersection(&self.s.in_vnet[here.ix()]), out)
+                }
+                NextHop::VnetPeering { vnet: remote } => {
+                    self.back_to_sources(crossed, b.intersection(&self.s.in_vnet[remote.ix()]), out)
                 }
                 _ => self.back_to_sources(crossed, b.clone(), out),
             }
