@@ -10,6 +10,12 @@ use std::net::Ipv4Addr;
 /// The address of the Azure host: DNS, health probes, WireServer.
 pub const AZURE_HOST_IP: Ipv4Addr = Ipv4Addr::new(168, 63, 129, 16);
 
+/// The instance metadata service's link-local address, reachable only from inside Azure.
+pub const AZURE_METADATA_IP: Ipv4Addr = Ipv4Addr::new(169, 254, 169, 254);
+
+/// The address vnetlab gives default outbound access (a documentation address, RFC 5737).
+pub const DEFAULT_OUTBOUND_IP: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 254);
+
 /// Where a set of service tags came from.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum TagSource {

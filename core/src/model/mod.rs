@@ -661,6 +661,37 @@ impl Design {
     pub fn vnet_space(&self, v: VnetId) -> AddrSet {
         AddrSet::from_nets(self.vnets[v.ix()].address_space.iter().copied())
     }
+    /// The public addresses the design owns or assigns: its workloads' (Bastion's too),
+    /// firewalls' and services' public endpoints, and the default outbound address.
+    pub fn public_addresses(&self) -> AddrSet {
+        let workloads = self
+            .workloads
+            .iter()
+            .filter_map(|w| w.public_ip.map(|(_, ip)| ip));
+        let firewalls = self.firewalls.iter().filter_map(|f| f.public_ip);
+        let services = self.services.iter().map(|s| s.public_ip);
+        let mut ips: Vec<Ipv4Addr> = workloads
+            .chain(firewalls)
+            .chain(services)
+            .chain([crate::tags::DEFAULT_OUTBOUND_IP])
+            .collect();
+        ips.sort_unstable();
+        ips.dedup();
+        AddrSet::from_ranges(ips.into_iter().map(|ip| (ip.into(), ip.into())).collect())
+    }
+    /// What the `internet` endpoint stands for (P14): hosts on the public internet outside the
+    /// design — the `Internet` tag minus the Azure platform addresses (reachable only from
+    /// inside Azure) and minus every public address of the design (named, they stay reachable).
+    pub fn outside_internet(&self) -> AddrSet {
+        let platform = AddrSet::from_addr(crate::tags::AZURE_HOST_IP)
+            .union(&AddrSet::from_addr(crate::tags::AZURE_METADATA_IP));
+        self.tags
+            .get("Internet")
+            .cloned()
+            .unwrap_or_default()
+            .difference(&platform)
+            .difference(&self.public_addresses())
+    }
 }
 
 /// A small stable hash (FNV-1a), for deterministic synthetic addresses.

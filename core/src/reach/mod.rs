@@ -68,7 +68,7 @@ pub fn addresses(d: &Design, s: &EndpointSet) -> Option<AddrSet> {
                 acc.union(&usable(d.subnets[s.ix()].prefix))
             }),
         EndpointSet::Prefix(n) => AddrSet::from_net(*n),
-        EndpointSet::Internet => d.tags.get("Internet").cloned().unwrap_or_default(),
+        EndpointSet::Internet => d.outside_internet(),
         EndpointSet::One(_) => return None,
     })
 }

@@ -134,8 +134,7 @@ pub enum Touch {
     Dns,
 }
 
-/// The address vnetlab gives default outbound access (a documentation address, RFC 5737).
-pub const DEFAULT_OUTBOUND_IP: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 254);
+pub use crate::tags::DEFAULT_OUTBOUND_IP;
 
 /// Ports the tracer itself compares with (DNS proxy, PaaS listeners, Azure ML, Bastion, the
 /// managed network's required rules): always boundaries of a port class.
