@@ -20,6 +20,7 @@ pub mod net;
 pub mod outline;
 pub mod query;
 pub mod reach;
+pub mod regions;
 pub mod render;
 pub mod syntax;
 pub mod tags;

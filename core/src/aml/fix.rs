@@ -235,7 +235,46 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
             });
         }
     }
-    // 4. Azure ML's inbound to a public-IP compute returns through a firewall: the
+    // 4. The reply misses an appliance the request crossed: source NAT on it brings the reply
+    //    back (P17) — enabling NAT on the accepting FortiGate policy, or SNAT on an NVA —
+    //    rather than taking the appliance off the path.
+    if matches!(&t.verdict, Verdict::Dropped { reason } if reason.contains("asymmetric")) {
+        for h in t.hops.iter().filter(|h| h.ok && h.step == Step::Firewall) {
+            let Some(fw) = d.firewalls.iter().find(|fw| fw.name == h.at) else {
+                continue;
+            };
+            let mut file = base.clone();
+            let Some(def) = file.firewalls.get_mut(&fw.name) else {
+                continue;
+            };
+            let change = match fw.kind {
+                crate::format::FirewallKind::Fortigate => {
+                    let rule = h.detail.split(':').next().unwrap_or_default();
+                    let Some(p) = def.policies.iter_mut().find(|p| p.name == rule) else {
+                        continue;
+                    };
+                    if p.nat == Some(true) {
+                        continue;
+                    }
+                    p.nat = Some(true);
+                    format!(
+                        "enable NAT on FortiGate {} policy {rule} (`nat: true`: the reply returns to the FortiGate, P17)",
+                        fw.name
+                    )
+                }
+                crate::format::FirewallKind::Nva if !fw.snat => {
+                    def.snat = Some(true);
+                    format!(
+                        "set `snat: true` on NVA {} (the reply returns to it, P17)",
+                        fw.name
+                    )
+                }
+                _ => continue,
+            };
+            out.push(Candidate { change, file });
+        }
+    }
+    // 5. Azure ML's inbound to a public-IP compute returns through a firewall: the
     //    AzureMachineLearning → Internet route of E1/F5.
     if matches!(&t.verdict, Verdict::Dropped { reason } if reason.contains("asymmetric"))
         && f.stage == Stage::ComputeInbound

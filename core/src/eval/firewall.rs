@@ -58,15 +58,20 @@ pub fn evaluate(d: &Design, id: FirewallId, flow: &Flow, cx: &Context) -> Firewa
             allowed: true,
             rule: "ip forwarding".into(),
             reason: format!(
-                "{} is a network virtual appliance with no modelled rules: it forwards the packet{}",
+                "{} is a network virtual appliance with no modelled rules: it forwards the packet{}{}",
                 fw.name,
+                if fw.snat {
+                    ", translating the source to its own address (snat, P17)"
+                } else {
+                    ""
+                },
                 if fw.stateful {
                     " and keeps connection state"
                 } else {
                     " (stateless)"
                 }
             ),
-            snat: false,
+            snat: fw.snat,
             dnat: None,
         },
     }
@@ -214,14 +219,20 @@ fn fortigate(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision {
         } else {
             format!(" for members of {}", p.groups.join(", "))
         };
+        let snat = allowed && p.nat;
+        let nat = if snat {
+            ", translating the source to the FortiGate's address (nat, P17)"
+        } else {
+            ""
+        };
         return FirewallDecision {
             allowed,
             reason: format!(
-                "policy {} {}s it{by_identity} (first match in list order, F4)",
+                "policy {} {}s it{by_identity}{nat} (first match in list order, F4)",
                 p.name, p.action
             ),
             rule: p.name.clone(),
-            snat: false,
+            snat,
             dnat: None,
         };
     }

@@ -7,13 +7,14 @@ use std::net::Ipv4Addr;
 
 /// How a request reaches the service.
 #[derive(Clone, Copy, Debug)]
-pub enum Arrival {
+pub enum Arrival<'a> {
     /// Through one of its private endpoints.
     PrivateEndpoint(PeId),
     /// To the public endpoint through a service endpoint of a subnet.
     ServiceEndpoint(SubnetId),
-    /// To the public endpoint from a public address.
-    Public(Ipv4Addr),
+    /// To the public endpoint from a public address, and the Azure region it leaves Azure in
+    /// when it comes from inside Azure.
+    Public(Ipv4Addr, Option<&'a str>),
     /// From a trusted Azure service (by its service tag).
     Trusted,
     /// Through a managed private endpoint of an Azure ML managed network (E4).
@@ -43,7 +44,7 @@ fn deny(reason: impl Into<String>) -> PaasDecision {
 }
 
 /// Evaluates the service's network rules for one request (DERIVED model D6).
-pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival) -> PaasDecision {
+pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecision {
     let s = &d.services[sid.ix()];
     match arrival {
         Arrival::PrivateEndpoint(pe) => {
@@ -104,7 +105,15 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival) -> PaasDecision {
                 s.name
             ))
         }
-        Arrival::Public(ip) => {
+        Arrival::Public(ip, Some(region))
+            if s.kind == ServiceKind::Storage && crate::regions::same(region, &s.region) =>
+        {
+            deny(format!(
+                "{ip} comes from {region}, {}'s own region: storage IP network rules have no effect on requests from the account's region (D2); allow the subnet with a service endpoint and a virtual network rule, or use a private endpoint (HTTP 403)",
+                s.name
+            ))
+        }
+        Arrival::Public(ip, _) => {
             if s.ip_rules.contains(ip) {
                 return allow(format!("{ip} is in {}'s IP rules", s.name));
             }

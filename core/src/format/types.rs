@@ -250,6 +250,11 @@ record! {
         /// For `nva`: keep connection state (then symmetric routing is required).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         stateful: Option<bool> => opt,
+        /// For `nva`: translate the source of what it forwards to its own address (its private
+        /// address toward private destinations, its public IP toward the internet; P17).
+        /// Default false: the source is kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        snat: Option<bool> => opt,
         /// Azure Firewall rule collection groups.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         rule_collection_groups: Vec<RuleCollectionGroupDef> => def,
@@ -348,6 +353,12 @@ record! {
         groups: Vec<Ref> => def,
         /// accept | deny.
         action: FortiAction => req,
+        /// Source NAT (FortiOS `set nat enable`): an accepted packet leaves with the
+        /// FortiGate's address on the egress side — its private address toward private
+        /// destinations, its public IP toward the internet — so the reply returns to it (P17).
+        /// Default false: the source is kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nat: Option<bool> => opt,
     }
 }
 

@@ -322,6 +322,8 @@ pub struct Firewall {
     pub collections: Vec<RuleCollection>,
     /// FortiGate policies in list order.
     pub policies: Vec<FortiPolicy>,
+    /// An NVA that translates the source of what it forwards (P17).
+    pub snat: bool,
 }
 
 /// An Azure Firewall rule collection, with its group.
@@ -381,6 +383,8 @@ pub struct FortiPolicy {
     pub groups: Vec<String>,
     /// Action.
     pub action: FortiAction,
+    /// Source NAT on accepted packets (P17).
+    pub nat: bool,
 }
 
 /// A workload with one NIC.
@@ -681,8 +685,10 @@ impl Design {
     }
     /// What the `internet` endpoint stands for (P14): hosts on the public internet outside the
     /// design — the `Internet` tag minus the Azure platform addresses (reachable only from
-    /// inside Azure) and minus every public address of the design (named, they stay reachable).
+    /// inside Azure), every public address of the design and its on-premises sites' prefixes
+    /// (named, they stay reachable).
     pub fn outside_internet(&self) -> AddrSet {
+        let sites = AddrSet::from_nets(self.sites.iter().flat_map(|s| s.prefixes.iter().copied()));
         let platform = AddrSet::from_addr(crate::tags::AZURE_HOST_IP)
             .union(&AddrSet::from_addr(crate::tags::AZURE_METADATA_IP));
         self.tags
@@ -691,6 +697,7 @@ impl Design {
             .unwrap_or_default()
             .difference(&platform)
             .difference(&self.public_addresses())
+            .difference(&sites)
     }
 }
 

@@ -151,18 +151,20 @@ pub fn random_design_yaml(data: &[u8]) -> String {
     let router = if has_router { b.upto(3) } else { 0 };
     match router {
         1 | 2 => y.push_str(&format!(
-            "firewalls:\n  fw:\n    kind: nva\n    subnet: v0/s0\n    private_ip: 10.0.0.10\n    stateful: {}\n",
-            router == 2
+            "firewalls:\n  fw:\n    kind: nva\n    subnet: v0/s0\n    private_ip: 10.0.0.10\n    stateful: {}\n    snat: {}\n",
+            router == 2,
+            b.flag()
         )),
         3 => {
             y.push_str("firewalls:\n  fw:\n    kind: fortigate\n    subnet: v0/s0\n    private_ip: 10.0.0.10\n    policies:\n");
             for p in 0..b.upto(3) {
                 y.push_str(&format!(
-                    "      - {{ name: p{p}, source: [{}], destination: [{}], service: [{}], action: {} }}\n",
+                    "      - {{ name: p{p}, source: [{}], destination: [{}], service: [{}], action: {}, nat: {} }}\n",
                     b.pick(&prefixes),
                     b.pick(&prefixes),
                     b.pick(&["\"tcp/443\"", "\"udp/1000-2000\"", "\"*\"", "\"icmp\""]),
-                    b.pick(&["accept", "deny"])
+                    b.pick(&["accept", "deny"]),
+                    b.flag()
                 ));
             }
         }

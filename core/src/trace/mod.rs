@@ -3,7 +3,9 @@
 //! then the reply along its own path, which must cross the same stateful devices (P10, P12).
 
 use crate::format::ClientKind;
-use crate::model::{ClientId, Design, FirewallId, NsgId, ServiceId, SiteId, SubnetId, WorkloadId};
+use crate::model::{
+    ClientId, Design, FirewallId, NsgId, ServiceId, SiteId, SubnetId, VnetId, WorkloadId,
+};
 use crate::net::{Flow, Protocol};
 use crate::query::{Endpoint, QueryError, Side, parse_endpoint};
 use serde::Serialize;
@@ -594,6 +596,8 @@ struct Walk<'d> {
     pls_nat: Option<Ipv4Addr>,
     /// What the decisions so far read.
     touched: Vec<Touch>,
+    /// The VNet a request from a NIC started in (its Azure region decides storage IP rules, P16).
+    origin_vnet: Option<VnetId>,
     /// NSG rules matching this question's packets, shared with its other traces.
     rules: Option<RuleCache>,
 }

@@ -42,6 +42,10 @@ impl<'d> Walk<'d> {
             service_endpoint_subnet: None,
             next_port_cut: 65536,
             touched: Vec::new(),
+            origin_vnet: match origin {
+                Origin::Nic { subnet, .. } => Some(d.subnets[subnet.ix()].vnet),
+                _ => None,
+            },
             rules: None,
         }
     }
@@ -416,7 +420,16 @@ impl<'d> Walk<'d> {
                 let arrival = match (self.service_endpoint_subnet, self.trusted) {
                     (Some(s), _) => Arrival::ServiceEndpoint(s),
                     (None, true) => Arrival::Trusted,
-                    _ => Arrival::Public(self.public_source()),
+                    _ => {
+                        // A request leaving Azure from a SNAT device comes from the device's
+                        // region, otherwise from the source's own.
+                        let from_vnet = self
+                            .snat
+                            .map(|f| d.subnets[d.firewalls[f.ix()].subnet.ix()].vnet)
+                            .or(self.origin_vnet);
+                        let region = from_vnet.map(|v| d.vnets[v.ix()].region.as_str());
+                        Arrival::Public(self.public_source(), region)
+                    }
                 };
                 self.service(sid, arrival)
             }

@@ -283,6 +283,21 @@ impl Builder<'_, '_> {
                     ),
                 );
             }
+            if fw.kind != FirewallKind::Nva && fw.snat.is_some() {
+                let how = match fw.kind {
+                    FirewallKind::Fortigate => {
+                        "set `nat: true` on the FortiGate policies that translate"
+                    }
+                    _ => "Azure Firewall translates by its own rules (F3)",
+                };
+                self.d
+                    .error(
+                        fw.pos.0,
+                        "firewall-kind",
+                        format!("`snat` is for nva, but `{name}` is a {}", fw.kind),
+                    )
+                    .help(how);
+            }
             if fw.kind != FirewallKind::Fortigate && !fw.policies.is_empty() {
                 self.d.error(
                     fw.pos.0,
@@ -350,6 +365,7 @@ impl Builder<'_, '_> {
                         .collect(),
                     groups: p.groups.iter().map(|g| g.value.clone()).collect(),
                     action: p.action,
+                    nat: p.nat.unwrap_or(false),
                 })
                 .collect();
             let has_public = fw.public_ip.unwrap_or_default() != PublicIpSku::None
@@ -376,6 +392,7 @@ impl Builder<'_, '_> {
                 },
                 collections,
                 policies,
+                snat: fw.snat.unwrap_or(false),
             });
         }
         out

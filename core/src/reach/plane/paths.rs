@@ -181,6 +181,11 @@ impl Plane<'_> {
                     }
                     filters.push(Filter::Firewall(fid));
                     let mut b = b.clone();
+                    if fw.snat || fw.policies.iter().any(|p| p.nat) {
+                        // A translated source changes the reply's path (P17): traced.
+                        out.unknown.or(&b);
+                        continue;
+                    }
                     if fw.kind == FirewallKind::AzureFirewall {
                         // SNAT to public destinations changes the reply's path: traced.
                         let mut public = b.clone();
