@@ -336,6 +336,67 @@ fn p17_fortigate_nat_makes_internet_egress_work() {
     );
 }
 
+/// P17 in the audit: a training cluster whose egress goes through a FortiGate policy without
+/// NAT breaks its required flows as asymmetric; the fix is `nat: true` on that policy (never
+/// taking the FortiGate off the path), verified by re-tracing.
+#[test]
+fn p17_the_audit_fixes_an_asymmetric_fortigate_path_with_nat() {
+    let d = design("fgt-aml.yaml", FGT_AML);
+    let report = vnetlab_core::aml::audit(&d);
+    let asymmetric: Vec<_> = report
+        .flows
+        .iter()
+        .filter(|f| f.verdict.contains("asymmetric"))
+        .collect();
+    assert!(!asymmetric.is_empty(), "{:#?}", report.flows);
+    for f in asymmetric {
+        let fix = f.fix.as_ref().expect("a fix");
+        assert!(fix.verified, "{}", fix.change);
+        assert!(
+            fix.change
+                .starts_with("enable NAT on FortiGate fgt policy ml-out"),
+            "{}: {}",
+            f.flow.id,
+            fix.change
+        );
+    }
+}
+
+const FGT_AML: &str = r#"
+version: 1
+name: fgt-aml
+vnets:
+  hub:
+    address_space: [10.50.0.0/16]
+    subnets:
+      external: { prefix: 10.50.0.0/24 }
+  ml:
+    address_space: [10.51.0.0/16]
+    subnets:
+      training: { prefix: 10.51.1.0/24, route_table: via-fgt }
+peerings:
+  - { between: [hub, ml], allow_forwarded_traffic: true }
+route_tables:
+  via-fgt:
+    routes:
+      - { name: default, prefix: 0.0.0.0/0, next_hop: virtual_appliance, next_hop_ip: 10.50.0.4 }
+firewalls:
+  fgt:
+    kind: fortigate
+    subnet: hub/external
+    private_ip: 10.50.0.4
+    public_ip: standard
+    policies:
+      - { name: ml-out, source: [ml/training], destination: [all], service: ["*"], action: accept }
+workloads:
+  trainer: { kind: compute_cluster, subnet: ml/training, workspace: ws }
+services:
+  ws: { kind: ml_workspace, storage: st, key_vault: kv, container_registry: acr }
+  st: { kind: storage }
+  kv: { kind: key_vault }
+  acr: { kind: container_registry }
+"#;
+
 /// Hub-and-spoke egress through a hub firewall, the spoke's link to the hub with or without
 /// `allow_forwarded_traffic`, and a hub VM that reaches into the spoke through the firewall.
 fn hub_firewall(spoke_allows_forwarded: bool) -> Design {
