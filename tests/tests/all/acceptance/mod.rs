@@ -5,7 +5,7 @@
 mod derived;
 mod documented;
 mod documented_services;
-mod fidelity;
+mod routing;
 
 use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;
