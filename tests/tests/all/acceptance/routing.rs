@@ -1,5 +1,6 @@
 //! Issue #12, pinned decisions P14–P17 and forwarded traffic on replies: routed replies,
-//! `internet` as the outside world, regions and NVA SNAT, each on a small design written from Microsoft's text (quoted at each case; sources in docs/semantics.md).
+//! `internet` as the outside world, regions and NVA SNAT, each on a small design written from
+//! Microsoft's text (quoted at each case; sources in docs/semantics.md).
 
 use super::{assert_allowed, flow};
 use vnetlab_core::model::Design;
