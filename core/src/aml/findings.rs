@@ -36,7 +36,7 @@ pub struct Finding {
     pub references: Vec<Reference>,
 }
 
-fn finding(
+pub(super) fn finding(
     id: &'static str,
     severity: Severity,
     title: String,
@@ -55,7 +55,7 @@ fn finding(
     }
 }
 
-fn trace(d: &Design, from: &str, to: &str, proto: Protocol, port: u16) -> Option<Trace> {
+pub(super) fn trace(d: &Design, from: &str, to: &str, proto: Protocol, port: u16) -> Option<Trace> {
     let src = parse_endpoint(d, from, Side::Source).ok()?;
     let dst = parse_endpoint(d, to, Side::Destination).ok()?;
     let origin = origin_of(d, &src).ok()?;
@@ -71,7 +71,7 @@ fn trace(d: &Design, from: &str, to: &str, proto: Protocol, port: u16) -> Option
     ))
 }
 
-fn with_witness(mut f: Finding, t: Trace) -> Finding {
+pub(super) fn with_witness(mut f: Finding, t: Trace) -> Finding {
     f.witness = Some(format!(
         "{} → {} {}/{}",
         t.from, t.to, t.flow.protocol, t.flow.dst_port
@@ -91,6 +91,9 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
     public_services(d, &mut v);
     internet_inbound(d, &mut v);
     exfiltration(d, &mut v);
+    let flagged = v.clone();
+    super::azure_egress::all(d, &flagged, &mut v);
+    super::limits::all(d, &mut v);
     dns(d, flows, &mut v);
     service_endpoint_bypass(d, &mut v);
     v.extend(lint.nsgs.into_iter().flatten());

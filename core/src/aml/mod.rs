@@ -4,10 +4,13 @@
 //! Everything is derived from the design and proven with the tracer ([`crate::trace`]) or the
 //! exhaustive set checks ([`crate::reach`]); nothing is looked up from a table of answers.
 
+mod azure_egress;
 pub mod findings;
 pub mod fix;
 pub mod flows;
+mod limits;
 pub mod mapping;
+pub mod portfolio;
 pub mod render;
 
 use crate::model::Design;

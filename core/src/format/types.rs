@@ -26,6 +26,12 @@ record! {
         /// Default region of every resource (`eastus` when omitted).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         region: Option<String> => opt,
+        /// Default subscription (id or name) of every resource; resources without one share it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subscription: Option<String> => opt,
+        /// Default resource group of every resource.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resource_group: Option<String> => opt,
         /// Virtual networks by name.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         vnets: BTreeMap<String, VnetDef> => def,
@@ -76,6 +82,15 @@ record! {
         /// Region, when not the design's.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         region: Option<String> => opt,
+        /// Subscription, when not the design's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subscription: Option<String> => opt,
+        /// Resource group, when not the design's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resource_group: Option<String> => opt,
+        /// Azure resource tags (`owner`, `cost-center`, …).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        tags: BTreeMap<String, String> => def,
         /// Subnets by name.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         subnets: BTreeMap<String, SubnetDef> => def,
@@ -367,6 +382,9 @@ record! {
     pub struct WorkloadDef ("workload") {
         /// What it is.
         kind: WorkloadKind => req,
+        /// Azure resource tags (`owner`, `cost-center`, …).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        tags: BTreeMap<String, String> => def,
         /// `VNET/SUBNET`.
         subnet: Ref => req,
         /// Private IP (first free usable address when omitted).
@@ -426,6 +444,15 @@ record! {
         /// Region, when not the design's.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         region: Option<String> => opt,
+        /// Subscription, when not the design's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subscription: Option<String> => opt,
+        /// Resource group, when not the design's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resource_group: Option<String> => opt,
+        /// Azure resource tags (`owner`, `cost-center`, …).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        tags: BTreeMap<String, String> => def,
         /// Public network access (default enabled).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         public_network_access: Option<Toggle> => opt,

@@ -121,6 +121,10 @@ pub struct Vnet {
     pub dns_servers: Vec<Ipv4Addr>,
     /// Region.
     pub region: String,
+    /// Subscription and resource group.
+    pub scope: Scope,
+    /// Azure resource tags.
+    pub tags: BTreeMap<String, String>,
     /// Subnets.
     pub subnets: Vec<SubnetId>,
     /// Its gateway, if any.
@@ -301,6 +305,29 @@ pub struct Site {
     pub prefixes: Vec<Ipv4Net>,
 }
 
+/// Where a resource is managed: its subscription and resource group (empty: unspecified).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Subscription id or name.
+    pub subscription: String,
+    /// Resource group.
+    pub resource_group: String,
+}
+
+impl Scope {
+    /// This scope with the non-empty parts of `over` put over it.
+    pub fn with(&self, subscription: &Option<String>, resource_group: &Option<String>) -> Scope {
+        Scope {
+            subscription: subscription
+                .clone()
+                .unwrap_or_else(|| self.subscription.clone()),
+            resource_group: resource_group
+                .clone()
+                .unwrap_or_else(|| self.resource_group.clone()),
+        }
+    }
+}
+
 /// A firewall or NVA.
 #[derive(Clone, Debug)]
 pub struct Firewall {
@@ -392,6 +419,8 @@ pub struct FortiPolicy {
 pub struct Workload {
     /// Name.
     pub name: String,
+    /// Azure resource tags.
+    pub tags: BTreeMap<String, String>,
     /// Kind.
     pub kind: WorkloadKind,
     /// Subnet.
@@ -483,6 +512,10 @@ pub struct Service {
     pub kind: ServiceKind,
     /// Region.
     pub region: String,
+    /// Subscription and resource group.
+    pub scope: Scope,
+    /// Azure resource tags.
+    pub tags: BTreeMap<String, String>,
     /// Public network access enabled.
     pub public_network_access: bool,
     /// Default action allow (when public access is enabled).

@@ -3,6 +3,7 @@
 
 mod acceptance;
 mod aml;
+mod aml_limits;
 mod design_props;
 mod example_crate;
 mod golden;

@@ -145,12 +145,13 @@ impl Builder<'_, '_> {
         let zones = f.dns.as_ref().map(|d| &d.private_zones).unwrap_or(&empty);
         self.names.zones = ids(zones, ZoneId);
 
-        let vnets = self.vnets(f, &region);
+        let scope = Scope::default().with(&f.subscription, &f.resource_group);
+        let vnets = self.vnets(f, &region, &scope);
         let subnets = self.subnets(f);
         let gateways = self.gateways(f);
         let sites = self.sites(f);
         let route_tables = self.route_tables(f);
-        let services = self.services(f, &region);
+        let services = self.services(f, &region, &scope);
         let workloads = self.workloads(f);
         let asgs = asg_names
             .keys()

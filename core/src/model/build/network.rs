@@ -7,7 +7,7 @@ use crate::net::parse_ipv4_net;
 use std::collections::BTreeMap;
 
 impl Builder<'_, '_> {
-    pub(super) fn vnets(&mut self, f: &TopologyFile, region: &str) -> Vec<Vnet> {
+    pub(super) fn vnets(&mut self, f: &TopologyFile, region: &str, scope: &Scope) -> Vec<Vnet> {
         f.vnets
             .iter()
             .map(|(name, v)| Vnet {
@@ -19,6 +19,8 @@ impl Builder<'_, '_> {
                     .clone()
                     .map(|r| r.to_ascii_lowercase())
                     .unwrap_or_else(|| region.to_string()),
+                scope: scope.with(&v.subscription, &v.resource_group),
+                tags: v.tags.clone(),
                 subnets: Vec::new(),
                 gateway: None,
             })

@@ -76,6 +76,7 @@ impl Builder<'_, '_> {
             };
             out.push(Workload {
                 name: name.clone(),
+                tags: w.tags.clone(),
                 kind: w.kind,
                 subnet: subnet.unwrap_or(SubnetId(0)),
                 ip: w
@@ -111,7 +112,12 @@ impl Builder<'_, '_> {
         out
     }
 
-    pub(super) fn services(&mut self, f: &TopologyFile, region: &str) -> Vec<Service> {
+    pub(super) fn services(
+        &mut self,
+        f: &TopologyFile,
+        region: &str,
+        scope: &Scope,
+    ) -> Vec<Service> {
         let services = self.names.services.clone();
         let subnets = self.names.subnets.clone();
         let mut out = Vec::new();
@@ -189,6 +195,8 @@ impl Builder<'_, '_> {
                 name: name.clone(),
                 kind: s.kind,
                 region,
+                scope: scope.with(&s.subscription, &s.resource_group),
+                tags: s.tags.clone(),
                 public_network_access: s
                     .public_network_access
                     .map(|t| t == Toggle::Enabled)
