@@ -5,6 +5,7 @@
 mod derived;
 mod documented;
 mod documented_services;
+mod fidelity;
 
 use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;
