@@ -11,4 +11,5 @@ mod live;
 mod matrix;
 mod props;
 mod schema;
+mod service_tags;
 mod validation;
