@@ -504,8 +504,8 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
 }
 
 /// Traces one required flow; for a DNS flow, checks the name resolved to a private endpoint of
-/// the service. A broken flow gets its smallest fix.
-pub fn evaluate(d: &Design, f: RequiredFlow) -> FlowResult {
+/// the service. A broken flow gets its smallest fix, searched after the plan's earlier fixes.
+pub fn evaluate(d: &Design, f: RequiredFlow, plan: &mut fix::Plan) -> FlowResult {
     let Some(t) = run(d, &f) else {
         return FlowResult {
             verdict: format!("cannot trace {} → {}", f.from, f.to),
@@ -516,7 +516,11 @@ pub fn evaluate(d: &Design, f: RequiredFlow) -> FlowResult {
         };
     };
     let (works, verdict) = judge(d, &f, &t);
-    let fix = if works { None } else { fix::search(d, &f) };
+    let fix = if works {
+        None
+    } else {
+        fix::search(d, &f, plan)
+    };
     FlowResult {
         flow: f,
         works,
