@@ -91,7 +91,9 @@ pub fn is_ml_target(k: WorkloadKind) -> bool {
 ///
 /// When the design admits users by identity (a FortiGate policy that accepts named `groups`,
 /// F4), it says who its ML users are: on-premises and internet clients count only if they are
-/// members of one of those groups (a client outside them is meant to be refused).
+/// members of one of those groups (a client outside them is meant to be refused). A group no
+/// client holds (a typo such as `ml-engineerz`, which loading warns about) says nothing about
+/// who the users are, so it never drops a client's required flows from the audit.
 pub fn ml_clients(d: &Design) -> Vec<String> {
     let admitted: Vec<&str> = d
         .firewalls
@@ -99,6 +101,7 @@ pub fn ml_clients(d: &Design) -> Vec<String> {
         .flat_map(|f| &f.policies)
         .filter(|p| p.action == FortiAction::Accept)
         .flat_map(|p| p.groups.iter().map(String::as_str))
+        .filter(|g| d.clients.iter().any(|c| c.groups.iter().any(|h| h == g)))
         .collect();
     let mut v: Vec<String> = d
         .workloads

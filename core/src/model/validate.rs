@@ -12,6 +12,7 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     dns(d, f, diags);
     services(d, diags);
     asgs(d, f, diags);
+    identity_groups(d, f, diags);
     expectations(d, diags);
 }
 
@@ -508,6 +509,40 @@ fn asgs(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
                         ),
                     )
                     .help("address the other VNet's workloads by prefix, or use ASGs of one VNet on both sides");
+            }
+        }
+    }
+}
+
+/// A FortiGate policy that names an identity group no client holds matches no user (F4): most
+/// likely a typo, and the policy does nothing.
+fn identity_groups(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    let held: Vec<&str> = d
+        .clients
+        .iter()
+        .flat_map(|c| c.groups.iter().map(String::as_str))
+        .collect();
+    for (fname, fw) in &f.firewalls {
+        for p in &fw.policies {
+            for g in p
+                .groups
+                .iter()
+                .filter(|g| !held.contains(&g.value.as_str()))
+            {
+                let diag = diags.warning(
+                    g.span(),
+                    "policy-group",
+                    format!(
+                        "policy `{}` of `{fname}` admits group `{}`, which no client holds: the policy matches no user",
+                        p.name, g.value
+                    ),
+                );
+                match crate::diag::did_you_mean(&g.value, held.iter().copied()) {
+                    Some(h) => diag.help(format!("did you mean `{h}`?")),
+                    None => {
+                        diag.help("give the clients that should match `groups:` with this group")
+                    }
+                };
             }
         }
     }
