@@ -59,7 +59,7 @@ fn located(element: String, span: crate::diag::Span) -> Option<Located> {
     })
 }
 
-/// Where the first resource of a finding is written: a workload, subnet, service, NSG rule
+/// Where a resource of a finding is written: a workload, subnet, service, NSG rule
 /// (`NSG/RULE`), firewall, or a firewall rule (`FIREWALL/GROUP/COLLECTION/RULE`).
 fn locate(d: &Design, resource: &str) -> Option<Located> {
     if let Some(w) = d.workload_by_name(resource) {
@@ -159,10 +159,13 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
     asymmetric(flows, &mut v);
     capacity(d, &mut v);
     inference(d, &mut v);
-    // Every finding names the element it is about and its line in the file.
+    // Every finding names the element it is about and its line in the file: the first of its
+    // resources that is an element of the file.
     for f in &mut v {
         if f.at.is_none() {
-            f.at = f.resources.first().and_then(|r| locate(d, r));
+            f.at = f.resources.iter().find_map(|r| {
+                locate(d, r).or_else(|| locate(d, r.split(':').next().unwrap_or_default()))
+            });
         }
     }
     v
