@@ -197,8 +197,9 @@ pub fn generate(w: Workload, seed: u64) -> String {
     y.push_str("workloads:\n");
     for s in 0..p.spokes {
         for n in 0..p.subnets {
-            let asgs = if p.asgs > 0 && r.below(4) == 0 {
-                format!(", asgs: [asg{}]", r.below(p.asgs as u64))
+            // An ASG's network interfaces are all in one VNet (P20): `asgN` belongs to spoke N.
+            let asgs = if p.asgs > 0 && r.below(4) == 0 && s < p.asgs {
+                format!(", asgs: [asg{s}]")
             } else {
                 String::new()
             };

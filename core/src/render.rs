@@ -221,6 +221,9 @@ pub fn rule_rows(d: &Design, w: WorkloadId) -> Vec<RuleRow> {
             Direction::Outbound => [(wl.nsg, "nic"), (subnet_nsg, "subnet")],
         };
         for (nsg, level) in order {
+            if level == "nic" && dir == Direction::Inbound {
+                out.extend(aml_created_rows(d, w));
+            }
             let Some(n) = nsg else { continue };
             for r in d.nsgs[n.ix()].rules(dir) {
                 out.push(RuleRow {
@@ -244,6 +247,54 @@ pub fn rule_rows(d: &Design, w: WorkloadId) -> Vec<RuleRow> {
         }
     }
     out
+}
+
+/// The rules of the NSG Azure ML creates with a public-IP compute instance or cluster (E1: "This
+/// NSG allows inbound TCP traffic on port 44224 from the `AzureMachineLearning` service tag"),
+/// as the tracer applies it to the compute's public IP when the NIC has no NSG of its own.
+/// Microsoft does not publish the rules' priorities: they are listed as 100 and 101, before the
+/// default rules, the order the tracer evaluates them in.
+fn aml_created_rows(d: &Design, w: WorkloadId) -> Vec<RuleRow> {
+    let wl = &d.workloads[w.ix()];
+    if !(crate::trace::is_aml_compute(wl.kind) && wl.public_ip.is_some() && wl.nsg.is_none()) {
+        return Vec::new();
+    }
+    let nsg = format!("{}-auto-nsg", wl.name);
+    let row =
+        |priority, name: &str, access: &str, protocol: &str, source: &str, ports: &str| RuleRow {
+            nsg: nsg.clone(),
+            level: "nic, created by Azure ML for the public IP".into(),
+            direction: Direction::Inbound.to_string(),
+            priority,
+            name: name.into(),
+            access: access.into(),
+            protocol: protocol.into(),
+            source: source.into(),
+            source_ports: "*".into(),
+            destination: "*".into(),
+            destination_ports: ports.into(),
+            default: priority > 4096,
+        };
+    let mut rows = vec![row(
+        100,
+        "AllowAzureMachineLearning",
+        "allow",
+        "tcp",
+        "AzureMachineLearning",
+        "44224",
+    )];
+    if wl.batch_classic {
+        rows.push(row(
+            101,
+            "AllowBatchNodeManagement",
+            "allow",
+            "tcp",
+            "BatchNodeManagement",
+            "29876-29877",
+        ));
+    }
+    rows.push(row(65500, "DenyAllInBound", "deny", "any", "*", "*"));
+    rows
 }
 
 /// Effective security rules as text.

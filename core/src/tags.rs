@@ -6,6 +6,7 @@ use crate::net::AddrSet;
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 /// The address of the Azure host: DNS, health probes, WireServer.
 pub const AZURE_HOST_IP: Ipv4Addr = Ipv4Addr::new(168, 63, 129, 16);
@@ -45,11 +46,12 @@ impl std::fmt::Display for TagSource {
 #[derive(Clone, Debug)]
 pub struct ServiceTags {
     source: TagSource,
-    /// lower-case name → (canonical name, addresses)
-    tags: BTreeMap<String, (String, AddrSet)>,
+    /// lower-case name → (canonical name, addresses); shared, as every design holds its tags.
+    tags: Arc<BTreeMap<String, (String, AddrSet)>>,
 }
 
-/// The regions the built-in ranges cover, in the order of their synthetic blocks.
+/// The regions whose regional tags get a /20 in the built-in ranges, in the order of their
+/// blocks; every other region gets a /24 (see [`ServiceTags::builtin`]).
 pub const BUILTIN_REGIONS: [&str; 8] = [
     "eastus",
     "eastus2",
@@ -61,27 +63,77 @@ pub const BUILTIN_REGIONS: [&str; 8] = [
     "uksouth",
 ];
 
-/// Built-in tags: (name, second octet inside 20.0.0.0/8, regional?).
-const BUILTIN: &[(&str, u8, bool)] = &[
-    ("AzureActiveDirectory", 20, false),
-    ("AzureResourceManager", 21, false),
-    ("AzureFrontDoor.Frontend", 22, false),
-    ("AzureFrontDoor.FirstParty", 23, false),
-    ("AzureFrontDoor.Backend", 24, false),
-    ("AzureMachineLearning", 40, true),
-    ("BatchNodeManagement", 41, true),
-    ("AzureMachineLearningInference", 42, false),
-    ("Storage", 60, true),
-    ("MicrosoftContainerRegistry", 61, true),
-    ("AzureContainerRegistry", 62, true),
-    ("AzureKeyVault", 63, true),
-    ("AzureMonitor", 64, false),
-    ("AzureCognitiveSearch", 65, true),
-    ("CognitiveServicesManagement", 66, true),
-    ("Sql", 67, true),
-    ("AzureCosmosDB", 68, true),
-    ("EventHub", 69, true),
+/// Every tag name of Microsoft's published file (P19), grouped by base name; the format is
+/// described at the top of the file.
+pub const PUBLISHED_NAMES: &str = include_str!("../data/service-tag-names.txt");
+
+/// Tags with a fixed block: (name, second octet inside 20.0.0.0/8). Other names take the free
+/// octets in name order, so these blocks stay where answers already cite them.
+const FIXED: &[(&str, u8)] = &[
+    ("AzureActiveDirectory", 20),
+    ("AzureResourceManager", 21),
+    ("AzureFrontDoor.Frontend", 22),
+    ("AzureFrontDoor.FirstParty", 23),
+    ("AzureFrontDoor.Backend", 24),
+    ("AzureMachineLearning", 40),
+    ("BatchNodeManagement", 41),
+    ("AzureMachineLearningInference", 42),
+    ("Storage", 60),
+    ("MicrosoftContainerRegistry", 61),
+    ("AzureContainerRegistry", 62),
+    ("AzureKeyVault", 63),
+    ("AzureMonitor", 64),
+    ("AzureCognitiveSearch", 65),
+    ("CognitiveServicesManagement", 66),
+    ("Sql", 67),
+    ("AzureCosmosDB", 68),
+    ("EventHub", 69),
 ];
+
+/// The second octet of `AzureCloud.<region>` blocks for regions no regional tag covers.
+const LONE_REGION_OCTET: u8 = 1;
+
+/// One line of [`PUBLISHED_NAMES`]: a base name, whether it is a tag itself, and the suffixes
+/// of its dotted forms.
+pub struct NameGroup<'a> {
+    /// The base name (`Storage`).
+    pub base: &'a str,
+    /// Whether the base itself is a tag (`AzureFrontDoor` is not).
+    pub is_tag: bool,
+    /// The suffixes of its dotted forms (`EastUS`, `Core`).
+    pub suffixes: Vec<&'a str>,
+}
+
+/// The published names: the region aliases of the `@` line (suffix → region) and the groups.
+pub fn published_names() -> (BTreeMap<String, String>, Vec<NameGroup<'static>>) {
+    let mut aliases = BTreeMap::new();
+    let mut groups = Vec::new();
+    for line in PUBLISHED_NAMES.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let head = words.next().expect("a non-empty line has a word");
+        if head == "@" {
+            for w in words {
+                let (suffix, region) = w.split_once('=').expect("`@` entries are SUFFIX=region");
+                aliases.insert(suffix.to_ascii_lowercase(), region.to_string());
+            }
+            continue;
+        }
+        let (base, is_tag) = match head.strip_prefix('(').and_then(|h| h.strip_suffix(')')) {
+            Some(b) => (b, false),
+            None => (head, true),
+        };
+        groups.push(NameGroup {
+            base,
+            is_tag,
+            suffixes: words.collect(),
+        });
+    }
+    (aliases, groups)
+}
 
 fn net(a: u8, b: u8, c: u8, len: u8) -> Ipv4Net {
     Ipv4Net::new(Ipv4Addr::new(a, b, c, 0), len).expect("valid prefix")
@@ -107,26 +159,98 @@ pub fn non_public() -> AddrSet {
 }
 
 impl ServiceTags {
-    /// The built-in synthetic tags.
+    /// The built-in synthetic tags: every name of Microsoft's published file (P19), each with a
+    /// synthetic block in Azure's hierarchy (P9). A base tag is a /16 of 20.0.0.0/8
+    /// (`AzureCloud`); its regional forms are a /20 (the [`BUILTIN_REGIONS`]) or a /24 inside it;
+    /// its other parts (`AzureMonitor.Core`) a /24 at the top of it; `AzureCloud.<region>` is
+    /// the union of the region's blocks.
     pub fn builtin() -> Self {
         let mut tags = Self {
             source: TagSource::BuiltIn,
-            tags: BTreeMap::new(),
+            tags: Arc::default(),
         };
-        let mut regional: BTreeMap<&str, Vec<Ipv4Net>> = BTreeMap::new();
-        for &(name, octet, is_regional) in BUILTIN {
-            tags.insert(name, AddrSet::from_net(net(20, octet, 0, 16)));
-            if is_regional {
-                for (i, region) in BUILTIN_REGIONS.iter().enumerate() {
-                    let block = net(20, octet, (i as u8) * 16, 20);
-                    tags.insert(&format!("{name}.{region}"), AddrSet::from_net(block));
-                    regional.entry(region).or_default().push(block);
+        let (aliases, groups) = published_names();
+        let cloud: Vec<String> = groups
+            .iter()
+            .find(|g| g.base == "AzureCloud")
+            .map(|g| g.suffixes.iter().map(|s| s.to_ascii_lowercase()).collect())
+            .unwrap_or_default();
+        let region_of = |suffix: &str| -> Option<String> {
+            let key = suffix.to_ascii_lowercase();
+            aliases
+                .get(&key)
+                .cloned()
+                .or_else(|| cloud.contains(&key).then_some(key))
+        };
+        // Regional suffixes outside BUILTIN_REGIONS, in one order for every tag.
+        let mut others: Vec<String> = groups
+            .iter()
+            .filter(|g| g.base != "AzureCloud")
+            .flat_map(|g| g.suffixes.iter())
+            .filter(|s| region_of(s).is_some())
+            .map(|s| s.to_ascii_lowercase())
+            .filter(|k| !BUILTIN_REGIONS.contains(&k.as_str()))
+            .collect();
+        others.sort();
+        others.dedup();
+        let fixed = |name: &str| {
+            FIXED
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|&(_, o)| o)
+        };
+        let mut free = (2..=255u8).filter(|o| !FIXED.iter().any(|&(_, f)| f == *o));
+        let mut by_region: BTreeMap<String, Vec<Ipv4Net>> = BTreeMap::new();
+        for g in groups.iter().filter(|g| g.base != "AzureCloud") {
+            let needs_own = g.is_tag
+                || g.suffixes
+                    .iter()
+                    .any(|s| fixed(&format!("{}.{s}", g.base)).is_none());
+            let octet = match fixed(g.base) {
+                Some(o) => Some(o),
+                None if needs_own => Some(free.next().expect("fewer tags than octets")),
+                None => None,
+            };
+            if let (Some(o), true) = (octet, g.is_tag) {
+                tags.insert(g.base, AddrSet::from_net(net(20, o, 0, 16)));
+            }
+            let mut parts = 0u8;
+            for suffix in &g.suffixes {
+                let name = format!("{}.{suffix}", g.base);
+                if let Some(o) = fixed(&name) {
+                    tags.insert(&name, AddrSet::from_net(net(20, o, 0, 16)));
+                    continue;
                 }
+                let o = octet.expect("a base with parts of its own has a block");
+                let key = suffix.to_ascii_lowercase();
+                let block = match region_of(suffix) {
+                    Some(region) => {
+                        let block = match BUILTIN_REGIONS.iter().position(|r| *r == key) {
+                            Some(i) => net(20, o, (i as u8) * 16, 20),
+                            None => {
+                                let j = others.binary_search(&key).expect("collected above");
+                                net(20, o, 128 + j as u8, 24)
+                            }
+                        };
+                        by_region.entry(region).or_default().push(block);
+                        block
+                    }
+                    None => {
+                        parts += 1;
+                        net(20, o, 255 - (parts - 1), 24)
+                    }
+                };
+                tags.insert(&name, AddrSet::from_net(block));
             }
         }
         tags.insert("AzureCloud", AddrSet::from_net(net(20, 0, 0, 8)));
-        for (region, blocks) in regional {
-            tags.insert(&format!("AzureCloud.{region}"), AddrSet::from_nets(blocks));
+        if let Some(g) = groups.iter().find(|g| g.base == "AzureCloud") {
+            for (i, suffix) in g.suffixes.iter().enumerate() {
+                let blocks = by_region
+                    .remove(&suffix.to_ascii_lowercase())
+                    .unwrap_or_else(|| vec![net(20, LONE_REGION_OCTET, i as u8, 24)]);
+                tags.insert(&format!("AzureCloud.{suffix}"), AddrSet::from_nets(blocks));
+            }
         }
         tags.add_fixed();
         tags
@@ -162,7 +286,7 @@ impl ServiceTags {
                 change_number: file.change_number,
                 cloud: file.cloud,
             },
-            tags: BTreeMap::new(),
+            tags: Arc::default(),
         };
         for entry in file.values {
             let nets: Vec<Ipv4Net> = entry
@@ -194,7 +318,7 @@ impl ServiceTags {
     }
 
     fn insert(&mut self, name: &str, set: AddrSet) {
-        self.tags
+        Arc::make_mut(&mut self.tags)
             .entry(name.to_ascii_lowercase())
             .or_insert_with(|| (name.to_string(), set));
     }
@@ -270,6 +394,57 @@ pub const SERVICE_ENDPOINTS: [&str; 8] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every published name is known, in Azure's hierarchy: a regional or partial form inside
+    /// its base, a regional form inside `AzureCloud.<region>`, everything inside `AzureCloud`,
+    /// and different base tags apart.
+    #[test]
+    fn every_published_name_is_built_in_in_the_hierarchy() {
+        let t = ServiceTags::builtin();
+        let (aliases, groups) = published_names();
+        let cloud = t.get("AzureCloud").unwrap();
+        let mut count = 0;
+        let mut bases: Vec<(&str, &AddrSet)> = Vec::new();
+        for g in &groups {
+            if g.is_tag {
+                let set = t
+                    .get(g.base)
+                    .unwrap_or_else(|| panic!("{} unknown", g.base));
+                assert!(!set.is_empty() && cloud.contains_set(set), "{}", g.base);
+                if g.base != "AzureCloud" {
+                    bases.push((g.base, set));
+                }
+                count += 1;
+            }
+            for s in &g.suffixes {
+                let name = format!("{}.{s}", g.base);
+                let set = t.get(&name).unwrap_or_else(|| panic!("{name} unknown"));
+                assert!(!set.is_empty() && cloud.contains_set(set), "{name}");
+                assert_eq!(t.canonical(&name), Some(name.as_str()));
+                if let Some(base) = t.get(g.base) {
+                    assert!(base.contains_set(set), "{name} is outside {}", g.base);
+                }
+                let region = aliases
+                    .get(&s.to_ascii_lowercase())
+                    .cloned()
+                    .unwrap_or(s.to_ascii_lowercase());
+                if g.base != "AzureCloud"
+                    && let Some(r) = t.get(&format!("AzureCloud.{region}"))
+                {
+                    assert!(r.contains_set(set), "{name} is outside AzureCloud.{region}");
+                }
+                count += 1;
+            }
+        }
+        assert_eq!(count, 2601, "the file's 2,601 names");
+        for (i, (a, x)) in bases.iter().enumerate() {
+            for (b, y) in &bases[i + 1..] {
+                assert!(!x.intersects(y), "{a} and {b} overlap");
+            }
+        }
+        assert!(t.get("Internet").unwrap().contains_set(cloud));
+        assert!(t.get("GatewayManager").is_some() && t.get("AzureMonitor.Core").is_some());
+    }
 
     #[test]
     fn builtin_keeps_the_hierarchy() {

@@ -30,10 +30,70 @@ pub struct Finding {
     pub witness: Option<String>,
     /// The witness flow's trace.
     pub trace: Option<Trace>,
+    /// The element of the file that causes the finding and where it is written, for findings
+    /// about an element rather than a path (and for path findings, the element they are about).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Located>,
     /// What to change.
     pub remediation: String,
     /// Azure Policy, PSRule and checkov rules covering the same concern.
     pub references: Vec<Reference>,
+}
+
+/// An element of the topology file and its position.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Located {
+    /// The element (`workload trainer`, `NSG rule training-nsg/deny-all`).
+    pub element: String,
+    /// Its line in the file (1-based).
+    pub line: u32,
+    /// Its column.
+    pub column: u32,
+}
+
+fn located(element: String, span: crate::diag::Span) -> Option<Located> {
+    (span.line > 0).then_some(Located {
+        element,
+        line: span.line,
+        column: span.col,
+    })
+}
+
+/// Where a resource of a finding is written: a workload, subnet, service, NSG rule
+/// (`NSG/RULE`), firewall, or a firewall rule (`FIREWALL/GROUP/COLLECTION/RULE`).
+fn locate(d: &Design, resource: &str) -> Option<Located> {
+    if let Some(w) = d.workload_by_name(resource) {
+        return located(format!("workload {resource}"), d.workloads[w.ix()].span);
+    }
+    if let Some(s) = d.subnet_by_name(resource) {
+        return located(format!("subnet {resource}"), d.subnets[s.ix()].span);
+    }
+    if let Some(s) = d.service_by_name(resource) {
+        return located(format!("service {resource}"), d.services[s.ix()].span);
+    }
+    if let Some((nsg, rule)) = resource.split_once('/')
+        && let Some(n) = d.nsgs.iter().find(|n| n.name == nsg)
+        && let Some(r) = n.inbound.iter().chain(&n.outbound).find(|r| r.name == rule)
+    {
+        return located(format!("NSG rule {resource}"), r.span);
+    }
+    let mut parts = resource.splitn(4, '/');
+    let fw = parts.next()?;
+    let def = d.file.firewalls.get(fw)?;
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(g), Some(c), Some(r)) => {
+            let rule = def
+                .rule_collection_groups
+                .iter()
+                .filter(|x| x.name == g)
+                .flat_map(|x| &x.collections)
+                .filter(|x| x.name == c)
+                .flat_map(|x| &x.rules)
+                .find(|x| x.name == r)?;
+            located(format!("firewall rule {resource}"), rule.pos.0)
+        }
+        _ => located(format!("firewall {fw}"), def.pos.0),
+    }
 }
 
 pub(super) fn finding(
@@ -50,8 +110,9 @@ pub(super) fn finding(
         resources,
         witness: None,
         trace: None,
+        at: None,
         remediation: remediation.to_string(),
-        references: references(id),
+        references: references(id, ""),
     }
 }
 
@@ -101,6 +162,15 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
     asymmetric(flows, &mut v);
     capacity(d, &mut v);
     inference(d, &mut v);
+    // Every finding names the element it is about and its line in the file: the first of its
+    // resources that is an element of the file.
+    for f in &mut v {
+        if f.at.is_none() {
+            f.at = f.resources.iter().find_map(|r| {
+                locate(d, r).or_else(|| locate(d, r.split(':').next().unwrap_or_default()))
+            });
+        }
+    }
     v
 }
 
@@ -159,10 +229,16 @@ fn public_services(d: &Design, v: &mut Vec<Finding>) {
                         ),
                     )
                 };
-                v.push(with_witness(
-                    finding("AML-PUBLIC-DEPENDENCY", sev, title, vec![ws.name.clone(), s.name.clone()], "disable public network access on the service (or default action deny with no broad rules) and use a private endpoint (D2–D4)"),
-                    t,
-                ));
+                let mut f = finding(
+                    "AML-PUBLIC-DEPENDENCY",
+                    sev,
+                    title,
+                    vec![ws.name.clone(), s.name.clone()],
+                    "disable public network access on the service (or default action deny with no broad rules) and use a private endpoint (D2–D4)",
+                );
+                f.references = references("AML-PUBLIC-DEPENDENCY", s.kind.as_str());
+                f.at = locate(d, &s.name);
+                v.push(with_witness(f, t));
             }
         }
     }
@@ -207,6 +283,7 @@ fn internet_inbound(d: &Design, v: &mut Vec<Finding>) {
                 vec![w.name.clone()],
                 "remove the public IP (no-public-IP compute, private AKS/endpoint) or restrict the inbound rule to the required source tag and port",
             );
+            f.references = references("AML-INBOUND-INTERNET", w.kind.as_str());
             if let Some(t) = res.witness {
                 f = with_witness(f, t);
             }
@@ -222,10 +299,15 @@ fn exfiltration(d: &Design, v: &mut Vec<Finding>) {
         if let Some(t) = trace(d, &w.name, "exfil.example.net", Protocol::Tcp, 443)
             .filter(|t| t.verdict.allowed())
         {
-            v.push(with_witness(
-                finding("AML-EXFILTRATION", Severity::High, format!("{} can reach arbitrary internet destinations", w.name), vec![w.name.clone()], "deny Internet outbound in the NSG except the required service tags (E2), or route 0.0.0.0/0 through a firewall with an FQDN allow-list"),
-                t,
-            ));
+            let mut f = finding(
+                "AML-EXFILTRATION",
+                Severity::High,
+                format!("{} can reach arbitrary internet destinations", w.name),
+                vec![w.name.clone()],
+                "deny Internet outbound in the NSG except the required service tags (E2), or route 0.0.0.0/0 through a firewall with an FQDN allow-list",
+            );
+            f.references = references("AML-EXFILTRATION", w.kind.as_str());
+            v.push(with_witness(f, t));
         }
     }
     // A managed VNet (E4): prove it with a flow to an arbitrary internet host.
@@ -251,7 +333,7 @@ fn exfiltration(d: &Design, v: &mut Vec<Finding>) {
             continue;
         };
         if t.verdict.allowed() {
-            let f = finding(
+            let mut f = finding(
                 "AML-EXFILTRATION",
                 Severity::Medium,
                 format!(
@@ -261,6 +343,7 @@ fn exfiltration(d: &Design, v: &mut Vec<Finding>) {
                 vec![ws.name.clone()],
                 "use isolation allow_only_approved_outbound (data exfiltration protection, E4) and approve only the hosts training needs",
             );
+            f.references = references("AML-EXFILTRATION", ServiceKind::MlWorkspace.as_str());
             v.push(with_witness(f, t));
         }
     }
@@ -492,7 +575,7 @@ fn firewall_rules(d: &Design, v: &mut Vec<Finding>) {
                             "firewall {} rule {}/{} is covered by {}/{}",
                             fw.name, c.name, r.name, ec.name, er.name
                         ),
-                        vec![fw.name.clone()],
+                        vec![format!("{}/{}/{}", fw.name, c.name, r.name)],
                         "delete the covered rule or move it above the broader one",
                     ));
                 }
@@ -577,16 +660,24 @@ fn capacity(d: &Design, v: &mut Vec<Finding>) {
     }
 }
 
-/// AML-INFERENCE-PUBLIC: an inference endpoint with public ingress, outside the VNet's control.
+/// AML-INFERENCE-PUBLIC: an inference endpoint with public ingress, outside the VNet: only when
+/// the trace shows a scoring request from the internet delivered (HTTPS, or HTTP for AKS), and
+/// with that trace as the witness. An AKS public IP that its NSGs keep closed is not exposed.
 fn inference(d: &Design, v: &mut Vec<Finding>) {
     for w in &d.workloads {
-        let public = match w.kind {
-            WorkloadKind::OnlineEndpoint => w.public_network_access,
-            WorkloadKind::Aks => w.public_ip.is_some(),
-            _ => false,
+        let ports: &[u16] = match w.kind {
+            WorkloadKind::OnlineEndpoint if w.public_network_access => &[443],
+            WorkloadKind::Aks if w.public_ip.is_some() => &[443, 80],
+            _ => &[],
         };
-        if public && w.workspace.is_some() {
-            v.push(finding("AML-INFERENCE-PUBLIC", Severity::High, format!("inference endpoint {} ({}) accepts scoring from the internet, outside the VNet", w.name, w.kind), vec![w.name.clone()], "set public_network_access: disabled on the managed online endpoint (scoring then uses the workspace private endpoint, E5), or use an internal load balancer for AKS (E6)"));
+        if w.workspace.is_none() {
+            continue;
+        }
+        let open = ports.iter().find_map(|&port| {
+            trace(d, "internet", &w.name, Protocol::Tcp, port).filter(|t| t.verdict.allowed())
+        });
+        if let Some(t) = open {
+            v.push(with_witness(finding("AML-INFERENCE-PUBLIC", Severity::High, format!("inference endpoint {} ({}) accepts scoring from the internet, outside the VNet", w.name, w.kind), vec![w.name.clone()], "set public_network_access: disabled on the managed online endpoint (scoring then uses the workspace private endpoint, E5), or use an internal load balancer for AKS (E6)"), t));
         }
     }
     let _ = is_aml_compute;

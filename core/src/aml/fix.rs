@@ -1,6 +1,11 @@
 //! The smallest fix of a broken required flow: a specific rule, route, zone link or private
 //! endpoint proposed from the hop that failed, then proven by rebuilding the edited design and
 //! tracing the flow again. Removal edits from [`crate::whatif::single_edits`] are the fallback.
+//!
+//! The fixes of one audit compose: they are searched one after the other on a [`Plan`], the
+//! design with every earlier fix applied, so each new rule takes a name and a priority no earlier
+//! fix took, and a flow an earlier fix already repairs says so instead of adding a rule again.
+//! Applying all of a report's patches in order gives a valid design in which they all work.
 
 use super::flows::{RequiredFlow, Stage, judge, run};
 use crate::format::{
@@ -21,6 +26,202 @@ pub struct Fix {
     pub change: String,
     /// Whether re-tracing the edited design proved the flow then works.
     pub verified: bool,
+    /// The change as an edit of the file, applied after the audit's earlier fixes; `None` when
+    /// an earlier fix already makes the flow work.
+    #[serde(skip)]
+    pub patch: Option<Patch>,
+}
+
+/// A fix as an edit of the topology file.
+#[derive(Clone, Debug)]
+pub enum Patch {
+    /// Add an NSG rule, after moving the named rules of its direction to new priorities.
+    NsgRule {
+        /// The NSG.
+        nsg: String,
+        /// The rule added.
+        rule: NsgRuleDef,
+        /// (rule name, new priority) of the rules moved to make room.
+        renumber: Vec<(String, u32)>,
+    },
+    /// Add a rule collection to the firewall's `vnetlab-fix` rule collection group.
+    FirewallCollection {
+        /// The firewall.
+        firewall: String,
+        /// The collection added.
+        collection: RuleCollectionDef,
+    },
+    /// Add a route to a route table.
+    Route {
+        /// The route table.
+        table: String,
+        /// The route added.
+        route: RouteDef,
+    },
+    /// Link private DNS zones to a VNet.
+    ZoneLinks {
+        /// The zones.
+        zones: Vec<String>,
+        /// The VNet.
+        vnet: String,
+    },
+    /// Source NAT on an appliance (P17): on a FortiGate policy (`nat: true`), or on a whole NVA
+    /// (`snat: true`) when `policy` is `None`.
+    SourceNat {
+        /// The FortiGate or NVA.
+        firewall: String,
+        /// The FortiGate policy.
+        policy: Option<String>,
+    },
+    /// One of the what-if edits (a removal).
+    Edit(Edit),
+}
+
+/// The name of the rule collection group the firewall fixes go to.
+const FIX_GROUP: &str = "vnetlab-fix";
+
+impl Patch {
+    /// Applies the patch to a file: the file it was made for, which holds the audit's earlier
+    /// patches.
+    pub fn apply(&self, file: &mut TopologyFile) -> Result<(), String> {
+        match self {
+            Patch::NsgRule {
+                nsg,
+                rule,
+                renumber,
+            } => {
+                let n = file
+                    .nsgs
+                    .get_mut(nsg)
+                    .ok_or_else(|| format!("no NSG {nsg}"))?;
+                for (name, prio) in renumber {
+                    if let Some(r) = n
+                        .rules
+                        .iter_mut()
+                        .find(|r| &r.name.value == name && r.direction == rule.direction)
+                    {
+                        r.priority.value = *prio;
+                    }
+                }
+                n.rules.push(rule.clone());
+            }
+            Patch::FirewallCollection {
+                firewall,
+                collection,
+            } => {
+                let fw = file
+                    .firewalls
+                    .get_mut(firewall)
+                    .ok_or_else(|| format!("no firewall {firewall}"))?;
+                if !fw
+                    .rule_collection_groups
+                    .iter()
+                    .any(|g| g.name == FIX_GROUP)
+                {
+                    fw.rule_collection_groups.push(RuleCollectionGroupDef {
+                        name: FIX_GROUP.into(),
+                        from_parent_policy: None,
+                        priority: Spanned::new(64900),
+                        collections: Vec::new(),
+                        pos: Pos::default(),
+                    });
+                }
+                let g = fw
+                    .rule_collection_groups
+                    .iter_mut()
+                    .find(|g| g.name == FIX_GROUP)
+                    .expect("just added");
+                g.collections.push(collection.clone());
+            }
+            Patch::Route { table, route } => file
+                .route_tables
+                .get_mut(table)
+                .ok_or_else(|| format!("no route table {table}"))?
+                .routes
+                .push(route.clone()),
+            Patch::SourceNat { firewall, policy } => {
+                let fw = file
+                    .firewalls
+                    .get_mut(firewall)
+                    .ok_or_else(|| format!("no firewall {firewall}"))?;
+                match policy {
+                    Some(p) => {
+                        fw.policies
+                            .iter_mut()
+                            .find(|x| &x.name == p)
+                            .ok_or_else(|| format!("no policy {p} on {firewall}"))?
+                            .nat = Some(true)
+                    }
+                    None => fw.snat = Some(true),
+                }
+            }
+            Patch::ZoneLinks { zones, vnet } => {
+                let dns = file.dns.as_mut().ok_or("no dns")?;
+                for z in zones {
+                    if let Some(zd) = dns.private_zones.get_mut(z) {
+                        zd.links.push(s(vnet));
+                    }
+                }
+            }
+            Patch::Edit(e) => e.apply_mut(file)?,
+        }
+        Ok(())
+    }
+}
+
+/// The design as the audit's fixes so far leave it: the next fix is searched on it.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    file: TopologyFile,
+    /// The fixes so far, in order: (change, patch).
+    applied: Vec<(String, Patch)>,
+}
+
+impl Plan {
+    /// A plan with no fix yet.
+    pub fn new(d: &Design) -> Self {
+        Self {
+            file: d.file.clone(),
+            applied: Vec::new(),
+        }
+    }
+
+    /// The file with every fix so far applied.
+    pub fn file(&self) -> &TopologyFile {
+        &self.file
+    }
+}
+
+/// A rule name not taken in `n`, from `want` (Azure: unique in the NSG, at most 80 characters,
+/// word characters, `.`, `-` and `_`, ending with a word character).
+fn free_rule_name(n: &crate::format::NsgDef, want: &str) -> String {
+    let mut base: String = want
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    base.truncate(72);
+    let base = base.trim_end_matches('-').to_string();
+    let taken = |name: &str| {
+        n.rules
+            .iter()
+            .any(|r| r.name.value.eq_ignore_ascii_case(name))
+    };
+    (1..)
+        .map(|i| {
+            if i == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{i}")
+            }
+        })
+        .find(|name| !taken(name))
+        .expect("some suffix is free")
 }
 
 fn s(v: &str) -> Spanned<String> {
@@ -50,12 +251,11 @@ fn side(d: &Design, name: &str, ip: std::net::Ipv4Addr, subnet_of_source: bool) 
 
 struct Candidate {
     change: String,
-    file: TopologyFile,
+    patch: Patch,
 }
 
-fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
+fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> Vec<Candidate> {
     let mut out = Vec::new();
-    let base = &d.file;
     let src_name = &f.from;
     // 1. DNS: link the private zones of the destination's private endpoint to the source VNet.
     if let (Some((svc, group)), Some(sub)) = (f.to.split_once(':'), d.subnet_containing(t.flow.src))
@@ -78,17 +278,12 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
             }
         }
         if !zones.is_empty() {
-            let mut file = base.clone();
-            if let Some(dns) = file.dns.as_mut() {
-                for z in &zones {
-                    if let Some(zd) = dns.private_zones.get_mut(z) {
-                        zd.links.push(s(vnet));
-                    }
-                }
-            }
             out.push(Candidate {
                 change: format!("link private DNS zone {} to VNet {vnet}", zones.join(", ")),
-                file,
+                patch: Patch::ZoneLinks {
+                    zones,
+                    vnet: vnet.clone(),
+                },
             });
         }
     }
@@ -106,30 +301,63 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
         } else {
             Direction::Outbound
         };
-        if let Some(n) = d.nsgs.iter().find(|n| n.name == nsg)
-            && base.nsgs.contains_key(&nsg)
+        if let (Some(n), Some(ndef)) = (d.nsgs.iter().find(|n| n.name == nsg), base.nsgs.get(&nsg))
         {
-            let rules = n.rules(dir);
-            let deny_prio = rules
-                .iter()
-                .find(|r| {
-                    h.detail.contains(&format!("by {} ", r.name))
-                        || h.detail.contains(&format!("by {}(", r.name))
+            // The deciding rule, by name; its priority as the earlier fixes left it.
+            let decider = n.rules(dir).iter().find(|r| {
+                h.detail.contains(&format!("by {} ", r.name))
+                    || h.detail.contains(&format!("by {}(", r.name))
+            });
+            let deny_prio = decider
+                .and_then(|r| {
+                    ndef.rules
+                        .iter()
+                        .find(|x| x.direction == dir && x.name.value.eq_ignore_ascii_case(&r.name))
                 })
-                .map(|r| r.priority)
+                .map(|r| r.priority.value)
                 .unwrap_or(4097)
                 .min(4097);
-            let used = |p: u32| rules.iter().any(|r| r.priority == p && !r.is_default);
-            let prio = (100..deny_prio).rev().find(|p| !used(*p));
-            if let Some(prio) = prio {
+            let used = |p: u32| {
+                ndef.rules
+                    .iter()
+                    .any(|r| r.direction == dir && r.priority.value == p)
+            };
+            // Just above the deny when a priority is free there; otherwise (a deny at 100, or
+            // every number above it taken) the new rule takes the deny's priority and the deny
+            // and the rules right after it move down one each.
+            let placed = match (100..deny_prio).rev().find(|p| !used(*p)) {
+                Some(p) => Some((p, Vec::new())),
+                None if deny_prio <= 4096 => {
+                    let mut moves = Vec::new();
+                    let mut p = deny_prio;
+                    while let Some(r) = ndef
+                        .rules
+                        .iter()
+                        .find(|r| r.direction == dir && r.priority.value == p)
+                    {
+                        moves.push((r.name.value.clone(), p + 1));
+                        p += 1;
+                    }
+                    (p <= 4096).then_some((deny_prio, moves))
+                }
+                None => None,
+            };
+            if let Some((prio, renumber)) = placed {
                 let source = side(d, src_name, t.flow.src, true);
                 let destination = if dir == Direction::Inbound && !f.to.starts_with("service:") {
                     "*".to_string()
                 } else {
                     side(d, &f.to, t.flow.dst, false)
                 };
-                let name = format!("allow-aml-{}-{}", f.protocol, f.port);
-                let mut file = base.clone();
+                let target = if destination == "*" {
+                    f.to.trim_start_matches("service:").to_string()
+                } else {
+                    destination.clone()
+                };
+                let name = free_rule_name(
+                    ndef,
+                    &format!("allow-aml-{target}-{}-{}", f.protocol, f.port),
+                );
                 let rule = NsgRuleDef {
                     name: s(&name),
                     priority: Spanned::new(prio),
@@ -145,14 +373,27 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
                     description: Some("added by vnetlab audit: required Azure ML flow".into()),
                     pos: Pos::default(),
                 };
-                file.nsgs.get_mut(&nsg).expect("exists").rules.push(rule);
+                let moved: Vec<String> = renumber
+                    .iter()
+                    .map(|(r, p)| format!("{r} to {p}"))
+                    .collect();
                 out.push(Candidate {
-                            change: format!(
-                                "add NSG rule {nsg}/{name}: priority {prio}, {dir} allow {} from {source} to {destination} port {}",
-                                f.protocol, f.port
-                            ),
-                            file,
-                        });
+                    change: format!(
+                        "add NSG rule {nsg}/{name}: priority {prio}, {dir} allow {} from {source} to {destination} port {}{}",
+                        f.protocol,
+                        f.port,
+                        if moved.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (moving {} to make room)", moved.join(", "))
+                        }
+                    ),
+                    patch: Patch::NsgRule {
+                        nsg: nsg.clone(),
+                        rule,
+                        renumber,
+                    },
+                });
             }
         }
     }
@@ -213,25 +454,25 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
                 ),
             )
         };
-        let mut file = base.clone();
-        if let Some(fd) = file.firewalls.get_mut(&fw.name) {
-            fd.rule_collection_groups.push(RuleCollectionGroupDef {
-                name: "vnetlab-fix".into(),
-                from_parent_policy: None,
-                priority: Spanned::new(64900),
-                collections: vec![RuleCollectionDef {
-                    name: "aml-required".into(),
-                    kind,
-                    priority: Spanned::new(100),
-                    action: Some(FwAction::Allow),
-                    rules: vec![rule],
-                    pos: Pos::default(),
-                }],
-                pos: Pos::default(),
-            });
+        if let Some(fd) = base.firewalls.get(&fw.name) {
+            let k = fd
+                .rule_collection_groups
+                .iter()
+                .find(|g| g.name == FIX_GROUP)
+                .map_or(0, |g| g.collections.len());
             out.push(Candidate {
                 change: format!("add to firewall {} an {what}", fw.name),
-                file,
+                patch: Patch::FirewallCollection {
+                    firewall: fw.name.clone(),
+                    collection: RuleCollectionDef {
+                        name: format!("aml-required-{}", k + 1),
+                        kind,
+                        priority: Spanned::new(100 + k as u32),
+                        action: Some(FwAction::Allow),
+                        rules: vec![rule],
+                        pos: Pos::default(),
+                    },
+                },
             });
         }
     }
@@ -243,35 +484,43 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
             let Some(fw) = d.firewalls.iter().find(|fw| fw.name == h.at) else {
                 continue;
             };
-            let mut file = base.clone();
-            let Some(def) = file.firewalls.get_mut(&fw.name) else {
+            let Some(def) = base.firewalls.get(&fw.name) else {
                 continue;
             };
-            let change = match fw.kind {
+            let (change, policy) = match fw.kind {
                 crate::format::FirewallKind::Fortigate => {
                     let rule = h.detail.split(':').next().unwrap_or_default();
-                    let Some(p) = def.policies.iter_mut().find(|p| p.name == rule) else {
-                        continue;
-                    };
-                    if p.nat == Some(true) {
+                    if !def
+                        .policies
+                        .iter()
+                        .any(|p| p.name == rule && p.nat != Some(true))
+                    {
                         continue;
                     }
-                    p.nat = Some(true);
-                    format!(
-                        "enable NAT on FortiGate {} policy {rule} (`nat: true`: the reply returns to the FortiGate, P17)",
-                        fw.name
+                    (
+                        format!(
+                            "enable NAT on FortiGate {} policy {rule} (`nat: true`: the reply returns to the FortiGate, P17)",
+                            fw.name
+                        ),
+                        Some(rule.to_string()),
                     )
                 }
-                crate::format::FirewallKind::Nva if !fw.snat => {
-                    def.snat = Some(true);
+                crate::format::FirewallKind::Nva if !fw.snat => (
                     format!(
                         "set `snat: true` on NVA {} (the reply returns to it, P17)",
                         fw.name
-                    )
-                }
+                    ),
+                    None,
+                ),
                 _ => continue,
             };
-            out.push(Candidate { change, file });
+            out.push(Candidate {
+                change,
+                patch: Patch::SourceNat {
+                    firewall: fw.name.clone(),
+                    policy,
+                },
+            });
         }
     }
     // 5. Azure ML's inbound to a public-IP compute returns through a firewall: the
@@ -289,19 +538,25 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
             .and_then(|x| x.route_table.clone());
         if let Some(rt) = rt {
             let tag = f.from.trim_start_matches("service:").to_string();
-            let mut file = base.clone();
-            if let Some(t) = file.route_tables.get_mut(&rt.value) {
-                t.routes.push(RouteDef {
-                    name: s(&format!("{}-direct", tag.to_ascii_lowercase())),
-                    prefix: s(&tag),
-                    next_hop: NextHopType::Internet,
-                    next_hop_ip: None,
-                    pos: Pos::default(),
-                });
+            let name = format!("{}-direct", tag.to_ascii_lowercase());
+            let exists = base
+                .route_tables
+                .get(&rt.value)
+                .is_some_and(|t| t.routes.iter().any(|r| r.name.value == name));
+            if !exists {
                 out.push(Candidate {
-                        change: format!("add route {tag} → Internet to route table {} (the inbound from Azure ML skips the firewall, E1/F5)", rt.value),
-                        file,
-                    });
+                    change: format!("add route {tag} → Internet to route table {} (the inbound from Azure ML skips the firewall, E1/F5)", rt.value),
+                    patch: Patch::Route {
+                        table: rt.value.clone(),
+                        route: RouteDef {
+                            name: s(&name),
+                            prefix: s(&tag),
+                            next_hop: NextHopType::Internet,
+                            next_hop_ip: None,
+                            pos: Pos::default(),
+                        },
+                    },
+                });
             }
         }
     }
@@ -322,46 +577,76 @@ fn works_in(file: &TopologyFile, d: &Design, f: &RequiredFlow) -> bool {
     run(&d2, f).is_some_and(|t| judge(&d2, f, &t).0)
 }
 
-/// The smallest change found that makes `f` work in `d`, proven by re-tracing; `None` when no
-/// single change was found.
-pub fn search(d: &Design, f: &RequiredFlow) -> Option<Fix> {
+/// The smallest change found that makes `f` work in `d` after the plan's earlier fixes, proven
+/// by re-tracing; the plan then includes it. `None` when no single change was found.
+pub fn search(d: &Design, f: &RequiredFlow, plan: &mut Plan) -> Option<Fix> {
     let t = run(d, f)?;
-    for c in candidates(d, f, &t) {
-        if works_in(&c.file, d, f) {
-            return Some(Fix {
-                change: c.change,
-                verified: true,
-            });
-        }
-    }
-    // Fallback: one removal (a deny rule, a route) from the what-if edits.
-    for e in single_edits(&d.file) {
-        let keep = match &e {
-            Edit::RemoveNsgRule { nsg, rule } => d
-                .nsgs
-                .iter()
-                .find(|n| &n.name == nsg)
-                .and_then(|n| {
-                    n.inbound
-                        .iter()
-                        .chain(&n.outbound)
-                        .find(|r| &r.name == rule)
-                })
-                .is_some_and(|r| r.access == Access::Deny),
-            Edit::RemoveRoute { .. } => true,
-            _ => false,
+    if !plan.applied.is_empty() && works_in(&plan.file, d, f) {
+        // Name the earlier fix that does it, when one alone does.
+        let alone = plan.applied.iter().find(|(_, p)| {
+            let mut file = d.file.clone();
+            p.apply(&mut file).is_ok() && works_in(&file, d, f)
+        });
+        let change = match alone {
+            Some((c, _)) => format!("{c} (proposed above; it makes this flow work too)"),
+            None => format!(
+                "the fixes above together make this flow work: {}",
+                plan.applied
+                    .iter()
+                    .map(|(c, _)| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
         };
-        if !keep {
-            continue;
-        }
-        if let Ok(file) = e.apply(&d.file)
-            && works_in(&file, d, f)
-        {
-            return Some(Fix {
-                change: e.describe(),
-                verified: true,
-            });
+        return Some(Fix {
+            change,
+            verified: true,
+            patch: None,
+        });
+    }
+    let mut found = None;
+    for c in candidates(d, f, &t, &plan.file) {
+        let mut file = plan.file.clone();
+        if c.patch.apply(&mut file).is_ok() && works_in(&file, d, f) {
+            found = Some((c.change, c.patch, file));
+            break;
         }
     }
-    None
+    if found.is_none() {
+        // Fallback: one removal (a deny rule, a route) from the what-if edits.
+        for e in single_edits(&plan.file) {
+            let keep = match &e {
+                Edit::RemoveNsgRule { nsg, rule } => d
+                    .nsgs
+                    .iter()
+                    .find(|n| &n.name == nsg)
+                    .and_then(|n| {
+                        n.inbound
+                            .iter()
+                            .chain(&n.outbound)
+                            .find(|r| &r.name == rule)
+                    })
+                    .is_some_and(|r| r.access == Access::Deny),
+                Edit::RemoveRoute { .. } => true,
+                _ => false,
+            };
+            if !keep {
+                continue;
+            }
+            if let Ok(file) = e.apply(&plan.file)
+                && works_in(&file, d, f)
+            {
+                found = Some((e.describe(), Patch::Edit(e), file));
+                break;
+            }
+        }
+    }
+    let (change, patch, file) = found?;
+    plan.file = file;
+    plan.applied.push((change.clone(), patch.clone()));
+    Some(Fix {
+        change,
+        verified: true,
+        patch: Some(patch),
+    })
 }

@@ -91,7 +91,9 @@ pub fn is_ml_target(k: WorkloadKind) -> bool {
 ///
 /// When the design admits users by identity (a FortiGate policy that accepts named `groups`,
 /// F4), it says who its ML users are: on-premises and internet clients count only if they are
-/// members of one of those groups (a client outside them is meant to be refused).
+/// members of one of those groups (a client outside them is meant to be refused). A group no
+/// client holds (a typo such as `ml-engineerz`, which loading warns about) says nothing about
+/// who the users are, so it never drops a client's required flows from the audit.
 pub fn ml_clients(d: &Design) -> Vec<String> {
     let admitted: Vec<&str> = d
         .firewalls
@@ -99,6 +101,7 @@ pub fn ml_clients(d: &Design) -> Vec<String> {
         .flat_map(|f| &f.policies)
         .filter(|p| p.action == FortiAction::Accept)
         .flat_map(|p| p.groups.iter().map(String::as_str))
+        .filter(|g| d.clients.iter().any(|c| c.groups.iter().any(|h| h == g)))
         .collect();
     let mut v: Vec<String> = d
         .workloads
@@ -504,8 +507,8 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
 }
 
 /// Traces one required flow; for a DNS flow, checks the name resolved to a private endpoint of
-/// the service. A broken flow gets its smallest fix.
-pub fn evaluate(d: &Design, f: RequiredFlow) -> FlowResult {
+/// the service. A broken flow gets its smallest fix, searched after the plan's earlier fixes.
+pub fn evaluate(d: &Design, f: RequiredFlow, plan: &mut fix::Plan) -> FlowResult {
     let Some(t) = run(d, &f) else {
         return FlowResult {
             verdict: format!("cannot trace {} → {}", f.from, f.to),
@@ -516,7 +519,11 @@ pub fn evaluate(d: &Design, f: RequiredFlow) -> FlowResult {
         };
     };
     let (works, verdict) = judge(d, &f, &t);
-    let fix = if works { None } else { fix::search(d, &f) };
+    let fix = if works {
+        None
+    } else {
+        fix::search(d, &f, plan)
+    };
     FlowResult {
         flow: f,
         works,

@@ -44,9 +44,9 @@ fn same_or_peered(d: &Design, v: VnetId) -> BTreeSet<VnetId> {
     out
 }
 
+/// A service as a finding's resource (the audit adds its file line).
 fn at(d: &Design, s: ServiceId) -> String {
-    let line = d.services[s.ix()].span.line;
-    format!("{} (line {line})", d.services[s.ix()].name)
+    d.services[s.ix()].name.clone()
 }
 
 /// AML-WS-STORAGE-VNET: "The workspace and default storage account must be in the same VNet"
@@ -161,7 +161,7 @@ fn computes(d: &Design, ws: ServiceId, v: &mut Vec<Finding>) {
                 wrong.join(", ")
             ),
             vec![
-                format!("{} (line {})", c.name, c.span.line),
+                c.name.clone(),
                 at(d, ws),
             ],
             "create the compute in a subnet of a VNet in the workspace's region and subscription that holds (for a cluster: or is peered with) a workspace private endpoint",
@@ -211,7 +211,7 @@ fn aks(d: &Design, ws: ServiceId, v: &mut Vec<Finding>) {
                     kv.name,
                     missing.join(", ")
                 ),
-                vec![format!("{} (line {})", k.name, k.span.line), at(d, ws)],
+                vec![k.name.clone(), at(d, ws)],
                 "add private endpoints of the workspace and its storage, key vault and registry in the AKS VNet (or a peered VNet)",
             ));
         }
@@ -223,7 +223,7 @@ fn aks(d: &Design, ws: ServiceId, v: &mut Vec<Finding>) {
                     "AKS {} is in region {}, but workspace {} has a private endpoint and is in {}",
                     k.name, kv.region, w.name, w.region
                 ),
-                vec![format!("{} (line {})", k.name, k.span.line), at(d, ws)],
+                vec![k.name.clone(), at(d, ws)],
                 "create the AKS cluster in the workspace's region",
             ));
         }
@@ -294,7 +294,7 @@ fn owners(d: &Design, v: &mut Vec<Finding>) {
         d.workloads
             .iter()
             .filter(|w| w.workspace.is_some() && !has_owner(&w.tags))
-            .map(|w| format!("{} (line {})", w.name, w.span.line)),
+            .map(|w| w.name.clone()),
     );
     if untagged.is_empty() {
         return;

@@ -17,10 +17,15 @@ const fn r(tool: &'static str, id: &'static str) -> Reference {
     Reference { tool, id }
 }
 
-/// The references of a finding kind.
-pub fn references(finding: &str) -> Vec<Reference> {
-    match finding {
-        "AML-PUBLIC-WORKSPACE" => vec![
+/// The references of a finding kind about a resource of the given kind (`storage`,
+/// `key_vault`, `compute_instance`, …, as written in the file; empty when the finding kind is
+/// about one resource type only). A reference is listed only when the other tool's rule checks
+/// the same type of resource as the finding: a key vault's exposure does not cite storage rules,
+/// a jumpbox's does not cite an Azure ML compute rule.
+pub fn references(finding: &str, resource: &str) -> Vec<Reference> {
+    let compute = matches!(resource, "compute_instance" | "compute_cluster");
+    match (finding, resource) {
+        ("AML-PUBLIC-WORKSPACE", _) => vec![
             r(
                 "azure-policy",
                 "Azure Machine Learning Workspaces should disable public network access",
@@ -28,17 +33,17 @@ pub fn references(finding: &str) -> Vec<Reference> {
             r("psrule", "Azure.ML.PublicAccess"),
             r("checkov", "CKV_AZURE_144"),
         ],
-        // One rule per kind of dependency: storage, key vault, container registry.
-        "AML-PUBLIC-DEPENDENCY" => vec![
+        ("AML-PUBLIC-DEPENDENCY", "storage") => vec![
             r("psrule", "Azure.Storage.Firewall"),
             r("checkov", "CKV_AZURE_59"),
             r("checkov", "CKV_AZURE_35"),
-            r("checkov", "CKV_AZURE_189"),
-            r("checkov", "CKV_AZURE_139"),
         ],
-        "AML-INBOUND-INTERNET" => vec![r("psrule", "Azure.ML.ComputeVnet")],
-        "AML-EXFILTRATION" => vec![r("psrule", "Azure.ML.ComputeVnet")],
-        "AML-NSG-ANY-INBOUND" => vec![r("psrule", "Azure.NSG.AnyInboundSource")],
+        ("AML-PUBLIC-DEPENDENCY", "key_vault") => vec![r("checkov", "CKV_AZURE_189")],
+        ("AML-PUBLIC-DEPENDENCY", "container_registry") => vec![r("checkov", "CKV_AZURE_139")],
+        ("AML-INBOUND-INTERNET" | "AML-EXFILTRATION", _) if compute => {
+            vec![r("psrule", "Azure.ML.ComputeVnet")]
+        }
+        ("AML-NSG-ANY-INBOUND", _) => vec![r("psrule", "Azure.NSG.AnyInboundSource")],
         _ => Vec::new(),
     }
 }

@@ -113,9 +113,10 @@ pub fn audit(d: &Design) -> AuditReport {
 /// [`audit`], with the findings about rules alone already worked out (a what-if keeps them
 /// across edits).
 pub fn audit_with(d: &Design, lint: findings::RuleLint) -> AuditReport {
+    let mut plan = fix::Plan::new(d);
     let flows: Vec<FlowResult> = flows::catalog(d)
         .into_iter()
-        .map(|f| flows::evaluate(d, f))
+        .map(|f| flows::evaluate(d, f, &mut plan))
         .collect();
     let findings = findings::all_with(d, &flows, lint);
     let governance = governance(d, &findings);

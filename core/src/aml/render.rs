@@ -60,8 +60,14 @@ pub fn audit(r: &AuditReport, verbose: bool) -> String {
     for f in &r.findings {
         let _ = writeln!(o, "  [{}] {} {}", f.severity, f.id, f.title);
         let _ = writeln!(o, "      resources: {}", f.resources.join(", "));
-        if let Some(w) = &f.witness {
-            let _ = writeln!(o, "      witness: {w}");
+        match (&f.witness, &f.at) {
+            (Some(w), _) => {
+                let _ = writeln!(o, "      witness: {w}");
+            }
+            (None, Some(at)) => {
+                let _ = writeln!(o, "      at: {}, line {}", at.element, at.line);
+            }
+            (None, None) => {}
         }
         let _ = writeln!(o, "      remediation: {}", f.remediation);
         if !f.references.is_empty() {

@@ -11,6 +11,8 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     routes(d, f, diags);
     dns(d, f, diags);
     services(d, diags);
+    asgs(d, f, diags);
+    identity_groups(d, f, diags);
     expectations(d, diags);
 }
 
@@ -120,21 +122,25 @@ fn address_plan(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
                     ),
                 );
             }
+            // P18: platform sizes Azure enforces when it creates the resource leave the model
+            // defined (the addresses are known), so they warn and the design is analysed.
             if s.short_name == "AzureFirewallSubnet" && len > 26 {
                 diags
-                    .error(
+                    .warning(
                         span,
                         "subnet-size",
-                        format!("AzureFirewallSubnet must be a /26 or larger, found /{len}"),
+                        format!("AzureFirewallSubnet is a /{len}; Azure Firewall requires a /26 or larger and refuses to deploy into a smaller one"),
                     )
-                    .help("Azure Firewall needs a /26 to scale");
+                    .help("make it a /26 (Azure Firewall needs the addresses to scale)");
             }
-            if s.short_name == "AzureBastionSubnet" && len > 26 {
-                diags.error(
-                    span,
-                    "subnet-size",
-                    format!("AzureBastionSubnet must be a /26 or larger, found /{len}"),
-                );
+            if s.short_name == "AzureBastionSubnet" && len > 26 && len <= 29 {
+                diags
+                    .warning(
+                        span,
+                        "subnet-size",
+                        format!("AzureBastionSubnet is a /{len}; Azure Bastion requires a /26 or larger for deployments since November 2, 2021 (a /27 Bastion created before keeps working, but cannot use host scaling)"),
+                    )
+                    .help("make AzureBastionSubnet a /26 or larger");
             }
             if s.short_name == "GatewaySubnet" && len > 27 {
                 diags.warning(
@@ -415,6 +421,128 @@ fn expectations(d: &Design, diags: &mut Diagnostics) {
                         e.name
                     ),
                 );
+            }
+        }
+    }
+}
+
+/// P20 (A5): "All network interfaces assigned to an application security group have to exist in
+/// the same virtual network that the first network interface assigned to the application
+/// security group is in", and "If you specify an application security group as the source and
+/// destination in a security rule, the network interfaces in both application security groups
+/// must exist in the same virtual network."
+fn asgs(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    let vnet_of = |w: WorkloadId| d.subnets[d.workloads[w.ix()].subnet.ix()].vnet;
+    // Each ASG's VNet: the VNet of its first member (file order is sorted by name).
+    let mut home: Vec<Option<VnetId>> = Vec::with_capacity(d.asgs.len());
+    for asg in &d.asgs {
+        let first = asg.members.first().map(|&w| (w, vnet_of(w)));
+        home.push(first.map(|(_, v)| v));
+        let Some((first_w, first_v)) = first else {
+            continue;
+        };
+        for &w in &asg.members[1..] {
+            let v = vnet_of(w);
+            if v == first_v {
+                continue;
+            }
+            let wl = &d.workloads[w.ix()];
+            let span = f
+                .workloads
+                .get(&wl.name)
+                .and_then(|def| def.asgs.iter().find(|a| a.value == asg.name))
+                .map(|a| a.span())
+                .unwrap_or(wl.span);
+            diags
+                .error(
+                    span,
+                    "asg-vnet",
+                    format!(
+                        "ASG `{}` has network interfaces in two VNets: `{}` ({}) is in `{}`, but its first member `{}` is in `{}`; Azure requires every network interface of an ASG to be in the same VNet",
+                        asg.name,
+                        wl.name,
+                        d.subnets[wl.subnet.ix()].name,
+                        d.vnets[v.ix()].name,
+                        d.workloads[first_w.ix()].name,
+                        d.vnets[first_v.ix()].name
+                    ),
+                )
+                .help(format!(
+                    "use a separate ASG for the workloads in `{}`",
+                    d.vnets[v.ix()].name
+                ));
+        }
+    }
+    for nsg in &d.nsgs {
+        for r in nsg
+            .inbound
+            .iter()
+            .chain(&nsg.outbound)
+            .filter(|r| !r.is_default)
+        {
+            let side = |entries: &[AddrEntry]| -> Vec<(&str, VnetId)> {
+                entries
+                    .iter()
+                    .filter_map(|e| match e {
+                        AddrEntry::Asg(a) => {
+                            home[a.ix()].map(|v| (d.asgs[a.ix()].name.as_str(), v))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            };
+            let (src, dst) = (side(&r.source), side(&r.destination));
+            let clash = src
+                .iter()
+                .find_map(|s| dst.iter().find(|t| t.1 != s.1).map(|t| (s, t)));
+            if let Some(((sa, sv), (da, dv))) = clash {
+                diags
+                    .error(
+                        r.span,
+                        "asg-vnet",
+                        format!(
+                            "rule `{}` in NSG `{}` names source ASG `{sa}` (VNet `{}`) and destination ASG `{da}` (VNet `{}`); Azure requires the network interfaces of both ASGs to be in the same VNet",
+                            r.name,
+                            nsg.name,
+                            d.vnets[sv.ix()].name,
+                            d.vnets[dv.ix()].name
+                        ),
+                    )
+                    .help("address the other VNet's workloads by prefix, or use ASGs of one VNet on both sides");
+            }
+        }
+    }
+}
+
+/// A FortiGate policy that names an identity group no client holds matches no user (F4): most
+/// likely a typo, and the policy does nothing.
+fn identity_groups(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    let held: Vec<&str> = d
+        .clients
+        .iter()
+        .flat_map(|c| c.groups.iter().map(String::as_str))
+        .collect();
+    for (fname, fw) in &f.firewalls {
+        for p in &fw.policies {
+            for g in p
+                .groups
+                .iter()
+                .filter(|g| !held.contains(&g.value.as_str()))
+            {
+                let diag = diags.warning(
+                    g.span(),
+                    "policy-group",
+                    format!(
+                        "policy `{}` of `{fname}` admits group `{}`, which no client holds: the policy matches no user",
+                        p.name, g.value
+                    ),
+                );
+                match crate::diag::did_you_mean(&g.value, held.iter().copied()) {
+                    Some(h) => diag.help(format!("did you mean `{h}`?")),
+                    None => {
+                        diag.help("give the clients that should match `groups:` with this group")
+                    }
+                };
             }
         }
     }

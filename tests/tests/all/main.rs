@@ -12,4 +12,5 @@ mod live;
 mod matrix;
 mod props;
 mod schema;
+mod service_tags;
 mod validation;

@@ -173,12 +173,16 @@ impl Builder<'_, '_> {
             let mut ip_rules = AddrSet::empty();
             for r in &s.ip_rules {
                 let net: Cidr = r.value;
-                if crate::tags::non_public().intersects(&AddrSet::from_net(net.0)) {
+                let set = AddrSet::from_net(net.0);
+                let non_public = crate::tags::non_public();
+                // P18: Azure refuses private ranges in IP rules when the rule is saved (D2); the
+                // model stays defined, so this warns and the private part matches nothing.
+                if non_public.intersects(&set) {
                     self.d
-                        .error(r.span(), "ip-rule", format!("IP rule `{}` is a private or reserved range", net.0))
+                        .warning(r.span(), "ip-rule", format!("IP rule `{}` is a private or reserved range; Azure refuses such IP rules, so vnetlab gives its private part no effect", net.0))
                         .help("PaaS IP rules accept only public internet addresses (D2); use virtual network rules or a private endpoint for private sources");
                 }
-                ip_rules = ip_rules.union(&AddrSet::from_net(net.0));
+                ip_rules = ip_rules.union(&set.difference(&non_public));
             }
             let vnet_rules = s
                 .virtual_network_rules

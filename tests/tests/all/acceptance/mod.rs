@@ -2,9 +2,11 @@
 //! whose answer Microsoft's documentation states; `derived` holds the cases marked `derived`
 //! there and the pinned decisions (P1–P13) that follow from the documents.
 
+mod audit_fidelity;
 mod derived;
 mod documented;
 mod documented_services;
+mod fidelity;
 mod routing;
 
 use vnetlab_core::model::Design;
