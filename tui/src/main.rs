@@ -8,10 +8,11 @@ mod cli;
 mod reach;
 
 use clap::Parser;
-use cli::{Cli, Command, Common, Expect, Format, Proto};
+use cli::{Cli, Command, DesignFormat, Expect, Format, Proto, SchemaFormat, Tags};
 use serde_json::json;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use vnetlab_core::model::{BuildOptions, Design};
 use vnetlab_core::net::Protocol;
 use vnetlab_core::tags::ServiceTags;
@@ -31,11 +32,42 @@ fn main() -> ExitCode {
     }
 }
 
+/// The name standard input (`-`) goes by in messages.
+const STDIN: &str = "<stdin>";
+
+/// Whether `path` is `-`: standard input.
+fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// How a file is named in messages.
+fn name(path: &Path) -> String {
+    if is_stdin(path) {
+        STDIN.to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads a file, or standard input for `-` (once: a second `-` is bad input).
 fn read(path: &Path) -> Result<Vec<u8>, Fatal> {
+    static STDIN_READ: AtomicBool = AtomicBool::new(false);
+    if is_stdin(path) {
+        if STDIN_READ.swap(true, Ordering::Relaxed) {
+            return Err(Fatal(
+                "standard input (`-`) can be read only once; give the other designs as files"
+                    .into(),
+            ));
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
+        return Ok(bytes);
+    }
     std::fs::read(path).map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))
 }
 
-fn options(common: &Common) -> Result<BuildOptions, Fatal> {
+fn options(common: &Tags) -> Result<BuildOptions, Fatal> {
     let tags = match &common.service_tags {
         None => ServiceTags::builtin(),
         Some(p) => {
@@ -55,7 +87,7 @@ fn load(
     format: Format,
 ) -> Result<(Design, Vec<serde_json::Value>), Fatal> {
     let bytes = read(path)?;
-    let name = path.display().to_string();
+    let name = name(path);
     let loaded = vnetlab_core::load(&name, &bytes, opts);
     let source = String::from_utf8_lossy(&bytes);
     if format == Format::Text {
@@ -103,7 +135,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             faults,
             common,
         } => {
-            let opts = options(&common)?;
+            let opts = options(&common.tags)?;
             let mut failed = false;
             let mut invalid = false;
             let mut reports = Vec::new();
@@ -114,7 +146,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                         failed |= !report.all_hold();
                         match common.format {
                             Format::Text => out!("{}", render::check(&report, verbose)),
-                            Format::Json => reports.push(json!({"file": f.display().to_string(), "valid": true, "diagnostics": diags, "report": report})),
+                            Format::Json => reports.push(json!({"file": name(f), "valid": true, "diagnostics": diags, "report": report})),
                         }
                         if faults.is_some() {
                             failed |= reach::faults(&design, &report, &opts, common.format);
@@ -148,10 +180,11 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             to,
             protocol: p,
             port,
+            source_port,
             expect,
             common,
         } => {
-            let opts = options(&common)?;
+            let opts = options(&common.tags)?;
             let (design, _) = load(&file, &opts, common.format)?;
             let q = vnetlab_core::trace::FlowQuery {
                 from,
@@ -159,7 +192,8 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 protocol: protocol(p),
                 port,
             };
-            let t = vnetlab_core::trace(&design, &q).map_err(|e| Fatal(e.to_string()))?;
+            let t = vnetlab_core::trace::trace_with_source_port(&design, &q, source_port)
+                .map_err(|e| Fatal(e.to_string()))?;
             match common.format {
                 Format::Text => out!(
                     "{}service tags: {}\n",
@@ -180,7 +214,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             subnet,
             common,
         } => {
-            let opts = options(&common)?;
+            let opts = options(&common.tags)?;
             let (design, _) = load(&file, &opts, common.format)?;
             let s = design.subnet_by_name(&subnet).ok_or_else(|| {
                 let known: Vec<&str> = design.subnets.iter().map(|s| s.name.as_str()).collect();
@@ -208,9 +242,10 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
         Command::Rules {
             file,
             workload,
+            expand,
             common,
         } => {
-            let opts = options(&common)?;
+            let opts = options(&common.tags)?;
             let (design, _) = load(&file, &opts, common.format)?;
             let w = design.workload_by_name(&workload).ok_or_else(|| {
                 let known: Vec<&str> = design.workloads.iter().map(|w| w.name.as_str()).collect();
@@ -221,17 +256,23 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             })?;
             match common.format {
                 Format::Text => out!(
-                    "{}service tags: {}\n",
+                    "{}{}service tags: {}\n",
                     render::rules(&design, w),
+                    if expand {
+                        render::expansions(&design, w)
+                    } else {
+                        String::new()
+                    },
                     design.tags.source()
                 ),
-                Format::Json => outln!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &json!({"workload": workload, "rules": render::rule_rows(&design, w)})
-                    )
-                    .expect("json")
-                ),
+                Format::Json => {
+                    let mut v =
+                        json!({"workload": workload, "rules": render::rule_rows(&design, w)});
+                    if expand {
+                        v["expanded"] = json!(render::expanded_prefixes(&design, w));
+                    }
+                    outln!("{}", serde_json::to_string_pretty(&v).expect("json"))
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -241,13 +282,15 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             verbose,
             common,
         } => {
-            let opts = options(&common)?;
+            let opts = options(&common.tags)?;
             let (design, _) = load(&file, &opts, common.format)?;
             Ok(audit::run(&design, fail_on, verbose, common.format))
         }
-        Command::Tui { file, common } => {
-            let opts = options(&common)?;
-            read(&file)?;
+        Command::Tui { file, tags } => {
+            let opts = options(&tags)?;
+            if !is_stdin(&file) {
+                read(&file)?;
+            }
             vnetlab_tui::app::run(&file, opts).map_err(|e| Fatal(format!("terminal: {e}")))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -257,7 +300,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             by,
             common,
         } => {
-            let opts = options(&common)?;
+            let opts = options(&common.tags)?;
             let (design, _) = load(&file, &opts, common.format)?;
             reach::matrix(&design, &ports, by, common.format).map_err(Fatal)
         }
@@ -268,7 +311,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             fail_on_change,
             common,
         } => {
-            let opts = options(&common)?;
+            let opts = options(&common.tags)?;
             let (a, _) = load(&before, &opts, common.format)?;
             let (b, _) = load(&after, &opts, common.format)?;
             reach::diff(&a, &b, &ports, fail_on_change, common.format).map_err(Fatal)
@@ -276,7 +319,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
         Command::Generate {
             workload,
             seed,
-            json,
+            format,
         } => {
             let w = vnetlab_core::generate::Workload::parse(&workload).ok_or_else(|| {
                 Fatal(format!(
@@ -284,7 +327,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 ))
             })?;
             let yaml = vnetlab_core::generate::generate(w, seed);
-            if json {
+            if format == DesignFormat::Json {
                 let mut diags = vnetlab_core::diag::Diagnostics::new("generated.yaml");
                 let file = vnetlab_core::format::read(yaml.as_bytes(), &mut diags)
                     .expect("generated designs are valid");
@@ -294,7 +337,9 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Schema => {
+        Command::Schema {
+            format: SchemaFormat::Json,
+        } => {
             out!("{}", vnetlab_core::format::json_schema());
             Ok(ExitCode::SUCCESS)
         }
