@@ -390,14 +390,14 @@ pub fn cell(
             ));
         }
     };
-    list(&mut out, "delivered (first five)", &c.delivered_classes);
     list(&mut out, "not delivered (first five)", &c.blocked_classes);
     if let Some(t) = &c.blocked_witness {
-        out.push_str("\nwhy not — the first class not delivered:\n");
+        out.push_str("why not, the first class not delivered:\n");
         out.push_str(&trace(t));
     }
+    list(&mut out, "delivered (first five)", &c.delivered_classes);
     if let Some(t) = &c.delivered_witness {
-        out.push_str("\nthe first class delivered:\n");
+        out.push_str("the first class delivered:\n");
         out.push_str(&trace(t));
     }
     out

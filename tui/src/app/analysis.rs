@@ -11,7 +11,8 @@ use vnetlab_core::format::ExpectedVerdict;
 use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;
 use vnetlab_core::outline::{Item, outline};
-use vnetlab_core::reach::matrix::{Matrix, MatrixBy, matrix};
+use vnetlab_core::reach::cell::{InternetEdges, internet_edges};
+use vnetlab_core::reach::matrix::{Matrix, MatrixBy, Reach, matrix};
 
 /// The (protocol, port) pairs of the reachability matrix, cycled with `p`.
 pub const MATRIX_PORTS: &[(Protocol, u16)] = &[
@@ -21,6 +22,10 @@ pub const MATRIX_PORTS: &[(Protocol, u16)] = &[
     (Protocol::Tcp, 3389),
     (Protocol::Udp, 53),
 ];
+
+/// The most rows a matrix gets an `internet` row and column for: each needs two set
+/// questions per row and port, recomputed after every edit.
+pub const INTERNET_ROWS_MAX: usize = 200;
 
 /// Everything the app shows about one valid design.
 #[derive(Clone, Debug)]
@@ -37,6 +42,8 @@ pub struct Analysis {
     pub warnings: Vec<Diagnostic>,
     /// Who reaches whom.
     pub matrix: Matrix,
+    /// The matrix's `internet` row and column (absent above [`INTERNET_ROWS_MAX`] rows).
+    pub internet: Option<InternetEdges>,
 }
 
 impl Analysis {
@@ -44,12 +51,14 @@ impl Analysis {
     pub fn of(design: Design, warnings: Vec<Diagnostic>, by: MatrixBy) -> Self {
         let report = vnetlab_core::check(&design);
         let matrix = matrix(&design, by, MATRIX_PORTS);
+        let internet = internet(&design, &matrix);
         Self {
             outline: outline(&design),
             report,
             audit: vnetlab_core::aml::audit(&design),
             warnings,
             matrix,
+            internet,
             design,
         }
     }
@@ -58,8 +67,35 @@ impl Analysis {
     pub fn regroup(&mut self, by: MatrixBy) {
         if self.matrix.by != by {
             self.matrix = matrix(&self.design, by, MATRIX_PORTS);
+            self.internet = internet(&self.design, &self.matrix);
         }
     }
+
+    /// Rows (= columns) of the matrix shown: its names, then `internet` when computed.
+    pub fn rows(&self) -> usize {
+        self.matrix.names.len() + usize::from(self.internet.is_some())
+    }
+
+    /// The name of row (= column) `i`: index `names.len()` is the internet.
+    pub fn row_name(&self, i: usize) -> &str {
+        self.matrix.names.get(i).map_or("internet", String::as_str)
+    }
+
+    /// How much of row `row` reaches column `col` on the `port`-th port, where index
+    /// `names.len()` is the internet; `None` when not known (too large, or internet to itself).
+    pub fn reach(&self, row: usize, col: usize, port: usize) -> Option<Reach> {
+        let n = self.matrix.names.len();
+        match (row == n, col == n) {
+            (false, false) => Some(self.matrix.cell(row, col, port)),
+            (true, false) => self.internet.as_ref()?.from[col][port],
+            (false, true) => self.internet.as_ref()?.to[row][port],
+            (true, true) => None,
+        }
+    }
+}
+
+fn internet(d: &Design, m: &Matrix) -> Option<InternetEdges> {
+    (m.names.len() <= INTERNET_ROWS_MAX).then(|| internet_edges(d, m.by, MATRIX_PORTS))
 }
 
 /// How an answer changed since the file on disk.
@@ -97,18 +133,23 @@ pub fn expectation_change(base: &CheckReport, now: &ExpectResult) -> Option<Chan
 
 /// How one matrix cell changed between `base` and `now` (matched by row and column names).
 pub fn cell_change(
-    base: &Matrix,
-    now: &Matrix,
+    base: &Analysis,
+    now: &Analysis,
     row: usize,
     col: usize,
     port: usize,
 ) -> Option<Change> {
-    let (r, c) = (&now.names[row], &now.names[col]);
-    let br = base.names.iter().position(|n| n == r)?;
-    let bc = base.names.iter().position(|n| n == c)?;
+    // The internet is the index past the names in either matrix.
+    let find = |i: usize| -> Option<usize> {
+        match now.matrix.names.get(i) {
+            None => Some(base.matrix.names.len()),
+            Some(name) => base.matrix.names.iter().position(|n| n == name),
+        }
+    };
+    let (br, bc) = (find(row)?, find(col)?);
     let (b, a) = (
-        base.cell(br, bc, port).rank(),
-        now.cell(row, col, port).rank(),
+        base.reach(br, bc, port)?.rank(),
+        now.reach(row, col, port)?.rank(),
     );
     match a.cmp(&b) {
         std::cmp::Ordering::Greater => Some(Change::NewlyAllowed),

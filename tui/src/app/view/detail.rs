@@ -137,9 +137,10 @@ fn changes(t: Theme, r: &Ready) -> Vec<Line<'static>> {
         ));
     }
     for (pi, (proto, port)) in a.matrix.ports.iter().enumerate() {
-        for (ri, rn) in a.matrix.names.iter().enumerate() {
-            for (ci, cn) in a.matrix.names.iter().enumerate() {
-                if let Some(c) = cell_change(&r.base.matrix, &a.matrix, ri, ci, pi) {
+        for ri in 0..a.rows() {
+            for ci in 0..a.rows() {
+                if let Some(c) = cell_change(&r.base, a, ri, ci, pi) {
+                    let (rn, cn) = (a.row_name(ri), a.row_name(ci));
                     out.push(change_line(t, c, &format!("{rn} → {cn} {proto}/{port}")));
                 }
             }
