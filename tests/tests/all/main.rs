@@ -5,6 +5,7 @@ mod acceptance;
 mod aml;
 mod design_props;
 mod example_crate;
+mod format_doc;
 mod golden;
 mod incremental;
 mod live;
