@@ -208,7 +208,8 @@ pub enum Command {
         common: Common,
     },
     /// Open the terminal what-if app: the design as a tree, expectations and findings with their
-    /// verdicts, traces, effective routes and rules, the reachability matrix; toggle rules,
+    /// verdicts, traces, effective routes and rules, the reachability matrix (with the internet;
+    /// Enter on a cell shows its packet classes and a witness trace); toggle rules,
     /// routes, links and settings and see every verdict change. Press ? in the app for keys.
     Tui {
         /// Topology file (reloaded when it changes on disk; `-` reads it once from standard
