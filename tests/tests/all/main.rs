@@ -3,6 +3,7 @@
 
 mod acceptance;
 mod aml;
+mod cell;
 mod design_props;
 mod example_crate;
 mod format_doc;

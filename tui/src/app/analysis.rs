@@ -2,6 +2,7 @@
 //! results, the Azure ML audit's required flows and findings, warnings, reachability matrix),
 //! and how the edited design differs from the file on disk (newly allowed / newly denied).
 
+use std::collections::BTreeMap;
 use vnetlab_core::aml::AuditReport;
 use vnetlab_core::aml::findings::Finding;
 use vnetlab_core::aml::flows::FlowResult;
@@ -23,8 +24,8 @@ pub const MATRIX_PORTS: &[(Protocol, u16)] = &[
     (Protocol::Udp, 53),
 ];
 
-/// The most rows a matrix gets an `internet` row and column for: each needs two set
-/// questions per row and port, recomputed after every edit.
+/// The most rows a matrix gets an `internet` row and column for: each port shown needs two set
+/// questions per row (the internet is cut into many packet classes), recomputed after an edit.
 pub const INTERNET_ROWS_MAX: usize = 200;
 
 /// Everything the app shows about one valid design.
@@ -42,8 +43,10 @@ pub struct Analysis {
     pub warnings: Vec<Diagnostic>,
     /// Who reaches whom.
     pub matrix: Matrix,
-    /// The matrix's `internet` row and column (absent above [`INTERNET_ROWS_MAX`] rows).
-    pub internet: Option<InternetEdges>,
+    /// The matrix's `internet` row and column, by index into [`MATRIX_PORTS`]: computed for a
+    /// port when the matrix shows it ([`Analysis::prepare_internet`]), never above
+    /// [`INTERNET_ROWS_MAX`] rows.
+    pub internet: BTreeMap<usize, InternetEdges>,
 }
 
 impl Analysis {
@@ -51,14 +54,13 @@ impl Analysis {
     pub fn of(design: Design, warnings: Vec<Diagnostic>, by: MatrixBy) -> Self {
         let report = vnetlab_core::check(&design);
         let matrix = matrix(&design, by, MATRIX_PORTS);
-        let internet = internet(&design, &matrix);
         Self {
             outline: outline(&design),
             report,
             audit: vnetlab_core::aml::audit(&design),
             warnings,
             matrix,
-            internet,
+            internet: BTreeMap::new(),
             design,
         }
     }
@@ -67,13 +69,27 @@ impl Analysis {
     pub fn regroup(&mut self, by: MatrixBy) {
         if self.matrix.by != by {
             self.matrix = matrix(&self.design, by, MATRIX_PORTS);
-            self.internet = internet(&self.design, &self.matrix);
+            self.internet.clear();
+        }
+    }
+
+    /// Whether the matrix has an `internet` row and column (not above [`INTERNET_ROWS_MAX`]).
+    pub fn has_internet(&self) -> bool {
+        self.matrix.names.len() <= INTERNET_ROWS_MAX
+    }
+
+    /// Computes the `internet` row and column for the `port`-th port, unless done already.
+    pub fn prepare_internet(&mut self, port: usize) {
+        if self.has_internet() && !self.internet.contains_key(&port) {
+            let p = MATRIX_PORTS[port.min(MATRIX_PORTS.len() - 1)];
+            let edges = internet_edges(&self.design, self.matrix.by, &[p]);
+            self.internet.insert(port, edges);
         }
     }
 
     /// Rows (= columns) of the matrix shown: its names, then `internet` when computed.
     pub fn rows(&self) -> usize {
-        self.matrix.names.len() + usize::from(self.internet.is_some())
+        self.matrix.names.len() + usize::from(self.has_internet())
     }
 
     /// The name of row (= column) `i`: index `names.len()` is the internet.
@@ -87,15 +103,11 @@ impl Analysis {
         let n = self.matrix.names.len();
         match (row == n, col == n) {
             (false, false) => Some(self.matrix.cell(row, col, port)),
-            (true, false) => self.internet.as_ref()?.from[col][port],
-            (false, true) => self.internet.as_ref()?.to[row][port],
+            (true, false) => self.internet.get(&port)?.from[col][0],
+            (false, true) => self.internet.get(&port)?.to[row][0],
             (true, true) => None,
         }
     }
-}
-
-fn internet(d: &Design, m: &Matrix) -> Option<InternetEdges> {
-    (m.names.len() <= INTERNET_ROWS_MAX).then(|| internet_edges(d, m.by, MATRIX_PORTS))
 }
 
 /// How an answer changed since the file on disk.

@@ -4,7 +4,7 @@
 
 use super::analysis::MATRIX_PORTS;
 use super::message::Message;
-use super::model::{CellView, MainView, Model, Overlay, Pane};
+use super::model::{CellView, Doc, MainView, Model, Overlay, Pane};
 use vnetlab_core::query::EndpointSet;
 use vnetlab_core::reach::Atoms;
 use vnetlab_core::reach::cell::explain_cell;
@@ -81,4 +81,19 @@ pub fn overlay_message(m: &mut Model, msg: &Message) -> bool {
         _ => return false,
     };
     true
+}
+
+/// While the matrix is shown, computes the `internet` row and column for the port it shows, in
+/// the design on disk and the edited one (so that changed cells are marked).
+pub fn prepare(m: &mut Model) {
+    if m.ui.main != MainView::Matrix {
+        return;
+    }
+    let port = m.ui.matrix_port;
+    if let Doc::Ready(r) = &mut m.doc {
+        r.base.prepare_internet(port);
+        if let Ok(a) = &mut r.current {
+            a.prepare_internet(port);
+        }
+    }
 }

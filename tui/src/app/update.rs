@@ -14,6 +14,7 @@ use vnetlab_core::whatif::{Edit, Session};
 /// Applies one message; returns the effects for the runtime to perform.
 pub fn update(m: &mut Model, msg: Message) -> Vec<Effect> {
     let effects = update_inner(m, msg);
+    matrix_nav::prepare(m);
     keep_visible(m);
     effects
 }

@@ -137,10 +137,11 @@ fn changes(t: Theme, r: &Ready) -> Vec<Line<'static>> {
         ));
     }
     for (pi, (proto, port)) in a.matrix.ports.iter().enumerate() {
-        for ri in 0..a.rows() {
-            for ci in 0..a.rows() {
+        // The subnet (or workload) cells: the internet's are computed only for the port the
+        // matrix shows, and listed there.
+        for (ri, rn) in a.matrix.names.iter().enumerate() {
+            for (ci, cn) in a.matrix.names.iter().enumerate() {
                 if let Some(c) = cell_change(&r.base, a, ri, ci, pi) {
-                    let (rn, cn) = (a.row_name(ri), a.row_name(ci));
                     out.push(change_line(t, c, &format!("{rn} → {cn} {proto}/{port}")));
                 }
             }

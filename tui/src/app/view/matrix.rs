@@ -81,7 +81,7 @@ pub fn matrix(m: &Model, r: &Ready, f: &mut Frame, area: Rect) {
         let (from, to) = (a.row_name(cursor.0), a.row_name(cursor.1));
         lines.push(Line::raw(format!("{from} → {to}: Enter explains")));
     }
-    if a.internet.is_none() {
+    if !a.has_internet() {
         lines.push(Line::styled(
             format!(
                 "no internet row: more than {} rows",
