@@ -12,9 +12,11 @@ A design FILE (or BEFORE, AFTER) may be `-`: read from standard input.
 
 Examples:
   vnetlab check topologies/*.yaml
+  vnetlab audit topologies/aml-private-aks.yaml
   vnetlab trace topologies/aml-private-endpoints.yaml --from trainer --to mlstore:blob --port 443
   vnetlab routes topologies/hub-spoke-firewall.yaml --subnet ml/training
-  vnetlab rules topologies/aml-private-endpoints.yaml --workload trainer")]
+  vnetlab rules topologies/aml-private-aks.yaml --workload trainer --expand
+  vnetlab check - < topologies/aml-private-aks.yaml")]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -1,7 +1,8 @@
 //! The README as a test: its first command passes on the bundled design it names (`check`, and
 //! `audit` on the same file), and every command in its code blocks runs as shown — the README
 //! is parsed here, so a command that stops working, or a new one, is caught. A `text` block
-//! that starts with `$ COMMAND` shows that command's output, which must match exactly.
+//! that starts with `$ COMMAND` shows that command's output, which must match exactly. The
+//! examples `vnetlab --help` prints run too.
 //!
 //! How a line is run: `vnetlab ARGS` and `cargo run --release -p vnetlab -- ARGS` run the binary
 //! Cargo built for this test (the same source; a second, release build would double the test's
@@ -189,8 +190,19 @@ fn run(s: &Shown, scratch: &std::path::Path) -> (i32, String, String) {
 
 #[test]
 fn the_readme_first_command_passes_check_and_audit() {
-    let all = shown(&readme());
+    let text = readme();
+    let all = shown(&text);
     let first = all.first().expect("the README shows a command");
+    // The first screen shows exactly two commands, in one block: the main job and the tests.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[first.line - 2],
+        "```sh",
+        "the first command opens a block"
+    );
+    assert_eq!(all[1].line, first.line + 1);
+    assert_eq!(all[1].command, "./scripts/test.sh");
+    assert_eq!(lines[first.line + 1], "```", "the block holds two commands");
     let (c, out, err) = run(first, &std::env::temp_dir());
     assert_eq!(
         c, 0,
@@ -258,4 +270,29 @@ fn the_readme_parser_reads_exit_codes_redirections_and_outputs() {
         Some(vec!["check".to_string(), "x".to_string()])
     );
     assert_eq!(vnetlab_args("make all"), None);
+}
+
+#[test]
+fn every_example_in_the_help_runs() {
+    let help = stdout(&super::vnetlab(&["--help"]));
+    let examples: Vec<Shown> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Examples:"))
+        .filter(|l| l.starts_with("  vnetlab "))
+        .map(|l| Shown {
+            line: 0,
+            command: l.trim().to_string(),
+            exit: 0,
+            output: None,
+        })
+        .collect();
+    assert!(examples.len() >= 4, "{help}");
+    for s in &examples {
+        let (c, out, err) = run(s, &std::env::temp_dir());
+        assert_eq!(
+            c, 0,
+            "`vnetlab --help` example `{}`\n{out}\n{err}",
+            s.command
+        );
+    }
 }
