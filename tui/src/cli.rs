@@ -29,17 +29,18 @@ pub struct Common {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
     pub format: Format,
-    /// Service tags to use.
-    #[command(flatten)]
-    pub tags: Tags,
+    /// Microsoft's service-tags JSON ("Azure IP Ranges and Service Tags") to use instead of the
+    /// built-in synthetic ranges.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub service_tags: Option<PathBuf>,
 }
 
-/// The service-tag ranges a design is read with.
+/// The options of the terminal app: [`Common`] without `--format` (it draws, it prints nothing).
 #[derive(Args, Debug, Clone)]
 pub struct Tags {
     /// Microsoft's service-tags JSON ("Azure IP Ranges and Service Tags") to use instead of the
     /// built-in synthetic ranges.
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE")]
     pub service_tags: Option<PathBuf>,
 }
 

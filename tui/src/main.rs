@@ -8,9 +8,9 @@ mod cli;
 mod reach;
 
 use clap::Parser;
-use cli::{Cli, Command, DesignFormat, Expect, Format, Proto, SchemaFormat, Tags};
+use cli::{Cli, Command, Common, DesignFormat, Expect, Format, Proto, SchemaFormat, Tags};
 use serde_json::json;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use vnetlab_core::model::{BuildOptions, Design};
@@ -67,8 +67,13 @@ fn read(path: &Path) -> Result<Vec<u8>, Fatal> {
     std::fs::read(path).map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))
 }
 
-fn options(common: &Tags) -> Result<BuildOptions, Fatal> {
-    let tags = match &common.service_tags {
+fn options(common: &Common) -> Result<BuildOptions, Fatal> {
+    tag_options(&common.service_tags)
+}
+
+/// Build options with the built-in service tags, or Microsoft's published ones from a file.
+fn tag_options(service_tags: &Option<PathBuf>) -> Result<BuildOptions, Fatal> {
+    let tags = match service_tags {
         None => ServiceTags::builtin(),
         Some(p) => {
             let bytes = read(p)?;
@@ -135,7 +140,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             faults,
             common,
         } => {
-            let opts = options(&common.tags)?;
+            let opts = options(&common)?;
             let mut failed = false;
             let mut invalid = false;
             let mut reports = Vec::new();
@@ -184,7 +189,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             expect,
             common,
         } => {
-            let opts = options(&common.tags)?;
+            let opts = options(&common)?;
             let (design, _) = load(&file, &opts, common.format)?;
             let q = vnetlab_core::trace::FlowQuery {
                 from,
@@ -214,7 +219,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             subnet,
             common,
         } => {
-            let opts = options(&common.tags)?;
+            let opts = options(&common)?;
             let (design, _) = load(&file, &opts, common.format)?;
             let s = design.subnet_by_name(&subnet).ok_or_else(|| {
                 let known: Vec<&str> = design.subnets.iter().map(|s| s.name.as_str()).collect();
@@ -245,7 +250,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             expand,
             common,
         } => {
-            let opts = options(&common.tags)?;
+            let opts = options(&common)?;
             let (design, _) = load(&file, &opts, common.format)?;
             let w = design.workload_by_name(&workload).ok_or_else(|| {
                 let known: Vec<&str> = design.workloads.iter().map(|w| w.name.as_str()).collect();
@@ -282,12 +287,15 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             verbose,
             common,
         } => {
-            let opts = options(&common.tags)?;
+            let opts = options(&common)?;
             let (design, _) = load(&file, &opts, common.format)?;
             Ok(audit::run(&design, fail_on, verbose, common.format))
         }
-        Command::Tui { file, tags } => {
-            let opts = options(&tags)?;
+        Command::Tui {
+            file,
+            tags: Tags { service_tags },
+        } => {
+            let opts = tag_options(&service_tags)?;
             if !is_stdin(&file) {
                 read(&file)?;
             }
@@ -300,7 +308,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             by,
             common,
         } => {
-            let opts = options(&common.tags)?;
+            let opts = options(&common)?;
             let (design, _) = load(&file, &opts, common.format)?;
             reach::matrix(&design, &ports, by, common.format).map_err(Fatal)
         }
@@ -311,7 +319,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             fail_on_change,
             common,
         } => {
-            let opts = options(&common.tags)?;
+            let opts = options(&common)?;
             let (a, _) = load(&before, &opts, common.format)?;
             let (b, _) = load(&after, &opts, common.format)?;
             reach::diff(&a, &b, &ports, fail_on_change, common.format).map_err(Fatal)
