@@ -348,3 +348,108 @@ pub fn rules(d: &Design, w: WorkloadId) -> String {
         )
     )
 }
+
+/// What the names in a workload's effective security rules stand for, like the expanded
+/// address prefixes of Azure's effective security rules: every service tag, `VirtualNetwork`
+/// (read in the workload's VNet, A3) and application security group the rules name, each with
+/// the prefixes it expands to (sorted by name; `*` and plain prefixes need no expansion).
+pub fn expanded_prefixes(
+    d: &Design,
+    w: WorkloadId,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    use crate::model::AddrEntry;
+    let wl = &d.workloads[w.ix()];
+    let vnet = d.subnets[wl.subnet.ix()].vnet;
+    let mut out = std::collections::BTreeMap::new();
+    let nsgs = [d.subnets[wl.subnet.ix()].nsg, wl.nsg];
+    for n in nsgs.into_iter().flatten() {
+        for dir in [Direction::Inbound, Direction::Outbound] {
+            for r in d.nsgs[n.ix()].rules(dir) {
+                for e in r.source.iter().chain(&r.destination) {
+                    let (name, set) = match e {
+                        AddrEntry::Any | AddrEntry::Prefix(_) => continue,
+                        AddrEntry::Tag(t) => {
+                            (t.clone(), d.tags.get(t).cloned().unwrap_or_default())
+                        }
+                        AddrEntry::VirtualNetwork => (
+                            "VirtualNetwork".to_string(),
+                            d.derived.virtual_network[vnet.ix()].clone(),
+                        ),
+                        AddrEntry::Asg(a) => (
+                            format!("asg:{}", d.asgs[a.ix()].name),
+                            d.derived.asg(*a).clone(),
+                        ),
+                    };
+                    out.entry(name)
+                        .or_insert_with(|| set.to_nets().iter().map(|n| n.to_string()).collect());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// [`expanded_prefixes`] as text: one name a line with its prefixes.
+pub fn expansions(d: &Design, w: WorkloadId) -> String {
+    let map = expanded_prefixes(d, w);
+    if map.is_empty() {
+        return "no service tag, VirtualNetwork or application security group to expand\n".into();
+    }
+    let mut out = String::from("expanded address prefixes\n");
+    for (name, nets) in map {
+        let shown = if nets.is_empty() {
+            "(none)".to_string()
+        } else {
+            nets.join(", ")
+        };
+        let n = nets.len();
+        let noun = if n == 1 { "prefix" } else { "prefixes" };
+        out.push_str(&format!("  {name} ({n} {noun}): {shown}\n"));
+    }
+    out
+}
+
+/// An opened matrix cell as text: its packet classes, which get through and which do not, and
+/// the witness trace each way.
+pub fn cell(
+    from: &str,
+    to: &str,
+    proto: crate::net::Protocol,
+    port: u16,
+    c: &crate::reach::cell::CellExplanation,
+) -> String {
+    use crate::reach::matrix::Reach;
+    let how = match c.reach {
+        Some(Reach::All) => "all delivered",
+        Some(Reach::Partial) => "partly delivered",
+        Some(Reach::None) => "none delivered",
+        None => "too many packet classes to prove",
+    };
+    let mut out = format!(
+        "{from} → {to} {proto}/{port}: {how} ({} of {} packet classes)\n",
+        c.delivered, c.classes
+    );
+    let list = |out: &mut String, title: &str, classes: &[crate::reach::Counterexample]| {
+        if classes.is_empty() {
+            return;
+        }
+        out.push_str(&format!("{title}:\n"));
+        for k in classes {
+            out.push_str(&format!(
+                "  {} → {} {} {}\n",
+                k.sources, k.destinations, k.protocol, k.ports
+            ));
+        }
+    };
+    list(&mut out, "not delivered (first five)", &c.blocked_classes);
+    if let Some(t) = &c.blocked_witness {
+        out.push_str("why not, the first class not delivered:\n");
+        out.push_str(&trace(t));
+    }
+    list(&mut out, "delivered (first five)", &c.delivered_classes);
+    if let Some(t) = &c.delivered_witness {
+        out.push_str("the first class delivered:\n");
+        out.push_str(&trace(t));
+    }
+    out
+}

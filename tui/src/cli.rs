@@ -8,19 +8,22 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "vnetlab", version, about, long_about = None, after_help = "\
 Exit codes: 0 success, 1 an expectation or check failed, 2 bad input or usage.
+A design FILE (or BEFORE, AFTER) may be `-`: read from standard input.
 
 Examples:
   vnetlab check topologies/*.yaml
+  vnetlab audit topologies/aml-private-aks.yaml
   vnetlab trace topologies/aml-private-endpoints.yaml --from trainer --to mlstore:blob --port 443
   vnetlab routes topologies/hub-spoke-firewall.yaml --subnet ml/training
-  vnetlab rules topologies/aml-private-endpoints.yaml --workload trainer")]
+  vnetlab rules topologies/aml-private-aks.yaml --workload trainer --expand
+  vnetlab check - < topologies/aml-private-aks.yaml")]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command that analyses a design takes.
 #[derive(Args, Debug, Clone)]
 pub struct Common {
     /// Output format.
@@ -32,12 +35,37 @@ pub struct Common {
     pub service_tags: Option<PathBuf>,
 }
 
+/// The options of the terminal app: [`Common`] without `--format` (it draws, it prints nothing).
+#[derive(Args, Debug, Clone)]
+pub struct Tags {
+    /// Microsoft's service-tags JSON ("Azure IP Ranges and Service Tags") to use instead of the
+    /// built-in synthetic ranges.
+    #[arg(long, value_name = "FILE")]
+    pub service_tags: Option<PathBuf>,
+}
+
 /// Output formats.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Human-readable text.
     Text,
     /// Stable JSON (documented in docs/cli-json.md).
+    Json,
+}
+
+/// What `generate` writes.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DesignFormat {
+    /// The topology format's YAML.
+    Yaml,
+    /// The same records as JSON (loads several times faster).
+    Json,
+}
+
+/// What `schema` writes.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaFormat {
+    /// JSON Schema (draft 2020-12) as JSON.
     Json,
 }
 
@@ -104,10 +132,10 @@ pub enum Command {
         /// The seed: the same seed gives the same file.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Write the design as JSON instead of YAML (the same records; JSON loads several
-        /// times faster, which matters for T3's 40 MB).
-        #[arg(long)]
-        json: bool,
+        /// Output format: YAML, or the same records as JSON (JSON loads several times
+        /// faster, which matters for T3's 40 MB).
+        #[arg(long, value_enum, default_value_t = DesignFormat::Yaml)]
+        format: DesignFormat,
     },
     /// Explain one flow hop by hop: DNS, NSGs, the route chosen, firewalls, the service
     /// firewall, and the reply path.
@@ -127,6 +155,9 @@ pub enum Command {
         /// Destination port.
         #[arg(long, default_value_t = 443)]
         port: u16,
+        /// Source port (NSG rules can name source ports).
+        #[arg(long, default_value_t = 50000)]
+        source_port: u16,
         /// Exit 1 unless the verdict is this.
         #[arg(long, value_enum)]
         expect: Option<Expect>,
@@ -154,6 +185,10 @@ pub enum Command {
         /// The workload.
         #[arg(long)]
         workload: String,
+        /// Also list the prefixes each service tag, VirtualNetwork and application security
+        /// group in the rules expands to.
+        #[arg(long)]
+        expand: bool,
         /// Shared options.
         #[command(flatten)]
         common: Common,
@@ -176,18 +211,24 @@ pub enum Command {
         common: Common,
     },
     /// Open the terminal what-if app: the design as a tree, expectations and findings with their
-    /// verdicts, traces, effective routes and rules, the reachability matrix; toggle rules,
+    /// verdicts, traces, effective routes and rules, the reachability matrix (with the internet;
+    /// Enter on a cell shows its packet classes and a witness trace); toggle rules,
     /// routes, links and settings and see every verdict change. Press ? in the app for keys.
     Tui {
-        /// Topology file (reloaded when it changes on disk).
+        /// Topology file (reloaded when it changes on disk; `-` reads it once from standard
+        /// input).
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// Shared options.
+        /// Service tags to use.
         #[command(flatten)]
-        common: Common,
+        tags: Tags,
     },
     /// Print the JSON Schema of the topology format.
-    Schema,
+    Schema {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SchemaFormat::Json)]
+        format: SchemaFormat,
+    },
 }
 
 /// Severities for `audit --fail-on`.

@@ -8,10 +8,11 @@ mod cli;
 mod reach;
 
 use clap::Parser;
-use cli::{Cli, Command, Common, Expect, Format, Proto};
+use cli::{Cli, Command, Common, DesignFormat, Expect, Format, Proto, SchemaFormat, Tags};
 use serde_json::json;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use vnetlab_core::model::{BuildOptions, Design};
 use vnetlab_core::net::Protocol;
 use vnetlab_core::tags::ServiceTags;
@@ -31,12 +32,48 @@ fn main() -> ExitCode {
     }
 }
 
+/// The name standard input (`-`) goes by in messages.
+const STDIN: &str = "<stdin>";
+
+/// Whether `path` is `-`: standard input.
+fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// How a file is named in messages.
+fn name(path: &Path) -> String {
+    if is_stdin(path) {
+        STDIN.to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads a file, or standard input for `-` (once: a second `-` is bad input).
 fn read(path: &Path) -> Result<Vec<u8>, Fatal> {
+    static STDIN_READ: AtomicBool = AtomicBool::new(false);
+    if is_stdin(path) {
+        if STDIN_READ.swap(true, Ordering::Relaxed) {
+            return Err(Fatal(
+                "standard input (`-`) can be read only once; give the other designs as files"
+                    .into(),
+            ));
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
+        return Ok(bytes);
+    }
     std::fs::read(path).map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))
 }
 
 fn options(common: &Common) -> Result<BuildOptions, Fatal> {
-    let tags = match &common.service_tags {
+    tag_options(&common.service_tags)
+}
+
+/// Build options with the built-in service tags, or Microsoft's published ones from a file.
+fn tag_options(service_tags: &Option<PathBuf>) -> Result<BuildOptions, Fatal> {
+    let tags = match service_tags {
         None => ServiceTags::builtin(),
         Some(p) => {
             let bytes = read(p)?;
@@ -55,7 +92,7 @@ fn load(
     format: Format,
 ) -> Result<(Design, Vec<serde_json::Value>), Fatal> {
     let bytes = read(path)?;
-    let name = path.display().to_string();
+    let name = name(path);
     let loaded = vnetlab_core::load(&name, &bytes, opts);
     let source = String::from_utf8_lossy(&bytes);
     if format == Format::Text {
@@ -114,7 +151,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                         failed |= !report.all_hold();
                         match common.format {
                             Format::Text => out!("{}", render::check(&report, verbose)),
-                            Format::Json => reports.push(json!({"file": f.display().to_string(), "valid": true, "diagnostics": diags, "report": report})),
+                            Format::Json => reports.push(json!({"file": name(f), "valid": true, "diagnostics": diags, "report": report})),
                         }
                         if faults.is_some() {
                             failed |= reach::faults(&design, &report, &opts, common.format);
@@ -148,6 +185,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             to,
             protocol: p,
             port,
+            source_port,
             expect,
             common,
         } => {
@@ -159,7 +197,8 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 protocol: protocol(p),
                 port,
             };
-            let t = vnetlab_core::trace(&design, &q).map_err(|e| Fatal(e.to_string()))?;
+            let t = vnetlab_core::trace::trace_with_source_port(&design, &q, source_port)
+                .map_err(|e| Fatal(e.to_string()))?;
             match common.format {
                 Format::Text => out!(
                     "{}service tags: {}\n",
@@ -208,6 +247,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
         Command::Rules {
             file,
             workload,
+            expand,
             common,
         } => {
             let opts = options(&common)?;
@@ -221,17 +261,23 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             })?;
             match common.format {
                 Format::Text => out!(
-                    "{}service tags: {}\n",
+                    "{}{}service tags: {}\n",
                     render::rules(&design, w),
+                    if expand {
+                        render::expansions(&design, w)
+                    } else {
+                        String::new()
+                    },
                     design.tags.source()
                 ),
-                Format::Json => outln!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &json!({"workload": workload, "rules": render::rule_rows(&design, w)})
-                    )
-                    .expect("json")
-                ),
+                Format::Json => {
+                    let mut v =
+                        json!({"workload": workload, "rules": render::rule_rows(&design, w)});
+                    if expand {
+                        v["expanded"] = json!(render::expanded_prefixes(&design, w));
+                    }
+                    outln!("{}", serde_json::to_string_pretty(&v).expect("json"))
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -245,9 +291,14 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             let (design, _) = load(&file, &opts, common.format)?;
             Ok(audit::run(&design, fail_on, verbose, common.format))
         }
-        Command::Tui { file, common } => {
-            let opts = options(&common)?;
-            read(&file)?;
+        Command::Tui {
+            file,
+            tags: Tags { service_tags },
+        } => {
+            let opts = tag_options(&service_tags)?;
+            if !is_stdin(&file) {
+                read(&file)?;
+            }
             vnetlab_tui::app::run(&file, opts).map_err(|e| Fatal(format!("terminal: {e}")))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -276,7 +327,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
         Command::Generate {
             workload,
             seed,
-            json,
+            format,
         } => {
             let w = vnetlab_core::generate::Workload::parse(&workload).ok_or_else(|| {
                 Fatal(format!(
@@ -284,7 +335,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 ))
             })?;
             let yaml = vnetlab_core::generate::generate(w, seed);
-            if json {
+            if format == DesignFormat::Json {
                 let mut diags = vnetlab_core::diag::Diagnostics::new("generated.yaml");
                 let file = vnetlab_core::format::read(yaml.as_bytes(), &mut diags)
                     .expect("generated designs are valid");
@@ -294,7 +345,9 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Schema => {
+        Command::Schema {
+            format: SchemaFormat::Json,
+        } => {
             out!("{}", vnetlab_core::format::json_schema());
             Ok(ExitCode::SUCCESS)
         }

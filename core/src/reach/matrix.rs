@@ -177,7 +177,48 @@ pub fn matrix(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {
 /// engine is tested and benchmarked against.
 pub fn matrix_by_tracing(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {
     let atoms = Atoms::of(d);
-    let sets: Vec<(String, EndpointSet)> = match by {
+    let sets = endpoint_sets(d, by);
+    let mut cells = Vec::with_capacity(sets.len() * sets.len() * ports.len());
+    for (_, src) in &sets {
+        for (_, dst) in &sets {
+            for &(proto, port) in ports {
+                cells.push(reach_of(d, &atoms, src, dst, proto, port).unwrap_or(Reach::None));
+            }
+        }
+    }
+    Matrix::new(
+        by,
+        sets.into_iter().map(|(n, _)| n).collect(),
+        ports.to_vec(),
+        cells,
+    )
+}
+
+/// How much of `src` reaches `dst` on one protocol and port, proven over every packet class;
+/// `None` when the question has more classes than [`super::BUDGET`].
+pub fn reach_of(
+    d: &Design,
+    atoms: &Atoms,
+    src: &EndpointSet,
+    dst: &EndpointSet,
+    proto: Protocol,
+    port: u16,
+) -> Option<Reach> {
+    let ps = PortSet::from_ranges(vec![PortRange::single(port)]);
+    let r = check_set_with(d, atoms, src, dst, &[proto], &ps, true);
+    if r.too_large.is_some() {
+        return None;
+    }
+    Some(match r.delivered {
+        0 => Reach::None,
+        n if n == r.classes => Reach::All,
+        _ => Reach::Partial,
+    })
+}
+
+/// The rows (= columns) of a matrix: each name with the set of packets' ends it stands for.
+pub fn endpoint_sets(d: &Design, by: MatrixBy) -> Vec<(String, EndpointSet)> {
+    match by {
         MatrixBy::Subnet => (0..d.subnets.len())
             .map(|i| {
                 (
@@ -194,27 +235,7 @@ pub fn matrix_by_tracing(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) ->
                 )
             })
             .collect(),
-    };
-    let mut cells = Vec::with_capacity(sets.len() * sets.len() * ports.len());
-    for (_, src) in &sets {
-        for (_, dst) in &sets {
-            for &(proto, port) in ports {
-                let ps = PortSet::from_ranges(vec![PortRange::single(port)]);
-                let r = check_set_with(d, &atoms, src, dst, &[proto], &ps, true);
-                cells.push(match r.delivered {
-                    0 => Reach::None,
-                    n if n == r.classes => Reach::All,
-                    _ => Reach::Partial,
-                });
-            }
-        }
     }
-    Matrix::new(
-        by,
-        sets.into_iter().map(|(n, _)| n).collect(),
-        ports.to_vec(),
-        cells,
-    )
 }
 
 impl Matrix {

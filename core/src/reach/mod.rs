@@ -4,6 +4,7 @@
 
 pub mod atoms;
 pub mod bits;
+pub mod cell;
 pub mod live;
 pub mod matrix;
 mod plane;

@@ -235,18 +235,31 @@ pub struct TraceOptions {
 
 /// Traces a flow given by name.
 pub fn trace(d: &Design, q: &FlowQuery) -> Result<Trace, QueryError> {
+    trace_with_source_port(d, q, DEFAULT_SOURCE_PORT)
+}
+
+/// The source port a traced flow uses unless one is given: an ephemeral port, above every
+/// port Azure's documented rules name.
+pub const DEFAULT_SOURCE_PORT: u16 = 50000;
+
+/// [`trace`] from a given source port (NSG rules can name source ports; ignored for protocols
+/// without ports).
+pub fn trace_with_source_port(
+    d: &Design,
+    q: &FlowQuery,
+    src_port: u16,
+) -> Result<Trace, QueryError> {
     let src = parse_endpoint(d, &q.from, Side::Source)?;
     let dst = parse_endpoint(d, &q.to, Side::Destination)?;
     let origin = origin_of(d, &src)?;
-    Ok(trace_from(
+    Ok(trace_from_port(
         d,
         origin,
         &dst,
-        q.protocol,
-        q.port,
-        &q.from,
-        &q.to,
+        (q.protocol, src_port, q.port),
+        (&q.from, &q.to),
         TraceOptions::default(),
+        None,
     ))
 }
 
@@ -452,6 +465,27 @@ pub fn trace_from_reusing(
     opts: TraceOptions,
     cache: Option<&RuleCache>,
 ) -> Trace {
+    trace_from_port(
+        d,
+        origin,
+        dst,
+        (protocol, DEFAULT_SOURCE_PORT, port),
+        (from, to),
+        opts,
+        cache,
+    )
+}
+
+/// [`trace_from_reusing`] with the (protocol, source port, destination port) given.
+fn trace_from_port(
+    d: &Design,
+    origin: Origin,
+    dst: &Endpoint,
+    (protocol, src_port, port): (Protocol, u16, u16),
+    (from, to): (&str, &str),
+    opts: TraceOptions,
+    cache: Option<&RuleCache>,
+) -> Trace {
     let mut w = Walk::new(d, opts, &origin);
     w.rules = cache.cloned();
     let outside = matches!(origin, Origin::Outside { .. } | Origin::Managed { .. });
@@ -526,7 +560,7 @@ pub fn trace_from_reusing(
     };
     w.fqdn = fqdn;
     let (src_port, dst_port) = if protocol.has_ports() {
-        (50000, port)
+        (src_port, port)
     } else {
         (0, 0)
     };

@@ -4,8 +4,10 @@
 mod acceptance;
 mod aml;
 mod aml_limits;
+mod cell;
 mod design_props;
 mod example_crate;
+mod format_doc;
 mod golden;
 mod incremental;
 mod live;

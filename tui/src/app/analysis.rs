@@ -2,6 +2,7 @@
 //! results, the Azure ML audit's required flows and findings, warnings, reachability matrix),
 //! and how the edited design differs from the file on disk (newly allowed / newly denied).
 
+use std::collections::BTreeMap;
 use vnetlab_core::aml::AuditReport;
 use vnetlab_core::aml::findings::Finding;
 use vnetlab_core::aml::flows::FlowResult;
@@ -11,7 +12,8 @@ use vnetlab_core::format::ExpectedVerdict;
 use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;
 use vnetlab_core::outline::{Item, outline};
-use vnetlab_core::reach::matrix::{Matrix, MatrixBy, matrix};
+use vnetlab_core::reach::cell::{InternetEdges, internet_edges};
+use vnetlab_core::reach::matrix::{Matrix, MatrixBy, Reach, matrix};
 
 /// The (protocol, port) pairs of the reachability matrix, cycled with `p`.
 pub const MATRIX_PORTS: &[(Protocol, u16)] = &[
@@ -21,6 +23,10 @@ pub const MATRIX_PORTS: &[(Protocol, u16)] = &[
     (Protocol::Tcp, 3389),
     (Protocol::Udp, 53),
 ];
+
+/// The most rows a matrix gets an `internet` row and column for: each port shown needs two set
+/// questions per row (the internet is cut into many packet classes), recomputed after an edit.
+pub const INTERNET_ROWS_MAX: usize = 200;
 
 /// Everything the app shows about one valid design.
 #[derive(Clone, Debug)]
@@ -37,6 +43,10 @@ pub struct Analysis {
     pub warnings: Vec<Diagnostic>,
     /// Who reaches whom.
     pub matrix: Matrix,
+    /// The matrix's `internet` row and column, by index into [`MATRIX_PORTS`]: computed for a
+    /// port when the matrix shows it ([`Analysis::prepare_internet`]), never above
+    /// [`INTERNET_ROWS_MAX`] rows.
+    pub internet: BTreeMap<usize, InternetEdges>,
 }
 
 impl Analysis {
@@ -50,6 +60,7 @@ impl Analysis {
             audit: vnetlab_core::aml::audit(&design),
             warnings,
             matrix,
+            internet: BTreeMap::new(),
             design,
         }
     }
@@ -58,6 +69,43 @@ impl Analysis {
     pub fn regroup(&mut self, by: MatrixBy) {
         if self.matrix.by != by {
             self.matrix = matrix(&self.design, by, MATRIX_PORTS);
+            self.internet.clear();
+        }
+    }
+
+    /// Whether the matrix has an `internet` row and column (not above [`INTERNET_ROWS_MAX`]).
+    pub fn has_internet(&self) -> bool {
+        self.matrix.names.len() <= INTERNET_ROWS_MAX
+    }
+
+    /// Computes the `internet` row and column for the `port`-th port, unless done already.
+    pub fn prepare_internet(&mut self, port: usize) {
+        if self.has_internet() && !self.internet.contains_key(&port) {
+            let p = MATRIX_PORTS[port.min(MATRIX_PORTS.len() - 1)];
+            let edges = internet_edges(&self.design, self.matrix.by, &[p]);
+            self.internet.insert(port, edges);
+        }
+    }
+
+    /// Rows (= columns) of the matrix shown: its names, then `internet` when computed.
+    pub fn rows(&self) -> usize {
+        self.matrix.names.len() + usize::from(self.has_internet())
+    }
+
+    /// The name of row (= column) `i`: index `names.len()` is the internet.
+    pub fn row_name(&self, i: usize) -> &str {
+        self.matrix.names.get(i).map_or("internet", String::as_str)
+    }
+
+    /// How much of row `row` reaches column `col` on the `port`-th port, where index
+    /// `names.len()` is the internet; `None` when not known (too large, or internet to itself).
+    pub fn reach(&self, row: usize, col: usize, port: usize) -> Option<Reach> {
+        let n = self.matrix.names.len();
+        match (row == n, col == n) {
+            (false, false) => Some(self.matrix.cell(row, col, port)),
+            (true, false) => self.internet.get(&port)?.from[col][0],
+            (false, true) => self.internet.get(&port)?.to[row][0],
+            (true, true) => None,
         }
     }
 }
@@ -97,18 +145,23 @@ pub fn expectation_change(base: &CheckReport, now: &ExpectResult) -> Option<Chan
 
 /// How one matrix cell changed between `base` and `now` (matched by row and column names).
 pub fn cell_change(
-    base: &Matrix,
-    now: &Matrix,
+    base: &Analysis,
+    now: &Analysis,
     row: usize,
     col: usize,
     port: usize,
 ) -> Option<Change> {
-    let (r, c) = (&now.names[row], &now.names[col]);
-    let br = base.names.iter().position(|n| n == r)?;
-    let bc = base.names.iter().position(|n| n == c)?;
+    // The internet is the index past the names in either matrix.
+    let find = |i: usize| -> Option<usize> {
+        match now.matrix.names.get(i) {
+            None => Some(base.matrix.names.len()),
+            Some(name) => base.matrix.names.iter().position(|n| n == name),
+        }
+    };
+    let (br, bc) = (find(row)?, find(col)?);
     let (b, a) = (
-        base.cell(br, bc, port).rank(),
-        now.cell(row, col, port).rank(),
+        base.reach(br, bc, port)?.rank(),
+        now.reach(row, col, port)?.rank(),
     );
     match a.cmp(&b) {
         std::cmp::Ordering::Greater => Some(Change::NewlyAllowed),

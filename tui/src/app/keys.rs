@@ -8,25 +8,27 @@ use crossterm::event::{
 
 /// The key bindings, for the help overlay and the README: (keys, what they do).
 pub const BINDINGS: &[(&str, &str)] = &[
-    ("↑↓ j k", "move; scroll the detail"),
+    ("↑↓ j k", "move; scroll the detail; matrix: the cell"),
     ("PgUp PgDn ^u ^d", "page"),
     ("g G Home End", "first / last"),
-    ("← → h l", "collapse / expand; scroll the detail sideways"),
-    ("Enter", "expand or collapse; open a check's detail"),
-    ("Tab ⇧Tab", "next / previous pane"),
     (
-        "Space t",
-        "toggle: flip allow/deny, a flag, a setting; detach",
+        "← → h l",
+        "fold / unfold; scroll sideways; matrix: the cell",
     ),
+    ("Enter", "fold / unfold; open a check; matrix: why the cell"),
+    ("Tab ⇧Tab", "next / previous pane (the matrix grid too)"),
+    ("Space t", "toggle: allow/deny, a flag, a setting; detach"),
     ("x Del", "remove the rule, route, link or endpoint"),
     ("u", "undo the last edit"),
     ("R", "reset: drop every edit"),
     ("w", "write the edited design to FILE.whatif.yaml"),
     ("m", "reachability matrix on / off"),
-    ("p P", "matrix: next / previous port"),
-    ("b", "matrix: by subnet / by workload"),
+    (
+        "p P b",
+        "matrix: next / previous port; by subnet / workload",
+    ),
     ("/ n N", "search; next / previous match"),
-    ("mouse", "click to select, again to expand; wheel scrolls"),
+    ("mouse", "click to select, again to unfold; wheel scrolls"),
     ("?", "this help"),
     ("Esc", "close; back from the matrix"),
     ("q ^c", "quit"),
@@ -62,7 +64,7 @@ pub fn key(k: &KeyEvent, m: &Model) -> Option<Message> {
             _ => None,
         };
     }
-    if m.ui.overlay == Overlay::Help && matches!(k.code, KeyCode::Char('q')) {
+    if matches!(m.ui.overlay, Overlay::Help | Overlay::Cell) && k.code == KeyCode::Char('q') {
         return Some(Message::Escape);
     }
     Some(match k.code {

@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod keys;
 pub mod layout;
+pub mod matrix_nav;
 pub mod message;
 pub mod model;
 pub mod rows;

@@ -29,6 +29,19 @@ pub enum Overlay {
     Help,
     /// The search prompt, with the query typed so far.
     Search(String),
+    /// An opened matrix cell ([`Model::cell`]).
+    Cell,
+}
+
+/// An opened matrix cell: why it is all, some or none (from vnetlab-core), as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellView {
+    /// Row → column and the port.
+    pub title: String,
+    /// Its packet classes and witness traces.
+    pub text: String,
+    /// Lines scrolled down.
+    pub scroll: u16,
 }
 
 /// What the right-hand side shows.
@@ -119,6 +132,9 @@ pub struct Ui {
     pub matrix_by: MatrixBy,
     /// Index into [`super::analysis::MATRIX_PORTS`].
     pub matrix_port: usize,
+    /// The matrix cell under the cursor (row, column); the index past the names is the
+    /// internet.
+    pub matrix_cell: (usize, usize),
 }
 
 impl Default for Ui {
@@ -136,6 +152,7 @@ impl Default for Ui {
             main: MainView::Detail,
             matrix_by: MatrixBy::Subnet,
             matrix_port: 0,
+            matrix_cell: (0, 0),
         }
     }
 }
@@ -156,6 +173,8 @@ pub struct Model {
     pub theme: Theme,
     /// The status bar message.
     pub status: Option<Status>,
+    /// The opened matrix cell, while [`Overlay::Cell`] shows it.
+    pub cell: Option<CellView>,
     /// Set when the user quits.
     pub quit: bool,
 }
@@ -171,6 +190,7 @@ impl Model {
             size,
             theme,
             status: None,
+            cell: None,
             quit: false,
         }
     }

@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 use vnetlab_core::model::BuildOptions;
 
+/// The name standard input goes by (what-if files are then written to `stdin.whatif.yaml`).
+pub const STDIN: &str = "<stdin>";
+
 /// How often the file's modification time is checked.
 const TICK: Duration = Duration::from_millis(250);
 
@@ -34,18 +37,28 @@ fn read(path: &Path) -> Message {
 }
 
 /// Runs the app on `path` until the user quits. The terminal is restored however it ends.
+/// `-` reads the design once from standard input (keys then come from the terminal itself);
+/// a file is read again whenever it changes on disk.
 pub fn run(path: &Path, opts: BuildOptions) -> io::Result<()> {
+    let stdin = path == Path::new("-");
+    let first = if stdin {
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes)?;
+        Message::FileLoaded(bytes)
+    } else {
+        read(path)
+    };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (mut term, _guard) = terminal::setup()?;
     let size = term.size()?;
-    let mut m = Model::new(
-        &path.display().to_string(),
-        opts,
-        Theme::new(no_color),
-        (size.width, size.height),
-    );
+    let name = if stdin {
+        STDIN.to_string()
+    } else {
+        path.display().to_string()
+    };
+    let mut m = Model::new(&name, opts, Theme::new(no_color), (size.width, size.height));
     let mut seen = stamp(path);
-    dispatch(&mut m, read(path));
+    dispatch(&mut m, first);
     while !m.quit {
         term.draw(|f| view(&m, f))?;
         if event::poll(TICK)? {
@@ -55,7 +68,7 @@ pub fn run(path: &Path, opts: BuildOptions) -> io::Result<()> {
             }
         }
         let now = stamp(path);
-        if now != seen {
+        if !stdin && now != seen {
             seen = now;
             dispatch(&mut m, read(path));
         }
@@ -80,9 +93,13 @@ fn perform(e: Effect) -> Message {
 
 /// `dir/stem.whatif.yaml` for `n` = 1, then `dir/stem.whatif-N.yaml`.
 pub fn whatif_path(beside: &Path, n: u32) -> PathBuf {
-    let stem = beside
-        .file_stem()
-        .map_or("design".into(), |s| s.to_string_lossy().into_owned());
+    let stem = if beside == Path::new(STDIN) {
+        "stdin".to_string()
+    } else {
+        beside
+            .file_stem()
+            .map_or("design".into(), |s| s.to_string_lossy().into_owned())
+    };
     let name = if n <= 1 {
         format!("{stem}.whatif.yaml")
     } else {

@@ -3,6 +3,7 @@
 
 use super::analysis::{Analysis, Change, MATRIX_PORTS, expectation_change, flow_change};
 use super::layout::{areas, inner_height, inside};
+use super::matrix_nav;
 use super::message::{Effect, Message};
 use super::model::{Doc, ListNav, MainView, Model, Overlay, Pane, Ready, Status};
 use super::rows::{CheckRow, check_row_text, check_rows, has_children, parent, visible_tree};
@@ -13,12 +14,16 @@ use vnetlab_core::whatif::{Edit, Session};
 /// Applies one message; returns the effects for the runtime to perform.
 pub fn update(m: &mut Model, msg: Message) -> Vec<Effect> {
     let effects = update_inner(m, msg);
+    matrix_nav::prepare(m);
     keep_visible(m);
     effects
 }
 
 fn update_inner(m: &mut Model, msg: Message) -> Vec<Effect> {
     let mut effects = Vec::new();
+    if matrix_nav::overlay_message(m, &msg) {
+        return effects;
+    }
     if let Overlay::Search(q) = &mut m.ui.overlay {
         match msg {
             Message::SearchInput(c) => {
@@ -317,6 +322,7 @@ fn move_by(m: &mut Model, d: isize) {
     match m.ui.focus {
         Pane::Tree => select_tree(m, shift(m.ui.tree.selected, d)),
         Pane::Checks => select_check(m, shift(m.ui.checks.selected, d), d),
+        Pane::Detail if matrix_nav::focused(m) => matrix_nav::move_cursor(m, d, 0),
         Pane::Detail => {
             let y = shift(m.ui.detail_scroll.0 as usize, d).min(u16::MAX as usize / 2);
             m.ui.detail_scroll.0 = y as u16;
@@ -342,6 +348,9 @@ fn left_right(m: &mut Model, right: bool) {
                 m.ui.tree_key = Some(pk);
                 restore_tree_selection(m);
             }
+        }
+        Pane::Detail if matrix_nav::focused(m) => {
+            matrix_nav::move_cursor(m, 0, if right { 1 } else { -1 })
         }
         Pane::Detail => {
             let x = m.ui.detail_scroll.1;
@@ -369,6 +378,7 @@ fn activate(m: &mut Model) {
             m.ui.detail_from = Pane::Checks;
             m.ui.focus = Pane::Detail;
         }
+        Pane::Detail if matrix_nav::focused(m) => matrix_nav::open(m),
         Pane::Detail => {}
     }
 }
@@ -376,7 +386,7 @@ fn activate(m: &mut Model) {
 fn cycle_focus(m: &mut Model, d: i32) {
     let order: &[Pane] = match m.ui.main {
         MainView::Detail => &[Pane::Tree, Pane::Checks, Pane::Detail],
-        MainView::Matrix => &[Pane::Tree],
+        MainView::Matrix => &[Pane::Tree, Pane::Detail],
     };
     let i = order.iter().position(|p| *p == m.ui.focus).unwrap_or(0) as i32;
     m.ui.focus = order[(i + d).rem_euclid(order.len() as i32) as usize];

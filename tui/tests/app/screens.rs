@@ -23,6 +23,8 @@ fn toggle_a_rule_and_see_the_verdict_flip_then_undo_80x24() {
     let mut m = open((80, 24));
     press(&mut m, r#"/ "deny-int" <enter> <space>"#);
     snapshot("toggled_80x24", &m);
+    // The verdicts that flipped are below the fold of the checks list: the title counts them.
+    assert!(text(&draw(&m)).contains("Checks · ↓7 changed below"));
     // To the checks, then to the expectation that flipped.
     press(&mut m, r#"<tab> / "browse" <enter>"#);
     snapshot("flipped_verdict_80x24", &m);
@@ -37,6 +39,44 @@ fn help_overlay_80x24() {
     let mut m = open((80, 24));
     press(&mut m, "?");
     snapshot("help_80x24", &m);
+    // Every binding is shown whole: nothing is cut off at 80 columns.
+    let screen = text(&draw(&m));
+    for (keys, what) in vnetlab_tui::app::keys::BINDINGS {
+        let line = format!("{keys:<17}{what}");
+        assert!(screen.contains(&line), "help cut off: `{line}`\n{screen}");
+    }
+    assert!(screen.contains("(vs the file on disk)"), "{screen}");
+}
+
+#[test]
+fn matrix_cell_drill_down_80x24() {
+    let mut m = open((80, 24));
+    // The matrix, then the grid: training (row 3) → internet (column 4) on tcp/443.
+    press(&mut m, "m <tab> j j l l l");
+    snapshot("matrix_cursor_80x24", &m);
+    let grid = text(&draw(&m));
+    assert!(grid.contains("internet"), "{grid}");
+    assert!(
+        grid.contains("ml/training → internet: Enter explains"),
+        "{grid}"
+    );
+    press(&mut m, "<enter>");
+    snapshot("matrix_cell_80x24", &m);
+    let cell = text(&draw(&m));
+    assert!(
+        cell.contains("ml/training → internet tcp/443: partly delivered"),
+        "{cell}"
+    );
+    assert!(
+        cell.contains("why not, the first class not delivered"),
+        "{cell}"
+    );
+    assert!(cell.contains("deny-internet-out"), "{cell}");
+    // The witness is scrolled to, and the overlay closes back onto the grid.
+    press(&mut m, "G");
+    assert_ne!(text(&draw(&m)), cell);
+    press(&mut m, "<esc>");
+    assert!(text(&draw(&m)).contains("ml/training → internet: Enter explains"));
 }
 
 #[test]

@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod options;
+mod readme;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -325,8 +328,17 @@ fn matrix_diff_faults_and_generate_run() {
     let o = vnetlab(&["check", file.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "the generated design is valid: {}", stderr(&o));
     // The same design as JSON: valid JSON, and the same matrix once loaded.
-    let j = vnetlab(&["generate", "--workload", "t1", "--seed", "7", "--json"]);
-    serde_json::from_str::<serde_json::Value>(&stdout(&j)).expect("generate --json writes JSON");
+    let j = vnetlab(&[
+        "generate",
+        "--workload",
+        "t1",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ]);
+    serde_json::from_str::<serde_json::Value>(&stdout(&j))
+        .expect("generate --format json writes JSON");
     let json_file = dir.join("t1.json");
     std::fs::write(&json_file, stdout(&j)).unwrap();
     let m = |f: &std::path::Path| {

@@ -137,9 +137,11 @@ fn changes(t: Theme, r: &Ready) -> Vec<Line<'static>> {
         ));
     }
     for (pi, (proto, port)) in a.matrix.ports.iter().enumerate() {
+        // The subnet (or workload) cells: the internet's are computed only for the port the
+        // matrix shows, and listed there.
         for (ri, rn) in a.matrix.names.iter().enumerate() {
             for (ci, cn) in a.matrix.names.iter().enumerate() {
-                if let Some(c) = cell_change(&r.base.matrix, &a.matrix, ri, ci, pi) {
+                if let Some(c) = cell_change(&r.base, a, ri, ci, pi) {
                     out.push(change_line(t, c, &format!("{rn} → {cn} {proto}/{port}")));
                 }
             }

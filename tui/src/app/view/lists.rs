@@ -92,6 +92,7 @@ pub fn checks(m: &Model, r: &Ready, f: &mut Frame, area: Rect) {
     let h = area.height.saturating_sub(2) as usize;
     let selected_row = m.ui.checks.selected;
     let follow = m.ui.detail_from == Pane::Checks;
+    let title = checks_title(r, &rows, m.ui.checks.offset, h);
     let lines: Vec<Line> = window(rows, m.ui.checks.offset, h)
         .map(|(pos, row)| {
             let line = match &row {
@@ -168,9 +169,40 @@ pub fn checks(m: &Model, r: &Ready, f: &mut Frame, area: Rect) {
         })
         .collect();
     f.render_widget(
-        Paragraph::new(lines).block(super::block(m, "Checks", focused)),
+        Paragraph::new(lines).block(super::block(m, &title, focused)),
         area,
     );
+}
+
+/// "Checks", with a count of the changed rows scrolled out of view above and below, so that a
+/// verdict an edit changed is pointed at even when it is below the fold.
+fn checks_title(r: &Ready, rows: &[CheckRow], offset: usize, height: usize) -> String {
+    let changed = |row: &CheckRow| row_changed(r, row);
+    let above = rows.iter().take(offset).filter(|x| changed(x)).count();
+    let below = rows
+        .iter()
+        .skip(offset + height)
+        .filter(|x| changed(x))
+        .count();
+    let mut title = String::from("Checks");
+    if above > 0 {
+        title.push_str(&format!(" · ↑{above} changed above"));
+    }
+    if below > 0 {
+        title.push_str(&format!(" · ↓{below} changed below"));
+    }
+    title
+}
+
+/// Whether a row's verdict differs from the file on disk (▲, ▼ or a new finding).
+fn row_changed(r: &Ready, row: &CheckRow) -> bool {
+    let a = r.shown();
+    match row {
+        CheckRow::Expect(i) => expectation_change(&r.base.report, &a.report.results[*i]).is_some(),
+        CheckRow::Flow(i) => flow_change(&r.base.audit, &a.audit.flows[*i]).is_some(),
+        CheckRow::Finding(i) => finding_is_new(&r.base.audit, &a.audit.findings[*i]),
+        _ => false,
+    }
 }
 
 /// `▲` newly allowed, `▼` newly denied, or a space.

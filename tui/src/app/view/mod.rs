@@ -2,6 +2,7 @@
 //! scroll offsets it uses were settled by `update`.
 
 mod bars;
+mod cell;
 pub mod detail;
 mod help;
 mod item;
@@ -53,6 +54,7 @@ pub fn view(m: &Model, f: &mut Frame) {
     }
     match &m.ui.overlay {
         Overlay::Help => help::help(m, f),
+        Overlay::Cell => cell::cell(m, f),
         Overlay::None | Overlay::Search(_) => {}
     }
 }
