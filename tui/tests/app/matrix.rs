@@ -49,15 +49,16 @@ fn an_opened_internet_cell_follows_the_edits() {
         text(&draw(&m))
     };
     // training → internet on tcp/443: only the service tags' ranges before the deny rule is
-    // flipped; everything but the private-only services' public front ends after.
+    // flipped; every outside host after (the design's own services' public front ends are not
+    // `internet`, P14).
     let before = cell("m <tab> j j l l l <enter>");
     assert!(
-        before.contains("partly delivered (8 of 48 packet classes)"),
+        before.contains("partly delivered (6 of 40 packet classes)"),
         "{before}"
     );
     let after = cell(r#"/ "deny-int" <enter> <space> m <tab> j j l l l <enter>"#);
     assert!(
-        after.contains("partly delivered (40 of 48 packet classes)"),
+        after.contains("all delivered (40 of 40 packet classes)"),
         "{after}"
     );
 }
