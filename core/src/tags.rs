@@ -165,6 +165,14 @@ impl ServiceTags {
     /// its other parts (`AzureMonitor.Core`) a /24 at the top of it; `AzureCloud.<region>` is
     /// the union of the region's blocks.
     pub fn builtin() -> Self {
+        // A pure function of the checked-in names, worked out once: every design holds its
+        // tags, and the table of 2,601 names is not free to build (an immutable memo, not state
+        // an answer depends on).
+        static BUILTIN: std::sync::OnceLock<ServiceTags> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(Self::build_builtin).clone()
+    }
+
+    fn build_builtin() -> Self {
         let mut tags = Self {
             source: TagSource::BuiltIn,
             tags: Arc::default(),

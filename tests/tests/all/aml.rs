@@ -50,6 +50,12 @@ fn audit_output_of_every_scenario_matches_its_golden_file() {
 /// Each scenario with the findings it must raise, exactly, and whether its required flows work.
 const INTENDED: &[(&str, &[&str], bool)] = &[
     ("topologies/aml-private-aks.yaml", &[], true),
+    // Microsoft's quickstart layout keeps Internet outbound open from training and scoring.
+    (
+        "topologies/aml-quickstart-bastion27.yaml",
+        &["AML-EXFILTRATION"],
+        true,
+    ),
     ("topologies/aml-hub-spoke-firewall.yaml", &[], true),
     (
         "topologies/aml-public-default.yaml",

@@ -95,23 +95,25 @@ impl Builder<'_, '_> {
                 .iter()
                 .filter(|e| matches!(e, AddrEntry::Prefix(_)))
                 .count();
+            // P18: Azure refuses these rule sides when the rule is saved (A1, A5), but what
+            // they match is defined (every entry), so they warn and the design is analysed.
             if asgs != entries.len() && prefixes != entries.len() && entries.len() == side.0.len() {
                 self.d
-                    .error(side.0[0].span(), "augmented-rule", "a rule side with several entries may hold only addresses/CIDRs, or only ASGs")
+                    .warning(side.0[0].span(), "augmented-rule", "a rule side with several entries may hold only addresses/CIDRs, or only ASGs; Azure refuses this rule, vnetlab reads it as matching every entry")
                     .help("Azure does not accept several service tags, or tags mixed with addresses, in one rule side: split it into several rules");
             }
             if asgs > 10 {
-                self.d.error(
+                self.d.warning(
                     side.0[0].span(),
                     "asg-limit",
-                    format!("{asgs} ASGs in one rule side; Azure allows at most 10 (P4)"),
+                    format!("{asgs} ASGs in one rule side; Azure allows at most 10 (P4) and refuses this rule"),
                 );
             }
             if side.0.len() > 4000 {
-                self.d.error(
+                self.d.warning(
                     side.0[0].span(),
                     "address-limit",
-                    "more than 4,000 addresses in one rule side",
+                    "more than 4,000 addresses in one rule side; Azure refuses this rule",
                 );
             }
         }
@@ -239,8 +241,10 @@ impl Builder<'_, '_> {
                 if allow_tags {
                     set = set.union(tag);
                 } else {
+                    // P18: Azure refuses it when the rule is saved; the tag is left out of the
+                    // rule's sources, so the rule matches less, never more.
                     self.d
-                        .error(e.span(), "firewall-tag", format!("service tag `{t}` as a source: Azure Firewall accepts service tags only as destinations"))
+                        .warning(e.span(), "firewall-tag", format!("service tag `{t}` as a source: Azure Firewall accepts service tags only as destinations; vnetlab leaves it out of the rule's sources"))
                         .help("name the source addresses, subnets or VNets instead");
                 }
                 continue;

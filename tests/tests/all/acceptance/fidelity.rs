@@ -55,6 +55,21 @@ const CASES: &[Case] = &[
         true,
     ),
     (
+        "P18: several service tags in one NSG rule side are refused by Azure: a warning",
+        "\"you can't specify multiple service tags or application groups\" (augmented security \
+         rules, Network security groups overview)",
+        "nsgs:\n  n:\n    rules:\n      - { name: r, priority: 100, direction: inbound, access: allow, source: [Storage, AzureKeyVault] }\n",
+        &["6:79 warning augmented-rule"],
+        true,
+    ),
+    (
+        "P18: a service tag as an Azure Firewall source is refused by Azure: a warning",
+        "Azure Firewall rules take service tags as destinations (F1)",
+        "vnets:\n  v:\n    address_space: [10.0.0.0/16]\n    subnets:\n      AzureFirewallSubnet: { prefix: 10.0.1.0/26 }\nfirewalls:\n  fw:\n    kind: azure_firewall\n    subnet: v/AzureFirewallSubnet\n    rule_collection_groups:\n      - name: g\n        priority: 100\n        collections:\n          - { name: c, kind: network, priority: 100, action: allow, rules: [{ name: r, source: [Storage], destination: ['*'] }] }\n",
+        &["16:97 warning firewall-tag"],
+        true,
+    ),
+    (
         "P18: overlapping subnets leave the model undefined: an error, not analysed",
         "\"only a problem that leaves the model undefined (syntax, types, dangling references, \
          overlapping address plans) stops analysis\" (P18)",
@@ -136,4 +151,26 @@ fn a_slash_27_bastion_is_analysed_and_the_warning_names_slash_26() {
         443,
     );
     super::assert_allowed(&t, true);
+}
+
+/// The bundled quickstart layout (a /27 AzureBastionSubnet, Bastion rules naming
+/// `GatewayManager`) loads without `--service-tags`, with the one warning about the Bastion
+/// subnet, and is analysed.
+#[test]
+fn the_quickstart_layout_loads_with_one_located_warning() {
+    let rel = "topologies/aml-quickstart-bastion27.yaml";
+    let text = std::fs::read_to_string(vnetlab_tests::root().join(rel)).expect("bundled");
+    let loaded = vnetlab_core::load(rel, text.as_bytes(), &BuildOptions::default());
+    let got: Vec<(u32, &str, Severity)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.span.line, d.code, d.severity))
+        .collect();
+    let line = text
+        .lines()
+        .position(|l| l.contains("192.168.250.0/27"))
+        .expect("the /27") as u32
+        + 1;
+    assert_eq!(got, [(line, "subnet-size", Severity::Warning)]);
+    assert!(loaded.design.is_some());
 }
