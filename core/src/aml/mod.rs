@@ -9,6 +9,7 @@ pub mod fix;
 pub mod flows;
 pub mod mapping;
 pub mod render;
+pub mod waivers;
 
 use crate::model::Design;
 use findings::Finding;
@@ -99,6 +100,15 @@ impl AuditReport {
     /// Whether the audit should fail: a broken flow, or a finding at or above `at`.
     pub fn fails(&self, at: Severity) -> bool {
         self.broken() > 0 || self.findings.iter().any(|f| f.severity >= at)
+    }
+    /// [`Self::fails`], not counting the findings `waivers` accepted.
+    pub fn fails_with(&self, at: Severity, waivers: &waivers::WaiverReport) -> bool {
+        self.broken() > 0
+            || self
+                .findings
+                .iter()
+                .enumerate()
+                .any(|(i, f)| f.severity >= at && waivers.accepting(i).is_none())
     }
 }
 
