@@ -1,6 +1,8 @@
 //! The command line as users and CI scripts see it: exit codes (0 success, 1 a check failed,
 //! 2 bad input or usage), error messages with file, line and column, JSON output, determinism.
 
+mod ci;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

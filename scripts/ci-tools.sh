@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs, once, the third-party checkers the CI-format tests validate vnetlab's reports with
+# (idempotent; scripts/test.sh runs it):
+#   - Python `jsonschema` (PyPI) and the SARIF 2.1.0 JSON schema shipped in Microsoft's npm
+#     package @microsoft/jest-sarif (lib/schemas/sarif-2.1.0-rtm.5.json);
+#   - Python `junitparser` (PyPI), a JUnit XML reader used by CI report tooling.
+# The schema is unpacked into ${VNETLAB_CI_TOOLS:-$HOME/.cache/vnetlab-ci}.
+set -euo pipefail
+dir="${VNETLAB_CI_TOOLS:-$HOME/.cache/vnetlab-ci}"
+mkdir -p "$dir"
+if ! python3 -c 'import jsonschema, junitparser' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check 'jsonschema>=4' 'junitparser>=3'
+fi
+schema="$dir/sarif-2.1.0-rtm.5.json"
+if [ ! -s "$schema" ]; then
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null)
+  tar -xzf "$tmp"/microsoft-jest-sarif-*.tgz -C "$tmp" package/lib/schemas/sarif-2.1.0-rtm.5.json
+  mv "$tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" "$schema"
+  rm -rf "$tmp"
+fi
+echo "CI checkers ready: $schema, python3 jsonschema, junitparser"
