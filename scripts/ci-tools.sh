@@ -3,13 +3,16 @@
 # (idempotent; scripts/test.sh runs it):
 #   - Python `jsonschema` (PyPI) and the SARIF 2.1.0 JSON schema shipped in Microsoft's npm
 #     package @microsoft/jest-sarif (lib/schemas/sarif-2.1.0-rtm.5.json);
-#   - Python `junitparser` (PyPI), a JUnit XML reader used by CI report tooling.
+#   - Python `junitparser` (PyPI), a JUnit XML reader used by CI report tooling;
+#   - `check-jsonschema` (PyPI), whose vendored GitHub-workflow and Azure-Pipelines schemas check
+#     the README's pipeline examples.
 # The schema is unpacked into ${VNETLAB_CI_TOOLS:-$HOME/.cache/vnetlab-ci}.
 set -euo pipefail
 dir="${VNETLAB_CI_TOOLS:-$HOME/.cache/vnetlab-ci}"
 mkdir -p "$dir"
-if ! python3 -c 'import jsonschema, junitparser' 2>/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check 'jsonschema>=4' 'junitparser>=3'
+if ! python3 -c 'import jsonschema, junitparser, check_jsonschema' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    'jsonschema>=4' 'junitparser>=3' 'check-jsonschema>=0.28'
 fi
 schema="$dir/sarif-2.1.0-rtm.5.json"
 if [ ! -s "$schema" ]; then
@@ -19,4 +22,4 @@ if [ ! -s "$schema" ]; then
   mv "$tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" "$schema"
   rm -rf "$tmp"
 fi
-echo "CI checkers ready: $schema, python3 jsonschema, junitparser"
+echo "CI checkers ready: $schema, python3 jsonschema, junitparser, check-jsonschema"

@@ -13,14 +13,14 @@ const FAILING: &str = "tests/bad/failing-expectation.yaml";
 const BAD: &str = "tests/bad/unknown-key.yaml";
 const WAIVERS: &str = "tui/tests/fixtures/waivers.yaml";
 
-fn tmp(name: &str) -> PathBuf {
+pub fn tmp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("vnetlab-ci-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }
 
 /// Runs scripts/validate-report.py on `text`; `Ok(summary)` when valid, `Err(reasons)`.
-fn validate(kind: &str, text: &str) -> Result<Value, String> {
+pub fn validate(kind: &str, text: &str) -> Result<Value, String> {
     let file = tmp(&format!("report-{}.{kind}", text.len()));
     std::fs::write(&file, text).unwrap();
     let o = Command::new("python3")
@@ -94,7 +94,12 @@ fn sarif_validates_against_the_schema_with_githubs_required_fields() {
 #[test]
 fn audit_sarif_locates_findings_and_suppresses_accepted_ones() {
     let o = vnetlab(&[
-        "audit", "--format", "sarif", "--today", "2026-06-01", WAIVERS,
+        "audit",
+        "--format",
+        "sarif",
+        "--today",
+        "2026-06-01",
+        WAIVERS,
     ]);
     assert_eq!(code(&o), 1, "the expired waiver's finding fails the audit");
     let summary = validate("sarif", &stdout(&o)).unwrap();
@@ -122,7 +127,8 @@ fn audit_sarif_locates_findings_and_suppresses_accepted_ones() {
     let unused = by_rule("waiver-unused");
     assert_eq!(unused["level"], "warning");
     assert_eq!(
-        unused["locations"][0]["physicalLocation"]["region"]["startLine"], 44
+        unused["locations"][0]["physicalLocation"]["region"]["startLine"],
+        44
     );
 }
 
@@ -148,7 +154,12 @@ fn waivers_accept_expire_and_go_unused_with_the_date_given() {
     assert!(stdout(&o).contains("[high] AML-EXFILTRATION"));
     // JSON marks the accepted finding and lists the waivers.
     let o = vnetlab(&[
-        "audit", "--format", "json", "--today", "2026-02-01", WAIVERS,
+        "audit",
+        "--format",
+        "json",
+        "--today",
+        "2026-02-01",
+        WAIVERS,
     ]);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let findings = v["findings"].as_array().unwrap();
@@ -199,7 +210,12 @@ fn junit_parses_with_one_suite_per_file_and_the_trace_in_failures() {
     assert_eq!(suites[2]["errors"], 2, "the invalid file's errors");
 
     let o = vnetlab(&[
-        "audit", "--format", "junit", "--today", "2026-06-01", WAIVERS,
+        "audit",
+        "--format",
+        "junit",
+        "--today",
+        "2026-06-01",
+        WAIVERS,
     ]);
     let suites = validate("junit", &stdout(&o)).unwrap();
     let cases = suites[0]["cases"].as_array().unwrap();
@@ -214,7 +230,13 @@ fn junit_parses_with_one_suite_per_file_and_the_trace_in_failures() {
     assert_eq!(case("VNETLAB-WAIVER-EXPIRED")["result"], "failure");
     assert_eq!(case("required flow")["result"], "passed");
     // The parser is real: a document with a broken tag is rejected.
-    assert!(validate("junit", &stdout(&o).replacen("</testsuite>", "</testsuit>", 1)).is_err());
+    assert!(
+        validate(
+            "junit",
+            &stdout(&o).replacen("</testsuite>", "</testsuit>", 1)
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -232,12 +254,23 @@ fn github_annotations_point_at_the_lines() {
     assert!(out.contains("%0A"), "multi-line messages are escaped");
     let o = vnetlab(&["check", "--format", "github", BAD]);
     assert!(
-        stdout(&o).contains(&format!("::error file={BAD},line=5,col=5,title=vnetlab/unknown-key::")),
+        stdout(&o).contains(&format!(
+            "::error file={BAD},line=5,col=5,title=vnetlab/unknown-key::"
+        )),
         "{}",
         stdout(&o)
     );
     // CI formats are only for check and audit.
-    let o = vnetlab(&["trace", "--format", "sarif", GOOD, "--from", "trainer", "--to", "mlstore:blob"]);
+    let o = vnetlab(&[
+        "trace",
+        "--format",
+        "sarif",
+        GOOD,
+        "--from",
+        "trainer",
+        "--to",
+        "mlstore:blob",
+    ]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--format sarif is for check and audit"));
 }
@@ -278,7 +311,10 @@ fn json_is_one_document_of_one_shape_for_any_files() {
     let (c, faults) = shape(&["--faults", "1", "topologies/hub-spoke-firewall.yaml"]);
     assert_eq!(c, 1);
     let f = faults["files"][0]["faults"].as_array().unwrap();
-    assert!(f.iter().any(|x| !x["breaks"].as_array().unwrap().is_empty()));
+    assert!(
+        f.iter()
+            .any(|x| !x["breaks"].as_array().unwrap().is_empty())
+    );
 }
 
 #[test]
@@ -312,9 +348,19 @@ fn a_file_without_expectations_is_said_and_can_be_required() {
     );
     let o = vnetlab(&["check", "--require-expectations", name]);
     assert_eq!(code(&o), 1);
-    let o = vnetlab(&["check", "--require-expectations", "--format", "github", name]);
+    let o = vnetlab(&[
+        "check",
+        "--require-expectations",
+        "--format",
+        "github",
+        name,
+    ]);
     assert_eq!(code(&o), 1);
-    assert!(stdout(&o).contains("title=no-expectations"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("title=no-expectations"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -337,7 +383,11 @@ fn completions_and_the_man_page_are_generated() {
         ))
         .output()
         .unwrap();
-    assert!(o.status.success(), "bash loads it: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "bash loads it: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let man = vnetlab(&["man"]);
     assert_eq!(code(&man), 0);
     let page = stdout(&man);
