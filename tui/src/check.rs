@@ -47,6 +47,7 @@ pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) ->
                     code: "read",
                     message,
                     help: None,
+                    related: Vec::new(),
                 };
                 runs.push(FileRun::invalid(name, vec![d]));
                 continue;

@@ -115,14 +115,15 @@ fn common(cmd: &Command) -> Option<(&'static str, &Common)> {
 }
 
 fn run(cmd: Command) -> Result<ExitCode, Fatal> {
-    if let Some((name, c)) = common(&cmd) {
-        if c.format.is_report() && !matches!(name, "check" | "audit") {
-            let f = c.format.to_possible_value().expect("a value");
-            return Err(Fatal(format!(
-                "--format {} is for check and audit; `{name}` writes text or json",
-                f.get_name()
-            )));
-        }
+    if let Some((name, c)) = common(&cmd)
+        && c.format.is_report()
+        && !matches!(name, "check" | "audit")
+    {
+        let f = c.format.to_possible_value().expect("a value");
+        return Err(Fatal(format!(
+            "--format {} is for check and audit; `{name}` writes text or json",
+            f.get_name()
+        )));
     }
     match cmd {
         Command::Check {

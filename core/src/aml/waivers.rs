@@ -81,7 +81,7 @@ pub fn apply(accept: &[AcceptDef], findings: &mut Vec<Finding>, today: Date) -> 
         ..WaiverReport::default()
     };
     let matches = |a: &AcceptDef, f: &Finding| {
-        f.id == a.finding.value && f.resources.iter().any(|x| *x == a.resource.value)
+        f.id == a.finding.value && f.resources.contains(&a.resource.value)
     };
     let mut expired_findings = Vec::new();
     let first_new = findings.len();

@@ -2,6 +2,7 @@
 //! 2 bad input or usage), error messages with file, line and column, JSON output, determinism.
 
 mod ci;
+mod diagnostics;
 mod readme;
 
 use std::path::{Path, PathBuf};
