@@ -48,17 +48,29 @@ fn civil(days: u64) -> Date {
     Date { year, month, day }
 }
 
+/// What `audit` was asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct Ask {
+    /// The lowest severity that fails.
+    pub fail_on: FailOn,
+    /// Print every trace.
+    pub verbose: bool,
+    /// Text: print nothing unless the audit fails.
+    pub quiet: bool,
+    /// The date waivers are compared with.
+    pub today: Date,
+}
+
 /// Audits the design in `path`, prints the report, and returns 2 when the file is invalid, 1
 /// when a required flow is broken or a finding not accepted by a waiver is at or above
 /// `fail_on`, 0 otherwise.
-pub fn run(
-    path: &Path,
-    opts: &BuildOptions,
-    fail_on: FailOn,
-    verbose: bool,
-    today: Date,
-    common: &Common,
-) -> ExitCode {
+pub fn run(path: &Path, opts: &BuildOptions, ask: Ask, common: &Common) -> ExitCode {
+    let Ask {
+        fail_on,
+        verbose,
+        quiet,
+        today,
+    } = ask;
     let name = path.display().to_string();
     let design = match crate::load(path, opts, common) {
         Ok((design, _)) => design,
@@ -73,7 +85,7 @@ pub fn run(
     let fails = audit.fails_with(at, &waived);
     match common.format {
         Format::Text => {
-            if !common.quiet || fails {
+            if !quiet || fails {
                 let mut shown = audit.clone();
                 let accepted: Vec<usize> = waived.accepted.iter().map(|(f, _)| *f).collect();
                 shown.findings = audit
@@ -89,8 +101,14 @@ pub fn run(
             for &u in &waived.unused {
                 let w = &waived.waivers[u];
                 eprintln!(
-                    "{name}:{}:{}: warning[waiver-unused]: the waiver for {} on {} accepts no finding\n  = help: remove it, or correct its `finding` or `resource`",
-                    w.line, w.col, w.finding, w.resource
+                    "{name}:{}:{}: warning[waiver-unused]: the waiver for {} on {} accepts no finding\n  = help: {}",
+                    w.line,
+                    w.col,
+                    w.finding,
+                    w.resource,
+                    w.help
+                        .as_deref()
+                        .unwrap_or("remove it, or correct its `finding` or `resource`")
                 );
             }
         }
@@ -146,8 +164,10 @@ fn waivers_text(audit: &aml::AuditReport, w: &waivers::WaiverReport) -> String {
     for i in &w.unused {
         let waiver = &w.waivers[*i];
         out.push_str(&format!(
-            "  unused   {} {}: no such finding\n",
-            waiver.finding, waiver.resource
+            "  unused   {} {}: {}\n",
+            waiver.finding,
+            waiver.resource,
+            waiver.help.as_deref().unwrap_or("no such finding")
         ));
     }
     out

@@ -22,6 +22,8 @@ pub struct Ask {
     pub faults: bool,
     /// A file without expectations fails.
     pub require_expectations: bool,
+    /// Text: print only what failed.
+    pub quiet: bool,
 }
 
 /// Checks `files`; exit 2 when a file is invalid, 1 when an expectation fails (or a file has
@@ -78,7 +80,7 @@ pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) ->
                 outln!(
                     "check {name}: no expectations: nothing was checked (add `expect` entries; --require-expectations makes this fail)"
                 );
-            } else if !common.quiet {
+            } else if !ask.quiet {
                 out!("{}", render::check(&report, ask.verbose));
             } else if !report.all_hold() {
                 let mut failing = report.clone();
@@ -92,7 +94,7 @@ pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) ->
         if let Some(faults) = &faults {
             let fragile = faults.iter().any(|f| !f.breaks.is_empty());
             failed |= fragile;
-            if text && (fragile || !common.quiet) {
+            if text && (fragile || !ask.quiet) {
                 out!("{}", reach::faults_text(&design.name, faults));
             }
         }

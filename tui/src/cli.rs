@@ -30,10 +30,6 @@ pub struct Common {
     /// built-in synthetic ranges.
     #[arg(long, value_name = "FILE", global = true)]
     pub service_tags: Option<PathBuf>,
-    /// Print nothing on success; on failure, only what failed (and the diagnostics). The exit
-    /// code is unchanged. Machine formats (json, sarif, junit) are printed whole either way.
-    #[arg(long, short, global = true)]
-    pub quiet: bool,
     /// Colour diagnostics: `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
@@ -92,6 +88,10 @@ pub enum Command {
         /// Exit 1 when a file has no `expect` entries (by default it is only said).
         #[arg(long)]
         require_expectations: bool,
+        /// Print nothing on success; on failure only what failed (and the diagnostics). Machine
+        /// formats are written whole either way.
+        #[arg(long, short)]
+        quiet: bool,
         /// Shared options.
         #[command(flatten)]
         common: Common,
@@ -209,6 +209,10 @@ pub enum Command {
         /// The date waivers' `expires` is compared with (YYYY-MM-DD; default: today, UTC).
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
+        /// Print nothing on success; on failure the whole report. Machine formats are written
+        /// whole either way.
+        #[arg(long, short)]
+        quiet: bool,
         /// Shared options.
         #[command(flatten)]
         common: Common,

@@ -131,6 +131,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             verbose,
             faults,
             require_expectations,
+            quiet,
             common,
         } => {
             let opts = options(&common)?;
@@ -138,6 +139,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 verbose,
                 faults: faults.is_some(),
                 require_expectations,
+                quiet,
             };
             Ok(check::run(&files, ask, &opts, &common))
         }
@@ -239,11 +241,18 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             fail_on,
             verbose,
             today,
+            quiet,
             common,
         } => {
             let opts = options(&common)?;
             let today = audit::today(today.as_deref()).map_err(Fatal)?;
-            Ok(audit::run(&file, &opts, fail_on, verbose, today, &common))
+            let ask = audit::Ask {
+                fail_on,
+                verbose,
+                quiet,
+                today,
+            };
+            Ok(audit::run(&file, &opts, ask, &common))
         }
         Command::Tui { file, common } => {
             let opts = options(&common)?;

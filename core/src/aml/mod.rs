@@ -7,6 +7,7 @@
 pub mod findings;
 pub mod fix;
 pub mod flows;
+pub mod kinds;
 pub mod mapping;
 pub mod render;
 pub mod waivers;

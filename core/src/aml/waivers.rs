@@ -30,6 +30,9 @@ pub struct Waiver {
     pub line: u32,
     /// Column of its first key.
     pub col: u32,
+    /// For an unused waiver: why it matches nothing, and the likely fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 /// What a design's waivers did to its findings.
@@ -68,6 +71,34 @@ fn waiver(a: &AcceptDef) -> Waiver {
         expires: a.expires.value.to_string(),
         line,
         col,
+        help: None,
+    }
+}
+
+/// Why waiver `a` accepts none of `findings`.
+fn unused_help(a: &AcceptDef, findings: &[Finding]) -> String {
+    let (kind, resource) = (&a.finding.value, &a.resource.value);
+    if super::kinds::kind(kind).is_none() {
+        let ids = super::kinds::KINDS.iter().map(|k| k.id);
+        return match crate::diag::did_you_mean(kind, ids) {
+            Some(id) => format!("there is no finding kind `{kind}`; did you mean `{id}`?"),
+            None => format!("there is no finding kind `{kind}` (docs/aml.md lists them)"),
+        };
+    }
+    let named: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.id == *kind)
+        .flat_map(|f| f.resources.iter().map(String::as_str))
+        .collect();
+    match crate::diag::did_you_mean(resource, named.iter().copied()) {
+        Some(r) => format!("no {kind} finding names `{resource}`; did you mean `{r}`?"),
+        None if named.is_empty() => {
+            format!("the design has no {kind} finding: remove the waiver")
+        }
+        None => format!(
+            "no {kind} finding names `{resource}` (they name {}): remove or correct the waiver",
+            named.join(", ")
+        ),
     }
 }
 
@@ -118,6 +149,7 @@ pub fn apply(accept: &[AcceptDef], findings: &mut Vec<Finding>, today: Date) -> 
             .collect();
         if unclaimed.is_empty() {
             r.unused.push(w);
+            r.waivers[w].help = Some(unused_help(a, findings));
         }
         r.accepted.extend(unclaimed.into_iter().map(|i| (i, w)));
     }
@@ -184,6 +216,34 @@ mod tests {
         let r = apply(&[accept("A", "z", "2027-01-01")], &mut findings, today);
         assert_eq!(r.unused, vec![0]);
         assert!(r.accepted.is_empty());
+        assert_eq!(
+            r.waivers[0].help.as_deref(),
+            Some("there is no finding kind `A` (docs/aml.md lists them)")
+        );
+        let mut findings = vec![found("AML-EXFILTRATION", "trainer")];
+        let r = apply(
+            &[
+                accept("AML-EXFILTRATON", "trainer", "2027-01-01"),
+                accept("AML-EXFILTRATION", "traner", "2027-01-01"),
+            ],
+            &mut findings,
+            today,
+        );
+        assert_eq!(r.unused, vec![0, 1]);
+        assert!(
+            r.waivers[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `AML-EXFILTRATION`?")
+        );
+        assert!(
+            r.waivers[1]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `trainer`?")
+        );
     }
 
     #[test]

@@ -241,7 +241,10 @@ impl FileRun {
                         w.finding, w.resource
                     ),
                     span: Span { line: w.line, col: w.col },
-                    detail: "remove the waiver, or correct its `finding` or `resource`".into(),
+                    detail: w
+                        .help
+                        .clone()
+                        .unwrap_or_else(|| "remove the waiver, or correct its `finding` or `resource`".into()),
                     waiver: None,
                 });
             }
