@@ -54,6 +54,7 @@ def sarif(path):
         "rules": sorted(r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]),
         "suppressed": sum(1 for r in results if r.get("suppressions")),
         "levels": sorted({r.get("level", "warning") for r in results}),
+        "passed": sum(log["runs"][0].get("properties", {}).get("passed", {}).values()),
     }))
     return 0
 

@@ -1,6 +1,8 @@
 //! SARIF 2.1.0 (code scanning in GitHub and Azure DevOps): one run, a rule per item kind with
-//! its help and document, one result per item with its level, message and physical location.
-//! Passing items are results of kind `pass`; accepted findings carry a suppression.
+//! its help and document, one result per item that did not pass with its level, message and
+//! physical location; accepted findings carry a suppression. Passing items (expectations that
+//! hold, flows that work) are counted in the run's properties, not results: GitHub's supported
+//! subset does not document `kind: pass`, and a passing check must not become an alert.
 
 use super::rules::rule;
 use super::{FileRun, Status};
@@ -44,9 +46,16 @@ pub fn render(runs: &[FileRun]) -> String {
                 .build()
         })
         .collect();
+    let mut passed: BTreeMap<String, serde_json::Value> = BTreeMap::new();
     for (run, item) in items {
         let (level, kind) = match item.status {
-            Status::Pass => (sarif::ResultLevel::None, sarif::ResultKind::Pass),
+            Status::Pass => {
+                let n = passed
+                    .entry(item.rule.clone())
+                    .or_insert(serde_json::json!(0));
+                *n = serde_json::json!(n.as_u64().unwrap_or(0) + 1);
+                continue;
+            }
             Status::Fail => (sarif::ResultLevel::Error, sarif::ResultKind::Fail),
             Status::Warn => (sarif::ResultLevel::Warning, sarif::ResultKind::Fail),
             Status::Accepted => (sarif::ResultLevel::Error, sarif::ResultKind::Fail),
@@ -113,6 +122,14 @@ pub fn render(runs: &[FileRun]) -> String {
             sarif::Run::builder()
                 .tool(sarif::Tool::builder().driver(driver).build())
                 .results(results)
+                .properties(
+                    sarif::PropertyBag::builder()
+                        .additional_properties(BTreeMap::from([(
+                            "passed".to_string(),
+                            serde_json::json!(passed),
+                        )]))
+                        .build(),
+                )
                 .build(),
         ])
         .build();

@@ -57,6 +57,17 @@ fn sarif_validates_against_the_schema_with_githubs_required_fields() {
     }
     let log: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let run = &log["runs"][0];
+    assert!(
+        summary["passed"].as_u64().unwrap() >= 5,
+        "holding expectations are counted, not alerts: {summary}"
+    );
+    assert!(
+        run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["ruleId"] != "expectation-holds")
+    );
     assert_eq!(run["tool"]["driver"]["name"], "vnetlab");
     assert!(run["tool"]["driver"]["version"].is_string());
     let failing = run["results"]
