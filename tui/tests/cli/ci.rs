@@ -407,3 +407,26 @@ fn completions_and_the_man_page_are_generated() {
     assert!(page.contains("check"));
     assert_eq!(code(&vnetlab(&["completions", "tcsh"])), 2);
 }
+
+#[test]
+fn malformed_waivers_are_located_errors() {
+    let text = std::fs::read_to_string(root().join(WAIVERS))
+        .unwrap()
+        .replace("finding: AML-EXFILTRATION", "finding: AML-EXFILTRATON")
+        .replace("owner: platform-team", "owner: \"  \"")
+        + "  - { finding: AML-PUBLIC-DEPENDENCY, resource: mlkv, justification: again, owner: x, expires: 2026-12-31 }\n";
+    let file = tmp("bad-waivers.yaml");
+    std::fs::write(&file, text).unwrap();
+    let o = vnetlab(&["audit", "--color", "never", file.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    for needle in [
+        ":39:14: error[waiver]: `AML-EXFILTRATON` is not a finding kind",
+        "did you mean `AML-EXFILTRATION`?",
+        ":34:5: error[waiver]: the waiver's `owner` is empty",
+        ":52:5: warning[waiver-duplicate]: a second waiver for AML-PUBLIC-DEPENDENCY on mlkv",
+        "first defined here",
+    ] {
+        assert!(err.contains(needle), "missing {needle} in\n{err}");
+    }
+}
