@@ -13,7 +13,9 @@ Examples:
   vnetlab check topologies/*.yaml
   vnetlab trace topologies/aml-private-endpoints.yaml --from trainer --to mlstore:blob --port 443
   vnetlab routes topologies/hub-spoke-firewall.yaml --subnet ml/training
-  vnetlab rules topologies/aml-private-endpoints.yaml --workload trainer")]
+  vnetlab rules topologies/aml-private-endpoints.yaml --workload trainer
+  vnetlab check --format sarif topologies/*.yaml > vnetlab.sarif
+  vnetlab audit --format junit topologies/aml-hipaa-isolated.yaml > vnetlab-audit.xml")]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
