@@ -10,10 +10,15 @@
 set -euo pipefail
 dir="${VNETLAB_CI_TOOLS:-$HOME/.cache/vnetlab-ci}"
 mkdir -p "$dir"
-if ! python3 -c 'import jsonschema, junitparser, check_jsonschema' 2>/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-    'jsonschema>=4' 'junitparser>=3' 'check-jsonschema>=0.28'
-fi
+want='jsonschema==4.26.0 junitparser==5.0.3 check-jsonschema==0.39.0'
+have="$(python3 -m pip list --format=freeze 2>/dev/null | tr '[:upper:]' '[:lower:]' || true)"
+for pkg in $want; do
+  if ! grep -qx "$pkg" <<<"$have"; then
+    # shellcheck disable=SC2086
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore $want
+    break
+  fi
+done
 schema="$dir/sarif-2.1.0-rtm.5.json"
 if [ ! -s "$schema" ]; then
   tmp="$(mktemp -d)"
