@@ -67,16 +67,7 @@ pub fn render(runs: &[FileRun]) -> String {
             region.start_column = Some(i64::from(item.span.col.max(1)));
         }
         let location = sarif::Location::builder()
-            .physical_location(
-                sarif::PhysicalLocation::builder()
-                    .artifact_location(
-                        sarif::ArtifactLocation::builder()
-                            .uri(uri(&run.file))
-                            .build(),
-                    )
-                    .region(region)
-                    .build(),
-            )
+            .physical_location(physical(&run.file, region))
             .build();
         let message = if item.detail.is_empty() {
             item.message.clone()
@@ -91,6 +82,25 @@ pub fn render(runs: &[FileRun]) -> String {
             .message(text(&message))
             .locations(vec![location])
             .build();
+        if !item.related.is_empty() {
+            let related = item
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, (span, label))| {
+                    let region = sarif::Region::builder()
+                        .start_line(i64::from(span.line.max(1)))
+                        .start_column(i64::from(span.col.max(1)))
+                        .build();
+                    sarif::Location::builder()
+                        .id(i as i64)
+                        .physical_location(physical(&run.file, region))
+                        .message(text(label))
+                        .build()
+                })
+                .collect();
+            result.related_locations = Some(related);
+        }
         if let Some((justification, owner)) = &item.waiver {
             let mut bag = BTreeMap::new();
             bag.insert("owner".to_string(), serde_json::json!(owner));
@@ -134,6 +144,13 @@ pub fn render(runs: &[FileRun]) -> String {
         ])
         .build();
     serde_json::to_string_pretty(&log).expect("SARIF serializes") + "\n"
+}
+
+fn physical(file: &str, region: sarif::Region) -> sarif::PhysicalLocation {
+    sarif::PhysicalLocation::builder()
+        .artifact_location(sarif::ArtifactLocation::builder().uri(uri(file)).build())
+        .region(region)
+        .build()
 }
 
 fn multi(s: &str) -> sarif::MultiformatMessageString {

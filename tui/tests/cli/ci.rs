@@ -97,6 +97,28 @@ fn sarif_validates_against_the_schema_with_githubs_required_fields() {
         .to_string();
     assert!(help.contains("docs/format.md"), "{help}");
 
+    // A duplicate's first definition is a related location.
+    let o = vnetlab(&[
+        "check",
+        "--format",
+        "sarif",
+        "tests/bad/semantic-problems.yaml",
+    ]);
+    validate("sarif", &stdout(&o)).unwrap();
+    let log: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let dup = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| !r["relatedLocations"].is_null())
+        .expect("a result with a related location");
+    let related = &dup["relatedLocations"][0];
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 12);
+    assert_eq!(
+        related["message"]["text"],
+        "priority 200 first used here by `b`"
+    );
+
     // The checker is real: a SARIF log with a wrong level is rejected.
     let broken = stdout(&o).replacen("\"level\": \"error\"", "\"level\": \"fatal\"", 1);
     assert!(validate("sarif", &broken).is_err());
