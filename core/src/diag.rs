@@ -54,7 +54,9 @@ pub struct Related {
 }
 
 impl Diagnostic {
-    /// Renders `file:line:col: severity[code]: message`, the source line with a caret, and the help.
+    /// Renders `file:line:col: severity[code]: message`, the source line with a caret, the
+    /// related places and the help (plain text, for the terminal app and the browser; the
+    /// command line draws richer snippets).
     pub fn render(&self, source: Option<&str>) -> String {
         let sev = match self.severity {
             Severity::Error => "error",
@@ -75,6 +77,12 @@ impl Diagnostic {
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             out.push_str(&format!("{} | {pad}^\n", " ".repeat(gutter.len())));
+        }
+        for r in &self.related {
+            out.push_str(&format!(
+                "  = note: {}:{}:{}: {}\n",
+                self.file, r.span.line, r.span.col, r.label
+            ));
         }
         if let Some(help) = &self.help {
             out.push_str(&format!("  = help: {help}\n"));
