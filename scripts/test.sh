@@ -10,6 +10,9 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
+echo "== CI-format checkers (SARIF schema, JUnit parser)"
+./scripts/ci-tools.sh
+
 echo "== cargo test"
 cargo test --workspace
 

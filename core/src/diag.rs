@@ -38,10 +38,25 @@ pub struct Diagnostic {
     /// How to fix it, where the fix is obvious.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Other places the problem involves, e.g. where a duplicate was first defined.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A secondary location of a diagnostic, with what it is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Related {
+    /// Where.
+    #[serde(flatten)]
+    pub span: Span,
+    /// What is there, e.g. "first defined here".
+    pub label: String,
 }
 
 impl Diagnostic {
-    /// Renders `file:line:col: severity[code]: message`, the source line with a caret, and the help.
+    /// Renders `file:line:col: severity[code]: message`, the source line with a caret, the
+    /// related places and the help (plain text, for the terminal app and the browser; the
+    /// command line draws richer snippets).
     pub fn render(&self, source: Option<&str>) -> String {
         let sev = match self.severity {
             Severity::Error => "error",
@@ -62,6 +77,12 @@ impl Diagnostic {
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             out.push_str(&format!("{} | {pad}^\n", " ".repeat(gutter.len())));
+        }
+        for r in &self.related {
+            out.push_str(&format!(
+                "  = note: {}:{}:{}: {}\n",
+                self.file, r.span.line, r.span.col, r.label
+            ));
         }
         if let Some(help) = &self.help {
             out.push_str(&format!("  = help: {help}\n"));
@@ -120,6 +141,7 @@ impl Diagnostics {
             code,
             message,
             help: None,
+            related: Vec::new(),
         });
         self.items.last_mut().expect("just pushed")
     }
@@ -145,20 +167,87 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
+
+    /// Adds a secondary location (ignored when the position is unknown).
+    pub fn related(&mut self, span: Span, label: impl Into<String>) -> &mut Self {
+        if span.line > 0 {
+            self.related.push(Related {
+                span,
+                label: label.into(),
+            });
+        }
+        self
+    }
 }
 
-/// The closest candidate to `word` (edit distance at most a third of its length, at least 1).
+/// The closest candidate to `word`: edit distance at most a third of its length (at least 1),
+/// or, for words that begin alike (three characters or more), at most half the longer one
+/// (`deny` → `denied`, `allow` → `allowed`).
 pub fn did_you_mean<'a, I: IntoIterator<Item = &'a str>>(
     word: &str,
     candidates: I,
 ) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
+    let w = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
+        .map(|c| {
+            let l = c.to_lowercase();
+            let common = w.chars().zip(l.chars()).take_while(|(a, b)| a == b).count();
+            let longer = w.chars().count().max(l.chars().count());
+            let d = edit_distance(&w, &l);
+            let near = d <= limit || (common >= 3 && d <= longer / 2);
+            (d, near, c)
+        })
+        .filter(|(_, near, _)| *near)
+        .min_by_key(|(d, _, c)| (*d, *c))
+        .map(|(_, _, c)| c)
+}
+
+/// Where each line of a text starts, built once so that any number of diagnostics find their
+/// line in constant time. Lines end at `\n`, `\r\n` or a lone `\r`, as YAML counts them.
+#[derive(Clone, Debug)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 1;
+                }
+                b'\r' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        // A final line break ends the last line; it does not start another.
+        if starts.len() > 1 && *starts.last().expect("one") == text.len() {
+            starts.pop();
+        }
+        Self { text, starts }
+    }
+
+    /// How many lines the text has (an empty text has one, empty, line).
+    pub fn lines(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Line `n` (1-based) without its line break; `None` past the end.
+    pub fn line(&self, n: usize) -> Option<&'a str> {
+        let start = *self.starts.get(n.checked_sub(1)?)?;
+        let end = self.starts.get(n).copied().unwrap_or(self.text.len());
+        Some(self.text[start..end].trim_end_matches(['\n', '\r']))
+    }
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -187,5 +276,25 @@ mod tests {
             Some("address_space")
         );
         assert_eq!(did_you_mean("zzz", ["address_space", "subnets"]), None);
+        assert_eq!(did_you_mean("deny", ["allowed", "denied"]), Some("denied"));
+        assert_eq!(
+            did_you_mean("allow", ["allowed", "denied"]),
+            Some("allowed")
+        );
+        assert_eq!(did_you_mean("de", ["allowed", "denied"]), None);
+    }
+
+    #[test]
+    fn line_index_counts_every_kind_of_line_break() {
+        let i = LineIndex::new("a\nb\r\nc\rd");
+        assert_eq!(i.lines(), 4);
+        assert_eq!(
+            (1..=5).map(|n| i.line(n)).collect::<Vec<_>>(),
+            vec![Some("a"), Some("b"), Some("c"), Some("d"), None]
+        );
+        let i = LineIndex::new("x\n");
+        assert_eq!((i.lines(), i.line(1), i.line(2)), (1, Some("x"), None));
+        assert_eq!(LineIndex::new("").line(1), Some(""));
+        assert_eq!(LineIndex::new("x").line(0), None);
     }
 }

@@ -16,7 +16,9 @@ Examples:
   vnetlab trace topologies/aml-private-endpoints.yaml --from trainer --to mlstore:blob --port 443
   vnetlab routes topologies/hub-spoke-firewall.yaml --subnet ml/training
   vnetlab rules topologies/aml-private-aks.yaml --workload trainer --expand
-  vnetlab check - < topologies/aml-private-aks.yaml")]
+  vnetlab check - < topologies/aml-private-aks.yaml
+  vnetlab check --format sarif topologies/*.yaml > vnetlab.sarif
+  vnetlab audit --format junit topologies/aml-hipaa-isolated.yaml > vnetlab-audit.xml")]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -33,6 +35,20 @@ pub struct Common {
     /// built-in synthetic ranges.
     #[arg(long, value_name = "FILE", global = true)]
     pub service_tags: Option<PathBuf>,
+    /// Colour diagnostics: `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+/// When to colour diagnostics.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set (CLICOLOR_FORCE forces it).
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The options of the terminal app: [`Common`] without `--format` (it draws, it prints nothing).
@@ -51,6 +67,20 @@ pub enum Format {
     Text,
     /// Stable JSON (documented in docs/cli-json.md).
     Json,
+    /// SARIF 2.1.0 for code scanning (GitHub, Azure DevOps); `check` and `audit` only.
+    Sarif,
+    /// JUnit XML for test tabs (Azure DevOps, GitLab, Jenkins); `check` and `audit` only.
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=…`) that annotate a pull request; `check`
+    /// and `audit` only.
+    Github,
+}
+
+impl Format {
+    /// Whether this format is one of the CI reports only `check` and `audit` write.
+    pub fn is_report(self) -> bool {
+        matches!(self, Format::Sarif | Format::Junit | Format::Github)
+    }
 }
 
 /// What `generate` writes.
@@ -85,6 +115,13 @@ pub enum Command {
         /// Only 1 is supported.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=1))]
         faults: Option<u8>,
+        /// Exit 1 when a file has no `expect` entries (by default it is only said).
+        #[arg(long)]
+        require_expectations: bool,
+        /// Print nothing on success; on failure only what failed (and the diagnostics). Machine
+        /// formats are written whole either way.
+        #[arg(long, short)]
+        quiet: bool,
         /// Shared options.
         #[command(flatten)]
         common: Common,
@@ -206,6 +243,13 @@ pub enum Command {
         /// Also print the trace of flows that work and of every finding.
         #[arg(long, short)]
         verbose: bool,
+        /// The date waivers' `expires` is compared with (YYYY-MM-DD; default: today, UTC).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        /// Print nothing on success; on failure the whole report. Machine formats are written
+        /// whole either way.
+        #[arg(long, short)]
+        quiet: bool,
         /// Shared options.
         #[command(flatten)]
         common: Common,
@@ -229,6 +273,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = SchemaFormat::Json)]
         format: SchemaFormat,
     },
+    /// Print a shell completion script (e.g. `vnetlab completions bash > /etc/bash_completion.d/vnetlab`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; e.g. `vnetlab man > ~/.local/share/man/man1/vnetlab.1`).
+    Man,
 }
 
 /// Severities for `audit --fail-on`.

@@ -4,10 +4,13 @@
 #[macro_use]
 mod out;
 mod audit;
+mod check;
 mod cli;
+mod diagnostics;
 mod reach;
+mod report;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser, ValueEnum};
 use cli::{Cli, Command, Common, DesignFormat, Expect, Format, Proto, SchemaFormat, Tags};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -89,16 +92,14 @@ fn tag_options(service_tags: &Option<PathBuf>) -> Result<BuildOptions, Fatal> {
 fn load(
     path: &Path,
     opts: &BuildOptions,
-    format: Format,
+    common: &Common,
 ) -> Result<(Design, Vec<serde_json::Value>), Fatal> {
+    let format = common.format;
     let bytes = read(path)?;
     let name = name(path);
     let loaded = vnetlab_core::load(&name, &bytes, opts);
-    let source = String::from_utf8_lossy(&bytes);
     if format == Format::Text {
-        for d in &loaded.diagnostics {
-            eprint!("{}", d.render(Some(&source)));
-        }
+        diagnostics::eprint(&loaded.diagnostics, &bytes, common.color);
     }
     let diags: Vec<serde_json::Value> = loaded.diagnostics.iter().map(|d| json!(d)).collect();
     match loaded.design {
@@ -132,52 +133,51 @@ fn protocol(p: Proto) -> Protocol {
     }
 }
 
+/// The common options of a command, if it has them.
+fn common(cmd: &Command) -> Option<(&'static str, &Common)> {
+    match cmd {
+        Command::Check { common, .. } => Some(("check", common)),
+        Command::Audit { common, .. } => Some(("audit", common)),
+        Command::Matrix { common, .. } => Some(("matrix", common)),
+        Command::Diff { common, .. } => Some(("diff", common)),
+        Command::Trace { common, .. } => Some(("trace", common)),
+        Command::Routes { common, .. } => Some(("routes", common)),
+        Command::Rules { common, .. } => Some(("rules", common)),
+        Command::Tui { common, .. } => Some(("tui", common)),
+        Command::Generate { .. } | Command::Schema | Command::Completions { .. } | Command::Man => {
+            None
+        }
+    }
+}
+
 fn run(cmd: Command) -> Result<ExitCode, Fatal> {
+    if let Some((name, c)) = common(&cmd)
+        && c.format.is_report()
+        && !matches!(name, "check" | "audit")
+    {
+        let f = c.format.to_possible_value().expect("a value");
+        return Err(Fatal(format!(
+            "--format {} is for check and audit; `{name}` writes text or json",
+            f.get_name()
+        )));
+    }
     match cmd {
         Command::Check {
             files,
             verbose,
             faults,
+            require_expectations,
+            quiet,
             common,
         } => {
             let opts = options(&common)?;
-            let mut failed = false;
-            let mut invalid = false;
-            let mut reports = Vec::new();
-            for f in &files {
-                match load(f, &opts, common.format) {
-                    Ok((design, diags)) => {
-                        let report = vnetlab_core::check(&design);
-                        failed |= !report.all_hold();
-                        match common.format {
-                            Format::Text => out!("{}", render::check(&report, verbose)),
-                            Format::Json => reports.push(json!({"file": name(f), "valid": true, "diagnostics": diags, "report": report})),
-                        }
-                        if faults.is_some() {
-                            failed |= reach::faults(&design, &report, &opts, common.format);
-                        }
-                    }
-                    Err(Fatal(msg)) => {
-                        invalid = true;
-                        if common.format == Format::Text {
-                            eprintln!("vnetlab: {msg}");
-                        }
-                    }
-                }
-            }
-            if common.format == Format::Json && !reports.is_empty() {
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&json!({"files": reports})).expect("json")
-                );
-            }
-            Ok(ExitCode::from(if invalid {
-                2
-            } else if failed {
-                1
-            } else {
-                0
-            }))
+            let ask = check::Ask {
+                verbose,
+                faults: faults.is_some(),
+                require_expectations,
+                quiet,
+            };
+            Ok(check::run(&files, ask, &opts, &common))
         }
         Command::Trace {
             file,
@@ -190,7 +190,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             common,
         } => {
             let opts = options(&common)?;
-            let (design, _) = load(&file, &opts, common.format)?;
+            let (design, _) = load(&file, &opts, &common)?;
             let q = vnetlab_core::trace::FlowQuery {
                 from,
                 to,
@@ -200,7 +200,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             let t = vnetlab_core::trace::trace_with_source_port(&design, &q, source_port)
                 .map_err(|e| Fatal(e.to_string()))?;
             match common.format {
-                Format::Text => out!(
+                Format::Text | Format::Sarif | Format::Junit | Format::Github => out!(
                     "{}service tags: {}\n",
                     render::trace(&t),
                     design.tags.source()
@@ -220,7 +220,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             common,
         } => {
             let opts = options(&common)?;
-            let (design, _) = load(&file, &opts, common.format)?;
+            let (design, _) = load(&file, &opts, &common)?;
             let s = design.subnet_by_name(&subnet).ok_or_else(|| {
                 let known: Vec<&str> = design.subnets.iter().map(|s| s.name.as_str()).collect();
                 Fatal(format!(
@@ -229,7 +229,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 ))
             })?;
             match common.format {
-                Format::Text => out!(
+                Format::Text | Format::Sarif | Format::Junit | Format::Github => out!(
                     "{}service tags: {}\n",
                     render::routes(&design, s),
                     design.tags.source()
@@ -251,7 +251,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             common,
         } => {
             let opts = options(&common)?;
-            let (design, _) = load(&file, &opts, common.format)?;
+            let (design, _) = load(&file, &opts, &common)?;
             let w = design.workload_by_name(&workload).ok_or_else(|| {
                 let known: Vec<&str> = design.workloads.iter().map(|w| w.name.as_str()).collect();
                 Fatal(format!(
@@ -260,7 +260,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 ))
             })?;
             match common.format {
-                Format::Text => out!(
+                Format::Text | Format::Sarif | Format::Junit | Format::Github => out!(
                     "{}{}service tags: {}\n",
                     render::rules(&design, w),
                     if expand {
@@ -285,11 +285,19 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             file,
             fail_on,
             verbose,
+            today,
+            quiet,
             common,
         } => {
             let opts = options(&common)?;
-            let (design, _) = load(&file, &opts, common.format)?;
-            Ok(audit::run(&design, fail_on, verbose, common.format))
+            let today = audit::today(today.as_deref()).map_err(Fatal)?;
+            let ask = audit::Ask {
+                fail_on,
+                verbose,
+                quiet,
+                today,
+            };
+            Ok(audit::run(&file, &opts, ask, &common))
         }
         Command::Tui {
             file,
@@ -309,7 +317,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             common,
         } => {
             let opts = options(&common)?;
-            let (design, _) = load(&file, &opts, common.format)?;
+            let (design, _) = load(&file, &opts, &common)?;
             reach::matrix(&design, &ports, by, common.format).map_err(Fatal)
         }
         Command::Diff {
@@ -320,8 +328,8 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             common,
         } => {
             let opts = options(&common)?;
-            let (a, _) = load(&before, &opts, common.format)?;
-            let (b, _) = load(&after, &opts, common.format)?;
+            let (a, _) = load(&before, &opts, &common)?;
+            let (b, _) = load(&after, &opts, &common)?;
             reach::diff(&a, &b, &ports, fail_on_change, common.format).map_err(Fatal)
         }
         Command::Generate {
@@ -349,6 +357,20 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             format: SchemaFormat::Json,
         } => {
             out!("{}", vnetlab_core::format::json_schema());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "vnetlab", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(|e| Fatal(format!("man page: {e}")))?;
+            out!("{}", String::from_utf8_lossy(&page));
             Ok(ExitCode::SUCCESS)
         }
     }

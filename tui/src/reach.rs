@@ -1,10 +1,9 @@
 //! `matrix`, `diff` and `check --faults`: every-packet questions over whole designs.
 
 use crate::cli::{By, Format};
-use serde_json::json;
 use std::process::ExitCode;
-use vnetlab_core::check::CheckReport;
-use vnetlab_core::model::{BuildOptions, Design};
+use vnetlab_core::diff::Fault;
+use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;
 use vnetlab_core::reach::matrix::MatrixBy;
 
@@ -40,7 +39,7 @@ pub fn matrix(d: &Design, list: &str, by: By, format: Format) -> Result<ExitCode
     };
     let m = vnetlab_core::reach::matrix::matrix(d, by, &ports);
     match format {
-        Format::Text => {
+        Format::Text | Format::Sarif | Format::Junit | Format::Github => {
             for (i, n) in m.names.iter().enumerate() {
                 outln!("{:>3}  {n}", i + 1);
             }
@@ -63,7 +62,7 @@ pub fn diff(
     let ports = ports(list)?;
     let d = vnetlab_core::diff::diff(a, b, &ports);
     match format {
-        Format::Text => out!("{}", d.render()),
+        Format::Text | Format::Sarif | Format::Junit | Format::Github => out!("{}", d.render()),
         Format::Json => outln!("{}", serde_json::to_string_pretty(&d).expect("json")),
     }
     Ok(ExitCode::from(if fail_on_change && !d.is_empty() {
@@ -73,30 +72,27 @@ pub fn diff(
     }))
 }
 
-/// Prints which expectations each single edit breaks; true when any edit breaks one.
-pub fn faults(d: &Design, report: &CheckReport, opts: &BuildOptions, format: Format) -> bool {
-    let faults = vnetlab_core::diff::faults(d, report, opts);
+/// The text report of `check --faults 1`: which expectations each single edit breaks.
+pub fn faults_text(design: &str, faults: &[Fault]) -> String {
     let fragile: Vec<_> = faults.iter().filter(|f| !f.breaks.is_empty()).collect();
-    match format {
-        Format::Text => {
-            outln!(
-                "fault tolerance of {}: {} single edits tried, {} break an expectation",
-                d.name,
-                faults.len(),
-                fragile.len()
-            );
-            for f in &fragile {
-                outln!("  {} breaks: {}", f.description, f.breaks.join("; "));
-            }
-            for f in faults.iter().filter(|f| f.invalid.is_some()) {
-                outln!(
-                    "  {} makes the design invalid: {}",
-                    f.description,
-                    f.invalid.as_deref().unwrap_or("")
-                );
-            }
-        }
-        Format::Json => outln!("{}", json!({"design": d.name, "faults": faults})),
+    let mut out = format!(
+        "fault tolerance of {design}: {} single edits tried, {} break an expectation\n",
+        faults.len(),
+        fragile.len()
+    );
+    for f in &fragile {
+        out.push_str(&format!(
+            "  {} breaks: {}\n",
+            f.description,
+            f.breaks.join("; ")
+        ));
     }
-    !fragile.is_empty()
+    for f in faults.iter().filter(|f| f.invalid.is_some()) {
+        out.push_str(&format!(
+            "  {} makes the design invalid: {}\n",
+            f.description,
+            f.invalid.as_deref().unwrap_or("")
+        ));
+    }
+    out
 }

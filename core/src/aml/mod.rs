@@ -8,10 +8,12 @@ mod azure_egress;
 pub mod findings;
 pub mod fix;
 pub mod flows;
+pub mod kinds;
 mod limits;
 pub mod mapping;
 pub mod portfolio;
 pub mod render;
+pub mod waivers;
 
 use crate::model::Design;
 use findings::Finding;
@@ -102,6 +104,15 @@ impl AuditReport {
     /// Whether the audit should fail: a broken flow, or a finding at or above `at`.
     pub fn fails(&self, at: Severity) -> bool {
         self.broken() > 0 || self.findings.iter().any(|f| f.severity >= at)
+    }
+    /// [`Self::fails`], not counting the findings `waivers` accepted.
+    pub fn fails_with(&self, at: Severity, waivers: &waivers::WaiverReport) -> bool {
+        self.broken() > 0
+            || self
+                .findings
+                .iter()
+                .enumerate()
+                .any(|(i, f)| f.severity >= at && waivers.accepting(i).is_none())
     }
 }
 

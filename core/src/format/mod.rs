@@ -2,6 +2,7 @@
 //! reported, printed back to YAML or JSON, and described by a JSON Schema.
 
 mod enums;
+mod locate;
 mod print;
 mod types;
 mod values;
@@ -9,7 +10,7 @@ mod values;
 pub use enums::*;
 pub use print::{to_json, to_yaml};
 pub use types::*;
-pub use values::{Cidr, Ip, OneOrMany, Port, Pos, Spanned};
+pub use values::{Cidr, Date, Ip, OneOrMany, Port, Pos, Spanned};
 
 use crate::diag::{Diagnostics, Span};
 use crate::syntax::{Decode, Decoder, parse, parse_json};

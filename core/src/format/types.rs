@@ -3,7 +3,7 @@
 //! generated from these types.
 
 use super::enums::*;
-use super::values::{Cidr, Ip, OneOrMany, Port, Spanned, record};
+use super::values::{Cidr, Date, Ip, OneOrMany, Port, Spanned, record};
 use std::collections::BTreeMap;
 
 /// A list of address entries: `*`, an IP, a CIDR, a service tag, or `asg:NAME`.
@@ -68,6 +68,10 @@ record! {
         /// Design intents checked by `vnetlab check`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         expect: Vec<ExpectDef> => def,
+        /// Accepted findings (waivers): each names a finding kind and an element, why it is
+        /// accepted, who owns the exception and when it expires.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        accept: Vec<AcceptDef> => def,
     }
 }
 
@@ -618,5 +622,22 @@ record! {
         /// Waypoints (`VNET/SUBNET` or firewall names) the path must cross.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         via: Vec<Ref> => def,
+    }
+}
+
+record! {
+    /// A waiver: a reviewed finding that is accepted until a date. `vnetlab audit` reports the
+    /// findings it matches as accepted; after `expires` it accepts nothing and is itself a finding.
+    pub struct AcceptDef ("waiver") {
+        /// The finding kind's id, e.g. `AML-PUBLIC-DEPENDENCY` (docs/aml.md).
+        finding: Spanned<String> => req,
+        /// The element the finding names (one of its resources, e.g. `mlstore` or `ml/training`).
+        resource: Spanned<String> => req,
+        /// Why the finding is accepted (the review's outcome).
+        justification: String => req,
+        /// Who owns the exception (a person or team).
+        owner: String => req,
+        /// The last day the waiver applies, `YYYY-MM-DD`.
+        expires: Spanned<Date> => req,
     }
 }

@@ -199,6 +199,84 @@ impl JsonSchema for Port {
     }
 }
 
+/// A calendar date written `YYYY-MM-DD` (a waiver's expiry). Compared as (year, month, day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year.
+    pub year: u16,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day of the month, 1–31 (checked against the month and leap years).
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`; `None` for anything else or a day the month does not have.
+    pub fn parse(text: &str) -> Option<Date> {
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u16> {
+            let part = &text[r];
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())
+                .flatten()
+        };
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Date {
+            year,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Decode for Date {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        let text = d.scalar(node, "a date such as 2026-12-31")?;
+        match Date::parse(text.trim()) {
+            Some(date) => Some(date),
+            None => {
+                d.diags
+                    .error(node.span, "date", format!("`{text}` is not a date"))
+                    .help("write it as YYYY-MM-DD, e.g. 2026-12-31");
+                None
+            }
+        }
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "description": "a date, YYYY-MM-DD", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+    }
+}
+
 /// One value or a list of values; always read as a list.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OneOrMany<T>(pub Vec<T>);

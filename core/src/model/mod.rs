@@ -1,6 +1,7 @@
 //! The validated domain model: every reference resolved to an id, every default applied, every
 //! address allocated. Analyses work only on a [`Design`]; they never see the file format.
 
+mod accept;
 mod alloc;
 mod build;
 pub mod catalog;

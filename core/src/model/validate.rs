@@ -14,6 +14,7 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     asgs(d, f, diags);
     identity_groups(d, f, diags);
     expectations(d, diags);
+    super::accept::accept(f, diags);
 }
 
 impl Design {
@@ -151,16 +152,27 @@ fn address_plan(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
             }
             for o in &subnets[..i] {
                 if overlaps(&s.prefix, &o.prefix) {
+                    // Reported at whichever is written later, pointing back at the first.
+                    let o_span = f.vnets[vname].subnets[&o.short_name].prefix.span();
+                    let ((later, at), (first, first_at)) = if o_span < span {
+                        ((s, span), (o, o_span))
+                    } else {
+                        ((o, o_span), (s, span))
+                    };
                     diags
                         .error(
-                            span,
+                            at,
                             "subnet-overlap",
                             format!(
                                 "subnet {} ({}) overlaps sibling {} ({})",
-                                s.name, s.prefix, o.name, o.prefix
+                                later.name, later.prefix, first.name, first.prefix
                             ),
                         )
-                        .help("subnets of one VNet must not overlap");
+                        .help("subnets of one VNet must not overlap")
+                        .related(
+                            first_at,
+                            format!("{} ({}) first defined here", first.name, first.prefix),
+                        );
                 }
             }
         }

@@ -2,6 +2,7 @@
 //! tree with every problem reported (not just the first).
 
 mod decode;
+mod hints;
 mod json;
 mod tree;
 

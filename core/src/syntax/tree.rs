@@ -57,8 +57,22 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
     };
     match b.document() {
         Ok(node) => node,
-        Err((span, msg)) => {
-            diags.error(span, "syntax", msg);
+        Err((mut span, msg)) => {
+            // The end of the input is reported one line past the last one: point at the end of
+            // the last line instead, where a snippet can show it.
+            let lines = crate::diag::LineIndex::new(text);
+            if span.line as usize > lines.lines() {
+                let last = lines.line(lines.lines()).unwrap_or_default();
+                span = Span {
+                    line: lines.lines() as u32,
+                    col: last.chars().count() as u32 + 1,
+                };
+            }
+            let hint = super::hints::for_syntax_error(&msg);
+            let d = diags.error(span, "syntax", msg);
+            if let Some(hint) = hint {
+                d.help(hint);
+            }
             None
         }
     }

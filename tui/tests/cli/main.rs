@@ -1,6 +1,10 @@
 //! The command line as users and CI scripts see it: exit codes (0 success, 1 a check failed,
 //! 2 bad input or usage), error messages with file, line and column, JSON output, determinism.
 
+mod ci;
+mod diagnostics;
+mod readme_ci;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

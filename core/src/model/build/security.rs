@@ -17,7 +17,7 @@ impl Builder<'_, '_> {
             let mut inbound = Vec::new();
             let mut outbound = Vec::new();
             let mut names: BTreeMap<String, ()> = BTreeMap::new();
-            let mut prios: BTreeMap<(Direction, u32), &str> = BTreeMap::new();
+            let mut prios: BTreeMap<(Direction, u32), (&str, crate::diag::Span)> = BTreeMap::new();
             for r in &n.rules {
                 if names
                     .insert(r.name.value.to_ascii_lowercase(), ())
@@ -34,7 +34,9 @@ impl Builder<'_, '_> {
                     self.d
                         .error(r.priority.span(), "priority", format!("priority {p} is outside 100..4096"))
                         .help("custom NSG rules take priorities from 100 to 4096; lower numbers are evaluated first");
-                } else if let Some(other) = prios.insert((r.direction, p), &r.name.value) {
+                } else if let Some((other, first)) =
+                    prios.insert((r.direction, p), (&r.name.value, r.priority.span()))
+                {
                     self.d
                         .error(
                             r.priority.span(),
@@ -44,7 +46,8 @@ impl Builder<'_, '_> {
                                 r.direction
                             ),
                         )
-                        .help("priorities must be unique per direction");
+                        .help("priorities must be unique per direction")
+                        .related(first, format!("priority {p} first used here by `{other}`"));
                 }
                 let source = self.rule_side(r.source.as_ref());
                 let destination = self.rule_side(r.destination.as_ref());

@@ -1,0 +1,109 @@
+//! Every finding kind the audit reports, with one line on what it means and what to do: the
+//! rules of SARIF reports, the help of reports that list findings, and the names waivers may
+//! accept (docs/aml.md, "Finding kinds").
+
+/// A finding kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kind {
+    /// The id findings carry.
+    pub id: &'static str,
+    /// One line: what it means.
+    pub title: &'static str,
+    /// How it is proven and what to do.
+    pub help: &'static str,
+}
+
+const fn k(id: &'static str, title: &'static str, help: &'static str) -> Kind {
+    Kind { id, title, help }
+}
+
+/// Every finding kind, including the one an expired waiver becomes.
+pub const KINDS: &[Kind] = &[
+    k(
+        "AML-PUBLIC-WORKSPACE",
+        "The Azure ML workspace is reachable from the internet",
+        "`internet` → workspace 443 is delivered. Set public_network_access: disabled and reach the workspace through a private endpoint.",
+    ),
+    k(
+        "AML-PUBLIC-DEPENDENCY",
+        "A workspace dependency (storage, key vault, registry) is reachable from the internet",
+        "`internet` → the service on 443 is delivered. Disable public network access (or default action deny) and use a private endpoint.",
+    ),
+    k(
+        "AML-INBOUND-INTERNET",
+        "A compute, inference target or jumpbox is reachable from the internet",
+        "Some TCP/UDP packet from the internet reaches it (proven over every packet class). Remove the public IP or deny the inbound traffic.",
+    ),
+    k(
+        "AML-EXFILTRATION",
+        "A compute or inference target can reach arbitrary internet destinations",
+        "Deny Internet outbound except the required service tags, or route 0.0.0.0/0 through a firewall with an FQDN allow-list.",
+    ),
+    k(
+        "AML-DNS-NOT-LINKED",
+        "A private endpoint does not resolve to its private address where Azure ML needs it",
+        "Link the privatelink zone to the VNet (or fix the custom DNS forwarding) so the name resolves to the private endpoint.",
+    ),
+    k(
+        "AML-SE-BYPASS",
+        "A subnet forced through an appliance also has service endpoints",
+        "Service endpoint routes bypass the 0.0.0.0/0 route to the appliance; remove the service endpoints or use private endpoints.",
+    ),
+    k(
+        "AML-NSG-ANY-INBOUND",
+        "An NSG allows inbound traffic from anywhere to any port",
+        "Narrow the rule's source and ports.",
+    ),
+    k(
+        "AML-RULE-SHADOWED",
+        "A rule is entirely covered by an earlier rule with the opposite action",
+        "The rule never decides anything; remove it or reorder the priorities.",
+    ),
+    k(
+        "AML-RULE-REDUNDANT",
+        "A rule is entirely covered by an earlier rule with the same action",
+        "The rule never decides anything; remove it.",
+    ),
+    k(
+        "AML-ASYMMETRIC",
+        "A required flow is dropped as asymmetric through a stateful device",
+        "The reply takes another path than the request; route both directions through the same appliance.",
+    ),
+    k(
+        "AML-SUBNET-CAPACITY",
+        "A subnet is too small for its workloads at full scale-out",
+        "Enlarge the subnet, lower max_nodes/max_pods, or use Azure CNI Overlay.",
+    ),
+    k(
+        "AML-INFERENCE-PUBLIC",
+        "An inference endpoint accepts scoring from the internet",
+        "Disable public network access on the endpoint, or use an internal load balancer for AKS.",
+    ),
+    k(
+        "VNETLAB-WAIVER-EXPIRED",
+        "A waiver (an `accept` entry) has expired",
+        "An expired waiver accepts nothing: review the exception again, fix the finding or renew the waiver with a new expiry date.",
+    ),
+];
+
+/// The kind with id `id`.
+pub fn kind(id: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_finding_id_the_audit_writes_has_a_kind() {
+        let source = include_str!("findings.rs");
+        let mut ids = 0;
+        for (i, _) in source.match_indices("\"AML-") {
+            let id = &source[i + 1..];
+            let id = &id[..id.find('"').expect("a closing quote")];
+            assert!(super::kind(id).is_some(), "{id} is not in KINDS");
+            ids += 1;
+        }
+        assert!(ids >= 12, "the finding ids were found ({ids})");
+        assert!(super::kind(super::super::waivers::EXPIRED).is_some());
+    }
+}

@@ -1,0 +1,149 @@
+//! `vnetlab check`: validates each file, proves its expectations (and, with `--faults 1`, tries
+//! every single edit), and writes one report for all files in the chosen format. Text streams
+//! file by file; JSON is always one document `{"files": [...]}`, whatever the files.
+
+use crate::cli::{Common, Format};
+use crate::report::{self, FileRun};
+use crate::{diagnostics, reach};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use vnetlab_core::check::Outcome;
+use vnetlab_core::diag::{Diagnostic, Severity, Span};
+use vnetlab_core::model::BuildOptions;
+use vnetlab_core::render;
+
+/// What `check` was asked for besides proving expectations.
+#[derive(Clone, Copy, Debug)]
+pub struct Ask {
+    /// Print the traces of expectations that hold.
+    pub verbose: bool,
+    /// Try every single edit (`--faults 1`).
+    pub faults: bool,
+    /// A file without expectations fails.
+    pub require_expectations: bool,
+    /// Text: print only what failed.
+    pub quiet: bool,
+}
+
+/// Checks `files`; exit 2 when a file is invalid, 1 when an expectation fails (or a file has
+/// none and they are required), 0 otherwise.
+pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) -> ExitCode {
+    let text = common.format == Format::Text;
+    let (mut invalid, mut failed) = (false, false);
+    let mut runs = Vec::new();
+    for path in files {
+        let name = crate::name(path);
+        let bytes = match crate::read(path) {
+            Ok(b) => b,
+            Err(crate::Fatal(message)) => {
+                invalid = true;
+                if text {
+                    eprintln!("vnetlab: {message}");
+                }
+                let d = Diagnostic {
+                    severity: Severity::Error,
+                    file: name.clone(),
+                    span: Span::default(),
+                    code: "read",
+                    message,
+                    help: None,
+                    related: Vec::new(),
+                };
+                runs.push(FileRun::invalid(name, vec![d]));
+                continue;
+            }
+        };
+        let loaded = vnetlab_core::load(&name, &bytes, opts);
+        if text {
+            diagnostics::eprint(&loaded.diagnostics, &bytes, common.color);
+        }
+        let Some(design) = loaded.design else {
+            invalid = true;
+            if text {
+                let errors = loaded
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                eprintln!("vnetlab: {name}: {errors} error(s); nothing was analysed");
+            }
+            runs.push(FileRun::invalid(name, loaded.diagnostics));
+            continue;
+        };
+        let report = vnetlab_core::check(&design);
+        let empty = report.results.is_empty();
+        failed |= !report.all_hold() || (empty && ask.require_expectations);
+        if text {
+            if empty {
+                outln!(
+                    "check {name}: no expectations: nothing was checked (add `expect` entries; --require-expectations makes this fail)"
+                );
+            } else if !ask.quiet {
+                out!("{}", render::check(&report, ask.verbose));
+            } else if !report.all_hold() {
+                let mut failing = report.clone();
+                failing.results.retain(|r| r.outcome != Outcome::Holds);
+                out!("{}", render::check(&failing, ask.verbose));
+            }
+        }
+        let faults = ask
+            .faults
+            .then(|| vnetlab_core::diff::faults(&design, &report, opts));
+        if let Some(faults) = &faults {
+            let fragile = faults.iter().any(|f| !f.breaks.is_empty());
+            failed |= fragile;
+            if text && (fragile || !ask.quiet) {
+                out!("{}", reach::faults_text(&design.name, faults));
+            }
+        }
+        runs.push(FileRun {
+            file: name,
+            diagnostics: loaded.diagnostics,
+            records: Some(design.file),
+            check: Some(report),
+            faults,
+            audit: None,
+            require_expectations: ask.require_expectations,
+        });
+    }
+    match common.format {
+        Format::Text => {}
+        Format::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&json_document(&runs)).expect("json")
+        ),
+        Format::Sarif => out!("{}", report::sarif::render(&runs)),
+        Format::Junit => out!("{}", report::junit::render(&runs, "check")),
+        Format::Github => out!("{}", report::github::render(&runs)),
+    }
+    ExitCode::from(if invalid {
+        2
+    } else if failed {
+        1
+    } else {
+        0
+    })
+}
+
+/// `{"files": [{"file", "valid", "diagnostics", "report"?, "faults"?}]}` (docs/cli-json.md).
+fn json_document(runs: &[FileRun]) -> serde_json::Value {
+    let files: Vec<serde_json::Value> = runs
+        .iter()
+        .map(|r| {
+            let mut v = json!({
+                "file": r.file,
+                "valid": r.check.is_some(),
+                "diagnostics": r.diagnostics,
+            });
+            if let Some(report) = &r.check {
+                v["report"] = json!(report);
+            }
+            if let Some(faults) = &r.faults {
+                v["faults"] = json!(faults);
+            }
+            v
+        })
+        .collect();
+    json!({ "files": files })
+}
