@@ -143,10 +143,11 @@ fn common(cmd: &Command) -> Option<(&'static str, &Common)> {
         Command::Trace { common, .. } => Some(("trace", common)),
         Command::Routes { common, .. } => Some(("routes", common)),
         Command::Rules { common, .. } => Some(("rules", common)),
-        Command::Tui { common, .. } => Some(("tui", common)),
-        Command::Generate { .. } | Command::Schema | Command::Completions { .. } | Command::Man => {
-            None
-        }
+        Command::Tui { .. }
+        | Command::Generate { .. }
+        | Command::Schema { .. }
+        | Command::Completions { .. }
+        | Command::Man => None,
     }
 }
 

@@ -129,7 +129,9 @@ fn computes(d: &Design, ws: ServiceId, v: &mut Vec<Finding>) {
         } else {
             !same_or_peered(d, vnet).is_disjoint(&ws_vnets)
         };
-        if !crate::regions::same(&cv.region, &w.region) && !(linked && !instance) {
+        // A cluster linked to a workspace private endpoint may be in another region (S33).
+        let region_may_differ = linked && !instance;
+        if !region_may_differ && !crate::regions::same(&cv.region, &w.region) {
             wrong.push(format!("region {} (workspace: {})", cv.region, w.region));
         }
         if !ws_vnets.is_empty() && !linked {

@@ -137,6 +137,11 @@ pub fn apply(accept: &[AcceptDef], findings: &mut Vec<Finding>, today: Date) -> 
                 resources: vec![a.resource.value.clone()],
                 witness: None,
                 trace: None,
+                at: (a.pos.0.line > 0).then(|| super::findings::Located {
+                    element: format!("waiver {} {}", a.finding.value, a.resource.value),
+                    line: a.pos.0.line,
+                    column: a.pos.0.col,
+                }),
                 remediation: "review the exception again: fix the finding, or renew the waiver with a new expiry date".to_string(),
                 references: Vec::new(),
             };
@@ -182,6 +187,7 @@ mod tests {
             resources: vec![resource.into()],
             witness: None,
             trace: None,
+            at: None,
             remediation: String::new(),
             references: Vec::new(),
         }
