@@ -29,6 +29,14 @@ const SKIPPED: &[(&str, &str)] = &[
         "builds the browser app (wasm target, wasm-bindgen-cli): .ci/web.sh tests it",
     ),
     ("web/serve.sh", "serves web/dist until it is stopped"),
+    (
+        "vnetlab completions",
+        "writes into the system's completion directory: ci.rs generates every shell's script",
+    ),
+    (
+        "vnetlab man",
+        "writes into the system's manual directory: ci.rs generates the page",
+    ),
 ];
 
 /// One command from the README.

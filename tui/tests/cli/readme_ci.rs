@@ -109,8 +109,16 @@ fn github_actions_workflow_runs_and_writes_valid_sarif() {
     for entry in std::fs::read_dir(&sarif_dir).expect("the upload's directory exists") {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         let summary = validate("sarif", &text).expect("a valid SARIF log");
-        // The bundled designs pass: no alert, and the passing checks counted.
-        assert_eq!(summary["results"], 0, "{summary}");
+        // The bundled designs pass: no error, and the passing checks counted. A warning stays
+        // (aml-quickstart-bastion27's /27 Bastion subnet, which Azure still runs: P18).
+        assert!(
+            summary["levels"]
+                .as_array()
+                .expect("levels")
+                .iter()
+                .all(|l| l == "warning"),
+            "{summary}"
+        );
         assert!(summary["passed"].as_u64().unwrap() > 0, "{summary}");
         logs += 1;
     }
