@@ -188,6 +188,10 @@ pub enum Command {
     },
     /// Print the JSON Schema of the topology format.
     Schema,
+    /// Import a design written in another format (Azure Resource Manager JSON, …) as a vnetlab
+    /// design, with a report of what was dropped, approximated or unknown until deployment.
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
 
 /// Severities for `audit --fail-on`.
@@ -236,4 +240,27 @@ pub enum Expect {
     Allowed,
     /// Anything else.
     Denied,
+}
+
+/// The formats `vnetlab import` reads.
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Azure Resource Manager: resource JSON as Azure returns it (`az … show/list`, REST,
+    /// Resource Graph; objects, arrays or several files mixed) and deployment templates (what
+    /// `az bicep build` writes). The design goes to standard output (or -o), the report to
+    /// standard error. Exit 0 on success (with warnings), 2 on bad input.
+    Arm {
+        /// Resource JSON and template files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// A deployment parameters file for the template.
+        #[arg(long, value_name = "PARAMS.json")]
+        parameters: Option<PathBuf>,
+        /// Write the design here instead of standard output.
+        #[arg(long, short, value_name = "OUT.yaml")]
+        output: Option<PathBuf>,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }

@@ -5,6 +5,7 @@
 mod out;
 mod audit;
 mod cli;
+mod import;
 mod reach;
 
 use clap::Parser;
@@ -298,5 +299,6 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             out!("{}", vnetlab_core::format::json_schema());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import(cmd) => import::run(cmd).map_err(Fatal),
     }
 }
