@@ -65,7 +65,11 @@ pub fn eval_string(s: &str, at: At, host: &mut dyn Host) -> R<J> {
         Template::Text(t) => Ok(J::new(V::Str(t.into_owned()), at)),
         Template::Expr(text) => {
             let e = parse(text).map_err(|e| err(offset(at, e.at), e.message))?;
-            eval(&e, at, host)
+            // The value is reported where this string is written, not where a value it read
+            // (a parameter, an output) was.
+            let mut v = eval(&e, at, host)?;
+            v.at = at;
+            Ok(v)
         }
     }
 }

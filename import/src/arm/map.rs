@@ -102,6 +102,7 @@ pub fn map(resources: &[Res], files: &[&str], b: &mut DesignBuilder, report: &mu
         }
         m.by_id.insert(key, r.clone());
     }
+    m.unknowns();
     m.region();
     m.asgs();
     m.nsgs();
@@ -165,20 +166,48 @@ impl Mapper<'_> {
         self.report.add(&s, outcome, subject, message);
     }
 
-    /// A setting's value when known; an unknown one is reported and treated as absent.
-    fn known<'j>(&mut self, r: &Res, j: Option<&'j J>, subject: &str) -> Option<&'j J> {
-        let j = j?;
-        if let V::Unknown(why) = &j.v {
-            let s = self.src(r, j.at);
-            self.report.add(
-                &s,
-                Outcome::UnknownUntilDeploy,
-                subject,
-                format!("{why}; left out"),
-            );
-            return None;
+    /// A setting's value when known (unknown values are reported once, by [`Self::unknowns`]).
+    fn known<'j>(&mut self, _r: &Res, j: Option<&'j J>, _subject: &str) -> Option<&'j J> {
+        j.filter(|j| !j.is_unknown())
+    }
+
+    /// Reports every value of every resource that is only known at deployment: the design
+    /// leaves each out (or derives it, as a separate item says).
+    fn unknowns(&mut self) {
+        fn walk(j: &J, path: &str, out: &mut Vec<(At, String, String)>) {
+            match &j.v {
+                V::Unknown(why) => out.push((j.at, path.to_string(), why.clone())),
+                V::Arr(a) => {
+                    for (i, x) in a.iter().enumerate() {
+                        walk(x, &format!("{path}[{i}]"), out);
+                    }
+                }
+                V::Obj(m) => {
+                    for (k, x) in m {
+                        let p = if path.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{path}.{k}")
+                        };
+                        walk(x, &p, out);
+                    }
+                }
+                _ => {}
+            }
         }
-        Some(j)
+        for r in self.by_id.values().cloned().collect::<Vec<_>>() {
+            let mut found = Vec::new();
+            walk(&r.body, "", &mut found);
+            for (at, path, why) in found {
+                self.note(
+                    &r,
+                    at,
+                    Outcome::UnknownUntilDeploy,
+                    &path,
+                    format!("{why}; the design leaves it out"),
+                );
+            }
+        }
     }
 
     fn of_type(&self, ty: &str) -> Vec<Res> {
@@ -1453,7 +1482,10 @@ impl Mapper<'_> {
                 "Application Insights",
             );
             if let Some(mn) = pget(&r.body, &["managedNetwork", "managed_network"]) {
-                def.managed_network = Some(self.managed_network(r, mn));
+                let mn = self.managed_network(r, mn);
+                if mn.isolation.is_some() || !mn.outbound_rules.is_empty() {
+                    def.managed_network = Some(mn);
+                }
             }
             if pget(&r.body, &["imageBuildCompute", "image_build_compute"]).is_some() {
                 self.note(
@@ -1787,9 +1819,27 @@ impl Mapper<'_> {
     }
 
     fn pe_ip(&mut self, r: &Res) -> Option<Ipv4Addr> {
-        let from_dns = pget(&r.body, &["customDnsConfigs"])
-            .and_then(|l| l.items().first().cloned())
-            .and_then(|c| strings(c.get("ipAddresses")).into_iter().next());
+        let mut all: Vec<String> = pget(&r.body, &["customDnsConfigs"])
+            .map(J::items)
+            .unwrap_or(&[])
+            .iter()
+            .flat_map(|c| strings(c.get("ipAddresses")))
+            .collect();
+        all.dedup();
+        if all.len() > 1 {
+            self.note(
+                r,
+                r.at,
+                Outcome::Approximated,
+                "customDnsConfigs",
+                format!(
+                    "the endpoint has {} addresses ({}); vnetlab gives it one, the first, for all its names",
+                    all.len(),
+                    all.join(", ")
+                ),
+            );
+        }
+        let from_dns = all.first().cloned();
         let from_cfg = pget(&r.body, &["ipConfigurations"])
             .and_then(|l| l.items().first().cloned())
             .and_then(|c| {

@@ -121,28 +121,27 @@ pub fn import_arm_with(
             });
         }
     }
-    let name = design_name(inputs);
+    let name = opts
+        .design_name
+        .clone()
+        .unwrap_or_else(|| design_name(inputs));
     let mut b = DesignBuilder::new(
         &name,
         Some(format!(
-            "Imported from Azure Resource Manager JSON ({}) by vnetlab import arm",
-            inputs.iter().map(|i| i.name).collect::<Vec<_>>().join(", ")
+            "Imported from {} Azure Resource Manager file(s) by vnetlab import arm",
+            all.len()
         )),
     );
     map::map(&resources, &names, &mut b, &mut report);
     report.finish();
-    let header = vec![
-        format!(
-            "Imported by `vnetlab import arm` from {}.",
-            names.join(", ")
-        ),
-        format!(
-            "{} dropped, {} approximated, {} unknown until deploy: see the import report.",
-            report.count(crate::Outcome::Dropped),
-            report.count(crate::Outcome::Approximated),
-            report.count(crate::Outcome::UnknownUntilDeploy)
-        ),
-    ];
+    let mut header = vec!["Imported by `vnetlab import arm` from:".to_string()];
+    header.extend(names.iter().map(|n| format!("  {n}")));
+    header.push(format!(
+        "{} dropped, {} approximated, {} unknown until deploy: see the import report.",
+        report.count(crate::Outcome::Dropped),
+        report.count(crate::Outcome::Approximated),
+        report.count(crate::Outcome::UnknownUntilDeploy)
+    ));
     let emitted = b.finish(&header);
     Ok(Imported {
         design: emitted.file,

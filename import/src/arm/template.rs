@@ -26,6 +26,8 @@ pub struct Options {
     pub location: String,
     /// `deployment().name`.
     pub deployment: String,
+    /// The design's name (default: the first file's name without its extension).
+    pub design_name: Option<String>,
 }
 
 impl Default for Options {
@@ -36,6 +38,7 @@ impl Default for Options {
             resource_group: "vnetlab-rg".into(),
             location: "eastus".into(),
             deployment: "vnetlab-import".into(),
+            design_name: None,
         }
     }
 }
