@@ -1653,6 +1653,7 @@ impl Mapper<'_> {
             let zone = r.short().to_ascii_lowercase();
             let mut links = Vec::new();
             let mut policy = None;
+            let mut redirect = Vec::new();
             for l in self.kids(&r, "microsoft.network/privatednszones/virtualnetworklinks") {
                 self.used.insert(l.key());
                 let subject = format!("virtualNetworkLinks/{}", l.short());
@@ -1670,12 +1671,24 @@ impl Mapper<'_> {
                         "auto-registration of VM records is not modelled",
                     );
                 }
-                if pget(&l.body, &["resolutionPolicy"])
-                    .and_then(J::as_str)
-                    .is_some_and(|p| p.eq_ignore_ascii_case("NxDomainRedirect"))
-                {
-                    policy = Some(ResolutionPolicy::NxDomainRedirect);
-                }
+                redirect.push(
+                    pget(&l.body, &["resolutionPolicy"])
+                        .and_then(J::as_str)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("NxDomainRedirect")),
+                );
+            }
+            // vnetlab has one policy per zone: the fallback to public resolution only when
+            // every link has it (the reading that resolves less), reported when links differ.
+            if !redirect.is_empty() && redirect.iter().all(|x| *x) {
+                policy = Some(ResolutionPolicy::NxDomainRedirect);
+            } else if redirect.iter().any(|x| *x) {
+                self.note(
+                    &r,
+                    r.at,
+                    Outcome::Approximated,
+                    "virtualNetworkLinks.resolutionPolicy",
+                    "some links fall back to public resolution (NxDomainRedirect) and some do not; vnetlab keeps one policy per zone and uses the default (NXDOMAIN) for all",
+                );
             }
             let s = self.src(&r, r.at);
             self.b.private_zone(

@@ -189,6 +189,54 @@ fn every_element_names_its_source_resource_and_place() {
 }
 
 #[test]
+fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent() {
+    let files = vec![
+        format!("{DIR}/coverage/graph.json"),
+        format!("{DIR}/coverage/resources-rest.json"),
+    ];
+    let opts = Options {
+        design_name: Some("coverage".into()),
+        ..Options::default()
+    };
+    let imported = import_files(&files, None, &opts).expect("coverage imports");
+    // The hand-written design also has an on-premises client for its expectations.
+    let mut diags = vnetlab_core::diag::Diagnostics::new("x");
+    let expected = vnetlab_core::format::read(
+        read(&format!("{DIR}/coverage/coverage.expected.yaml")).as_bytes(),
+        &mut diags,
+    )
+    .expect("reads");
+    let mut with_client = imported.clone();
+    with_client.design.clients = expected.clients.clone();
+    with_client.yaml = vnetlab_core::format::to_yaml(&with_client.design);
+    assert_equivalent(
+        &with_client,
+        &format!("{DIR}/coverage/coverage.expected.yaml"),
+    );
+    let text = imported.report.to_text();
+    let g = format!("{DIR}/coverage/graph.json");
+    let r = format!("{DIR}/coverage/resources-rest.json");
+    for want in [
+        format!("{g}:100:29: dropped: subnets/compute.natGateway:"),
+        format!("{g}:103:30: dropped: subnets/compute.delegations:"),
+        format!("{g}:265:5: dropped: intrusionDetection:"),
+        format!("{g}:382:15: approximated: ruleCollectionGroups/spoke/spoke-out/dns: 2 protocols"),
+        format!(
+            "{g}:390:19: approximated: ruleCollectionGroups/spoke/spoke-out/dns: IP group `spokes` expanded inline"
+        ),
+        format!("{g}:495:5: dropped: microsoft.network/applicationgateways:"),
+        format!("{r}:134:3: dropped: apiServerAccessProfile.enablePrivateCluster:"),
+        format!(
+            "{r}:225:3: dropped: microsoft.machinelearningservices/workspaces/onlineendpoints:"
+        ),
+        format!("{r}:333:3: approximated: virtualNetworkLinks.resolutionPolicy:"),
+    ] {
+        assert!(text.contains(&want), "missing `{want}` in:\n{text}");
+    }
+    assert_eq!(imported.report.items.len(), 11, "{text}");
+}
+
+#[test]
 fn template_with_nested_deployments_and_loops_checks_and_audits_as_its_hand_written_equivalent() {
     let imported = template_import(&Options::default());
     assert_equivalent(&imported, &format!("{DIR}/template/ml-spoke.expected.yaml"));
