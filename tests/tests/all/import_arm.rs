@@ -464,6 +464,72 @@ fn bad_input_gets_a_located_error() {
 }
 
 #[test]
+fn long_chains_of_variables_are_an_error_not_a_stack_overflow() {
+    let vars: Vec<String> = (0..5000)
+        .map(|i| format!("\"v{i}\": \"[variables('v{}')]\"", i + 1))
+        .chain(std::iter::once("\"v5000\": \"x\"".to_string()))
+        .collect();
+    let text = format!(
+        "{T}\n\"variables\": {{{}}}, \"resources\": [{{\"type\": \"T/x\", \"name\": \"[variables('v0')]\"}}]}}",
+        vars.join(", ")
+    );
+    let got = first_error(&text);
+    assert!(got.contains("refer to one another in a chain"), "{got}");
+    // A short chain is fine.
+    let text = format!(
+        "{T}\n\"variables\": {{\"a\": \"[variables('b')]\", \"b\": \"[concat('x', variables('c'))]\", \"c\": \"y\"}}, \"resources\": [{{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"name\": \"[variables('a')]\"}}]}}"
+    );
+    let i = import_arm(
+        &[Input {
+            name: "t.json",
+            text: &text,
+        }],
+        None,
+    )
+    .expect("imports");
+    assert!(i.design.nsgs.contains_key("xy"));
+}
+
+#[test]
+fn symbolic_resources_existing_resources_and_outer_scope_deployments() {
+    let text = format!(
+        r#"{T}
+"languageVersion": "2.0",
+"parameters": {{"prefix": {{"type": "string", "defaultValue": "app"}}}},
+"resources": {{
+  "other": {{"existing": true, "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "shared"}},
+  "vnet": {{"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "[format('{{0}}-vnet', parameters('prefix'))]",
+    "properties": {{"addressSpace": {{"addressPrefixes": ["10.5.0.0/16"]}},
+      "dhcpOptions": {{"dnsServers": ["[reference('other').dhcpOptions.dnsServers[0]]"]}},
+      "subnets": [{{"name": "a", "properties": {{"addressPrefix": "10.5.1.0/24"}}}}]}}}},
+  "outer": {{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "outer",
+    "properties": {{"mode": "Incremental", "template": {{"contentVersion": "1.0.0.0", "resources": [
+      {{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-09-01", "name": "[concat(parameters('prefix'), '-nsg')]",
+        "properties": {{"securityRules": []}}}}]}}}}}}
+}}}}"#
+    );
+    let i = import_arm(
+        &[Input {
+            name: "t.json",
+            text: &text,
+        }],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(i.design.vnets.contains_key("app-vnet"));
+    assert!(i.design.vnets["app-vnet"].dns_servers.is_empty());
+    assert!(
+        i.design.nsgs.contains_key("app-nsg"),
+        "outer scope sees the parent's parameters"
+    );
+    let text = i.report.to_text();
+    assert!(
+        text.contains("reads an existing resource this template does not deploy"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_parameters_file_must_fit_the_template() {
     let t =
         format!("{T}\n\"parameters\": {{\"p\": {{\"type\": \"string\"}}}}, \"resources\": []}}");
