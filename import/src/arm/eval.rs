@@ -572,7 +572,7 @@ fn builtin(lname: &str, name: &str, vals: Vec<J>, at: At, ctx: &Context) -> R<J>
             }
         }
         "createobject" => {
-            if vals.len() % 2 != 0 {
+            if !vals.len().is_multiple_of(2) {
                 return Err(err(at, "createObject takes pairs of key and value"));
             }
             let mut m = Vec::new();
@@ -739,7 +739,7 @@ fn builtin(lname: &str, name: &str, vals: Vec<J>, at: At, ctx: &Context) -> R<J>
         }
         "resourceid" | "subscriptionresourceid" | "tenantresourceid" | "extensionresourceid" => {
             let parts = (0..vals.len()).map(s).collect::<R<Vec<_>>>()?;
-            resource_id(&lname, &parts, &ctx)
+            resource_id(lname, &parts, ctx)
                 .map(|id| J::new(V::Str(id), at))
                 .map_err(|m| err(at, m))
         }
@@ -806,7 +806,7 @@ fn builtin(lname: &str, name: &str, vals: Vec<J>, at: At, ctx: &Context) -> R<J>
             vals.iter().map(to_text).collect::<Vec<_>>().join("/"),
         )),
         _ => {
-            let help = vnetlab_core::diag::did_you_mean(&lname, FUNCTIONS.iter().copied())
+            let help = vnetlab_core::diag::did_you_mean(lname, FUNCTIONS.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| {
                     "vnetlab evaluates the template functions listed in docs/import.md".into()
