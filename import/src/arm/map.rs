@@ -2247,7 +2247,18 @@ impl Mapper<'_> {
                     "application gateways are not imported yet (write an app_gateway workload)"
                 }
                 "microsoft.machinelearningservices/workspaces/onlineendpoints" => {
-                    "online endpoints are not imported yet (write an online_endpoint workload)"
+                    let access = pget(&r.body, &["publicNetworkAccess", "public_network_access"])
+                        .and_then(J::as_str)
+                        .unwrap_or("Enabled")
+                        .to_ascii_lowercase();
+                    let ws = parent_id(&r.key())
+                        .and_then(|w| self.b.name_of(Namespace::Endpoint, &w).map(str::to_string))
+                        .unwrap_or_else(|| "WORKSPACE".into());
+                    let msg = format!(
+                        "a managed online endpoint has no subnet in Azure and vnetlab's online_endpoint workload needs one: write `kind: online_endpoint, workspace: {ws}, public_network_access: {access}` in the subnet its clients reach it from"
+                    );
+                    self.note(&r, r.at, Outcome::Dropped, &r.ty.clone(), msg);
+                    continue;
                 }
                 _ => "no counterpart in vnetlab's format",
             };
