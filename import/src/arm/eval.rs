@@ -589,12 +589,7 @@ fn builtin(lname: &str, name: &str, vals: Vec<J>, at: At, ctx: &Context) -> R<J>
             if vals.iter().all(|v| matches!(v.v, V::Obj(_))) {
                 let mut m: Vec<(String, J)> = Vec::new();
                 for v in &vals {
-                    for (k, x) in v.members() {
-                        match m.iter_mut().find(|(mk, _)| mk.eq_ignore_ascii_case(k)) {
-                            Some(slot) => slot.1 = x.clone(),
-                            None => m.push((k.clone(), x.clone())),
-                        }
-                    }
+                    merge_into(&mut m, v.members());
                 }
                 out(V::Obj(m))
             } else if vals.iter().all(|v| matches!(v.v, V::Arr(_))) {
@@ -866,6 +861,20 @@ pub fn from_serde(v: &serde_json::Value, at: At) -> J {
     J::new(v, at)
 }
 
+/// `union` of objects: later keys win, nested objects are merged recursively, nested arrays
+/// replaced (Azure's documented behaviour).
+fn merge_into(m: &mut Vec<(String, J)>, more: &[(String, J)]) {
+    for (k, x) in more {
+        match m.iter_mut().find(|(mk, _)| mk.eq_ignore_ascii_case(k)) {
+            Some(slot) => match (&mut slot.1.v, &x.v) {
+                (V::Obj(inner), V::Obj(add)) => merge_into(inner, add),
+                _ => slot.1 = x.clone(),
+            },
+            None => m.push((k.clone(), x.clone())),
+        }
+    }
+}
+
 /// Deep equality ignoring positions.
 fn same(a: &J, b: &J) -> bool {
     a.to_json() == b.to_json()
@@ -1037,6 +1046,11 @@ mod tests {
         assert_eq!(
             ev("[union(createObject('a', 1), createObject('b', 2))]"),
             json!({"a": 1, "b": 2})
+        );
+        // Nested objects merge, nested arrays are replaced.
+        assert_eq!(
+            ev(r#"[union(json('{"o": {"x": 1, "l": [1]}}'), json('{"o": {"y": 2, "l": [2]}}'))]"#),
+            json!({"o": {"x": 1, "y": 2, "l": [2]}})
         );
         assert_eq!(ev("[if(empty(''), 'yes', fail())]"), json!("yes"));
         assert_eq!(ev("[coalesce(null(), 'x')]"), json!("x"));
