@@ -2232,6 +2232,15 @@ impl Mapper<'_> {
             {
                 continue;
             }
+            if let Some(p) = parent_id(&r.key())
+                && !self.by_id.contains_key(&p)
+            {
+                let msg = format!(
+                    "its parent resource `{p}` is not in the input: import the parent too (e.g. `az network vnet list` with its subnets)"
+                );
+                self.note(&r, r.at, Outcome::Dropped, &r.ty.clone(), msg);
+                continue;
+            }
             let what = match r.ty.as_str() {
                 "microsoft.network/natgateways" => {
                     "NAT gateways have no counterpart (outbound address semantics)"

@@ -530,6 +530,26 @@ fn symbolic_resources_existing_resources_and_outer_scope_deployments() {
 }
 
 #[test]
+fn child_resources_without_their_parent_are_reported() {
+    let text = r#"[{"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/a",
+  "name": "a", "type": "Microsoft.Network/virtualNetworks/subnets", "addressPrefix": "10.0.0.0/24"}]"#;
+    let i = import_arm(
+        &[Input {
+            name: "subnets.json",
+            text,
+        }],
+        None,
+    )
+    .expect("imports");
+    assert!(i.design.vnets.is_empty());
+    let report = i.report.to_text();
+    assert!(
+        report.starts_with("subnets.json:1:2: dropped: microsoft.network/virtualnetworks/subnets: its parent resource `/subscriptions/s/resourcegroups/g/providers/microsoft.network/virtualnetworks/v` is not in the input"),
+        "{report}"
+    );
+}
+
+#[test]
 fn a_parameters_file_must_fit_the_template() {
     let t =
         format!("{T}\n\"parameters\": {{\"p\": {{\"type\": \"string\"}}}}, \"resources\": []}}");
