@@ -499,6 +499,16 @@ impl Mapper<'_> {
                     .and_then(J::as_str)
                     .and_then(|s| s.parse().ok())
                     .map(|ip| sp(Ip(ip)));
+                if next_hop == NextHopType::VirtualAppliance && next_hop_ip.is_none() {
+                    self.note(
+                        &owner,
+                        body.at,
+                        Outcome::Dropped,
+                        &subject,
+                        "a virtual appliance route without a known next hop address is left out",
+                    );
+                    continue;
+                }
                 let prefix = self.address(&owner, body.at, &prefix, &subject);
                 routes.push(RouteDef {
                     name: sp(rname),
@@ -1789,6 +1799,18 @@ impl Mapper<'_> {
                 .into_iter()
                 .next()
                 .unwrap_or_default();
+            let kind = self.b.file.services[&service].kind;
+            let Some(sub) = vnetlab_core::model::catalog::subresource(kind, &group) else {
+                self.note(
+                    &r,
+                    conn.at,
+                    Outcome::Dropped,
+                    "groupIds",
+                    format!("subresource `{group}` of a {kind} service is not modelled; the endpoint is left out"),
+                );
+                continue;
+            };
+            let group = sub.group.to_string();
             let status = pget(&conn, &["privateLinkServiceConnectionState"])
                 .and_then(|s| s.get("status"))
                 .and_then(J::as_str)

@@ -550,6 +550,47 @@ fn child_resources_without_their_parent_are_reported() {
 }
 
 #[test]
+fn what_vnetlab_would_reject_is_left_out_and_reported() {
+    let g = "/subscriptions/s/resourceGroups/g/providers";
+    let text = format!(
+        r#"[
+{{"id": "{g}/Microsoft.Network/routeTables/rt", "type": "Microsoft.Network/routeTables",
+  "routes": [{{"name": "nva", "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance"}}]}},
+{{"id": "{g}/Microsoft.Network/virtualNetworks/v", "type": "Microsoft.Network/virtualNetworks",
+  "addressSpace": {{"addressPrefixes": ["10.0.0.0/16"]}}, "subnets": [{{"name": "a", "addressPrefix": "10.0.0.0/24"}}]}},
+{{"id": "{g}/Microsoft.Storage/storageAccounts/st", "type": "Microsoft.Storage/storageAccounts"}},
+{{"id": "{g}/Microsoft.Network/privateEndpoints/pe", "type": "Microsoft.Network/privateEndpoints",
+  "subnet": {{"id": "{g}/Microsoft.Network/virtualNetworks/v/subnets/a"}},
+  "privateLinkServiceConnections": [{{"name": "c", "privateLinkServiceId": "{g}/Microsoft.Storage/storageAccounts/st", "groupIds": ["web"]}}]}}
+]"#
+    );
+    let i = import_arm(
+        &[Input {
+            name: "x.json",
+            text: &text,
+        }],
+        None,
+    )
+    .expect("imports");
+    let report = i.report.to_text();
+    assert!(
+        report.contains(
+            "dropped: routes/nva: a virtual appliance route without a known next hop address"
+        ),
+        "{report}"
+    );
+    assert!(
+        report
+            .contains("dropped: groupIds: subresource `web` of a storage service is not modelled"),
+        "{report}"
+    );
+    assert!(i.design.route_tables["rt"].routes.is_empty());
+    assert!(i.design.services["st"].private_endpoints.is_empty());
+    let loaded = vnetlab_core::load("x.yaml", i.yaml.as_bytes(), &BuildOptions::default());
+    assert!(loaded.design.is_some(), "{:?}", loaded.diagnostics);
+}
+
+#[test]
 fn a_parameters_file_must_fit_the_template() {
     let t =
         format!("{T}\n\"parameters\": {{\"p\": {{\"type\": \"string\"}}}}, \"resources\": []}}");
