@@ -1982,6 +1982,12 @@ impl Mapper<'_> {
             let s = self.src(&r, r.at);
             self.b.workload(&name, w, &s);
         }
+        for r in self.of_type("microsoft.network/applicationgateways") {
+            self.app_gateway(&r);
+        }
+        for r in self.of_type("microsoft.network/dnsresolvers/inboundendpoints") {
+            self.resolver_inbound(&r);
+        }
         for r in self.of_type("microsoft.containerservice/managedclusters") {
             self.aks(&r);
         }
@@ -2072,6 +2078,91 @@ impl Mapper<'_> {
         }
         let name = self.b.name(Namespace::Endpoint, &vm.key(), vm.short());
         let s = self.src(vm, vm.at);
+        self.b.workload(&name, w, &s);
+    }
+
+    /// An application gateway: an `app_gateway` workload in its subnet (listeners, rules and
+    /// WAF are not modelled).
+    fn app_gateway(&mut self, r: &Res) {
+        self.used.insert(r.key());
+        let cfg =
+            pget(&r.body, &["gatewayIPConfigurations"]).and_then(|l| l.items().first().cloned());
+        let Some(subnet) = cfg.as_ref().and_then(|c| {
+            self.subnet_ref(
+                r,
+                c.at,
+                pget(c, &["subnet"]),
+                "gatewayIPConfigurations.subnet",
+            )
+        }) else {
+            if cfg.is_none() {
+                self.note(
+                    r,
+                    r.at,
+                    Outcome::Dropped,
+                    "gatewayIPConfigurations",
+                    "an application gateway without a subnet is left out",
+                );
+            }
+            return;
+        };
+        let mut w = workload(WorkloadKind::AppGateway, subnet);
+        let frontends = pget(&r.body, &["frontendIPConfigurations"])
+            .map(|l| l.items().to_vec())
+            .unwrap_or_default();
+        for f in &frontends {
+            if let Some(ip) = pget(f, &["privateIPAddress"])
+                .and_then(J::as_str)
+                .and_then(|s| s.parse().ok())
+            {
+                w.ip = Some(sp(Ip(ip)));
+            }
+            if pget(f, &["publicIPAddress"]).is_some()
+                && let Some((sku, ip)) = self.public_ip(r, pget(f, &["publicIPAddress"]))
+            {
+                w.public_ip = Some(sku);
+                w.public_ip_address = ip.map(|i| sp(Ip(i)));
+            }
+        }
+        self.note(r, r.at, Outcome::Approximated, "applicationGateway", "imported as an app_gateway workload in its subnet: listeners, routing rules, backends and WAF policy are not modelled");
+        let name = self.b.name(Namespace::Endpoint, &r.key(), r.short());
+        let s = self.src(r, r.at);
+        self.b.workload(&name, w, &s);
+    }
+
+    /// A DNS private resolver's inbound endpoint: a `dns_server` workload at its address that
+    /// forwards to Azure DNS (forwarding rulesets are not modelled).
+    fn resolver_inbound(&mut self, r: &Res) {
+        self.used.insert(r.key());
+        if let Some(p) = parent_id(&r.key()) {
+            self.used.insert(p);
+        }
+        let cfg = pget(&r.body, &["ipConfigurations"]).and_then(|l| l.items().first().cloned());
+        let Some(subnet) = cfg.as_ref().and_then(|c| {
+            self.subnet_ref(r, c.at, pget(c, &["subnet"]), "ipConfigurations.subnet")
+        }) else {
+            if cfg.is_none() {
+                self.note(
+                    r,
+                    r.at,
+                    Outcome::Dropped,
+                    "ipConfigurations",
+                    "an inbound endpoint without a subnet is left out",
+                );
+            }
+            return;
+        };
+        let mut w = workload(WorkloadKind::DnsServer, subnet);
+        w.ip = cfg
+            .as_ref()
+            .and_then(|c| pget(c, &["privateIpAddress", "privateIPAddress"]))
+            .and_then(J::as_str)
+            .and_then(|s| s.parse().ok())
+            .map(|ip| sp(Ip(ip)));
+        w.forwards_to_azure_dns = Some(true);
+        self.note(r, r.at, Outcome::Approximated, "dnsResolvers/inboundEndpoints", "a DNS private resolver's inbound endpoint is imported as a DNS server forwarding to Azure DNS; forwarding rulesets and outbound endpoints are not modelled");
+        let name = self.b.name(Namespace::Endpoint, &r.key(), r.short());
+        let s = self.src(r, r.at);
         self.b.workload(&name, w, &s);
     }
 
@@ -2273,9 +2364,6 @@ impl Mapper<'_> {
                 }
                 "microsoft.network/networkmanagers" => {
                     "Azure Virtual Network Manager (security admin rules change reachability) has no counterpart"
-                }
-                "microsoft.network/applicationgateways" => {
-                    "application gateways are not imported yet (write an app_gateway workload)"
                 }
                 "microsoft.machinelearningservices/workspaces/onlineendpoints" => {
                     let access = pget(&r.body, &["publicNetworkAccess", "public_network_access"])

@@ -217,14 +217,16 @@ fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent()
     let g = format!("{DIR}/coverage/graph.json");
     let r = format!("{DIR}/coverage/resources-rest.json");
     for want in [
-        format!("{g}:100:29: dropped: subnets/compute.natGateway:"),
-        format!("{g}:103:30: dropped: subnets/compute.delegations:"),
-        format!("{g}:265:5: dropped: intrusionDetection:"),
-        format!("{g}:382:15: approximated: ruleCollectionGroups/spoke/spoke-out/dns: 2 protocols"),
+        format!("{g}:54:30: dropped: subnets/dns-in.delegations:"),
+        format!("{g}:122:29: dropped: subnets/compute.natGateway:"),
+        format!("{g}:125:30: dropped: subnets/compute.delegations:"),
+        format!("{g}:287:5: dropped: intrusionDetection:"),
+        format!("{g}:404:15: approximated: ruleCollectionGroups/spoke/spoke-out/dns: 2 protocols"),
         format!(
-            "{g}:390:19: approximated: ruleCollectionGroups/spoke/spoke-out/dns: IP group `spokes` expanded inline"
+            "{g}:412:19: approximated: ruleCollectionGroups/spoke/spoke-out/dns: IP group `spokes` expanded inline"
         ),
-        format!("{g}:495:5: dropped: microsoft.network/applicationgateways:"),
+        format!("{g}:517:5: approximated: applicationGateway: imported as an app_gateway workload"),
+        format!("{g}:592:5: approximated: dnsResolvers/inboundEndpoints:"),
         format!("{r}:134:3: dropped: apiServerAccessProfile.enablePrivateCluster:"),
         format!(
             "{r}:225:3: dropped: microsoft.machinelearningservices/workspaces/onlineendpoints:"
@@ -233,7 +235,7 @@ fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent()
     ] {
         assert!(text.contains(&want), "missing `{want}` in:\n{text}");
     }
-    assert_eq!(imported.report.items.len(), 11, "{text}");
+    assert_eq!(imported.report.items.len(), 13, "{text}");
 }
 
 #[test]
