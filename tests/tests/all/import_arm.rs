@@ -643,7 +643,11 @@ proptest! {
     /// errors) and never panics.
     #[test]
     fn mangled_input_never_panics(cut in 0usize..20_000, len in 0usize..200, byte in 0u8..128) {
-        for rel in [format!("{DIR}/template/ml-spoke.json"), format!("{DIR}/estate/vnets.json")] {
+        for rel in [
+            format!("{DIR}/template/ml-spoke.json"),
+            format!("{DIR}/estate/vnets.json"),
+            format!("{DIR}/coverage/graph.json"),
+        ] {
             let text = read(&rel);
             let start = cut.min(text.len());
             let end = (start + len).min(text.len());
