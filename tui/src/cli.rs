@@ -281,6 +281,10 @@ pub enum Command {
     },
     /// Print the manual page (roff; e.g. `vnetlab man > ~/.local/share/man/man1/vnetlab.1`).
     Man,
+    /// Import a design written in another format (Azure Resource Manager JSON, …) as a vnetlab
+    /// design, with a report of what was dropped, approximated or unknown until deployment.
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
 
 /// Severities for `audit --fail-on`.
@@ -329,4 +333,44 @@ pub enum Expect {
     Allowed,
     /// Anything else.
     Denied,
+}
+
+/// The formats `vnetlab import` reads.
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Azure Resource Manager: resource JSON as Azure returns it (`az … show/list`, REST,
+    /// Resource Graph; objects, arrays or several files mixed) and deployment templates (what
+    /// `az bicep build` writes). The design goes to standard output (or -o), the report to
+    /// standard error. Exit 0 on success (with warnings), 2 on bad input.
+    Arm {
+        /// Resource JSON and template files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// A deployment parameters file for the template.
+        #[arg(long, value_name = "PARAMS.json")]
+        parameters: Option<PathBuf>,
+        /// Write the design here instead of standard output.
+        #[arg(long, short, value_name = "OUT.yaml")]
+        output: Option<PathBuf>,
+        /// The design's name (default: the first file's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The subscription the template deploys to: `subscription()`, `resourceId()`,
+        /// `uniqueString(…)` then give what a real deployment gives (default: a placeholder,
+        /// see docs/import.md).
+        #[arg(long, value_name = "GUID")]
+        subscription_id: Option<String>,
+        /// The resource group the template deploys to (default `vnetlab-rg`).
+        #[arg(long, value_name = "NAME")]
+        resource_group: Option<String>,
+        /// The resource group's location (default `eastus`).
+        #[arg(long, value_name = "REGION")]
+        location: Option<String>,
+        /// The deployment's name, `deployment().name` (default `vnetlab-import`).
+        #[arg(long, value_name = "NAME")]
+        deployment_name: Option<String>,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }

@@ -7,6 +7,7 @@ mod audit;
 mod check;
 mod cli;
 mod diagnostics;
+mod import;
 mod reach;
 mod report;
 
@@ -147,7 +148,8 @@ fn common(cmd: &Command) -> Option<(&'static str, &Common)> {
         | Command::Generate { .. }
         | Command::Schema { .. }
         | Command::Completions { .. }
-        | Command::Man => None,
+        | Command::Man
+        | Command::Import(_) => None,
     }
 }
 
@@ -374,5 +376,6 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             out!("{}", String::from_utf8_lossy(&page));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import(cmd) => import::run(cmd).map_err(Fatal),
     }
 }

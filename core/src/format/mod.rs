@@ -8,7 +8,7 @@ mod types;
 mod values;
 
 pub use enums::*;
-pub use print::{to_json, to_yaml};
+pub use print::{Comments, to_json, to_yaml, to_yaml_annotated};
 pub use types::*;
 pub use values::{Cidr, Date, Ip, OneOrMany, Port, Pos, Spanned};
 

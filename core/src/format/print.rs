@@ -1,7 +1,13 @@
-//! Prints a topology back to JSON or YAML (block style, keys in a fixed order).
+//! Prints a topology back to JSON or YAML (block style, keys in a fixed order), optionally with
+//! comment lines before chosen elements (an importer's note of where each element came from).
 
 use super::TopologyFile;
 use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Comment lines to print before elements, by the element's path of keys from the root (a list
+/// item's key is its index): `["vnets", "hub", "subnets", "default"]`, `["peerings", "0"]`.
+pub type Comments = BTreeMap<Vec<String>, Vec<String>>;
 
 /// The topology as pretty JSON.
 pub fn to_json(t: &TopologyFile) -> String {
@@ -12,34 +18,75 @@ pub fn to_json(t: &TopologyFile) -> String {
 pub fn to_yaml(t: &TopologyFile) -> String {
     let v = serde_json::to_value(t).expect("topology serializes");
     let mut out = String::new();
-    emit_block(&v, 0, &mut out);
+    emit_block(&v, 0, &mut out, &mut Path::default());
     out
 }
 
-fn emit_block(v: &Value, indent: usize, out: &mut String) {
+/// The topology as YAML with `# ` comment lines before the elements `comments` names. The
+/// comments do not change what the file says: it reads back into the same records.
+pub fn to_yaml_annotated(t: &TopologyFile, comments: &Comments) -> String {
+    let v = serde_json::to_value(t).expect("topology serializes");
+    let mut out = String::new();
+    let mut path = Path {
+        keys: Vec::new(),
+        comments: Some(comments),
+    };
+    emit_block(&v, 0, &mut out, &mut path);
+    out
+}
+
+/// Where the printer is, and the comments to place.
+#[derive(Default)]
+struct Path<'c> {
+    keys: Vec<String>,
+    comments: Option<&'c Comments>,
+}
+
+impl Path<'_> {
+    fn comment(&self, pad: &str, out: &mut String) {
+        if let Some(lines) = self.comments.and_then(|c| c.get(&self.keys)) {
+            for line in lines {
+                for part in line.lines() {
+                    out.push_str(pad);
+                    out.push_str("# ");
+                    out.push_str(part);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+}
+
+fn emit_block(v: &Value, indent: usize, out: &mut String, path: &mut Path) {
     let pad = " ".repeat(indent);
     match v {
         Value::Object(map) => {
             for (k, val) in map {
+                path.keys.push(k.clone());
+                path.comment(&pad, out);
                 out.push_str(&pad);
                 out.push_str(&scalar(&Value::String(k.clone())));
                 out.push(':');
-                emit_value(val, indent, out);
+                emit_value(val, indent, out, path);
+                path.keys.pop();
             }
         }
         Value::Array(items) => {
-            for item in items {
+            for (i, item) in items.iter().enumerate() {
+                path.keys.push(i.to_string());
+                path.comment(&pad, out);
                 out.push_str(&pad);
                 out.push('-');
                 match item {
                     Value::Object(m) if !m.is_empty() => {
                         let mut inner = String::new();
-                        emit_block(item, indent + 2, &mut inner);
+                        emit_block(item, indent + 2, &mut inner, path);
                         out.push(' ');
                         out.push_str(inner.trim_start());
                     }
-                    _ => emit_value(item, indent, out),
+                    _ => emit_value(item, indent, out, path),
                 }
+                path.keys.pop();
             }
         }
         other => {
@@ -50,11 +97,11 @@ fn emit_block(v: &Value, indent: usize, out: &mut String) {
     }
 }
 
-fn emit_value(v: &Value, indent: usize, out: &mut String) {
+fn emit_value(v: &Value, indent: usize, out: &mut String, path: &mut Path) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             out.push('\n');
-            emit_block(v, indent + 2, out);
+            emit_block(v, indent + 2, out, path);
         }
         Value::Array(a) if !a.is_empty() && a.iter().all(|x| !x.is_object() && !x.is_array()) => {
             let items: Vec<String> = a.iter().map(scalar).collect();
@@ -62,7 +109,7 @@ fn emit_value(v: &Value, indent: usize, out: &mut String) {
         }
         Value::Array(a) if !a.is_empty() => {
             out.push('\n');
-            emit_block(v, indent + 2, out);
+            emit_block(v, indent + 2, out, path);
         }
         Value::Object(_) => out.push_str(" {}\n"),
         Value::Array(_) => out.push_str(" []\n"),
