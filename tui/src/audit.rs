@@ -72,8 +72,8 @@ pub fn run(path: &Path, opts: &BuildOptions, ask: Ask, common: &Common) -> ExitC
         today,
     } = ask;
     let name = crate::name(path);
-    let design = match crate::load(path, opts, common) {
-        Ok((design, _)) => design,
+    let (design, bytes) = match crate::load_text(path, opts, common) {
+        Ok((design, _, bytes)) => (design, bytes),
         Err(crate::Fatal(msg)) => {
             eprintln!("vnetlab: {msg}");
             return ExitCode::from(2);
@@ -124,6 +124,7 @@ pub fn run(path: &Path, opts: &BuildOptions, ask: Ask, common: &Common) -> ExitC
             let runs = [FileRun {
                 audit: Some((audit, at, waived)),
                 records: Some(design.file),
+                text: Some(String::from_utf8_lossy(&bytes).into_owned()),
                 ..FileRun::invalid(name, Vec::new())
             }];
             match common.format {

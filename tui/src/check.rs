@@ -105,6 +105,7 @@ pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) ->
             faults,
             audit: None,
             require_expectations: ask.require_expectations,
+            text: Some(String::from_utf8_lossy(&bytes).into_owned()),
         });
     }
     match common.format {

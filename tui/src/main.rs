@@ -95,6 +95,15 @@ fn load(
     opts: &BuildOptions,
     common: &Common,
 ) -> Result<(Design, Vec<serde_json::Value>), Fatal> {
+    load_text(path, opts, common).map(|(d, diags, _)| (d, diags))
+}
+
+/// [`load`], also giving the file's bytes.
+fn load_text(
+    path: &Path,
+    opts: &BuildOptions,
+    common: &Common,
+) -> Result<(Design, Vec<serde_json::Value>, Vec<u8>), Fatal> {
     let format = common.format;
     let bytes = read(path)?;
     let name = name(path);
@@ -104,7 +113,7 @@ fn load(
     }
     let diags: Vec<serde_json::Value> = loaded.diagnostics.iter().map(|d| json!(d)).collect();
     match loaded.design {
-        Some(d) => Ok((d, diags)),
+        Some(d) => Ok((d, diags, bytes)),
         None => {
             let errors = loaded
                 .diagnostics

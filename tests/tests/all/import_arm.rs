@@ -101,9 +101,13 @@ fn assert_equivalent(imported: &Imported, expected_rel: &str) {
         "expectations differ between imported and hand-written"
     );
     assert!(!ra.results.is_empty());
+    // Findings locate their element in their own file (`at`): lines differ between the two.
     let audit = |d: &Design| {
         let mut v = serde_json::to_value(vnetlab_core::aml::audit(d)).expect("audit serializes");
         v.as_object_mut().expect("object").remove("design");
+        for f in v["findings"].as_array_mut().expect("findings") {
+            f.as_object_mut().expect("finding").remove("at");
+        }
         v
     };
     assert_eq!(audit(&a), audit(&b), "the audits differ");

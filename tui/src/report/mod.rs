@@ -32,6 +32,9 @@ pub struct FileRun {
     pub audit: Option<(AuditReport, vnetlab_core::aml::Severity, WaiverReport)>,
     /// `check --require-expectations`: a file without expectations fails.
     pub require_expectations: bool,
+    /// The design's text, when it was read (an imported design's `# source:` comments lead
+    /// SARIF locations back to the files it came from).
+    pub text: Option<String>,
 }
 
 /// How an item came out.
@@ -78,6 +81,7 @@ impl FileRun {
             faults: None,
             audit: None,
             require_expectations: false,
+            text: None,
         }
     }
 }

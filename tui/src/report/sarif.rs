@@ -66,9 +66,26 @@ pub fn render(runs: &[FileRun]) -> String {
         if item.span.line > 0 {
             region.start_column = Some(i64::from(item.span.col.max(1)));
         }
-        let location = sarif::Location::builder()
-            .physical_location(physical(&run.file, region))
-            .build();
+        // An imported design's element points back at the file and place it came from; the
+        // design's own line becomes a related location.
+        let source = run
+            .text
+            .as_deref()
+            .and_then(|t| imported_source(t, item.span.line));
+        let location = match &source {
+            Some((file, line, col)) => sarif::Location::builder()
+                .physical_location(physical(
+                    file,
+                    sarif::Region::builder()
+                        .start_line(i64::from((*line).max(1)))
+                        .start_column(i64::from((*col).max(1)))
+                        .build(),
+                ))
+                .build(),
+            None => sarif::Location::builder()
+                .physical_location(physical(&run.file, region.clone()))
+                .build(),
+        };
         let message = if item.detail.is_empty() {
             item.message.clone()
         } else {
@@ -82,8 +99,17 @@ pub fn render(runs: &[FileRun]) -> String {
             .message(text(&message))
             .locations(vec![location])
             .build();
+        if source.is_some() {
+            result.related_locations = Some(vec![
+                sarif::Location::builder()
+                    .id(-1)
+                    .physical_location(physical(&run.file, region))
+                    .message(text("in the imported design"))
+                    .build(),
+            ]);
+        }
         if !item.related.is_empty() {
-            let related = item
+            let related: Vec<sarif::Location> = item
                 .related
                 .iter()
                 .enumerate()
@@ -99,7 +125,10 @@ pub fn render(runs: &[FileRun]) -> String {
                         .build()
                 })
                 .collect();
-            result.related_locations = Some(related);
+            result
+                .related_locations
+                .get_or_insert_with(Vec::new)
+                .extend(related);
         }
         if let Some((justification, owner)) = &item.waiver {
             let mut bag = BTreeMap::new();
@@ -176,4 +205,56 @@ fn uri(file: &str) -> String {
         }
     }
     out
+}
+
+/// The source an imported design names for the element at `line`: the `# source: …
+/// (FILE:LINE:COL)` comment `vnetlab import` writes right above an element, found on the line's
+/// own element or, failing that, on the nearest enclosing one.
+fn imported_source(text: &str, line: u32) -> Option<(String, u32, u32)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let skip = |l: &str| l.trim().is_empty() || l.trim_start().starts_with('#');
+    let mut i = usize::try_from(line).ok()?.checked_sub(1)?;
+    lines.get(i)?;
+    loop {
+        // Comments directly above the element, at its indentation.
+        let mut j = i;
+        while j > 0 && lines[j - 1].trim_start().starts_with('#') {
+            j -= 1;
+            let t = lines[j].trim_start();
+            if indent(lines[j]) == indent(lines[i])
+                && let Some(rest) = t.strip_prefix("# source:")
+            {
+                let place = rest.rsplit_once('(')?.1.strip_suffix(')')?;
+                let mut parts = place.rsplitn(3, ':');
+                let col = parts.next()?.parse().ok()?;
+                let line = parts.next()?.parse().ok()?;
+                return Some((parts.next()?.to_string(), line, col));
+            }
+        }
+        // The enclosing element: the nearest line above, less indented.
+        let depth = indent(lines[i]);
+        i = (0..i)
+            .rev()
+            .find(|&k| !skip(lines[k]) && indent(lines[k]) < depth)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::imported_source;
+
+    #[test]
+    fn an_imported_element_points_at_its_source() {
+        let text = "vnets:\n  # source: /subscriptions/s/vnets/hub (estate/vnets.json:12:5)\n  hub:\n    address_space: [10.0.0.0/16]\nnsgs:\n  web:\n    rules: []\n";
+        assert_eq!(
+            imported_source(text, 4),
+            Some(("estate/vnets.json".to_string(), 12, 5))
+        );
+        assert_eq!(
+            imported_source(text, 3),
+            Some(("estate/vnets.json".to_string(), 12, 5))
+        );
+        assert_eq!(imported_source(text, 7), None, "nsgs/web has no source");
+    }
 }

@@ -452,3 +452,39 @@ fn malformed_waivers_are_located_errors() {
         assert!(err.contains(needle), "missing {needle} in\n{err}");
     }
 }
+
+/// For an imported design, SARIF points each result at the file it came from (the `# source:`
+/// comment `vnetlab import` writes above the element), and at the imported design's line as a
+/// related location.
+#[test]
+fn sarif_of_an_imported_design_points_at_its_source_file() {
+    let design = tmp("imported-ml-spoke.yaml");
+    let template = "tests/fixtures/import/arm/template/ml-spoke.json";
+    let o = vnetlab(&[
+        "import",
+        "arm",
+        template,
+        "--parameters",
+        "tests/fixtures/import/arm/template/ml-spoke.parameters.json",
+        "-o",
+        design.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = vnetlab(&["audit", "--format", "sarif", design.to_str().unwrap()]);
+    let summary = validate("sarif", &stdout(&o)).unwrap();
+    assert!(summary["results"].as_u64().unwrap() > 0, "{summary}");
+    let log: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        let at = &r["locations"][0]["physicalLocation"];
+        assert_eq!(at["artifactLocation"]["uri"], template, "{r}");
+        assert!(at["region"]["startLine"].as_u64().unwrap() > 1, "{r}");
+        let related = &r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert!(
+            related
+                .as_str()
+                .unwrap()
+                .ends_with("imported-ml-spoke.yaml"),
+            "{r}"
+        );
+    }
+}
