@@ -258,7 +258,7 @@ impl<'a> Evaluator<'a> {
         };
         let subject = format!("{path}dynamic.{label}");
         let keys = match attr(&b.body, "for_each").map(|e| eval_expr(e, ctx)) {
-            Some(Ok(v)) => match each_keys(&v) {
+            Some(Ok(v)) => match dynamic_keys(&v) {
                 Ok(k) => k,
                 Err(e) => {
                     self.report.add(src, Outcome::Dropped, subject, e);
@@ -805,6 +805,19 @@ fn each_keys(v: &Value) -> Result<Vec<(Value, Value)>, String> {
         return Err(format!("for_each has more than {MAX_INSTANCES} elements"));
     }
     Ok(out)
+}
+
+/// The `(key, value)` pairs of a `dynamic` block's `for_each`: like a resource's, and also any
+/// list (keys are the indexes).
+fn dynamic_keys(v: &Value) -> Result<Vec<(Value, Value)>, String> {
+    match v {
+        Value::Array(a) if !a.iter().all(Value::is_string) => Ok(a
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (Value::from(i as u64), x.clone()))
+            .collect()),
+        _ => each_keys(v),
+    }
 }
 
 /// The directory `rel` names from `dir` (both `/`-separated, relative to the root), or `None`

@@ -48,6 +48,7 @@ pub fn declare(ctx: &mut Context) {
         ("min", min),
         ("max", max),
         ("index", index),
+        ("one", one),
         // Reached only when every argument evaluated (`try`/`can` with a failing argument are
         // resolved before evaluation, see `eval::resolve_try`): the first argument is then the
         // answer of `try`, and `can` is true.
@@ -573,6 +574,18 @@ fn index(args: FuncArgs) -> FnResult {
         .position(|v| *v == args[1])
         .map(|i| Value::from(i as u64))
         .ok_or_else(|| format!("`{}` is not in the list", args[1]))
+}
+
+fn one(args: FuncArgs) -> FnResult {
+    arity(&args, 1, 1, "one")?;
+    match list_arg(&args[0], "the argument of one")? {
+        [] => Ok(Value::Null),
+        [x] => Ok(x.clone()),
+        more => Err(format!(
+            "one takes a list of at most one element, got {}",
+            more.len()
+        )),
+    }
 }
 
 fn first(args: FuncArgs) -> FnResult {

@@ -123,3 +123,58 @@ fn hub_and_spoke_with_firewall_and_forced_tunnelling() {
     );
     assert!(imported.report.to_text().contains("derived as 10.0.0.4"));
 }
+
+#[test]
+fn a_module_used_twice_with_for_each() {
+    let (dir, fs) = config("modules");
+    let imported = import(&dir, &fs, &Options::default());
+    pin("modules", &imported);
+    assert_equivalent(&imported, &format!("{dir}/equivalent.yaml"));
+    // count inside the module instance: two VMs in app1 (static IPs from cidrhost), one in app2.
+    let vms: Vec<&String> = imported.design.workloads.keys().collect();
+    assert_eq!(vms, ["bas-hub", "vm-app1-01", "vm-app1-02", "vm-app2-01"]);
+    // The firewall's derived IP reached the module through a variable.
+    let rt = &imported.design.route_tables["rt-app2"];
+    assert_eq!(
+        rt.routes[0]
+            .next_hop_ip
+            .as_ref()
+            .map(|i| i.value.0.to_string()),
+        Some("10.100.0.4".into())
+    );
+}
+
+#[test]
+fn var_files_and_vars_override_the_auto_loaded_tfvars() {
+    let (dir, fs) = config("modules");
+    let one =
+        "spokes = {\n  solo = { cidr = \"10.7.0.0/16\", vm_count = 3, open_ssh = false }\n}\n";
+    let opts = Options {
+        var_files: vec![Input {
+            name: "one.tfvars",
+            text: one,
+        }],
+        vars: vec![("location".into(), "North Europe".into())],
+    };
+    let imported = import(&dir, &fs, &opts);
+    let vnets: Vec<&String> = imported.design.vnets.keys().collect();
+    assert_eq!(vnets, ["vnet-hub", "vnet-solo"]);
+    assert_eq!(imported.design.region.as_deref(), Some("northeurope"));
+    assert_eq!(imported.design.workloads.len(), 4, "Bastion and three VMs");
+    // An HCL value for a typed variable.
+    let opts = Options {
+        var_files: vec![],
+        vars: vec![(
+            "spokes".into(),
+            r#"{ x = { cidr = "10.9.0.0/16", vm_count = 0, open_ssh = true } }"#.into(),
+        )],
+    };
+    let imported = import(&dir, &fs, &opts);
+    assert!(imported.design.vnets.contains_key("vnet-x"));
+    assert!(
+        imported.design.nsgs["nsg-x-workload"]
+            .rules
+            .iter()
+            .any(|r| r.name.value == "allow-ssh-from-bastion")
+    );
+}
