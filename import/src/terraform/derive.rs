@@ -36,7 +36,7 @@ pub fn derive(
             };
             for cfg in cfgs.iter_mut() {
                 let Value::Object(cfg) = cfg else { continue };
-                if cfg.contains_key("private_ip_address") {
+                if cfg.get("private_ip_address").is_some_and(|v| !v.is_null()) {
                     continue;
                 }
                 let Some(Value::String(subnet_id)) = cfg.get("subnet_id") else {

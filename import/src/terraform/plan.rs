@@ -288,8 +288,14 @@ impl Linker<'_> {
             for c in candidates {
                 if let Some(&i) = self.index.get(&c) {
                     let attrs = Value::Object(ev.instances[i].attrs.clone());
-                    if let Some(v) = walk(&attrs, &attr_path) {
-                        out.push(v.clone());
+                    // A reference to the whole resource (its index was an expression) stands
+                    // for its id where an id is expected.
+                    let v = match walk(&attrs, &attr_path) {
+                        Some(Value::Object(m)) if attr_path.is_empty() => m.get("id").cloned(),
+                        other => other.cloned(),
+                    };
+                    if let Some(v) = v.filter(|v| !v.is_null()) {
+                        out.push(v);
                         seen_resources.push(res.clone());
                     }
                     break;

@@ -178,3 +178,211 @@ fn var_files_and_vars_override_the_auto_loaded_tfvars() {
             .any(|r| r.name.value == "allow-ssh-from-bastion")
     );
 }
+
+#[test]
+fn a_plan_links_unknown_ids_through_the_configuration_references() {
+    let dir = format!("{DIR}/modules");
+    let name = format!("{dir}/plan.json");
+    let text = std::fs::read_to_string(root().join(&name)).expect("plan");
+    let imported = import("", &[(name.clone(), text)], &Options::default());
+    pin("modules-plan", &imported);
+    assert_equivalent(&imported, &format!("{dir}/equivalent.yaml"));
+    // The same design as the configuration read statically.
+    let (dir, fs) = config("modules");
+    let from_hcl = import(&dir, &fs, &Options::default());
+    let routes = |i: &Imported| {
+        format::to_yaml(&TopologyFile {
+            name: String::new(),
+            ..i.design.clone()
+        })
+    };
+    assert_eq!(
+        routes(&imported).contains("next_hop_ip: 10.100.0.4"),
+        routes(&from_hcl).contains("next_hop_ip: 10.100.0.4")
+    );
+    assert_eq!(
+        imported.design.workloads.keys().collect::<Vec<_>>(),
+        from_hcl.design.workloads.keys().collect::<Vec<_>>()
+    );
+}
+
+/// Imports `files` (name, text) from an in-memory configuration and returns the errors.
+fn errors(files: &[(&str, &str)], opts: &Options) -> Vec<String> {
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|(name, text)| Input { name, text })
+        .collect();
+    match import_terraform("cfg", &inputs, opts) {
+        Ok(_) => Vec::new(),
+        Err(diags) => diags
+            .iter()
+            .map(|d| format!("{}:{}:{}: {}", d.file, d.span.line, d.span.col, d.message))
+            .collect(),
+    }
+}
+
+#[test]
+fn bad_input_is_a_located_error() {
+    let e = errors(
+        &[(
+            "cfg/main.tf",
+            "resource \"azurerm_subnet\" \"a\" {\n  name = \n}\n",
+        )],
+        &Options::default(),
+    );
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("cfg/main.tf:2:10: HCL syntax: invalid expression"),
+        "{e:?}"
+    );
+    let e = errors(
+        &[(
+            "cfg/variables.tf",
+            "\nvariable \"cidr\" {\n  type = string\n}\n",
+        )],
+        &Options::default(),
+    );
+    assert_eq!(
+        e,
+        ["cfg/variables.tf:2:1: variable `cidr` has no value and no default"]
+    );
+    let e = errors(
+        &[(
+            "cfg/main.tf",
+            "module \"m\" {\n  source = \"./nowhere\"\n}\n",
+        )],
+        &Options::default(),
+    );
+    assert_eq!(
+        e,
+        [
+            "cfg/main.tf:1:1: module source `./nowhere` (directory `nowhere`) has no .tf files among those read"
+        ]
+    );
+    let e = errors(
+        &[
+            (
+                "cfg/main.tf",
+                "module \"m\" {\n  source = \"./m\"\n  nope = 1\n}\n",
+            ),
+            ("cfg/m/main.tf", ""),
+        ],
+        &Options::default(),
+    );
+    assert_eq!(
+        e,
+        ["cfg/main.tf:1:1: module `m` has no variable `nope` (directory `m`)"]
+    );
+    let e = errors(
+        &[("cfg/main.tf", "resource \"azurerm_subnet\" {\n}\n")],
+        &Options::default(),
+    );
+    assert_eq!(
+        e,
+        ["cfg/main.tf:1:1: a `resource` block takes 2 label(s), this one has 1"]
+    );
+    let opts = Options {
+        var_files: vec![],
+        vars: vec![("nope".into(), "1".into())],
+    };
+    let e = errors(&[("cfg/main.tf", "")], &opts);
+    assert_eq!(
+        e,
+        ["cfg/main.tf:1:1: --var nope: the configuration declares no variable `nope`"]
+    );
+    let e = errors(
+        &[(
+            "plan.json",
+            "{\"format_version\": \"1.2\",\n  \"planned_values\": [}",
+        )],
+        &Options::default(),
+    );
+    assert_eq!(e.len(), 1);
+    assert!(e[0].starts_with("plan.json:2:22: JSON syntax"), "{e:?}");
+    let e = errors(
+        &[(
+            "state.json",
+            "{\"format_version\": \"1.0\", \"values\": {}}",
+        )],
+        &Options::default(),
+    );
+    assert_eq!(
+        e,
+        ["state.json:1:1: the plan has no planned_values.root_module"]
+    );
+}
+
+#[test]
+fn evaluation_problems_are_reported_not_fatal() {
+    let main = r#"
+locals {
+  a = local.b
+  b = local.a
+}
+resource "azurerm_virtual_network" "v" {
+  name          = "v"
+  address_space = ["10.0.0.0/16"]
+  dns_servers   = [local.a]
+  subnet {
+    name             = "s"
+    address_prefixes = [cidrsubnet("10.0.0.0/16", 8, try(local.missing, 3))]
+  }
+  subnet {
+    name             = can(local.a) ? "unreachable" : "t"
+    address_prefixes = [cidrsubnet("10.0.0.0/16", 8, 4)]
+  }
+}
+resource "azurerm_nat_gateway" "n" {
+  name = "n"
+}
+"#;
+    let inputs = [Input {
+        name: "cfg/main.tf",
+        text: main,
+    }];
+    let imported = import_terraform("cfg", &inputs, &Options::default()).expect("imports");
+    let v = &imported.design.vnets["v"];
+    assert!(v.dns_servers.is_empty(), "the cyclic local is left out");
+    let subnets: Vec<String> = v
+        .subnets
+        .iter()
+        .map(|(n, s)| format!("{n} {}", s.prefix.value.0))
+        .collect();
+    assert_eq!(subnets, ["s 10.0.3.0/24", "t 10.0.4.0/24"]);
+    let report = imported.report.to_text();
+    assert!(
+        report.contains("cfg/main.tf:19:1: dropped: azurerm_nat_gateway: no counterpart"),
+        "{report}"
+    );
+    assert!(report.contains("local.a: cannot be evaluated"), "{report}");
+}
+
+/// The importer never panics: every prefix of every fixture (cut at many places) imports or
+/// gives located errors.
+#[test]
+fn truncated_inputs_never_panic() {
+    let mut all = files(DIR);
+    all.retain(|(n, _)| !n.ends_with("equivalent.yaml"));
+    for (name, text) in &all {
+        let cuts = (0..text.len())
+            .step_by(97.max(text.len() / 60))
+            .chain([text.len()]);
+        for cut in cuts {
+            if !text.is_char_boundary(cut) {
+                continue;
+            }
+            let input = Input {
+                name,
+                text: &text[..cut],
+            };
+            let root_dir = name.rsplit_once('/').map_or("", |(d, _)| d);
+            let r = import_terraform(root_dir, &[input], &Options::default());
+            if let Err(diags) = r {
+                assert!(
+                    diags.iter().all(|d| d.span.line >= 1 && d.file == *name),
+                    "{name}@{cut}: {diags:?}"
+                );
+            }
+        }
+    }
+}

@@ -25,9 +25,12 @@ use vnetlab_core::syntax::{Decode, Decoder, parse_json};
 pub struct Attrs<'a>(pub &'a Map<String, Value>);
 
 impl<'a> Attrs<'a> {
-    /// A string attribute (numbers and bools as text).
+    /// A string attribute; an empty string (how plans write an unset argument) is none.
     pub fn s(&self, k: &str) -> Option<&'a str> {
-        self.0.get(k).and_then(Value::as_str)
+        self.0
+            .get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
     }
     /// A string attribute as an owned string, numbers included.
     pub fn text(&self, k: &str) -> Option<String> {
@@ -55,8 +58,15 @@ impl<'a> Attrs<'a> {
             _ => None,
         }
     }
-    /// A list of strings (a single string counts as a list of one).
+    /// A list of strings (a single string counts as a list of one); empty strings, which
+    /// plans and providers write for unset arguments, are left out.
     pub fn strs(&self, k: &str) -> Vec<String> {
+        let mut v = self.strs_raw(k);
+        v.retain(|s| !s.is_empty());
+        v
+    }
+
+    fn strs_raw(&self, k: &str) -> Vec<String> {
         match self.0.get(k) {
             Some(Value::Array(a)) => a
                 .iter()

@@ -250,7 +250,6 @@ fn add_subnet(
     m.drop_args(inst, a, &[
         ("delegation", "subnet delegation has no counterpart (it matters for the delegated service's own rules)"),
         ("service_endpoint_policy_ids", "service endpoint policies have no counterpart: storage reached through the service endpoint is not limited to the listed accounts"),
-        ("private_link_service_network_policies_enabled", "private link service policies have no counterpart (irrelevant for private endpoints)"),
     ]);
     if a.b("default_outbound_access_enabled") == Some(false) {
         m.note(src, Outcome::Dropped, "default_outbound_access_enabled", "private subnet (no default outbound access) has no counterpart; the design keeps Azure's default outbound access");
