@@ -386,3 +386,26 @@ fn truncated_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn azure_ml_workspace_with_private_endpoints_a_compute_cluster_and_aks() {
+    let (dir, fs) = config("aml");
+    let imported = import(&dir, &fs, &Options::default());
+    pin("aml", &imported);
+    assert_equivalent(&imported, &format!("{dir}/equivalent.yaml"));
+    // terraform.tfvars is loaded automatically: 20 nodes, not the default 4.
+    let trainer = &imported.design.workloads["trainer"];
+    assert_eq!(trainer.max_nodes.as_ref().map(|n| n.value), Some(20));
+    // The inference cluster attaches AKS to the workspace.
+    let aks = &imported.design.workloads["scoring-aks"];
+    assert_eq!(
+        aks.workspace.as_ref().map(|w| w.value.as_str()),
+        Some("mlws")
+    );
+    assert!(
+        imported
+            .report
+            .to_text()
+            .contains("dropped: image_build_compute_name")
+    );
+}
