@@ -11,7 +11,7 @@ type FnResult = Result<Value, String>;
 
 /// Declares every supported function in `ctx`.
 pub fn declare(ctx: &mut Context) {
-    let table: &[(&str, fn(FuncArgs) -> FnResult)] = &[
+    let table: &[(&str, hcl::eval::Func)] = &[
         ("cidrsubnet", cidrsubnet),
         ("cidrsubnets", cidrsubnets),
         ("cidrhost", cidrhost),
