@@ -259,6 +259,23 @@ pub enum ImportCommand {
         /// Write the design here instead of standard output.
         #[arg(long, short, value_name = "OUT.yaml")]
         output: Option<PathBuf>,
+        /// The design's name (default: the first file's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The subscription the template deploys to: `subscription()`, `resourceId()`,
+        /// `uniqueString(…)` then give what a real deployment gives (default: a placeholder,
+        /// see docs/import.md).
+        #[arg(long, value_name = "GUID")]
+        subscription_id: Option<String>,
+        /// The resource group the template deploys to (default `vnetlab-rg`).
+        #[arg(long, value_name = "NAME")]
+        resource_group: Option<String>,
+        /// The resource group's location (default `eastus`).
+        #[arg(long, value_name = "REGION")]
+        location: Option<String>,
+        /// The deployment's name, `deployment().name` (default `vnetlab-import`).
+        #[arg(long, value_name = "NAME")]
+        deployment_name: Option<String>,
         /// Output format of the report.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,

@@ -14,8 +14,29 @@ pub fn run(cmd: ImportCommand) -> Result<ExitCode, String> {
             files,
             parameters,
             output,
+            name,
+            subscription_id,
+            resource_group,
+            location,
+            deployment_name,
             format,
         } => {
+            let mut opts = vnetlab_import::arm::Options {
+                design_name: name,
+                ..Default::default()
+            };
+            if let Some(s) = subscription_id {
+                opts.subscription_id = s;
+            }
+            if let Some(g) = resource_group {
+                opts.resource_group = g;
+            }
+            if let Some(l) = location {
+                opts.location = l;
+            }
+            if let Some(d) = deployment_name {
+                opts.deployment = d;
+            }
             let texts = files
                 .iter()
                 .map(|p| read(p))
@@ -27,7 +48,8 @@ pub fn run(cmd: ImportCommand) -> Result<ExitCode, String> {
                 .collect();
             let params_input = params.as_ref().map(|(name, text)| Input { name, text });
             let all: Vec<Input> = inputs.iter().copied().chain(params_input).collect();
-            let result = vnetlab_import::arm::import_arm(&inputs, params_input.as_ref());
+            let result =
+                vnetlab_import::arm::import_arm_with(&inputs, params_input.as_ref(), &opts);
             finish(result, &all, output.as_deref(), format)
         }
         ImportCommand::Terraform {

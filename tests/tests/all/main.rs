@@ -6,6 +6,7 @@ mod aml;
 mod design_props;
 mod example_crate;
 mod golden;
+mod import_arm;
 mod import_terraform;
 mod incremental;
 mod live;
