@@ -51,6 +51,12 @@ pub fn map(m: &mut Mapper) {
     for inst in m.take("azurerm_firewall_policy_rule_collection_group") {
         let a = Attrs(&inst.attrs);
         let Some(pid) = a.s("firewall_policy_id") else {
+            m.note(
+                &inst.source,
+                Outcome::Dropped,
+                &inst.rtype,
+                "no firewall_policy_id; left out",
+            );
             continue;
         };
         let Some(p) = policies.get_mut(&pid.to_ascii_lowercase()) else {
@@ -211,6 +217,12 @@ fn classic_collections(
         for inst in m.take(rtype) {
             let a = Attrs(&inst.attrs);
             let Some(fw) = a.s("azure_firewall_name") else {
+                m.note(
+                    &inst.source,
+                    Outcome::Dropped,
+                    &inst.rtype,
+                    "no azure_firewall_name; left out",
+                );
                 continue;
             };
             let cols = collection(m, &inst.source, a, kind, ip_groups);

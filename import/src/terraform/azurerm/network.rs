@@ -51,7 +51,15 @@ pub fn map(m: &mut Mapper) {
             ],
         );
         for s in a.blocks("subnet") {
-            let Some(sname) = s.s("name") else { continue };
+            let Some(sname) = s.s("name") else {
+                m.note(
+                    &inst.source,
+                    Outcome::Dropped,
+                    "subnet",
+                    "an inline subnet without a name is left out",
+                );
+                continue;
+            };
             let mut prefixes = s.strs("address_prefixes");
             prefixes.extend(s.strs("address_prefix"));
             let nsg = s.s("security_group").map(str::to_string);
@@ -257,7 +265,15 @@ fn add_subnet(
 }
 
 fn route(m: &mut Mapper, src: &Source, r: Attrs) -> Option<J> {
-    let name = r.s("name")?;
+    let (Some(name), Some(prefix)) = (r.s("name"), r.s("address_prefix")) else {
+        m.note(
+            src,
+            Outcome::Dropped,
+            "route",
+            "a route without a name or address_prefix is left out",
+        );
+        return None;
+    };
     let hop = match r.s("next_hop_type").unwrap_or("") {
         "VirtualAppliance" => "virtual_appliance",
         "VirtualNetworkGateway" => "virtual_network_gateway",
@@ -274,7 +290,7 @@ fn route(m: &mut Mapper, src: &Source, r: Attrs) -> Option<J> {
             return None;
         }
     };
-    let mut v = json!({ "name": name, "prefix": r.s("address_prefix")?, "next_hop": hop });
+    let mut v = json!({ "name": name, "prefix": prefix, "next_hop": hop });
     if let Some(ip) = r.s("next_hop_in_ip_address") {
         v["next_hop_ip"] = json!(ip);
     } else if hop == "virtual_appliance" {

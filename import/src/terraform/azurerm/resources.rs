@@ -414,7 +414,15 @@ fn workloads(m: &mut Mapper) {
                 "only the first IP configuration is kept",
             );
         }
-        let Some(cfg) = cfgs.first() else { continue };
+        let Some(cfg) = cfgs.first() else {
+            m.note(
+                &nic.source,
+                Outcome::Dropped,
+                &vm.rtype,
+                "no ip_configuration on the NIC; left out",
+            );
+            continue;
+        };
         let Some(subnet) = cfg
             .s("subnet_id")
             .and_then(|id| m.lookup("subnet", id, &nic.source, "ip_configuration.subnet_id"))
@@ -484,6 +492,12 @@ fn workloads(m: &mut Mapper) {
     for inst in m.take("azurerm_bastion_host") {
         let a = Attrs(&inst.attrs);
         let Some(cfg) = a.block("ip_configuration") else {
+            m.note(
+                &inst.source,
+                Outcome::Dropped,
+                &inst.rtype,
+                "no ip_configuration; left out",
+            );
             continue;
         };
         let Some(subnet) = cfg
@@ -516,6 +530,12 @@ fn workloads(m: &mut Mapper) {
     for inst in m.take("azurerm_kubernetes_cluster") {
         let a = Attrs(&inst.attrs);
         let Some(pool) = a.block("default_node_pool") else {
+            m.note(
+                &inst.source,
+                Outcome::Dropped,
+                &inst.rtype,
+                "no default_node_pool; left out",
+            );
             continue;
         };
         let Some(subnet) = pool.s("vnet_subnet_id").and_then(|id| {
@@ -661,6 +681,12 @@ fn private_endpoints(m: &mut Mapper) {
             continue;
         };
         let Some(conn) = a.block("private_service_connection") else {
+            m.note(
+                &inst.source,
+                Outcome::Dropped,
+                &inst.rtype,
+                "no private_service_connection; left out",
+            );
             continue;
         };
         let Some(target) = conn.s("private_connection_resource_id").and_then(|id| {
@@ -746,7 +772,15 @@ fn private_endpoints(m: &mut Mapper) {
 fn dns(m: &mut Mapper) {
     for inst in m.take("azurerm_private_dns_zone") {
         let a = Attrs(&inst.attrs);
-        let Some(zone) = a.s("name") else { continue };
+        let Some(zone) = a.s("name") else {
+            m.note(
+                &inst.source,
+                Outcome::Dropped,
+                &inst.rtype,
+                "no zone name; left out",
+            );
+            continue;
+        };
         match record::<PrivateZoneDef>(json!({})) {
             Ok(d) => {
                 m.b.private_zone(zone, d, &inst.source);
@@ -806,6 +840,12 @@ fn dns(m: &mut Mapper) {
         };
         let records = a.strs("records");
         let (Some(name), Some(ip)) = (a.s("name"), records.first()) else {
+            m.note(
+                &inst.source,
+                Outcome::Dropped,
+                &inst.rtype,
+                "no record name or address; left out",
+            );
             continue;
         };
         if records.len() > 1 {

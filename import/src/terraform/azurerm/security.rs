@@ -106,7 +106,15 @@ fn ports(r: Attrs, side: &str) -> Option<J> {
 
 /// A security rule as the format writes it.
 fn rule(m: &mut Mapper, src: &Source, r: Attrs) -> Option<J> {
-    let name = r.s("name")?;
+    let Some(name) = r.s("name") else {
+        m.note(
+            src,
+            Outcome::Dropped,
+            "security_rule",
+            "a rule without a name is left out",
+        );
+        return None;
+    };
     let protocol = match r.s("protocol").unwrap_or("*") {
         "*" | "Any" => "any",
         "Tcp" => "tcp",
@@ -124,11 +132,22 @@ fn rule(m: &mut Mapper, src: &Source, r: Attrs) -> Option<J> {
             return None;
         }
     };
+    let (Some(priority), Some(direction), Some(access)) =
+        (r.n("priority"), r.s("direction"), r.s("access"))
+    else {
+        m.note(
+            src,
+            Outcome::Dropped,
+            "security_rule",
+            format!("rule `{name}`: priority, direction or access unknown; the rule is left out"),
+        );
+        return None;
+    };
     let mut v = json!({
         "name": name,
-        "priority": r.n("priority")?,
-        "direction": r.s("direction")?.to_ascii_lowercase(),
-        "access": r.s("access")?.to_ascii_lowercase(),
+        "priority": priority,
+        "direction": direction.to_ascii_lowercase(),
+        "access": access.to_ascii_lowercase(),
         "protocol": protocol,
     });
     if let Some(s) = addresses(m, src, r, "source") {
