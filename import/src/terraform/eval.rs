@@ -807,11 +807,12 @@ fn each_keys(v: &Value) -> Result<Vec<(Value, Value)>, String> {
     Ok(out)
 }
 
-/// The `(key, value)` pairs of a `dynamic` block's `for_each`: like a resource's, and also any
-/// list (keys are the indexes).
+/// The `(key, value)` pairs of a `dynamic` block's `for_each`: a map's entries, or a list's
+/// elements keyed by index. (Sets are lists here, so a `dynamic` block over `toset(…)` keys its
+/// elements by index where Terraform keys them by value; only `.key` differs.)
 fn dynamic_keys(v: &Value) -> Result<Vec<(Value, Value)>, String> {
     match v {
-        Value::Array(a) if !a.iter().all(Value::is_string) => Ok(a
+        Value::Array(a) => Ok(a
             .iter()
             .enumerate()
             .map(|(i, x)| (Value::from(i as u64), x.clone()))

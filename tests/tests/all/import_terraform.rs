@@ -409,3 +409,80 @@ fn azure_ml_workspace_with_private_endpoints_a_compute_cluster_and_aks() {
             .contains("dropped: image_build_compute_name")
     );
 }
+
+#[test]
+fn count_splats_for_expressions_and_conditionals() {
+    let main = r#"
+variable "n" {
+  type    = number
+  default = 2
+}
+locals {
+  names = [for i in range(var.n) : format("s%d", i)]
+}
+resource "azurerm_virtual_network" "v" {
+  name          = "v"
+  address_space = ["10.0.0.0/16"]
+}
+resource "azurerm_subnet" "s" {
+  count                = var.n
+  name                 = local.names[count.index]
+  virtual_network_name = azurerm_virtual_network.v.name
+  address_prefixes     = [cidrsubnet(azurerm_virtual_network.v.address_space[0], 8, count.index)]
+}
+resource "azurerm_route_table" "rt" {
+  name = "rt"
+  dynamic "route" {
+    for_each = azurerm_subnet.s[*].address_prefixes[0]
+    content {
+      name           = "to-${route.key}"
+      address_prefix = route.value
+      next_hop_type  = "None"
+    }
+  }
+}
+resource "azurerm_subnet_route_table_association" "a" {
+  for_each       = { for s in azurerm_subnet.s : s.name => s.id if s.name != "s0" }
+  subnet_id      = each.value
+  route_table_id = azurerm_route_table.rt.id
+}
+resource "azurerm_network_security_group" "nsg" {
+  name = var.n > 1 ? "many" : "one"
+}
+"#;
+    let inputs = [Input {
+        name: "cfg/main.tf",
+        text: main,
+    }];
+    let i = import_terraform("cfg", &inputs, &Options::default()).expect("imports");
+    let v = &i.design.vnets["v"];
+    let subnets: Vec<String> = v
+        .subnets
+        .iter()
+        .map(|(n, s)| {
+            format!(
+                "{n} {} {:?}",
+                s.prefix.value.0,
+                s.route_table.as_ref().map(|r| r.value.as_str())
+            )
+        })
+        .collect();
+    assert_eq!(
+        subnets,
+        ["s0 10.0.0.0/24 None", "s1 10.0.1.0/24 Some(\"rt\")"]
+    );
+    let routes: Vec<String> = i.design.route_tables["rt"]
+        .routes
+        .iter()
+        .map(|r| format!("{} {}", r.name.value, r.prefix.value))
+        .collect();
+    assert_eq!(routes, ["to-0 10.0.0.0/24", "to-1 10.0.1.0/24"]);
+    assert!(i.design.nsgs.contains_key("many"));
+    let opts = Options {
+        var_files: vec![],
+        vars: vec![("n".into(), "1".into())],
+    };
+    let i = import_terraform("cfg", &inputs, &opts).expect("imports");
+    assert_eq!(i.design.vnets["v"].subnets.len(), 1);
+    assert!(i.design.nsgs.contains_key("one"));
+}
