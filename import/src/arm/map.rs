@@ -733,9 +733,36 @@ impl Mapper<'_> {
         }
     }
 
+    /// The id a required reference holds; its absence is reported (unknown values are reported
+    /// by [`Self::unknowns`]).
+    fn required_id(&mut self, r: &Res, at: At, j: Option<&J>, subject: &str) -> Option<String> {
+        match j {
+            Some(j) if j.is_unknown() => None,
+            Some(j) => ref_id(j).or_else(|| {
+                self.note(
+                    r,
+                    at,
+                    Outcome::Dropped,
+                    subject,
+                    "not a resource id; left out",
+                );
+                None
+            }),
+            None => {
+                self.note(
+                    r,
+                    at,
+                    Outcome::Dropped,
+                    subject,
+                    "missing from the input (`az resource list` gives no properties); left out",
+                );
+                None
+            }
+        }
+    }
+
     fn subnet_ref(&mut self, r: &Res, at: At, j: Option<&J>, subject: &str) -> Option<String> {
-        let j = self.known(r, j, subject)?;
-        let id = ref_id(j)?;
+        let id = self.required_id(r, at, j, subject)?;
         match self.subnets.get(&id) {
             Some(s) => Some(s.clone()),
             None => {
@@ -752,7 +779,7 @@ impl Mapper<'_> {
     }
 
     fn vnet_ref(&mut self, r: &Res, at: At, j: Option<&J>, subject: &str) -> Option<String> {
-        let id = ref_id(self.known(r, j, subject)?)?;
+        let id = self.required_id(r, at, j, subject)?;
         self.named(r, at, Namespace::Vnet, &id, subject, "VNet")
     }
 

@@ -150,6 +150,48 @@ pub fn import_arm_with(
     })
 }
 
+/// Expands one template (with an optional parameters file) into the resources a deployment in
+/// the context `opts` would create, without mapping them.
+pub fn expand_template(
+    template: &Input,
+    parameters: Option<&Input>,
+    opts: &Options,
+) -> Result<template::Expanded, ImportError> {
+    let names: Vec<&str> = std::iter::once(template.name)
+        .chain(parameters.map(|p| p.name))
+        .collect();
+    let t = match read(template, 0)? {
+        Kind::Template(t) => t,
+        _ => {
+            return Err(vec![located(
+                &names,
+                At {
+                    file: 0,
+                    span: Span { line: 1, col: 1 },
+                },
+                "this file is not a deployment template",
+                None,
+            )]);
+        }
+    };
+    let p = match parameters.map(|p| read(p, 1)).transpose()? {
+        Some(Kind::Parameters(p)) => Some(p.get("parameters").unwrap_or(&p).clone()),
+        Some(_) => {
+            return Err(vec![located(
+                &names,
+                At {
+                    file: 1,
+                    span: Span { line: 1, col: 1 },
+                },
+                "this file is not a deployment parameters file",
+                None,
+            )]);
+        }
+        None => None,
+    };
+    template::expand(&t, p.as_ref(), opts).map_err(|e| vec![eval_error(&names, &e)])
+}
+
 fn located(names: &[&str], at: At, message: &str, help: Option<&str>) -> Diagnostic {
     Diagnostic {
         severity: Severity::Error,

@@ -74,10 +74,12 @@ pub struct Note {
 }
 
 /// The resources of a template and what could not be carried over.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Expanded {
     /// Resources, in declaration order.
     pub resources: Vec<Resource>,
+    /// The template's outputs, evaluated.
+    pub outputs: J,
     /// Notes for the report.
     pub notes: Vec<Note>,
 }
@@ -172,8 +174,16 @@ pub fn expand(template: &J, params: Option<&J>, opts: &Options) -> R<Expanded> {
             e.body(i)?;
         }
     }
+    // The template's own outputs: evaluated so a mistake in them is an error, as in Azure.
+    let mut outputs = Vec::new();
+    for (k, o) in template.get("outputs").map(J::members).unwrap_or(&[]) {
+        if let Some(v) = o.get("value") {
+            outputs.push((k.clone(), e.eval_in(root, &[], v)?));
+        }
+    }
     let mut out = Expanded {
         resources: Vec::new(),
+        outputs: J::new(V::Obj(outputs), template.at),
         notes: std::mem::take(&mut e.notes),
     };
     for d in &e.decls {

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use vnetlab_core::diag::Diagnostic;
 use vnetlab_core::format::TopologyFile;
 use vnetlab_core::model::{BuildOptions, Design};
-use vnetlab_import::arm::{Options, hash, import_arm, import_arm_with};
+use vnetlab_import::arm::{Options, expand_template, hash, import_arm, import_arm_with};
 use vnetlab_import::{Imported, Input, Outcome};
 use vnetlab_tests::{design_file, root};
 
@@ -239,6 +239,104 @@ fn generated_names_follow_the_deployment_context() {
         imported.design.services.contains_key(&name),
         "{:?}",
         imported.design.services.keys()
+    );
+}
+
+#[test]
+fn template_functions_evaluate_as_azure_documents_them() {
+    let t = read(&format!("{DIR}/template/ml-spoke.json"));
+    let p = read(&format!("{DIR}/template/ml-spoke.parameters.json"));
+    // Every function the issue lists is used by the fixture (and evaluated: the import reads
+    // every resource and output).
+    for f in [
+        "concat(",
+        "format(",
+        "resourceId(",
+        "subscriptionResourceId(",
+        "tenantResourceId(",
+        "reference(",
+        "parameters(",
+        "variables(",
+        "toLower(",
+        "toUpper(",
+        "uniqueString(",
+        "guid(",
+        "substring(",
+        "replace(",
+        "split(",
+        "length(",
+        "if(",
+        "union(",
+        "createObject(",
+        "createArray(",
+        "contains(",
+        "empty(",
+        "coalesce(",
+        "string(",
+        "int(",
+        "last(",
+        "first(",
+        "take(",
+        "skip(",
+        "range(",
+        "resourceGroup()",
+        "subscription()",
+        "deployment()",
+        "environment()",
+        "copyIndex(",
+    ] {
+        assert!(t.contains(f), "the template fixture does not use {f}");
+    }
+    let e = expand_template(
+        &Input {
+            name: "t.json",
+            text: &t,
+        },
+        Some(&Input {
+            name: "p.json",
+            text: &p,
+        }),
+        &Options::default(),
+    )
+    .expect("expands");
+    let rg = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/vnetlab-rg";
+    let kv = e
+        .resources
+        .iter()
+        .find(|r| r.rtype == "Microsoft.KeyVault/vaults")
+        .expect("key vault");
+    let tags = kv.body.get("tags").expect("tags").to_json();
+    assert_eq!(tags["assignment"], hash::guid(&[rg, "kv-reader"]));
+    assert_eq!(
+        tags["scope"],
+        "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Resources/resourceGroups/vnetlab-rg"
+    );
+    assert_eq!(
+        tags["mg"],
+        "/providers/Microsoft.Management/managementGroups/ML-PROD"
+    );
+    let nsg = e
+        .resources
+        .iter()
+        .find(|r| r.name == "ml-prod-training-nsg")
+        .expect("nsg");
+    let tags = nsg.body.get("tags").expect("tags").to_json();
+    assert_eq!(
+        tags,
+        serde_json::json!({"env": "prod", "deployedBy": "vnetlab-import", "subnetIndexes": "[0,1]"})
+    );
+    assert_eq!(
+        e.outputs.to_json(),
+        serde_json::json!({"storageName": format!("mlprodst{}", hash::unique_string(&[rg])), "subnetCount": 2})
+    );
+    // The false condition: the backup account is not deployed.
+    assert!(!e.resources.iter().any(|r| r.name.ends_with("bak")));
+    // Property copy: two subnets; resource copy: two endpoints and two zones with two links each.
+    let count = |ty: &str| e.resources.iter().filter(|r| r.rtype == ty).count();
+    assert_eq!(count("Microsoft.Network/privateEndpoints"), 2);
+    assert_eq!(
+        count("Microsoft.Network/privateDnsZones/virtualNetworkLinks"),
+        4
     );
 }
 

@@ -339,3 +339,71 @@ fn matrix_diff_faults_and_generate_run() {
     };
     assert_eq!(m(&file), m(&json_file));
 }
+
+#[test]
+fn import_arm_writes_a_design_that_checks_and_reports_on_stderr() {
+    let dir = std::env::temp_dir().join(format!("vnetlab-import-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("spoke.yaml");
+    let out_s = out.to_string_lossy().into_owned();
+    let o = vnetlab(&[
+        "import",
+        "arm",
+        "tests/fixtures/import/arm/template/ml-spoke.json",
+        "--parameters",
+        "tests/fixtures/import/arm/template/ml-spoke.parameters.json",
+        "-o",
+        &out_s,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    assert!(
+        stderr(&o).contains("unknown until deploy: properties.dhcpOptions.dnsServers[0]"),
+        "{}",
+        stderr(&o)
+    );
+    let yaml = std::fs::read_to_string(&out).unwrap();
+    assert!(yaml.contains("# source: /subscriptions/"));
+    let c = vnetlab(&["check", &out_s]);
+    assert_eq!(code(&c), 0, "{}{}", stdout(&c), stderr(&c));
+    let j = vnetlab(&[
+        "import",
+        "arm",
+        "tests/fixtures/import/arm/template/ml-spoke.json",
+        "--parameters",
+        "tests/fixtures/import/arm/template/ml-spoke.parameters.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&j), 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&j)).expect("json");
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["report"]["unknown_until_deploy"], 2);
+    assert!(v["design"].as_str().unwrap().contains("ml-prod-vnet"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn import_arm_bad_input_exits_2_with_file_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("vnetlab-import-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\n\"contentVersion\": \"1.0.0.0\",\n\"resources\": [{\"type\": \"Microsoft.Network/virtualNetworks\", \"name\": \"[nope()]\"}]}\n",
+    )
+    .unwrap();
+    let bad_s = bad.to_string_lossy().into_owned();
+    let o = vnetlab(&["import", "arm", &bad_s]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains(&format!(
+            "{bad_s}:3:71: error[import]: unknown template function `nope`"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let missing = vnetlab(&["import", "arm", "no/such/file.json"]);
+    assert_eq!(code(&missing), 2);
+    std::fs::remove_dir_all(&dir).ok();
+}
