@@ -3,11 +3,13 @@
 //! expanded to their CIDRs.
 
 use super::{Attrs, Mapper, record};
+use crate::arm::map::range_cidrs;
 use crate::emit::Namespace;
 use crate::report::{Outcome, Source};
 use serde_json::{Value as J, json};
 use std::collections::BTreeMap;
 use vnetlab_core::format::{FirewallDef, RuleCollectionDef};
+use vnetlab_core::net::parse_ipv4;
 
 /// A policy's groups and settings.
 #[derive(Default)]
@@ -159,12 +161,12 @@ pub fn map(m: &mut Mapper) {
             if !groups.is_empty() {
                 m.note(&inst.source, Outcome::Approximated, "azurerm_firewall", "classic rule collections and a policy on one firewall: Azure refuses this; both are kept");
             }
-            groups.push(json!({ "name": "classic-rules", "priority": 65000, "collections": cols }));
+            groups.push(json!({ "name": "classic", "priority": 100, "collections": cols }));
             m.note(
                 &inst.source,
                 Outcome::Approximated,
                 "classic rule collections",
-                "classic rule collections become one rule collection group `classic-rules`",
+                "classic rule collections become one rule collection group `classic` (priority 100)",
             );
         }
         if a.present("dns_servers") && def.get("dns_proxy").is_none() {
@@ -232,7 +234,8 @@ fn classic_collections(
     out
 }
 
-/// Addresses and IP groups of one side of a rule; ranges `a-b` have no counterpart.
+/// Addresses and IP groups of one side of a rule; a range `a-b` becomes the CIDRs covering
+/// exactly it (as the ARM importer does).
 fn addrs(
     m: &mut Mapper,
     src: &Source,
@@ -244,18 +247,20 @@ fn addrs(
     let mut out = Vec::new();
     for k in keys {
         for s in r.strs(k) {
-            if s.contains('-')
-                && s.chars()
-                    .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
-            {
-                m.note(
+            let Some((lo, hi)) = s.split_once('-') else {
+                out.push(s);
+                continue;
+            };
+            match (parse_ipv4(lo.trim()), parse_ipv4(hi.trim())) {
+                (Some(lo), Some(hi)) if lo <= hi => {
+                    out.extend(range_cidrs(lo, hi).iter().map(|n| n.to_string()));
+                }
+                _ => m.note(
                     src,
                     Outcome::Dropped,
                     k,
-                    format!("the address range `{s}` has no counterpart; left out of the rule"),
-                );
-            } else {
-                out.push(s);
+                    format!("`{s}` is not an address range; left out of the rule"),
+                ),
             }
         }
     }

@@ -430,9 +430,9 @@ fn workloads(m: &mut Mapper) {
             continue;
         };
         let tags = a.block("tags");
-        let kind = tags.and_then(|t| t.s("vnetlab-kind")).unwrap_or("vm");
-        if tags.and_then(|t| t.s("vnetlab-kind")).is_none() {
-            m.note(&vm.source, Outcome::Approximated, "role", "Terraform does not say what a VM is for: kind `vm` (tag it `vnetlab-kind = \"jumpbox\"` or `\"dns_server\"` to choose)");
+        let kind = tags.and_then(|t| t.s("vnetlab-role")).unwrap_or("vm");
+        if tags.and_then(|t| t.s("vnetlab-role")).is_none() {
+            m.note(&vm.source, Outcome::Approximated, "role", "Terraform does not say what a VM is for: kind `vm` (tag it `vnetlab-role = \"jumpbox\"` or `\"dns_server\"` to choose)");
         }
         let mut def = json!({ "kind": kind, "subnet": subnet });
         if cfg.s("private_ip_address_allocation") == Some("Static")
