@@ -26,6 +26,9 @@ pub fn token(address: &str) -> String {
 const MAX_DEPTH: usize = 16;
 /// `count` and `for_each` larger than this are taken for a mistake.
 const MAX_INSTANCES: usize = 4096;
+/// A configuration expanding to more resource or module instances than this is refused (a
+/// module calling itself with `count`, say), so that any input finishes quickly.
+const MAX_TOTAL: usize = 50_000;
 
 /// The state of one evaluation: every module's configuration, the instances so far, the report.
 pub struct Evaluator<'a> {
@@ -37,6 +40,8 @@ pub struct Evaluator<'a> {
     pub by_token: BTreeMap<String, usize>,
     /// What could not be evaluated.
     pub report: ImportReport,
+    /// Module instances evaluated so far.
+    module_instances: usize,
 }
 
 /// The values one module instance has evaluated so far.
@@ -162,11 +167,115 @@ pub fn resolve_try(expr: &mut Expression, ctx: &Context) {
     }
 }
 
-/// Evaluates `expr` in `ctx` with `try`/`can` resolved.
+/// Evaluates `expr` in `ctx` with `try`/`can` resolved and arithmetic checked.
 pub fn eval_expr(expr: &Expression, ctx: &Context) -> Result<Value, String> {
     let mut e = expr.clone();
+    guard_arith(&mut e);
     resolve_try(&mut e, ctx);
     e.evaluate(ctx).map_err(|e| e.to_string())
+}
+
+/// Rewrites arithmetic (`+ - * / %`, unary `-`) into calls of checked functions
+/// ([`funcs::ARITH`], [`funcs::NEG`]): hcl-rs's own integer arithmetic panics on overflow and
+/// on `% 0`. Templates with arithmetic in an interpolation become a concatenation
+/// ([`funcs::CONCAT`]); templates with directives are left to hcl-rs and not rewritten.
+pub fn guard_arith(expr: &mut Expression) {
+    use hcl::expr::{BinaryOperator as B, FuncCall, UnaryOperator as U};
+    match expr {
+        Expression::Operation(op) => {
+            let call = match op.as_mut() {
+                Operation::Unary(u) => {
+                    guard_arith(&mut u.expr);
+                    (u.operator == U::Neg)
+                        .then(|| FuncCall::builder(funcs::NEG).arg(u.expr.clone()).build())
+                }
+                Operation::Binary(b) => {
+                    guard_arith(&mut b.lhs_expr);
+                    guard_arith(&mut b.rhs_expr);
+                    let sym = match b.operator {
+                        B::Plus => Some("+"),
+                        B::Minus => Some("-"),
+                        B::Mul => Some("*"),
+                        B::Div => Some("/"),
+                        B::Mod => Some("%"),
+                        _ => None,
+                    };
+                    sym.map(|sym| {
+                        FuncCall::builder(funcs::ARITH)
+                            .arg(Expression::String(sym.into()))
+                            .arg(b.lhs_expr.clone())
+                            .arg(b.rhs_expr.clone())
+                            .build()
+                    })
+                }
+            };
+            if let Some(call) = call {
+                *expr = Expression::FuncCall(Box::new(call));
+            }
+        }
+        Expression::Array(a) => a.iter_mut().for_each(guard_arith),
+        Expression::Object(o) => {
+            let entries: Vec<_> = std::mem::take(o).into_iter().collect();
+            for (mut k, mut v) in entries {
+                if let hcl::ObjectKey::Expression(k) = &mut k {
+                    guard_arith(k);
+                }
+                guard_arith(&mut v);
+                o.insert(k, v);
+            }
+        }
+        Expression::FuncCall(f) => f.args.iter_mut().for_each(guard_arith),
+        Expression::Parenthesis(e) => guard_arith(e),
+        Expression::Conditional(c) => {
+            guard_arith(&mut c.cond_expr);
+            guard_arith(&mut c.true_expr);
+            guard_arith(&mut c.false_expr);
+        }
+        Expression::Traversal(t) => {
+            guard_arith(&mut t.expr);
+            for op in t.operators.iter_mut() {
+                if let TraversalOperator::Index(e) = op {
+                    guard_arith(e);
+                }
+            }
+        }
+        Expression::ForExpr(f) => {
+            guard_arith(&mut f.collection_expr);
+            if let Some(k) = &mut f.key_expr {
+                guard_arith(k);
+            }
+            guard_arith(&mut f.value_expr);
+            if let Some(c) = &mut f.cond_expr {
+                guard_arith(c);
+            }
+        }
+        Expression::TemplateExpr(t) => {
+            let Ok(template) = hcl::Template::from_expr(t) else {
+                return;
+            };
+            let mut args = Vec::new();
+            let mut arith = false;
+            for el in template.elements() {
+                match el {
+                    hcl::template::Element::Literal(l) => args.push(Expression::String(l.clone())),
+                    hcl::template::Element::Interpolation(i) => {
+                        let mut e = i.expr.clone();
+                        let before = e.clone();
+                        guard_arith(&mut e);
+                        arith |= e != before;
+                        args.push(e);
+                    }
+                    hcl::template::Element::Directive(_) => return,
+                }
+            }
+            if arith {
+                let mut call = FuncCall::new(funcs::CONCAT);
+                call.args = args;
+                *expr = Expression::FuncCall(Box::new(call));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Meta-arguments that are not part of a resource's value.
@@ -182,6 +291,7 @@ impl<'a> Evaluator<'a> {
             instances: Vec::new(),
             by_token: BTreeMap::new(),
             report: ImportReport::default(),
+            module_instances: 0,
         }
     }
 
@@ -366,6 +476,20 @@ impl<'a> Evaluator<'a> {
         };
         let src = source(&rb.loc, &base);
         let keys = self.keys(&rb.body, ctx, &src)?;
+        let n = match &keys {
+            Keys::One => 1,
+            Keys::Count(n) => *n,
+            Keys::Each(kv) => kv.len(),
+        };
+        if self.instances.len() + n > MAX_TOTAL {
+            self.report.add(
+                &src,
+                Outcome::Dropped,
+                &rb.rtype,
+                format!("the configuration expands to more than {MAX_TOTAL} instances; left out"),
+            );
+            return None;
+        }
         let one = |this: &mut Self, address: String, c: &Context| -> Value {
             let src = source(&rb.loc, &address);
             let mut attrs = this.eval_body(&rb.body, c, &src, "");
@@ -628,6 +752,14 @@ impl<'a> Evaluator<'a> {
                 })
                 .collect(),
         };
+        self.module_instances += instances.len();
+        if self.module_instances > MAX_TOTAL {
+            return Err(TfError::new(
+                &call.loc,
+                format!("the configuration expands to more than {MAX_TOTAL} module instances"),
+                Some("does a module call itself?".into()),
+            ));
+        }
         let child_module = &self.modules[&child];
         let mut by_key = Map::new();
         let mut list = Vec::new();

@@ -9,6 +9,13 @@ use std::net::Ipv4Addr;
 
 type FnResult = Result<Value, String>;
 
+/// The checked binary arithmetic the evaluator rewrites `+ - * / %` into.
+pub const ARITH: &str = "vnetlab_arith";
+/// The checked negation the evaluator rewrites unary `-` into.
+pub const NEG: &str = "vnetlab_neg";
+/// The string concatenation templates with arithmetic are rewritten into.
+pub const CONCAT: &str = "vnetlab_template";
+
 /// Declares every supported function in `ctx`.
 pub fn declare(ctx: &mut Context) {
     let table: &[(&str, hcl::eval::Func)] = &[
@@ -54,6 +61,9 @@ pub fn declare(ctx: &mut Context) {
         // answer of `try`, and `can` is true.
         ("try", first),
         ("can", can),
+        (ARITH, arith),
+        (NEG, neg),
+        (CONCAT, template),
     ];
     for (name, f) in table {
         ctx.declare_func(
@@ -274,6 +284,9 @@ fn format(args: FuncArgs) -> FnResult {
         let zero = flags.starts_with('0');
         let left = flags.starts_with('-');
         let width: usize = flags.trim_start_matches(['0', '-']).parse().unwrap_or(0);
+        if width > 1024 {
+            return Err(format!("format width {width} is larger than 1024"));
+        }
         let pad = width.saturating_sub(text.chars().count());
         let fill = if zero && !left { '0' } else { ' ' };
         if left {
@@ -533,14 +546,22 @@ fn range(args: FuncArgs) -> FnResult {
         [s, e, st] => (*s, *e, *st),
         _ => unreachable!("arity checked"),
     };
-    if step == 0 || (end - start) / step > 1024 {
-        return Err("range is empty-stepped or longer than 1024".into());
+    if step == 0
+        || end
+            .saturating_sub(start)
+            .checked_div(step)
+            .is_none_or(|n| n > 1024)
+    {
+        return Err("range has a zero step or more than 1024 elements".into());
     }
     let mut out = Vec::new();
     let mut i = start;
     while (step > 0 && i < end) || (step < 0 && i > end) {
         out.push(Value::from(i));
-        i += step;
+        let Some(next) = i.checked_add(step) else {
+            break;
+        };
+        i = next;
     }
     Ok(Value::Array(out))
 }
@@ -574,6 +595,84 @@ fn index(args: FuncArgs) -> FnResult {
         .position(|v| *v == args[1])
         .map(|i| Value::from(i as u64))
         .ok_or_else(|| format!("`{}` is not in the list", args[1]))
+}
+
+fn number(v: &Value) -> Result<f64, String> {
+    match v {
+        Value::Number(n) => n.as_f64().ok_or_else(|| format!("`{v}` is not a number")),
+        Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| format!("`{s}` is not a number")),
+        _ => Err(format!("`{v}` is not a number")),
+    }
+}
+
+fn whole(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn from_f64(f: f64) -> FnResult {
+    if !f.is_finite() {
+        return Err("the result is not a finite number".into());
+    }
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        return Ok(Value::from(f as i64));
+    }
+    hcl::Number::from_f64(f)
+        .map(Value::Number)
+        .ok_or_else(|| "the result is not a finite number".into())
+}
+
+/// `+ - * / %` with Terraform's number semantics, without overflow or division by zero.
+fn arith(args: FuncArgs) -> FnResult {
+    arity(&args, 3, 3, "arithmetic")?;
+    let op = str_arg(&args[0], "the operator")?;
+    if let (Some(a), Some(b)) = (whole(&args[1]), whole(&args[2])) {
+        let r = match op {
+            "+" => a.checked_add(b),
+            "-" => a.checked_sub(b),
+            "*" => a.checked_mul(b),
+            "%" if b == 0 => return Err("modulo by zero".into()),
+            "%" => a.checked_rem(b),
+            _ => None,
+        };
+        if let Some(r) = r {
+            return Ok(Value::from(r));
+        }
+    }
+    let (a, b) = (number(&args[1])?, number(&args[2])?);
+    match op {
+        "+" => from_f64(a + b),
+        "-" => from_f64(a - b),
+        "*" => from_f64(a * b),
+        "/" if b == 0.0 => Err("division by zero".into()),
+        "/" => from_f64(a / b),
+        "%" if b == 0.0 => Err("modulo by zero".into()),
+        "%" => from_f64(a % b),
+        other => Err(format!("`{other}` is not an arithmetic operator")),
+    }
+}
+
+fn neg(args: FuncArgs) -> FnResult {
+    arity(&args, 1, 1, "negation")?;
+    match whole(&args[0]).and_then(i64::checked_neg) {
+        Some(n) => Ok(Value::from(n)),
+        None => from_f64(-number(&args[0])?),
+    }
+}
+
+/// A template's parts joined, each as `tostring` renders it.
+fn template(args: FuncArgs) -> FnResult {
+    let mut out = String::new();
+    for a in args.iter() {
+        out.push_str(&to_str(a)?);
+    }
+    Ok(Value::from(out))
 }
 
 fn one(args: FuncArgs) -> FnResult {
@@ -612,7 +711,27 @@ mod tests {
         let hcl::Structure::Attribute(a) = &body.0[0] else {
             panic!("attribute")
         };
-        hcl::eval::Evaluate::evaluate(&a.expr, &ctx).map_err(|e| e.to_string())
+        crate::terraform::eval::eval_expr(&a.expr, &ctx)
+    }
+
+    #[test]
+    fn arithmetic_is_checked() {
+        assert_eq!(eval("1 + 2 * 3"), Ok(Value::from(7u64)));
+        assert_eq!(
+            eval("7 / 2"),
+            Ok(Value::Number(hcl::Number::from_f64(3.5).unwrap()))
+        );
+        assert_eq!(eval("-(2 - 5) % 2"), Ok(Value::from(1u64)));
+        assert_eq!(eval("\"n-${1 + 1}\""), Ok(Value::from("n-2")));
+        assert_eq!(
+            eval("[for i in [1, 2] : i * 10][1]"),
+            Ok(Value::from(20u64))
+        );
+        assert!(eval("9223372036854775807 * 9223372036854775807").is_ok());
+        assert!(eval("5 % 0").is_err());
+        assert!(eval("1 / 0").is_err());
+        assert!(eval("-9223372036854775807 - 10").is_ok());
+        assert!(eval("{ (1 + 1) = 2 }").is_ok());
     }
 
     #[test]
@@ -684,5 +803,11 @@ mod tests {
         assert_eq!(eval(r#"concat(["a"], ["b"])[1]"#), Ok(Value::from("b")));
         assert_eq!(eval(r#"keys({b = 1, a = 2})[0]"#), Ok(Value::from("a")));
         assert!(eval(r#"nosuchfunction(1)"#).is_err());
+        assert!(eval(r#"range(-9223372036854775807, 9223372036854775807)"#).is_err());
+        assert_eq!(
+            eval(r#"length(range(9223372036854775806, 9223372036854775807, 9))"#),
+            Ok(Value::from(1u64))
+        );
+        assert!(eval(r#"format("%999999999d", 1)"#).is_err());
     }
 }

@@ -274,6 +274,20 @@ fn bad_input_is_a_located_error() {
         ["cfg/main.tf:1:1: module `m` has no variable `nope` (directory `m`)"]
     );
     let e = errors(
+        &[
+            ("cfg/main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"),
+            (
+                "cfg/m/main.tf",
+                "module \"again\" {\n  source = \"../m\"\n  count  = 3\n}\n",
+            ),
+        ],
+        &Options::default(),
+    );
+    assert_eq!(
+        e,
+        ["cfg/m/main.tf:1:1: modules nest deeper than 16: does `../m` call itself?"]
+    );
+    let e = errors(
         &[("cfg/main.tf", "resource \"azurerm_subnet\" {\n}\n")],
         &Options::default(),
     );
