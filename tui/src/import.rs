@@ -193,6 +193,27 @@ fn finish(
         std::fs::write(path, &imported.yaml)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    // The design is checked as `vnetlab check` will read it: what Azure accepted but vnetlab's
+    // validation does not is shown now, as warnings (the import itself succeeded).
+    let name = output.map_or("imported design".to_string(), |p| p.display().to_string());
+    let loaded = vnetlab_core::load(
+        &name,
+        imported.yaml.as_bytes(),
+        &vnetlab_core::model::BuildOptions::default(),
+    );
+    let invalid: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == vnetlab_core::diag::Severity::Error)
+        .collect();
+    if !invalid.is_empty() && format == Format::Text {
+        eprintln!(
+            "vnetlab: warning: the imported design does not validate yet; fix these in it before `vnetlab check`:"
+        );
+        for d in &invalid {
+            eprint!("{}", d.render(Some(&imported.yaml)));
+        }
+    }
     match format {
         Format::Text => {
             if output.is_none() {
@@ -201,7 +222,8 @@ fn finish(
             eprint!("{}", imported.report.to_text());
         }
         Format::Json => {
-            let mut v = json!({"valid": true, "report": imported.report.to_json()});
+            let mut v = json!({"valid": true, "report": imported.report.to_json(),
+                "design_diagnostics": invalid});
             match output {
                 Some(p) => v["output"] = json!(PathBuf::from(p).display().to_string()),
                 None => v["design"] = json!(imported.yaml),

@@ -34,6 +34,13 @@ pub trait Host {
     fn copy_index(&mut self, name: Option<&str>, at: At) -> R<i64>;
     /// Subscription id, resource group name, location and deployment name in effect.
     fn context(&self) -> Context;
+    /// A function call starts inside the current evaluation (the host may limit how deep
+    /// evaluation nests); [`Host::leave`] follows when it ends without error.
+    fn enter(&mut self, _at: At) -> R<()> {
+        Ok(())
+    }
+    /// The call [`Host::enter`] announced has ended.
+    fn leave(&mut self) {}
 }
 
 /// The deployment's fixed context (documented placeholders unless given).
@@ -109,7 +116,13 @@ pub fn eval(e: &Expr, at: At, host: &mut dyn Host) -> R<J> {
                 )),
             }
         }
-        Expr::Call { name, args, at: k } => call(name, args, offset(at, *k), at, host),
+        Expr::Call { name, args, at: k } => {
+            let place = offset(at, *k);
+            host.enter(place)?;
+            let v = call(name, args, place, at, host);
+            host.leave();
+            v
+        }
     }
 }
 
@@ -237,7 +250,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
     let lname = name.to_ascii_lowercase();
     // Lazy functions first: only the branch taken is evaluated.
     if lname == "if" {
-        arity(name, args, 3, 3, at)?;
+        arity(name, args.len(), 3, 3, at)?;
         let c = eval(&args[0], outer, host)?;
         if let V::Unknown(r) = &c.v {
             return Ok(J::new(V::Unknown(r.clone()), at));
@@ -262,6 +275,68 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
     if !keeps_unknowns && let Some(u) = vals.iter().find(|v| v.is_unknown()) {
         return Ok(J::new(u.v.clone(), at));
     }
+    match lname.as_str() {
+        "parameters" | "variables" | "reference" | "copyindex" => {
+            host_call(&lname, name, &vals, at, host)
+        }
+        _ => {
+            let ctx = host.context();
+            builtin(&lname, name, vals, at, &ctx)
+        }
+    }
+}
+
+/// The functions that ask the template (kept apart from [`builtin`] so the recursion through
+/// variables and references keeps small stack frames).
+fn host_call(lname: &str, name: &str, vals: &[J], at: At, host: &mut dyn Host) -> R<J> {
+    let s = |i: usize| -> R<String> {
+        match vals.get(i).map(|v| &v.v) {
+            Some(V::Str(s)) => Ok(s.clone()),
+            _ => Err(err(
+                at,
+                format!("argument {} of `{name}` must be a string", i + 1),
+            )),
+        }
+    };
+    match lname {
+        "parameters" => {
+            arity(name, vals.len(), 1, 1, at)?;
+            let n = s(0)?;
+            host.parameter(&n, at)
+        }
+        "variables" => {
+            arity(name, vals.len(), 1, 1, at)?;
+            let n = s(0)?;
+            host.variable(&n, at)
+        }
+        "reference" => {
+            arity(name, vals.len(), 1, 3, at)?;
+            let full = vals
+                .get(2)
+                .and_then(J::as_str)
+                .is_some_and(|f| f.eq_ignore_ascii_case("full"));
+            let t = s(0)?;
+            host.reference(&t, full, at)
+        }
+        _ => {
+            arity(name, vals.len(), 0, 2, at)?;
+            let (loop_name, off) = match vals {
+                [] => (None, 0),
+                [J { v: V::Int(o), .. }] => (None, *o),
+                [J { v: V::Str(n), .. }] => (Some(n.clone()), 0),
+                [J { v: V::Str(n), .. }, J { v: V::Int(o), .. }] => (Some(n.clone()), *o),
+                _ => return Err(err(at, "copyIndex takes an optional loop name and offset")),
+            };
+            let i = host.copy_index(loop_name.as_deref(), at)?;
+            Ok(J::new(V::Int(i + off), at))
+        }
+    }
+}
+
+/// The functions of values alone.
+#[inline(never)]
+#[allow(clippy::too_many_lines)]
+fn builtin(lname: &str, name: &str, vals: Vec<J>, at: At, ctx: &Context) -> R<J> {
     let s = |i: usize| -> R<String> {
         match &vals[i].v {
             V::Str(s) => Ok(s.clone()),
@@ -281,39 +356,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
         }
     };
     let out = |v: V| Ok(J::new(v, at));
-    let ctx = host.context();
-    match lname.as_str() {
-        "parameters" => {
-            arity(name, args, 1, 1, at)?;
-            let n = s(0)?;
-            host.parameter(&n, at)
-        }
-        "variables" => {
-            arity(name, args, 1, 1, at)?;
-            let n = s(0)?;
-            host.variable(&n, at)
-        }
-        "reference" => {
-            arity(name, args, 1, 3, at)?;
-            let full = vals
-                .get(2)
-                .and_then(J::as_str)
-                .is_some_and(|f| f.eq_ignore_ascii_case("full"));
-            let t = s(0)?;
-            host.reference(&t, full, at)
-        }
-        "copyindex" => {
-            arity(name, args, 0, 2, at)?;
-            let (loop_name, off) = match vals.as_slice() {
-                [] => (None, 0),
-                [J { v: V::Int(o), .. }] => (None, *o),
-                [J { v: V::Str(n), .. }] => (Some(n.clone()), 0),
-                [J { v: V::Str(n), .. }, J { v: V::Int(o), .. }] => (Some(n.clone()), *o),
-                _ => return Err(err(at, "copyIndex takes an optional loop name and offset")),
-            };
-            let i = host.copy_index(loop_name.as_deref(), at)?;
-            out(V::Int(i + off))
-        }
+    match lname {
         "listkeys" | "listsecrets" | "utcnow" | "newguid" => out(V::Unknown(format!(
             "`{name}()` is only known at deployment"
         ))),
@@ -321,7 +364,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             "`{name}()` is only known at deployment"
         ))),
         "concat" => {
-            arity(name, args, 1, usize::MAX, at)?;
+            arity(name, vals.len(), 1, usize::MAX, at)?;
             if vals.iter().all(|v| matches!(v.v, V::Arr(_))) {
                 out(V::Arr(
                     vals.iter().flat_map(|v| v.items().to_vec()).collect(),
@@ -331,29 +374,29 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             }
         }
         "format" => {
-            arity(name, args, 1, usize::MAX, at)?;
+            arity(name, vals.len(), 1, usize::MAX, at)?;
             out(V::Str(format_string(&s(0)?, &vals[1..], at)?))
         }
         "string" => {
-            arity(name, args, 1, 1, at)?;
+            arity(name, vals.len(), 1, 1, at)?;
             out(V::Str(to_text(&vals[0])))
         }
         "int" => {
-            arity(name, args, 1, 1, at)?;
+            arity(name, vals.len(), 1, 1, at)?;
             match vals[0].as_int() {
                 Some(i) => out(V::Int(i)),
                 None => Err(err(at, "`int` needs an integer or a string of digits")),
             }
         }
         "bool" => {
-            arity(name, args, 1, 1, at)?;
+            arity(name, vals.len(), 1, 1, at)?;
             match &vals[0].v {
                 V::Int(i) => out(V::Bool(*i != 0)),
                 _ => out(V::Bool(truthy(&vals[0], at)?)),
             }
         }
         "json" => {
-            arity(name, args, 1, 1, at)?;
+            arity(name, vals.len(), 1, 1, at)?;
             let text = s(0)?;
             match serde_json::from_str::<serde_json::Value>(&text) {
                 Ok(v) => out(from_serde(&v, at).v),
@@ -370,7 +413,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
         "toupper" => out(V::Str(s(0)?.to_uppercase())),
         "trim" => out(V::Str(s(0)?.trim().to_string())),
         "uniquestring" | "guid" => {
-            arity(name, args, 1, usize::MAX, at)?;
+            arity(name, vals.len(), 1, usize::MAX, at)?;
             let parts = (0..vals.len()).map(s).collect::<R<Vec<_>>>()?;
             let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
             out(V::Str(if lname == "guid" {
@@ -380,7 +423,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             }))
         }
         "substring" => {
-            arity(name, args, 2, 3, at)?;
+            arity(name, vals.len(), 2, 3, at)?;
             let text: Vec<char> = s(0)?.chars().collect();
             let start = int(1)?;
             let len = if vals.len() == 3 {
@@ -404,11 +447,11 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             ))
         }
         "replace" => {
-            arity(name, args, 3, 3, at)?;
+            arity(name, vals.len(), 3, 3, at)?;
             out(V::Str(s(0)?.replace(&s(1)?, &s(2)?)))
         }
         "split" => {
-            arity(name, args, 2, 2, at)?;
+            arity(name, vals.len(), 2, 2, at)?;
             let text = s(0)?;
             let delims: Vec<String> = match &vals[1].v {
                 V::Str(d) => vec![d.clone()],
@@ -427,7 +470,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             ))
         }
         "join" => {
-            arity(name, args, 2, 2, at)?;
+            arity(name, vals.len(), 2, 2, at)?;
             let sep = s(1)?;
             out(V::Str(
                 vals[0]
@@ -439,7 +482,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             ))
         }
         "length" => {
-            arity(name, args, 1, 1, at)?;
+            arity(name, vals.len(), 1, 1, at)?;
             match &vals[0].v {
                 V::Str(t) => out(V::Int(t.chars().count() as i64)),
                 V::Arr(a) => out(V::Int(a.len() as i64)),
@@ -448,7 +491,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             }
         }
         "empty" => {
-            arity(name, args, 1, 1, at)?;
+            arity(name, vals.len(), 1, 1, at)?;
             out(V::Bool(match &vals[0].v {
                 V::Null => true,
                 V::Str(t) => t.is_empty(),
@@ -458,7 +501,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             }))
         }
         "contains" => {
-            arity(name, args, 2, 2, at)?;
+            arity(name, vals.len(), 2, 2, at)?;
             out(V::Bool(match &vals[0].v {
                 V::Str(t) => t.contains(&to_text(&vals[1])),
                 V::Arr(a) => a.iter().any(|x| same(x, &vals[1])),
@@ -467,7 +510,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             }))
         }
         "first" | "last" => {
-            arity(name, args, 1, 1, at)?;
+            arity(name, vals.len(), 1, 1, at)?;
             match &vals[0].v {
                 V::Str(t) => {
                     let c = if lname == "first" {
@@ -489,7 +532,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             }
         }
         "take" | "skip" => {
-            arity(name, args, 2, 2, at)?;
+            arity(name, vals.len(), 2, 2, at)?;
             let n = int(1)?.max(0) as usize;
             match &vals[0].v {
                 V::Str(t) => {
@@ -509,7 +552,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             }
         }
         "range" => {
-            arity(name, args, 2, 2, at)?;
+            arity(name, vals.len(), 2, 2, at)?;
             let (start, count) = (int(0)?, int(1)?);
             if !(0..=10_000).contains(&count) {
                 return Err(err(at, "range count must be from 0 to 10000"));
@@ -522,14 +565,14 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
         }
         "createarray" => out(V::Arr(vals)),
         "array" => {
-            arity(name, args, 1, 1, at)?;
+            arity(name, vals.len(), 1, 1, at)?;
             match &vals[0].v {
                 V::Arr(_) => Ok(vals[0].clone()),
                 _ => out(V::Arr(vals)),
             }
         }
         "createobject" => {
-            if vals.len() % 2 != 0 {
+            if !vals.len().is_multiple_of(2) {
                 return Err(err(at, "createObject takes pairs of key and value"));
             }
             let mut m = Vec::new();
@@ -539,19 +582,14 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             out(V::Obj(m))
         }
         "union" => {
-            arity(name, args, 1, usize::MAX, at)?;
+            arity(name, vals.len(), 1, usize::MAX, at)?;
             if let Some(u) = vals.iter().find(|v| v.is_unknown()) {
                 return Ok(u.clone());
             }
             if vals.iter().all(|v| matches!(v.v, V::Obj(_))) {
                 let mut m: Vec<(String, J)> = Vec::new();
                 for v in &vals {
-                    for (k, x) in v.members() {
-                        match m.iter_mut().find(|(mk, _)| mk.eq_ignore_ascii_case(k)) {
-                            Some(slot) => slot.1 = x.clone(),
-                            None => m.push((k.clone(), x.clone())),
-                        }
-                    }
+                    merge_into(&mut m, v.members());
                 }
                 out(V::Obj(m))
             } else if vals.iter().all(|v| matches!(v.v, V::Arr(_))) {
@@ -567,7 +605,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             }
         }
         "intersection" => {
-            arity(name, args, 2, usize::MAX, at)?;
+            arity(name, vals.len(), 2, usize::MAX, at)?;
             let first = vals[0].items().to_vec();
             out(V::Arr(
                 first
@@ -581,15 +619,15 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             ))
         }
         "equals" => {
-            arity(name, args, 2, 2, at)?;
+            arity(name, vals.len(), 2, 2, at)?;
             out(V::Bool(same(&vals[0], &vals[1])))
         }
         "not" => {
-            arity(name, args, 1, 1, at)?;
+            arity(name, vals.len(), 1, 1, at)?;
             out(V::Bool(!truthy(&vals[0], at)?))
         }
         "and" | "or" => {
-            arity(name, args, 2, usize::MAX, at)?;
+            arity(name, vals.len(), 2, usize::MAX, at)?;
             let bs = vals
                 .iter()
                 .map(|v| truthy(v, at))
@@ -601,7 +639,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             }))
         }
         "less" | "lessorequals" | "greater" | "greaterorequals" => {
-            arity(name, args, 2, 2, at)?;
+            arity(name, vals.len(), 2, 2, at)?;
             let ord = match (&vals[0].v, &vals[1].v) {
                 (V::Int(a), V::Int(b)) => a.cmp(b),
                 (V::Str(a), V::Str(b)) => a.cmp(b),
@@ -613,7 +651,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
                 }
             };
             use std::cmp::Ordering::*;
-            out(V::Bool(match lname.as_str() {
+            out(V::Bool(match lname {
                 "less" => ord == Less,
                 "lessorequals" => ord != Greater,
                 "greater" => ord == Greater,
@@ -621,9 +659,9 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             }))
         }
         "add" | "sub" | "mul" | "div" | "mod" => {
-            arity(name, args, 2, 2, at)?;
+            arity(name, vals.len(), 2, 2, at)?;
             let (a, b) = (int(0)?, int(1)?);
-            let r = match lname.as_str() {
+            let r = match lname {
                 "add" => a.checked_add(b),
                 "sub" => a.checked_sub(b),
                 "mul" => a.checked_mul(b),
@@ -651,9 +689,9 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
                 .ok_or_else(|| err(at, format!("`{name}` needs at least one integer")))
         }
         "startswith" | "endswith" | "indexof" | "lastindexof" => {
-            arity(name, args, 2, 2, at)?;
+            arity(name, vals.len(), 2, 2, at)?;
             let (a, b) = (s(0)?.to_lowercase(), s(1)?.to_lowercase());
-            out(match lname.as_str() {
+            out(match lname {
                 "startswith" => V::Bool(a.starts_with(&b)),
                 "endswith" => V::Bool(a.ends_with(&b)),
                 "indexof" => V::Int(a.find(&b).map_or(-1, |i| a[..i].chars().count() as i64)),
@@ -661,7 +699,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             })
         }
         "padleft" => {
-            arity(name, args, 2, 3, at)?;
+            arity(name, vals.len(), 2, 3, at)?;
             let text = to_text(&vals[0]);
             let width = int(1)?.clamp(0, 16_384) as usize;
             let pad = vals
@@ -677,7 +715,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             ))
         }
         "items" => {
-            arity(name, args, 1, 1, at)?;
+            arity(name, vals.len(), 1, 1, at)?;
             let mut m: Vec<(String, J)> = vals[0].members().to_vec();
             m.sort_by(|a, b| a.0.cmp(&b.0));
             out(V::Arr(
@@ -696,7 +734,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
         }
         "resourceid" | "subscriptionresourceid" | "tenantresourceid" | "extensionresourceid" => {
             let parts = (0..vals.len()).map(s).collect::<R<Vec<_>>>()?;
-            resource_id(&lname, &parts, &ctx)
+            resource_id(lname, &parts, ctx)
                 .map(|id| J::new(V::Str(id), at))
                 .map_err(|m| err(at, m))
         }
@@ -763,7 +801,7 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
             vals.iter().map(to_text).collect::<Vec<_>>().join("/"),
         )),
         _ => {
-            let help = vnetlab_core::diag::did_you_mean(&lname, FUNCTIONS.iter().copied())
+            let help = vnetlab_core::diag::did_you_mean(lname, FUNCTIONS.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| {
                     "vnetlab evaluates the template functions listed in docs/import.md".into()
@@ -777,8 +815,8 @@ fn call(name: &str, args: &[Expr], at: At, outer: At, host: &mut dyn Host) -> R<
     }
 }
 
-fn arity(name: &str, args: &[Expr], min: usize, max: usize, at: At) -> R<()> {
-    if args.len() < min || args.len() > max {
+fn arity(name: &str, n: usize, min: usize, max: usize, at: At) -> R<()> {
+    if n < min || n > max {
         let want = if min == max {
             format!("{min}")
         } else if max == usize::MAX {
@@ -788,7 +826,7 @@ fn arity(name: &str, args: &[Expr], min: usize, max: usize, at: At) -> R<()> {
         };
         return Err(err(
             at,
-            format!("`{name}` takes {want} argument(s), not {}", args.len()),
+            format!("`{name}` takes {want} argument(s), not {n}"),
         ));
     }
     Ok(())
@@ -821,6 +859,20 @@ pub fn from_serde(v: &serde_json::Value, at: At) -> J {
         ),
     };
     J::new(v, at)
+}
+
+/// `union` of objects: later keys win, nested objects are merged recursively, nested arrays
+/// replaced (Azure's documented behaviour).
+fn merge_into(m: &mut Vec<(String, J)>, more: &[(String, J)]) {
+    for (k, x) in more {
+        match m.iter_mut().find(|(mk, _)| mk.eq_ignore_ascii_case(k)) {
+            Some(slot) => match (&mut slot.1.v, &x.v) {
+                (V::Obj(inner), V::Obj(add)) => merge_into(inner, add),
+                _ => slot.1 = x.clone(),
+            },
+            None => m.push((k.clone(), x.clone())),
+        }
+    }
 }
 
 /// Deep equality ignoring positions.
@@ -994,6 +1046,11 @@ mod tests {
         assert_eq!(
             ev("[union(createObject('a', 1), createObject('b', 2))]"),
             json!({"a": 1, "b": 2})
+        );
+        // Nested objects merge, nested arrays are replaced.
+        assert_eq!(
+            ev(r#"[union(json('{"o": {"x": 1, "l": [1]}}'), json('{"o": {"y": 2, "l": [2]}}'))]"#),
+            json!({"o": {"x": 1, "y": 2, "l": [2]}})
         );
         assert_eq!(ev("[if(empty(''), 'yes', fail())]"), json!("yes"));
         assert_eq!(ev("[coalesce(null(), 'x')]"), json!("x"));

@@ -499,6 +499,16 @@ impl Mapper<'_> {
                     .and_then(J::as_str)
                     .and_then(|s| s.parse().ok())
                     .map(|ip| sp(Ip(ip)));
+                if next_hop == NextHopType::VirtualAppliance && next_hop_ip.is_none() {
+                    self.note(
+                        &owner,
+                        body.at,
+                        Outcome::Dropped,
+                        &subject,
+                        "a virtual appliance route without a known next hop address is left out",
+                    );
+                    continue;
+                }
                 let prefix = self.address(&owner, body.at, &prefix, &subject);
                 routes.push(RouteDef {
                     name: sp(rname),
@@ -1653,6 +1663,7 @@ impl Mapper<'_> {
             let zone = r.short().to_ascii_lowercase();
             let mut links = Vec::new();
             let mut policy = None;
+            let mut redirect = Vec::new();
             for l in self.kids(&r, "microsoft.network/privatednszones/virtualnetworklinks") {
                 self.used.insert(l.key());
                 let subject = format!("virtualNetworkLinks/{}", l.short());
@@ -1670,12 +1681,24 @@ impl Mapper<'_> {
                         "auto-registration of VM records is not modelled",
                     );
                 }
-                if pget(&l.body, &["resolutionPolicy"])
-                    .and_then(J::as_str)
-                    .is_some_and(|p| p.eq_ignore_ascii_case("NxDomainRedirect"))
-                {
-                    policy = Some(ResolutionPolicy::NxDomainRedirect);
-                }
+                redirect.push(
+                    pget(&l.body, &["resolutionPolicy"])
+                        .and_then(J::as_str)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("NxDomainRedirect")),
+                );
+            }
+            // vnetlab has one policy per zone: the fallback to public resolution only when
+            // every link has it (the reading that resolves less), reported when links differ.
+            if !redirect.is_empty() && redirect.iter().all(|x| *x) {
+                policy = Some(ResolutionPolicy::NxDomainRedirect);
+            } else if redirect.iter().any(|x| *x) {
+                self.note(
+                    &r,
+                    r.at,
+                    Outcome::Approximated,
+                    "virtualNetworkLinks.resolutionPolicy",
+                    "some links fall back to public resolution (NxDomainRedirect) and some do not; vnetlab keeps one policy per zone and uses the default (NXDOMAIN) for all",
+                );
             }
             let s = self.src(&r, r.at);
             self.b.private_zone(
@@ -1776,6 +1799,18 @@ impl Mapper<'_> {
                 .into_iter()
                 .next()
                 .unwrap_or_default();
+            let kind = self.b.file.services[&service].kind;
+            let Some(sub) = vnetlab_core::model::catalog::subresource(kind, &group) else {
+                self.note(
+                    &r,
+                    conn.at,
+                    Outcome::Dropped,
+                    "groupIds",
+                    format!("subresource `{group}` of a {kind} service is not modelled; the endpoint is left out"),
+                );
+                continue;
+            };
+            let group = sub.group.to_string();
             let status = pget(&conn, &["privateLinkServiceConnectionState"])
                 .and_then(|s| s.get("status"))
                 .and_then(J::as_str)
@@ -1947,6 +1982,12 @@ impl Mapper<'_> {
             let s = self.src(&r, r.at);
             self.b.workload(&name, w, &s);
         }
+        for r in self.of_type("microsoft.network/applicationgateways") {
+            self.app_gateway(&r);
+        }
+        for r in self.of_type("microsoft.network/dnsresolvers/inboundendpoints") {
+            self.resolver_inbound(&r);
+        }
         for r in self.of_type("microsoft.containerservice/managedclusters") {
             self.aks(&r);
         }
@@ -2037,6 +2078,91 @@ impl Mapper<'_> {
         }
         let name = self.b.name(Namespace::Endpoint, &vm.key(), vm.short());
         let s = self.src(vm, vm.at);
+        self.b.workload(&name, w, &s);
+    }
+
+    /// An application gateway: an `app_gateway` workload in its subnet (listeners, rules and
+    /// WAF are not modelled).
+    fn app_gateway(&mut self, r: &Res) {
+        self.used.insert(r.key());
+        let cfg =
+            pget(&r.body, &["gatewayIPConfigurations"]).and_then(|l| l.items().first().cloned());
+        let Some(subnet) = cfg.as_ref().and_then(|c| {
+            self.subnet_ref(
+                r,
+                c.at,
+                pget(c, &["subnet"]),
+                "gatewayIPConfigurations.subnet",
+            )
+        }) else {
+            if cfg.is_none() {
+                self.note(
+                    r,
+                    r.at,
+                    Outcome::Dropped,
+                    "gatewayIPConfigurations",
+                    "an application gateway without a subnet is left out",
+                );
+            }
+            return;
+        };
+        let mut w = workload(WorkloadKind::AppGateway, subnet);
+        let frontends = pget(&r.body, &["frontendIPConfigurations"])
+            .map(|l| l.items().to_vec())
+            .unwrap_or_default();
+        for f in &frontends {
+            if let Some(ip) = pget(f, &["privateIPAddress"])
+                .and_then(J::as_str)
+                .and_then(|s| s.parse().ok())
+            {
+                w.ip = Some(sp(Ip(ip)));
+            }
+            if pget(f, &["publicIPAddress"]).is_some()
+                && let Some((sku, ip)) = self.public_ip(r, pget(f, &["publicIPAddress"]))
+            {
+                w.public_ip = Some(sku);
+                w.public_ip_address = ip.map(|i| sp(Ip(i)));
+            }
+        }
+        self.note(r, r.at, Outcome::Approximated, "applicationGateway", "imported as an app_gateway workload in its subnet: listeners, routing rules, backends and WAF policy are not modelled");
+        let name = self.b.name(Namespace::Endpoint, &r.key(), r.short());
+        let s = self.src(r, r.at);
+        self.b.workload(&name, w, &s);
+    }
+
+    /// A DNS private resolver's inbound endpoint: a `dns_server` workload at its address that
+    /// forwards to Azure DNS (forwarding rulesets are not modelled).
+    fn resolver_inbound(&mut self, r: &Res) {
+        self.used.insert(r.key());
+        if let Some(p) = parent_id(&r.key()) {
+            self.used.insert(p);
+        }
+        let cfg = pget(&r.body, &["ipConfigurations"]).and_then(|l| l.items().first().cloned());
+        let Some(subnet) = cfg.as_ref().and_then(|c| {
+            self.subnet_ref(r, c.at, pget(c, &["subnet"]), "ipConfigurations.subnet")
+        }) else {
+            if cfg.is_none() {
+                self.note(
+                    r,
+                    r.at,
+                    Outcome::Dropped,
+                    "ipConfigurations",
+                    "an inbound endpoint without a subnet is left out",
+                );
+            }
+            return;
+        };
+        let mut w = workload(WorkloadKind::DnsServer, subnet);
+        w.ip = cfg
+            .as_ref()
+            .and_then(|c| pget(c, &["privateIpAddress", "privateIPAddress"]))
+            .and_then(J::as_str)
+            .and_then(|s| s.parse().ok())
+            .map(|ip| sp(Ip(ip)));
+        w.forwards_to_azure_dns = Some(true);
+        self.note(r, r.at, Outcome::Approximated, "dnsResolvers/inboundEndpoints", "a DNS private resolver's inbound endpoint is imported as a DNS server forwarding to Azure DNS; forwarding rulesets and outbound endpoints are not modelled");
+        let name = self.b.name(Namespace::Endpoint, &r.key(), r.short());
+        let s = self.src(r, r.at);
         self.b.workload(&name, w, &s);
     }
 
@@ -2219,6 +2345,15 @@ impl Mapper<'_> {
             {
                 continue;
             }
+            if let Some(p) = parent_id(&r.key())
+                && !self.by_id.contains_key(&p)
+            {
+                let msg = format!(
+                    "its parent resource `{p}` is not in the input: import the parent too (e.g. `az network vnet list` with its subnets)"
+                );
+                self.note(&r, r.at, Outcome::Dropped, &r.ty.clone(), msg);
+                continue;
+            }
             let what = match r.ty.as_str() {
                 "microsoft.network/natgateways" => {
                     "NAT gateways have no counterpart (outbound address semantics)"
@@ -2230,11 +2365,19 @@ impl Mapper<'_> {
                 "microsoft.network/networkmanagers" => {
                     "Azure Virtual Network Manager (security admin rules change reachability) has no counterpart"
                 }
-                "microsoft.network/applicationgateways" => {
-                    "application gateways are not imported yet (write an app_gateway workload)"
-                }
                 "microsoft.machinelearningservices/workspaces/onlineendpoints" => {
-                    "online endpoints are not imported yet (write an online_endpoint workload)"
+                    let access = pget(&r.body, &["publicNetworkAccess", "public_network_access"])
+                        .and_then(J::as_str)
+                        .unwrap_or("Enabled")
+                        .to_ascii_lowercase();
+                    let ws = parent_id(&r.key())
+                        .and_then(|w| self.b.name_of(Namespace::Endpoint, &w).map(str::to_string))
+                        .unwrap_or_else(|| "WORKSPACE".into());
+                    let msg = format!(
+                        "a managed online endpoint has no subnet in Azure and vnetlab's online_endpoint workload needs one: write `kind: online_endpoint, workspace: {ws}, public_network_access: {access}` in the subnet its clients reach it from"
+                    );
+                    self.note(&r, r.at, Outcome::Dropped, &r.ty.clone(), msg);
+                    continue;
                 }
                 _ => "no counterpart in vnetlab's format",
             };

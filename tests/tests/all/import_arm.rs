@@ -189,6 +189,56 @@ fn every_element_names_its_source_resource_and_place() {
 }
 
 #[test]
+fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent() {
+    let files = vec![
+        format!("{DIR}/coverage/graph.json"),
+        format!("{DIR}/coverage/resources-rest.json"),
+    ];
+    let opts = Options {
+        design_name: Some("coverage".into()),
+        ..Options::default()
+    };
+    let imported = import_files(&files, None, &opts).expect("coverage imports");
+    // The hand-written design also has an on-premises client for its expectations.
+    let mut diags = vnetlab_core::diag::Diagnostics::new("x");
+    let expected = vnetlab_core::format::read(
+        read(&format!("{DIR}/coverage/coverage.expected.yaml")).as_bytes(),
+        &mut diags,
+    )
+    .expect("reads");
+    let mut with_client = imported.clone();
+    with_client.design.clients = expected.clients.clone();
+    with_client.yaml = vnetlab_core::format::to_yaml(&with_client.design);
+    assert_equivalent(
+        &with_client,
+        &format!("{DIR}/coverage/coverage.expected.yaml"),
+    );
+    let text = imported.report.to_text();
+    let g = format!("{DIR}/coverage/graph.json");
+    let r = format!("{DIR}/coverage/resources-rest.json");
+    for want in [
+        format!("{g}:54:30: dropped: subnets/dns-in.delegations:"),
+        format!("{g}:122:29: dropped: subnets/compute.natGateway:"),
+        format!("{g}:125:30: dropped: subnets/compute.delegations:"),
+        format!("{g}:287:5: dropped: intrusionDetection:"),
+        format!("{g}:404:15: approximated: ruleCollectionGroups/spoke/spoke-out/dns: 2 protocols"),
+        format!(
+            "{g}:412:19: approximated: ruleCollectionGroups/spoke/spoke-out/dns: IP group `spokes` expanded inline"
+        ),
+        format!("{g}:517:5: approximated: applicationGateway: imported as an app_gateway workload"),
+        format!("{g}:592:5: approximated: dnsResolvers/inboundEndpoints:"),
+        format!("{r}:134:3: dropped: apiServerAccessProfile.enablePrivateCluster:"),
+        format!(
+            "{r}:225:3: dropped: microsoft.machinelearningservices/workspaces/onlineendpoints:"
+        ),
+        format!("{r}:333:3: approximated: virtualNetworkLinks.resolutionPolicy:"),
+    ] {
+        assert!(text.contains(&want), "missing `{want}` in:\n{text}");
+    }
+    assert_eq!(imported.report.items.len(), 13, "{text}");
+}
+
+#[test]
 fn template_with_nested_deployments_and_loops_checks_and_audits_as_its_hand_written_equivalent() {
     let imported = template_import(&Options::default());
     assert_equivalent(&imported, &format!("{DIR}/template/ml-spoke.expected.yaml"));
@@ -416,6 +466,133 @@ fn bad_input_gets_a_located_error() {
 }
 
 #[test]
+fn long_chains_of_variables_are_an_error_not_a_stack_overflow() {
+    let vars: Vec<String> = (0..5000)
+        .map(|i| format!("\"v{i}\": \"[variables('v{}')]\"", i + 1))
+        .chain(std::iter::once("\"v5000\": \"x\"".to_string()))
+        .collect();
+    let text = format!(
+        "{T}\n\"variables\": {{{}}}, \"resources\": [{{\"type\": \"T/x\", \"name\": \"[variables('v0')]\"}}]}}",
+        vars.join(", ")
+    );
+    let got = first_error(&text);
+    assert!(got.contains("refer to one another in a chain"), "{got}");
+    // A short chain is fine.
+    let text = format!(
+        "{T}\n\"variables\": {{\"a\": \"[variables('b')]\", \"b\": \"[concat('x', variables('c'))]\", \"c\": \"y\"}}, \"resources\": [{{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"name\": \"[variables('a')]\"}}]}}"
+    );
+    let i = import_arm(
+        &[Input {
+            name: "t.json",
+            text: &text,
+        }],
+        None,
+    )
+    .expect("imports");
+    assert!(i.design.nsgs.contains_key("xy"));
+}
+
+#[test]
+fn symbolic_resources_existing_resources_and_outer_scope_deployments() {
+    let text = format!(
+        r#"{T}
+"languageVersion": "2.0",
+"parameters": {{"prefix": {{"type": "string", "defaultValue": "app"}}}},
+"resources": {{
+  "other": {{"existing": true, "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "shared"}},
+  "vnet": {{"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "[format('{{0}}-vnet', parameters('prefix'))]",
+    "properties": {{"addressSpace": {{"addressPrefixes": ["10.5.0.0/16"]}},
+      "dhcpOptions": {{"dnsServers": ["[reference('other').dhcpOptions.dnsServers[0]]"]}},
+      "subnets": [{{"name": "a", "properties": {{"addressPrefix": "10.5.1.0/24"}}}}]}}}},
+  "outer": {{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "outer",
+    "properties": {{"mode": "Incremental", "template": {{"contentVersion": "1.0.0.0", "resources": [
+      {{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-09-01", "name": "[concat(parameters('prefix'), '-nsg')]",
+        "properties": {{"securityRules": []}}}}]}}}}}}
+}}}}"#
+    );
+    let i = import_arm(
+        &[Input {
+            name: "t.json",
+            text: &text,
+        }],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(i.design.vnets.contains_key("app-vnet"));
+    assert!(i.design.vnets["app-vnet"].dns_servers.is_empty());
+    assert!(
+        i.design.nsgs.contains_key("app-nsg"),
+        "outer scope sees the parent's parameters"
+    );
+    let text = i.report.to_text();
+    assert!(
+        text.contains("reads an existing resource this template does not deploy"),
+        "{text}"
+    );
+}
+
+#[test]
+fn child_resources_without_their_parent_are_reported() {
+    let text = r#"[{"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/a",
+  "name": "a", "type": "Microsoft.Network/virtualNetworks/subnets", "addressPrefix": "10.0.0.0/24"}]"#;
+    let i = import_arm(
+        &[Input {
+            name: "subnets.json",
+            text,
+        }],
+        None,
+    )
+    .expect("imports");
+    assert!(i.design.vnets.is_empty());
+    let report = i.report.to_text();
+    assert!(
+        report.starts_with("subnets.json:1:2: dropped: microsoft.network/virtualnetworks/subnets: its parent resource `/subscriptions/s/resourcegroups/g/providers/microsoft.network/virtualnetworks/v` is not in the input"),
+        "{report}"
+    );
+}
+
+#[test]
+fn what_vnetlab_would_reject_is_left_out_and_reported() {
+    let g = "/subscriptions/s/resourceGroups/g/providers";
+    let text = format!(
+        r#"[
+{{"id": "{g}/Microsoft.Network/routeTables/rt", "type": "Microsoft.Network/routeTables",
+  "routes": [{{"name": "nva", "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance"}}]}},
+{{"id": "{g}/Microsoft.Network/virtualNetworks/v", "type": "Microsoft.Network/virtualNetworks",
+  "addressSpace": {{"addressPrefixes": ["10.0.0.0/16"]}}, "subnets": [{{"name": "a", "addressPrefix": "10.0.0.0/24"}}]}},
+{{"id": "{g}/Microsoft.Storage/storageAccounts/st", "type": "Microsoft.Storage/storageAccounts"}},
+{{"id": "{g}/Microsoft.Network/privateEndpoints/pe", "type": "Microsoft.Network/privateEndpoints",
+  "subnet": {{"id": "{g}/Microsoft.Network/virtualNetworks/v/subnets/a"}},
+  "privateLinkServiceConnections": [{{"name": "c", "privateLinkServiceId": "{g}/Microsoft.Storage/storageAccounts/st", "groupIds": ["web"]}}]}}
+]"#
+    );
+    let i = import_arm(
+        &[Input {
+            name: "x.json",
+            text: &text,
+        }],
+        None,
+    )
+    .expect("imports");
+    let report = i.report.to_text();
+    assert!(
+        report.contains(
+            "dropped: routes/nva: a virtual appliance route without a known next hop address"
+        ),
+        "{report}"
+    );
+    assert!(
+        report
+            .contains("dropped: groupIds: subresource `web` of a storage service is not modelled"),
+        "{report}"
+    );
+    assert!(i.design.route_tables["rt"].routes.is_empty());
+    assert!(i.design.services["st"].private_endpoints.is_empty());
+    let loaded = vnetlab_core::load("x.yaml", i.yaml.as_bytes(), &BuildOptions::default());
+    assert!(loaded.design.is_some(), "{:?}", loaded.diagnostics);
+}
+
+#[test]
 fn a_parameters_file_must_fit_the_template() {
     let t =
         format!("{T}\n\"parameters\": {{\"p\": {{\"type\": \"string\"}}}}, \"resources\": []}}");
@@ -466,7 +643,11 @@ proptest! {
     /// errors) and never panics.
     #[test]
     fn mangled_input_never_panics(cut in 0usize..20_000, len in 0usize..200, byte in 0u8..128) {
-        for rel in [format!("{DIR}/template/ml-spoke.json"), format!("{DIR}/estate/vnets.json")] {
+        for rel in [
+            format!("{DIR}/template/ml-spoke.json"),
+            format!("{DIR}/estate/vnets.json"),
+            format!("{DIR}/coverage/graph.json"),
+        ] {
             let text = read(&rel);
             let start = cut.min(text.len());
             let end = (start + len).min(text.len());

@@ -407,3 +407,35 @@ fn import_arm_bad_input_exits_2_with_file_line_and_column() {
     assert_eq!(code(&missing), 2);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn import_arm_warns_when_the_design_does_not_validate() {
+    let dir = std::env::temp_dir().join(format!("vnetlab-import-warn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("nsg.json");
+    std::fs::write(
+        &input,
+        r#"[{"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/n",
+  "type": "Microsoft.Network/networkSecurityGroups",
+  "securityRules": [{"name": "r", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+    "sourceAddressPrefix": "NotATag", "destinationAddressPrefix": "*", "destinationPortRange": "443"}]}]"#,
+    )
+    .unwrap();
+    let out = dir.join("nsg.yaml");
+    let (input_s, out_s) = (
+        input.to_string_lossy().into_owned(),
+        out.to_string_lossy().into_owned(),
+    );
+    let o = vnetlab(&["import", "arm", &input_s, "-o", &out_s]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: the imported design does not validate yet")
+            && stderr(&o).contains(&format!("{out_s}:")),
+        "{}",
+        stderr(&o)
+    );
+    let j = vnetlab(&["import", "arm", &input_s, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&j)).expect("json");
+    assert_eq!(v["design_diagnostics"][0]["code"], "address");
+    std::fs::remove_dir_all(&dir).ok();
+}
