@@ -729,7 +729,19 @@ fn private_endpoints(m: &mut Mapper) {
                 }
             }
         }
-        let mut def = json!({ "subnet": subnet, "group": group, "zones": zones });
+        let Some(kind) = m.b.file.services.get(&target).map(|s| s.kind) else {
+            continue;
+        };
+        let Some(sub) = vnetlab_core::model::catalog::subresource(kind, group) else {
+            m.note(
+                &inst.source,
+                Outcome::Dropped,
+                "subresource_names",
+                format!("subresource `{group}` of a {kind} service is not modelled; the endpoint is left out"),
+            );
+            continue;
+        };
+        let mut def = json!({ "subnet": subnet, "group": sub.group, "zones": zones });
         if conn.b("is_manual_connection") == Some(true) {
             def["state"] = json!("pending");
             m.note(
