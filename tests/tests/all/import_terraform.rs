@@ -500,3 +500,81 @@ resource "azurerm_network_security_group" "nsg" {
     assert_eq!(i.design.vnets["v"].subnets.len(), 1);
     assert!(i.design.nsgs.contains_key("one"));
 }
+
+/// Tokens that make HCL and JSON take unusual paths when dropped into a file.
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\"",
+    "${",
+    "%{",
+    "*",
+    "-",
+    "+",
+    "/",
+    "%",
+    "0",
+    "9223372036854775807",
+    "=",
+    ",",
+    "\n",
+    ".",
+    "[*]",
+    "count.index",
+    "each.key",
+    "local.",
+    "var.",
+    "module.",
+    "try(",
+    "cidrsubnet(",
+    "null",
+    "for x in",
+    "?",
+    ":",
+    "<<EOT\n",
+    "~}",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// Mangled fixtures (a token written over a random place of a random file, the rest of the
+    /// configuration intact) import or give located errors; they never panic.
+    #[test]
+    fn mangled_configurations_never_panic(file in 0usize..64, at in 0usize..20_000, token in 0usize..TOKENS.len(), cut in 0usize..4) {
+        let mut all = files(DIR);
+        all.retain(|(n, _)| n.ends_with(".tf") || n.ends_with(".tfvars") || n.ends_with(".json"));
+        let i = file % all.len();
+        let (name, text) = all[i].clone();
+        let mut at = at % (text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + cut).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let mangled = format!("{}{}{}", &text[..at], TOKENS[token], &text[end..]);
+        if name.ends_with(".json") {
+            let r = import_terraform("", &[Input { name: &name, text: &mangled }], &Options::default());
+            if let Err(d) = r {
+                proptest::prop_assert!(d.iter().all(|d| d.file == name && d.span.line >= 1));
+            }
+        } else {
+            let dir = name.split('/').take(5).collect::<Vec<_>>().join("/");
+            let config: Vec<(String, String)> = all
+                .iter()
+                .filter(|(n, _)| n.starts_with(&format!("{dir}/")) && !n.ends_with(".json"))
+                .map(|(n, t)| (n.clone(), if *n == name { mangled.clone() } else { t.clone() }))
+                .collect();
+            let inputs: Vec<Input> = config.iter().map(|(n, t)| Input { name: n, text: t }).collect();
+            if let Err(d) = import_terraform(&dir, &inputs, &Options::default()) {
+                proptest::prop_assert!(d.iter().all(|d| d.span.line >= 1 && config.iter().any(|(n, _)| *n == d.file)), "{:?}", d);
+            }
+        }
+    }
+}
