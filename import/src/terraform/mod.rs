@@ -152,17 +152,42 @@ fn rel_dir(root: &str, file: &str) -> String {
 }
 
 fn read_config(root: &str, inputs: &[Input], opts: &Options) -> Result<Evaluated, TfError> {
-    let mut modules: BTreeMap<String, config::Module> = BTreeMap::new();
+    let mut by_dir: BTreeMap<String, Vec<&Input>> = BTreeMap::new();
     let mut auto_vars: Vec<&Input> = Vec::new();
     for input in inputs {
         let dir = rel_dir(root, input.name);
         if input.name.ends_with(".tf") {
-            config::add_file(modules.entry(dir).or_default(), input.name, input.text)?;
+            by_dir.entry(dir).or_default().push(input);
         } else if dir.is_empty()
             && (input.name.ends_with("terraform.tfvars") || input.name.ends_with(".auto.tfvars"))
         {
             auto_vars.push(input);
         }
+    }
+    // The root module, then the local modules it calls (a module's `source` is a literal
+    // string in Terraform), so that other directories (examples, tests) are not read.
+    let mut modules: BTreeMap<String, config::Module> = BTreeMap::new();
+    let mut queue = vec![String::new()];
+    while let Some(dir) = queue.pop() {
+        if modules.contains_key(&dir) {
+            continue;
+        }
+        let Some(files) = by_dir.get(&dir) else {
+            continue;
+        };
+        let mut module = config::Module::default();
+        for f in files {
+            config::add_file(&mut module, f.name, f.text)?;
+        }
+        for call in &module.calls {
+            if let Some(hcl::Expression::String(src)) = config::attr(&call.body, "source")
+                && (src.starts_with("./") || src.starts_with("../"))
+                && let Some(child) = eval::join_dir(&dir, src)
+            {
+                queue.push(child);
+            }
+        }
+        modules.insert(dir, module);
     }
     let first = Source {
         file: inputs.first().map_or(String::new(), |i| i.name.to_string()),

@@ -327,6 +327,27 @@ fn bad_input_is_a_located_error() {
 }
 
 #[test]
+fn only_the_root_and_the_modules_it_calls_are_read() {
+    let files = [
+        (
+            "cfg/main.tf",
+            "module \"net\" {\n  source = \"./modules/net\"\n}\n",
+        ),
+        (
+            "cfg/modules/net/main.tf",
+            "resource \"azurerm_virtual_network\" \"v\" {\n  name          = \"v\"\n  address_space = [\"10.0.0.0/16\"]\n}\n",
+        ),
+        ("cfg/examples/broken/main.tf", "this is { not HCL"),
+    ];
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|(name, text)| Input { name, text })
+        .collect();
+    let i = import_terraform("cfg", &inputs, &Options::default()).expect("the example is not read");
+    assert!(i.design.vnets.contains_key("v"));
+}
+
+#[test]
 fn evaluation_problems_are_reported_not_fatal() {
     let main = r#"
 locals {
