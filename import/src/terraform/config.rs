@@ -108,13 +108,26 @@ pub fn parse_file(file: &str, text: &str) -> Result<Vec<(Structure, Loc)>, TfErr
             help: None,
         }
     })?;
-    let mut out = Vec::new();
-    for item in body.into_iter() {
-        let loc = loc_of(file, text, item.span());
-        let item: es::Structure = item;
-        out.push((Structure::from(item), loc));
-    }
-    Ok(out)
+    Ok(body
+        .into_iter()
+        .map(|item: es::Structure| {
+            let loc = loc_of(file, text, item.span());
+            (Structure::from(item), loc)
+        })
+        .collect())
+}
+
+/// Where each attribute of each `locals` block of a file starts, in order.
+fn local_locs(file: &str, text: &str) -> Vec<Loc> {
+    let Ok(body) = hcl::edit::parser::parse_body(text) else {
+        return Vec::new();
+    };
+    body.iter()
+        .filter_map(|s| s.as_block())
+        .filter(|b| b.ident.as_str() == "locals")
+        .flat_map(|b| b.body.iter().filter_map(|s| s.as_attribute()))
+        .map(|a| loc_of(file, text, a.span()))
+        .collect()
 }
 
 fn label(l: &BlockLabel) -> &str {
@@ -148,7 +161,9 @@ pub fn attr<'a>(body: &'a Body, key: &str) -> Option<&'a Expression> {
 
 /// Adds the blocks of one `.tf` file to `module`.
 pub fn add_file(module: &mut Module, file: &str, text: &str) -> Result<(), TfError> {
-    for (item, loc) in parse_file(file, text)? {
+    let items = parse_file(file, text)?;
+    let mut locals_at = local_locs(file, text).into_iter();
+    for (item, loc) in items {
         let Structure::Block(b) = item else {
             let Structure::Attribute(a) = item else {
                 unreachable!()
@@ -179,7 +194,7 @@ pub fn add_file(module: &mut Module, file: &str, text: &str) -> Result<(), TfErr
                     module.locals.push(Named {
                         name: a.key.as_str().to_string(),
                         expr: a.expr.clone(),
-                        loc: loc.clone(),
+                        loc: locals_at.next().unwrap_or_else(|| loc.clone()),
                     });
                 }
             }
