@@ -215,6 +215,10 @@ fn read(input: &Input, index: usize) -> Result<Kind, Vec<Diagnostic>> {
         diags.error(Span { line: 1, col: 1 }, "empty", "the file is empty");
         return Err(diags.finish());
     }
+    // Templates may hold `//` and `/* */` comments (Azure accepts them): blanked out, so every
+    // line and column stays where it was.
+    let blanked = blank_comments(text);
+    let text = blanked.as_str();
     let node = match vnetlab_core::syntax::parse_json(text) {
         Some(n) => n,
         None => match vnetlab_core::syntax::parse(text, &mut diags) {
@@ -261,6 +265,56 @@ fn read(input: &Input, index: usize) -> Result<Kind, Vec<Diagnostic>> {
         }
     };
     Ok(Kind::Resources(items))
+}
+
+/// The text with JSON comments (`// …`, `/* … */`, outside strings) replaced by spaces, line
+/// breaks kept.
+fn blank_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let (mut in_string, mut escaped) = (false, false);
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('/')) => {
+                out.push(' ');
+                while let Some(&n) = chars.peek() {
+                    if n == '\n' || n == '\r' {
+                        break;
+                    }
+                    out.push(' ');
+                    chars.next();
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                out.push_str("  ");
+                let mut last = ' ';
+                for n in chars.by_ref() {
+                    out.push(if n == '\n' || n == '\r' { n } else { ' ' });
+                    if last == '*' && n == '/' {
+                        break;
+                    }
+                    last = n;
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// One resource as Azure returns it.

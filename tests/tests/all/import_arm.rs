@@ -593,6 +593,15 @@ fn what_vnetlab_would_reject_is_left_out_and_reported() {
 }
 
 #[test]
+fn comments_are_allowed_and_positions_stay_exact() {
+    let text = format!(
+        "{T} // the template\n/* resources:\n   none yet */ \"resources\": [{{\"type\": \"T/x\", \"name\": \"[nope('//not a comment')]\"}}]}}"
+    );
+    let got = first_error(&text);
+    assert_eq!(got, "3:56 unknown template function `nope`");
+}
+
+#[test]
 fn a_parameters_file_must_fit_the_template() {
     let t =
         format!("{T}\n\"parameters\": {{\"p\": {{\"type\": \"string\"}}}}, \"resources\": []}}");
