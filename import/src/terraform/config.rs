@@ -42,6 +42,8 @@ pub struct ResourceBlock {
     pub body: Body,
     /// Where the block starts.
     pub loc: Loc,
+    /// Where each of its top-level arguments starts.
+    pub attr_locs: BTreeMap<String, Loc>,
 }
 
 /// A `module` block.
@@ -117,16 +119,22 @@ pub fn parse_file(file: &str, text: &str) -> Result<Vec<(Structure, Loc)>, TfErr
         .collect())
 }
 
-/// Where each attribute of each `locals` block of a file starts, in order.
-fn local_locs(file: &str, text: &str) -> Vec<Loc> {
+/// For each top-level item of a file, where each argument of its body starts (none for an
+/// attribute), in order.
+fn body_attr_locs(file: &str, text: &str) -> Vec<Vec<(String, Loc)>> {
     let Ok(body) = hcl::edit::parser::parse_body(text) else {
         return Vec::new();
     };
     body.iter()
-        .filter_map(|s| s.as_block())
-        .filter(|b| b.ident.as_str() == "locals")
-        .flat_map(|b| b.body.iter().filter_map(|s| s.as_attribute()))
-        .map(|a| loc_of(file, text, a.span()))
+        .map(|s| match s.as_block() {
+            Some(b) => b
+                .body
+                .iter()
+                .filter_map(|s| s.as_attribute())
+                .map(|a| (a.key.as_str().to_string(), loc_of(file, text, a.span())))
+                .collect(),
+            None => Vec::new(),
+        })
         .collect()
 }
 
@@ -162,8 +170,10 @@ pub fn attr<'a>(body: &'a Body, key: &str) -> Option<&'a Expression> {
 /// Adds the blocks of one `.tf` file to `module`.
 pub fn add_file(module: &mut Module, file: &str, text: &str) -> Result<(), TfError> {
     let items = parse_file(file, text)?;
-    let mut locals_at = local_locs(file, text).into_iter();
+    let mut attr_locs = body_attr_locs(file, text).into_iter();
     for (item, loc) in items {
+        let locs: BTreeMap<String, Loc> =
+            attr_locs.next().unwrap_or_default().into_iter().collect();
         let Structure::Block(b) = item else {
             let Structure::Attribute(a) = item else {
                 unreachable!()
@@ -194,7 +204,10 @@ pub fn add_file(module: &mut Module, file: &str, text: &str) -> Result<(), TfErr
                     module.locals.push(Named {
                         name: a.key.as_str().to_string(),
                         expr: a.expr.clone(),
-                        loc: locals_at.next().unwrap_or_else(|| loc.clone()),
+                        loc: locs
+                            .get(a.key.as_str())
+                            .cloned()
+                            .unwrap_or_else(|| loc.clone()),
                     });
                 }
             }
@@ -217,6 +230,7 @@ pub fn add_file(module: &mut Module, file: &str, text: &str) -> Result<(), TfErr
                     name: l[1].to_string(),
                     body: b.body.clone(),
                     loc,
+                    attr_locs: locs,
                 });
             }
             "module" => {

@@ -304,6 +304,7 @@ impl<'a> Evaluator<'a> {
         ctx: &Context,
         src: &Source,
         path: &str,
+        locs: &BTreeMap<String, Source>,
     ) -> Map<String, Value> {
         let mut out = Map::new();
         for s in body.iter() {
@@ -317,12 +318,22 @@ impl<'a> Evaluator<'a> {
                         Ok(v) => {
                             out.insert(key.to_string(), v);
                         }
-                        Err(e) => self.report.add(
-                            src,
-                            Outcome::UnknownUntilDeploy,
-                            format!("{path}{key}"),
-                            format!("not known before apply or not evaluable, left out: {e}"),
-                        ),
+                        Err(e) => {
+                            // The argument's own place when known (top-level arguments).
+                            let at = match locs.get(key).filter(|_| path.is_empty()) {
+                                Some(l) => Source {
+                                    resource: src.resource.clone(),
+                                    ..l.clone()
+                                },
+                                None => src.clone(),
+                            };
+                            self.report.add(
+                                &at,
+                                Outcome::UnknownUntilDeploy,
+                                format!("{path}{key}"),
+                                format!("not known before apply or not evaluable, left out: {e}"),
+                            )
+                        }
                     }
                 }
                 Structure::Block(b) => {
@@ -334,7 +345,13 @@ impl<'a> Evaluator<'a> {
                         self.eval_dynamic(b, ctx, src, path, &mut out);
                         continue;
                     }
-                    let v = self.eval_body(&b.body, ctx, src, &format!("{path}{ident}."));
+                    let v = self.eval_body(
+                        &b.body,
+                        ctx,
+                        src,
+                        &format!("{path}{ident}."),
+                        &BTreeMap::new(),
+                    );
                     push_block(&mut out, ident, Value::Object(v));
                 }
             }
@@ -409,7 +426,13 @@ impl<'a> Evaluator<'a> {
             it.insert("key".into(), k);
             it.insert("value".into(), v);
             c.declare_var(iterator.as_str(), Value::Object(it));
-            let obj = self.eval_body(&content.body, &c, src, &format!("{path}{label}."));
+            let obj = self.eval_body(
+                &content.body,
+                &c,
+                src,
+                &format!("{path}{label}."),
+                &BTreeMap::new(),
+            );
             push_block(out, &label, Value::Object(obj));
         }
     }
@@ -492,7 +515,7 @@ impl<'a> Evaluator<'a> {
         }
         let one = |this: &mut Self, address: String, c: &Context| -> Value {
             let src = source(&rb.loc, &address);
-            let mut attrs = this.eval_body(&rb.body, c, &src, "");
+            let mut attrs = this.eval_body(&rb.body, c, &src, "", &rb.attr_locs);
             attrs
                 .entry("id".to_string())
                 .or_insert_with(|| Value::from(token(&address)));
