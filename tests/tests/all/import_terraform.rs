@@ -602,3 +602,87 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn application_gateways_and_dns_resolver_inbound_endpoints_become_workloads() {
+    let main = r#"
+resource "azurerm_virtual_network" "v" {
+  name          = "hub"
+  address_space = ["10.0.0.0/16"]
+  subnet {
+    name             = "appgw"
+    address_prefixes = ["10.0.1.0/24"]
+  }
+  subnet {
+    name             = "dns-in"
+    address_prefixes = ["10.0.2.0/28"]
+  }
+}
+locals {
+  subnets = { for s in azurerm_virtual_network.v.subnet : s.name => s.id }
+}
+resource "azurerm_public_ip" "agw" {
+  name = "pip-agw"
+  sku  = "Standard"
+}
+resource "azurerm_application_gateway" "agw" {
+  name = "agw"
+  gateway_ip_configuration {
+    name      = "gw"
+    subnet_id = local.subnets["appgw"]
+  }
+  frontend_ip_configuration {
+    name                 = "public"
+    public_ip_address_id = azurerm_public_ip.agw.id
+  }
+  frontend_ip_configuration {
+    name                          = "private"
+    subnet_id                     = local.subnets["appgw"]
+    private_ip_address            = "10.0.1.10"
+    private_ip_address_allocation = "Static"
+  }
+}
+resource "azurerm_private_dns_resolver" "r" {
+  name               = "resolver"
+  virtual_network_id = azurerm_virtual_network.v.id
+}
+resource "azurerm_private_dns_resolver_inbound_endpoint" "in" {
+  name                    = "resolver-in"
+  private_dns_resolver_id = azurerm_private_dns_resolver.r.id
+  ip_configurations {
+    private_ip_allocation_method = "Static"
+    private_ip_address           = "10.0.2.4"
+    subnet_id                    = local.subnets["dns-in"]
+  }
+}
+"#;
+    let inputs = [Input {
+        name: "cfg/main.tf",
+        text: main,
+    }];
+    let i = import_terraform("cfg", &inputs, &Options::default()).expect("imports");
+    let agw = &i.design.workloads["agw"];
+    assert_eq!(agw.subnet.value, "hub/appgw");
+    assert_eq!(
+        agw.ip.as_ref().map(|ip| ip.value.0.to_string()),
+        Some("10.0.1.10".into())
+    );
+    assert_eq!(
+        agw.public_ip,
+        Some(vnetlab_core::format::PublicIpSku::Standard)
+    );
+    let dns = &i.design.workloads["resolver-in"];
+    assert_eq!(dns.kind, vnetlab_core::format::WorkloadKind::DnsServer);
+    assert_eq!(dns.forwards_to_azure_dns, Some(true));
+    assert_eq!(
+        dns.ip.as_ref().map(|ip| ip.value.0.to_string()),
+        Some("10.0.2.4".into())
+    );
+    let report = i.report.to_text();
+    assert!(
+        !report.contains("azurerm_private_dns_resolver:"),
+        "{report}"
+    );
+    let d = design("imported.yaml", &i.yaml);
+    assert_eq!(d.workloads.len(), 2);
+}

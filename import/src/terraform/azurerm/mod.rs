@@ -282,6 +282,7 @@ const SUPPORTING: &[&str] = &[
     "azurerm_public_ip",
     "azurerm_ip_group",
     "azurerm_machine_learning_inference_cluster",
+    "azurerm_private_dns_resolver",
 ];
 
 /// Maps the instances to a design called `name`.

@@ -513,6 +513,69 @@ fn workloads(m: &mut Mapper) {
         let name = m.name_for(Namespace::Endpoint, inst);
         add_workload(m, inst, &name, def);
     }
+    for inst in m.take("azurerm_application_gateway") {
+        let a = Attrs(&inst.attrs);
+        let Some(subnet) = a
+            .block("gateway_ip_configuration")
+            .and_then(|c| c.s("subnet_id"))
+            .and_then(|id| {
+                m.lookup(
+                    "subnet",
+                    id,
+                    &inst.source,
+                    "gateway_ip_configuration.subnet_id",
+                )
+            })
+        else {
+            m.note(
+                &inst.source,
+                Outcome::Dropped,
+                &inst.rtype,
+                "an application gateway without a known subnet is left out",
+            );
+            continue;
+        };
+        let mut def = json!({ "kind": "app_gateway", "subnet": subnet });
+        for f in a.blocks("frontend_ip_configuration") {
+            if let Some(ip) = f.s("private_ip_address") {
+                def["ip"] = json!(ip);
+            }
+            if let Some(pip) = f.s("public_ip_address_id") {
+                let (sku, addr) = pip_sku(m, pip);
+                def["public_ip"] = json!(sku);
+                if let Some(addr) = addr {
+                    def["public_ip_address"] = json!(addr);
+                }
+            }
+        }
+        m.note(&inst.source, Outcome::Approximated, "azurerm_application_gateway", "imported as an app_gateway workload in its subnet: listeners, routing rules, backends and WAF policy are not modelled");
+        let name = m.name_for(Namespace::Endpoint, inst);
+        add_workload(m, inst, &name, def);
+    }
+    for inst in m.take("azurerm_private_dns_resolver_inbound_endpoint") {
+        let a = Attrs(&inst.attrs);
+        let cfg = a.block("ip_configurations");
+        let Some(subnet) = cfg
+            .and_then(|c| c.s("subnet_id"))
+            .and_then(|id| m.lookup("subnet", id, &inst.source, "ip_configurations.subnet_id"))
+        else {
+            m.note(
+                &inst.source,
+                Outcome::Dropped,
+                &inst.rtype,
+                "an inbound endpoint without a known subnet is left out",
+            );
+            continue;
+        };
+        let mut def =
+            json!({ "kind": "dns_server", "subnet": subnet, "forwards_to_azure_dns": true });
+        if let Some(ip) = cfg.and_then(|c| c.s("private_ip_address")) {
+            def["ip"] = json!(ip);
+        }
+        m.note(&inst.source, Outcome::Approximated, "azurerm_private_dns_resolver_inbound_endpoint", "a DNS private resolver's inbound endpoint is imported as a DNS server forwarding to Azure DNS; forwarding rulesets and outbound endpoints are not modelled");
+        let name = m.name_for(Namespace::Endpoint, inst);
+        add_workload(m, inst, &name, def);
+    }
     // Inference clusters attach an AKS cluster to a workspace.
     let attach: Vec<(String, String, Source)> = m
         .insts
