@@ -14,6 +14,7 @@
 pub mod arm;
 pub mod emit;
 pub mod report;
+pub mod terraform;
 
 pub use report::{ImportReport, Item, Outcome, Source};
 use vnetlab_core::diag::Diagnostic;

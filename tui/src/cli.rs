@@ -373,4 +373,26 @@ pub enum ImportCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Terraform (azurerm): a configuration directory read statically, without credentials
+    /// (every `.tf` file, local modules in subdirectories, `terraform.tfvars` and
+    /// `*.auto.tfvars`), or the JSON of `terraform show -json PLAN`. The design goes to standard
+    /// output (or -o), the report to standard error. Exit 0 on success (with warnings), 2 on
+    /// bad input.
+    Terraform {
+        /// The configuration's directory (or one of its .tf files), or a plan's JSON.
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// A .tfvars file (repeatable; later files win).
+        #[arg(long = "var-file", value_name = "F.tfvars")]
+        var_files: Vec<PathBuf>,
+        /// A variable's value, NAME=VALUE (repeatable; wins over files).
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Write the design here instead of standard output.
+        #[arg(long, short, value_name = "OUT.yaml")]
+        output: Option<PathBuf>,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }

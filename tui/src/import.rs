@@ -58,7 +58,102 @@ pub fn run(cmd: ImportCommand) -> Result<ExitCode, String> {
                 vnetlab_import::arm::import_arm_with(&inputs, params_input.as_ref(), &opts);
             finish(result, &all, output.as_deref(), format)
         }
+        ImportCommand::Terraform {
+            path,
+            var_files,
+            vars,
+            output,
+            format,
+        } => {
+            let (root, files) = terraform_files(&path)?;
+            let texts = files
+                .iter()
+                .map(|p| read(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let var_texts = var_files
+                .iter()
+                .map(|p| read(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut pairs = Vec::new();
+            for v in &vars {
+                let Some((name, value)) = v.split_once('=') else {
+                    return Err(format!("--var {v}: write it as NAME=VALUE"));
+                };
+                pairs.push((name.trim().to_string(), value.to_string()));
+            }
+            let inputs: Vec<Input> = texts
+                .iter()
+                .map(|(name, text)| Input { name, text })
+                .collect();
+            let opts = vnetlab_import::terraform::Options {
+                var_files: var_texts
+                    .iter()
+                    .map(|(name, text)| Input { name, text })
+                    .collect(),
+                vars: pairs,
+            };
+            let all: Vec<Input> = inputs
+                .iter()
+                .copied()
+                .chain(opts.var_files.iter().copied())
+                .collect();
+            let result = vnetlab_import::terraform::import_terraform(&root, &inputs, &opts);
+            finish(result, &all, output.as_deref(), format)
+        }
     }
+}
+
+/// The files of a Terraform import: a plan's JSON alone, or every `.tf` file under the
+/// configuration's directory (local modules live in subdirectories; `.terraform/` and hidden
+/// directories are skipped) with the root's `terraform.tfvars` and `*.auto.tfvars`. Sorted,
+/// so the import is the same on every machine.
+fn terraform_files(path: &Path) -> Result<(String, Vec<PathBuf>), String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let dir = if meta.is_dir() {
+        path.to_path_buf()
+    } else if path.extension().is_some_and(|e| e == "json") {
+        return Ok((String::new(), vec![path.to_path_buf()]));
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let root = dir.display().to_string();
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.clone(), 0usize)];
+    while let Some((d, depth)) = stack.pop() {
+        let entries = std::fs::read_dir(if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &d
+        })
+        .map_err(|e| format!("cannot read {}: {e}", d.display()))?;
+        for e in entries {
+            let e = e.map_err(|e| format!("cannot read {}: {e}", d.display()))?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let p = if d.as_os_str().is_empty() {
+                PathBuf::from(&name)
+            } else {
+                d.join(&name)
+            };
+            let ft = e
+                .file_type()
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            if ft.is_dir() {
+                if !name.starts_with('.') && depth < 16 {
+                    stack.push((p, depth + 1));
+                }
+            } else if name.ends_with(".tf")
+                || (depth == 0 && (name == "terraform.tfvars" || name.ends_with(".auto.tfvars")))
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    if out.iter().all(|p| p.extension().is_none_or(|e| e != "tf")) {
+        return Err(format!("{}: no .tf file here", dir.display()));
+    }
+    Ok((root, out))
 }
 
 fn read(path: &Path) -> Result<(String, String), String> {

@@ -10,6 +10,7 @@ mod example_crate;
 mod format_doc;
 mod golden;
 mod import_arm;
+mod import_terraform;
 mod incremental;
 mod live;
 mod matrix;
