@@ -305,6 +305,10 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
             }
         }
     }
+    // 6. Lost in a private subnet: a NAT gateway gives it explicit outbound connectivity (S1).
+    if let Some((change, file)) = super::egress_fix::nat_gateway(d, t) {
+        out.push(Candidate { change, file });
+    }
     out
 }
 

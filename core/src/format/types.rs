@@ -47,6 +47,13 @@ record! {
         /// Firewalls and network virtual appliances by name.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         firewalls: BTreeMap<String, FirewallDef> => def,
+        /// NAT gateways by name (subnets name theirs with `nat_gateway`).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        nat_gateways: BTreeMap<String, NatGatewayDef> => def,
+        /// Service endpoint policies by name (subnets name theirs with
+        /// `service_endpoint_policies`).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        service_endpoint_policies: BTreeMap<String, ServiceEndpointPolicyDef> => def,
         /// Workloads by name.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         workloads: BTreeMap<String, WorkloadDef> => def,
@@ -96,9 +103,39 @@ record! {
         /// Service endpoints, e.g. `Microsoft.Storage`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         service_endpoints: Vec<Ref> => def,
+        /// Service endpoint policies: over the `Microsoft.Storage` service endpoint only the
+        /// storage accounts they list are reachable (needs that service endpoint).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        service_endpoint_policies: Vec<Ref> => def,
         /// Network policies for private endpoints in this subnet (default `disabled`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         private_endpoint_network_policies: Option<PeNetworkPolicies> => opt,
+        /// The NAT gateway giving the subnet its outbound internet connectivity: it takes
+        /// precedence over the NICs' public IPs for outbound-originated traffic.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nat_gateway: Option<Ref> => opt,
+        /// Default outbound access (default true). `false` makes a private subnet: a NIC with
+        /// no explicit outbound method (NAT gateway, its own public IP, a firewall it routes
+        /// through) cannot reach public endpoints.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_outbound_access: Option<bool> => opt,
+    }
+}
+
+record! {
+    /// A service endpoint policy for Azure Storage: the subnets it is applied to reach, over
+    /// their storage service endpoint, only the accounts it lists.
+    pub struct ServiceEndpointPolicyDef ("service endpoint policy") {
+        /// The storage accounts (services of kind `storage`) allowed.
+        storage_accounts: Vec<Ref> => req,
+    }
+}
+
+record! {
+    /// A NAT gateway: outbound-only internet connectivity for the subnets associated with it.
+    pub struct NatGatewayDef ("NAT gateway") {
+        /// Its public IP addresses (at least one); outbound flows leave Azure from the first.
+        public_ips: Vec<Spanned<Ip>> => req,
     }
 }
 
@@ -255,6 +292,11 @@ record! {
         /// Default false: the source is kept.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         snat: Option<bool> => opt,
+        /// Azure Firewall: the destinations network rules do not SNAT to (its "private IP
+        /// address ranges"): CIDRs or addresses, `IANAPrivateRanges` for the default (RFC 1918
+        /// and RFC 6598), `0.0.0.0/0` never to SNAT, `255.255.255.255/32` always to SNAT.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        snat_private_ranges: Vec<Ref> => def,
         /// Azure Firewall rule collection groups.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         rule_collection_groups: Vec<RuleCollectionGroupDef> => def,

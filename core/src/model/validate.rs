@@ -12,6 +12,7 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     dns(d, f, diags);
     services(d, diags);
     expectations(d, diags);
+    super::settings::check(d, f, diags);
 }
 
 impl Design {

@@ -1,10 +1,11 @@
 //! Following routes hop by hop: next hops, peerings (forwarded traffic, P13) and appliances.
 
+use super::egress::Sender;
 use super::*;
 use crate::eval::firewall::{self};
 use crate::eval::routes::NextHop;
 use crate::format::Direction;
-use crate::model::{FirewallId, SiteId, SubnetId, VnetId};
+use crate::model::{FirewallId, SiteId, SubnetId, VnetId, WorkloadId};
 
 impl Walk<'_> {
     /// Follows routes from `subnet` until the packet reaches its target.
@@ -14,6 +15,7 @@ impl Walk<'_> {
         subnet: SubnetId,
         mut forwarded: bool,
         mut from_gateway: bool,
+        mut sender: Sender,
     ) -> Result<Target, Verdict> {
         let d = self.d;
         let mut subnet = subnet;
@@ -107,7 +109,11 @@ impl Walk<'_> {
                                 self.flow.dst
                             ),
                         }),
-                        t => Ok(t),
+                        Target::Platform => Ok(Target::Platform),
+                        t => {
+                            self.egress(subnet, sender)?;
+                            Ok(t)
+                        }
                     };
                 }
                 NextHop::VirtualNetworkServiceEndpoint { tag } => {
@@ -116,6 +122,9 @@ impl Walk<'_> {
                     return match target_at(d, self.flow.dst) {
                         Target::ServicePublic(s) => Ok(Target::ServicePublic(s)),
                         _ => {
+                            if tag == "Storage" {
+                                self.endpoint_policy(subnet, None)?;
+                            }
                             self.hop(
                                 &tag,
                                 Step::Deliver,
@@ -194,6 +203,9 @@ impl Walk<'_> {
                                 format!("{} forwards it (IP forwarding on its NIC)", wl.name),
                             );
                             self.path.push(wl.name.clone());
+                            sender = Sender::Forwarder(WorkloadId(
+                                d.workloads.iter().position(|w| w.ip == ip).unwrap_or(0) as u32,
+                            ));
                             subnet = wsub;
                             forwarded = true;
                             from_gateway = false;
@@ -230,6 +242,7 @@ impl Walk<'_> {
                         self.cross_peering(vnet, fw_vnet, forwarded, from_gateway)?;
                     }
                     self.appliance(fid)?;
+                    sender = Sender::Firewall(fid);
                     subnet = fw_subnet;
                     forwarded = true;
                     from_gateway = false;

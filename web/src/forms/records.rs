@@ -182,6 +182,8 @@ pub(super) fn empty_like(file: &TopologyFile) -> TopologyFile {
     f.route_tables.clear();
     f.gateways.clear();
     f.firewalls.clear();
+    f.nat_gateways.clear();
+    f.service_endpoint_policies.clear();
     f.workloads.clear();
     f.services.clear();
     f.dns = None;

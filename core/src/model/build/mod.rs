@@ -48,6 +48,8 @@ struct Names {
     sites: BTreeMap<String, SiteId>,
     services: BTreeMap<String, ServiceId>,
     zones: BTreeMap<String, ZoneId>,
+    nat_gateways: BTreeMap<String, NatGatewayId>,
+    endpoint_policies: BTreeMap<String, EndpointPolicyId>,
 }
 
 struct Builder<'a, 'd> {
@@ -71,6 +73,7 @@ fn doc_public_ip(n: usize) -> Ipv4Addr {
 mod network;
 mod resources;
 mod security;
+mod settings;
 
 impl Builder<'_, '_> {
     pub(super) fn resolve<T: Copy>(
@@ -141,16 +144,20 @@ impl Builder<'_, '_> {
         }
         self.names.sites = ids(&site_names, SiteId);
         self.names.services = ids(&f.services, ServiceId);
+        self.names.nat_gateways = ids(&f.nat_gateways, NatGatewayId);
+        self.names.endpoint_policies = ids(&f.service_endpoint_policies, EndpointPolicyId);
         let empty = BTreeMap::new();
         let zones = f.dns.as_ref().map(|d| &d.private_zones).unwrap_or(&empty);
         self.names.zones = ids(zones, ZoneId);
 
         let vnets = self.vnets(f, &region);
         let subnets = self.subnets(f);
+        let nat_gateways = self.nat_gateways(f, &subnets);
         let gateways = self.gateways(f);
         let sites = self.sites(f);
         let route_tables = self.route_tables(f);
         let services = self.services(f, &region);
+        let endpoint_policies = self.endpoint_policies(f, &services);
         let workloads = self.workloads(f);
         let asgs = asg_names
             .keys()
@@ -199,6 +206,8 @@ impl Builder<'_, '_> {
             gateways,
             sites,
             firewalls,
+            nat_gateways,
+            endpoint_policies,
             workloads,
             services,
             private_endpoints,

@@ -29,6 +29,8 @@ impl Builder<'_, '_> {
         let mut out = Vec::new();
         let nsgs = self.names.nsgs.clone();
         let rts = self.names.route_tables.clone();
+        let nats = self.names.nat_gateways.clone();
+        let policies = self.names.endpoint_policies.clone();
         for (vn, v) in &f.vnets {
             for (sn, s) in &v.subnets {
                 let nsg = s.nsg.as_ref().and_then(|r| self.resolve(r, &nsgs, "NSG"));
@@ -36,6 +38,15 @@ impl Builder<'_, '_> {
                     .route_table
                     .as_ref()
                     .and_then(|r| self.resolve(r, &rts, "route table"));
+                let nat_gateway = s
+                    .nat_gateway
+                    .as_ref()
+                    .and_then(|r| self.resolve(r, &nats, "NAT gateway"));
+                let endpoint_policies: Vec<EndpointPolicyId> = s
+                    .service_endpoint_policies
+                    .iter()
+                    .filter_map(|r| self.resolve(r, &policies, "service endpoint policy"))
+                    .collect();
                 let mut service_endpoints = Vec::new();
                 for se in &s.service_endpoints {
                     match crate::tags::SERVICE_ENDPOINTS
@@ -68,9 +79,98 @@ impl Builder<'_, '_> {
                     route_table,
                     service_endpoints,
                     pe_policies: s.private_endpoint_network_policies.unwrap_or_default(),
+                    nat_gateway,
+                    default_outbound_access: s.default_outbound_access.unwrap_or(true),
+                    endpoint_policies,
                     span: s.pos.0,
                 });
             }
+        }
+        out
+    }
+
+    /// NAT gateways: at least one public IP each, and the subnets of one VNet only ("A NAT
+    /// gateway can't span multiple virtual networks"), never a GatewaySubnet.
+    pub(super) fn nat_gateways(&mut self, f: &TopologyFile, subnets: &[Subnet]) -> Vec<NatGateway> {
+        let mut out = Vec::new();
+        for (i, (name, n)) in f.nat_gateways.iter().enumerate() {
+            if n.public_ips.is_empty() {
+                self.d
+                    .error(
+                        n.pos.0,
+                        "nat-gateway",
+                        format!("NAT gateway `{name}` has no public IP"),
+                    )
+                    .help("give it at least one address: `public_ips: [203.0.113.10]`");
+            }
+            for ip in &n.public_ips {
+                if crate::tags::non_public().contains(ip.value.0) {
+                    self.d
+                        .error(
+                            ip.span(),
+                            "nat-gateway",
+                            format!("`{}` is not a public address", ip.value.0),
+                        )
+                        .help("a NAT gateway's public IPs are public addresses");
+                }
+            }
+            let id = NatGatewayId(i as u32);
+            let users: Vec<&Subnet> = subnets
+                .iter()
+                .filter(|s| s.nat_gateway == Some(id))
+                .collect();
+            if let Some(first) = users.first() {
+                for s in &users {
+                    if s.vnet != first.vnet {
+                        self.d
+                            .error(s.span, "nat-gateway", format!("NAT gateway `{name}` is associated with subnets of two VNets ({} and {})", first.name, s.name))
+                            .help("a NAT gateway can't span more than one virtual network: give each VNet its own");
+                    }
+                    if s.short_name == "GatewaySubnet" {
+                        self.d
+                            .error(
+                                s.span,
+                                "nat-gateway",
+                                format!("{} can't have a NAT gateway", s.name),
+                            )
+                            .help("Azure does not support a NAT gateway on the GatewaySubnet");
+                    }
+                }
+            }
+            out.push(NatGateway {
+                name: name.clone(),
+                public_ips: n.public_ips.iter().map(|ip| ip.value.0).collect(),
+            });
+        }
+        out
+    }
+
+    /// Service endpoint policies: each lists storage accounts of the design.
+    pub(super) fn endpoint_policies(
+        &mut self,
+        f: &TopologyFile,
+        services: &[Service],
+    ) -> Vec<EndpointPolicy> {
+        let names = self.names.services.clone();
+        let mut out = Vec::new();
+        for (name, p) in &f.service_endpoint_policies {
+            let mut storage_accounts = Vec::new();
+            for r in &p.storage_accounts {
+                let Some(id) = self.resolve(r, &names, "service") else {
+                    continue;
+                };
+                if services[id.ix()].kind != crate::format::ServiceKind::Storage {
+                    self.d
+                        .error(r.span(), "service-endpoint-policy", format!("service endpoint policy `{name}` lists `{}`, which is not a storage account", r.value))
+                        .help("a service endpoint policy lists Azure Storage accounts (services of kind `storage`)");
+                    continue;
+                }
+                storage_accounts.push(id);
+            }
+            out.push(EndpointPolicy {
+                name: name.clone(),
+                storage_accounts,
+            });
         }
         out
     }

@@ -368,6 +368,7 @@ impl Builder<'_, '_> {
                     nat: p.nat.unwrap_or(false),
                 })
                 .collect();
+            let snat_private = self.snat_private_ranges(name, fw);
             let has_public = fw.public_ip.unwrap_or_default() != PublicIpSku::None
                 || fw.public_ip_address.is_some();
             out.push(Firewall {
@@ -386,6 +387,7 @@ impl Builder<'_, '_> {
                         .unwrap_or(doc_public_ip(200 + i))
                 }),
                 dns_proxy: fw.dns_proxy.unwrap_or(false),
+                snat_private,
                 stateful: match fw.kind {
                     FirewallKind::Nva => fw.stateful.unwrap_or(false),
                     _ => true,

@@ -6,6 +6,7 @@ mod derived;
 mod documented;
 mod documented_services;
 mod fidelity;
+mod settings;
 
 use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;
