@@ -114,6 +114,10 @@ record! {
         /// precedence over the NICs' public IPs for outbound-originated traffic.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         nat_gateway: Option<Ref> => opt,
+        /// Subnet delegations: the Azure services (`Microsoft.Web/serverFarms`, …) the subnet
+        /// is delegated to. A delegated subnet cannot hold a private endpoint.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        delegations: Vec<Ref> => def,
         /// Default outbound access (default true). `false` makes a private subnet: a NIC with
         /// no explicit outbound method (NAT gateway, its own public IP, a firewall it routes
         /// through) cannot reach public endpoints.

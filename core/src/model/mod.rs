@@ -161,6 +161,8 @@ pub struct Subnet {
     pub default_outbound_access: bool,
     /// Service endpoint policies applied to the subnet.
     pub endpoint_policies: Vec<EndpointPolicyId>,
+    /// The services the subnet is delegated to.
+    pub delegations: Vec<String>,
     /// Where it was declared.
     pub span: Span,
 }

@@ -8,7 +8,50 @@ use crate::format::TopologyFile;
 
 /// The settings' warnings.
 pub(super) fn check(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    nat_gateway_associations(d, f, diags);
     endpoint_policies_need_the_storage_endpoint(d, f, diags);
+    no_private_endpoint_in_a_delegated_subnet(d, f, diags);
+}
+
+/// A NAT gateway needs "at least one public IP address" to give outbound connectivity, "can't
+/// span multiple virtual networks" and "can't be associated with a gateway subnet" (NAT gateway
+/// design article, FAQ; docs/semantics.md S1).
+fn nat_gateway_associations(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    for (i, n) in d.nat_gateways.iter().enumerate() {
+        let id = super::NatGatewayId(i as u32);
+        let Some(def) = f.nat_gateways.get(&n.name) else {
+            continue;
+        };
+        if n.public_ips.is_empty() {
+            diags
+                .warning(def.pos.0, "nat-gateway", format!("NAT gateway `{}` has no public IP: it gives its subnets no outbound connectivity", n.name))
+                .help("give it at least one address: `public_ips: [203.0.113.10]`");
+        }
+        let users: Vec<&super::Subnet> = d
+            .subnets
+            .iter()
+            .filter(|s| s.nat_gateway == Some(id))
+            .collect();
+        let Some(first) = users.first() else {
+            continue;
+        };
+        for s in &users {
+            if s.vnet != first.vnet {
+                diags
+                    .warning(s.span, "nat-gateway", format!("NAT gateway `{}` is associated with subnets of two VNets ({} and {})", n.name, first.name, s.name))
+                    .help("a NAT gateway can't span more than one virtual network: give each VNet its own");
+            }
+            if s.short_name == "GatewaySubnet" {
+                diags
+                    .warning(
+                        s.span,
+                        "nat-gateway",
+                        format!("{} can't have a NAT gateway", s.name),
+                    )
+                    .help("Azure does not support a NAT gateway on the GatewaySubnet");
+            }
+        }
+    }
 }
 
 /// "You can only apply service endpoint policy on a subnet if service endpoints are configured
@@ -38,5 +81,37 @@ fn endpoint_policies_need_the_storage_endpoint(
         diags
             .warning(first.span(), "service-endpoint-policy", format!("subnet `{}` has a service endpoint policy but no `Microsoft.Storage` service endpoint: Azure does not apply it, and it filters nothing", s.name))
             .help("add `Microsoft.Storage` to the subnet's `service_endpoints`: a policy filters traffic over that endpoint");
+    }
+}
+
+/// Subnet delegation: a delegated subnet "cannot be used with a private endpoint" ("What is
+/// subnet delegation?", docs/semantics.md S5).
+fn no_private_endpoint_in_a_delegated_subnet(
+    d: &Design,
+    f: &TopologyFile,
+    diags: &mut Diagnostics,
+) {
+    for def in f
+        .services
+        .values()
+        .flat_map(|svc| svc.private_endpoints.iter())
+    {
+        let Some(s) = d.subnets.iter().find(|s| s.name == def.subnet.value) else {
+            continue;
+        };
+        if s.delegations.is_empty() {
+            continue;
+        }
+        diags
+            .warning(
+                def.subnet.span(),
+                "delegation",
+                format!(
+                    "subnet {} is delegated to {} and cannot hold a private endpoint",
+                    s.name,
+                    s.delegations.join(", ")
+                ),
+            )
+            .help("put private endpoints in a subnet without delegations");
     }
 }

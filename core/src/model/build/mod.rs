@@ -152,7 +152,7 @@ impl Builder<'_, '_> {
 
         let vnets = self.vnets(f, &region);
         let subnets = self.subnets(f);
-        let nat_gateways = self.nat_gateways(f, &subnets);
+        let nat_gateways = self.nat_gateways(f);
         let gateways = self.gateways(f);
         let sites = self.sites(f);
         let route_tables = self.route_tables(f);

@@ -70,6 +70,17 @@ impl Builder<'_, '_> {
                         }
                     }
                 }
+                for del in &s.delegations {
+                    let ok = del
+                        .value
+                        .split_once('/')
+                        .is_some_and(|(p, t)| p.starts_with("Microsoft.") && !t.is_empty());
+                    if !ok {
+                        self.d
+                            .error(del.span(), "delegation", format!("`{}` is not a service to delegate to", del.value))
+                            .help("a delegation names a resource type, e.g. `Microsoft.Web/serverFarms` or `Microsoft.ContainerInstance/containerGroups`");
+                    }
+                }
                 out.push(Subnet {
                     name: format!("{vn}/{sn}"),
                     short_name: sn.clone(),
@@ -82,6 +93,7 @@ impl Builder<'_, '_> {
                     nat_gateway,
                     default_outbound_access: s.default_outbound_access.unwrap_or(true),
                     endpoint_policies,
+                    delegations: s.delegations.iter().map(|x| x.value.clone()).collect(),
                     span: s.pos.0,
                 });
             }
@@ -89,20 +101,11 @@ impl Builder<'_, '_> {
         out
     }
 
-    /// NAT gateways: at least one public IP each, and the subnets of one VNet only ("A NAT
-    /// gateway can't span multiple virtual networks"), never a GatewaySubnet.
-    pub(super) fn nat_gateways(&mut self, f: &TopologyFile, subnets: &[Subnet]) -> Vec<NatGateway> {
+    /// NAT gateways with their public IPs, which must be public addresses. (Azure's association
+    /// rules are whole-design warnings, model/settings.rs.)
+    pub(super) fn nat_gateways(&mut self, f: &TopologyFile) -> Vec<NatGateway> {
         let mut out = Vec::new();
-        for (i, (name, n)) in f.nat_gateways.iter().enumerate() {
-            if n.public_ips.is_empty() {
-                self.d
-                    .error(
-                        n.pos.0,
-                        "nat-gateway",
-                        format!("NAT gateway `{name}` has no public IP"),
-                    )
-                    .help("give it at least one address: `public_ips: [203.0.113.10]`");
-            }
+        for (name, n) in &f.nat_gateways {
             for ip in &n.public_ips {
                 if crate::tags::non_public().contains(ip.value.0) {
                     self.d
@@ -112,29 +115,6 @@ impl Builder<'_, '_> {
                             format!("`{}` is not a public address", ip.value.0),
                         )
                         .help("a NAT gateway's public IPs are public addresses");
-                }
-            }
-            let id = NatGatewayId(i as u32);
-            let users: Vec<&Subnet> = subnets
-                .iter()
-                .filter(|s| s.nat_gateway == Some(id))
-                .collect();
-            if let Some(first) = users.first() {
-                for s in &users {
-                    if s.vnet != first.vnet {
-                        self.d
-                            .error(s.span, "nat-gateway", format!("NAT gateway `{name}` is associated with subnets of two VNets ({} and {})", first.name, s.name))
-                            .help("a NAT gateway can't span more than one virtual network: give each VNet its own");
-                    }
-                    if s.short_name == "GatewaySubnet" {
-                        self.d
-                            .error(
-                                s.span,
-                                "nat-gateway",
-                                format!("{} can't have a NAT gateway", s.name),
-                            )
-                            .help("Azure does not support a NAT gateway on the GatewaySubnet");
-                    }
                 }
             }
             out.push(NatGateway {

@@ -171,10 +171,11 @@ fn private_subnet_has_no_internet_without_an_explicit_outbound_method() {
 
 /// "A NAT gateway can't span multiple virtual networks" and it "can't be associated with a
 /// gateway subnet" (NAT gateway resource / FAQ); it needs "at least one public IP address".
+/// Azure refuses these at deployment and the model stays defined: located warnings (P18). A
+/// private address as a public IP is bad input: an error.
 #[test]
-fn nat_gateway_association_rules_are_located_errors() {
-    let errs = errors(
-        r#"
+fn nat_gateway_association_rules_are_located_warnings() {
+    let text = r#"
 version: 1
 name: bad-nat
 vnets:
@@ -187,24 +188,41 @@ vnets:
     address_space: [10.2.0.0/16]
     subnets:
       s: { prefix: 10.2.1.0/24, nat_gateway: shared }
+      t: { prefix: 10.2.2.0/24, nat_gateway: empty }
 nat_gateways:
   shared: { public_ips: [20.1.1.1] }
   empty: { public_ips: [] }
-  private: { public_ips: [10.9.9.9] }
-"#,
+"#;
+    let loaded = vnetlab_core::load(
+        "t.yaml",
+        text.as_bytes(),
+        &vnetlab_core::model::BuildOptions::default(),
     );
-    let all = errors_text(&errs);
-    assert!(all.contains("two VNets"), "{all}");
+    let warnings: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}:{} {}", d.span.line, d.span.col, d.message))
+        .collect();
+    let all = warnings.join("\n");
+    assert!(loaded.design.is_some(), "{all}");
     assert!(
-        all.contains("GatewaySubnet can't have a NAT gateway"),
+        all.contains("13:10 NAT gateway `shared` is associated with subnets of two VNets"),
+        "{all}"
+    );
+    assert!(
+        all.contains("9:22 a/GatewaySubnet can't have a NAT gateway"),
         "{all}"
     );
     assert!(all.contains("`empty` has no public IP"), "{all}");
-    assert!(all.contains("`10.9.9.9` is not a public address"), "{all}");
-}
-
-fn errors_text(errs: &[String]) -> String {
-    errs.join("\n")
+    let d = loaded.design.unwrap();
+    let t = flow(&d, "10.2.2.10", "8.8.8.8", Tcp, 443);
+    assert_allowed(&t, false);
+    let errs = errors(&text.replace("[20.1.1.1]", "[10.9.9.9]"));
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("`10.9.9.9` is not a public address")),
+        "{errs:?}"
+    );
 }
 
 /// The audit's fix for Azure ML's required outbound flows lost in a private subnet is the
@@ -559,6 +577,51 @@ firewalls:
     assert!(
         errs.iter()
             .any(|e| e.contains("`snat_private_ranges` are for azure_firewall")),
+        "{errs:?}"
+    );
+}
+
+/// Subnet delegation ("What is subnet delegation?"): each service sets its own rules for the
+/// subnet, and a delegated subnet "cannot be used with a private endpoint" — a located warning
+/// (P18). A delegation names a resource type.
+#[test]
+fn a_delegated_subnet_cannot_hold_a_private_endpoint() {
+    let text = r#"
+version: 1
+name: delegated
+vnets:
+  v:
+    address_space: [10.5.0.0/16]
+    subnets:
+      apps: { prefix: 10.5.1.0/24, delegations: [Microsoft.Web/serverFarms] }
+      pe: { prefix: 10.5.2.0/24 }
+services:
+  st:
+    kind: storage
+    private_endpoints:
+      - { subnet: v/apps, group: blob }
+      - { subnet: v/pe, group: file }
+"#;
+    let loaded = vnetlab_core::load(
+        "t.yaml",
+        text.as_bytes(),
+        &vnetlab_core::model::BuildOptions::default(),
+    );
+    let found: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "delegation")
+        .map(|d| format!("{}:{} {}", d.span.line, d.span.col, d.message))
+        .collect();
+    assert!(loaded.design.is_some());
+    assert_eq!(
+        found,
+        vec!["14:19 subnet v/apps is delegated to Microsoft.Web/serverFarms and cannot hold a private endpoint".to_string()]
+    );
+    let errs = errors(&text.replace("Microsoft.Web/serverFarms", "webapps"));
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("`webapps` is not a service to delegate to")),
         "{errs:?}"
     );
 }
