@@ -175,6 +175,8 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
                     source: Some(OneOrMany(vec![s(&source)])),
                     destination: None,
                     destination_fqdns: Vec::new(),
+                    source_ip_groups: Vec::new(),
+                    destination_ip_groups: Vec::new(),
                     protocol: None,
                     destination_ports: None,
                     fqdns: vec![s(&f.to)],
@@ -197,6 +199,8 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace) -> Vec<Candidate> {
                     source: Some(OneOrMany(vec![s(&source)])),
                     destination: Some(OneOrMany(vec![s(&dest)])),
                     destination_fqdns: Vec::new(),
+                    source_ip_groups: Vec::new(),
+                    destination_ip_groups: Vec::new(),
                     protocol: Some(rule_protocol(f.protocol)),
                     destination_ports: Some(OneOrMany(vec![Spanned::new(Port(
                         PortRange::single(f.port),

@@ -50,6 +50,10 @@ record! {
         /// NAT gateways by name (subnets name theirs with `nat_gateway`).
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         nat_gateways: BTreeMap<String, NatGatewayDef> => def,
+        /// Azure Firewall IP groups by name: named address sets that rules use through
+        /// `source_ip_groups` and `destination_ip_groups`.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        ip_groups: BTreeMap<String, IpGroupDef> => def,
         /// Service endpoint policies by name (subnets name theirs with
         /// `service_endpoint_policies`).
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -123,6 +127,14 @@ record! {
         /// through) cannot reach public endpoints.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default_outbound_access: Option<bool> => opt,
+    }
+}
+
+record! {
+    /// An Azure Firewall IP group.
+    pub struct IpGroupDef ("IP group") {
+        /// Its addresses: IPs, CIDRs and `a-b` ranges.
+        addresses: Vec<Ref> => req,
     }
 }
 
@@ -350,12 +362,19 @@ record! {
     pub struct FirewallRuleDef ("firewall rule") {
         /// Name.
         name: String => req,
-        /// Source addresses (default *).
+        /// Source addresses: IPs, CIDRs, `a-b` ranges, subnets, VNets (default * unless
+        /// `source_ip_groups` is given).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source: Option<AddrList> => opt,
-        /// Destination addresses or service tags (network, DNAT).
+        /// Source IP groups (`ip_groups`), added to `source`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        source_ip_groups: Vec<Ref> => def,
+        /// Destination addresses (IPs, CIDRs, `a-b` ranges) or service tags (network, DNAT).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         destination: Option<AddrList> => opt,
+        /// Destination IP groups (`ip_groups`, network rules), added to `destination`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        destination_ip_groups: Vec<Ref> => def,
         /// Destination FQDNs in a network rule (needs DNS proxy).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         destination_fqdns: Vec<Ref> => def,

@@ -53,7 +53,9 @@ pub fn random_design_yaml(data: &[u8]) -> String {
     // A NAT gateway's public IP, the source NSGs see from a subnet that uses it.
     addresses.push("20.0.0.1".into());
     let addrs: Vec<&str> = addresses.iter().map(String::as_str).collect();
-    let prefixes: Vec<&str> = addrs[4..].to_vec();
+    let mut prefixes: Vec<&str> = addrs[4..].to_vec();
+    // An address range (FortiGate address objects and Azure Firewall rules take `a-b`).
+    prefixes.push("10.0.0.4-10.0.1.200");
     let mut y = String::from("version: 1\nname: random\nvnets:\n");
     for (v, subs) in subnets.iter().enumerate() {
         y.push_str(&format!(

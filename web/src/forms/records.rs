@@ -184,6 +184,7 @@ pub(super) fn empty_like(file: &TopologyFile) -> TopologyFile {
     f.firewalls.clear();
     f.nat_gateways.clear();
     f.service_endpoint_policies.clear();
+    f.ip_groups.clear();
     f.workloads.clear();
     f.services.clear();
     f.dns = None;

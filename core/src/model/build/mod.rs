@@ -12,6 +12,7 @@ pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) 
         d: diags,
         tags: &opts.tags,
         names: Names::default(),
+        ip_groups: BTreeMap::new(),
     };
     let design = b.lower(file);
     if b.d.has_errors() {
@@ -56,6 +57,8 @@ struct Builder<'a, 'd> {
     d: &'d mut Diagnostics,
     tags: &'a ServiceTags,
     names: Names,
+    /// Azure Firewall IP groups' addresses by name.
+    ip_groups: BTreeMap<String, crate::net::AddrSet>,
 }
 
 fn ids<V, T>(map: &BTreeMap<String, V>, f: impl Fn(u32) -> T) -> BTreeMap<String, T> {
@@ -172,6 +175,7 @@ impl Builder<'_, '_> {
             })
             .collect();
         let nsgs = self.nsgs(f);
+        self.ip_groups = self.lower_ip_groups(f);
         let firewalls = self.firewalls(f);
         let private_endpoints = self.private_endpoints(f);
         let zones = self.zones(f);

@@ -196,6 +196,10 @@ impl Builder<'_, '_> {
                 set = set.union(&AddrSet::from_addr(ip));
                 continue;
             }
+            if let Some(range) = self.ip_range(e) {
+                set = set.union(&range);
+                continue;
+            }
             match parse_ipv4_net(t) {
                 Ok(n) => {
                     set = set.union(&AddrSet::from_net(n));
@@ -407,16 +411,20 @@ impl Builder<'_, '_> {
         f: &TopologyFile,
         dns_proxy: bool,
     ) -> FirewallRule {
-        let source = self.fw_addrs(
-            r.source.as_ref().map(|s| s.0.as_slice()).unwrap_or(&[]),
-            f,
-            false,
-        );
+        let source = match &r.source {
+            Some(s) => self.fw_addrs(&s.0, f, false),
+            None if r.source_ip_groups.is_empty() => AddrSet::all(),
+            None => AddrSet::empty(),
+        }
+        .union(&self.ip_groups(&r.source_ip_groups));
         let destination = match &r.destination {
             Some(d) => self.fw_addrs(&d.0, f, true),
-            None if r.destination_fqdns.is_empty() => AddrSet::all(),
+            None if r.destination_fqdns.is_empty() && r.destination_ip_groups.is_empty() => {
+                AddrSet::all()
+            }
             None => AddrSet::empty(),
-        };
+        }
+        .union(&self.ip_groups(&r.destination_ip_groups));
         if !r.destination_fqdns.is_empty() && !dns_proxy {
             self.d
                 .error(

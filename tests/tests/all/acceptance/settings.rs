@@ -625,3 +625,121 @@ services:
         "{errs:?}"
     );
 }
+
+/// Two app VMs reaching a database VM through a hub Azure Firewall whose only network rule is
+/// `rule`; the IP group `app-servers` holds `10.61.1.4-10.61.1.10`.
+fn ip_group_design(rule: &str) -> Design {
+    design(
+        "ip-groups.yaml",
+        &format!(
+            r#"
+version: 1
+name: ip-groups
+vnets:
+  hub:
+    address_space: [10.60.0.0/16]
+    subnets:
+      AzureFirewallSubnet: {{ prefix: 10.60.0.0/26 }}
+  apps:
+    address_space: [10.61.0.0/16]
+    subnets:
+      web: {{ prefix: 10.61.1.0/24, route_table: via-fw }}
+  data:
+    address_space: [10.62.0.0/16]
+    subnets:
+      db: {{ prefix: 10.62.1.0/24, route_table: via-fw }}
+peerings:
+  - {{ between: [hub, apps], allow_forwarded_traffic: true }}
+  - {{ between: [hub, data], allow_forwarded_traffic: true }}
+route_tables:
+  via-fw:
+    routes:
+      - {{ name: default, prefix: 0.0.0.0/0, next_hop: virtual_appliance, next_hop_ip: 10.60.0.4 }}
+ip_groups:
+  app-servers: {{ addresses: [10.61.1.4-10.61.1.10] }}
+  databases: {{ addresses: [10.62.1.4, 10.62.2.0/24] }}
+firewalls:
+  fw:
+    kind: azure_firewall
+    subnet: hub/AzureFirewallSubnet
+    private_ip: 10.60.0.4
+    public_ip: standard
+    rule_collection_groups:
+      - name: g
+        priority: 100
+        collections:
+          - name: c
+            kind: network
+            priority: 100
+            action: allow
+            rules:
+              - {rule}
+workloads:
+  app-1: {{ kind: vm, subnet: apps/web, ip: 10.61.1.4 }}
+  app-2: {{ kind: vm, subnet: apps/web, ip: 10.61.1.20 }}
+  db-vm: {{ kind: vm, subnet: data/db, ip: 10.62.1.4 }}
+"#
+        ),
+    )
+}
+
+/// Azure Firewall rules take "IP addresses, IP address ranges (for example
+/// 192.168.10.1-192.168.10.10) and CIDRs", and IP groups: "IP Groups … can contain a single IP
+/// address, multiple IP addresses, one or more IP address ranges or subnets" used as a rule's
+/// source or destination (Azure Firewall IP Groups).
+#[test]
+fn firewall_rules_take_address_ranges_and_ip_groups() {
+    for rule in [
+        "{ name: r, source: [10.61.1.4-10.61.1.10], destination: [10.62.1.4], protocol: tcp, destination_ports: [1433] }",
+        "{ name: r, source_ip_groups: [app-servers], destination_ip_groups: [databases], protocol: tcp, destination_ports: [1433] }",
+    ] {
+        let d = ip_group_design(rule);
+        assert_allowed(&flow(&d, "app-1", "db-vm", Tcp, 1433), true);
+        // 10.61.1.20 is outside the range: the firewall denies by default.
+        let t = flow(&d, "app-2", "db-vm", Tcp, 1433);
+        assert_allowed(&t, false);
+        assert!(
+            matches!(&t.verdict, Verdict::Denied { by } if by.contains("firewall fw")),
+            "{}",
+            vnetlab_core::render::trace(&t)
+        );
+    }
+}
+
+/// An unknown IP group and a reversed range are located errors.
+#[test]
+fn ip_groups_and_ranges_are_checked() {
+    let errs = errors(
+        r#"
+version: 1
+name: bad-groups
+vnets:
+  hub:
+    address_space: [10.60.0.0/16]
+    subnets:
+      AzureFirewallSubnet: { prefix: 10.60.0.0/26 }
+ip_groups:
+  app-servers: { addresses: [10.61.1.4-10.61.1.10, nonsense] }
+firewalls:
+  fw:
+    kind: azure_firewall
+    subnet: hub/AzureFirewallSubnet
+    public_ip: standard
+    rule_collection_groups:
+      - name: g
+        priority: 100
+        collections:
+          - { name: c, kind: network, priority: 100, action: allow, rules: [{ name: r, source_ip_groups: [app-server], destination: [10.62.1.10-10.62.1.4] }] }
+"#,
+    );
+    let all = errs.join("\n");
+    assert!(all.contains("no IP group named `app-server`"), "{all}");
+    assert!(
+        all.contains("`10.62.1.10-10.62.1.4` starts after it ends"),
+        "{all}"
+    );
+    assert!(
+        all.contains("`nonsense` is not an address, CIDR or `a-b` range"),
+        "{all}"
+    );
+}
