@@ -9,7 +9,7 @@ mod values;
 pub use enums::*;
 pub use print::{to_json, to_yaml};
 pub use types::*;
-pub use values::{Cidr, Ip, OneOrMany, Port, Pos, Spanned};
+pub use values::{Cidr, Ip, IpOrCidr, OneOrMany, Port, Pos, Spanned};
 
 use crate::diag::{Diagnostics, Span};
 use crate::syntax::{Decode, Decoder, parse, parse_json};

@@ -3,7 +3,7 @@
 //! generated from these types.
 
 use super::enums::*;
-use super::values::{Cidr, Ip, OneOrMany, Port, Spanned, record};
+use super::values::{Cidr, Ip, IpOrCidr, OneOrMany, Port, Spanned, record};
 use std::collections::BTreeMap;
 
 /// A list of address entries: `*`, an IP, a CIDR, a service tag, or `asg:NAME`.
@@ -497,9 +497,10 @@ record! {
         /// Network ACL default action when public access is enabled (default allow).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default_action: Option<DefaultAction> => opt,
-        /// Public IP rules.
+        /// Public IP rules: addresses and CIDR prefixes (Azure Storage takes a single address
+        /// bare: it refuses /31 and /32 prefixes).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        ip_rules: Vec<Spanned<Cidr>> => def,
+        ip_rules: Vec<Spanned<IpOrCidr>> => def,
         /// `VNET/SUBNET` rules (need a service endpoint on the subnet).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         virtual_network_rules: Vec<Ref> => def,

@@ -11,6 +11,36 @@ pub(super) fn check(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     nat_gateway_associations(d, f, diags);
     endpoint_policies_need_the_storage_endpoint(d, f, diags);
     no_private_endpoint_in_a_delegated_subnet(d, f, diags);
+    storage_ip_rules_take_bare_addresses(f, diags);
+}
+
+/// Azure Storage: "Small address ranges using prefix sizes /31 or /32 are not supported.
+/// Configure these ranges using individual IP address rules" (docs/semantics.md S7).
+fn storage_ip_rules_take_bare_addresses(f: &TopologyFile, diags: &mut Diagnostics) {
+    for (name, s) in &f.services {
+        if s.kind != crate::format::ServiceKind::Storage {
+            continue;
+        }
+        for r in s
+            .ip_rules
+            .iter()
+            .filter(|r| !r.value.bare && r.value.net.prefix_len() >= 31)
+        {
+            let net = r.value.net;
+            let fix = if net.prefix_len() == 32 {
+                format!("write the address alone: `{}`", net.addr())
+            } else {
+                format!(
+                    "write its two addresses as two rules: `{}` and `{}`",
+                    net.network(),
+                    net.broadcast()
+                )
+            };
+            diags
+                .warning(r.span(), "ip-rule", format!("storage account `{name}`: Azure Storage does not accept the /{} prefix `{net}` in IP rules", net.prefix_len()))
+                .help(fix);
+        }
+    }
 }
 
 /// A NAT gateway needs "at least one public IP address" to give outbound connectivity, "can't

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::diag::did_you_mean;
-use crate::format::{self, Cidr, Spanned, Toggle};
+use crate::format::{self, Spanned, Toggle};
 use std::collections::BTreeMap;
 
 impl Builder<'_, '_> {
@@ -166,13 +166,13 @@ impl Builder<'_, '_> {
             }
             let mut ip_rules = AddrSet::empty();
             for r in &s.ip_rules {
-                let net: Cidr = r.value;
-                if crate::tags::non_public().intersects(&AddrSet::from_net(net.0)) {
+                let net = r.value.net;
+                if crate::tags::non_public().intersects(&AddrSet::from_net(net)) {
                     self.d
-                        .error(r.span(), "ip-rule", format!("IP rule `{}` is a private or reserved range", net.0))
+                        .error(r.span(), "ip-rule", format!("IP rule `{net}` is a private or reserved range"))
                         .help("PaaS IP rules accept only public internet addresses (D2); use virtual network rules or a private endpoint for private sources");
                 }
-                ip_rules = ip_rules.union(&AddrSet::from_net(net.0));
+                ip_rules = ip_rules.union(&AddrSet::from_net(net));
             }
             let vnet_rules = s
                 .virtual_network_rules

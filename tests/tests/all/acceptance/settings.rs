@@ -64,7 +64,7 @@ services:
     region: westeurope
     default_action: deny
     trusted_services: false
-    ip_rules: [{allowed_ip}/32]
+    ip_rules: [{allowed_ip}]
 "#
         ),
     )
@@ -741,5 +741,49 @@ firewalls:
     assert!(
         all.contains("`nonsense` is not an address, CIDR or `a-b` range"),
         "{all}"
+    );
+}
+
+/// Azure Storage network rules: "Small address ranges using prefix sizes /31 or /32 are not
+/// supported. Configure these ranges using individual IP address rules" — a bare address is an
+/// IP rule of its own; a /32 or /31 is a located warning with the fix (P18).
+#[test]
+fn storage_ip_rules_take_single_addresses() {
+    let text = r#"
+version: 1
+name: storage-ips
+services:
+  st: { kind: storage, region: westeurope, default_action: deny, ip_rules: [203.0.113.7, 198.51.100.0/31, 203.0.113.64/26, 20.9.9.9/32] }
+  kv: { kind: key_vault, default_action: deny, ip_rules: [20.9.9.9/32] }
+clients:
+  partner: { kind: internet, ip: 203.0.113.7 }
+  other: { kind: internet, ip: 203.0.113.8 }
+"#;
+    let loaded = vnetlab_core::load(
+        "t.yaml",
+        text.as_bytes(),
+        &vnetlab_core::model::BuildOptions::default(),
+    );
+    let warnings: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "ip-rule")
+        .map(|d| format!("{}:{} {}", d.span.line, d.span.col, d.message))
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            "5:90 storage account `st`: Azure Storage does not accept the /31 prefix `198.51.100.0/31` in IP rules".to_string(),
+            "5:124 storage account `st`: Azure Storage does not accept the /32 prefix `20.9.9.9/32` in IP rules".to_string(),
+        ]
+    );
+    let d = loaded.design.expect("analysed");
+    assert_allowed(&flow(&d, "partner", "st:blob", Tcp, 443), true);
+    assert_allowed(&flow(&d, "other", "st:blob", Tcp, 443), false);
+    // Written back out, a bare address stays bare.
+    let yaml = vnetlab_core::format::to_yaml(&d.file);
+    assert!(
+        yaml.contains("203.0.113.7") && !yaml.contains("203.0.113.7/32"),
+        "{yaml}"
     );
 }
