@@ -605,9 +605,26 @@ record! {
         /// Extra A records (relative name → address); private endpoints add their own.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         records: BTreeMap<String, Spanned<Ip>> => def,
-        /// Fallback to public resolution for names missing from the zone (default: NXDOMAIN).
+        /// Fallback to public resolution for names missing from the zone, for every link that
+        /// does not set its own (default: NXDOMAIN).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         resolution_policy: Option<ResolutionPolicy> => opt,
+        /// Settings of individual links, by linked VNet (Azure sets them per VNet link).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        link_settings: BTreeMap<String, ZoneLinkDef> => def,
+    }
+}
+
+record! {
+    /// The settings of one virtual network link of a private DNS zone.
+    pub struct ZoneLinkDef ("zone link") {
+        /// This link's fallback for missing names (default: the zone's `resolution_policy`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resolution_policy: Option<ResolutionPolicy> => opt,
+        /// Auto-registration: the VNet's virtual machines get A records `NAME.ZONE` (default
+        /// false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        registration_enabled: Option<bool> => opt,
     }
 }
 

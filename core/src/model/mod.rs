@@ -577,8 +577,25 @@ pub struct PrivateZone {
     pub links: Vec<VnetId>,
     /// A records: relative name (lower-case) → address; private endpoints' included.
     pub records: BTreeMap<String, Ipv4Addr>,
-    /// Missing-name policy.
+    /// Missing-name policy of links that set none.
     pub resolution_policy: ResolutionPolicy,
+    /// Missing-name policies set on individual links.
+    pub link_policies: BTreeMap<VnetId, ResolutionPolicy>,
+    /// Links with auto-registration.
+    pub registration: Vec<VnetId>,
+    /// Auto-registered A records: relative name → (address, the VNet whose link registered
+    /// it); they answer while that link exists.
+    pub auto_records: BTreeMap<String, (Ipv4Addr, VnetId)>,
+}
+
+impl PrivateZone {
+    /// The missing-name policy of the zone's link to `vnet`.
+    pub fn policy_for(&self, vnet: VnetId) -> ResolutionPolicy {
+        self.link_policies
+            .get(&vnet)
+            .copied()
+            .unwrap_or(self.resolution_policy)
+    }
 }
 
 /// A client outside the designed networks.

@@ -12,6 +12,85 @@ pub(super) fn check(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     endpoint_policies_need_the_storage_endpoint(d, f, diags);
     no_private_endpoint_in_a_delegated_subnet(d, f, diags);
     storage_ip_rules_take_bare_addresses(f, diags);
+    zone_link_settings(d, f, diags);
+}
+
+/// Auto-registration ("Automatically registers the virtual network's virtual machines' DNS
+/// records in the private zone", docs/semantics.md S8): every virtual machine (`vm`,
+/// `jumpbox`, `dns_server`) of a VNet whose link has `registration_enabled` gets the A record
+/// `NAME.ZONE` for its address. A record the zone already has keeps its address.
+pub(super) fn register_vm_records(d: &mut Design) {
+    use crate::format::WorkloadKind;
+    for zi in 0..d.zones.len() {
+        let mut auto = std::collections::BTreeMap::new();
+        for &v in &d.zones[zi].registration {
+            for w in &d.workloads {
+                let vm = matches!(
+                    w.kind,
+                    WorkloadKind::Vm | WorkloadKind::Jumpbox | WorkloadKind::DnsServer
+                );
+                let name = w.name.to_ascii_lowercase();
+                if vm
+                    && d.subnets[w.subnet.ix()].vnet == v
+                    && !d.zones[zi].records.contains_key(&name)
+                {
+                    auto.entry(name).or_insert((w.ip, v));
+                }
+            }
+        }
+        d.zones[zi].auto_records = auto;
+    }
+}
+
+/// Link settings for a VNet the zone is not linked to do nothing; "A specific virtual network
+/// can be linked to only one private DNS zone when automatic registration of VM DNS records is
+/// enabled" (Azure Private DNS limits).
+fn zone_link_settings(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    let Some(dns) = &f.dns else {
+        return;
+    };
+    for (name, z) in &dns.private_zones {
+        for (vn, l) in &z.link_settings {
+            if !z.links.iter().any(|x| &x.value == vn) {
+                diags
+                    .warning(l.pos.0, "zone-link", format!("zone `{name}` has settings for VNet `{vn}`, which it is not linked to: they do nothing"))
+                    .help(format!("add `{vn}` to the zone's `links`"));
+            }
+        }
+    }
+    for (vi, v) in d.vnets.iter().enumerate() {
+        let id = super::VnetId(vi as u32);
+        let zones: Vec<&str> = d
+            .zones
+            .iter()
+            .filter(|z| z.registration.contains(&id) && z.links.contains(&id))
+            .map(|z| z.name.as_str())
+            .collect();
+        if zones.len() > 1 {
+            let span = f
+                .dns
+                .as_ref()
+                .and_then(|x| {
+                    x.private_zones
+                        .values()
+                        .find_map(|z| z.link_settings.get(&v.name))
+                })
+                .map(|l| l.pos.0)
+                .unwrap_or_default();
+            diags
+                .warning(
+                    span,
+                    "zone-link",
+                    format!(
+                        "VNet `{}` has auto-registration on {} zones ({}); Azure allows it on one",
+                        v.name,
+                        zones.len(),
+                        zones.join(", ")
+                    ),
+                )
+                .help("enable `registration_enabled` on one zone link only");
+        }
+    }
 }
 
 /// Azure Storage: "Small address ranges using prefix sizes /31 or /32 are not supported.

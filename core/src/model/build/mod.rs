@@ -26,6 +26,7 @@ pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) 
     let design = design.map(|mut d| {
         super::alloc::allocate(&mut d, file, b.d);
         super::alloc::register_pe_records(&mut d, b.d);
+        super::settings::register_vm_records(&mut d);
         d
     });
     let design = design.filter(|_| !b.d.has_errors());

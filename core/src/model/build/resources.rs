@@ -413,8 +413,31 @@ impl Builder<'_, '_> {
                         links.push(v);
                     }
                 }
+                let mut link_policies = BTreeMap::new();
+                let mut registration = Vec::new();
+                for (vn, l) in &z.link_settings {
+                    let Some(&v) = vnets.get(vn) else {
+                        self.d
+                            .error(
+                                l.pos.0,
+                                "reference",
+                                format!("no VNet named `{vn}` (link settings of zone `{name}`)"),
+                            )
+                            .help("`link_settings` are keyed by the name of a linked VNet");
+                        continue;
+                    };
+                    if let Some(p) = l.resolution_policy {
+                        link_policies.insert(v, p);
+                    }
+                    if l.registration_enabled == Some(true) {
+                        registration.push(v);
+                    }
+                }
                 out.push(PrivateZone {
                     name: name.to_ascii_lowercase(),
+                    link_policies,
+                    registration,
+                    auto_records: BTreeMap::new(),
                     links,
                     records: z
                         .records

@@ -787,3 +787,147 @@ clients:
         "{yaml}"
     );
 }
+
+/// Two VNets linked to the private zones `corp.example.com` (with `corp` as its link settings)
+/// and `privatelink.blob.core.windows.net` (with `blob`), and a storage account `ext` whose
+/// private endpoint lives in a third VNet and registers in no zone of theirs.
+fn zone_design(corp: &str, blob: &str) -> Design {
+    design(
+        "zone-links.yaml",
+        &format!(
+            r#"
+version: 1
+name: zone-links
+vnets:
+  a:
+    address_space: [10.10.0.0/16]
+    subnets:
+      s: {{ prefix: 10.10.1.0/24 }}
+  b:
+    address_space: [10.20.0.0/16]
+    subnets:
+      s: {{ prefix: 10.20.1.0/24 }}
+  c:
+    address_space: [10.30.0.0/16]
+    subnets:
+      pe: {{ prefix: 10.30.1.0/24 }}
+peerings:
+  - {{ between: [a, b] }}
+workloads:
+  a-vm: {{ kind: vm, subnet: a/s }}
+  b-vm: {{ kind: vm, subnet: b/s }}
+services:
+  ext:
+    kind: storage
+    private_endpoints: [{{ subnet: c/pe, group: blob }}]
+dns:
+  private_zones:
+    corp.example.com:
+      links: [a, b]
+{corp}
+    privatelink.blob.core.windows.net:
+      links: [a, b]
+{blob}
+"#
+        ),
+    )
+}
+
+/// Private DNS per link (Microsoft, "What is a virtual network link?"): the fallback to
+/// internet resolution (`resolutionPolicy: NxDomainRedirect`) is a property of the link, and so
+/// is auto-registration, which "automatically registers the virtual network's virtual machines'
+/// DNS records in the private zone" — other linked VNets resolve them.
+#[test]
+fn private_zone_links_carry_their_resolution_policy_and_auto_registration() {
+    let d = zone_design("", "");
+    // ext's name CNAMEs to privatelink, which the linked zone lacks: NXDOMAIN from both VNets.
+    assert_allowed(&flow(&d, "a-vm", "ext:blob", Tcp, 443), false);
+    assert_allowed(&flow(&d, "b-vm", "ext:blob", Tcp, 443), false);
+    // No auto-registration: the VM names do not resolve.
+    assert_allowed(&flow(&d, "a-vm", "b-vm.corp.example.com", Tcp, 443), false);
+
+    let d = zone_design(
+        "      link_settings:\n        b: { registration_enabled: true }",
+        "      link_settings:\n        b: { resolution_policy: nx_domain_redirect }",
+    );
+    // Only b's link falls back to public DNS.
+    let from_a = flow(&d, "a-vm", "ext:blob", Tcp, 443);
+    assert_allowed(&from_a, false);
+    assert!(
+        from_a.hops.iter().any(|h| h.detail.contains("NXDOMAIN")),
+        "{}",
+        vnetlab_core::render::trace(&from_a)
+    );
+    let from_b = flow(&d, "b-vm", "ext:blob", Tcp, 443);
+    assert_allowed(&from_b, true);
+    assert!(
+        from_b
+            .hops
+            .iter()
+            .any(|h| h.detail.contains("NxDomainRedirect")),
+        "{}",
+        vnetlab_core::render::trace(&from_b)
+    );
+    // b's VMs are registered; a's are not (its link does not register).
+    let t = flow(&d, "a-vm", "b-vm.corp.example.com", Tcp, 443);
+    assert_allowed(&t, true);
+    assert_eq!(
+        t.flow.dst,
+        d.workloads.iter().find(|w| w.name == "b-vm").unwrap().ip
+    );
+    assert_allowed(&flow(&d, "b-vm", "a-vm.corp.example.com", Tcp, 443), false);
+}
+
+/// Settings for a VNet the zone is not linked to do nothing; auto-registration of one VNet on
+/// two zones is refused by Azure ("can be linked to only one private DNS zone when automatic
+/// registration … is enabled"): located warnings.
+#[test]
+fn zone_link_settings_are_checked() {
+    let text = r#"
+version: 1
+name: zone-warnings
+vnets:
+  a:
+    address_space: [10.10.0.0/16]
+    subnets:
+      s: { prefix: 10.10.1.0/24 }
+dns:
+  private_zones:
+    one.example.com:
+      links: [a]
+      link_settings:
+        a: { registration_enabled: true }
+    two.example.com:
+      links: []
+      link_settings:
+        a: { registration_enabled: true }
+    three.example.com:
+      links: [a]
+      link_settings:
+        a: { registration_enabled: true }
+"#;
+    let loaded = vnetlab_core::load(
+        "t.yaml",
+        text.as_bytes(),
+        &vnetlab_core::model::BuildOptions::default(),
+    );
+    let all: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "zone-link")
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(loaded.design.is_some());
+    assert!(
+        all.iter().any(|m| m.contains(
+            "zone `two.example.com` has settings for VNet `a`, which it is not linked to"
+        )),
+        "{all:?}"
+    );
+    assert!(
+        all.iter().any(|m| m.contains(
+            "VNet `a` has auto-registration on 2 zones (one.example.com, three.example.com)"
+        )),
+        "{all:?}"
+    );
+}
