@@ -187,8 +187,12 @@ impl Walk<'_> {
                         .position(|f| f.ip == ip)
                         .map(|i| FirewallId(i as u32));
                     let Some(fid) = appliance else {
-                        let wl = d.workloads.iter().find(|w| w.ip == ip && w.ip_forwarding);
-                        if let Some(wl) = wl {
+                        let wi = d
+                            .workloads
+                            .iter()
+                            .position(|w| w.ip == ip && w.ip_forwarding);
+                        if let Some(wi) = wi {
+                            let wl = &d.workloads[wi];
                             // A workload with IP forwarding acts as a stateless router.
                             self.hop(&sname, Step::Route, true, detail);
                             let wsub = wl.subnet;
@@ -203,9 +207,7 @@ impl Walk<'_> {
                                 format!("{} forwards it (IP forwarding on its NIC)", wl.name),
                             );
                             self.path.push(wl.name.clone());
-                            sender = Sender::Forwarder(WorkloadId(
-                                d.workloads.iter().position(|w| w.ip == ip).unwrap_or(0) as u32,
-                            ));
+                            sender = Sender::Forwarder(WorkloadId(wi as u32));
                             subnet = wsub;
                             forwarded = true;
                             from_gateway = false;
