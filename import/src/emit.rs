@@ -81,6 +81,9 @@ impl DesignBuilder {
             clients: BTreeMap::new(),
             expect: Vec::new(),
             accept: Vec::new(),
+            nat_gateways: BTreeMap::new(),
+            service_endpoint_policies: BTreeMap::new(),
+            ip_groups: BTreeMap::new(),
             pos: Default::default(),
         };
         Self {
@@ -297,6 +300,10 @@ mod tests {
             route_table: None,
             service_endpoints: vec![],
             private_endpoint_network_policies: None,
+            nat_gateway: None,
+            default_outbound_access: None,
+            service_endpoint_policies: vec![],
+            delegations: vec![],
             pos: Default::default(),
         };
         assert!(b.subnet("hub", "default", sub.clone(), &src(9)));

@@ -308,6 +308,8 @@ fn exfiltration(d: &Design, v: &mut Vec<Finding>) {
             );
             f.references = references("AML-EXFILTRATION", w.kind.as_str());
             v.push(with_witness(f, t));
+        } else if let Some(f) = storage_exfiltration(d, w) {
+            v.push(f);
         }
     }
     // A managed VNet (E4): prove it with a flow to an arbitrary internet host.
@@ -347,6 +349,46 @@ fn exfiltration(d: &Design, v: &mut Vec<Finding>) {
             v.push(with_witness(f, t));
         }
     }
+}
+
+/// AML-EXFILTRATION over a storage service endpoint: a compute closed to the internet can
+/// still copy data to any storage account its subnet's `Microsoft.Storage` endpoint covers — an
+/// account outside the design. A service endpoint policy listing the workspace's accounts is
+/// the documented control (docs/semantics.md S2).
+fn storage_exfiltration(d: &Design, w: &crate::model::Workload) -> Option<Finding> {
+    let sub = &d.subnets[w.subnet.ix()];
+    if !sub.endpoint_policies.is_empty()
+        || !sub
+            .service_endpoints
+            .iter()
+            .any(|e| e.starts_with("Microsoft.Storage"))
+    {
+        return None;
+    }
+    let region = &d.vnets[sub.vnet.ix()].region;
+    let storage = d.tags.regional("Storage", region)?;
+    let foreign = (0..64)
+        .filter_map(|k| storage.nth_wrapping(k))
+        .find(|ip| d.services.iter().all(|s| s.public_ip != *ip))?;
+    let t = trace(d, &w.name, &foreign.to_string(), Protocol::Tcp, 443)
+        .filter(|t| t.verdict.allowed())?;
+    let fix = format!(
+        "attach to subnet {} a service endpoint policy that lists only the storage accounts the workspace uses (S2)",
+        sub.name
+    );
+    Some(with_witness(
+        finding(
+            "AML-EXFILTRATION",
+            Severity::Medium,
+            format!(
+                "{} can copy data to any storage account in {region}",
+                w.name
+            ),
+            vec![w.name.clone(), sub.name.clone()],
+            &fix,
+        ),
+        t,
+    ))
 }
 
 /// AML-DNS-NOT-LINKED: a VNet that uses a private endpoint resolves its name publicly.

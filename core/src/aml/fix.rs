@@ -73,6 +73,17 @@ pub enum Patch {
         /// The FortiGate policy.
         policy: Option<String>,
     },
+    /// Associate a subnet with a NAT gateway, creating the gateway first when `create` holds it.
+    NatGateway {
+        /// The subnet's VNet.
+        vnet: String,
+        /// The subnet.
+        subnet: String,
+        /// The NAT gateway.
+        gateway: String,
+        /// A new NAT gateway's record.
+        create: Option<crate::format::NatGatewayDef>,
+    },
     /// One of the what-if edits (a removal).
     Edit(Edit),
 }
@@ -139,6 +150,21 @@ impl Patch {
                 .ok_or_else(|| format!("no route table {table}"))?
                 .routes
                 .push(route.clone()),
+            Patch::NatGateway {
+                vnet,
+                subnet,
+                gateway,
+                create,
+            } => {
+                if let Some(def) = create {
+                    file.nat_gateways.insert(gateway.clone(), def.clone());
+                }
+                file.vnets
+                    .get_mut(vnet)
+                    .and_then(|v| v.subnets.get_mut(subnet))
+                    .ok_or_else(|| format!("no subnet {vnet}/{subnet}"))?
+                    .nat_gateway = Some(s(gateway));
+            }
             Patch::SourceNat { firewall, policy } => {
                 let fw = file
                     .firewalls
@@ -416,6 +442,8 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> V
                     source: Some(OneOrMany(vec![s(&source)])),
                     destination: None,
                     destination_fqdns: Vec::new(),
+                    source_ip_groups: Vec::new(),
+                    destination_ip_groups: Vec::new(),
                     protocol: None,
                     destination_ports: None,
                     fqdns: vec![s(&f.to)],
@@ -438,6 +466,8 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> V
                     source: Some(OneOrMany(vec![s(&source)])),
                     destination: Some(OneOrMany(vec![s(&dest)])),
                     destination_fqdns: Vec::new(),
+                    source_ip_groups: Vec::new(),
+                    destination_ip_groups: Vec::new(),
                     protocol: Some(rule_protocol(f.protocol)),
                     destination_ports: Some(OneOrMany(vec![Spanned::new(Port(
                         PortRange::single(f.port),
@@ -559,6 +589,10 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> V
                 });
             }
         }
+    }
+    // 6. Lost in a private subnet: a NAT gateway gives it explicit outbound connectivity (S1).
+    if let Some((change, patch)) = super::egress_fix::nat_gateway(d, t, base) {
+        out.push(Candidate { change, patch });
     }
     out
 }

@@ -5,6 +5,7 @@
 //! exhaustive set checks ([`crate::reach`]); nothing is looked up from a table of answers.
 
 mod azure_egress;
+mod egress_fix;
 pub mod findings;
 pub mod fix;
 pub mod flows;

@@ -176,7 +176,14 @@ pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
                 let hit = z
                     .records
                     .get(&rel)
-                    .or_else(|| wildcard.as_ref().and_then(|w| z.records.get(w)));
+                    .or_else(|| wildcard.as_ref().and_then(|w| z.records.get(w)))
+                    .or_else(|| {
+                        // Auto-registered while the registering link exists.
+                        z.auto_records
+                            .get(&rel)
+                            .filter(|(_, by)| z.links.contains(by))
+                            .map(|(ip, _)| ip)
+                    });
                 if let Some(ip) = hit {
                     steps.push(format!(
                         "{cur} → {ip} (A record in private zone {}, linked to VNet {})",
@@ -191,7 +198,7 @@ pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
                         service,
                     };
                 }
-                if z.resolution_policy == ResolutionPolicy::NxDomainRedirect {
+                if z.policy_for(vnet) == ResolutionPolicy::NxDomainRedirect {
                     steps.push(format!("{cur}: no record in private zone {}; the link falls back to public DNS (NxDomainRedirect)", z.name));
                 } else {
                     steps.push(format!(

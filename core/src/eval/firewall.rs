@@ -146,7 +146,7 @@ fn azure_firewall(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision 
                 },
                 (kind, FwAction::Allow) => {
                     let snat =
-                        kind == CollectionKind::Application || !private_ranges().contains(flow.dst);
+                        kind == CollectionKind::Application || !fw.snat_private.contains(flow.dst);
                     FirewallDecision {
                         allowed: true,
                         reason: format!(

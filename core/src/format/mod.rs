@@ -10,7 +10,7 @@ mod values;
 pub use enums::*;
 pub use print::{Comments, to_json, to_yaml, to_yaml_annotated};
 pub use types::*;
-pub use values::{Cidr, Date, Ip, OneOrMany, Port, Pos, Spanned};
+pub use values::{Cidr, Date, Ip, IpOrCidr, OneOrMany, Port, Pos, Spanned};
 
 use crate::diag::{Diagnostics, Span};
 use crate::syntax::{Decode, Decoder, parse, parse_json};

@@ -3,7 +3,7 @@
 //! generated from these types.
 
 use super::enums::*;
-use super::values::{Cidr, Date, Ip, OneOrMany, Port, Spanned, record};
+use super::values::{Cidr, Date, Ip, IpOrCidr, OneOrMany, Port, Spanned, record};
 use std::collections::BTreeMap;
 
 /// A list of address entries: `*`, an IP, a CIDR, a service tag, or `asg:NAME`.
@@ -53,6 +53,17 @@ record! {
         /// Firewalls and network virtual appliances by name.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         firewalls: BTreeMap<String, FirewallDef> => def,
+        /// NAT gateways by name (subnets name theirs with `nat_gateway`).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        nat_gateways: BTreeMap<String, NatGatewayDef> => def,
+        /// Azure Firewall IP groups by name: named address sets that rules use through
+        /// `source_ip_groups` and `destination_ip_groups`.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        ip_groups: BTreeMap<String, IpGroupDef> => def,
+        /// Service endpoint policies by name (subnets name theirs with
+        /// `service_endpoint_policies`).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        service_endpoint_policies: BTreeMap<String, ServiceEndpointPolicyDef> => def,
         /// Workloads by name.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         workloads: BTreeMap<String, WorkloadDef> => def,
@@ -115,9 +126,51 @@ record! {
         /// Service endpoints, e.g. `Microsoft.Storage`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         service_endpoints: Vec<Ref> => def,
+        /// Service endpoint policies: over the `Microsoft.Storage` service endpoint only the
+        /// storage accounts they list are reachable (needs that service endpoint).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        service_endpoint_policies: Vec<Ref> => def,
         /// Network policies for private endpoints in this subnet (default `disabled`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         private_endpoint_network_policies: Option<PeNetworkPolicies> => opt,
+        /// The NAT gateway giving the subnet its outbound internet connectivity: it takes
+        /// precedence over the NICs' public IPs for outbound-originated traffic.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nat_gateway: Option<Ref> => opt,
+        /// Subnet delegations: the Azure services (`Microsoft.Web/serverFarms`, …) the subnet
+        /// is delegated to. A delegated subnet cannot hold a private endpoint.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        delegations: Vec<Ref> => def,
+        /// Default outbound access (default true). `false` makes a private subnet: a NIC with
+        /// no explicit outbound method (NAT gateway, its own public IP, a firewall it routes
+        /// through) cannot reach public endpoints.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_outbound_access: Option<bool> => opt,
+    }
+}
+
+record! {
+    /// An Azure Firewall IP group.
+    pub struct IpGroupDef ("IP group") {
+        /// Its addresses: IPs, CIDRs and `a-b` ranges.
+        addresses: Vec<Ref> => req,
+    }
+}
+
+record! {
+    /// A service endpoint policy for Azure Storage: the subnets it is applied to reach, over
+    /// their storage service endpoint, only the accounts it lists.
+    pub struct ServiceEndpointPolicyDef ("service endpoint policy") {
+        /// The storage accounts (services of kind `storage`) allowed.
+        storage_accounts: Vec<Ref> => req,
+    }
+}
+
+record! {
+    /// A NAT gateway: outbound-only internet connectivity for the subnets associated with it.
+    pub struct NatGatewayDef ("NAT gateway") {
+        /// Its public IP addresses (at least one); outbound flows leave Azure from the first.
+        public_ips: Vec<Spanned<Ip>> => req,
     }
 }
 
@@ -274,6 +327,11 @@ record! {
         /// Default false: the source is kept.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         snat: Option<bool> => opt,
+        /// Azure Firewall: the destinations network rules do not SNAT to (its "private IP
+        /// address ranges"): CIDRs or addresses, `IANAPrivateRanges` for the default (RFC 1918
+        /// and RFC 6598), `0.0.0.0/0` never to SNAT, `255.255.255.255/32` always to SNAT.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        snat_private_ranges: Vec<Ref> => def,
         /// Azure Firewall rule collection groups.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         rule_collection_groups: Vec<RuleCollectionGroupDef> => def,
@@ -323,12 +381,19 @@ record! {
     pub struct FirewallRuleDef ("firewall rule") {
         /// Name.
         name: String => req,
-        /// Source addresses (default *).
+        /// Source addresses: IPs, CIDRs, `a-b` ranges, subnets, VNets (default * unless
+        /// `source_ip_groups` is given).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source: Option<AddrList> => opt,
-        /// Destination addresses or service tags (network, DNAT).
+        /// Source IP groups (`ip_groups`), added to `source`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        source_ip_groups: Vec<Ref> => def,
+        /// Destination addresses (IPs, CIDRs, `a-b` ranges) or service tags (network, DNAT).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         destination: Option<AddrList> => opt,
+        /// Destination IP groups (`ip_groups`, network rules), added to `destination`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        destination_ip_groups: Vec<Ref> => def,
         /// Destination FQDNs in a network rule (needs DNS proxy).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         destination_fqdns: Vec<Ref> => def,
@@ -463,9 +528,10 @@ record! {
         /// Network ACL default action when public access is enabled (default allow).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default_action: Option<DefaultAction> => opt,
-        /// Public IP rules.
+        /// Public IP rules: addresses and CIDR prefixes (Azure Storage takes a single address
+        /// bare: it refuses /31 and /32 prefixes).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        ip_rules: Vec<Spanned<Cidr>> => def,
+        ip_rules: Vec<Spanned<IpOrCidr>> => def,
         /// `VNET/SUBNET` rules (need a service endpoint on the subnet).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         virtual_network_rules: Vec<Ref> => def,
@@ -570,9 +636,26 @@ record! {
         /// Extra A records (relative name → address); private endpoints add their own.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         records: BTreeMap<String, Spanned<Ip>> => def,
-        /// Fallback to public resolution for names missing from the zone (default: NXDOMAIN).
+        /// Fallback to public resolution for names missing from the zone, for every link that
+        /// does not set its own (default: NXDOMAIN).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         resolution_policy: Option<ResolutionPolicy> => opt,
+        /// Settings of individual links, by linked VNet (Azure sets them per VNet link).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        link_settings: BTreeMap<String, ZoneLinkDef> => def,
+    }
+}
+
+record! {
+    /// The settings of one virtual network link of a private DNS zone.
+    pub struct ZoneLinkDef ("zone link") {
+        /// This link's fallback for missing names (default: the zone's `resolution_policy`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resolution_policy: Option<ResolutionPolicy> => opt,
+        /// Auto-registration: the VNet's virtual machines get A records `NAME.ZONE` (default
+        /// false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        registration_enabled: Option<bool> => opt,
     }
 }
 

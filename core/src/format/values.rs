@@ -154,6 +154,69 @@ impl JsonSchema for Ip {
     }
 }
 
+/// An IPv4 address or CIDR prefix, kept as written (a PaaS IP rule: Azure Storage takes a
+/// single address bare, not as a /32).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpOrCidr {
+    /// The prefix (a /32 for a bare address).
+    pub net: Ipv4Net,
+    /// Written as a bare address.
+    pub bare: bool,
+}
+
+impl Decode for IpOrCidr {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        let text = d.scalar(
+            node,
+            "an IPv4 address or CIDR prefix such as 203.0.113.0/24",
+        )?;
+        if let Some(ip) = parse_ipv4(text.trim()) {
+            return Some(IpOrCidr {
+                net: Ipv4Net::from(ip),
+                bare: true,
+            });
+        }
+        match parse_ipv4_net(text.trim()) {
+            Ok(net) => Some(IpOrCidr { net, bare: false }),
+            Err(Some(fixed)) => {
+                d.diags
+                    .error(node.span, "cidr", format!("`{text}` has host bits set"))
+                    .help(format!("write the network address: `{fixed}`"));
+                None
+            }
+            Err(None) => {
+                d.diags
+                    .error(
+                        node.span,
+                        "cidr",
+                        format!("`{text}` is not an IPv4 address or CIDR prefix"),
+                    )
+                    .help("write a.b.c.d or a.b.c.d/len, e.g. 203.0.113.7 or 203.0.113.0/24");
+                None
+            }
+        }
+    }
+}
+
+impl Serialize for IpOrCidr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.bare {
+            s.collect_str(&self.net.addr())
+        } else {
+            s.collect_str(&self.net)
+        }
+    }
+}
+
+impl JsonSchema for IpOrCidr {
+    fn schema_name() -> Cow<'static, str> {
+        "IpOrCidr".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "description": "IPv4 address or prefix, e.g. 203.0.113.7 or 203.0.113.0/24", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+(/[0-9]{1,2})?$"})
+    }
+}
+
 /// A port or port range: `443`, `"8000-8100"` or `"*"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Port(pub PortRange);

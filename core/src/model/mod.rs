@@ -6,6 +6,7 @@ mod alloc;
 mod build;
 pub mod catalog;
 mod graph;
+mod settings;
 mod validate;
 
 pub use alloc::usable as usable_range;
@@ -61,7 +62,11 @@ ids!(
     /// A private DNS zone.
     ZoneId,
     /// A client.
-    ClientId
+    ClientId,
+    /// A NAT gateway.
+    NatGatewayId,
+    /// A service endpoint policy.
+    EndpointPolicyId
 );
 
 /// A validated design.
@@ -91,6 +96,10 @@ pub struct Design {
     pub sites: Vec<Site>,
     /// Firewalls and NVAs.
     pub firewalls: Vec<Firewall>,
+    /// NAT gateways, sorted by name.
+    pub nat_gateways: Vec<NatGateway>,
+    /// Service endpoint policies, sorted by name.
+    pub endpoint_policies: Vec<EndpointPolicy>,
     /// Workloads.
     pub workloads: Vec<Workload>,
     /// PaaS services.
@@ -151,6 +160,14 @@ pub struct Subnet {
     pub service_endpoints: Vec<String>,
     /// Private endpoint network policies.
     pub pe_policies: PeNetworkPolicies,
+    /// Its NAT gateway (outbound connectivity first, before the NICs' public IPs).
+    pub nat_gateway: Option<NatGatewayId>,
+    /// Default outbound access; `false` is a private subnet.
+    pub default_outbound_access: bool,
+    /// Service endpoint policies applied to the subnet.
+    pub endpoint_policies: Vec<EndpointPolicyId>,
+    /// The services the subnet is delegated to.
+    pub delegations: Vec<String>,
     /// Where it was declared.
     pub span: Span,
 }
@@ -293,6 +310,24 @@ pub struct Gateway {
     pub sites: Vec<SiteId>,
 }
 
+/// A NAT gateway.
+#[derive(Clone, Debug)]
+pub struct NatGateway {
+    /// Name.
+    pub name: String,
+    /// Its public IP addresses (outbound flows leave from the first).
+    pub public_ips: Vec<Ipv4Addr>,
+}
+
+/// A service endpoint policy (Azure Storage).
+#[derive(Clone, Debug)]
+pub struct EndpointPolicy {
+    /// Name.
+    pub name: String,
+    /// The storage accounts it allows.
+    pub storage_accounts: Vec<ServiceId>,
+}
+
 /// An on-premises site.
 #[derive(Clone, Debug)]
 pub struct Site {
@@ -352,6 +387,9 @@ pub struct Firewall {
     pub policies: Vec<FortiPolicy>,
     /// An NVA that translates the source of what it forwards (P17).
     pub snat: bool,
+    /// Azure Firewall: destinations its network rules do not SNAT to (default the IANA
+    /// private ranges, F3).
+    pub snat_private: crate::net::AddrSet,
 }
 
 /// An Azure Firewall rule collection, with its group.
@@ -573,8 +611,25 @@ pub struct PrivateZone {
     pub links: Vec<VnetId>,
     /// A records: relative name (lower-case) → address; private endpoints' included.
     pub records: BTreeMap<String, Ipv4Addr>,
-    /// Missing-name policy.
+    /// Missing-name policy of links that set none.
     pub resolution_policy: ResolutionPolicy,
+    /// Missing-name policies set on individual links.
+    pub link_policies: BTreeMap<VnetId, ResolutionPolicy>,
+    /// Links with auto-registration.
+    pub registration: Vec<VnetId>,
+    /// Auto-registered A records: relative name → (address, the VNet whose link registered
+    /// it); they answer while that link exists.
+    pub auto_records: BTreeMap<String, (Ipv4Addr, VnetId)>,
+}
+
+impl PrivateZone {
+    /// The missing-name policy of the zone's link to `vnet`.
+    pub fn policy_for(&self, vnet: VnetId) -> ResolutionPolicy {
+        self.link_policies
+            .get(&vnet)
+            .copied()
+            .unwrap_or(self.resolution_policy)
+    }
 }
 
 /// A client outside the designed networks.
@@ -699,8 +754,30 @@ impl Design {
     pub fn vnet_space(&self, v: VnetId) -> AddrSet {
         AddrSet::from_nets(self.vnets[v.ix()].address_space.iter().copied())
     }
+    /// The storage accounts the subnet's service endpoint policies allow over its storage
+    /// service endpoint; `None` when it has no policy (every account is reachable).
+    pub fn endpoint_policy_allows(&self, s: SubnetId) -> Option<Vec<ServiceId>> {
+        let subnet = &self.subnets[s.ix()];
+        if subnet.endpoint_policies.is_empty() {
+            return None;
+        }
+        let mut ids: Vec<ServiceId> = subnet
+            .endpoint_policies
+            .iter()
+            .flat_map(|p| {
+                self.endpoint_policies[p.ix()]
+                    .storage_accounts
+                    .iter()
+                    .copied()
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Some(ids)
+    }
     /// The public addresses the design owns or assigns: its workloads' (Bastion's too),
-    /// firewalls' and services' public endpoints, and the default outbound address.
+    /// firewalls', NAT gateways' and services' public endpoints, and the default outbound
+    /// address.
     pub fn public_addresses(&self) -> AddrSet {
         let workloads = self
             .workloads
@@ -708,8 +785,13 @@ impl Design {
             .filter_map(|w| w.public_ip.map(|(_, ip)| ip));
         let firewalls = self.firewalls.iter().filter_map(|f| f.public_ip);
         let services = self.services.iter().map(|s| s.public_ip);
+        let nat = self
+            .nat_gateways
+            .iter()
+            .flat_map(|n| n.public_ips.iter().copied());
         let mut ips: Vec<Ipv4Addr> = workloads
             .chain(firewalls)
+            .chain(nat)
             .chain(services)
             .chain([crate::tags::DEFAULT_OUTBOUND_IP])
             .collect();

@@ -15,6 +15,7 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     identity_groups(d, f, diags);
     expectations(d, diags);
     super::accept::accept(f, diags);
+    super::settings::check(d, f, diags);
 }
 
 impl Design {

@@ -88,6 +88,7 @@ impl AddrAtoms {
         }
         for f in &d.firewalls {
             add_set(&mut c, &AddrSet::from_addr(f.ip));
+            add_set(&mut c, &f.snat_private);
             if let Some(p) = f.public_ip {
                 add_set(&mut c, &AddrSet::from_addr(p));
             }
@@ -113,6 +114,11 @@ impl AddrAtoms {
         }
         for p in &d.private_endpoints {
             add_set(&mut c, &AddrSet::from_addr(p.ip));
+        }
+        for n in &d.nat_gateways {
+            for ip in &n.public_ips {
+                add_set(&mut c, &AddrSet::from_addr(*ip));
+            }
         }
         for s in &d.services {
             add_set(&mut c, &AddrSet::from_addr(s.public_ip));

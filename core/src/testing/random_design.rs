@@ -1,6 +1,7 @@
 //! Small random designs for testing the engine: VNets, subnets, NSGs, route tables, an
-//! IP-forwarding router, peerings, a storage account with a private endpoint, built from a byte
-//! string so proptest shrinks them towards the simplest design (all zeros).
+//! IP-forwarding router, peerings, storage accounts (one with a private endpoint), NAT gateways,
+//! private subnets and service endpoint policies, built from a byte string so proptest shrinks
+//! them towards the simplest design (all zeros).
 
 use proptest::prelude::*;
 
@@ -49,8 +50,12 @@ pub fn random_design_yaml(data: &[u8]) -> String {
             addresses.push(format!("10.{v}.{s}.64/27"));
         }
     }
+    // A NAT gateway's public IP, the source NSGs see from a subnet that uses it.
+    addresses.push("20.0.0.1".into());
     let addrs: Vec<&str> = addresses.iter().map(String::as_str).collect();
-    let prefixes: Vec<&str> = addrs[4..].to_vec();
+    let mut prefixes: Vec<&str> = addrs[4..].to_vec();
+    // An address range (FortiGate address objects and Azure Firewall rules take `a-b`).
+    prefixes.push("10.0.0.4-10.0.1.200");
     let mut y = String::from("version: 1\nname: random\nvnets:\n");
     for (v, subs) in subnets.iter().enumerate() {
         y.push_str(&format!(
@@ -66,12 +71,27 @@ pub fn random_design_yaml(data: &[u8]) -> String {
             }
             if b.flag() {
                 y.push_str(", service_endpoints: [Microsoft.Storage]");
+                if b.flag() {
+                    y.push_str(", service_endpoint_policies: [pol]");
+                }
+            }
+            if b.flag() {
+                y.push_str(&format!(", nat_gateway: ng{v}"));
+            }
+            if b.flag() {
+                y.push_str(", default_outbound_access: false");
             }
             y.push_str(&format!(
                 ", private_endpoint_network_policies: {} }}\n",
                 b.pick(&["disabled", "nsg", "route_table", "enabled"])
             ));
         }
+    }
+    // The policy lists `sp`, one of the two storage accounts every random design has.
+    y.push_str("service_endpoint_policies:\n  pol: { storage_accounts: [sp] }\n");
+    y.push_str("nat_gateways:\n");
+    for v in 0..n_vnets {
+        y.push_str(&format!("  ng{v}: {{ public_ips: [20.{v}.0.1] }}\n"));
     }
     if n_vnets > 1 {
         y.push_str("peerings:\n");
@@ -187,10 +207,11 @@ pub fn random_design_yaml(data: &[u8]) -> String {
             ));
         }
     }
+    y.push_str("services:\n  sp: { kind: storage }\n  sq: { kind: storage }\n");
     if b.flag() {
         let v = b.upto(n_vnets - 1);
         y.push_str(&format!(
-            "services:\n  st:\n    kind: storage\n    public_network_access: {}\n    default_action: {}\n    private_endpoints: [{{ subnet: v{v}/s0, group: blob, zones: [privatelink.blob.core.windows.net] }}]\n",
+            "  st:\n    kind: storage\n    public_network_access: {}\n    default_action: {}\n    private_endpoints: [{{ subnet: v{v}/s0, group: blob, zones: [privatelink.blob.core.windows.net] }}]\n",
             b.pick(&["enabled", "disabled"]),
             b.pick(&["allow", "deny"])
         ));

@@ -401,6 +401,8 @@ pub fn origin_at_ip(d: &Design, ip: Ipv4Addr) -> Option<Origin> {
 }
 
 mod aml;
+mod egress;
+mod endpoint_policy;
 mod reply;
 mod route;
 mod target;
@@ -617,6 +619,9 @@ struct Walk<'d> {
     /// The public address a request appeared from when it left Azure to come back in through a
     /// workload's public IP (the reply goes there first).
     reply_to: Option<Ipv4Addr>,
+    /// The public source an explicit outbound method (NAT gateway, the sender's public IP)
+    /// gave the request when it left Azure.
+    egress_ip: Option<Ipv4Addr>,
     /// The flow's destination port when the walk started, and the lowest consulted boundary
     /// above it so far.
     port_floor: u32,

@@ -1,10 +1,11 @@
 //! Following routes hop by hop: next hops, peerings (forwarded traffic, P13) and appliances.
 
+use super::egress::Sender;
 use super::*;
 use crate::eval::firewall::{self};
 use crate::eval::routes::NextHop;
 use crate::format::Direction;
-use crate::model::{FirewallId, SiteId, SubnetId, VnetId};
+use crate::model::{FirewallId, SiteId, SubnetId, VnetId, WorkloadId};
 
 impl Walk<'_> {
     /// Follows routes from `subnet` until the packet reaches its target.
@@ -14,6 +15,7 @@ impl Walk<'_> {
         subnet: SubnetId,
         mut forwarded: bool,
         mut from_gateway: bool,
+        mut sender: Sender,
     ) -> Result<Target, Verdict> {
         let d = self.d;
         let mut subnet = subnet;
@@ -107,7 +109,11 @@ impl Walk<'_> {
                                 self.flow.dst
                             ),
                         }),
-                        t => Ok(t),
+                        Target::Platform => Ok(Target::Platform),
+                        t => {
+                            self.egress(subnet, sender)?;
+                            Ok(t)
+                        }
                     };
                 }
                 NextHop::VirtualNetworkServiceEndpoint { tag } => {
@@ -116,6 +122,9 @@ impl Walk<'_> {
                     return match target_at(d, self.flow.dst) {
                         Target::ServicePublic(s) => Ok(Target::ServicePublic(s)),
                         _ => {
+                            if tag == "Storage" {
+                                self.endpoint_policy(subnet, None)?;
+                            }
                             self.hop(
                                 &tag,
                                 Step::Deliver,
@@ -178,8 +187,12 @@ impl Walk<'_> {
                         .position(|f| f.ip == ip)
                         .map(|i| FirewallId(i as u32));
                     let Some(fid) = appliance else {
-                        let wl = d.workloads.iter().find(|w| w.ip == ip && w.ip_forwarding);
-                        if let Some(wl) = wl {
+                        let wi = d
+                            .workloads
+                            .iter()
+                            .position(|w| w.ip == ip && w.ip_forwarding);
+                        if let Some(wi) = wi {
+                            let wl = &d.workloads[wi];
                             // A workload with IP forwarding acts as a stateless router.
                             self.hop(&sname, Step::Route, true, detail);
                             let wsub = wl.subnet;
@@ -194,6 +207,7 @@ impl Walk<'_> {
                                 format!("{} forwards it (IP forwarding on its NIC)", wl.name),
                             );
                             self.path.push(wl.name.clone());
+                            sender = Sender::Forwarder(WorkloadId(wi as u32));
                             subnet = wsub;
                             forwarded = true;
                             from_gateway = false;
@@ -230,6 +244,7 @@ impl Walk<'_> {
                         self.cross_peering(vnet, fw_vnet, forwarded, from_gateway)?;
                     }
                     self.appliance(fid)?;
+                    sender = Sender::Firewall(fid);
                     subnet = fw_subnet;
                     forwarded = true;
                     from_gateway = false;

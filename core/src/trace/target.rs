@@ -1,6 +1,8 @@
 //! What a destination address is: a NIC, a host, a private endpoint, a public endpoint, a site…
 
-use crate::model::{Design, FirewallId, NsgId, PeId, ServiceId, SiteId, SubnetId, WorkloadId};
+use crate::model::{
+    Design, FirewallId, NatGatewayId, NsgId, PeId, ServiceId, SiteId, SubnetId, WorkloadId,
+};
 use crate::tags::AZURE_HOST_IP;
 use std::net::Ipv4Addr;
 
@@ -21,6 +23,7 @@ pub(super) enum Target {
     WorkloadPublic(WorkloadId),
     FirewallPublic(FirewallId),
     OnPrem(SiteId),
+    NatGatewayPublic(NatGatewayId),
     Platform,
     Internet,
 }
@@ -65,6 +68,13 @@ pub(super) fn target_at(d: &Design, ip: Ipv4Addr) -> Target {
     }
     if let Some(f) = d.firewalls.iter().position(|f| f.public_ip == Some(ip)) {
         return Target::FirewallPublic(FirewallId(f as u32));
+    }
+    if let Some(n) = d
+        .nat_gateways
+        .iter()
+        .position(|n| n.public_ips.contains(&ip))
+    {
+        return Target::NatGatewayPublic(NatGatewayId(n as u32));
     }
     if let Some(i) = d
         .sites

@@ -1,5 +1,6 @@
 //! The request's walk: where it starts, the NSGs it meets, delivery at its target.
 
+use super::egress::Sender;
 use super::*;
 use crate::eval::dns::{self, Resolver};
 use crate::eval::firewall::Context;
@@ -39,6 +40,7 @@ impl<'d> Walk<'d> {
             dns_service: None,
             port_floor: 0,
             reply_to: None,
+            egress_ip: None,
             service_endpoint_subnet: None,
             next_port_cut: 65536,
             touched: Vec::new(),
@@ -301,7 +303,7 @@ impl<'d> Walk<'d> {
                     return Ok(());
                 }
                 self.nsgs_out(*subnet, *nsg, name)?;
-                let reached = self.route_from(*subnet, false, false)?;
+                let reached = self.route_from(*subnet, false, false, Sender::Origin)?;
                 self.deliver(reached)
             }
             Origin::OnPrem { site, name, .. } => {
@@ -317,7 +319,7 @@ impl<'d> Walk<'d> {
                     ),
                 );
                 self.path.push(d.subnets[gw.subnet.ix()].name.clone());
-                let reached = self.route_from(gw.subnet, true, true)?;
+                let reached = self.route_from(gw.subnet, true, true, Sender::Gateway)?;
                 self.deliver(reached)
             }
             Origin::Outside { name, tag, .. } => {
@@ -418,7 +420,12 @@ impl<'d> Walk<'d> {
             }
             Target::ServicePublic(sid) => {
                 let arrival = match (self.service_endpoint_subnet, self.trusted) {
-                    (Some(s), _) => Arrival::ServiceEndpoint(s),
+                    (Some(s), _) => {
+                        if d.services[sid.ix()].kind == crate::format::ServiceKind::Storage {
+                            self.endpoint_policy(s, Some(sid))?;
+                        }
+                        Arrival::ServiceEndpoint(s)
+                    }
                     (None, true) => Arrival::Trusted,
                     _ => {
                         // A request leaving Azure from a SNAT device comes from the device's
@@ -534,7 +541,7 @@ impl<'d> Walk<'d> {
                         by: format!("firewall {} (no DNAT)", fw.name),
                     });
                 }
-                let reached = self.route_from(fw.subnet, true, false)?;
+                let reached = self.route_from(fw.subnet, true, false, Sender::Firewall(fid))?;
                 self.deliver(reached)
             }
             Target::OnPrem(site) => {
@@ -554,6 +561,18 @@ impl<'d> Walk<'d> {
                     "the Azure host address is not subject to NSGs or routes (P11)",
                 );
                 Ok(())
+            }
+            Target::NatGatewayPublic(n) => {
+                let name = &d.nat_gateways[n.ix()].name;
+                self.hop(
+                    name,
+                    Step::Deliver,
+                    false,
+                    format!("{} is a public IP of NAT gateway {name}, which is outbound only: no inbound-originated connection is accepted", self.flow.dst),
+                );
+                Err(Verdict::Denied {
+                    by: format!("NAT gateway {name} (outbound only)"),
+                })
             }
             Target::Internet => {
                 self.hop(
@@ -613,6 +632,9 @@ impl<'d> Walk<'d> {
     /// The public address a request appears from once it leaves Azure.
     pub(super) fn public_source(&self) -> Ipv4Addr {
         let d = self.d;
+        if let Some(ip) = self.egress_ip {
+            return ip;
+        }
         if let Some(f) = self.snat
             && let Some(p) = d.firewalls[f.ix()].public_ip
         {

@@ -703,9 +703,10 @@ impl Mapper<'_> {
                 );
             }
         }
-        if pget(body, &["defaultOutboundAccess"]).and_then(J::as_bool) == Some(false) {
-            self.note(owner, body.at, Outcome::Dropped, &format!("{subject}.defaultOutboundAccess"), "a private subnet (no default outbound access) is not modelled: vnetlab gives it Azure's default outbound");
-        }
+        let default_outbound_access = pget(body, &["defaultOutboundAccess"])
+            .and_then(J::as_bool)
+            .filter(|b| !b)
+            .map(|_| false);
         let s = self.src(owner, body.at);
         let ok = self.b.subnet(
             vnet_name,
@@ -716,6 +717,10 @@ impl Mapper<'_> {
                 route_table: route_table.map(sp),
                 service_endpoints,
                 private_endpoint_network_policies: pe_policies,
+                nat_gateway: None,
+                default_outbound_access,
+                service_endpoint_policies: Vec::new(),
+                delegations: Vec::new(),
                 pos: Pos::default(),
             },
             &s,
@@ -976,6 +981,8 @@ impl Mapper<'_> {
             name: name.clone(),
             source,
             destination,
+            source_ip_groups: Vec::new(),
+            destination_ip_groups: Vec::new(),
             destination_fqdns: strings(pget(rule, &["destinationFqdns"]))
                 .into_iter()
                 .map(sp)
@@ -1211,6 +1218,7 @@ impl Mapper<'_> {
                     dns_proxy: dns_proxy.filter(|d| *d),
                     stateful: None,
                     snat: None,
+                    snat_private_ranges: Vec::new(),
                     rule_collection_groups: groups,
                     policies: Vec::new(),
                     pos: Pos::default(),
@@ -1434,13 +1442,17 @@ impl Mapper<'_> {
                     .or_else(|| rule.get("ipAddressOrRange"))
                     .and_then(J::as_str)
                     .unwrap_or("");
-                let v = if v.contains('/') {
-                    v.to_string()
-                } else {
+                let bare = !v.contains('/');
+                let v = if bare {
                     format!("{v}/32")
+                } else {
+                    v.to_string()
                 };
                 match v.parse::<Ipv4Net>() {
-                    Ok(n) => ip_rules.push(sp(Cidr(n.trunc()))),
+                    Ok(n) => ip_rules.push(sp(IpOrCidr {
+                        net: n.trunc(),
+                        bare,
+                    })),
                     Err(_) => self.note(
                         r,
                         rule.at,
@@ -1714,6 +1726,7 @@ impl Mapper<'_> {
                     links,
                     records: BTreeMap::new(),
                     resolution_policy: policy,
+                    link_settings: BTreeMap::new(),
                     pos: Pos::default(),
                 },
                 &s,

@@ -182,6 +182,9 @@ pub(super) fn empty_like(file: &TopologyFile) -> TopologyFile {
     f.route_tables.clear();
     f.gateways.clear();
     f.firewalls.clear();
+    f.nat_gateways.clear();
+    f.service_endpoint_policies.clear();
+    f.ip_groups.clear();
     f.workloads.clear();
     f.services.clear();
     f.dns = None;

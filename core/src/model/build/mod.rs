@@ -12,6 +12,7 @@ pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) 
         d: diags,
         tags: &opts.tags,
         names: Names::default(),
+        ip_groups: BTreeMap::new(),
     };
     let design = b.lower(file);
     if b.d.has_errors() {
@@ -25,6 +26,7 @@ pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) 
     let design = design.map(|mut d| {
         super::alloc::allocate(&mut d, file, b.d);
         super::alloc::register_pe_records(&mut d, b.d);
+        super::settings::register_vm_records(&mut d);
         d
     });
     let design = design.filter(|_| !b.d.has_errors());
@@ -48,12 +50,16 @@ struct Names {
     sites: BTreeMap<String, SiteId>,
     services: BTreeMap<String, ServiceId>,
     zones: BTreeMap<String, ZoneId>,
+    nat_gateways: BTreeMap<String, NatGatewayId>,
+    endpoint_policies: BTreeMap<String, EndpointPolicyId>,
 }
 
 struct Builder<'a, 'd> {
     d: &'d mut Diagnostics,
     tags: &'a ServiceTags,
     names: Names,
+    /// Azure Firewall IP groups' addresses by name.
+    ip_groups: BTreeMap<String, crate::net::AddrSet>,
 }
 
 fn ids<V, T>(map: &BTreeMap<String, V>, f: impl Fn(u32) -> T) -> BTreeMap<String, T> {
@@ -71,6 +77,7 @@ fn doc_public_ip(n: usize) -> Ipv4Addr {
 mod network;
 mod resources;
 mod security;
+mod settings;
 
 impl Builder<'_, '_> {
     pub(super) fn resolve<T: Copy>(
@@ -141,6 +148,8 @@ impl Builder<'_, '_> {
         }
         self.names.sites = ids(&site_names, SiteId);
         self.names.services = ids(&f.services, ServiceId);
+        self.names.nat_gateways = ids(&f.nat_gateways, NatGatewayId);
+        self.names.endpoint_policies = ids(&f.service_endpoint_policies, EndpointPolicyId);
         let empty = BTreeMap::new();
         let zones = f.dns.as_ref().map(|d| &d.private_zones).unwrap_or(&empty);
         self.names.zones = ids(zones, ZoneId);
@@ -148,10 +157,12 @@ impl Builder<'_, '_> {
         let scope = Scope::default().with(&f.subscription, &f.resource_group);
         let vnets = self.vnets(f, &region, &scope);
         let subnets = self.subnets(f);
+        let nat_gateways = self.nat_gateways(f);
         let gateways = self.gateways(f);
         let sites = self.sites(f);
         let route_tables = self.route_tables(f);
         let services = self.services(f, &region, &scope);
+        let endpoint_policies = self.endpoint_policies(f, &services);
         let workloads = self.workloads(f);
         let asgs = asg_names
             .keys()
@@ -166,6 +177,7 @@ impl Builder<'_, '_> {
             })
             .collect();
         let nsgs = self.nsgs(f);
+        self.ip_groups = self.lower_ip_groups(f);
         let firewalls = self.firewalls(f);
         let private_endpoints = self.private_endpoints(f);
         let zones = self.zones(f);
@@ -200,6 +212,8 @@ impl Builder<'_, '_> {
             gateways,
             sites,
             firewalls,
+            nat_gateways,
+            endpoint_policies,
             workloads,
             services,
             private_endpoints,

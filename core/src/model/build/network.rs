@@ -31,6 +31,8 @@ impl Builder<'_, '_> {
         let mut out = Vec::new();
         let nsgs = self.names.nsgs.clone();
         let rts = self.names.route_tables.clone();
+        let nats = self.names.nat_gateways.clone();
+        let policies = self.names.endpoint_policies.clone();
         for (vn, v) in &f.vnets {
             for (sn, s) in &v.subnets {
                 let nsg = s.nsg.as_ref().and_then(|r| self.resolve(r, &nsgs, "NSG"));
@@ -38,6 +40,15 @@ impl Builder<'_, '_> {
                     .route_table
                     .as_ref()
                     .and_then(|r| self.resolve(r, &rts, "route table"));
+                let nat_gateway = s
+                    .nat_gateway
+                    .as_ref()
+                    .and_then(|r| self.resolve(r, &nats, "NAT gateway"));
+                let endpoint_policies: Vec<EndpointPolicyId> = s
+                    .service_endpoint_policies
+                    .iter()
+                    .filter_map(|r| self.resolve(r, &policies, "service endpoint policy"))
+                    .collect();
                 let mut service_endpoints = Vec::new();
                 for se in &s.service_endpoints {
                     match crate::tags::SERVICE_ENDPOINTS
@@ -61,6 +72,17 @@ impl Builder<'_, '_> {
                         }
                     }
                 }
+                for del in &s.delegations {
+                    let ok = del
+                        .value
+                        .split_once('/')
+                        .is_some_and(|(p, t)| p.starts_with("Microsoft.") && !t.is_empty());
+                    if !ok {
+                        self.d
+                            .error(del.span(), "delegation", format!("`{}` is not a service to delegate to", del.value))
+                            .help("a delegation names a resource type, e.g. `Microsoft.Web/serverFarms` or `Microsoft.ContainerInstance/containerGroups`");
+                    }
+                }
                 out.push(Subnet {
                     name: format!("{vn}/{sn}"),
                     short_name: sn.clone(),
@@ -70,9 +92,67 @@ impl Builder<'_, '_> {
                     route_table,
                     service_endpoints,
                     pe_policies: s.private_endpoint_network_policies.unwrap_or_default(),
+                    nat_gateway,
+                    default_outbound_access: s.default_outbound_access.unwrap_or(true),
+                    endpoint_policies,
+                    delegations: s.delegations.iter().map(|x| x.value.clone()).collect(),
                     span: s.pos.0,
                 });
             }
+        }
+        out
+    }
+
+    /// NAT gateways with their public IPs, which must be public addresses. (Azure's association
+    /// rules are whole-design warnings, model/settings.rs.)
+    pub(super) fn nat_gateways(&mut self, f: &TopologyFile) -> Vec<NatGateway> {
+        let mut out = Vec::new();
+        for (name, n) in &f.nat_gateways {
+            for ip in &n.public_ips {
+                if crate::tags::non_public().contains(ip.value.0) {
+                    self.d
+                        .error(
+                            ip.span(),
+                            "nat-gateway",
+                            format!("`{}` is not a public address", ip.value.0),
+                        )
+                        .help("a NAT gateway's public IPs are public addresses");
+                }
+            }
+            out.push(NatGateway {
+                name: name.clone(),
+                public_ips: n.public_ips.iter().map(|ip| ip.value.0).collect(),
+            });
+        }
+        out
+    }
+
+    /// Service endpoint policies: each lists storage accounts of the design.
+    pub(super) fn endpoint_policies(
+        &mut self,
+        f: &TopologyFile,
+        services: &[Service],
+    ) -> Vec<EndpointPolicy> {
+        let names = self.names.services.clone();
+        let mut out = Vec::new();
+        for (name, p) in &f.service_endpoint_policies {
+            let mut storage_accounts = Vec::new();
+            for r in &p.storage_accounts {
+                let Some(id) = self.resolve(r, &names, "service") else {
+                    continue;
+                };
+                if services[id.ix()].kind != crate::format::ServiceKind::Storage {
+                    self.d
+                        .error(r.span(), "service-endpoint-policy", format!("service endpoint policy `{name}` lists `{}`, which is not a storage account", r.value))
+                        .help("a service endpoint policy lists Azure Storage accounts (services of kind `storage`)");
+                    continue;
+                }
+                storage_accounts.push(id);
+            }
+            out.push(EndpointPolicy {
+                name: name.clone(),
+                storage_accounts,
+            });
         }
         out
     }

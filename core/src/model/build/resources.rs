@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::diag::did_you_mean;
-use crate::format::{self, Cidr, Spanned, Toggle};
+use crate::format::{self, Spanned, Toggle};
 use std::collections::BTreeMap;
 
 impl Builder<'_, '_> {
@@ -172,14 +172,14 @@ impl Builder<'_, '_> {
             }
             let mut ip_rules = AddrSet::empty();
             for r in &s.ip_rules {
-                let net: Cidr = r.value;
-                let set = AddrSet::from_net(net.0);
+                let net = r.value.net;
+                let set = AddrSet::from_net(net);
                 let non_public = crate::tags::non_public();
                 // P18: Azure refuses private ranges in IP rules when the rule is saved (D2); the
                 // model stays defined, so this warns and the private part matches nothing.
                 if non_public.intersects(&set) {
                     self.d
-                        .warning(r.span(), "ip-rule", format!("IP rule `{}` is a private or reserved range; Azure refuses such IP rules, so vnetlab gives its private part no effect", net.0))
+                        .warning(r.span(), "ip-rule", format!("IP rule `{}` is a private or reserved range; Azure refuses such IP rules, so vnetlab gives its private part no effect", net))
                         .help("PaaS IP rules accept only public internet addresses (D2); use virtual network rules or a private endpoint for private sources");
                 }
                 ip_rules = ip_rules.union(&set.difference(&non_public));
@@ -425,8 +425,31 @@ impl Builder<'_, '_> {
                         links.push(v);
                     }
                 }
+                let mut link_policies = BTreeMap::new();
+                let mut registration = Vec::new();
+                for (vn, l) in &z.link_settings {
+                    let Some(&v) = vnets.get(vn) else {
+                        self.d
+                            .error(
+                                l.pos.0,
+                                "reference",
+                                format!("no VNet named `{vn}` (link settings of zone `{name}`)"),
+                            )
+                            .help("`link_settings` are keyed by the name of a linked VNet");
+                        continue;
+                    };
+                    if let Some(p) = l.resolution_policy {
+                        link_policies.insert(v, p);
+                    }
+                    if l.registration_enabled == Some(true) {
+                        registration.push(v);
+                    }
+                }
                 out.push(PrivateZone {
                     name: name.to_ascii_lowercase(),
+                    link_policies,
+                    registration,
+                    auto_records: BTreeMap::new(),
                     links,
                     records: z
                         .records

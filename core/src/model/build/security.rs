@@ -201,6 +201,10 @@ impl Builder<'_, '_> {
                 set = set.union(&AddrSet::from_addr(ip));
                 continue;
             }
+            if let Some(range) = self.ip_range(e) {
+                set = set.union(&range);
+                continue;
+            }
             match parse_ipv4_net(t) {
                 Ok(n) => {
                     set = set.union(&AddrSet::from_net(n));
@@ -375,6 +379,7 @@ impl Builder<'_, '_> {
                     nat: p.nat.unwrap_or(false),
                 })
                 .collect();
+            let snat_private = self.snat_private_ranges(name, fw);
             let has_public = fw.public_ip.unwrap_or_default() != PublicIpSku::None
                 || fw.public_ip_address.is_some();
             out.push(Firewall {
@@ -393,6 +398,7 @@ impl Builder<'_, '_> {
                         .unwrap_or(doc_public_ip(200 + i))
                 }),
                 dns_proxy: fw.dns_proxy.unwrap_or(false),
+                snat_private,
                 stateful: match fw.kind {
                     FirewallKind::Nva => fw.stateful.unwrap_or(false),
                     _ => true,
@@ -412,16 +418,20 @@ impl Builder<'_, '_> {
         f: &TopologyFile,
         dns_proxy: bool,
     ) -> FirewallRule {
-        let source = self.fw_addrs(
-            r.source.as_ref().map(|s| s.0.as_slice()).unwrap_or(&[]),
-            f,
-            false,
-        );
+        let source = match &r.source {
+            Some(s) => self.fw_addrs(&s.0, f, false),
+            None if r.source_ip_groups.is_empty() => AddrSet::all(),
+            None => AddrSet::empty(),
+        }
+        .union(&self.ip_groups(&r.source_ip_groups));
         let destination = match &r.destination {
             Some(d) => self.fw_addrs(&d.0, f, true),
-            None if r.destination_fqdns.is_empty() => AddrSet::all(),
+            None if r.destination_fqdns.is_empty() && r.destination_ip_groups.is_empty() => {
+                AddrSet::all()
+            }
             None => AddrSet::empty(),
-        };
+        }
+        .union(&self.ip_groups(&r.destination_ip_groups));
         if !r.destination_fqdns.is_empty() && !dns_proxy {
             self.d
                 .error(

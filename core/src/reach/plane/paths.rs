@@ -187,11 +187,13 @@ impl Plane<'_> {
                         continue;
                     }
                     if fw.kind == FirewallKind::AzureFirewall {
-                        // SNAT to public destinations changes the reply's path: traced.
+                        // SNAT to destinations outside its private ranges changes the reply's
+                        // path: traced.
+                        let private = self.bits_of(&fw.snat_private);
                         let mut public = b.clone();
-                        public.and_not(&self.s.private);
+                        public.and_not(&private);
                         out.unknown.or(&public);
-                        b.and(&self.s.private);
+                        b.and(&private);
                     }
                     let mut seen = seen.to_vec();
                     seen.push(fid);

@@ -8,6 +8,7 @@ mod documented;
 mod documented_services;
 mod fidelity;
 mod routing;
+mod settings;
 
 use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;
