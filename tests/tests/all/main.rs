@@ -6,6 +6,7 @@ mod aml;
 mod design_props;
 mod example_crate;
 mod golden;
+mod hardening;
 mod incremental;
 mod live;
 mod matrix;

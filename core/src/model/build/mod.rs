@@ -27,7 +27,9 @@ pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) 
         super::alloc::register_pe_records(&mut d, b.d);
         d
     });
-    let design = design.filter(|_| !b.d.has_errors());
+    // Every reference resolved, so the whole-design checks can run even when allocation
+    // failed (a full subnet, a taken address): one run reports every problem, and a /30 hears
+    // that the smallest subnet is a /29 besides being full.
     if let Some(d) = &design {
         super::validate::validate(d, file, b.d);
     }
