@@ -70,8 +70,18 @@ fn load(
             let errors = loaded
                 .diagnostics
                 .iter()
-                .filter(|d| d.severity == Severity::Error)
+                .filter(|d| d.severity == Severity::Error && d.code != "too-many-problems")
                 .count();
+            // Past the collection cap the last diagnostic counts the rest.
+            let more = if loaded
+                .diagnostics
+                .last()
+                .is_some_and(|d| d.code == "too-many-problems")
+            {
+                "more than "
+            } else {
+                ""
+            };
             if format == Format::Json {
                 outln!(
                     "{}",
@@ -79,7 +89,7 @@ fn load(
                 );
             }
             Err(Fatal(format!(
-                "{name}: {errors} error(s); nothing was analysed"
+                "{name}: {more}{errors} error(s); nothing was analysed"
             )))
         }
     }

@@ -336,16 +336,20 @@ record! {
         name: String => req,
         /// Sources: `all`, addresses, on-premises site names, or `VNET/SUBNET`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        source: Vec<Ref> => def,
+        #[schemars(length(min = 1))]
+        source: Vec<Ref> => nonempty,
         /// Destinations: `all`, addresses, or `VNET/SUBNET`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        destination: Vec<Ref> => def,
+        #[schemars(length(min = 1))]
+        destination: Vec<Ref> => nonempty,
         /// Services: `*`, `tcp/443`, `udp/53`, `tcp/8000-8100`, `icmp`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        service: Vec<Ref> => def,
+        #[schemars(length(min = 1))]
+        service: Vec<Ref> => nonempty,
         /// Identity groups; the policy matches only authenticated members.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        groups: Vec<Ref> => def,
+        #[schemars(length(min = 1))]
+        groups: Vec<Ref> => nonempty,
         /// accept | deny.
         action: FortiAction => req,
     }

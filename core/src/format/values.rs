@@ -199,13 +199,15 @@ impl JsonSchema for Port {
     }
 }
 
-/// One value or a list of values; always read as a list.
+/// One value or a non-empty list of values; always read as a list (`[]` is an error: where
+/// these appear an empty list would mean "any").
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OneOrMany<T>(pub Vec<T>);
 
 impl<T: Decode> Decode for OneOrMany<T> {
     fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
         match node.kind {
+            NodeKind::Seq(_) if crate::syntax::reject_empty_list(node, d) => None,
             NodeKind::Seq(_) | NodeKind::Null => Vec::<T>::decode(node, d).map(OneOrMany),
             _ => T::decode(node, d).map(|v| OneOrMany(vec![v])),
         }
@@ -227,7 +229,7 @@ impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
     }
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
         let one = g.subschema_for::<T>();
-        json_schema!({"anyOf": [one.clone(), {"type": "array", "items": one}]})
+        json_schema!({"anyOf": [one.clone(), {"type": "array", "items": one, "minItems": 1}]})
     }
 }
 
@@ -301,7 +303,7 @@ pub(crate) use str_enum;
 
 /// Declares a record of the file format (a YAML mapping) with its decoder, serializer and schema.
 /// Field modes: `req` (required, `Option<T>` while decoding), `opt` (`Option<T>`), `def` (empty when
-/// absent).
+/// absent), `nonempty` (a list, empty when absent, an error when written `[]`).
 macro_rules! record {
     ($(#[$m:meta])* pub struct $name:ident ($what:literal) {
         $( $(#[$fm:meta])* $f:ident : $t:ty => $mode:ident ),* $(,)?
@@ -330,8 +332,10 @@ macro_rules! record {
     (@get $m:ident $d:ident $f:ident req) => { $m.req(stringify!($f), $d) };
     (@get $m:ident $d:ident $f:ident opt) => { $m.opt(stringify!($f), $d) };
     (@get $m:ident $d:ident $f:ident def) => { $m.def(stringify!($f), $d) };
+    (@get $m:ident $d:ident $f:ident nonempty) => { $m.nonempty(stringify!($f), $d) };
     (@take $f:ident req) => { $f? };
     (@take $f:ident opt) => { $f };
     (@take $f:ident def) => { $f };
+    (@take $f:ident nonempty) => { $f };
 }
 pub(crate) use record;

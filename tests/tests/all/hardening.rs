@@ -103,3 +103,129 @@ fn millions_of_cluster_addresses_are_allocated_as_ranges() {
     assert!(!k.ips.contains("10.0.0.10".parse().unwrap()));
     assert!(k.ips.contains("10.0.0.4".parse().unwrap()));
 }
+
+#[test]
+fn an_empty_list_is_an_error_not_any() {
+    let nsg = "nsgs:\n  n:\n    rules:\n      - { name: a, priority: 100, direction: inbound, access: allow, ";
+    let forti = "firewalls:\n  f:\n    kind: fortigate\n    subnet: v/s\n    policies:\n      - { name: p, action: accept, ";
+    let fw_vnet = "vnets:\n  v:\n    address_space: [10.0.0.0/16]\n    subnets:\n      s: { prefix: 10.0.0.0/24 }\n";
+    let cases: Vec<(String, &str)> =
+        vec![
+        (format!("{nsg}source: [] }}\n"), "6:78 empty-list"),
+        (format!("{nsg}destination: [] }}\n"), "6:83 empty-list"),
+        (format!("{nsg}source_ports: [] }}\n"), "6:84 empty-list"),
+        (format!("{nsg}destination_ports: [] }}\n"), "6:89 empty-list"),
+        (
+            "expect:\n  - { name: e, from: internet, to: 10.0.0.4, ports: [], verdict: denied }\n"
+                .to_string(),
+            "4:53 empty-list",
+        ),
+        (format!("{fw_vnet}{forti}source: [] }}\n"), "13:44 empty-list"),
+        (format!("{fw_vnet}{forti}service: [] }}\n"), "13:45 empty-list"),
+        (format!("{fw_vnet}{forti}groups: [] }}\n"), "13:44 empty-list"),
+    ];
+    for (body, want) in cases {
+        let got = errors(&format!("version: 1\nname: t\n{body}"));
+        assert!(has(&got, want), "{body}: want {want}, got {got:#?}");
+    }
+    // Leaving the key out still means "any" (Azure's `*`).
+    let ok = format!("version: 1\nname: t\n{nsg}destination_ports: 22 }}\n");
+    assert!(errors(&ok).is_empty(), "{:#?}", errors(&ok));
+}
+
+#[test]
+fn a_file_with_no_content_says_it_is_empty() {
+    for text in [
+        "# only a comment\n",
+        "...\n",
+        "\u{feff}# a BOM and a comment\n",
+        "---\n",
+        "--- # nothing\n...\n",
+        "~\n",
+        "",
+        "\n\n  \n",
+    ] {
+        let got = errors(text);
+        assert_eq!(got.len(), 1, "{text:?}: {got:#?}");
+        assert!(
+            got[0].starts_with("1:1 empty: the file is empty"),
+            "{text:?}: {got:#?}"
+        );
+    }
+}
+
+/// A list of `n` scalars anchored `&a0…`, the file's description, and `aliases` aliases to the
+/// first of them under an unknown key (so the file is rejected only for that key, after parsing).
+fn anchored(n: usize, refer: &str) -> String {
+    let mut t = String::from("version: 1\nname: t\nx:\n  - &big [");
+    for i in 0..n {
+        t.push_str(&format!("{i},"));
+    }
+    t.push_str("0]\n");
+    t.push_str(refer);
+    t
+}
+
+#[test]
+fn anchors_without_aliases_are_not_kept_and_aliases_stay_bounded() {
+    // An anchored list of 2.5 million nodes: past the expansion limit if an alias used it,
+    // and harmless (not copied, not counted) when none does.
+    let unused = anchored(2_500_000, "");
+    let got = errors(&unused);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].contains("unknown-key"), "{got:#?}");
+    let used = anchored(2_500_000, "  - *big\n");
+    let got = errors(&used);
+    assert!(
+        got.iter()
+            .any(|g| g.contains("aliases expand to more than 2000000 nodes")),
+        "{got:#?}"
+    );
+    // Many small anchors, each used: found by id, in a map (it was a linear search each).
+    let mut t = String::from("version: 1\nname: t\ndescription: &d0 x\nvnets:\n");
+    for i in 0..5_000 {
+        t.push_str(&format!(
+            "  v{i}:\n    address_space: &s{i} [10.{}.{}.0/24]\n",
+            i / 256,
+            i % 256
+        ));
+    }
+    t.push_str("peerings:\n");
+    for i in 0..5_000 {
+        t.push_str(&format!(
+            "  - {{ between: [v{i}, v{}], x: *s{i} }}\n",
+            (i + 1) % 5_000
+        ));
+    }
+    let got = errors(&t);
+    assert_eq!(
+        got.len(),
+        5_000,
+        "one unknown key per peering: {:?}",
+        &got[..3]
+    );
+}
+
+#[test]
+fn millions_of_problems_are_collected_up_to_a_cap_and_counted() {
+    use vnetlab_core::diag::MAX_COLLECTED;
+    let mut t = String::from("version: 1\nname: t\nvnets:\n");
+    let n = 3 * MAX_COLLECTED;
+    for i in 0..n {
+        t.push_str(&format!("  v{i}: {{ adress_space: [10.0.0.0/16] }}\n"));
+    }
+    let loaded = vnetlab_core::load("t.yaml", t.as_bytes(), &BuildOptions::default());
+    assert!(loaded.design.is_none());
+    let d = &loaded.diagnostics;
+    assert_eq!(d.len(), MAX_COLLECTED + 1);
+    let last = d.last().expect("summary");
+    assert_eq!(last.code, "too-many-problems");
+    // Two per VNet (the unknown key and the missing address space).
+    let rest = 2 * n - MAX_COLLECTED;
+    assert!(
+        last.message
+            .starts_with(&format!("{rest} more problem(s) ({rest} error(s))")),
+        "{}",
+        last.message
+    );
+}
