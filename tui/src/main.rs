@@ -22,12 +22,18 @@ struct Fatal(String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    let code = match run(cli.command) {
         Ok(code) => code,
         Err(Fatal(msg)) => {
             eprintln!("vnetlab: {msg}");
             ExitCode::from(2)
         }
+    };
+    // Output lost to a write error (a full disk) is bad output, not a success.
+    if out::failed() {
+        ExitCode::from(2)
+    } else {
+        code
     }
 }
 
@@ -40,9 +46,21 @@ fn options(common: &Common) -> Result<BuildOptions, Fatal> {
         None => ServiceTags::builtin(),
         Some(p) => {
             let bytes = read(p)?;
-            let text = String::from_utf8_lossy(&bytes);
-            ServiceTags::from_published_json(&text)
-                .map_err(|e| Fatal(format!("{}: {e}", p.display())))?
+            let name = p.display().to_string();
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|e| Fatal(format!("{name}: not UTF-8 text ({e})")))?;
+            let read = ServiceTags::read_published(&name, text);
+            for d in &read.diagnostics {
+                eprint!("{}", d.render(Some(text)));
+            }
+            read.tags.ok_or_else(|| {
+                let errors = read
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                Fatal(format!("{name}: {errors} error(s) in the service tags"))
+            })?
         }
     };
     Ok(BuildOptions { tags })

@@ -3,7 +3,7 @@
 //! from one declaration.
 
 use crate::diag::Span;
-use crate::net::{PortRange, parse_ipv4, parse_ipv4_net};
+use crate::net::{PortRange, parse_ipv4, parse_ipv4_net, without_leading_zeros};
 use crate::syntax::{Decode, Decoder, Node, NodeKind};
 use ipnet::Ipv4Net;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -95,7 +95,12 @@ impl Decode for Cidr {
                         "cidr",
                         format!("`{text}` is not an IPv4 CIDR prefix"),
                     )
-                    .help("write it as a.b.c.d/len, e.g. 10.1.0.0/16");
+                    .help(match without_leading_zeros(text.trim()) {
+                        Some(fixed) => format!(
+                            "leading zeros are ambiguous (octal to some tools); write `{fixed}`"
+                        ),
+                        None => "write it as a.b.c.d/len, e.g. 10.1.0.0/16".to_string(),
+                    });
                 None
             }
         }
@@ -132,6 +137,10 @@ impl Decode for Ip {
                         .error(node.span, "ip", format!("`{text}` is not an IPv4 address"));
                 if text.contains('/') {
                     diag.help("a single address is expected here, without a /length");
+                } else if let Some(fixed) = without_leading_zeros(text.trim()) {
+                    diag.help(format!(
+                        "leading zeros are ambiguous (octal to some tools); write `{fixed}`"
+                    ));
                 }
                 None
             }

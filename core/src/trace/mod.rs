@@ -237,7 +237,7 @@ pub fn trace(d: &Design, q: &FlowQuery) -> Result<Trace, QueryError> {
     let src = parse_endpoint(d, &q.from, Side::Source)?;
     let dst = parse_endpoint(d, &q.to, Side::Destination)?;
     let origin = origin_of(d, &src)?;
-    Ok(trace_from(
+    let t = trace_from(
         d,
         origin,
         &dst,
@@ -246,7 +246,8 @@ pub fn trace(d: &Design, q: &FlowQuery) -> Result<Trace, QueryError> {
         &q.from,
         &q.to,
         TraceOptions::default(),
-    ))
+    );
+    Ok(drop_at_reserved(d, &dst, t))
 }
 
 /// The origin of a source endpoint.
@@ -388,12 +389,14 @@ pub fn origin_at_ip(d: &Design, ip: Ipv4Addr) -> Option<Origin> {
 
 mod aml;
 mod reply;
+mod reserved;
 mod route;
 mod target;
 mod walk;
 
 use aml::aml_private_compute;
 pub use aml::{is_aml_compute, is_managed_endpoint};
+pub use reserved::{drop_at_reserved, reserved_role};
 use target::{Target, target_at, target_subnet};
 
 /// The NSG rules that match a packet's protocol and addresses, remembered across the traces of
