@@ -17,6 +17,7 @@ record! {
     /// A whole topology file.
     pub struct TopologyFile ("topology") {
         /// Format version; must be 1.
+        #[schemars(extend("const" = 1))]
         version: Spanned<u32> => req,
         /// Name of the design.
         name: String => req,
@@ -144,6 +145,7 @@ record! {
         /// Unique name in the NSG.
         name: Spanned<String> => req,
         /// 100..4096, unique per direction.
+        #[schemars(range(min = 100, max = 4096))]
         priority: Spanned<u32> => req,
         /// inbound | outbound.
         direction: Direction => req,

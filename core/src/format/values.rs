@@ -118,7 +118,7 @@ impl JsonSchema for Cidr {
         "Cidr".into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": "string", "description": "IPv4 prefix, e.g. 10.1.0.0/16", "pattern": "^[0-9.]+/[0-9]{1,2}$"})
+        json_schema!({"type": "string", "description": "IPv4 prefix, e.g. 10.1.0.0/16 (the network address: no host bits; no leading zeros)", "pattern": super::patterns::cidr()})
     }
 }
 
@@ -159,7 +159,7 @@ impl JsonSchema for Ip {
         "Ip".into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": "string", "description": "IPv4 address, e.g. 10.0.0.4", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$"})
+        json_schema!({"type": "string", "description": "IPv4 address, e.g. 10.0.0.4 (no leading zeros)", "pattern": super::patterns::ipv4()})
     }
 }
 
@@ -203,7 +203,7 @@ impl JsonSchema for Port {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({"anyOf": [
             {"type": "integer", "minimum": 0, "maximum": 65535},
-            {"type": "string", "pattern": "^(\\*|[0-9]+(-[0-9]+)?)$"}
+            {"type": "string", "pattern": super::patterns::port()}
         ]})
     }
 }
