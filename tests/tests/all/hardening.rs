@@ -229,3 +229,35 @@ fn millions_of_problems_are_collected_up_to_a_cap_and_counted() {
         last.message
     );
 }
+
+/// The fuzz targets' saved regressions (`fuzz/regressions/`) load without a panic, and a file
+/// that is rejected says why, with a position.
+#[test]
+fn the_fuzz_regressions_load_cleanly() {
+    let dir = vnetlab_tests::root().join("fuzz/regressions/load");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/regressions/load exists") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("readable");
+        let loaded = vnetlab_core::load("r.yaml", &bytes, &BuildOptions::default());
+        if loaded.design.is_none() {
+            assert!(!loaded.diagnostics.is_empty(), "{}", path.display());
+        }
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .all(|d| d.span.line >= 1 && d.span.col >= 1),
+            "{}",
+            path.display()
+        );
+        n += 1;
+    }
+    assert!(n >= 5, "{n}");
+    let tags = vnetlab_tests::root().join("fuzz/regressions/service_tags");
+    for entry in std::fs::read_dir(&tags).expect("fuzz/regressions/service_tags exists") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("text");
+        let read = vnetlab_core::tags::ServiceTags::read_published("t.json", &text);
+        assert!(read.tags.is_some() || !read.diagnostics.is_empty());
+    }
+}
