@@ -261,3 +261,11 @@ fn the_fuzz_regressions_load_cleanly() {
         assert!(read.tags.is_some() || !read.diagnostics.is_empty());
     }
 }
+
+#[test]
+fn a_gateway_in_a_missing_vnet_is_an_error_not_a_panic() {
+    // Found by the `mutate` fuzz target: with no VNet at all, the unresolved gateway's
+    // placeholder VNet id was out of range (fuzz/regressions/mutate/gateway-to-missing-vnet-…).
+    let got = errors("version: 1\nname: t\ngateways:\n  g: { vnet: nowhere }\n");
+    assert!(has(&got, "4:14 reference"), "{got:#?}");
+}

@@ -179,7 +179,11 @@ impl Builder<'_, '_> {
             vnets[s.vnet.ix()].subnets.push(SubnetId(i as u32));
         }
         for (i, g) in gateways.iter().enumerate() {
-            vnets[g.vnet.ix()].gateway = Some(GatewayId(i as u32));
+            // A gateway whose VNet did not resolve (an error already reported) points nowhere;
+            // with no VNet at all its placeholder id would be out of range (found by fuzzing).
+            if let Some(v) = vnets.get_mut(g.vnet.ix()) {
+                v.gateway = Some(GatewayId(i as u32));
+            }
         }
         let mut services = services;
         for (i, pe) in private_endpoints.iter().enumerate() {
