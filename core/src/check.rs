@@ -120,7 +120,7 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
         && protocols.len() == 1
         && (single_port || !protocols[0].has_ports());
     if single {
-        let (EndpointSet::One(s), EndpointSet::One(t)) = (&src, &dst) else {
+        let (EndpointSet::One(s), EndpointSet::One(t_dst)) = (&src, &dst) else {
             unreachable!()
         };
         let origin = match origin_of(d, s) {
@@ -134,7 +134,7 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
         let t = trace_from(
             d,
             origin,
-            t,
+            t_dst,
             protocols[0],
             port,
             &e.from,
@@ -144,6 +144,7 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
                 ..TraceOptions::default()
             },
         );
+        let t = crate::trace::drop_at_reserved(d, t_dst, t);
         let via_ok = e.via.iter().all(|v| t.path.iter().any(|p| p == v));
         let delivered = t.verdict.allowed();
         r.classes = 1;

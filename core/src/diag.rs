@@ -91,11 +91,23 @@ impl Diagnostic {
     }
 }
 
-/// Collects diagnostics for one file.
+/// The most diagnostics one file collects; the rest are counted, and [`Diagnostics::finish`]
+/// ends the list with one that says how many there were (a hostile file can hold millions).
+pub const MAX_COLLECTED: usize = 10_000;
+
+/// Collects diagnostics for one file (at most [`MAX_COLLECTED`]; the rest are counted).
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     file: String,
     items: Vec<Diagnostic>,
+    /// Errors recorded, collected or not.
+    errors: usize,
+    /// Diagnostics past the cap: how many, how many of them errors, where the first was.
+    dropped: usize,
+    dropped_errors: usize,
+    first_dropped: Option<Span>,
+    /// Where a diagnostic past the cap is written (so `.help(…)` still has a target).
+    spare: Option<Diagnostic>,
 }
 
 impl Diagnostics {
@@ -103,7 +115,7 @@ impl Diagnostics {
     pub fn new(file: &str) -> Self {
         Self {
             file: file.to_string(),
-            items: Vec::new(),
+            ..Self::default()
         }
     }
 
@@ -134,29 +146,63 @@ impl Diagnostics {
         code: &'static str,
         message: String,
     ) -> &mut Diagnostic {
-        self.items.push(Diagnostic {
+        let errors = usize::from(severity == Severity::Error);
+        self.errors = self.errors.saturating_add(errors);
+        let d = Diagnostic {
             severity,
-            file: self.file.clone(),
+            file: if self.items.len() < MAX_COLLECTED {
+                self.file.clone()
+            } else {
+                String::new()
+            },
             span,
             code,
             message,
             help: None,
             related: Vec::new(),
-        });
-        self.items.last_mut().expect("just pushed")
+        };
+        if self.items.len() < MAX_COLLECTED {
+            self.items.push(d);
+            return self.items.last_mut().expect("just pushed");
+        }
+        self.dropped = self.dropped.saturating_add(1);
+        self.dropped_errors = self.dropped_errors.saturating_add(errors);
+        self.first_dropped.get_or_insert(span);
+        self.spare.insert(d)
     }
 
-    /// Whether any error (not warning) was recorded.
+    /// Whether any error (not warning) was recorded, collected or not.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.errors > 0
     }
 
-    /// The diagnostics sorted by position, then severity, duplicates removed.
+    /// The diagnostics sorted by position, then severity, duplicates removed; past
+    /// [`MAX_COLLECTED`], a last one (code `too-many-problems`, an error when any of the rest
+    /// was) says how many more there were.
     pub fn finish(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
             (a.span, a.severity, &a.message).cmp(&(b.span, b.severity, &b.message))
         });
         self.items.dedup();
+        if let Some(span) = self.first_dropped {
+            let severity = if self.dropped_errors > 0 {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            self.items.push(Diagnostic {
+                severity,
+                file: self.file.clone(),
+                span,
+                code: "too-many-problems",
+                message: format!(
+                    "{} more problem(s) ({} error(s)) not collected: vnetlab keeps the first {MAX_COLLECTED}, and this is where the next one was",
+                    self.dropped, self.dropped_errors
+                ),
+                help: Some("fix the problems above and run again".to_string()),
+                related: Vec::new(),
+            });
+        }
         self.items
     }
 }

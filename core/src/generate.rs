@@ -1,6 +1,8 @@
 //! A seeded generator of large hub-and-spoke designs for benchmarks (performance.md T1–T4):
 //! the same workload and seed always give the same file.
 
+pub mod hostile;
+
 /// The 16 TCP ports of the matrix benchmark (Q3, Q4b): the native and the browser benchmarks
 /// ask the same question.
 pub const MATRIX_PORTS: [u16; 16] = [

@@ -2,6 +2,10 @@
 //! that keep Azure's hierarchy (regional tags inside global ones, every Azure tag inside
 //! `AzureCloud`, `AzureCloud` inside `Internet`); Microsoft's published JSON can replace them.
 
+mod published;
+
+pub use published::ReadTags;
+
 use crate::net::AddrSet;
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
@@ -264,53 +268,21 @@ impl ServiceTags {
         tags
     }
 
-    /// Reads Microsoft's published service-tags JSON (`values[].name`,
-    /// `values[].properties.addressPrefixes`; IPv6 prefixes are skipped).
+    /// Reads Microsoft's published service-tags JSON; `Err` with the first error when it has
+    /// any (see [`ServiceTags::read_published`] for every diagnostic, located).
     pub fn from_published_json(text: &str) -> Result<Self, String> {
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct File {
-            #[serde(default)]
-            change_number: u64,
-            #[serde(default)]
-            cloud: String,
-            values: Vec<Entry>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Entry {
-            name: String,
-            properties: Props,
-        }
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Props {
-            address_prefixes: Vec<String>,
-        }
-        let file: File = serde_json::from_str(text).map_err(|e| {
-            format!("not a service-tags file: {e} (expected Microsoft's JSON with values[].properties.addressPrefixes)")
-        })?;
-        let mut tags = Self {
-            source: TagSource::Published {
-                change_number: file.change_number,
-                cloud: file.cloud,
-            },
-            tags: Arc::default(),
-        };
-        for entry in file.values {
-            let nets: Vec<Ipv4Net> = entry
-                .properties
-                .address_prefixes
+        let read = Self::read_published("service tags", text);
+        match read.tags {
+            Some(t) => Ok(t),
+            None => Err(read
+                .diagnostics
                 .iter()
-                .filter(|p| !p.contains(':'))
-                .filter_map(|p| p.parse::<Ipv4Net>().ok().map(|n| n.trunc()))
-                .collect();
-            tags.insert(&entry.name, AddrSet::from_nets(nets));
+                .find(|d| d.severity == crate::diag::Severity::Error)
+                .map_or_else(
+                    || "not a service-tags file".to_string(),
+                    |d| format!("{}:{}: {}", d.span.line, d.span.col, d.message),
+                )),
         }
-        if tags.tags.len() < 2 {
-            return Err("the service-tags file holds no tags".into());
-        }
-        tags.add_fixed();
-        Ok(tags)
     }
 
     fn add_fixed(&mut self) {

@@ -27,12 +27,18 @@ struct Fatal(String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    let code = match run(cli.command) {
         Ok(code) => code,
         Err(Fatal(msg)) => {
             eprintln!("vnetlab: {msg}");
             ExitCode::from(2)
         }
+    };
+    // Output lost to a write error (a full disk) is bad output, not a success.
+    if out::failed() {
+        ExitCode::from(2)
+    } else {
+        code
     }
 }
 
@@ -81,9 +87,21 @@ fn tag_options(service_tags: &Option<PathBuf>) -> Result<BuildOptions, Fatal> {
         None => ServiceTags::builtin(),
         Some(p) => {
             let bytes = read(p)?;
-            let text = String::from_utf8_lossy(&bytes);
-            ServiceTags::from_published_json(&text)
-                .map_err(|e| Fatal(format!("{}: {e}", p.display())))?
+            let name = p.display().to_string();
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|e| Fatal(format!("{name}: not UTF-8 text ({e})")))?;
+            let read = ServiceTags::read_published(&name, text);
+            for d in &read.diagnostics {
+                eprint!("{}", d.render(Some(text)));
+            }
+            read.tags.ok_or_else(|| {
+                let errors = read
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                Fatal(format!("{name}: {errors} error(s) in the service tags"))
+            })?
         }
     };
     Ok(BuildOptions { tags })
@@ -118,8 +136,18 @@ fn load_text(
             let errors = loaded
                 .diagnostics
                 .iter()
-                .filter(|d| d.severity == Severity::Error)
+                .filter(|d| d.severity == Severity::Error && d.code != "too-many-problems")
                 .count();
+            // Past the collection cap the last diagnostic counts the rest.
+            let more = if loaded
+                .diagnostics
+                .last()
+                .is_some_and(|d| d.code == "too-many-problems")
+            {
+                "more than "
+            } else {
+                ""
+            };
             if format == Format::Json {
                 outln!(
                     "{}",
@@ -127,7 +155,7 @@ fn load_text(
                 );
             }
             Err(Fatal(format!(
-                "{name}: {errors} error(s); nothing was analysed"
+                "{name}: {more}{errors} error(s); nothing was analysed"
             )))
         }
     }

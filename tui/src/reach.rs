@@ -7,8 +7,14 @@ use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;
 use vnetlab_core::reach::matrix::MatrixBy;
 
-/// Parses `22,443,udp/53`.
+/// Parses `22,443,udp/53`; a list naming no port (`--ports ""`) is a usage error, not an
+/// empty answer.
 pub fn ports(list: &str) -> Result<Vec<(Protocol, u16)>, String> {
+    if list.split(',').all(|s| s.trim().is_empty()) {
+        return Err(format!(
+            "--ports `{list}` names no port: give one or more, e.g. 443 or 22,443,udp/53"
+        ));
+    }
     list.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())

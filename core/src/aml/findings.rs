@@ -8,7 +8,7 @@ use crate::format::{
     Access, Direction, FirewallKind, Isolation, NetworkPlugin, NextHopType, ServiceKind,
     WorkloadKind,
 };
-use crate::model::{AddrEntry, Design, NsgRule, usable_range};
+use crate::model::{AddrEntry, Design, NsgRule};
 use crate::net::{PortSet, Protocol};
 use crate::query::{Endpoint, EndpointSet, Side, parse_endpoint};
 use crate::reach::check_set;
@@ -653,16 +653,24 @@ fn asymmetric(flows: &[FlowResult], v: &mut Vec<Finding>) {
 
 /// Addresses a workload takes at full scale-out (AKS: autoscaler maximum, pods per node with
 /// Azure CNI; S42, G).
+/// Without `max_nodes` that is what it takes at its `node_count` ([`crate::model::Workload`]'s
+/// `addresses`).
 pub fn scale_addresses(w: &crate::model::Workload) -> u64 {
-    match w.kind {
-        WorkloadKind::Aks => {
-            let nodes = u64::from(w.max_nodes.unwrap_or(w.addresses.max(1))) + 1;
-            match w.network_plugin.unwrap_or(NetworkPlugin::AzureCniOverlay) {
-                NetworkPlugin::AzureCni => nodes + nodes * u64::from(w.max_pods.unwrap_or(110)),
-                _ => nodes,
-            }
-        }
-        _ => u64::from(w.addresses),
+    match (w.kind, w.max_nodes) {
+        (WorkloadKind::Aks, Some(max)) => aks_addresses(max, w.network_plugin, w.max_pods),
+        _ => w.addresses,
+    }
+}
+
+/// Addresses an AKS cluster of `nodes` nodes takes from its subnet: one node more for upgrades
+/// (surge), and with Azure CNI (not Overlay, not kubenet) `max_pods` per node besides (110 by
+/// default). In `u64`, saturating: `u32::MAX` nodes of `u32::MAX` pods is more than any
+/// subnet holds, and stays so.
+pub fn aks_addresses(nodes: u32, plugin: Option<NetworkPlugin>, max_pods: Option<u32>) -> u64 {
+    let nodes = u64::from(nodes) + 1;
+    match plugin.unwrap_or(NetworkPlugin::AzureCniOverlay) {
+        NetworkPlugin::AzureCni => nodes.saturating_mul(1 + u64::from(max_pods.unwrap_or(110))),
+        NetworkPlugin::Kubenet | NetworkPlugin::AzureCniOverlay => nodes,
     }
 }
 
@@ -685,19 +693,24 @@ fn capacity(d: &Design, v: &mut Vec<Finding>) {
         if !ws.iter().any(|w| is_ml_target(w.kind)) {
             continue;
         }
-        let need: u64 = ws.iter().map(|w| scale_addresses(w)).sum::<u64>() + others;
-        let (lo, hi) = usable_range(s.prefix);
-        let usable = u64::from(hi - lo + 1);
+        let need = ws
+            .iter()
+            .map(|w| scale_addresses(w))
+            .fold(others, u64::saturating_add);
+        let usable = crate::model::usable_count(s.prefix);
         if need > usable {
-            let mut len = s.prefix.prefix_len();
-            while len > 2 && (1u64 << (32 - len)) - 5 < need {
-                len -= 1;
-            }
+            let len = crate::model::fitting_prefix(need);
             let parts: Vec<String> = ws
                 .iter()
-                .map(|w| format!("{} {}", w.name, scale_addresses(w)))
+                .map(|w| {
+                    format!(
+                        "{} {}",
+                        w.name,
+                        crate::model::address_count(scale_addresses(w))
+                    )
+                })
                 .collect();
-            v.push(finding("AML-SUBNET-CAPACITY", Severity::High, format!("subnet {} ({}) has {usable} usable addresses (5 reserved) but scale-out needs {need}: {}", s.name, s.prefix, parts.join(", ")), vec![s.name.clone()], &format!("make the subnet a /{len} or larger, lower max_nodes/max_pods, or use Azure CNI Overlay")));
+            v.push(finding("AML-SUBNET-CAPACITY", Severity::High, format!("subnet {} ({}) has {usable} usable addresses (5 reserved) but scale-out needs {}: {}", s.name, s.prefix, crate::model::address_count(need), parts.join(", ")), vec![s.name.clone()], &format!("{}, lower max_nodes/max_pods, or use Azure CNI Overlay", crate::model::resize_advice(len))));
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod enums;
 mod locate;
+mod patterns;
 mod print;
 mod types;
 mod values;
@@ -52,8 +53,32 @@ pub fn read(bytes: &[u8], diags: &mut Diagnostics) -> Option<TopologyFile> {
     TopologyFile::decode(&root, &mut d)
 }
 
-/// The JSON Schema of the format, generated from the record types.
+/// The JSON Schema of the format, generated from the record types, with each unsigned
+/// integer's largest value (the tool rejects what does not fit).
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(TopologyFile);
-    serde_json::to_string_pretty(&schema).expect("schema serializes") + "\n"
+    let mut value = schema.to_value();
+    bound_integers(&mut value);
+    serde_json::to_string_pretty(&value).expect("schema serializes") + "\n"
+}
+
+/// Adds `maximum` to every `uint8`/`uint16`/`uint32`/`uint64` integer schema without one.
+fn bound_integers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let max = match map.get("format").and_then(|f| f.as_str()) {
+                Some("uint8") => Some(u64::from(u8::MAX)),
+                Some("uint16") => Some(u64::from(u16::MAX)),
+                Some("uint32") => Some(u64::from(u32::MAX)),
+                Some("uint64") => Some(u64::MAX),
+                _ => None,
+            };
+            if let Some(max) = max {
+                map.entry("maximum").or_insert(max.into());
+            }
+            map.values_mut().for_each(bound_integers);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(bound_integers),
+        _ => {}
+    }
 }

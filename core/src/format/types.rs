@@ -17,6 +17,7 @@ record! {
     /// A whole topology file.
     pub struct TopologyFile ("topology") {
         /// Format version; must be 1.
+        #[schemars(extend("const" = 1))]
         version: Spanned<u32> => req,
         /// Name of the design.
         name: String => req,
@@ -216,6 +217,7 @@ record! {
         /// Unique name in the NSG.
         name: Spanned<String> => req,
         /// 100..4096, unique per direction.
+        #[schemars(range(min = 100, max = 4096))]
         priority: Spanned<u32> => req,
         /// inbound | outbound.
         direction: Direction => req,
@@ -425,16 +427,20 @@ record! {
         name: String => req,
         /// Sources: `all`, addresses, on-premises site names, or `VNET/SUBNET`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        source: Vec<Ref> => def,
+        #[schemars(length(min = 1))]
+        source: Vec<Ref> => nonempty,
         /// Destinations: `all`, addresses, or `VNET/SUBNET`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        destination: Vec<Ref> => def,
+        #[schemars(length(min = 1))]
+        destination: Vec<Ref> => nonempty,
         /// Services: `*`, `tcp/443`, `udp/53`, `tcp/8000-8100`, `icmp`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        service: Vec<Ref> => def,
+        #[schemars(length(min = 1))]
+        service: Vec<Ref> => nonempty,
         /// Identity groups; the policy matches only authenticated members.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        groups: Vec<Ref> => def,
+        #[schemars(length(min = 1))]
+        groups: Vec<Ref> => nonempty,
         /// accept | deny.
         action: FortiAction => req,
         /// Source NAT (FortiOS `set nat enable`): an accepted packet leaves with the

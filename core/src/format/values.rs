@@ -3,7 +3,7 @@
 //! from one declaration.
 
 use crate::diag::Span;
-use crate::net::{PortRange, parse_ipv4, parse_ipv4_net};
+use crate::net::{PortRange, parse_ipv4, parse_ipv4_net, without_leading_zeros};
 use crate::syntax::{Decode, Decoder, Node, NodeKind};
 use ipnet::Ipv4Net;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -95,7 +95,12 @@ impl Decode for Cidr {
                         "cidr",
                         format!("`{text}` is not an IPv4 CIDR prefix"),
                     )
-                    .help("write it as a.b.c.d/len, e.g. 10.1.0.0/16");
+                    .help(match without_leading_zeros(text.trim()) {
+                        Some(fixed) => format!(
+                            "leading zeros are ambiguous (octal to some tools); write `{fixed}`"
+                        ),
+                        None => "write it as a.b.c.d/len, e.g. 10.1.0.0/16".to_string(),
+                    });
                 None
             }
         }
@@ -113,7 +118,7 @@ impl JsonSchema for Cidr {
         "Cidr".into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": "string", "description": "IPv4 prefix, e.g. 10.1.0.0/16", "pattern": "^[0-9.]+/[0-9]{1,2}$"})
+        json_schema!({"type": "string", "description": "IPv4 prefix, e.g. 10.1.0.0/16 (the network address: no host bits; no leading zeros)", "pattern": super::patterns::cidr()})
     }
 }
 
@@ -132,6 +137,10 @@ impl Decode for Ip {
                         .error(node.span, "ip", format!("`{text}` is not an IPv4 address"));
                 if text.contains('/') {
                     diag.help("a single address is expected here, without a /length");
+                } else if let Some(fixed) = without_leading_zeros(text.trim()) {
+                    diag.help(format!(
+                        "leading zeros are ambiguous (octal to some tools); write `{fixed}`"
+                    ));
                 }
                 None
             }
@@ -150,7 +159,7 @@ impl JsonSchema for Ip {
         "Ip".into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": "string", "description": "IPv4 address, e.g. 10.0.0.4", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$"})
+        json_schema!({"type": "string", "description": "IPv4 address, e.g. 10.0.0.4 (no leading zeros)", "pattern": super::patterns::ipv4()})
     }
 }
 
@@ -257,7 +266,7 @@ impl JsonSchema for Port {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({"anyOf": [
             {"type": "integer", "minimum": 0, "maximum": 65535},
-            {"type": "string", "pattern": "^(\\*|[0-9]+(-[0-9]+)?)$"}
+            {"type": "string", "pattern": super::patterns::port()}
         ]})
     }
 }
@@ -340,13 +349,15 @@ impl JsonSchema for Date {
     }
 }
 
-/// One value or a list of values; always read as a list.
+/// One value or a non-empty list of values; always read as a list (`[]` is an error: where
+/// these appear an empty list would mean "any").
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OneOrMany<T>(pub Vec<T>);
 
 impl<T: Decode> Decode for OneOrMany<T> {
     fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
         match node.kind {
+            NodeKind::Seq(_) if crate::syntax::reject_empty_list(node, d) => None,
             NodeKind::Seq(_) | NodeKind::Null => Vec::<T>::decode(node, d).map(OneOrMany),
             _ => T::decode(node, d).map(|v| OneOrMany(vec![v])),
         }
@@ -368,7 +379,7 @@ impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
     }
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
         let one = g.subschema_for::<T>();
-        json_schema!({"anyOf": [one.clone(), {"type": "array", "items": one}]})
+        json_schema!({"anyOf": [one.clone(), {"type": "array", "items": one, "minItems": 1}]})
     }
 }
 
@@ -442,7 +453,7 @@ pub(crate) use str_enum;
 
 /// Declares a record of the file format (a YAML mapping) with its decoder, serializer and schema.
 /// Field modes: `req` (required, `Option<T>` while decoding), `opt` (`Option<T>`), `def` (empty when
-/// absent).
+/// absent), `nonempty` (a list, empty when absent, an error when written `[]`).
 macro_rules! record {
     ($(#[$m:meta])* pub struct $name:ident ($what:literal) {
         $( $(#[$fm:meta])* $f:ident : $t:ty => $mode:ident ),* $(,)?
@@ -471,8 +482,10 @@ macro_rules! record {
     (@get $m:ident $d:ident $f:ident req) => { $m.req(stringify!($f), $d) };
     (@get $m:ident $d:ident $f:ident opt) => { $m.opt(stringify!($f), $d) };
     (@get $m:ident $d:ident $f:ident def) => { $m.def(stringify!($f), $d) };
+    (@get $m:ident $d:ident $f:ident nonempty) => { $m.nonempty(stringify!($f), $d) };
     (@take $f:ident req) => { $f? };
     (@take $f:ident opt) => { $f };
     (@take $f:ident def) => { $f };
+    (@take $f:ident nonempty) => { $f };
 }
 pub(crate) use record;

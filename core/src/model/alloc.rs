@@ -13,9 +13,77 @@ pub fn usable(prefix: Ipv4Net) -> (u32, u32) {
     (lo.saturating_add(4), hi.saturating_sub(1))
 }
 
+/// How many addresses of `prefix` a subnet can give out: all but Azure's five reserved (the
+/// network address, .1–.3 and the broadcast address); none for a /30 or longer.
+pub fn usable_count(prefix: Ipv4Net) -> u64 {
+    (1u64 << (32 - u32::from(prefix.prefix_len()))).saturating_sub(5)
+}
+
+/// The longest prefix length Azure allows for a subnet (/29: 8 addresses, 3 usable).
+pub const SMALLEST_SUBNET: u8 = 29;
+
+/// The shortest prefix length Azure allows for a subnet (/2).
+pub const LARGEST_SUBNET: u8 = 2;
+
+/// The longest prefix length (from [`LARGEST_SUBNET`] to [`SMALLEST_SUBNET`]) whose subnet has
+/// `need` usable addresses, or `None` when no Azure subnet is that large.
+pub fn fitting_prefix(need: u64) -> Option<u8> {
+    (LARGEST_SUBNET..=SMALLEST_SUBNET).rev().find(|&len| {
+        usable_count(Ipv4Net::new(std::net::Ipv4Addr::UNSPECIFIED, len).expect("len ≤ 32")) >= need
+    })
+}
+
+/// `n` addresses, in words: a count past any IPv4 subnet's size reads "more than 2^32".
+pub fn address_count(n: u64) -> String {
+    if n > 1 << 32 {
+        "more than 4294967296 (2^32)".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// The advice for a subnet that needs the prefix [`fitting_prefix`] found.
+pub fn resize_advice(len: Option<u8>) -> String {
+    match len {
+        Some(len) => format!("make the subnet a /{len} or larger"),
+        None => "no Azure subnet (a /2 at most) is that large; split the workloads".to_string(),
+    }
+}
+
 struct Pool {
     taken: BTreeSet<u32>,
     next: u32,
+}
+
+/// Takes the next `n` free addresses up to `hi` as ranges (in time and memory by the number of
+/// addresses taken before, not by `n`: an AKS cluster may need millions); `false` when the
+/// subnet ran out first.
+fn take_run(pool: &mut Pool, hi: u32, mut n: u64, out: &mut Vec<(u32, u32)>) -> bool {
+    while n > 0 {
+        if pool.next > hi {
+            return false;
+        }
+        if pool.taken.contains(&pool.next) {
+            pool.next += 1;
+            continue;
+        }
+        // The free run from `next` to the next taken address (or `hi`).
+        let end = pool
+            .taken
+            .range(pool.next..=hi)
+            .next()
+            .map_or(hi, |&t| t - 1);
+        let len = u64::from(end - pool.next) + 1;
+        let take = len.min(n);
+        let last = pool.next + (take - 1) as u32;
+        out.push((pool.next, last));
+        n -= take;
+        if last == u32::MAX {
+            return n == 0;
+        }
+        pool.next = last + 1;
+    }
+    true
 }
 
 pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics) {
@@ -194,17 +262,13 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
                 }
             }
         }
-        let mut ips = vec![u32::from(d.workloads[i].ip)];
-        for _ in 0..extra {
-            match next_free(&mut pools, s, d) {
-                Some(ip) => ips.push(u32::from(ip)),
-                None => {
-                    full.insert(s);
-                    break;
-                }
-            }
+        let first = u32::from(d.workloads[i].ip);
+        let mut ips = vec![(first, first)];
+        let (_, hi) = usable(d.subnets[s.ix()].prefix);
+        if !take_run(&mut pools[s.ix()], hi, extra, &mut ips) {
+            full.insert(s);
         }
-        d.workloads[i].ips = AddrSet::from_ranges(ips.into_iter().map(|v| (v, v)).collect());
+        d.workloads[i].ips = AddrSet::from_ranges(ips);
     }
     for i in 0..d.private_endpoints.len() {
         if d.private_endpoints[i].ip.is_unspecified() {
@@ -224,32 +288,44 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
 
 fn report_full(d: &Design, s: SubnetId, diags: &mut Diagnostics) {
     let subnet = &d.subnets[s.ix()];
-    let (lo, hi) = usable(subnet.prefix);
-    let capacity = hi.saturating_sub(lo) + 1;
+    let capacity = usable_count(subnet.prefix);
     let mut needs: Vec<String> = Vec::new();
     let mut total = 0u64;
     for w in d.workloads.iter().filter(|w| w.subnet == s) {
-        total += u64::from(w.addresses);
-        needs.push(format!("{} `{}` needs {}", w.kind, w.name, w.addresses));
+        total = total.saturating_add(w.addresses);
+        needs.push(format!(
+            "{} `{}` needs {}",
+            w.kind,
+            w.name,
+            address_count(w.addresses)
+        ));
     }
     let others = d.firewalls.iter().filter(|f| f.subnet == s).count()
         + d.gateways.iter().filter(|g| g.subnet == s).count()
         + d.private_endpoints.iter().filter(|p| p.subnet == s).count();
-    total += others as u64;
+    total = total.saturating_add(others as u64);
     if others > 0 {
         needs.push(format!(
             "{others} firewall/gateway/private endpoint address(es)"
         ));
     }
-    let mut len = subnet.prefix.prefix_len();
-    while len > 2 && (1u64 << (32 - len)) - 5 < total {
-        len -= 1;
-    }
+    let len = fitting_prefix(total);
     diags
-        .error(subnet.span, "subnet-capacity", format!(
-            "subnet {} ({}) has {capacity} usable addresses but {total} are needed: {}",
-            subnet.name, subnet.prefix, needs.join("; ")))
-        .help(format!("make the subnet a /{len} or larger (Azure reserves 5 addresses per subnet), or lower max_nodes"));
+        .error(
+            subnet.span,
+            "subnet-capacity",
+            format!(
+                "subnet {} ({}) has {capacity} usable addresses but {} are needed: {}",
+                subnet.name,
+                subnet.prefix,
+                address_count(total),
+                needs.join("; ")
+            ),
+        )
+        .help(format!(
+            "{} (Azure reserves 5 addresses per subnet), or lower max_nodes",
+            resize_advice(len)
+        ));
 }
 
 /// Registers each private endpoint's A records in the zones it names (its DNS zone group).

@@ -10,6 +10,7 @@ mod settings;
 mod validate;
 
 pub use alloc::usable as usable_range;
+pub use alloc::{SMALLEST_SUBNET, address_count, fitting_prefix, resize_advice, usable_count};
 pub use build::build;
 pub use graph::{Element, TopologyGraph};
 
@@ -468,8 +469,9 @@ pub struct Workload {
     pub ip: Ipv4Addr,
     /// Every address it holds at full scale (cluster nodes, AKS nodes and pods).
     pub ips: AddrSet,
-    /// Addresses it takes from the subnet at full scale.
-    pub addresses: u32,
+    /// Addresses it takes from the subnet at full scale (wide: AKS's nodes × pods can exceed
+    /// any subnet, and must say so rather than wrap).
+    pub addresses: u64,
     /// Public IP SKU and address.
     pub public_ip: Option<(PublicIpSku, Ipv4Addr)>,
     /// NIC NSG.

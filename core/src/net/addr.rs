@@ -196,21 +196,57 @@ impl std::fmt::Display for AddrSet {
     }
 }
 
-/// Parses a dotted IPv4 address strictly (no leading zeros, four octets).
+/// Parses a dotted IPv4 address strictly (no leading zeros, four octets): `010.0.0.1` is
+/// octal to some tools and decimal to others, so it is refused rather than guessed.
 pub fn parse_ipv4(s: &str) -> Option<Ipv4Addr> {
     s.parse::<Ipv4Addr>().ok()
 }
 
-/// Parses `a.b.c.d/len` strictly: the address must be the network address.
+/// Parses `a.b.c.d/len` strictly: the address as [`parse_ipv4`] (no leading zeros, the same
+/// rule for prefixes as for addresses), the length a decimal 0–32 without leading zeros, and
+/// the address the network address.
 ///
 /// Returns `Err(Some(net))` with the truncated prefix when host bits are set, so the
 /// caller can suggest the fix, and `Err(None)` when it is not a CIDR at all.
 pub fn parse_ipv4_net(s: &str) -> Result<Ipv4Net, Option<Ipv4Net>> {
-    let net: Ipv4Net = s.parse().map_err(|_| None)?;
+    let (addr, len) = s.split_once('/').ok_or(None)?;
+    let addr = parse_ipv4(addr).ok_or(None)?;
+    let canonical = len == "0" || (!len.starts_with('0') && len.len() <= 2);
+    if !canonical || !len.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(None);
+    }
+    let len: u8 = len.parse().map_err(|_| None)?;
+    let net = Ipv4Net::new(addr, len).map_err(|_| None)?;
     if net.trunc() != net {
         return Err(Some(net.trunc()));
     }
     Ok(net)
+}
+
+/// `text` written without leading zeros in its numbers (`010.000.0.0/16` → `10.0.0.0/16`),
+/// when that is what differs from a valid address or prefix.
+pub fn without_leading_zeros(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut changed = false;
+    for (i, part) in text.split(['.', '/']).enumerate() {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let trimmed = part.trim_start_matches('0');
+        let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
+        changed |= trimmed != part;
+        if i > 0 {
+            // The separator that preceded this part.
+            let at: usize = text
+                .split(['.', '/'])
+                .take(i)
+                .map(|p| p.len() + 1)
+                .sum::<usize>();
+            out.push_str(&text[at - 1..at]);
+        }
+        out.push_str(trimmed);
+    }
+    changed.then_some(out)
 }
 
 impl AddrSet {
@@ -265,5 +301,27 @@ mod tests {
     fn strict_cidr_reports_the_network_address() {
         assert_eq!(parse_ipv4_net("10.1.1.5/24"), Err(Some(net("10.1.1.0/24"))));
         assert_eq!(parse_ipv4_net("nonsense"), Err(None));
+    }
+
+    #[test]
+    fn leading_zeros_are_refused_in_prefixes_as_in_addresses() {
+        for bad in [
+            "010.000.000.000/16",
+            "10.0.0.0/016",
+            "10.0.0.0/08",
+            "10.0.0.00/24",
+        ] {
+            assert_eq!(parse_ipv4_net(bad), Err(None), "{bad}");
+        }
+        assert_eq!(parse_ipv4("010.0.0.1"), None);
+        assert_eq!(parse_ipv4_net("0.0.0.0/0"), Ok(net("0.0.0.0/0")));
+        assert_eq!(parse_ipv4_net("10.0.0.0/33"), Err(None));
+        assert_eq!(parse_ipv4_net("10.0.0.0/+8"), Err(None));
+        assert_eq!(
+            without_leading_zeros("010.000.000.000/16").as_deref(),
+            Some("10.0.0.0/16")
+        );
+        assert_eq!(without_leading_zeros("10.0.0.0/16"), None);
+        assert_eq!(without_leading_zeros("banana"), None);
     }
 }

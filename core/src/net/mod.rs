@@ -4,6 +4,6 @@ mod addr;
 mod flow;
 mod ports;
 
-pub use addr::{AddrSet, parse_ipv4, parse_ipv4_net};
+pub use addr::{AddrSet, parse_ipv4, parse_ipv4_net, without_leading_zeros};
 pub use flow::{Flow, Protocol};
 pub use ports::{PortRange, PortSet};

@@ -9,6 +9,15 @@ pub struct PortRange {
     pub hi: u16,
 }
 
+/// A port written in decimal: digits only, no sign, no leading zeros (the rule addresses and
+/// prefixes follow too).
+fn number(s: &str) -> Option<u16> {
+    let canonical = s == "0" || (!s.starts_with('0') && !s.is_empty());
+    (canonical && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
 impl PortRange {
     /// Every port, 0-65535.
     pub const ANY: PortRange = PortRange {
@@ -29,10 +38,10 @@ impl PortRange {
         }
         match s.split_once('-') {
             Some((a, b)) => {
-                let (lo, hi) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+                let (lo, hi) = (number(a.trim())?, number(b.trim())?);
                 (lo <= hi).then_some(PortRange { lo, hi })
             }
-            None => s.parse().ok().map(Self::single),
+            None => number(s).map(Self::single),
         }
     }
 

@@ -164,34 +164,58 @@ impl Serialize for Matrix {
 /// Computes the matrix for the given ports. By subnet, every cell is computed on sets of
 /// packet classes at once (`plane`); the result is the same as [`matrix_by_tracing`]'s.
 pub fn matrix(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {
+    matrix_with(d, by, ports, &mut |_, _| true).expect("never stopped")
+}
+
+/// [`matrix`], telling `go_on` how many rows of how many are done before each row it traces
+/// (a front end shows progress) and stopping with `None` as soon as `go_on` says `false` (a
+/// front end cancels). The set engine's subnet matrix is one step.
+pub fn matrix_with(
+    d: &Design,
+    by: MatrixBy,
+    ports: &[(Protocol, u16)],
+    go_on: &mut dyn FnMut(usize, usize) -> bool,
+) -> Option<Matrix> {
     if by == MatrixBy::Subnet
         && let Some((every, some)) = super::plane::subnet_matrix(d, ports)
     {
         let names = d.subnets.iter().map(|s| s.name.clone()).collect();
-        return Matrix::from_bits(by, names, ports.to_vec(), every, some);
+        return Some(Matrix::from_bits(by, names, ports.to_vec(), every, some));
     }
-    matrix_by_tracing(d, by, ports)
+    tracing_with(d, by, ports, go_on)
 }
 
 /// The matrix by tracing one packet per class for every cell: the reference the set-based
 /// engine is tested and benchmarked against.
 pub fn matrix_by_tracing(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {
+    tracing_with(d, by, ports, &mut |_, _| true).expect("never stopped")
+}
+
+fn tracing_with(
+    d: &Design,
+    by: MatrixBy,
+    ports: &[(Protocol, u16)],
+    go_on: &mut dyn FnMut(usize, usize) -> bool,
+) -> Option<Matrix> {
     let atoms = Atoms::of(d);
     let sets = endpoint_sets(d, by);
     let mut cells = Vec::with_capacity(sets.len() * sets.len() * ports.len());
-    for (_, src) in &sets {
+    for (row, (_, src)) in sets.iter().enumerate() {
+        if !go_on(row, sets.len()) {
+            return None;
+        }
         for (_, dst) in &sets {
             for &(proto, port) in ports {
                 cells.push(reach_of(d, &atoms, src, dst, proto, port).unwrap_or(Reach::None));
             }
         }
     }
-    Matrix::new(
+    Some(Matrix::new(
         by,
         sets.into_iter().map(|(n, _)| n).collect(),
         ports.to_vec(),
         cells,
-    )
+    ))
 }
 
 /// How much of `src` reaches `dst` on one protocol and port, proven over every packet class;

@@ -90,6 +90,22 @@ impl Decode for bool {
     }
 }
 
+/// Reports `[]` where an empty list would silently mean "any" (an NSG rule's addresses or
+/// ports, an expectation's ports, a FortiGate policy's sources); `true` when it did.
+pub fn reject_empty_list(node: &Node, d: &mut Decoder) -> bool {
+    if !matches!(&node.kind, NodeKind::Seq(items) if items.is_empty()) {
+        return false;
+    }
+    d.diags
+        .error(
+            node.span,
+            "empty-list",
+            "an empty list here matches nothing in Azure (its API rejects it); vnetlab will not read it as \"any\"",
+        )
+        .help("list at least one value, write `*` for any, or leave the key out for its default");
+    true
+}
+
 impl<T: Decode> Decode for Vec<T> {
     fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
         match &node.kind {
@@ -251,6 +267,24 @@ impl<'n> MapReader<'n> {
     /// An optional key whose absence means the type's default.
     pub fn def<T: Decode + Default>(&mut self, key: &'static str, d: &mut Decoder) -> T {
         self.opt(key, d).unwrap_or_default()
+    }
+
+    /// An optional list whose absence means "any" and which must not be written empty: Azure's
+    /// API rejects an empty list there, and reading `[]` as "any" would open what its author
+    /// meant to keep shut.
+    pub fn nonempty<T: Decode>(&mut self, key: &'static str, d: &mut Decoder) -> Vec<T> {
+        match self.take(key) {
+            Some(v) if reject_empty_list(v, d) => {
+                self.ok = false;
+                Vec::new()
+            }
+            Some(v) => {
+                let r = Vec::<T>::decode(v, d);
+                self.ok &= r.is_some();
+                r.unwrap_or_default()
+            }
+            None => Vec::new(),
+        }
     }
 
     /// Reports unknown keys; returns whether every key decoded cleanly.

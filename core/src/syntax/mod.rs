@@ -6,6 +6,6 @@ mod hints;
 mod json;
 mod tree;
 
-pub use decode::{Decode, Decoder, MapReader};
+pub use decode::{Decode, Decoder, MapReader, reject_empty_list};
 pub use json::parse_json;
 pub use tree::{Node, NodeKind, parse};

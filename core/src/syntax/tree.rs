@@ -2,11 +2,14 @@
 
 use crate::diag::{Diagnostics, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The most nesting a document may have; deeper input is rejected, never overflowing the stack.
 pub(super) const MAX_DEPTH: usize = 64;
 /// The most nodes aliases may add by expansion, against "billion laughs". Nodes written out in
-/// the text are bounded by its size and not counted.
+/// the text are bounded by its size and not counted. Anchored nodes are kept (copied) only when
+/// an alias refers to them, and each kept node is expanded at least once later, so what is kept
+/// is bounded by this too.
 const MAX_NODES: usize = 2_000_000;
 
 /// A node of the document with its position.
@@ -48,15 +51,28 @@ impl Node {
     }
 }
 
-/// Parses a whole document. Returns `None` (with diagnostics) when the text is not well-formed.
+/// Parses a whole document. Returns `None` (with diagnostics) when the text is not well-formed
+/// or holds no document (only comments, `---` or `...`).
 pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
     let mut b = Builder {
         parser: Parser::new_from_str(text),
-        anchors: Vec::new(),
+        wanted: referenced_anchors(text),
+        anchors: BTreeMap::new(),
+        kept: 0,
         count: 0,
     };
     match b.document() {
-        Ok(node) => node,
+        Ok(Some(node)) if node.kind != NodeKind::Null => Some(node),
+        Ok(_) => {
+            diags
+                .error(
+                    Span { line: 1, col: 1 },
+                    "empty",
+                    "the file is empty (no YAML content: only comments, markers or null)",
+                )
+                .help("a topology starts with `version: 1` and `name: …`");
+            None
+        }
         Err((mut span, msg)) => {
             // The end of the input is reported one line past the last one: point at the end of
             // the last line instead, where a snippet can show it.
@@ -78,11 +94,37 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
     }
 }
 
+/// The ids of the anchors some alias refers to: a first pass over the events, only when the
+/// text could hold both (`&` and `*`). Anchors no alias uses are then never copied.
+fn referenced_anchors(text: &str) -> BTreeSet<usize> {
+    if !text.contains('&') || !text.contains('*') {
+        return BTreeSet::new();
+    }
+    let mut out = BTreeSet::new();
+    for ev in Parser::new_from_str(text) {
+        match ev {
+            Ok((Event::Alias(id), _)) => {
+                out.insert(id);
+            }
+            Ok(_) => {}
+            // The second pass reports it, at its place.
+            Err(_) => break,
+        }
+    }
+    out
+}
+
 type Failure = (Span, String);
 
 struct Builder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
-    anchors: Vec<(usize, Node)>,
+    /// Anchors an alias refers to (the others are not kept).
+    wanted: BTreeSet<usize>,
+    /// Kept anchored nodes by id, with their node counts.
+    anchors: BTreeMap<usize, (Node, usize)>,
+    /// Nodes kept in `anchors` so far.
+    kept: usize,
+    /// Nodes added by alias expansion so far.
     count: usize,
 }
 
@@ -130,10 +172,23 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node) {
-        if anchor > 0 {
-            self.anchors.push((anchor, node.clone()));
+    /// Keeps an anchored node for the aliases that refer to it. Each kept node is expanded at
+    /// least once later, so keeping more than [`MAX_NODES`] means the aliases would expand to
+    /// more than that: the same error, only sooner.
+    fn remember(&mut self, anchor: usize, node: &Node, span: Span) -> Result<(), Failure> {
+        if anchor == 0 || !self.wanted.contains(&anchor) {
+            return Ok(());
         }
+        let n = count_nodes(node);
+        self.kept = self.kept.saturating_add(n);
+        if self.kept > MAX_NODES {
+            return Err((
+                span,
+                format!("aliases expand to more than {MAX_NODES} nodes"),
+            ));
+        }
+        self.anchors.insert(anchor, (node.clone(), n));
+        Ok(())
     }
 
     fn node(&mut self, ev: Event<'a>, span: Span, depth: usize) -> Result<Node, Failure> {
@@ -153,7 +208,7 @@ impl<'a> Builder<'a> {
                         }
                     };
                 let node = Node { kind, span };
-                self.remember(anchor, &node);
+                self.remember(anchor, &node, span)?;
                 Ok(node)
             }
             Event::SequenceStart(anchor, _) => {
@@ -169,7 +224,7 @@ impl<'a> Builder<'a> {
                     kind: NodeKind::Seq(items),
                     span,
                 };
-                self.remember(anchor, &node);
+                self.remember(anchor, &node, span)?;
                 Ok(node)
             }
             Event::MappingStart(anchor, _) => {
@@ -188,31 +243,24 @@ impl<'a> Builder<'a> {
                     kind: NodeKind::Map(entries),
                     span,
                 };
-                self.remember(anchor, &node);
+                self.remember(anchor, &node, span)?;
                 Ok(node)
             }
-            Event::Alias(id) => {
-                let found = self
-                    .anchors
-                    .iter()
-                    .rev()
-                    .find(|(a, _)| *a == id)
-                    .map(|(_, n)| n.clone());
-                match found {
-                    Some(mut n) => {
-                        self.count += count_nodes(&n);
-                        if self.count > MAX_NODES {
-                            return Err((
-                                span,
-                                format!("aliases expand to more than {MAX_NODES} nodes"),
-                            ));
-                        }
-                        n.span = span;
-                        Ok(n)
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some((n, size)) => {
+                    self.count = self.count.saturating_add(*size);
+                    if self.count > MAX_NODES {
+                        return Err((
+                            span,
+                            format!("aliases expand to more than {MAX_NODES} nodes"),
+                        ));
                     }
-                    None => Err((span, "alias refers to an unknown anchor".into())),
+                    let mut n = n.clone();
+                    n.span = span;
+                    Ok(n)
                 }
-            }
+                None => Err((span, "alias refers to an unknown anchor".into())),
+            },
             _ => Err((span, "unexpected YAML event".into())),
         }
     }

@@ -252,7 +252,7 @@ pub fn trace_with_source_port(
     let src = parse_endpoint(d, &q.from, Side::Source)?;
     let dst = parse_endpoint(d, &q.to, Side::Destination)?;
     let origin = origin_of(d, &src)?;
-    Ok(trace_from_port(
+    let t = trace_from_port(
         d,
         origin,
         &dst,
@@ -260,7 +260,8 @@ pub fn trace_with_source_port(
         (&q.from, &q.to),
         TraceOptions::default(),
         None,
-    ))
+    );
+    Ok(drop_at_reserved(d, &dst, t))
 }
 
 /// The origin of a source endpoint.
@@ -404,12 +405,14 @@ mod aml;
 mod egress;
 mod endpoint_policy;
 mod reply;
+mod reserved;
 mod route;
 mod target;
 mod walk;
 
 use aml::aml_private_compute;
 pub use aml::{is_aml_compute, is_managed_endpoint};
+pub use reserved::{drop_at_reserved, reserved_role};
 use target::{Target, target_at, target_subnet};
 
 /// The NSG rules that match a packet's protocol and addresses, remembered across the traces of

@@ -9,6 +9,7 @@ mod design_props;
 mod example_crate;
 mod format_doc;
 mod golden;
+mod hardening;
 mod import_arm;
 mod import_terraform;
 mod incremental;

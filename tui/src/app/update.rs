@@ -291,22 +291,21 @@ fn select_tree(m: &mut Model, pos: usize) {
     m.ui.tree_key = key;
 }
 
+/// Selects the selectable row nearest `pos` in direction `dir` (down when `dir` ≥ 0), else the
+/// nearest the other way; with no selectable row at all, the first row. Each
+/// row is looked at once, so this ends whatever the rows are.
 fn select_check(m: &mut Model, pos: usize, dir: isize) {
     let rows = check_rows(m);
     if rows.is_empty() {
         return;
     }
-    let mut p = pos.min(rows.len() - 1);
-    while !rows[p].selectable() {
-        match dir {
-            d if d < 0 && p > 0 => p -= 1,
-            _ if p + 1 < rows.len() => p += 1,
-            _ => break,
-        }
+    let pos = pos.min(rows.len() - 1);
+    let ok = |i: &usize| rows[*i].selectable();
+    let (mut down, mut up) = ((pos..rows.len()).find(ok), (0..=pos).rev().find(ok));
+    if dir < 0 {
+        std::mem::swap(&mut down, &mut up);
     }
-    if !rows[p].selectable() {
-        p = rows.iter().position(CheckRow::selectable).unwrap_or(0);
-    }
+    let p = down.or(up).unwrap_or(0);
     if p != m.ui.checks.selected {
         m.ui.detail_scroll = (0, 0);
     }

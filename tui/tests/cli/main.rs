@@ -8,6 +8,7 @@ mod readme_ci;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod hardening;
 mod options;
 mod readme;
 

@@ -29,7 +29,9 @@ pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) 
         super::settings::register_vm_records(&mut d);
         d
     });
-    let design = design.filter(|_| !b.d.has_errors());
+    // Every reference resolved, so the whole-design checks can run even when allocation
+    // failed (a full subnet, a taken address): one run reports every problem, and a /30 hears
+    // that the smallest subnet is a /29 besides being full.
     if let Some(d) = &design {
         super::validate::validate(d, file, b.d);
     }
@@ -190,7 +192,11 @@ impl Builder<'_, '_> {
             vnets[s.vnet.ix()].subnets.push(SubnetId(i as u32));
         }
         for (i, g) in gateways.iter().enumerate() {
-            vnets[g.vnet.ix()].gateway = Some(GatewayId(i as u32));
+            // A gateway whose VNet did not resolve (an error already reported) points nowhere;
+            // with no VNet at all its placeholder id would be out of range (found by fuzzing).
+            if let Some(v) = vnets.get_mut(g.vnet.ix()) {
+                v.gateway = Some(GatewayId(i as u32));
+            }
         }
         let mut services = services;
         for (i, pe) in private_endpoints.iter().enumerate() {

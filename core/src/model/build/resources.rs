@@ -46,14 +46,14 @@ impl Builder<'_, '_> {
                     .help(format!("add `{req}` (a /26 or larger) to the VNet"));
             }
             let addresses = match w.kind {
-                WorkloadKind::ComputeCluster => w.max_nodes.as_ref().map(|n| n.value).unwrap_or(1),
-                WorkloadKind::Aks => {
-                    let nodes = w.node_count.as_ref().map(|n| n.value).unwrap_or(3) + 1;
-                    match w.network_plugin.unwrap_or(NetworkPlugin::AzureCniOverlay) {
-                        NetworkPlugin::AzureCni => nodes + nodes * w.max_pods.unwrap_or(110),
-                        NetworkPlugin::Kubenet | NetworkPlugin::AzureCniOverlay => nodes,
-                    }
+                WorkloadKind::ComputeCluster => {
+                    w.max_nodes.as_ref().map_or(1, |n| u64::from(n.value))
                 }
+                WorkloadKind::Aks => crate::aml::findings::aks_addresses(
+                    w.node_count.as_ref().map_or(3, |n| n.value),
+                    w.network_plugin,
+                    w.max_pods,
+                ),
                 _ => 1,
             };
             let sku = w.public_ip.unwrap_or_default();
