@@ -10,7 +10,7 @@ secs="${1:-30}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(load query mutate service_tags)
+  targets=(load query mutate service_tags import_arm import_terraform)
 fi
 for t in "${targets[@]}"; do
   corpus="target/fuzz-corpus/$t"
@@ -21,6 +21,10 @@ for t in "${targets[@]}"; do
     query) for e in internet vm ml/training 10.0.0.4 "service:Storage" "ml/*" 10.1.0.0/16; do
              printf '%s\n%s' "$e" "$e" > "$corpus/seed-$(printf '%s' "$e" | tr -c 'a-zA-Z0-9' _)"; done ;;
     mutate) printf '\x00\x01\x00\x00\x05' > "$corpus/seed-0"; printf '\x01\x20\x00\x06\x03' > "$corpus/seed-1" ;;
+    import_arm) find tests/fixtures/import/arm -name '*.json' -exec cp -n {} "$corpus/" \; ;;
+    import_terraform) i=0; for f in $(find tests/fixtures/import/terraform -name '*.tf' -o -name '*.json' | sort); do
+                        i=$((i + 1)); case "$f" in *.json) p='\x01' ;; *) p='\x00' ;; esac
+                        { printf "$p"; cat "$f"; } > "$corpus/seed-$i"; done ;;
   esac
   if [ -d "fuzz/regressions/$t" ]; then cp -n fuzz/regressions/"$t"/* "$corpus/" 2>/dev/null || true; fi
   echo "== fuzz $t for ${secs}s"
