@@ -50,10 +50,11 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Analyses a design.
-    pub fn of(design: Design, warnings: Vec<Diagnostic>, by: MatrixBy) -> Self {
+    /// Analyses a design. The matrix is by subnets (the set engine's, quick); by workloads it
+    /// traces every pair and can take minutes, so the app asks a worker thread for it.
+    pub fn of(design: Design, warnings: Vec<Diagnostic>) -> Self {
         let report = vnetlab_core::check(&design);
-        let matrix = matrix(&design, by, MATRIX_PORTS);
+        let matrix = matrix(&design, MatrixBy::Subnet, MATRIX_PORTS);
         Self {
             outline: outline(&design),
             report,
@@ -65,11 +66,17 @@ impl Analysis {
         }
     }
 
-    /// Recomputes the matrix by subnets or by workloads.
-    pub fn regroup(&mut self, by: MatrixBy) {
-        if self.matrix.by != by {
-            self.matrix = matrix(&self.design, by, MATRIX_PORTS);
-            self.internet.clear();
+    /// A matrix worked out elsewhere (by workloads, on a worker thread); the internet row and
+    /// column are worked out again for it.
+    pub fn set_matrix(&mut self, m: Matrix) {
+        self.matrix = m;
+        self.internet.clear();
+    }
+
+    /// Back to the matrix by subnets (quick; by workloads comes from a worker).
+    pub fn by_subnet(&mut self) {
+        if self.matrix.by != MatrixBy::Subnet {
+            self.set_matrix(matrix(&self.design, MatrixBy::Subnet, MATRIX_PORTS));
         }
     }
 

@@ -2,6 +2,47 @@
 //! runtime to do).
 
 use std::path::PathBuf;
+use vnetlab_core::model::Design;
+use vnetlab_core::reach::matrix::{Matrix, MatrixBy};
+
+/// Long work for a worker thread: the matrix by workloads of the design on disk and, when
+/// edits changed it, of the edited design. Compared by `id` only.
+#[derive(Clone, Debug)]
+pub struct MatrixJob {
+    /// Which job (the model knows the one it waits for).
+    pub id: u64,
+    /// Rows and columns.
+    pub by: MatrixBy,
+    /// The design on disk.
+    pub base: Design,
+    /// The edited design, when it differs.
+    pub current: Option<Design>,
+}
+
+impl PartialEq for MatrixJob {
+    fn eq(&self, o: &Self) -> bool {
+        self.id == o.id
+    }
+}
+impl Eq for MatrixJob {}
+
+/// A finished [`MatrixJob`]. Compared by `id` only.
+#[derive(Clone, Debug)]
+pub struct MatrixDone {
+    /// The job.
+    pub id: u64,
+    /// The matrix of the design on disk.
+    pub base: Matrix,
+    /// The edited design's, when the job had one.
+    pub current: Option<Matrix>,
+}
+
+impl PartialEq for MatrixDone {
+    fn eq(&self, o: &Self) -> bool {
+        self.id == o.id
+    }
+}
+impl Eq for MatrixDone {}
 
 /// Something that happened: a key mapped to an intent, a mouse action, a resize, the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,6 +107,17 @@ pub enum Message {
     FileUnreadable(String),
     /// The result of [`Effect::Write`]: the path written, or why not.
     Written(Result<PathBuf, String>),
+    /// A worker's progress on job `id`: `done` rows of `total`.
+    Progress {
+        /// The job.
+        id: u64,
+        /// Rows done.
+        done: usize,
+        /// Rows in all.
+        total: usize,
+    },
+    /// A worker finished a matrix job.
+    MatrixDone(Box<MatrixDone>),
     /// Leave the app.
     Quit,
 }
@@ -81,4 +133,7 @@ pub enum Effect {
         /// The YAML text.
         contents: String,
     },
+    /// Compute matrices on a worker thread, answering with [`Message::Progress`] and
+    /// [`Message::MatrixDone`]; the runtime stops it when the model no longer waits for it.
+    Matrix(Box<MatrixJob>),
 }

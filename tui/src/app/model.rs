@@ -157,6 +157,21 @@ impl Default for Ui {
     }
 }
 
+/// Long work running on a worker thread, shown as a progress line (Esc cancels).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// Its id (results of other jobs are ignored).
+    pub id: u64,
+    /// The [`Model::version`] of the analyses it works for.
+    pub version: u64,
+    /// What it computes, for the progress line.
+    pub what: String,
+    /// Rows done and in all, as last reported.
+    pub done: usize,
+    /// Rows in all (0 until the first report).
+    pub total: usize,
+}
+
 /// The whole state of the app.
 pub struct Model {
     /// The file as given on the command line (for titles and diagnostics).
@@ -177,6 +192,13 @@ pub struct Model {
     pub cell: Option<CellView>,
     /// Set when the user quits.
     pub quit: bool,
+    /// The long work the app waits for, if any.
+    pub job: Option<Job>,
+    /// The id the next job gets.
+    pub next_job: u64,
+    /// Counts the times the analyses were recomputed (a reload, an edit), so a job for older
+    /// ones is known to be stale.
+    pub version: u64,
 }
 
 impl Model {
@@ -192,6 +214,9 @@ impl Model {
             status: None,
             cell: None,
             quit: false,
+            job: None,
+            next_job: 1,
+            version: 0,
         }
     }
 

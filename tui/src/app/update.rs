@@ -4,8 +4,8 @@
 use super::analysis::{Analysis, Change, MATRIX_PORTS, expectation_change, flow_change};
 use super::layout::{areas, inner_height, inside};
 use super::matrix_nav;
-use super::message::{Effect, Message};
-use super::model::{Doc, ListNav, MainView, Model, Overlay, Pane, Ready, Status};
+use super::message::{Effect, MatrixJob, Message};
+use super::model::{Doc, Job, ListNav, MainView, Model, Overlay, Pane, Ready, Status};
 use super::rows::{CheckRow, check_row_text, check_rows, has_children, parent, visible_tree};
 use vnetlab_core::diag::Severity;
 use vnetlab_core::reach::matrix::MatrixBy;
@@ -13,10 +13,52 @@ use vnetlab_core::whatif::{Edit, Session};
 
 /// Applies one message; returns the effects for the runtime to perform.
 pub fn update(m: &mut Model, msg: Message) -> Vec<Effect> {
-    let effects = update_inner(m, msg);
+    let mut effects = update_inner(m, msg);
+    want_matrix(m, &mut effects);
     matrix_nav::prepare(m);
     keep_visible(m);
     effects
+}
+
+/// When the matrix by workloads is wanted and what is shown is not (just asked for, or an
+/// edit or a reload recomputed the analyses by subnets), asks a worker thread for it; a job
+/// under way for other designs is dropped (the runtime stops the worker the model no longer
+/// waits for).
+fn want_matrix(m: &mut Model, effects: &mut Vec<Effect>) {
+    let Doc::Ready(r) = &m.doc else {
+        m.job = None;
+        return;
+    };
+    let have = r.base.matrix.by == MatrixBy::Workload
+        && r.current
+            .as_ref()
+            .map_or(true, |c| c.matrix.by == MatrixBy::Workload);
+    if m.ui.matrix_by != MatrixBy::Workload || have {
+        m.job = None;
+        return;
+    }
+    if m.job.as_ref().is_some_and(|j| j.version == m.version) {
+        return;
+    }
+    let id = m.next_job;
+    m.next_job += 1;
+    let current = match &r.current {
+        Ok(c) if !r.session.edits().is_empty() => Some(c.design.clone()),
+        _ => None,
+    };
+    effects.push(Effect::Matrix(Box::new(MatrixJob {
+        id,
+        by: MatrixBy::Workload,
+        base: r.base.design.clone(),
+        current,
+    })));
+    m.job = Some(Job {
+        id,
+        version: m.version,
+        what: "the matrix by workload".into(),
+        done: 0,
+        total: 0,
+    });
 }
 
 fn update_inner(m: &mut Model, msg: Message) -> Vec<Effect> {
@@ -66,6 +108,10 @@ fn update_inner(m: &mut Model, msg: Message) -> Vec<Effect> {
         Message::Escape => {
             if m.ui.overlay != Overlay::None {
                 m.ui.overlay = Overlay::None;
+            } else if let Some(job) = m.job.take() {
+                // Back to what is shown; the runtime stops the worker.
+                m.ui.matrix_by = MatrixBy::Subnet;
+                m.status = Some(info(format!("cancelled {}", job.what)));
             } else if m.ui.main == MainView::Matrix {
                 m.ui.main = MainView::Detail;
             } else {
@@ -138,12 +184,31 @@ fn update_inner(m: &mut Model, msg: Message) -> Vec<Effect> {
                 MatrixBy::Subnet => MatrixBy::Workload,
                 MatrixBy::Workload => MatrixBy::Subnet,
             };
-            let by = m.ui.matrix_by;
-            if let Doc::Ready(r) = &mut m.doc {
-                r.base.regroup(by);
+            if m.ui.matrix_by == MatrixBy::Subnet
+                && let Doc::Ready(r) = &mut m.doc
+            {
+                r.base.by_subnet();
                 if let Ok(c) = &mut r.current {
-                    c.regroup(by);
+                    c.by_subnet();
                 }
+            }
+        }
+        Message::Progress { id, done, total } => {
+            if let Some(job) = m.job.as_mut().filter(|j| j.id == id) {
+                job.done = done;
+                job.total = total;
+            }
+        }
+        Message::MatrixDone(done) => {
+            if m.job.as_ref().is_some_and(|j| j.id == done.id)
+                && let Doc::Ready(r) = &mut m.doc
+            {
+                let job = m.job.take().expect("checked");
+                if let Ok(c) = &mut r.current {
+                    c.set_matrix(done.current.unwrap_or_else(|| done.base.clone()));
+                }
+                r.base.set_matrix(done.base);
+                m.status = Some(info(format!("{} is ready", job.what)));
             }
         }
         Message::Click(x, y) => click(m, x, y),
@@ -203,7 +268,7 @@ fn load(m: &mut Model, bytes: &[u8]) {
             };
         }
         Some(design) => {
-            let base = Analysis::of(design.clone(), loaded.diagnostics, m.ui.matrix_by);
+            let base = Analysis::of(design.clone(), loaded.diagnostics);
             let mut session = Session::new(&m.file, &design, m.opts.clone());
             let mut dropped = 0;
             for e in pending.iter().cloned() {
@@ -211,7 +276,7 @@ fn load(m: &mut Model, bytes: &[u8]) {
                     dropped += 1;
                 }
             }
-            let current = analyse(&session, &base, m.ui.matrix_by);
+            let current = analyse(&session, &base);
             m.doc = Doc::Ready(Box::new(Ready {
                 session,
                 base,
@@ -228,6 +293,7 @@ fn load(m: &mut Model, bytes: &[u8]) {
                     )
                 }));
             }
+            m.version += 1;
             restore_tree_selection(m);
         }
     }
@@ -236,14 +302,13 @@ fn load(m: &mut Model, bytes: &[u8]) {
 fn analyse(
     session: &Session,
     base: &Analysis,
-    by: MatrixBy,
 ) -> Result<Analysis, Vec<vnetlab_core::diag::Diagnostic>> {
     if session.edits().is_empty() {
         return Ok(base.clone());
     }
     let loaded = session.design();
     match loaded.design {
-        Some(d) => Ok(Analysis::of(d, loaded.diagnostics, by)),
+        Some(d) => Ok(Analysis::of(d, loaded.diagnostics)),
         None => Err(loaded
             .diagnostics
             .into_iter()
@@ -425,16 +490,16 @@ fn edit_selected(m: &mut Model, toggle: bool) {
 }
 
 fn apply(m: &mut Model, edit: Edit) {
-    let by = m.ui.matrix_by;
     let Doc::Ready(r) = &mut m.doc else { return };
     let text = edit.describe();
     match r.session.apply(edit) {
         Err(e) => m.status = Some(err(format!("cannot {text}: {e}"))),
         Ok(_) => {
-            r.current = analyse(&r.session, &r.base, by);
+            r.current = analyse(&r.session, &r.base);
             m.status = Some(summary(r, &text));
         }
     }
+    m.version += 1;
     restore_tree_selection(m);
 }
 
@@ -468,27 +533,27 @@ fn summary(r: &Ready, what: &str) -> Status {
 }
 
 fn undo(m: &mut Model) {
-    let by = m.ui.matrix_by;
     let Doc::Ready(r) = &mut m.doc else { return };
     match r.session.undo() {
         None => m.status = Some(info("nothing to undo")),
         Some(e) => {
-            r.current = analyse(&r.session, &r.base, by);
+            r.current = analyse(&r.session, &r.base);
             m.status = Some(info(format!("undid: {}", e.describe())));
         }
     }
+    m.version += 1;
     restore_tree_selection(m);
 }
 
 fn reset(m: &mut Model) {
-    let by = m.ui.matrix_by;
     let Doc::Ready(r) = &mut m.doc else { return };
     let n = r.session.edits().len();
     r.session.reset();
-    r.current = analyse(&r.session, &r.base, by);
+    r.current = analyse(&r.session, &r.base);
     m.status = Some(info(format!(
         "reset: dropped {n} edit(s); back to the file on disk"
     )));
+    m.version += 1;
     restore_tree_selection(m);
 }
 

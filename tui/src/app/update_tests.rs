@@ -234,11 +234,61 @@ fn the_matrix_cycles_ports_and_regroups_by_workload() {
     send(&mut m, [Message::ToggleMatrix, Message::MatrixPort(-1)]);
     assert_eq!(m.ui.main, MainView::Matrix);
     assert_eq!(m.ui.matrix_port, super::MATRIX_PORTS.len() - 1);
-    send(&mut m, [Message::MatrixBy]);
+    let effects = send(&mut m, [Message::MatrixBy]);
+    // By workloads is worked out on a worker thread: run its job here, then hand back the
+    // result as the runtime does.
+    let [Effect::Matrix(job)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(m.job.is_some());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let progress = std::cell::RefCell::new(Vec::new());
+    let done = crate::app::runtime::compute(job, &stop, &|msg| progress.borrow_mut().push(msg))
+        .expect("not stopped");
+    send(&mut m, progress.into_inner());
+    assert_eq!(m.job.as_ref().map(|j| (j.done, j.total)), Some((1, 2)));
+    send(&mut m, [Message::MatrixDone(Box::new(done))]);
+    assert!(m.job.is_none());
     let names = &m.ready().expect("ready").shown().matrix.names;
     assert_eq!(names, &["analyst-vm", "trainer"]);
     send(&mut m, [Message::Escape]);
     assert_eq!(m.ui.main, MainView::Detail);
+}
+
+#[test]
+fn esc_cancels_long_work_and_an_edit_restarts_it_for_the_new_design() {
+    let mut m = model();
+    let effects = send(&mut m, [Message::ToggleMatrix, Message::MatrixBy]);
+    let [Effect::Matrix(first)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    // A stopped worker gives up at its next row.
+    let stop = std::sync::atomic::AtomicBool::new(true);
+    assert!(crate::app::runtime::compute(first, &stop, &|_| {}).is_none());
+    // Esc cancels: nothing waits, the matrix stays by subnets, the view stays.
+    send(&mut m, [Message::Escape]);
+    assert!(m.job.is_none());
+    assert_eq!(m.ui.main, MainView::Matrix);
+    assert_eq!(m.ui.matrix_by, MatrixBy::Subnet);
+    // A result that comes anyway is ignored.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let late = crate::app::runtime::compute(first, &stop, &|_| {}).expect("runs");
+    send(&mut m, [Message::MatrixDone(Box::new(late))]);
+    assert_eq!(
+        m.ready().expect("ready").shown().matrix.by,
+        MatrixBy::Subnet
+    );
+    // Asked again, then the design changes under the job: a new job for the new design.
+    let effects = send(&mut m, [Message::MatrixBy]);
+    let [Effect::Matrix(second)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let effects = send(&mut m, [Message::FileLoaded(FIXTURE.to_vec())]);
+    let [Effect::Matrix(third)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_ne!(second.id, third.id);
+    assert_eq!(m.job.as_ref().map(|j| j.id), Some(third.id));
 }
 
 #[test]

@@ -67,6 +67,19 @@ pub fn status(m: &Model, f: &mut Frame, area: Rect) {
             Span::styled("█", t.dim()),
             Span::styled("   Enter: keep  Esc: close", t.dim()),
         ])
+    } else if let Some(j) = &m.job {
+        let done = if j.total > 0 {
+            format!("{}/{} rows", j.done, j.total)
+        } else {
+            "starting".to_string()
+        };
+        Line::styled(
+            format!(
+                " ⏳ computing {} on a worker: {done} · keys work · Esc cancels",
+                j.what
+            ),
+            t.heading(),
+        )
     } else if let Some(s) = &m.status {
         Line::styled(
             format!(" {}", s.text),
