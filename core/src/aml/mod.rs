@@ -7,6 +7,7 @@
 pub mod findings;
 pub mod fix;
 pub mod flows;
+mod lint;
 pub mod mapping;
 pub mod render;
 
