@@ -286,6 +286,9 @@ fn q5_lint(c: &mut Criterion) {
     g.bench_function("T4_audit_including_rule_lint", |b| {
         b.iter(|| vnetlab_core::aml::audit(&d))
     });
+    g.bench_function("T4_rule_lint_only", |b| {
+        b.iter(|| vnetlab_core::aml::findings::RuleLint::of(&d))
+    });
     g.finish();
 }
 

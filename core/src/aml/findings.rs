@@ -4,10 +4,7 @@
 use super::Severity;
 use super::flows::{FlowResult, Stage, is_ml_target};
 use super::mapping::{Reference, references};
-use crate::format::{
-    Access, Isolation, NetworkPlugin, NextHopType, ServiceKind,
-    WorkloadKind,
-};
+use crate::format::{Access, Isolation, NetworkPlugin, NextHopType, ServiceKind, WorkloadKind};
 use crate::model::{AddrEntry, Design, usable_range};
 use crate::net::{PortSet, Protocol};
 use crate::query::{Endpoint, EndpointSet, Side, parse_endpoint};

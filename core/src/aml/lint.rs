@@ -17,17 +17,24 @@ use super::Severity;
 use super::findings::{Finding, finding};
 use crate::format::{CollectionKind, Direction, FirewallKind, FortiAction, FwAction};
 use crate::model::{AddrEntry, Design, NsgId, NsgRule, VnetId};
-use crate::net::{AddrSet, PacketBox, PacketSet, PortRange, PortSet, Protocol};
+use crate::net::{AddrSet, Hull, PacketBox, PacketSet, PortRange, PortSet, Protocol};
 
 /// Which of the earlier rules match every packet of `target` together, if they do: their
-/// indices, among `(index, packets)` in processing order.
+/// indices, among `(index, packets, hull)` in processing order. An empty target is not covered
+/// (it is not a rule anyone can reason about).
 fn covering<'a>(
-    earlier: impl IntoIterator<Item = (usize, &'a PacketSet)>,
+    earlier: impl IntoIterator<Item = (usize, &'a PacketSet, Hull)>,
     target: &PacketSet,
 ) -> Option<Vec<usize>> {
+    let hull = target.hull()?;
+    let candidates: Vec<(usize, &PacketSet)> = earlier
+        .into_iter()
+        .filter(|(_, r, h)| h.meets(&hull) && target.intersects(r))
+        .map(|(i, r, _)| (i, r))
+        .collect();
     let mut left = target.clone();
     let mut used = Vec::new();
-    for (i, r) in earlier {
+    for (i, r) in candidates {
         if left.intersects(r) {
             used.push(i);
             left = left.subtract(r);
@@ -129,14 +136,28 @@ pub(super) fn nsg_rules(d: &Design, nsg: NsgId) -> Vec<Finding> {
     let mut v = Vec::new();
     for dir in [Direction::Inbound, Direction::Outbound] {
         let rules = n.rules(dir);
-        let sets: Vec<Vec<PacketSet>> = vnets
+        // Per VNet: each rule's packets and their hull (none for a rule matching nothing).
+        let sets: Vec<Vec<(PacketSet, Option<Hull>)>> = vnets
             .iter()
-            .map(|&vnet| rules.iter().map(|r| nsg_packets(d, r, vnet)).collect())
+            .map(|&vnet| {
+                rules
+                    .iter()
+                    .map(|r| {
+                        let p = nsg_packets(d, r, vnet);
+                        let h = p.hull();
+                        (p, h)
+                    })
+                    .collect()
+            })
             .collect();
         for (j, r) in rules.iter().enumerate().filter(|(_, r)| !r.is_default) {
             let mut all: Vec<usize> = Vec::new();
             let covered = sets.iter().all(|s| {
-                covering(s[..j].iter().enumerate(), &s[j]).is_some_and(|c| {
+                let earlier = s[..j]
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, (p, h))| h.map(|h| (i, p, h)));
+                covering(earlier, &s[j].0).is_some_and(|c| {
                     all.extend(c);
                     true
                 })
@@ -186,8 +207,8 @@ struct Entry {
     name: String,
     /// The action, as "allow" or "deny".
     allows: bool,
-    /// The packets it matches by address (none for one that covers nothing).
-    cover: Option<PacketSet>,
+    /// The packets it matches by address and their hull (none for one that covers nothing).
+    cover: Option<(PacketSet, Hull)>,
     /// The packets it can match at most, when it can be reported (not for name-based rules).
     target: Option<PacketSet>,
     /// Which class of packets it sees (rules of different classes never meet).
@@ -196,13 +217,22 @@ struct Entry {
     covered_by: u8,
 }
 
-fn fw_packets(protocol: Option<Protocol>, src: &AddrSet, dst: &AddrSet, ports: &PortSet) -> PacketSet {
+fn fw_packets(
+    protocol: Option<Protocol>,
+    src: &AddrSet,
+    dst: &AddrSet,
+    ports: &PortSet,
+) -> PacketSet {
     // F1: "Any" with explicit destination ports is TCP and UDP; protocols without ports ignore
     // the ports.
     let protos: Vec<Protocol> = match protocol {
         Some(p) => vec![p],
         None if ports.is_any() => Protocol::ALL.to_vec(),
-        None => Protocol::ALL.iter().copied().filter(|p| p.has_ports()).collect(),
+        None => Protocol::ALL
+            .iter()
+            .copied()
+            .filter(|p| p.has_ports())
+            .collect(),
     };
     PacketSet::from_boxes(boxes(&protos, src, dst, &PortSet::any(), ports, true))
 }
@@ -221,8 +251,8 @@ fn azure_firewall_entries(fw: &crate::model::Firewall) -> Vec<Entry> {
                     v.push(Entry {
                         name,
                         allows: allows || c.kind == CollectionKind::Dnat,
-                        target: (!by_name).then(|| p.clone()),
-                        cover: Some(p),
+                        cover: p.hull().map(|h| (p.clone(), h)),
+                        target: (!by_name).then_some(p),
                         class,
                         covered_by: class,
                     });
@@ -273,7 +303,10 @@ fn fortigate_entries(fw: &crate::model::Firewall) -> Vec<Entry> {
             Entry {
                 name: p.name.clone(),
                 allows: p.action == FortiAction::Accept,
-                cover: p.groups.is_empty().then(|| set.clone()),
+                cover: set
+                    .hull()
+                    .filter(|_| p.groups.is_empty())
+                    .map(|h| (set.clone(), h)),
                 target: Some(set),
                 class: 0,
                 covered_by: 0,
@@ -299,7 +332,7 @@ pub(super) fn firewall_rules(d: &Design, v: &mut Vec<Finding>) {
                 .iter()
                 .enumerate()
                 .filter(|(_, x)| x.class == e.covered_by)
-                .filter_map(|(i, x)| x.cover.as_ref().map(|c| (i, c)));
+                .filter_map(|(i, x)| x.cover.as_ref().map(|(c, h)| (i, c, *h)));
             let Some(by) = covering(earlier, target) else {
                 continue;
             };

@@ -7,5 +7,5 @@ mod ports;
 
 pub use addr::{AddrSet, parse_ipv4, parse_ipv4_net};
 pub use flow::{Flow, Protocol};
-pub use packets::{PacketBox, PacketSet};
+pub use packets::{Hull, PacketBox, PacketSet};
 pub use ports::{PortRange, PortSet};

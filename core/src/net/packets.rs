@@ -47,7 +47,13 @@ impl PacketBox {
         dst_ports: &PortSet,
     ) -> Self {
         Self {
-            dims: [protocols(protos), src, dst, ports(src_ports), ports(dst_ports)],
+            dims: [
+                protocols(protos),
+                src,
+                dst,
+                ports(src_ports),
+                ports(dst_ports),
+            ],
         }
     }
 
@@ -75,15 +81,21 @@ impl PacketBox {
         if !self.intersects(o) {
             return vec![self.clone()];
         }
+        let inside: [bool; DIMS] = std::array::from_fn(|i| o.dims[i].contains_set(&self.dims[i]));
+        if inside.iter().all(|&x| x) {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         let mut prefix = self.clone();
         for i in 0..DIMS {
-            let outside = self.dims[i].difference(&o.dims[i]);
-            if !outside.is_empty() {
-                let mut b = prefix.clone();
-                b.dims[i] = outside;
-                out.push(b);
+            // A dimension `o` holds entirely leaves nothing outside and the prefix as it is.
+            if inside[i] {
+                continue;
             }
+            let outside = self.dims[i].difference(&o.dims[i]);
+            let mut b = prefix.clone();
+            b.dims[i] = outside;
+            out.push(b);
             prefix.dims[i] = self.dims[i].intersect(&o.dims[i]);
         }
         out
@@ -120,6 +132,20 @@ impl PacketBox {
     }
 }
 
+/// The interval hull of a packet set, per dimension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hull([(u32, u32); DIMS]);
+
+impl Hull {
+    /// Whether the hulls meet (a necessary condition for their sets to share a packet).
+    pub fn meets(&self, o: &Hull) -> bool {
+        self.0
+            .iter()
+            .zip(&o.0)
+            .all(|(a, b)| a.0.max(b.0) <= a.1.min(b.1))
+    }
+}
+
 /// A union of boxes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PacketSet {
@@ -143,6 +169,39 @@ impl PacketSet {
     pub fn boxes(&self) -> &[PacketBox] {
         &self.boxes
     }
+
+    /// The smallest box of intervals holding the set, per dimension (`None` when empty): two
+    /// sets whose hulls do not meet share no packet.
+    pub fn hull(&self) -> Option<Hull> {
+        let mut it = self.boxes.iter();
+        let first = it.next()?;
+        let span = |s: &AddrSet| {
+            let r = s.ranges();
+            (r[0].0, r[r.len() - 1].1)
+        };
+        let mut h: [(u32, u32); DIMS] = std::array::from_fn(|i| span(&first.dims[i]));
+        for b in it {
+            for (i, x) in h.iter_mut().enumerate() {
+                let (lo, hi) = span(&b.dims[i]);
+                *x = (x.0.min(lo), x.1.max(hi));
+            }
+        }
+        Some(Hull(h))
+    }
+
+    /// The values the set's packets take in one dimension (0 protocol index, 1 source, 2
+    /// destination, 3 source port, 4 destination port).
+    pub fn projection(&self, dim: usize) -> AddrSet {
+        AddrSet::from_ranges(
+            self.boxes
+                .iter()
+                .flat_map(|b| b.dims[dim].ranges().iter().copied())
+                .collect(),
+        )
+    }
+
+    /// The number of dimensions ([`PacketSet::projection`]).
+    pub const DIMS: usize = DIMS;
 
     /// Whether the sets share a packet.
     pub fn intersects(&self, o: &PacketSet) -> bool {
@@ -189,7 +248,11 @@ mod tests {
         let hi = tcp("10.1.0.128/25", "10.0.0.0/8", 443);
         assert!(!whole.subtract(&lo).is_empty());
         assert!(whole.subtract(&lo).subtract(&hi).is_empty());
-        assert!(!whole.subtract(&tcp("10.1.0.0/24", "10.2.0.0/16", 80)).is_empty());
+        assert!(
+            !whole
+                .subtract(&tcp("10.1.0.0/24", "10.2.0.0/16", 80))
+                .is_empty()
+        );
     }
 
     #[test]
