@@ -457,6 +457,26 @@ impl RouteView {
     }
 }
 
+/// The addresses a subnet's service endpoint `endpoint` (for service tag `tag`) covers from
+/// `region` (P16, D1): `Microsoft.Storage` the storage of the subnet's region and of its paired
+/// region, `Microsoft.Storage.Global` every region, `Microsoft.Sql` its region only (regional
+/// "in nature"), every other service all regions ("for all other services, you can secure Azure
+/// service resources to virtual networks in any region").
+pub fn service_endpoint_scope(d: &Design, endpoint: &str, tag: &str, region: &str) -> AddrSet {
+    let regional = |r: &str| d.tags.regional(tag, r).cloned().unwrap_or_default();
+    match endpoint.to_ascii_lowercase().as_str() {
+        "microsoft.storage" => {
+            let paired = crate::regions::paired(region)
+                .and_then(|p| d.tags.get(&format!("{tag}.{p}")))
+                .cloned()
+                .unwrap_or_default();
+            regional(region).union(&paired)
+        }
+        "microsoft.sql" => regional(region),
+        _ => d.tags.get(tag).cloned().unwrap_or_default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,25 +518,5 @@ mod tests {
         ]);
         assert_eq!(v.lookup("10.0.0.5".parse().unwrap()).unwrap().index, 0);
         assert_eq!(v.lookup("10.0.1.5".parse().unwrap()).unwrap().index, 1);
-    }
-}
-
-/// The addresses a subnet's service endpoint `endpoint` (for service tag `tag`) covers from
-/// `region` (P16, D1): `Microsoft.Storage` the storage of the subnet's region and of its paired
-/// region, `Microsoft.Storage.Global` every region, `Microsoft.Sql` its region only (regional
-/// "in nature"), every other service all regions ("for all other services, you can secure Azure
-/// service resources to virtual networks in any region").
-pub fn service_endpoint_scope(d: &Design, endpoint: &str, tag: &str, region: &str) -> AddrSet {
-    let regional = |r: &str| d.tags.regional(tag, r).cloned().unwrap_or_default();
-    match endpoint.to_ascii_lowercase().as_str() {
-        "microsoft.storage" => {
-            let paired = crate::regions::paired(region)
-                .and_then(|p| d.tags.get(&format!("{tag}.{p}")))
-                .cloned()
-                .unwrap_or_default();
-            regional(region).union(&paired)
-        }
-        "microsoft.sql" => regional(region),
-        _ => d.tags.get(tag).cloned().unwrap_or_default(),
     }
 }

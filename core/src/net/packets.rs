@@ -87,9 +87,9 @@ impl PacketBox {
         }
         let mut out = Vec::new();
         let mut prefix = self.clone();
-        for i in 0..DIMS {
+        for (i, held) in inside.into_iter().enumerate() {
             // A dimension `o` holds entirely leaves nothing outside and the prefix as it is.
-            if inside[i] {
+            if held {
                 continue;
             }
             let outside = self.dims[i].difference(&o.dims[i]);
