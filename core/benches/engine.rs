@@ -292,6 +292,19 @@ fn q5_lint(c: &mut Criterion) {
     g.finish();
 }
 
+/// The network-wide loop search: the forwarding graph of every forwarder and its cycles over
+/// every destination.
+fn q6_loops(c: &mut Criterion, designs: &[(&str, &Design)]) {
+    let mut g = c.benchmark_group("q6_routing_loop_search");
+    g.sample_size(10);
+    for (name, d) in designs {
+        g.bench_function(*name, |b| {
+            b.iter(|| vnetlab_core::reach::forwarding::routing_loops(d))
+        });
+    }
+    g.finish();
+}
+
 fn load_and_tags(c: &mut Criterion) {
     let mut g = c.benchmark_group("load_validate_build");
     g.sample_size(10);
@@ -325,12 +338,14 @@ fn benches(c: &mut Criterion) {
     q4_what_if(c, &[("T1", &t1), ("T2", &t2)]);
     q4b_edit_and_diff(c, &[("T1", &t1), ("T2", &t2)]);
     q5_lint(c);
+    q6_loops(c, &[("T1", &t1), ("T2", &t2)]);
     if std::env::var_os("VNETLAB_BENCH_T3").is_some() {
         let t3 = load(Workload::T3);
         q1_trace(c, &[("T3", &t3)]);
         q2_every_packet(c, &[("T3", &t3)]);
         q3_matrix(c, &[("T3", &t3)]);
         q4b_edit_and_diff(c, &[("T3", &t3)]);
+        q6_loops(c, &[("T3", &t3)]);
     }
     let _ = SubnetId(0);
 }

@@ -90,6 +90,7 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
     exfiltration(d, &mut v);
     dns(d, flows, &mut v);
     service_endpoint_bypass(d, &mut v);
+    routing_loops(d, &mut v);
     v.extend(lint.nsgs.into_iter().flatten());
     v.extend(lint.firewalls);
     asymmetric(flows, &mut v);
@@ -390,6 +391,35 @@ fn nsg_rules(d: &Design, nsg: crate::model::NsgId) -> Vec<Finding> {
     }
     v.extend(super::lint::nsg_rules(d, nsg));
     v
+}
+
+/// AML-ROUTING-LOOP: forwarders whose routes send some destinations round for ever (the
+/// network-wide loop search of `reach/forwarding.rs`), with the cycle, the routes forming it
+/// and a witness trace from the first forwarder's subnet.
+fn routing_loops(d: &Design, v: &mut Vec<Finding>) {
+    for l in crate::reach::forwarding::routing_loops(d) {
+        let mut cycle = l.cycle.clone();
+        cycle.push(l.cycle[0].clone());
+        let mut f = finding(
+            "AML-ROUTING-LOOP",
+            Severity::High,
+            format!(
+                "routing loop for {}: {} ({})",
+                l.destinations,
+                cycle.join(" → "),
+                l.routes.join("; ")
+            ),
+            l.cycle.clone(),
+            "give one of the forwarders a route that leaves the cycle for these destinations (towards the destination, a gateway or the internet), or remove the route that sends them back",
+        );
+        if let Some(dst) = l.destinations.first() {
+            let from = &d.subnets[l.subnet.ix()].name;
+            if let Some(t) = trace(d, from, &dst.to_string(), Protocol::Tcp, 443) {
+                f = with_witness(f, t);
+            }
+        }
+        v.push(f);
+    }
 }
 
 /// AML-ASYMMETRIC: a required flow whose reply takes another path through a stateful device.

@@ -4,12 +4,10 @@
 mod alloc;
 mod build;
 pub mod catalog;
-mod graph;
 mod validate;
 
 pub use alloc::usable as usable_range;
 pub use build::build;
-pub use graph::{Element, TopologyGraph};
 
 use crate::diag::Span;
 use crate::format::{

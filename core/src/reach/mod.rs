@@ -4,6 +4,7 @@
 
 pub mod atoms;
 pub mod bits;
+pub mod forwarding;
 pub mod live;
 pub mod matrix;
 mod plane;

@@ -521,3 +521,79 @@ firewalls:
         ]
     );
 }
+
+/// The network-wide loop search (Batfish's detectLoops): two NVAs whose subnets route the
+/// spoke's 10.2.5.0/24 to each other form a loop for exactly those addresses (the rest of
+/// 10.2.0.0/16 leaves the cycle at nva-b), reported once with the cycle, the routes forming it and
+/// a witness trace that the tracer ends in the loop; the fixed design has none.
+#[test]
+fn two_appliances_routing_to_each_other_are_a_routing_loop() {
+    let yaml = |b_route: &str| {
+        format!(
+            r#"
+version: 1
+name: loop
+vnets:
+  hub:
+    address_space: [10.0.0.0/16]
+    subnets:
+      a: {{ prefix: 10.0.1.0/24, route_table: a-rt }}
+      b: {{ prefix: 10.0.2.0/24, route_table: b-rt }}
+  spoke:
+    address_space: [10.2.0.0/16]
+    subnets:
+      apps: {{ prefix: 10.2.5.0/24 }}
+peerings:
+  - {{ between: [hub, spoke] }}
+firewalls:
+  nva-a: {{ kind: nva, subnet: hub/a, private_ip: 10.0.1.4 }}
+  nva-b: {{ kind: nva, subnet: hub/b, private_ip: 10.0.2.4 }}
+route_tables:
+  a-rt:
+    routes:
+      - {{ name: spoke-via-b, prefix: 10.2.0.0/16, next_hop: virtual_appliance, next_hop_ip: 10.0.2.4 }}
+  b-rt:
+    routes:
+      - {{ name: apps-back, prefix: {b_route}, next_hop: virtual_appliance, next_hop_ip: 10.0.1.4 }}
+"#
+        )
+    };
+    let d = design("loop.yaml", &yaml("10.2.5.0/24"));
+    let loops = vnetlab_core::reach::forwarding::routing_loops(&d);
+    assert_eq!(loops.len(), 1, "{loops:?}");
+    assert_eq!(loops[0].destinations.to_string(), "10.2.5.0/24");
+    assert_eq!(loops[0].cycle, ["nva-a", "nva-b"]);
+    assert_eq!(
+        loops[0].routes,
+        [
+            "hub/a: 10.2.0.0/16 → VirtualAppliance 10.0.2.4 (route spoke-via-b)",
+            "hub/b: 10.2.5.0/24 → VirtualAppliance 10.0.1.4 (route apps-back)"
+        ]
+    );
+    let report = aml::audit(&d);
+    let f: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "AML-ROUTING-LOOP")
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].title,
+        "routing loop for 10.2.5.0/24: nva-a → nva-b → nva-a (hub/a: 10.2.0.0/16 → VirtualAppliance 10.0.2.4 (route spoke-via-b); hub/b: 10.2.5.0/24 → VirtualAppliance 10.0.1.4 (route apps-back))"
+    );
+    let t = f[0].trace.as_ref().expect("a witness trace");
+    assert!(
+        matches!(&t.verdict, vnetlab_core::trace::Verdict::Dropped { reason } if reason.contains("loop")),
+        "{:?}",
+        t.verdict
+    );
+    // Sending 10.2.5.0/24 on to the spoke from nva-b ends the loop.
+    let fixed = design("fixed.yaml", &yaml("10.3.0.0/16"));
+    assert!(vnetlab_core::reach::forwarding::routing_loops(&fixed).is_empty());
+    assert!(
+        !aml::audit(&fixed)
+            .findings
+            .iter()
+            .any(|f| f.id == "AML-ROUTING-LOOP")
+    );
+}
