@@ -4,6 +4,7 @@
 mod acceptance;
 mod aml;
 mod design_props;
+mod diff;
 mod example_crate;
 mod golden;
 mod incremental;
