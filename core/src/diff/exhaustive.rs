@@ -1,6 +1,6 @@
 //! Differential reachability over every packet (Batfish's differentialReachability): between two
-//! designs, for every subnet and every workload both designs have (by name), every protocol and
-//! every destination port, where the answer changed — as compact classes ("ml/jump →
+//! designs, for every subnet both designs have (by name; every address in it), every protocol
+//! and every destination port, where the answer changed — as compact classes ("ml/jump →
 //! ml/inference tcp/8443: all → none"), each with a witness trace before and after.
 //!
 //! Ports are compared class by class: the port space is cut at every port boundary either
@@ -43,7 +43,7 @@ impl std::fmt::Display for PortSpan {
 /// from `before` to `after`.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReachChange {
-    /// Source (subnet `VNET/SUBNET` or workload name).
+    /// Source subnet (`VNET/SUBNET`).
     pub from: String,
     /// Destination.
     pub to: String,
@@ -225,16 +225,17 @@ fn compare(
     }
 }
 
-/// Every change in reachability between two designs, for every subnet and workload both have,
-/// every protocol and every destination port; sorted by source, destination, protocol, ports.
+/// Every change in reachability between two designs, for every subnet both have, every
+/// protocol and every destination port; sorted by source, destination, protocol, ports.
+/// (Workloads, `internet`, services' endpoints and on-premises sites are not compared yet: the
+/// set engine answers subnets, and tracing them class by class is too slow for large designs.)
 pub fn reach_changes(before: &Design, after: &Design) -> Vec<ReachChange> {
     let classes = port_classes(before, after);
     let ports: Vec<(Protocol, u16)> = classes.iter().map(|&(p, lo, _)| (p, lo)).collect();
     let mut out = Vec::new();
-    for by in [MatrixBy::Subnet, MatrixBy::Workload] {
-        let (ma, mb) = (matrix(before, by, &ports), matrix(after, by, &ports));
-        compare(before, after, &ma, &mb, &classes, &mut out);
-    }
+    let by = MatrixBy::Subnet;
+    let (ma, mb) = (matrix(before, by, &ports), matrix(after, by, &ports));
+    compare(before, after, &ma, &mb, &classes, &mut out);
     out.sort_by(|a, b| {
         (&a.from, &a.to, a.protocol.as_str(), &a.ports).cmp(&(
             &b.from,

@@ -53,7 +53,7 @@ pub struct DesignDiff {
     pub removed_subnets: Vec<String>,
     /// Subnets only in the second design.
     pub added_subnets: Vec<String>,
-    /// Every change over every packet, between every subnet and workload both designs have
+    /// Every change over every packet, between every subnet both designs have
     /// ([`diff_every_packet`]; empty from [`diff`], which compares chosen ports).
     pub reach_changes: Vec<ReachChange>,
 }
@@ -252,7 +252,7 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
 }
 
 /// Compares two designs over every packet: the expectations, audits and subnets as [`diff`]
-/// does, and every reachability change between the subnets and workloads both have, for every
+/// does, and every reachability change between the subnets both have, for every
 /// protocol and destination port ([`exhaustive::reach_changes`]).
 pub fn diff_every_packet(before: &Design, after: &Design) -> DesignDiff {
     DesignDiff {
