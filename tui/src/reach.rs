@@ -102,6 +102,23 @@ pub fn diff(
 
 /// Prints which expectations each single edit breaks; true when any edit breaks one.
 pub fn faults(d: &Design, report: &CheckReport, opts: &BuildOptions, format: Format) -> bool {
+    if !report
+        .results
+        .iter()
+        .any(|r| r.outcome == vnetlab_core::check::Outcome::Holds)
+    {
+        match format {
+            Format::Text => outln!(
+                "fault tolerance of {}: no expectation holds, so no single edit can break one; nothing tried",
+                d.name
+            ),
+            Format::Json => outln!(
+                "{}",
+                json!({"design": d.name, "faults": [], "skipped": "no expectation holds"})
+            ),
+        }
+        return false;
+    }
     let faults = vnetlab_core::diff::faults(d, report, opts);
     let fragile: Vec<_> = faults.iter().filter(|f| !f.breaks.is_empty()).collect();
     match format {

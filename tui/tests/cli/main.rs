@@ -401,3 +401,21 @@ nsgs:
         "no difference in reachability or expectations\n"
     );
 }
+
+/// `check --faults 1` on a design without expectations tries nothing, says so and succeeds
+/// (issue #13: it ran for minutes on a generated T2 design with no expectations).
+#[test]
+fn faults_without_expectations_do_nothing_and_say_so() {
+    let a = vnetlab(&["generate", "--workload", "t1", "--seed", "3"]);
+    let dir = std::env::temp_dir().join(format!("vnetlab-faults-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("t1.yaml");
+    std::fs::write(&file, stdout(&a)).unwrap();
+    let o = vnetlab(&["check", "--faults", "1", file.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("no expectation holds, so no single edit can break one; nothing tried"),
+        "{}",
+        stdout(&o)
+    );
+}
