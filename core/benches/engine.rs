@@ -286,6 +286,50 @@ fn q5_lint(c: &mut Criterion) {
     g.bench_function("T4_audit_including_rule_lint", |b| {
         b.iter(|| vnetlab_core::aml::audit(&d))
     });
+    g.bench_function("T4_rule_lint_only", |b| {
+        b.iter(|| vnetlab_core::aml::findings::RuleLint::of(&d))
+    });
+    g.finish();
+}
+
+/// The network-wide loop search: the forwarding graph of every forwarder and its cycles over
+/// every destination.
+fn q6_loops(c: &mut Criterion, designs: &[(&str, &Design)]) {
+    let mut g = c.benchmark_group("q6_routing_loop_search");
+    g.sample_size(10);
+    for (name, d) in designs {
+        g.bench_function(*name, |b| {
+            b.iter(|| vnetlab_core::reach::forwarding::routing_loops(d))
+        });
+    }
+    g.finish();
+}
+
+/// The exhaustive diff (every subnet and workload pair, every protocol and port class) of a
+/// design and the same design after one NSG rule flip that changes the matrix.
+fn q7_exhaustive_diff(c: &mut Criterion, designs: &[(&str, &Design)]) {
+    use vnetlab_core::whatif::Edit;
+    let opts = BuildOptions::default();
+    let mut g = c.benchmark_group("q7_exhaustive_diff");
+    g.sample_size(10);
+    for (name, d) in designs {
+        let mut after = (*d).clone();
+        let flip = vnetlab_core::whatif::single_edits(&d.file)
+            .into_iter()
+            .find(|e| matches!(e, Edit::FlipNsgRuleAccess { .. }))
+            .expect("a rule to flip");
+        after.apply_edit(&flip, &opts).expect("a rule flip applies");
+        let start = std::time::Instant::now();
+        let n = vnetlab_core::diff::exhaustive::reach_changes(d, &after).len();
+        let once = start.elapsed();
+        let classes = vnetlab_core::diff::exhaustive::port_classes(d, &after).len();
+        eprintln!(
+            "q7 {name}: {classes} protocol/port classes, {n} changes for {flip:?}, once {once:?}"
+        );
+        g.bench_function(*name, |b| {
+            b.iter(|| vnetlab_core::diff::exhaustive::reach_changes(d, &after))
+        });
+    }
     g.finish();
 }
 
@@ -322,12 +366,19 @@ fn benches(c: &mut Criterion) {
     q4_what_if(c, &[("T1", &t1), ("T2", &t2)]);
     q4b_edit_and_diff(c, &[("T1", &t1), ("T2", &t2)]);
     q5_lint(c);
+    q6_loops(c, &[("T1", &t1), ("T2", &t2)]);
+    q7_exhaustive_diff(c, &[("T1", &t1)]);
+    // Far over its budget on T2 (see docs/performance.md): only on request.
+    if std::env::var_os("VNETLAB_BENCH_DIFF_T2").is_some() {
+        q7_exhaustive_diff(c, &[("T2", &t2)]);
+    }
     if std::env::var_os("VNETLAB_BENCH_T3").is_some() {
         let t3 = load(Workload::T3);
         q1_trace(c, &[("T3", &t3)]);
         q2_every_packet(c, &[("T3", &t3)]);
         q3_matrix(c, &[("T3", &t3)]);
         q4b_edit_and_diff(c, &[("T3", &t3)]);
+        q6_loops(c, &[("T3", &t3)]);
     }
     let _ = SubnetId(0);
 }

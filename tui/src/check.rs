@@ -87,13 +87,24 @@ pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) ->
                 out!("{}", render::check(&failing, ask.verbose));
             }
         }
-        let faults = ask
-            .faults
-            .then(|| vnetlab_core::diff::faults(&design, &report, opts));
+        // With no expectation that holds, no single edit can break one: nothing is tried.
+        let holding = report.results.iter().any(|r| r.outcome == Outcome::Holds);
+        let faults = ask.faults.then(|| {
+            if holding {
+                vnetlab_core::diff::faults(&design, &report, opts)
+            } else {
+                Vec::new()
+            }
+        });
         if let Some(faults) = &faults {
             let fragile = faults.iter().any(|f| !f.breaks.is_empty());
             failed |= fragile;
-            if text && (fragile || !ask.quiet) {
+            if text && !holding {
+                outln!(
+                    "fault tolerance of {}: no expectation holds, so no single edit can break one; nothing tried",
+                    design.name
+                );
+            } else if text && (fragile || !ask.quiet) {
                 out!("{}", reach::faults_text(&design.name, faults));
             }
         }

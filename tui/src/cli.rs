@@ -151,10 +151,11 @@ pub enum Command {
         /// The design after the change.
         #[arg(value_name = "AFTER")]
         after: PathBuf,
-        /// Ports compared (comma-separated; `udp/53` for UDP).
-        #[arg(long, default_value = "22,443,445,3389,44224")]
+        /// Show only the changes on these ports (comma-separated; `udp/53` for UDP). Every
+        /// protocol and port is always compared.
+        #[arg(long, default_value = "")]
         ports: String,
-        /// Exit 1 when anything changed.
+        /// Exit 1 when anything changed (shown or not).
         #[arg(long)]
         fail_on_change: bool,
         /// Shared options.

@@ -57,7 +57,8 @@ pub fn matrix(d: &Design, list: &str, by: By, format: Format) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints what changed between two designs.
+/// Prints what changed between two designs, over every packet; `list` narrows the
+/// reachability changes shown to those on its ports.
 pub fn diff(
     a: &Design,
     b: &Design,
@@ -65,13 +66,39 @@ pub fn diff(
     fail_on_change: bool,
     format: Format,
 ) -> Result<ExitCode, String> {
-    let ports = ports(list)?;
-    let d = vnetlab_core::diff::diff(a, b, &ports);
+    let wanted = ports(list)?;
+    let mut d = vnetlab_core::diff::diff_every_packet(a, b);
+    let changed = !d.is_empty();
+    let total = d.reach_changes.len();
+    if !wanted.is_empty() {
+        d.reach_changes.retain(|c| {
+            wanted.iter().any(|&(p, n)| {
+                c.touches(
+                    p,
+                    &vnetlab_core::net::PortSet::from_ranges(vec![
+                        vnetlab_core::net::PortRange::single(n),
+                    ]),
+                )
+            })
+        });
+    }
+    let hidden = total - d.reach_changes.len();
     match format {
-        Format::Text | Format::Sarif | Format::Junit | Format::Github => out!("{}", d.render()),
+        Format::Text | Format::Sarif | Format::Junit | Format::Github => {
+            if d.is_empty() && changed {
+                outln!("no difference on the ports shown");
+            } else {
+                out!("{}", d.render());
+            }
+            if hidden > 0 {
+                outln!(
+                    "({hidden} more reachability changes on other ports, not shown: --ports narrows what is shown)"
+                );
+            }
+        }
         Format::Json => outln!("{}", serde_json::to_string_pretty(&d).expect("json")),
     }
-    Ok(ExitCode::from(if fail_on_change && !d.is_empty() {
+    Ok(ExitCode::from(if fail_on_change && changed {
         1
     } else {
         0

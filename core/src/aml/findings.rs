@@ -4,11 +4,8 @@
 use super::Severity;
 use super::flows::{FlowResult, Stage, is_ml_target};
 use super::mapping::{Reference, references};
-use crate::format::{
-    Access, Direction, FirewallKind, Isolation, NetworkPlugin, NextHopType, ServiceKind,
-    WorkloadKind,
-};
-use crate::model::{AddrEntry, Design, NsgRule};
+use crate::format::{Access, Isolation, NetworkPlugin, NextHopType, ServiceKind, WorkloadKind};
+use crate::model::{AddrEntry, Design};
 use crate::net::{PortSet, Protocol};
 use crate::query::{Endpoint, EndpointSet, Side, parse_endpoint};
 use crate::reach::check_set;
@@ -157,6 +154,7 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
     super::limits::all(d, &mut v);
     dns(d, flows, &mut v);
     service_endpoint_bypass(d, &mut v);
+    routing_loops(d, &mut v);
     v.extend(lint.nsgs.into_iter().flatten());
     v.extend(lint.firewalls);
     asymmetric(flows, &mut v);
@@ -456,27 +454,11 @@ fn service_endpoint_bypass(d: &Design, v: &mut Vec<Finding>) {
     }
 }
 
-fn side_covers(a: &[AddrEntry], b: &[AddrEntry]) -> bool {
-    a.contains(&AddrEntry::Any) || b.iter().all(|x| a.contains(x))
-}
-
-fn ports_cover(a: &PortSet, b: &PortSet) -> bool {
-    b.ranges()
-        .iter()
-        .all(|r| a.ranges().iter().any(|x| x.lo <= r.lo && r.hi <= x.hi))
-}
-
-fn covers(a: &NsgRule, b: &NsgRule) -> bool {
-    (a.protocol.is_none() || a.protocol == b.protocol)
-        && side_covers(&a.source, &b.source)
-        && side_covers(&a.destination, &b.destination)
-        && ports_cover(&a.source_ports, &b.source_ports)
-        && ports_cover(&a.destination_ports, &b.destination_ports)
-}
-
-/// The findings about rules alone, with no traffic traced: per NSG, and the Azure Firewalls'.
-/// An edit changes the rules of one NSG at most and never a firewall's, so a what-if keeps this
-/// and lints again only the NSG an edit touches ([`RuleLint::relint_nsg`]).
+/// The findings about rules alone, with no traffic traced: per NSG, and the firewalls' (the
+/// semantic lint of `aml/lint.rs`). An edit changes the rules of one NSG at most and never a
+/// firewall's, so a what-if keeps this and lints again only the NSG an edit touches
+/// ([`RuleLint::relint_nsg`]), or every NSG when it changes where NSGs apply or what
+/// `VirtualNetwork` holds ([`RuleLint::relint_nsgs`]).
 #[derive(Clone, Debug)]
 pub struct RuleLint {
     nsgs: Vec<Vec<Finding>>,
@@ -487,22 +469,32 @@ impl RuleLint {
     /// Lints every NSG and Azure Firewall of the design.
     pub fn of(d: &Design) -> Self {
         let mut firewalls = Vec::new();
-        firewall_rules(d, &mut firewalls);
-        Self {
-            nsgs: d.nsgs.iter().map(nsg_rules).collect(),
+        super::lint::firewall_rules(d, &mut firewalls);
+        let mut lint = Self {
+            nsgs: Vec::new(),
             firewalls,
-        }
+        };
+        lint.relint_nsgs(d);
+        lint
     }
 
     /// Lints one NSG again, after its rules changed.
     pub fn relint_nsg(&mut self, d: &Design, nsg: crate::model::NsgId) {
-        self.nsgs[nsg.ix()] = nsg_rules(&d.nsgs[nsg.ix()]);
+        self.nsgs[nsg.ix()] = nsg_rules(d, nsg);
+    }
+
+    /// Lints every NSG again, after an edit of where they apply or of peerings.
+    pub fn relint_nsgs(&mut self, d: &Design) {
+        self.nsgs = (0..d.nsgs.len())
+            .map(|i| nsg_rules(d, crate::model::NsgId(i as u32)))
+            .collect();
     }
 }
 
-/// AML-NSG-ANY-INBOUND, AML-RULE-SHADOWED, AML-RULE-REDUNDANT: NSG rules wider than needed or
-/// never deciding anything.
-fn nsg_rules(n: &crate::model::Nsg) -> Vec<Finding> {
+/// AML-NSG-ANY-INBOUND, and the semantic lint's AML-RULE-SHADOWED, AML-RULE-REDUNDANT: NSG rules
+/// wider than needed or never deciding anything.
+fn nsg_rules(d: &Design, nsg: crate::model::NsgId) -> Vec<Finding> {
+    let n = &d.nsgs[nsg.ix()];
     let mut v = Vec::new();
     for r in n
         .inbound
@@ -525,105 +517,36 @@ fn nsg_rules(n: &crate::model::Nsg) -> Vec<Finding> {
             ));
         }
     }
-    for dir in [Direction::Inbound, Direction::Outbound] {
-        let rules: Vec<&NsgRule> = n.rules(dir).iter().filter(|r| !r.is_default).collect();
-        for (j, r) in rules.iter().enumerate() {
-            if let Some(e) = rules[..j].iter().find(|e| covers(e, r)) {
-                let (id, sev, what) = if e.access == r.access {
-                    (
-                        "AML-RULE-REDUNDANT",
-                        Severity::Low,
-                        "is redundant: the earlier rule already decides the same",
-                    )
-                } else {
-                    (
-                        "AML-RULE-SHADOWED",
-                        Severity::Medium,
-                        "never matches: the earlier rule decides the opposite first",
-                    )
-                };
-                v.push(finding(
-                    id,
-                    sev,
-                    format!(
-                        "NSG {} {dir} rule {} (priority {}) {what} ({} priority {})",
-                        n.name, r.name, r.priority, e.name, e.priority
-                    ),
-                    vec![
-                        format!("{}/{}", n.name, r.name),
-                        format!("{}/{}", n.name, e.name),
-                    ],
-                    "delete the later rule, or reorder priorities so each rule can match",
-                ));
-            }
-        }
-    }
+    v.extend(super::lint::nsg_rules(d, nsg));
     v
 }
 
-/// AML-RULE-SHADOWED, AML-RULE-REDUNDANT for Azure Firewall rules: a rule behind a broader one
-/// of the same kind, in rule order. Rules are compared on their bounds first (a set holds
-/// another only if its first and last addresses and ports enclose the other's), so the exact
-/// test runs on few pairs.
-fn firewall_rules(d: &Design, v: &mut Vec<Finding>) {
-    /// A rule's source, destination and port bounds.
-    type Bounds = [(u32, u32); 3];
-    /// The smallest and largest values of a set (`(MAX, 0)` when empty: enclosed by anything).
-    fn bounds(ranges: impl Iterator<Item = (u32, u32)>) -> (u32, u32) {
-        ranges.fold((u32::MAX, 0), |(lo, hi), (a, b)| (lo.min(a), hi.max(b)))
-    }
-    for fw in d
-        .firewalls
-        .iter()
-        .filter(|f| f.kind == FirewallKind::AzureFirewall)
-    {
-        // Rules without FQDNs, in order: (collection, rule, source, destination, port bounds).
-        let mut earlier: Vec<(usize, usize, Bounds)> = Vec::new();
-        for (ci, c) in fw.collections.iter().enumerate() {
-            for (ri, r) in c.rules.iter().enumerate() {
-                if !r.fqdns.is_empty() || !r.destination_fqdns.is_empty() {
-                    continue;
-                }
-                let b = [
-                    bounds(r.source.ranges().iter().copied()),
-                    bounds(r.destination.ranges().iter().copied()),
-                    bounds(
-                        r.destination_ports
-                            .ranges()
-                            .iter()
-                            .map(|p| (u32::from(p.lo), u32::from(p.hi))),
-                    ),
-                ];
-                let cover = earlier.iter().find(|&&(eci, eri, eb)| {
-                    let (ec, er) = (&fw.collections[eci], &fw.collections[eci].rules[eri]);
-                    eb.iter().zip(&b).all(|(e, x)| e.0 <= x.0 && e.1 >= x.1)
-                        && ec.kind == c.kind
-                        && (er.protocol.is_none() || er.protocol == r.protocol)
-                        && er.source.contains_set(&r.source)
-                        && er.destination.contains_set(&r.destination)
-                        && ports_cover(&er.destination_ports, &r.destination_ports)
-                });
-                if let Some(&(eci, eri, _)) = cover {
-                    let (ec, er) = (&fw.collections[eci], &fw.collections[eci].rules[eri]);
-                    let (id, sev) = if ec.action == c.action {
-                        ("AML-RULE-REDUNDANT", Severity::Low)
-                    } else {
-                        ("AML-RULE-SHADOWED", Severity::Medium)
-                    };
-                    v.push(finding(
-                        id,
-                        sev,
-                        format!(
-                            "firewall {} rule {}/{} is covered by {}/{}",
-                            fw.name, c.name, r.name, ec.name, er.name
-                        ),
-                        vec![format!("{}/{}/{}", fw.name, c.name, r.name)],
-                        "delete the covered rule or move it above the broader one",
-                    ));
-                }
-                earlier.push((ci, ri, b));
+/// AML-ROUTING-LOOP: forwarders whose routes send some destinations round for ever (the
+/// network-wide loop search of `reach/forwarding.rs`), with the cycle, the routes forming it
+/// and a witness trace from the first forwarder's subnet.
+fn routing_loops(d: &Design, v: &mut Vec<Finding>) {
+    for l in crate::reach::forwarding::routing_loops(d) {
+        let mut cycle = l.cycle.clone();
+        cycle.push(l.cycle[0].clone());
+        let mut f = finding(
+            "AML-ROUTING-LOOP",
+            Severity::High,
+            format!(
+                "routing loop for {}: {} ({})",
+                l.destinations,
+                cycle.join(" → "),
+                l.routes.join("; ")
+            ),
+            l.cycle.clone(),
+            "give one of the forwarders a route that leaves the cycle for these destinations (towards the destination, a gateway or the internet), or remove the route that sends them back",
+        );
+        if let Some(dst) = l.destinations.first() {
+            let from = &d.subnets[l.subnet.ix()].name;
+            if let Some(t) = trace(d, from, &dst.to_string(), Protocol::Tcp, 443) {
+                f = with_witness(f, t);
             }
         }
+        v.push(f);
     }
 }
 

@@ -11,6 +11,7 @@ pub mod fix;
 pub mod flows;
 pub mod kinds;
 mod limits;
+mod lint;
 pub mod mapping;
 pub mod portfolio;
 pub mod render;

@@ -92,11 +92,18 @@ impl LiveDesign {
         let touches = edit.touches(&self.design);
         let update = self.matrix.apply_edit(&mut self.design, edit, &self.opts)?;
         let report = check::recheck_touching(&self.report, &self.design, touches.as_deref());
-        if let Edit::RemoveNsgRule { nsg, .. } | Edit::FlipNsgRuleAccess { nsg, .. } = edit
-            && let Some(i) = self.design.nsgs.iter().position(|n| &n.name == nsg)
-        {
-            self.lint
-                .relint_nsg(&self.design, crate::model::NsgId(i as u32));
+        match edit {
+            Edit::RemoveNsgRule { nsg, .. } | Edit::FlipNsgRuleAccess { nsg, .. } => {
+                if let Some(i) = self.design.nsgs.iter().position(|n| &n.name == nsg) {
+                    self.lint
+                        .relint_nsg(&self.design, crate::model::NsgId(i as u32));
+                }
+            }
+            // Where an NSG applies and what `VirtualNetwork` holds are read by the lint.
+            Edit::DetachSubnetNsg { .. }
+            | Edit::RemovePeering { .. }
+            | Edit::FlipPeeringFlag { .. } => self.lint.relint_nsgs(&self.design),
+            _ => {}
         }
         let audit = crate::aml::audit_with(&self.design, self.lint.clone());
         let mut diff = DesignDiff {

@@ -1,5 +1,6 @@
 //! What a change does: between two versions of a design, which subnet pairs newly reach each
-//! other (or no longer do) on which ports, and which expectations changed outcome.
+//! other (or no longer do) on which ports — on chosen ports, or over every packet
+//! ([`diff_every_packet`], `exhaustive.rs`) — and which expectations changed outcome.
 
 use crate::aml::AuditReport;
 use crate::check::CheckReport;
@@ -9,7 +10,9 @@ use crate::reach::matrix::{MatrixBy, Reach, matrix};
 use crate::whatif::{ExpectChange, expectation_changes};
 use serde::Serialize;
 
+pub mod exhaustive;
 mod live;
+pub use exhaustive::ReachChange;
 pub use live::LiveDesign;
 
 /// One cell that changed.
@@ -50,6 +53,9 @@ pub struct DesignDiff {
     pub removed_subnets: Vec<String>,
     /// Subnets only in the second design.
     pub added_subnets: Vec<String>,
+    /// Every change over every packet, between every subnet both designs have
+    /// ([`diff_every_packet`]; empty from [`diff`], which compares chosen ports).
+    pub reach_changes: Vec<ReachChange>,
 }
 
 impl DesignDiff {
@@ -64,6 +70,7 @@ impl DesignDiff {
             && self.repaired_flows.is_empty()
             && self.removed_subnets.is_empty()
             && self.added_subnets.is_empty()
+            && self.reach_changes.is_empty()
     }
 
     /// Files a changed cell under what it became.
@@ -154,6 +161,15 @@ impl DesignDiff {
                 out.push_str(&format!("{title}: {i}\n"));
             }
         }
+        for c in &self.reach_changes {
+            out.push_str(&c.line());
+            out.push('\n');
+            for (when, t) in [("before", &c.before_trace), ("after", &c.after_trace)] {
+                if let Some(t) = t {
+                    out.push_str(&format!("  {when}: {} — {}\n", t.flow, t.verdict));
+                }
+            }
+        }
         for s in &self.added_subnets {
             out.push_str(&format!("subnet added: {s}\n"));
         }
@@ -235,6 +251,16 @@ pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> Desig
     d
 }
 
+/// Compares two designs over every packet: the expectations, audits and subnets as [`diff`]
+/// does, and every reachability change between the subnets both have, for every
+/// protocol and destination port ([`exhaustive::reach_changes`]).
+pub fn diff_every_packet(before: &Design, after: &Design) -> DesignDiff {
+    DesignDiff {
+        reach_changes: exhaustive::reach_changes(before, after),
+        ..diff(before, after, &[])
+    }
+}
+
 /// Which expectations each single edit breaks (fault tolerance, `check --faults 1`).
 #[derive(Clone, Debug, Serialize)]
 pub struct Fault {
@@ -249,7 +275,8 @@ pub struct Fault {
     pub invalid: Option<String>,
 }
 
-/// Tries every single edit and reports the expectations each breaks.
+/// Tries every single edit and reports the expectations each breaks; tries nothing when no
+/// expectation holds (none can break).
 pub fn faults(d: &Design, base: &CheckReport, opts: &crate::model::BuildOptions) -> Vec<Fault> {
     let held: Vec<&str> = base
         .results
@@ -257,6 +284,10 @@ pub fn faults(d: &Design, base: &CheckReport, opts: &crate::model::BuildOptions)
         .filter(|r| r.outcome == crate::check::Outcome::Holds)
         .map(|r| r.name.as_str())
         .collect();
+    // No edit can break an expectation that does not hold (or exist): nothing to try.
+    if held.is_empty() {
+        return Vec::new();
+    }
     let broken = |report: &CheckReport| -> Vec<String> {
         report
             .results

@@ -5,14 +5,12 @@ mod accept;
 mod alloc;
 mod build;
 pub mod catalog;
-mod graph;
 mod settings;
 mod validate;
 
 pub use alloc::usable as usable_range;
 pub use alloc::{SMALLEST_SUBNET, address_count, fitting_prefix, resize_advice, usable_count};
 pub use build::build;
-pub use graph::{Element, TopologyGraph};
 
 use crate::diag::Span;
 use crate::format::{

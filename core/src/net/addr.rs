@@ -86,7 +86,15 @@ impl AddrSet {
 
     /// Whether every address of `other` is in `self`.
     pub fn contains_set(&self, other: &AddrSet) -> bool {
-        other.difference(self).is_empty()
+        // Each interval of `other` must lie inside one interval of `self` (both are sorted,
+        // disjoint and non-adjacent).
+        let mut i = 0;
+        other.ranges.iter().all(|&(lo, hi)| {
+            while i < self.ranges.len() && self.ranges[i].1 < lo {
+                i += 1;
+            }
+            i < self.ranges.len() && self.ranges[i].0 <= lo && hi <= self.ranges[i].1
+        })
     }
 
     /// The union of two sets.
@@ -118,7 +126,19 @@ impl AddrSet {
 
     /// Whether the two sets share an address.
     pub fn intersects(&self, other: &AddrSet) -> bool {
-        !self.intersect(other).is_empty()
+        let (mut i, mut j) = (0, 0);
+        while i < self.ranges.len() && j < other.ranges.len() {
+            let (a, b) = (self.ranges[i], other.ranges[j]);
+            if a.0.max(b.0) <= a.1.min(b.1) {
+                return true;
+            }
+            if a.1 < b.1 {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        false
     }
 
     /// The complement of the set.
@@ -139,7 +159,27 @@ impl AddrSet {
 
     /// The addresses of `self` not in `other`.
     pub fn difference(&self, other: &AddrSet) -> AddrSet {
-        self.intersect(&other.complement())
+        let mut out = Vec::new();
+        let mut j = 0;
+        for &(lo, hi) in &self.ranges {
+            let mut cur = u64::from(lo);
+            while j < other.ranges.len() && other.ranges[j].1 < lo {
+                j += 1;
+            }
+            let mut k = j;
+            while k < other.ranges.len() && u64::from(other.ranges[k].0) <= u64::from(hi) {
+                let (olo, ohi) = other.ranges[k];
+                if u64::from(olo) > cur {
+                    out.push((cur as u32, olo - 1));
+                }
+                cur = cur.max(u64::from(ohi) + 1);
+                k += 1;
+            }
+            if cur <= u64::from(hi) {
+                out.push((cur as u32, hi));
+            }
+        }
+        Self { ranges: out }
     }
 
     /// The lowest address in the set.
@@ -295,6 +335,35 @@ mod tests {
         assert!(s.contains("10.0.255.255".parse().unwrap()));
         assert!(!s.contains("10.1.0.1".parse().unwrap()));
         assert!(s.contains("10.2.0.0".parse().unwrap()));
+    }
+
+    /// The merge-based difference, subset and intersection tests agree with their definitions
+    /// through the complement, on every pair of small sets over a 6-value universe shifted to
+    /// the ends of the address range (where `u32` overflow would show).
+    #[test]
+    fn difference_subset_and_meet_agree_with_their_definitions() {
+        let sets = |base: u32| -> Vec<AddrSet> {
+            (0u32..64)
+                .map(|bits| {
+                    AddrSet::from_ranges(
+                        (0..6)
+                            .filter(|i| bits & (1 << i) != 0)
+                            .map(|i| (base.wrapping_add(i), base.wrapping_add(i)))
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
+        for base in [0, u32::MAX - 5, 1000] {
+            let all = sets(base);
+            for a in &all {
+                for b in &all {
+                    assert_eq!(a.difference(b), a.intersect(&b.complement()), "{a} - {b}");
+                    assert_eq!(a.contains_set(b), b.intersect(&a.complement()).is_empty());
+                    assert_eq!(a.intersects(b), !a.intersect(b).is_empty());
+                }
+            }
+        }
     }
 
     #[test]

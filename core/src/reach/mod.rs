@@ -5,6 +5,7 @@
 pub mod atoms;
 pub mod bits;
 pub mod cell;
+pub mod forwarding;
 pub mod live;
 pub mod matrix;
 mod plane;

@@ -140,7 +140,7 @@ pub use crate::tags::DEFAULT_OUTBOUND_IP;
 
 /// Ports the tracer itself compares with (DNS proxy, PaaS listeners, Azure ML, Bastion, the
 /// managed network's required rules): always boundaries of a port class.
-const FIXED_PORT_CUTS: [u32; 24] = [
+pub(crate) const FIXED_PORT_CUTS: [u32; 24] = [
     53, 54, 80, 81, 443, 444, 445, 446, 1433, 1434, 5831, 5832, 10250, 10257, 11000, 12000, 18881,
     18882, 29876, 29878, 44224, 44225, 8787, 8788,
 ];

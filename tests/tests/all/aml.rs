@@ -392,3 +392,214 @@ firewalls:
         ]
     );
 }
+
+/// The semantic rule lint (Batfish's filterLineReachability): a rule whose packets the earlier
+/// rules match together is reported with every covering rule — the deny of a /24 behind two
+/// allows of its /25s is shadowed, though neither allow covers it alone; a rule only partly
+/// covered (one /25, or a port the earlier rules leave out) is not.
+#[test]
+fn a_deny_covered_by_two_earlier_allows_together_is_shadowed() {
+    let d = design(
+        "union-lint.yaml",
+        r#"
+version: 1
+name: union-lint
+vnets:
+  v:
+    address_space: [10.1.0.0/16]
+    subnets:
+      a: { prefix: 10.1.1.0/24, nsg: a-nsg }
+nsgs:
+  a-nsg:
+    rules:
+      - { name: low-half, priority: 100, direction: inbound, access: allow, protocol: tcp, source: 10.9.0.0/25, destination: "*", destination_ports: [443] }
+      - { name: high-half, priority: 110, direction: inbound, access: allow, protocol: tcp, source: 10.9.0.128/25, destination: "*", destination_ports: [443, 8443] }
+      - { name: deny-24, priority: 200, direction: inbound, access: deny, protocol: tcp, source: 10.9.0.0/24, destination: "*", destination_ports: [443] }
+      - { name: again-24, priority: 210, direction: inbound, access: allow, protocol: tcp, source: 10.9.0.0/24, destination: 10.1.1.0/24, destination_ports: [443] }
+      - { name: partly, priority: 300, direction: inbound, access: deny, protocol: tcp, source: 10.9.0.0/24, destination: "*", destination_ports: [8443] }
+      - { name: other-direction, priority: 100, direction: outbound, access: deny, protocol: tcp, source: 10.9.0.0/24, destination: "*", destination_ports: [443] }
+"#,
+    );
+    let lint: Vec<(&str, String, Vec<String>)> = aml::audit(&d)
+        .findings
+        .iter()
+        .filter(|f| f.id.starts_with("AML-RULE-"))
+        .map(|f| (f.id, f.title.clone(), f.resources.clone()))
+        .collect();
+    let r = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        lint,
+        [
+            (
+                "AML-RULE-SHADOWED",
+                "NSG a-nsg inbound rule deny-24 (priority 200) never matches: the earlier rules together decide first, not all the same (low-half priority 100, high-half priority 110)".to_string(),
+                r(&["a-nsg/deny-24", "a-nsg/low-half", "a-nsg/high-half"]),
+            ),
+            (
+                "AML-RULE-REDUNDANT",
+                "NSG a-nsg inbound rule again-24 (priority 210) is redundant: the earlier rules together already decide the same (low-half priority 100, high-half priority 110)".to_string(),
+                r(&["a-nsg/again-24", "a-nsg/low-half", "a-nsg/high-half"]),
+            ),
+        ]
+    );
+}
+
+/// Firewall rule lists get the same lint: an Azure Firewall network rule covered by two earlier
+/// rules together, an application rule whose packets network rules (processed first) match
+/// whatever the name, and a FortiGate policy behind two policies; an identity policy lets
+/// non-members through, so it covers nothing.
+#[test]
+fn firewall_rules_covered_by_earlier_rules_together_are_reported() {
+    let d = design(
+        "fw-union-lint.yaml",
+        r#"
+version: 1
+name: fw-union-lint
+vnets:
+  hub:
+    address_space: [10.0.0.0/16]
+    subnets:
+      AzureFirewallSubnet: { prefix: 10.0.0.0/26 }
+      edge: { prefix: 10.0.1.0/24 }
+firewalls:
+  fw:
+    kind: azure_firewall
+    subnet: hub/AzureFirewallSubnet
+    private_ip: 10.0.0.4
+    rule_collection_groups:
+      - name: g
+        priority: 100
+        collections:
+          - name: allow
+            kind: network
+            priority: 100
+            action: allow
+            rules:
+              - { name: low, source: [10.1.0.0/17], destination: ["*"], protocol: tcp, destination_ports: [443] }
+              - { name: high, source: [10.1.128.0/17], destination: ["*"], protocol: tcp, destination_ports: [443] }
+          - name: deny
+            kind: network
+            priority: 200
+            action: deny
+            rules:
+              - { name: deny-16, source: [10.1.0.0/16], destination: [10.2.0.0/16], protocol: tcp, destination_ports: [443] }
+              - { name: deny-wider, source: [10.0.0.0/8], destination: [10.2.0.0/16], protocol: tcp, destination_ports: [443] }
+          - name: apps
+            kind: application
+            priority: 300
+            action: allow
+            rules:
+              - { name: web, source: [10.1.4.0/24], fqdns: ["*.example.com"], protocols: ["https:443"] }
+  fgt:
+    kind: fortigate
+    subnet: hub/edge
+    private_ip: 10.0.1.4
+    policies:
+      - { name: members, source: [10.3.0.0/16], destination: [10.4.0.0/16], service: ["tcp/443"], groups: [ops], action: accept }
+      - { name: a, source: [10.3.0.0/17], destination: [10.4.0.0/16], service: ["tcp/443"], action: accept }
+      - { name: b, source: [10.3.128.0/17], destination: [10.4.0.0/16], service: ["tcp/80-443"], action: deny }
+      - { name: covered, source: [10.3.0.0/16], destination: [10.4.1.0/24], service: ["tcp/443"], action: deny }
+      - { name: not-covered, source: [10.3.0.0/16], destination: [10.4.1.0/24], service: ["tcp/444"], action: deny }
+"#,
+    );
+    let titles: Vec<(&str, String)> = aml::audit(&d)
+        .findings
+        .iter()
+        .filter(|f| f.id.starts_with("AML-RULE-"))
+        .map(|f| (f.id, f.title.clone()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            (
+                "AML-RULE-SHADOWED",
+                "firewall fgt policy covered is covered by a, b".to_string()
+            ),
+            (
+                "AML-RULE-SHADOWED",
+                "firewall fw rule g/deny/deny-16 is covered by g/allow/low, g/allow/high"
+                    .to_string()
+            ),
+            (
+                "AML-RULE-REDUNDANT",
+                "firewall fw rule g/apps/web is covered by g/allow/low".to_string()
+            ),
+        ]
+    );
+}
+
+/// The network-wide loop search (Batfish's detectLoops): two NVAs whose subnets route the
+/// spoke's 10.2.5.0/24 to each other form a loop for exactly those addresses (the rest of
+/// 10.2.0.0/16 leaves the cycle at nva-b), reported once with the cycle, the routes forming it and
+/// a witness trace that the tracer ends in the loop; the fixed design has none.
+#[test]
+fn two_appliances_routing_to_each_other_are_a_routing_loop() {
+    let yaml = |b_route: &str| {
+        format!(
+            r#"
+version: 1
+name: loop
+vnets:
+  hub:
+    address_space: [10.0.0.0/16]
+    subnets:
+      a: {{ prefix: 10.0.1.0/24, route_table: a-rt }}
+      b: {{ prefix: 10.0.2.0/24, route_table: b-rt }}
+  spoke:
+    address_space: [10.2.0.0/16]
+    subnets:
+      apps: {{ prefix: 10.2.5.0/24 }}
+peerings:
+  - {{ between: [hub, spoke] }}
+firewalls:
+  nva-a: {{ kind: nva, subnet: hub/a, private_ip: 10.0.1.4 }}
+  nva-b: {{ kind: nva, subnet: hub/b, private_ip: 10.0.2.4 }}
+route_tables:
+  a-rt:
+    routes:
+      - {{ name: spoke-via-b, prefix: 10.2.0.0/16, next_hop: virtual_appliance, next_hop_ip: 10.0.2.4 }}
+  b-rt:
+    routes:
+      - {{ name: apps-back, prefix: {b_route}, next_hop: virtual_appliance, next_hop_ip: 10.0.1.4 }}
+"#
+        )
+    };
+    let d = design("loop.yaml", &yaml("10.2.5.0/24"));
+    let loops = vnetlab_core::reach::forwarding::routing_loops(&d);
+    assert_eq!(loops.len(), 1, "{loops:?}");
+    assert_eq!(loops[0].destinations.to_string(), "10.2.5.0/24");
+    assert_eq!(loops[0].cycle, ["nva-a", "nva-b"]);
+    assert_eq!(
+        loops[0].routes,
+        [
+            "hub/a: 10.2.0.0/16 → VirtualAppliance 10.0.2.4 (route spoke-via-b)",
+            "hub/b: 10.2.5.0/24 → VirtualAppliance 10.0.1.4 (route apps-back)"
+        ]
+    );
+    let report = aml::audit(&d);
+    let f: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "AML-ROUTING-LOOP")
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].title,
+        "routing loop for 10.2.5.0/24: nva-a → nva-b → nva-a (hub/a: 10.2.0.0/16 → VirtualAppliance 10.0.2.4 (route spoke-via-b); hub/b: 10.2.5.0/24 → VirtualAppliance 10.0.1.4 (route apps-back))"
+    );
+    let t = f[0].trace.as_ref().expect("a witness trace");
+    assert!(
+        matches!(&t.verdict, vnetlab_core::trace::Verdict::Dropped { reason } if reason.contains("loop")),
+        "{:?}",
+        t.verdict
+    );
+    // Sending 10.2.5.0/24 on to the spoke from nva-b ends the loop.
+    let fixed = design("fixed.yaml", &yaml("10.3.0.0/16"));
+    assert!(vnetlab_core::reach::forwarding::routing_loops(&fixed).is_empty());
+    assert!(
+        !aml::audit(&fixed)
+            .findings
+            .iter()
+            .any(|f| f.id == "AML-ROUTING-LOOP")
+    );
+}

@@ -6,6 +6,7 @@ mod aml;
 mod aml_limits;
 mod cell;
 mod design_props;
+mod diff;
 mod example_crate;
 mod format_doc;
 mod golden;

@@ -456,3 +456,83 @@ fn import_arm_warns_when_the_design_does_not_validate() {
     assert_eq!(v["design_diagnostics"][0]["code"], "address");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue #13's example: an inbound deny on TCP 8443 (not one of the old matrix ports) is a
+/// change over every packet: `diff` names it as a class with both traces, `--fail-on-change`
+/// exits 1, `--ports` narrows only what is shown, and identical designs report nothing.
+#[test]
+fn diff_compares_every_port_and_fails_on_a_deny_of_8443() {
+    let before = r#"
+version: 1
+name: d8443
+vnets:
+  ml:
+    address_space: [10.1.0.0/16]
+    subnets:
+      jump: { prefix: 10.1.1.0/24 }
+      inference: { prefix: 10.1.2.0/24, nsg: inference-nsg }
+nsgs:
+  inference-nsg:
+    rules:
+      - { name: no-rdp, priority: 100, direction: inbound, access: deny, protocol: tcp, source: "*", destination: "*", destination_ports: [3389] }
+"#;
+    let after = before.replace(
+        "destination_ports: [3389] }",
+        "destination_ports: [3389] }\n      - { name: no-8443, priority: 110, direction: inbound, access: deny, protocol: tcp, source: 10.1.1.0/24, destination: \"*\", destination_ports: [8443] }",
+    );
+    let dir = std::env::temp_dir().join(format!("vnetlab-diff8443-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (a, b) = (dir.join("before.yaml"), dir.join("after.yaml"));
+    std::fs::write(&a, before).unwrap();
+    std::fs::write(&b, after).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let o = vnetlab(&["diff", a, b, "--fail-on-change"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("ml/jump → ml/inference tcp/8443: allowed → denied\n  before: "),
+        "{out}"
+    );
+    assert!(out.contains("  after: "), "{out}");
+    assert!(
+        out.contains("no-8443"),
+        "the after trace names the rule: {out}"
+    );
+    // Narrowed to other ports: nothing shown, but the change still fails the gate.
+    let o = vnetlab(&["diff", a, b, "--ports", "22,443", "--fail-on-change"]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("not shown"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("8443: allowed"), "{}", stdout(&o));
+    // In JSON, with the ports as a class.
+    let o = vnetlab(&["diff", a, b, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let c = &v["reach_changes"][0];
+    assert_eq!(c["from"], "ml/jump");
+    assert_eq!(c["ports"][0]["lo"], 8443);
+    assert_eq!(c["before"], "all");
+    assert_eq!(c["after"], "none");
+    let o = vnetlab(&["diff", b, b, "--fail-on-change"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        stdout(&o),
+        "no difference in reachability or expectations\n"
+    );
+}
+
+/// `check --faults 1` on a design without expectations tries nothing, says so and succeeds
+/// (issue #13: it ran for minutes on a generated T2 design with no expectations).
+#[test]
+fn faults_without_expectations_do_nothing_and_say_so() {
+    let a = vnetlab(&["generate", "--workload", "t1", "--seed", "3"]);
+    let dir = std::env::temp_dir().join(format!("vnetlab-faults-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("t1.yaml");
+    std::fs::write(&file, stdout(&a)).unwrap();
+    let o = vnetlab(&["check", "--faults", "1", file.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("no expectation holds, so no single edit can break one; nothing tried"),
+        "{}",
+        stdout(&o)
+    );
+}
