@@ -6,6 +6,7 @@ mod out;
 mod audit;
 mod check;
 mod cli;
+mod designs;
 mod diagnostics;
 mod reach;
 mod report;
@@ -283,7 +284,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
-            file,
+            files,
             fail_on,
             verbose,
             today,
@@ -298,7 +299,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 quiet,
                 today,
             };
-            Ok(audit::run(&file, &opts, ask, &common))
+            Ok(audit::run(&files, &opts, ask, &common))
         }
         Command::Tui {
             file,
