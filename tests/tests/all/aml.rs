@@ -137,7 +137,11 @@ const INTENDED: &[(&str, &[&str], bool)] = &[
         &["AML-EXFILTRATION-AZURE"],
         true,
     ),
-    ("topologies/broken/aml-no-owner.yaml", &["AML-NO-OWNER"], true),
+    (
+        "topologies/broken/aml-no-owner.yaml",
+        &["AML-NO-OWNER"],
+        true,
+    ),
 ];
 
 /// Pitfalls whose broken flows have no single-change fix: the remedy is a VNet peering (or a
