@@ -144,14 +144,6 @@ const INTENDED: &[(&str, &[&str], bool)] = &[
     ),
 ];
 
-/// Pitfalls whose broken flows have no single-change fix: the remedy is a VNet peering (or a
-/// private endpoint in another VNet), which the fix search does not compose. The audit must say
-/// so ("no single change found") rather than offer a fix that does not work.
-const NO_SINGLE_FIX: &[&str] = &[
-    "topologies/broken/aml-dependency-vnet.yaml",
-    "topologies/broken/aml-aks-dependencies.yaml",
-];
-
 #[test]
 fn every_scenario_raises_exactly_its_intended_findings() {
     for (rel, want, works) in INTENDED {
@@ -171,16 +163,6 @@ fn every_scenario_raises_exactly_its_intended_findings() {
 fn every_broken_flow_of_a_pitfall_has_a_fix_proven_by_retracing() {
     for (rel, _, works) in INTENDED.iter().filter(|x| !x.2) {
         assert!(!works);
-        if NO_SINGLE_FIX.contains(rel) {
-            for f in audit(rel).flows.iter().filter(|f| !f.works) {
-                assert!(
-                    f.fix.as_ref().is_none_or(|x| x.verified),
-                    "{rel}: an unverified fix for {}",
-                    f.flow.id
-                );
-            }
-            continue;
-        }
         for f in audit(rel).flows.iter().filter(|f| !f.works) {
             let fix = f
                 .fix
