@@ -115,6 +115,11 @@ pub const KINDS: &[Kind] = &[
         "Allow the required service tags instead of AzureCloud or any Azure address.",
     ),
     k(
+        "AML-PUBLIC-AI-SERVICE",
+        "An Azure AI services account, AI Search service or Azure ML registry is reachable from the internet",
+        "Disable public network access and reach the service through a private endpoint with its private DNS zone linked to the VNets that use it.",
+    ),
+    k(
         "AML-NO-OWNER",
         "An Azure ML resource has no owner tag",
         "Add `tags: {owner: TEAM}` (and a cost-centre tag) to each Azure ML resource.",
@@ -139,6 +144,7 @@ mod tests {
             include_str!("findings.rs"),
             include_str!("limits.rs"),
             include_str!("azure_egress.rs"),
+            include_str!("ai_services.rs"),
         ]
         .concat();
         let mut ids = 0;

@@ -142,6 +142,12 @@ const INTENDED: &[(&str, &[&str], bool)] = &[
         &["AML-NO-OWNER"],
         true,
     ),
+    // AI services beside the workspace (issue #15 point 4).
+    (
+        "topologies/broken/aml-ai-services-public.yaml",
+        &["AML-PUBLIC-AI-SERVICE"],
+        true,
+    ),
 ];
 
 #[test]
@@ -318,12 +324,35 @@ fn each_finding_kind_fires_on_its_broken_variant_and_not_on_the_fixed_design() {
     }
 }
 
+/// Finding kind → a broken bundled design and the edit that fixes it: the finding fires on the
+/// design, and the edited design (its fixed twin) audits clean and still loads.
+const FIXES: &[(&str, &str, &str, &str)] = &[(
+    "AML-PUBLIC-AI-SERVICE",
+    "topologies/broken/aml-ai-services-public.yaml",
+    "    kind: ai_services\n    public_network_access: enabled\n",
+    "    kind: ai_services\n    public_network_access: disabled\n    private_endpoints:\n      - { subnet: ml/endpoints, group: account, zones: [privatelink.cognitiveservices.azure.com] }\n",
+)];
+
+#[test]
+fn each_fixed_twin_written_as_an_edit_audits_clean() {
+    for (id, broken, from, to) in FIXES {
+        let text = std::fs::read_to_string(root().join(broken)).expect("readable");
+        assert_eq!(text.matches(from).count(), 1, "{id}: `{from}` in {broken}");
+        let fixed = design(&format!("{broken} (fixed)"), &text.replacen(from, to, 1));
+        let clean = aml::audit(&fixed);
+        assert!(clean.findings.is_empty(), "{id}: {:#?}", clean.findings);
+        assert_eq!(clean.broken(), 0, "{id}");
+        assert_pair(id, &audit(broken), &clean, broken);
+    }
+}
+
 #[test]
 fn every_finding_kind_has_a_fires_and_does_not_fire_test() {
     let tested: BTreeSet<&str> = PAIRS
         .iter()
         .map(|p| p.0)
         .chain(EDITS.iter().map(|e| e.0))
+        .chain(FIXES.iter().map(|e| e.0))
         .collect();
     // Every finding kind the audit can raise (docs/aml.md's table).
     for id in [
@@ -347,6 +376,7 @@ fn every_finding_kind_has_a_fires_and_does_not_fire_test() {
         "AML-EXFILTRATION-STORAGE",
         "AML-EXFILTRATION-AZURE",
         "AML-NO-OWNER",
+        "AML-PUBLIC-AI-SERVICE",
     ] {
         assert!(tested.contains(id), "{id} has no fires/does-not-fire pair");
     }
