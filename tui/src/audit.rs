@@ -1,14 +1,15 @@
-//! `vnetlab audit`: loads a design, runs vnetlab-core's Azure ML audit, applies the design's
+//! `vnetlab audit`: loads a design (or many, with the portfolio over them), runs vnetlab-core's Azure ML audit, applies the design's
 //! waivers (`accept:`) on the given day, prints the report in the chosen format and picks the
 //! exit code.
 
 use crate::cli::{Common, FailOn, Format};
 use crate::report::{self, FileRun};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use vnetlab_core::aml::{self, Severity, waivers};
+use vnetlab_core::aml::{self, Severity, portfolio::Portfolio, waivers};
+use vnetlab_core::diag::{Diagnostic, Severity as DiagSeverity, Span};
 use vnetlab_core::format::Date;
-use vnetlab_core::model::BuildOptions;
+use vnetlab_core::model::{BuildOptions, Design};
 
 /// The severity a `--fail-on` value stands for.
 fn severity(f: FailOn) -> Severity {
@@ -61,16 +62,83 @@ pub struct Ask {
     pub today: Date,
 }
 
-/// Audits the design in `path`, prints the report, and returns 2 when the file is invalid, 1
-/// when a required flow is broken or a finding not accepted by a waiver is at or above
-/// `fail_on`, 0 otherwise.
-pub fn run(path: &Path, opts: &BuildOptions, ask: Ask, common: &Common) -> ExitCode {
-    let Ask {
-        fail_on,
-        verbose,
-        quiet,
-        today,
-    } = ask;
+/// Audits the designs `args` name (files, directories, globs: `designs::expand`). One file
+/// given as such is reported alone; otherwise every design's report is followed by the
+/// portfolio over all of them. Exit 2 when a file is invalid, 1 when a required flow is broken
+/// or a finding not accepted by a waiver is at or above `fail_on`, 0 otherwise.
+pub fn run(args: &[PathBuf], opts: &BuildOptions, ask: Ask, common: &Common) -> ExitCode {
+    let files = match crate::designs::expand(args) {
+        Ok(files) => files,
+        Err(crate::Fatal(msg)) => {
+            eprintln!("vnetlab: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    if files.len() == 1 && args.len() == 1 && files[0] == args[0] {
+        one(&files[0], opts, ask, common)
+    } else {
+        many(&files, opts, ask, common)
+    }
+}
+
+/// One design's audit with its waivers applied.
+struct Audited {
+    audit: aml::AuditReport,
+    waived: waivers::WaiverReport,
+    fails: bool,
+}
+
+/// Runs the audit on a loaded design and applies its waivers.
+fn audited(design: &Design, ask: Ask) -> Audited {
+    let mut audit = aml::audit(design);
+    let waived = waivers::apply(&design.file.accept, &mut audit.findings, ask.today);
+    let fails = audit.fails_with(severity(ask.fail_on), &waived);
+    Audited {
+        audit,
+        waived,
+        fails,
+    }
+}
+
+/// The text report of one design: the audit without the accepted findings, then the waivers.
+fn text(a: &Audited, verbose: bool) -> String {
+    let shown = open_findings(a);
+    format!(
+        "{}{}",
+        aml::render::audit(&shown, verbose),
+        waivers_text(&a.audit, &a.waived)
+    )
+}
+
+/// Warns on standard error of each waiver that accepts no finding.
+fn warn_unused(name: &str, w: &waivers::WaiverReport) {
+    for &u in &w.unused {
+        let w = &w.waivers[u];
+        eprintln!(
+            "{name}:{}:{}: warning[waiver-unused]: the waiver for {} on {} accepts no finding\n  = help: {}",
+            w.line,
+            w.col,
+            w.finding,
+            w.resource,
+            w.help
+                .as_deref()
+                .unwrap_or("remove it, or correct its `finding` or `resource`")
+        );
+    }
+}
+
+/// One design's audit as JSON (docs/cli-json.md, `audit`).
+fn json(a: &Audited) -> serde_json::Value {
+    let mut v = serde_json::json!(a.audit);
+    for (f, w) in &a.waived.accepted {
+        v["findings"][*f]["accepted_by"] = serde_json::json!(w);
+    }
+    v["waivers"] = serde_json::json!(a.waived);
+    v
+}
+
+/// Audits the design in `path` alone.
+fn one(path: &Path, opts: &BuildOptions, ask: Ask, common: &Common) -> ExitCode {
     let name = crate::name(path);
     let (design, bytes) = match crate::load_text(path, opts, common) {
         Ok((design, _, bytes)) => (design, bytes),
@@ -79,62 +147,170 @@ pub fn run(path: &Path, opts: &BuildOptions, ask: Ask, common: &Common) -> ExitC
             return ExitCode::from(2);
         }
     };
-    let mut audit = aml::audit(&design);
-    let waived = waivers::apply(&design.file.accept, &mut audit.findings, today);
-    let at = severity(fail_on);
-    let fails = audit.fails_with(at, &waived);
+    let a = audited(&design, ask);
+    let fails = a.fails;
     match common.format {
         Format::Text => {
-            if !quiet || fails {
-                let mut shown = audit.clone();
-                let accepted: Vec<usize> = waived.accepted.iter().map(|(f, _)| *f).collect();
-                shown.findings = audit
-                    .findings
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| !accepted.contains(i))
-                    .map(|(_, f)| f.clone())
-                    .collect();
-                out!("{}", aml::render::audit(&shown, verbose));
-                out!("{}", waivers_text(&audit, &waived));
+            if !ask.quiet || fails {
+                out!("{}", text(&a, ask.verbose));
             }
-            for &u in &waived.unused {
-                let w = &waived.waivers[u];
-                eprintln!(
-                    "{name}:{}:{}: warning[waiver-unused]: the waiver for {} on {} accepts no finding\n  = help: {}",
-                    w.line,
-                    w.col,
-                    w.finding,
-                    w.resource,
-                    w.help
-                        .as_deref()
-                        .unwrap_or("remove it, or correct its `finding` or `resource`")
-                );
-            }
+            warn_unused(&name, &a.waived);
         }
         Format::Json => {
-            let mut v = serde_json::json!(audit);
-            for (f, w) in &waived.accepted {
-                v["findings"][*f]["accepted_by"] = serde_json::json!(w);
-            }
-            v["waivers"] = serde_json::json!(waived);
-            outln!("{}", serde_json::to_string_pretty(&v).expect("json"));
+            outln!("{}", serde_json::to_string_pretty(&json(&a)).expect("json"));
         }
         Format::Sarif | Format::Junit | Format::Github => {
             let runs = [FileRun {
-                audit: Some((audit, at, waived)),
+                audit: Some((a.audit, severity(ask.fail_on), a.waived)),
                 records: Some(design.file),
                 text: Some(String::from_utf8_lossy(&bytes).into_owned()),
                 ..FileRun::invalid(name, Vec::new())
             }];
-            match common.format {
-                Format::Sarif => out!("{}", report::sarif::render(&runs)),
-                Format::Junit => out!("{}", report::junit::render(&runs, "audit")),
-                _ => out!("{}", report::github::render(&runs)),
-            }
+            machine(&runs, common.format);
         }
     }
     ExitCode::from(u8::from(fails))
+}
+
+/// Writes a CI report (SARIF, JUnit, GitHub annotations) of these runs.
+fn machine(runs: &[FileRun], format: Format) {
+    match format {
+        Format::Sarif => out!("{}", report::sarif::render(runs)),
+        Format::Junit => out!("{}", report::junit::render(runs, "audit")),
+        _ => out!("{}", report::github::render(runs)),
+    }
+}
+
+/// Audits many designs: each design's report, then the portfolio over the valid ones (text);
+/// `{"files": [...], "portfolio": {...}}` (JSON); one CI report with a run per file.
+fn many(files: &[PathBuf], opts: &BuildOptions, ask: Ask, common: &Common) -> ExitCode {
+    let is_text = common.format == Format::Text;
+    let (mut invalid, mut failed) = (false, false);
+    let mut runs: Vec<(FileRun, Option<Audited>)> = Vec::new();
+    for path in files {
+        let name = crate::name(path);
+        let bytes = match crate::read(path) {
+            Ok(b) => b,
+            Err(crate::Fatal(message)) => {
+                invalid = true;
+                if is_text {
+                    eprintln!("vnetlab: {message}");
+                }
+                let d = Diagnostic {
+                    severity: DiagSeverity::Error,
+                    file: name.clone(),
+                    span: Span::default(),
+                    code: "read",
+                    message,
+                    help: None,
+                    related: Vec::new(),
+                };
+                runs.push((FileRun::invalid(name, vec![d]), None));
+                continue;
+            }
+        };
+        let loaded = vnetlab_core::load(&name, &bytes, opts);
+        if is_text {
+            crate::diagnostics::eprint(&loaded.diagnostics, &bytes, common.color);
+        }
+        let Some(design) = loaded.design else {
+            invalid = true;
+            if is_text {
+                let errors = loaded
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == DiagSeverity::Error)
+                    .count();
+                eprintln!("vnetlab: {name}: {errors} error(s); nothing was analysed");
+            }
+            runs.push((FileRun::invalid(name, loaded.diagnostics), None));
+            continue;
+        };
+        let a = audited(&design, ask);
+        failed |= a.fails;
+        let run = FileRun {
+            diagnostics: loaded.diagnostics,
+            records: Some(design.file),
+            ..FileRun::invalid(name, Vec::new())
+        };
+        runs.push((run, Some(a)));
+    }
+    let portfolio = Portfolio::of(
+        &runs
+            .iter()
+            .filter_map(|(_, a)| a.as_ref().map(open_findings))
+            .collect::<Vec<_>>(),
+    );
+    match common.format {
+        Format::Text => {
+            let show_all = !ask.quiet;
+            for (run, a) in &runs {
+                if let Some(a) = a {
+                    if show_all || a.fails {
+                        out!("{}\n", text(a, ask.verbose));
+                    }
+                    warn_unused(&run.file, &a.waived);
+                }
+            }
+            if show_all || failed || invalid {
+                out!("{}", portfolio.render());
+                let unaudited = runs.iter().filter(|(_, a)| a.is_none()).count();
+                if unaudited > 0 {
+                    outln!("  invalid designs, not audited: {unaudited}");
+                }
+            }
+        }
+        Format::Json => {
+            let files: Vec<serde_json::Value> = runs
+                .iter()
+                .map(|(run, a)| {
+                    let mut v = serde_json::json!({
+                        "file": run.file,
+                        "valid": a.is_some(),
+                        "diagnostics": run.diagnostics,
+                    });
+                    if let Some(a) = a {
+                        v["report"] = json(a);
+                    }
+                    v
+                })
+                .collect();
+            let doc = serde_json::json!({ "files": files, "portfolio": portfolio });
+            outln!("{}", serde_json::to_string_pretty(&doc).expect("json"));
+        }
+        Format::Sarif | Format::Junit | Format::Github => {
+            let at = severity(ask.fail_on);
+            let runs: Vec<FileRun> = runs
+                .into_iter()
+                .map(|(mut run, a)| {
+                    run.audit = a.map(|a| (a.audit, at, a.waived));
+                    run
+                })
+                .collect();
+            machine(&runs, common.format);
+        }
+    }
+    ExitCode::from(if invalid {
+        2
+    } else if failed {
+        1
+    } else {
+        0
+    })
+}
+
+/// The audit without the findings a waiver accepts: the portfolio counts open findings.
+fn open_findings(a: &Audited) -> aml::AuditReport {
+    let mut r = a.audit.clone();
+    let accepted: Vec<usize> = a.waived.accepted.iter().map(|(f, _)| *f).collect();
+    r.findings = r
+        .findings
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !accepted.contains(i))
+        .map(|(_, f)| f)
+        .collect();
+    r
 }
 
 /// The waivers section of the text report.

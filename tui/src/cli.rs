@@ -13,6 +13,7 @@ A design FILE (or BEFORE, AFTER) may be `-`: read from standard input.
 Examples:
   vnetlab check topologies/*.yaml
   vnetlab audit topologies/aml-private-aks.yaml
+  vnetlab audit topologies/aml-hipaa-isolated.yaml topologies/aml-private-aks.yaml
   vnetlab trace topologies/aml-private-endpoints.yaml --from trainer --to mlstore:blob --port 443
   vnetlab routes topologies/hub-spoke-firewall.yaml --subnet ml/training
   vnetlab rules topologies/aml-private-aks.yaml --workload trainer --expand
@@ -232,12 +233,15 @@ pub enum Command {
         common: Common,
     },
     /// Audit Azure ML: trace every flow the workspaces need (works / broken, with the smallest
-    /// fix) and run the isolation audits (findings with a witness trace). Exit 1 when a required
-    /// flow is broken or a finding is at or above --fail-on.
+    /// fix) and run the isolation audits (findings with a witness trace); over many designs,
+    /// also the portfolio (public workspaces, public computes, dependencies without a private
+    /// endpoint, findings by severity and benchmark control). Exit 1 when a required flow is
+    /// broken or a finding is at or above --fail-on.
     Audit {
-        /// Topology file.
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
+        /// Topology files, directories (their *.yaml and *.yml files, recursively) or globs.
+        /// More than one design: each report, then the portfolio's figures across them.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
         /// Lowest finding severity that fails the audit.
         #[arg(long, value_enum, default_value_t = FailOn::High)]
         fail_on: FailOn,

@@ -6,6 +6,7 @@ mod out;
 mod audit;
 mod check;
 mod cli;
+mod designs;
 mod diagnostics;
 mod import;
 mod reach;
@@ -322,7 +323,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
-            file,
+            files,
             fail_on,
             verbose,
             today,
@@ -337,7 +338,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
                 quiet,
                 today,
             };
-            Ok(audit::run(&file, &opts, ask, &common))
+            Ok(audit::run(&files, &opts, ask, &common))
         }
         Command::Tui {
             file,

@@ -10,8 +10,8 @@
 use super::flows::{RequiredFlow, Stage, judge, run};
 use crate::format::{
     Access, CollectionKind, Direction, FirewallKind, FirewallRuleDef, FwAction, NextHopType,
-    NsgRuleDef, OneOrMany, Port, Pos, RouteDef, RuleCollectionDef, RuleCollectionGroupDef,
-    RuleProtocol, Spanned, TopologyFile,
+    NsgRuleDef, OneOrMany, PeeringDef, Port, Pos, RouteDef, RuleCollectionDef,
+    RuleCollectionGroupDef, RuleProtocol, Spanned, TopologyFile,
 };
 use crate::model::{BuildOptions, Design};
 use crate::net::{PortRange, Protocol};
@@ -83,6 +83,11 @@ pub enum Patch {
         gateway: String,
         /// A new NAT gateway's record.
         create: Option<crate::format::NatGatewayDef>,
+    },
+    /// Peer two VNets (both links, Azure's defaults otherwise).
+    Peering {
+        /// The VNets.
+        between: [String; 2],
     },
     /// One of the what-if edits (a removal).
     Edit(Edit),
@@ -189,6 +194,16 @@ impl Patch {
                     }
                 }
             }
+            Patch::Peering { between } => file.peerings.push(PeeringDef {
+                between: Some(between.iter().map(|v| s(v)).collect()),
+                from: None,
+                to: None,
+                allow_forwarded_traffic: None,
+                allow_virtual_network_access: None,
+                allow_gateway_transit: None,
+                use_remote_gateways: None,
+                pos: Pos::default(),
+            }),
             Patch::Edit(e) => e.apply_mut(file)?,
         }
         Ok(())
@@ -593,6 +608,29 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> V
     // 6. Lost in a private subnet: a NAT gateway gives it explicit outbound connectivity (S1).
     if let Some((change, patch)) = super::egress_fix::nat_gateway(d, t, base) {
         out.push(Candidate { change, patch });
+    }
+    // Last: peering, when the destination is in another VNet of the design that the source's
+    // VNet is not peered with and neither subnet has a route table (Microsoft's placement limits
+    // accept a dependency's private endpoint, or an AKS cluster, in a peered VNet: D5, E6). A
+    // design that routes between VNets (hub and spoke through a firewall) is never offered a
+    // peering that would bypass its appliance. Re-tracing proves it (overlapping address
+    // spaces make the edited design invalid, so the candidate fails).
+    if let (Some(sa), Some(sb)) = (
+        d.subnet_containing(t.flow.src),
+        d.subnet_containing(t.flow.dst),
+    ) && d.subnets[sa.ix()].route_table.is_none()
+        && d.subnets[sb.ix()].route_table.is_none()
+    {
+        let (a, b) = (d.subnets[sa.ix()].vnet, d.subnets[sb.ix()].vnet);
+        if a != b && !d.peerings.iter().any(|p| p.local == a && p.remote == b) {
+            let (an, bn) = (&d.vnets[a.ix()].name, &d.vnets[b.ix()].name);
+            out.push(Candidate {
+                change: format!("peer VNet {an} with VNet {bn}"),
+                patch: Patch::Peering {
+                    between: [an.clone(), bn.clone()],
+                },
+            });
+        }
     }
     out
 }

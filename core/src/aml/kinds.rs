@@ -80,6 +80,51 @@ pub const KINDS: &[Kind] = &[
         "Disable public network access on the endpoint, or use an internal load balancer for AKS.",
     ),
     k(
+        "AML-WS-STORAGE-VNET",
+        "The workspace and its default storage account have no private endpoints in a common VNet",
+        "Microsoft requires the workspace and its default storage account in the same VNet: add a private endpoint of one in the other's VNet.",
+    ),
+    k(
+        "AML-DEPENDENCY-VNET",
+        "A key vault or container registry has private endpoints only outside the workspace's VNet and its peers",
+        "Put a private endpoint of the dependency in the workspace's VNet, or peer the VNets.",
+    ),
+    k(
+        "AML-COMPUTE-PLACEMENT",
+        "A compute is not in the workspace's VNet, region or subscription",
+        "Create the compute in a VNet of the workspace's region and subscription that holds (for a cluster: or is peered with) a workspace private endpoint.",
+    ),
+    k(
+        "AML-AKS-DEPENDENCIES",
+        "An AKS cluster's VNet has no private or service endpoint of the workspace or a dependency",
+        "Add private endpoints of the workspace and its storage, key vault and registry in the AKS VNet or a peered one.",
+    ),
+    k(
+        "AML-ACR-SERVICE-ENDPOINT",
+        "The workspace's container registry relies on service endpoints",
+        "Azure ML supports only a private endpoint for its registry: give it one (Premium SKU) and disable public network access.",
+    ),
+    k(
+        "AML-EXFILTRATION-STORAGE",
+        "Training or inference can reach storage accounts outside the design (the global Storage tag)",
+        "Allow only the regional tag (Storage.<region>) or the design's accounts' private endpoints; a service endpoint policy limits a service endpoint to listed accounts.",
+    ),
+    k(
+        "AML-EXFILTRATION-AZURE",
+        "Training or inference can reach Azure public addresses no required flow needs",
+        "Allow the required service tags instead of AzureCloud or any Azure address.",
+    ),
+    k(
+        "AML-PUBLIC-AI-SERVICE",
+        "An Azure AI services account, AI Search service or Azure ML registry is reachable from the internet",
+        "Disable public network access and reach the service through a private endpoint with its private DNS zone linked to the VNets that use it.",
+    ),
+    k(
+        "AML-NO-OWNER",
+        "An Azure ML resource has no owner tag",
+        "Add `tags: {owner: TEAM}` (and a cost-centre tag) to each Azure ML resource.",
+    ),
+    k(
         "VNETLAB-WAIVER-EXPIRED",
         "A waiver (an `accept` entry) has expired",
         "An expired waiver accepts nothing: review the exception again, fix the finding or renew the waiver with a new expiry date.",
@@ -95,7 +140,13 @@ pub fn kind(id: &str) -> Option<&'static Kind> {
 mod tests {
     #[test]
     fn every_finding_id_the_audit_writes_has_a_kind() {
-        let source = include_str!("findings.rs");
+        let source = [
+            include_str!("findings.rs"),
+            include_str!("limits.rs"),
+            include_str!("azure_egress.rs"),
+            include_str!("ai_services.rs"),
+        ]
+        .concat();
         let mut ids = 0;
         for (i, _) in source.match_indices("\"AML-") {
             let id = &source[i + 1..];

@@ -4,6 +4,7 @@
 //! Everything is derived from the design and proven with the tracer ([`crate::trace`]) or the
 //! exhaustive set checks ([`crate::reach`]); nothing is looked up from a table of answers.
 
+mod ai_services;
 mod azure_egress;
 mod egress_fix;
 pub mod findings;

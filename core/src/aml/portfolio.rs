@@ -35,6 +35,7 @@ pub fn controls(finding: &str) -> Vec<Control> {
     match finding {
         "AML-PUBLIC-WORKSPACE"
         | "AML-PUBLIC-DEPENDENCY"
+        | "AML-PUBLIC-AI-SERVICE"
         | "AML-ACR-SERVICE-ENDPOINT"
         | "AML-DNS-NOT-LINKED"
         | "AML-SE-BYPASS" => vec![NS2],

@@ -101,6 +101,53 @@ const INTENDED: &[(&str, &[&str], bool)] = &[
         &["AML-ASYMMETRIC"],
         false,
     ),
+    // Microsoft's placement limits and exfiltration to Azure itself (issue #15 points 1, 2, 6).
+    (
+        "topologies/broken/aml-ws-storage-vnet.yaml",
+        &["AML-WS-STORAGE-VNET"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-dependency-vnet.yaml",
+        &["AML-DEPENDENCY-VNET"],
+        false,
+    ),
+    (
+        "topologies/broken/aml-compute-placement.yaml",
+        &["AML-COMPUTE-PLACEMENT"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-aks-dependencies.yaml",
+        &["AML-AKS-DEPENDENCIES"],
+        false,
+    ),
+    (
+        "topologies/broken/aml-acr-service-endpoint.yaml",
+        &["AML-ACR-SERVICE-ENDPOINT"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-exfiltration-storage.yaml",
+        &["AML-EXFILTRATION-STORAGE"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-exfiltration-azure.yaml",
+        &["AML-EXFILTRATION-AZURE"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-no-owner.yaml",
+        &["AML-NO-OWNER"],
+        true,
+    ),
+    // AI services beside the workspace (issue #15 point 4).
+    (
+        "topologies/broken/aml-ai-services-public.yaml",
+        &["AML-PUBLIC-AI-SERVICE"],
+        true,
+    ),
 ];
 
 #[test]
@@ -158,6 +205,46 @@ const PAIRS: &[(&str, &str, &str)] = &[
         "AML-ASYMMETRIC",
         "topologies/broken/aml-asymmetric-routing.yaml",
         "topologies/aml-hub-spoke-firewall.yaml",
+    ),
+    (
+        "AML-WS-STORAGE-VNET",
+        "topologies/broken/aml-ws-storage-vnet.yaml",
+        "topologies/aml-private-aks.yaml",
+    ),
+    (
+        "AML-DEPENDENCY-VNET",
+        "topologies/broken/aml-dependency-vnet.yaml",
+        "topologies/aml-private-aks.yaml",
+    ),
+    (
+        "AML-COMPUTE-PLACEMENT",
+        "topologies/broken/aml-compute-placement.yaml",
+        "topologies/aml-private-aks.yaml",
+    ),
+    (
+        "AML-AKS-DEPENDENCIES",
+        "topologies/broken/aml-aks-dependencies.yaml",
+        "topologies/aml-private-aks.yaml",
+    ),
+    (
+        "AML-ACR-SERVICE-ENDPOINT",
+        "topologies/broken/aml-acr-service-endpoint.yaml",
+        "topologies/aml-private-aks.yaml",
+    ),
+    (
+        "AML-EXFILTRATION-STORAGE",
+        "topologies/broken/aml-exfiltration-storage.yaml",
+        "topologies/aml-private-aks.yaml",
+    ),
+    (
+        "AML-EXFILTRATION-AZURE",
+        "topologies/broken/aml-exfiltration-azure.yaml",
+        "topologies/aml-private-aks.yaml",
+    ),
+    (
+        "AML-NO-OWNER",
+        "topologies/broken/aml-no-owner.yaml",
+        "topologies/aml-hipaa-isolated.yaml",
     ),
 ];
 
@@ -237,12 +324,35 @@ fn each_finding_kind_fires_on_its_broken_variant_and_not_on_the_fixed_design() {
     }
 }
 
+/// Finding kind → a broken bundled design and the edit that fixes it: the finding fires on the
+/// design, and the edited design (its fixed twin) audits clean and still loads.
+const FIXES: &[(&str, &str, &str, &str)] = &[(
+    "AML-PUBLIC-AI-SERVICE",
+    "topologies/broken/aml-ai-services-public.yaml",
+    "    kind: ai_services\n    public_network_access: enabled\n",
+    "    kind: ai_services\n    public_network_access: disabled\n    private_endpoints:\n      - { subnet: ml/endpoints, group: account, zones: [privatelink.cognitiveservices.azure.com] }\n",
+)];
+
+#[test]
+fn each_fixed_twin_written_as_an_edit_audits_clean() {
+    for (id, broken, from, to) in FIXES {
+        let text = std::fs::read_to_string(root().join(broken)).expect("readable");
+        assert_eq!(text.matches(from).count(), 1, "{id}: `{from}` in {broken}");
+        let fixed = design(&format!("{broken} (fixed)"), &text.replacen(from, to, 1));
+        let clean = aml::audit(&fixed);
+        assert!(clean.findings.is_empty(), "{id}: {:#?}", clean.findings);
+        assert_eq!(clean.broken(), 0, "{id}");
+        assert_pair(id, &audit(broken), &clean, broken);
+    }
+}
+
 #[test]
 fn every_finding_kind_has_a_fires_and_does_not_fire_test() {
     let tested: BTreeSet<&str> = PAIRS
         .iter()
         .map(|p| p.0)
         .chain(EDITS.iter().map(|e| e.0))
+        .chain(FIXES.iter().map(|e| e.0))
         .collect();
     // Every finding kind the audit can raise (docs/aml.md's table).
     for id in [
@@ -258,6 +368,15 @@ fn every_finding_kind_has_a_fires_and_does_not_fire_test() {
         "AML-ASYMMETRIC",
         "AML-SUBNET-CAPACITY",
         "AML-INFERENCE-PUBLIC",
+        "AML-WS-STORAGE-VNET",
+        "AML-DEPENDENCY-VNET",
+        "AML-COMPUTE-PLACEMENT",
+        "AML-AKS-DEPENDENCIES",
+        "AML-ACR-SERVICE-ENDPOINT",
+        "AML-EXFILTRATION-STORAGE",
+        "AML-EXFILTRATION-AZURE",
+        "AML-NO-OWNER",
+        "AML-PUBLIC-AI-SERVICE",
     ] {
         assert!(tested.contains(id), "{id} has no fires/does-not-fire pair");
     }

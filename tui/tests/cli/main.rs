@@ -3,6 +3,7 @@
 
 mod ci;
 mod diagnostics;
+mod portfolio;
 mod readme_ci;
 
 use std::path::{Path, PathBuf};

@@ -172,7 +172,13 @@ fn run(s: &Shown, scratch: &std::path::Path) -> (i32, String, String) {
     let mut words = args.into_iter();
     while let Some(w) = words.next() {
         match w.as_str() {
-            ">" => stdout_to = Some(scratch.join(words.next().expect("> FILE"))),
+            ">" => {
+                // Into the scratch directory, also for an absolute path such as the man page's
+                // (/usr/local/share/man/man1/…): the test never writes outside it.
+                let to = scratch.join(words.next().expect("> FILE").trim_start_matches('/'));
+                std::fs::create_dir_all(to.parent().expect("a parent")).expect("scratch");
+                stdout_to = Some(to);
+            }
             "<" => {
                 let f = std::fs::File::open(root().join(words.next().expect("< FILE")))
                     .expect("< FILE exists");

@@ -422,6 +422,11 @@ impl Form {
                 if let Some(mut r) = self.decode::<VnetDef>() {
                     if let Some(old) = self.editing.as_ref().and_then(|t| file.vnets.get(&t.name)) {
                         r.subnets = old.subnets.clone();
+                        // Kept: the form does not show where it lives or its tags.
+                        r.region = old.region.clone();
+                        r.subscription = old.subscription.clone();
+                        r.resource_group = old.resource_group.clone();
+                        r.tags = old.tags.clone();
                     }
                     out.vnets.insert(name.clone(), r);
                 }
@@ -439,7 +444,15 @@ impl Form {
             }
             FormKind::Workload => {
                 taken(out.workloads.contains_key(&name), &mut self);
-                if let Some(r) = self.decode::<WorkloadDef>() {
+                if let Some(mut r) = self.decode::<WorkloadDef>() {
+                    // Kept: the form does not show the tags.
+                    if let Some(old) = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| file.workloads.get(&t.name))
+                    {
+                        r.tags = old.tags.clone();
+                    }
                     out.workloads.insert(name.clone(), r);
                 }
             }
@@ -460,6 +473,10 @@ impl Form {
                         r.managed_network = keep.managed_network;
                         r.ip_rules = keep.ip_rules;
                         r.virtual_network_rules = keep.virtual_network_rules;
+                        r.region = keep.region;
+                        r.subscription = keep.subscription;
+                        r.resource_group = keep.resource_group;
+                        r.tags = keep.tags;
                     }
                     out.services.insert(name.clone(), r);
                 }
