@@ -135,7 +135,10 @@ pub fn app() -> Html {
                 </section>
             </div>
             <footer class="status" data-testid="status" aria-live="polite">
-                <span data-testid="summary">{ s.analysis.summary() }</span>
+                <span data-testid="summary">{ for s.analysis.status().iter().enumerate().map(|(i, part)| html! { <>
+                    if i > 0 { { " · " } }
+                    <span class={classes!("part", part.bad.then_some("bad"))} data-testid={format!("status-{}", part.key)}>{ &part.text }</span>
+                </> }) }</span>
                 { for s.notice.as_ref().map(|n| html! { <span class="notice" data-testid="notice">{ n }</span> }) }
                 <span class="timing">{ format!("analysed in {ms} ms · runs offline, nothing leaves this machine") }</span>
             </footer>

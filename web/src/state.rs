@@ -11,6 +11,7 @@ use vnetlab_core::whatif::{Edit, single_edits};
 
 use crate::analysis::{Analysis, WhatIf, analyze, subnet_matrix, what_if};
 use crate::forms::{Form, FormKind, Target, delete};
+use crate::history::{History, Version};
 use crate::scenarios::SCENARIOS;
 
 /// The text of a new, empty design.
@@ -67,6 +68,47 @@ pub struct State {
     pub notice: Option<String>,
     /// How long the last analysis took, in ms (measured by the app's edge).
     pub analysis_ms: Option<f64>,
+    /// Undo and redo over every change of the source.
+    pub history: History,
+    /// The text as last opened or saved; the design has unsaved changes when `source` differs.
+    pub baseline: String,
+    /// A replacement waiting for the user's confirmation (the current design has unsaved
+    /// changes, or a named design would be overwritten).
+    pub confirm: Option<Replace>,
+    /// The names of the designs kept in the browser, sorted.
+    pub designs: Vec<String>,
+    /// A design to keep in the browser as (name, text): written by the app's edge, then cleared.
+    pub to_store: Option<(String, String)>,
+}
+
+/// Something that replaces the current design or a kept one, so it is confirmed first when
+/// work would be lost.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Replace {
+    /// Start a new blank design.
+    New,
+    /// Load a bundled scenario by name.
+    Scenario(String),
+    /// Open (name, text): a file, or a design kept in the browser.
+    Open(String, String),
+    /// Keep the current design in the browser under this name, over the one kept there.
+    Keep(String),
+}
+
+impl Replace {
+    /// The question asked before doing it.
+    pub fn question(&self, current: &str) -> String {
+        match self {
+            Replace::Keep(name) => {
+                format!("Replace the design kept in this browser as {name} with {current}?")
+            }
+            Replace::New => format!("Start a new design? {current} has unsaved changes."),
+            Replace::Scenario(n) => {
+                format!("Load the bundled design {n}? {current} has unsaved changes.")
+            }
+            Replace::Open(n, _) => format!("Open {n}? {current} has unsaved changes."),
+        }
+    }
 }
 
 /// Something the user did.
@@ -110,6 +152,18 @@ pub enum Action {
     ApplyWhatIf,
     /// The edge measured the last analysis.
     Timed(f64),
+    /// Step back to the version before the last change.
+    Undo,
+    /// Step forward again after an undo.
+    Redo,
+    /// Keep the current design in the browser under this name.
+    Keep(String),
+    /// Do the replacement waiting for confirmation.
+    Confirm,
+    /// Drop the replacement waiting for confirmation.
+    Dismiss,
+    /// The designs kept in the browser are now these (another tab may have changed them).
+    Designs(Vec<String>),
 }
 
 impl State {
@@ -118,6 +172,7 @@ impl State {
         let (name, source) = (name.into(), source.into());
         let analysis = Rc::new(analyze(&name, &source));
         let edits = analysis.file.as_ref().map(single_edits).unwrap_or_default();
+        let baseline = source.clone();
         Self {
             name,
             source,
@@ -133,6 +188,32 @@ impl State {
             matrix: None,
             notice: None,
             analysis_ms: None,
+            history: History::default(),
+            baseline,
+            confirm: None,
+            designs: Vec::new(),
+            to_store: None,
+        }
+    }
+
+    /// A working copy restored after a reload: unsaved unless it is a bundled design or blank.
+    pub fn restored(name: impl Into<String>, source: impl Into<String>) -> Self {
+        let mut s = Self::new(name, source);
+        if s.source != BLANK && !SCENARIOS.iter().any(|(_, t)| *t == s.source) {
+            s.baseline = String::new();
+        }
+        s
+    }
+
+    /// Whether the design has changes not kept anywhere (a replacement asks first).
+    pub fn unsaved(&self) -> bool {
+        self.source != self.baseline
+    }
+
+    fn version(&self) -> Version {
+        Version {
+            name: self.name.clone(),
+            source: self.source.clone(),
         }
     }
 
@@ -144,9 +225,22 @@ impl State {
             .unwrap_or_else(|| State::new("untitled.yaml", BLANK))
     }
 
-    /// Replaces the source, keeping the panels, re-analysing everything.
-    fn with_source(self, name: String, source: String) -> Self {
+    /// Replaces the source, keeping the panels and the history (recording the replaced version),
+    /// re-analysing everything.
+    fn with_source(mut self, name: String, source: String) -> Self {
+        let mut history = std::mem::take(&mut self.history);
+        if name != self.name || source != self.source {
+            history.record(self.version());
+        }
+        self.step_to(name, source, history)
+    }
+
+    /// Moves to (name, source) with `history` as given (undo and redo record nothing).
+    fn step_to(self, name: String, source: String, history: History) -> Self {
         let mut next = State::new(name, source);
+        next.history = history;
+        next.baseline = self.baseline;
+        next.designs = self.designs;
         next.editor = self.editor;
         next.results = self.results;
         next.selected = self.selected.filter(|&i| i < next.analysis.selectable());
@@ -177,20 +271,39 @@ impl State {
                 let name = self.name.clone();
                 self.with_source(name, s)
             }
-            Action::New => self.with_source("untitled.yaml".into(), BLANK.into()),
-            Action::LoadScenario(n) => match SCENARIOS.iter().find(|(s, _)| *s == n) {
-                Some((s, t)) => {
-                    let mut next = self.with_source(format!("{s}.yaml"), t.to_string());
-                    next.selected = None;
-                    next
-                }
+            Action::New => self.replace(Replace::New, false),
+            Action::LoadScenario(n) => self.replace(Replace::Scenario(n), false),
+            Action::Open(name, text) => self.replace(Replace::Open(name, text), false),
+            Action::Keep(name) => self.replace(Replace::Keep(name), false),
+            Action::Confirm => match self.confirm.take() {
+                Some(r) => self.replace(r, true),
                 None => self,
             },
-            Action::Open(name, text) => {
-                let mut next = self.with_source(name.clone(), text);
-                next.selected = None;
-                next.notice = Some(format!("opened {name}"));
-                next
+            Action::Dismiss => {
+                self.confirm = None;
+                self
+            }
+            Action::Designs(mut names) => {
+                names.sort();
+                names.dedup();
+                self.designs = names;
+                self
+            }
+            Action::Undo | Action::Redo => {
+                let mut history = std::mem::take(&mut self.history);
+                let current = self.version();
+                let step = if action == Action::Undo {
+                    history.undo(current)
+                } else {
+                    history.redo(current)
+                };
+                match step {
+                    Some(v) => self.step_to(v.name, v.source, history),
+                    None => {
+                        self.history = history;
+                        self
+                    }
+                }
             }
             Action::OpenFailed(why) => {
                 self.notice = Some(why);
@@ -290,6 +403,60 @@ impl State {
         }
     }
 
+    /// Does `r` now if `confirmed` or nothing would be lost; otherwise asks first.
+    fn replace(mut self, r: Replace, confirmed: bool) -> Self {
+        let asks = match &r {
+            Replace::Keep(name) => {
+                let name = kept_name(name);
+                name != self.name && self.designs.contains(&name)
+            }
+            Replace::Scenario(n) if !SCENARIOS.iter().any(|(s, _)| s == n) => return self,
+            _ => self.unsaved(),
+        };
+        if asks && !confirmed {
+            self.confirm = Some(r);
+            return self;
+        }
+        self.confirm = None;
+        let (name, text, notice) = match r {
+            Replace::Keep(name) => {
+                let name = kept_name(&name);
+                if name.is_empty() {
+                    self.notice = Some("give the design a name to keep it".into());
+                    return self;
+                }
+                if !self.designs.contains(&name) {
+                    self.designs.push(name.clone());
+                    self.designs.sort();
+                }
+                let text = self.source.clone();
+                let mut next = self.with_source(name.clone(), text);
+                next.baseline = next.source.clone();
+                next.to_store = Some((name.clone(), next.source.clone()));
+                next.notice = Some(format!("kept {name} in this browser"));
+                return next;
+            }
+            Replace::New => ("untitled.yaml".to_string(), BLANK.to_string(), None),
+            Replace::Scenario(n) => {
+                let text = SCENARIOS
+                    .iter()
+                    .find(|(s, _)| *s == n)
+                    .map(|(_, t)| t.to_string())
+                    .unwrap_or_default();
+                (format!("{n}.yaml"), text, None)
+            }
+            Replace::Open(name, text) => {
+                let notice = Some(format!("opened {name}"));
+                (name, text, notice)
+            }
+        };
+        let mut next = self.with_source(name, text);
+        next.baseline = next.source.clone();
+        next.selected = None;
+        next.notice = notice;
+        next
+    }
+
     /// The switched-on what-if edits.
     pub fn active_edits(&self) -> Vec<Edit> {
         self.toggled
@@ -305,6 +472,16 @@ impl State {
             what_if(&self.analysis, &self.active_edits())
         };
         self
+    }
+}
+
+/// A kept design's name: trimmed, ending in `.yaml`.
+pub fn kept_name(name: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() || name.ends_with(".yaml") || name.ends_with(".yml") {
+        name.to_string()
+    } else {
+        format!("{name}.yaml")
     }
 }
 
@@ -334,7 +511,10 @@ mod tests {
     fn blank_design_is_valid_and_empty() {
         let s = State::default();
         assert_eq!(s.analysis.errors(), 0, "{:?}", s.analysis.diagnostics);
-        assert_eq!(s.analysis.summary(), "0 of 0 expectations hold");
+        assert_eq!(
+            s.analysis.summary(),
+            "0 of 0 expectations hold · no findings"
+        );
     }
 
     #[test]
@@ -425,6 +605,82 @@ mod tests {
             name: "analyst-vm".into(),
         }));
         assert!(!s.source.contains("analyst-vm:"));
+    }
+
+    #[test]
+    fn undo_and_redo_cover_typing_forms_deletes_and_loads() {
+        let s = scenario();
+        let original = s.source.clone();
+        let typed = s.reduce(Action::SetSource(format!("{original}# note\n")));
+        let deleted = typed.clone().reduce(Action::DeleteItem(Target {
+            kind: FormKind::Workload,
+            parent: String::new(),
+            name: "analyst-vm".into(),
+        }));
+        assert!(!deleted.source.contains("analyst-vm:"));
+        let back = deleted.reduce(Action::Undo);
+        assert_eq!(back.source, typed.source);
+        let back = back.reduce(Action::Undo);
+        assert_eq!(back.source, original);
+        let again = back.reduce(Action::Redo).reduce(Action::Redo);
+        assert!(!again.source.contains("analyst-vm:"));
+        assert!(!again.history.can_redo());
+        // Undo reaches past a confirmed replacement too.
+        let replaced = again.reduce(Action::New).reduce(Action::Confirm);
+        assert_eq!(replaced.source, BLANK);
+        let restored = replaced.reduce(Action::Undo);
+        assert!(!restored.source.contains("analyst-vm:"));
+        assert_eq!(restored.name, "aml-private-endpoints.yaml");
+    }
+
+    #[test]
+    fn replacing_unsaved_work_asks_first() {
+        // A bundled design as loaded has nothing to lose: no question.
+        let s = scenario().reduce(Action::LoadScenario("aml-public-default".into()));
+        assert!(s.confirm.is_none());
+        assert_eq!(s.name, "aml-public-default.yaml");
+        let edited = s.reduce(Action::SetSource("version: 1\nname: mine\n".into()));
+        assert!(edited.unsaved());
+        for action in [
+            Action::New,
+            Action::LoadScenario("aml-private-endpoints".into()),
+            Action::Open("x.yaml".into(), BLANK.into()),
+        ] {
+            let asked = edited.clone().reduce(action);
+            assert!(asked.confirm.is_some());
+            assert_eq!(asked.source, edited.source, "replaced without asking");
+            let kept = asked.clone().reduce(Action::Dismiss);
+            assert!(kept.confirm.is_none());
+            assert_eq!(kept.source, edited.source);
+            let done = asked.reduce(Action::Confirm);
+            assert_ne!(done.source, edited.source);
+            assert!(!done.unsaved());
+        }
+        // Kept in the browser, it is saved: no question any more.
+        let kept = edited.reduce(Action::Keep("mine".into()));
+        assert_eq!(
+            kept.to_store,
+            Some(("mine.yaml".into(), "version: 1\nname: mine\n".into()))
+        );
+        assert_eq!(kept.name, "mine.yaml");
+        assert_eq!(kept.designs, vec!["mine.yaml".to_string()]);
+        assert!(!kept.unsaved());
+        assert!(kept.reduce(Action::New).confirm.is_none());
+    }
+
+    #[test]
+    fn keeping_over_another_kept_design_asks_first() {
+        let s = State::restored("b.yaml", "version: 1\nname: b\n")
+            .reduce(Action::Designs(vec!["a.yaml".into(), "b.yaml".into()]));
+        assert!(s.unsaved(), "a restored working copy counts as unsaved");
+        // Its own name: no question.
+        let own = s.clone().reduce(Action::Keep("b".into()));
+        assert!(own.confirm.is_none() && own.to_store.is_some());
+        let asked = s.reduce(Action::Keep("a.yaml".into()));
+        assert_eq!(asked.confirm, Some(Replace::Keep("a.yaml".into())));
+        assert!(asked.to_store.is_none());
+        let done = asked.reduce(Action::Confirm);
+        assert_eq!(done.to_store.as_ref().map(|t| t.0.as_str()), Some("a.yaml"));
     }
 
     #[test]

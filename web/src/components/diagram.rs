@@ -1,9 +1,10 @@
 //! The diagram: the SVG drawn by [`crate::layout::to_svg`] with the selected flow's path and hop
-//! badges, and its export as a standalone SVG file.
+//! badges, the selected flow's trace beside it (always in view, whatever the scroll of the
+//! verdict list), and its export as a standalone SVG file.
 
 use yew::prelude::*;
 
-use super::Props;
+use super::{Props, Trace};
 use crate::export::{data_url, file_name};
 use crate::layout::to_svg;
 
@@ -26,6 +27,9 @@ pub fn diagram(p: &Props) -> Html {
                 <a data-testid="export-svg" href={data_url("image/svg+xml", &svg)} download={file_name(&s.name, "svg")}>{ "Export SVG" }</a>
                 <span class="legend">{ "● workload ◆ private endpoint ▦ firewall ⇄ gateway — peering ┄ private link" }</span>
             </div>
+            <aside class="trace-aside" aria-label="Selected trace">
+                <Trace state={p.state.clone()} dispatch={p.dispatch.clone()} />
+            </aside>
             if stale { <p class="empty">{ "The design has errors; the diagram returns when they are fixed." }</p> }
             <div class="svg" data-testid="diagram" data-path={hl.path.join(" ")}>{ Html::from_html_unchecked(AttrValue::from(svg)) }</div>
         </div>

@@ -15,7 +15,7 @@ pub use diagram::Diagram;
 pub use matrix::Matrix;
 pub use source::SourcePanel;
 pub use toolbar::Toolbar;
-pub use verdicts::Verdicts;
+pub use verdicts::{Trace, Verdicts};
 pub use whatif::WhatIfPanel;
 
 use yew::prelude::*;

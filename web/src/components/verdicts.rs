@@ -1,5 +1,5 @@
 //! Expectations with their verdicts, findings, and the trace panel of the selected expectation
-//! (hop by hop, each with the rule or route that decided).
+//! (hop by hop, each with the rule or route that decided; drawn beside the diagram).
 
 use yew::prelude::*;
 
@@ -36,7 +36,6 @@ pub fn verdicts(p: &Props) -> Html {
             }) }
             </ul>
             <Audit state={p.state.clone()} dispatch={p.dispatch.clone()} />
-            <Trace state={p.state.clone()} dispatch={p.dispatch.clone()} />
             <h2>{ format!("Warnings and failed expectations ({})", findings.len()) }</h2>
             <ul class="findings" data-testid="findings">
                 { for findings.iter().map(|f| html! { <li>{ f }</li> }) }
@@ -84,9 +83,9 @@ fn audit(p: &Props) -> Html {
     </> }
 }
 
-/// The trace of the selected item.
+/// The trace of the selected item, shown beside the diagram (see [`super::Diagram`]).
 #[function_component(Trace)]
-fn trace(p: &Props) -> Html {
+pub fn trace(p: &Props) -> Html {
     let s = &*p.state;
     let Some(i) = s.selected else {
         return html! { <p class="hint">{ "Select an expectation to trace it on the diagram." }</p> };
