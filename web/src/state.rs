@@ -196,10 +196,18 @@ impl State {
         }
     }
 
-    /// A working copy restored after a reload: unsaved unless it is a bundled design or blank.
-    pub fn restored(name: impl Into<String>, source: impl Into<String>) -> Self {
+    /// A working copy restored after a reload: unsaved unless it is blank, a bundled design or
+    /// the text `kept` in the browser under its name.
+    pub fn restored(
+        name: impl Into<String>,
+        source: impl Into<String>,
+        kept: Option<&str>,
+    ) -> Self {
         let mut s = Self::new(name, source);
-        if s.source != BLANK && !SCENARIOS.iter().any(|(_, t)| *t == s.source) {
+        if s.source != BLANK
+            && kept != Some(s.source.as_str())
+            && !SCENARIOS.iter().any(|(_, t)| *t == s.source)
+        {
             s.baseline = String::new();
         }
         s
@@ -670,7 +678,9 @@ mod tests {
 
     #[test]
     fn keeping_over_another_kept_design_asks_first() {
-        let s = State::restored("b.yaml", "version: 1\nname: b\n")
+        let text = "version: 1\nname: b\n";
+        assert!(!State::restored("b.yaml", text, Some(text)).unsaved());
+        let s = State::restored("b.yaml", text, None)
             .reduce(Action::Designs(vec!["a.yaml".into(), "b.yaml".into()]));
         assert!(s.unsaved(), "a restored working copy counts as unsaved");
         // Its own name: no question.

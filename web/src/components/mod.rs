@@ -1,6 +1,7 @@
 //! yew components. Each renders part of a [`State`] and dispatches [`Action`]s; none holds logic.
 
 mod bench;
+mod confirm;
 mod design;
 mod diagram;
 mod matrix;
@@ -10,6 +11,7 @@ mod verdicts;
 mod whatif;
 
 pub use bench::BenchPage;
+pub use confirm::ConfirmBar;
 pub use design::DesignPanel;
 pub use diagram::Diagram;
 pub use matrix::Matrix;
