@@ -34,6 +34,8 @@ pub enum FormKind {
     Peering,
     /// A private DNS zone with its VNet links.
     Zone,
+    /// An expectation: a flow that must be allowed or denied.
+    Expectation,
 }
 
 impl FormKind {
@@ -50,6 +52,7 @@ impl FormKind {
         FormKind::Route,
         FormKind::Peering,
         FormKind::Zone,
+        FormKind::Expectation,
     ];
 
     /// The element's name in messages and buttons.
@@ -66,6 +69,7 @@ impl FormKind {
             FormKind::Route => "route",
             FormKind::Peering => "peering",
             FormKind::Zone => "DNS zone",
+            FormKind::Expectation => "expectation",
         }
     }
 }
@@ -140,6 +144,35 @@ fn subnets(f: &TopologyFile) -> Vec<String> {
         .iter()
         .flat_map(|(v, vn)| vn.subnets.keys().map(move |s| format!("{v}/{s}")))
         .collect()
+}
+
+/// What a flow can start from: workloads, clients, the internet and subnets.
+fn sources(f: &TopologyFile) -> Vec<String> {
+    let mut out: Vec<String> = f.workloads.keys().cloned().collect();
+    out.extend(f.clients.keys().cloned());
+    out.push("internet".into());
+    out.extend(subnets(f));
+    out
+}
+
+/// What a flow can go to: workloads, each service's sub-resources (`SERVICE:GROUP`, from its
+/// private endpoints, else the service itself), subnets and the internet.
+fn destinations(f: &TopologyFile) -> Vec<String> {
+    let mut out: Vec<String> = f.workloads.keys().cloned().collect();
+    for (name, svc) in &f.services {
+        let groups: std::collections::BTreeSet<&str> = svc
+            .private_endpoints
+            .iter()
+            .map(|pe| pe.group.value.as_str())
+            .collect();
+        if groups.is_empty() {
+            out.push(name.clone());
+        }
+        out.extend(groups.into_iter().map(|g| format!("{name}:{g}")));
+    }
+    out.extend(subnets(f));
+    out.push("internet".into());
+    out
 }
 
 impl Form {
@@ -266,6 +299,20 @@ impl Form {
                 text("name", "Zone name", Role::Name),
                 text("links", "Linked VNets", Role::List),
             ],
+            FormKind::Expectation => vec![
+                text("name", "Intent", Role::Value),
+                field("from", "From", Role::Value, sources(file)),
+                field("to", "To", Role::Value, destinations(file)),
+                field(
+                    "protocol",
+                    "Protocol",
+                    Role::Value,
+                    opt(all(RuleProtocol::ALL)),
+                ),
+                text("port", "Port", Role::Value),
+                field("verdict", "Verdict", Role::Value, all(ExpectedVerdict::ALL)),
+                text("via", "Via (subnets or firewalls)", Role::List),
+            ],
         };
         Form {
             kind,
@@ -289,6 +336,12 @@ impl Form {
                     .map(|(v, _)| v.clone())
                     .unwrap_or_default(),
             };
+        }
+        // A value the pickers do not offer (an IP, an FQDN…) stays selectable as it is.
+        for f in &mut form.fields {
+            if !f.choices.is_empty() && !f.choices.contains(&f.value) {
+                f.choices.push(f.value.clone());
+            }
         }
         form.extra = values
             .into_iter()
@@ -552,6 +605,19 @@ impl Form {
                         .and_then(|t| t.name.parse::<usize>().ok())
                         .unwrap_or(out.peerings.len());
                     out.peerings.insert(at.min(out.peerings.len()), r);
+                }
+            }
+            FormKind::Expectation => {
+                if name.is_empty() {
+                    self.set_error("name", "say what the flow is for");
+                }
+                if let Some(r) = self.decode::<ExpectDef>() {
+                    let at = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| t.name.parse::<usize>().ok())
+                        .unwrap_or(out.expect.len());
+                    out.expect.insert(at.min(out.expect.len()), r);
                 }
             }
             FormKind::Zone => {

@@ -130,6 +130,10 @@ pub(super) fn current_values(
             one.peerings = vec![file.peerings.get(t.name.parse::<usize>().ok()?)?.clone()];
             vec!["peerings".into(), "0".into()]
         }
+        FormKind::Expectation => {
+            one.expect = vec![file.expect.get(t.name.parse::<usize>().ok()?)?.clone()];
+            vec!["expect".into(), "0".into()]
+        }
         FormKind::Zone => {
             let z = file.dns.as_ref()?.private_zones.get(&t.name)?.clone();
             let mut dns = empty_dns();
@@ -248,6 +252,11 @@ pub fn delete(file: &TopologyFile, t: &Target) -> TopologyFile {
         FormKind::Zone => {
             if let Some(d) = f.dns.as_mut() {
                 d.private_zones.remove(&t.name);
+            }
+        }
+        FormKind::Expectation => {
+            if let Some(i) = ix.filter(|&i| i < f.expect.len()) {
+                f.expect.remove(i);
             }
         }
     }
@@ -381,6 +390,15 @@ pub fn items(f: &TopologyFile) -> Vec<Item> {
                 z,
             );
         }
+    }
+    for (i, e) in f.expect.iter().enumerate() {
+        push(
+            0,
+            format!("expectation {} ({})", e.name, e.verdict),
+            FormKind::Expectation,
+            "",
+            &i.to_string(),
+        );
     }
     out
 }

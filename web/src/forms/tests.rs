@@ -154,3 +154,65 @@ fn every_item_can_be_edited_unchanged_and_deleted() {
         }
     }
 }
+
+#[test]
+fn an_expectation_added_through_its_form_is_checked() {
+    let form = Form::new(FormKind::Expectation, &file());
+    let to = form.fields.iter().find(|f| f.key == "to").unwrap();
+    assert!(to.choices.contains(&"mlstore:blob".to_string()), "{to:?}");
+    let from = form.fields.iter().find(|f| f.key == "from").unwrap();
+    assert!(from.choices.contains(&"trainer".to_string()), "{from:?}");
+    // The storage is reachable over its private endpoint: expecting `denied` must fail.
+    let f = fill(
+        FormKind::Expectation,
+        &[
+            ("name", "trainer must not reach storage"),
+            ("from", "trainer"),
+            ("to", "mlstore:blob"),
+            ("port", "443"),
+            ("verdict", "denied"),
+        ],
+    )
+    .submit(&file())
+    .unwrap();
+    assert_eq!(f.expect.len(), file().expect.len() + 1);
+    let d = vnetlab_core::rebuild("t", &f, &Default::default())
+        .design
+        .unwrap();
+    let r = vnetlab_core::check(&d);
+    let mine = r
+        .results
+        .iter()
+        .find(|r| r.name == "trainer must not reach storage")
+        .unwrap();
+    assert_eq!(mine.outcome, vnetlab_core::check::Outcome::Fails);
+    // No intent: an error on that field.
+    let err = fill(FormKind::Expectation, &[("to", "mlstore:blob")])
+        .submit(&file())
+        .unwrap_err();
+    assert!(!err.fields[0].errors.is_empty(), "{err:?}");
+}
+
+#[test]
+fn an_expectation_edits_in_place_and_deletes() {
+    let t = Target {
+        kind: FormKind::Expectation,
+        parent: String::new(),
+        name: "0".into(),
+    };
+    let mut form = Form::edit(&t, &file()).unwrap();
+    assert_eq!(form.value("from"), file().expect[0].from.value);
+    assert_eq!(form.value("verdict"), "allowed");
+    form.set("verdict", "denied".into());
+    let f = form.submit(&file()).unwrap();
+    assert_eq!(f.expect.len(), file().expect.len());
+    assert_eq!(f.expect[0].name, file().expect[0].name);
+    assert_eq!(f.expect[0].verdict.to_string(), "denied");
+    let gone = delete(&file(), &t);
+    assert_eq!(gone.expect.len(), file().expect.len() - 1);
+    assert!(
+        items(&file())
+            .iter()
+            .any(|i| i.target == t && i.label.starts_with("expectation "))
+    );
+}
