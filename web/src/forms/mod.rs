@@ -36,6 +36,16 @@ pub enum FormKind {
     Zone,
     /// An expectation: a flow that must be allowed or denied.
     Expectation,
+    /// An application security group.
+    Asg,
+    /// Azure Firewall, FortiGate or another NVA (its rules are kept when it is edited).
+    Firewall,
+    /// A VPN or ExpressRoute gateway.
+    Gateway,
+    /// An on-premises site behind a gateway.
+    Site,
+    /// A client outside the designed networks (internet, on-premises, Azure service).
+    Client,
 }
 
 impl FormKind {
@@ -52,6 +62,11 @@ impl FormKind {
         FormKind::Route,
         FormKind::Peering,
         FormKind::Zone,
+        FormKind::Asg,
+        FormKind::Firewall,
+        FormKind::Gateway,
+        FormKind::Site,
+        FormKind::Client,
         FormKind::Expectation,
     ];
 
@@ -70,6 +85,11 @@ impl FormKind {
             FormKind::Peering => "peering",
             FormKind::Zone => "DNS zone",
             FormKind::Expectation => "expectation",
+            FormKind::Asg => "ASG",
+            FormKind::Firewall => "firewall",
+            FormKind::Gateway => "gateway",
+            FormKind::Site => "site",
+            FormKind::Client => "client",
         }
     }
 }
@@ -146,6 +166,14 @@ fn subnets(f: &TopologyFile) -> Vec<String> {
         .collect()
 }
 
+/// Every on-premises site as `GATEWAY/SITE`.
+fn sites(f: &TopologyFile) -> Vec<String> {
+    f.gateways
+        .iter()
+        .flat_map(|(g, gw)| gw.sites.keys().map(move |s| format!("{g}/{s}")))
+        .collect()
+}
+
 /// What a flow can start from: workloads, clients, the internet and subnets.
 fn sources(f: &TopologyFile) -> Vec<String> {
     let mut out: Vec<String> = f.workloads.keys().cloned().collect();
@@ -197,6 +225,7 @@ impl Form {
         let tables: Vec<String> = file.route_tables.keys().cloned().collect();
         let services: Vec<String> = file.services.keys().cloned().collect();
         let yes_no = || opt(["true".to_string(), "false".to_string()]);
+        let gateways: Vec<String> = file.gateways.keys().cloned().collect();
         let fields = match kind {
             FormKind::Vnet => vec![
                 text("name", "Name", Role::Name),
@@ -216,7 +245,14 @@ impl Form {
                 field("kind", "Kind", Role::Value, all(WorkloadKind::ALL)),
                 field("subnet", "Subnet", Role::Value, subnets(file)),
                 text("ip", "Private IP", Role::Value),
-                field("nsg", "NIC NSG", Role::Value, opt(nsgs)),
+                field("nsg", "NIC NSG", Role::Value, opt(nsgs.clone())),
+                text("asgs", "ASGs", Role::List),
+                field(
+                    "workspace",
+                    "Workspace (compute)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
             ],
             FormKind::Service => vec![
                 text("name", "Name", Role::Name),
@@ -232,6 +268,30 @@ impl Form {
                     "Default action",
                     Role::Value,
                     opt(all(DefaultAction::ALL)),
+                ),
+                field(
+                    "storage",
+                    "Storage (workspace)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                field(
+                    "key_vault",
+                    "Key vault (workspace)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                field(
+                    "container_registry",
+                    "Container registry (workspace)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                field(
+                    "application_insights",
+                    "Application Insights (workspace)",
+                    Role::Value,
+                    opt(services.clone()),
                 ),
             ],
             FormKind::PrivateEndpoint => vec![
@@ -298,6 +358,35 @@ impl Form {
             FormKind::Zone => vec![
                 text("name", "Zone name", Role::Name),
                 text("links", "Linked VNets", Role::List),
+            ],
+            FormKind::Asg => vec![
+                text("name", "Name", Role::Name),
+                text("description", "Description", Role::Value),
+            ],
+            FormKind::Firewall => vec![
+                text("name", "Name", Role::Name),
+                field("kind", "Kind", Role::Value, all(FirewallKind::ALL)),
+                field("subnet", "Subnet", Role::Value, subnets(file)),
+                text("private_ip", "Private IP", Role::Value),
+                field("dns_proxy", "DNS proxy", Role::Value, yes_no()),
+                field("snat", "SNAT", Role::Value, yes_no()),
+            ],
+            FormKind::Gateway => vec![
+                text("name", "Name", Role::Name),
+                field("vnet", "VNet", Role::Value, vnets.clone()),
+                field("kind", "Kind", Role::Value, opt(all(GatewayKind::ALL))),
+            ],
+            FormKind::Site => vec![
+                field("gateway", "Gateway", Role::Parent, gateways),
+                text("name", "Name", Role::Name),
+                text("prefixes", "Prefixes", Role::List),
+            ],
+            FormKind::Client => vec![
+                text("name", "Name", Role::Name),
+                field("kind", "Kind", Role::Value, all(ClientKind::ALL)),
+                field("site", "Site", Role::Value, opt(sites(file))),
+                text("ip", "IP", Role::Value),
+                text("service_tag", "Service tag", Role::Value),
             ],
             FormKind::Expectation => vec![
                 text("name", "Intent", Role::Value),
@@ -506,10 +595,6 @@ impl Form {
                     {
                         let keep = old.clone();
                         r.private_endpoints = keep.private_endpoints;
-                        r.storage = keep.storage;
-                        r.key_vault = keep.key_vault;
-                        r.container_registry = keep.container_registry;
-                        r.application_insights = keep.application_insights;
                         r.managed_network = keep.managed_network;
                         r.ip_rules = keep.ip_rules;
                         r.virtual_network_rules = keep.virtual_network_rules;
@@ -605,6 +690,57 @@ impl Form {
                         .and_then(|t| t.name.parse::<usize>().ok())
                         .unwrap_or(out.peerings.len());
                     out.peerings.insert(at.min(out.peerings.len()), r);
+                }
+            }
+            FormKind::Asg => {
+                taken(out.asgs.contains_key(&name), &mut self);
+                if let Some(r) = self.decode::<AsgDef>() {
+                    out.asgs.insert(name.clone(), r);
+                }
+            }
+            FormKind::Firewall => {
+                taken(out.firewalls.contains_key(&name), &mut self);
+                if let Some(mut r) = self.decode::<FirewallDef>() {
+                    if let Some(old) = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| file.firewalls.get(&t.name))
+                    {
+                        r.rule_collection_groups = old.rule_collection_groups.clone();
+                        r.policies = old.policies.clone();
+                    }
+                    out.firewalls.insert(name.clone(), r);
+                }
+            }
+            FormKind::Gateway => {
+                taken(out.gateways.contains_key(&name), &mut self);
+                if let Some(mut r) = self.decode::<GatewayDef>() {
+                    if let Some(old) = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| file.gateways.get(&t.name))
+                    {
+                        r.sites = old.sites.clone();
+                    }
+                    out.gateways.insert(name.clone(), r);
+                }
+            }
+            FormKind::Site => {
+                let exists = out
+                    .gateways
+                    .get(&parent)
+                    .is_some_and(|g| g.sites.contains_key(&name));
+                taken(exists, &mut self);
+                if let (Some(r), Some(g)) =
+                    (self.decode::<SiteDef>(), out.gateways.get_mut(&parent))
+                {
+                    g.sites.insert(name.clone(), r);
+                }
+            }
+            FormKind::Client => {
+                taken(out.clients.contains_key(&name), &mut self);
+                if let Some(r) = self.decode::<ClientDef>() {
+                    out.clients.insert(name.clone(), r);
                 }
             }
             FormKind::Expectation => {
