@@ -120,6 +120,8 @@ pub struct Field {
     pub value: String,
     /// Allowed values for a select (empty: free text). `""` first means optional.
     pub choices: Vec<String>,
+    /// The choices are suggestions: any text is accepted too (an IP, a CIDR, an FQDN).
+    pub open: bool,
     /// The problems found with it, the command line's messages.
     pub errors: Vec<String>,
 }
@@ -180,6 +182,7 @@ fn sources(f: &TopologyFile) -> Vec<String> {
     out.extend(f.clients.keys().cloned());
     out.push("internet".into());
     out.extend(subnets(f));
+    out.extend(f.vnets.keys().map(|v| format!("{v}/*")));
     out
 }
 
@@ -199,6 +202,7 @@ fn destinations(f: &TopologyFile) -> Vec<String> {
         out.extend(groups.into_iter().map(|g| format!("{name}:{g}")));
     }
     out.extend(subnets(f));
+    out.extend(f.vnets.keys().map(|v| format!("{v}/*")));
     out.push("internet".into());
     out
 }
@@ -217,7 +221,13 @@ impl Form {
                 .cloned()
                 .unwrap_or_default(),
             choices,
+            open: false,
             errors: vec![],
+        };
+        let suggest = |key, label, choices: Vec<String>| Field {
+            open: true,
+            value: String::new(),
+            ..field(key, label, Role::Value, choices)
         };
         let text = |key, label, role| field(key, label, role, vec![]);
         let vnets: Vec<String> = file.vnets.keys().cloned().collect();
@@ -252,6 +262,29 @@ impl Form {
                     "Workspace (compute)",
                     Role::Value,
                     opt(services.clone()),
+                ),
+                text("max_nodes", "Max nodes (cluster)", Role::Value),
+                text("node_count", "Node count (AKS)", Role::Value),
+                text("max_pods", "Max pods per node (AKS)", Role::Value),
+                field(
+                    "network_plugin",
+                    "Network plugin (AKS)",
+                    Role::Value,
+                    opt(all(NetworkPlugin::ALL)),
+                ),
+                field(
+                    "public_ip",
+                    "Public IP",
+                    Role::Value,
+                    opt(all(PublicIpSku::ALL)),
+                ),
+                text("public_ip_address", "Public IP address", Role::Value),
+                field("ip_forwarding", "IP forwarding", Role::Value, yes_no()),
+                field(
+                    "public_network_access",
+                    "Public network access (compute)",
+                    Role::Value,
+                    opt(all(Toggle::ALL)),
                 ),
             ],
             FormKind::Service => vec![
@@ -386,12 +419,14 @@ impl Form {
                 field("kind", "Kind", Role::Value, all(ClientKind::ALL)),
                 field("site", "Site", Role::Value, opt(sites(file))),
                 text("ip", "IP", Role::Value),
+                text("dns_server", "DNS server", Role::Value),
+                text("groups", "Identity groups", Role::List),
                 text("service_tag", "Service tag", Role::Value),
             ],
             FormKind::Expectation => vec![
                 text("name", "Intent", Role::Value),
-                field("from", "From", Role::Value, sources(file)),
-                field("to", "To", Role::Value, destinations(file)),
+                suggest("from", "From", sources(file)),
+                suggest("to", "To", destinations(file)),
                 field(
                     "protocol",
                     "Protocol",
@@ -399,6 +434,7 @@ impl Form {
                     opt(all(RuleProtocol::ALL)),
                 ),
                 text("port", "Port", Role::Value),
+                text("ports", "Ports (or *)", Role::List),
                 field("verdict", "Verdict", Role::Value, all(ExpectedVerdict::ALL)),
                 text("via", "Via (subnets or firewalls)", Role::List),
             ],
@@ -428,7 +464,7 @@ impl Form {
         }
         // A value the pickers do not offer (an IP, an FQDN…) stays selectable as it is.
         for f in &mut form.fields {
-            if !f.choices.is_empty() && !f.choices.contains(&f.value) {
+            if !f.open && !f.choices.is_empty() && !f.choices.contains(&f.value) {
                 f.choices.push(f.value.clone());
             }
         }
