@@ -10,7 +10,10 @@ use vnetlab_core::reach::matrix::Matrix;
 use vnetlab_core::whatif::{Edit, single_edits};
 
 use crate::analysis::{Analysis, WhatIf, analyze, subnet_matrix, what_if};
-use crate::forms::{Form, FormKind, Target, delete};
+use crate::forms::{
+    Form, FormKind, Target, alternatives, delete, delete_repointing, delete_with_referrers,
+    referrers,
+};
 use crate::history::{History, Version};
 use crate::scenarios::SCENARIOS;
 
@@ -79,6 +82,19 @@ pub struct State {
     pub designs: Vec<String>,
     /// A design to keep in the browser as (name, text): written by the app's edge, then cleared.
     pub to_store: Option<(String, String)>,
+    /// A delete waiting for a decision about what refers to the element.
+    pub deleting: Option<Deleting>,
+}
+
+/// A delete of an element others refer to: remove them too, re-point them, or cancel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deleting {
+    /// The element to delete.
+    pub target: Target,
+    /// The elements that refer to it, as the element list shows them.
+    pub referrers: Vec<String>,
+    /// The elements of its kind they could be re-pointed to.
+    pub alternatives: Vec<String>,
 }
 
 /// Something that replaces the current design or a kept one, so it is confirmed first when
@@ -164,6 +180,11 @@ pub enum Action {
     Dismiss,
     /// The designs kept in the browser are now these (another tab may have changed them).
     Designs(Vec<String>),
+    /// Delete the element waiting in [`State::deleting`] and everything that refers to it.
+    DeleteWithReferrers,
+    /// Re-point what refers to the element waiting in [`State::deleting`] to this one, then
+    /// delete it.
+    DeleteRepointing(String),
 }
 
 impl State {
@@ -193,6 +214,7 @@ impl State {
             confirm: None,
             designs: Vec::new(),
             to_store: None,
+            deleting: None,
         }
     }
 
@@ -289,7 +311,49 @@ impl State {
             },
             Action::Dismiss => {
                 self.confirm = None;
+                self.deleting = None;
                 self
+            }
+            Action::DeleteWithReferrers => {
+                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.file.clone()) else {
+                    return self;
+                };
+                let n = d.referrers.len();
+                let mut next = self.commit(&delete_with_referrers(&f, &d.target));
+                next.notice = Some(format!(
+                    "deleted {} {} and {n} element(s) referring to it",
+                    d.target.kind.label(),
+                    d.target.name
+                ));
+                next
+            }
+            Action::DeleteRepointing(to) => {
+                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.file.clone()) else {
+                    return self;
+                };
+                match delete_repointing(&f, &d.target, &to) {
+                    Ok(out) => {
+                        let mut next = self.commit(&out);
+                        next.notice = Some(format!(
+                            "deleted {} {}; its references now point to {to}",
+                            d.target.kind.label(),
+                            d.target.name
+                        ));
+                        next
+                    }
+                    Err(form) => {
+                        let why = form
+                            .fields
+                            .iter()
+                            .flat_map(|f| f.errors.iter())
+                            .chain(form.errors.iter())
+                            .next()
+                            .cloned()
+                            .unwrap_or_default();
+                        self.notice = Some(format!("cannot re-point to {to}: {why}"));
+                        self
+                    }
+                }
             }
             Action::Designs(mut names) => {
                 names.sort();
@@ -345,6 +409,14 @@ impl State {
                 self
             }
             Action::DeleteItem(t) => match self.analysis.file.clone() {
+                Some(f) if !referrers(&f, &t).is_empty() => {
+                    self.deleting = Some(Deleting {
+                        referrers: referrers(&f, &t).into_iter().map(|i| i.label).collect(),
+                        alternatives: alternatives(&f, &t),
+                        target: t,
+                    });
+                    self
+                }
                 Some(f) => {
                     let mut next = self.commit(&delete(&f, &t));
                     next.notice = Some(format!("deleted {} {}", t.kind.label(), t.name));
@@ -612,7 +684,23 @@ mod tests {
             parent: String::new(),
             name: "analyst-vm".into(),
         }));
-        assert!(!s.source.contains("analyst-vm:"));
+        // An expectation starts from it: the delete asks what to do with it first.
+        let d = s.deleting.clone().unwrap();
+        assert_eq!(d.referrers.len(), 1, "{d:?}");
+        assert!(s.source.contains("analyst-vm:"));
+        let kept = s.clone().reduce(Action::Dismiss);
+        assert!(kept.deleting.is_none() && kept.source.contains("analyst-vm:"));
+        let s = s.reduce(Action::DeleteWithReferrers);
+        assert!(!s.source.contains("analyst-vm"));
+        assert_eq!(s.analysis.errors(), 0, "{:?}", s.analysis.diagnostics);
+        // Nothing refers to an NSG rule: deleted at once.
+        let s = s.reduce(Action::DeleteItem(Target {
+            kind: FormKind::NsgRule,
+            parent: "training-nsg".into(),
+            name: "deny-internet-out".into(),
+        }));
+        assert!(s.deleting.is_none());
+        assert!(!s.source.contains("deny-internet-out"));
     }
 
     #[test]
@@ -620,11 +708,14 @@ mod tests {
         let s = scenario();
         let original = s.source.clone();
         let typed = s.reduce(Action::SetSource(format!("{original}# note\n")));
-        let deleted = typed.clone().reduce(Action::DeleteItem(Target {
-            kind: FormKind::Workload,
-            parent: String::new(),
-            name: "analyst-vm".into(),
-        }));
+        let deleted = typed
+            .clone()
+            .reduce(Action::DeleteItem(Target {
+                kind: FormKind::Workload,
+                parent: String::new(),
+                name: "analyst-vm".into(),
+            }))
+            .reduce(Action::DeleteWithReferrers);
         assert!(!deleted.source.contains("analyst-vm:"));
         let back = deleted.reduce(Action::Undo);
         assert_eq!(back.source, typed.source);

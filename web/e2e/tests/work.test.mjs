@@ -27,7 +27,11 @@ test("undo and redo with the keyboard over typing and a delete", { timeout: 60_0
   await source.fill(`${original}# a note\n`);
   await page.getByRole("tab", { name: "Design" }).click();
   await page.getByRole("button", { name: /^delete workload analyst-vm/ }).click();
-  await waitForText(page.getByTestId("notice"), /deleted .*analyst-vm/);
+  // An expectation starts from it: the delete offers to remove it too.
+  const ask = page.getByTestId("delete-confirm");
+  await waitForText(ask.locator("span"), /^1 element\(s\) refer to workload analyst-vm: expectation /);
+  await ask.getByRole("button", { name: "Delete them too" }).click();
+  await waitForText(page.getByTestId("notice"), /deleted workload analyst-vm and 1 element/);
   assert.doesNotMatch(await page.getByTestId("items").textContent(), /analyst-vm/);
 
   await page.keyboard.press("Control+z");

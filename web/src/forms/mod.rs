@@ -878,8 +878,10 @@ impl Form {
 }
 
 mod records;
+mod references;
 #[cfg(test)]
 mod tests;
 
 use records::*;
 pub use records::{Item, delete, items};
+pub use references::{alternatives, delete_repointing, delete_with_referrers, referrers};

@@ -304,3 +304,53 @@ fn a_secure_azure_ml_design_is_rebuilt_from_blank_through_the_forms_alone() {
         assert_eq!(got, want, "{name}");
     }
 }
+
+#[test]
+fn deleting_an_element_offers_its_referrers_to_remove_or_re_point() {
+    let f = file();
+    let nsg = Target {
+        kind: FormKind::Nsg,
+        parent: String::new(),
+        name: "training-nsg".into(),
+    };
+    let refs = referrers(&f, &nsg);
+    assert!(
+        refs.iter()
+            .any(|i| i.target.kind == FormKind::Subnet && i.target.name == "training"),
+        "{refs:?}"
+    );
+    // A subnet is referred to as VNET/SUBNET by workloads and expectations.
+    let training = Target {
+        kind: FormKind::Subnet,
+        parent: "ml".into(),
+        name: "training".into(),
+    };
+    let refs = referrers(&f, &training);
+    assert!(
+        refs.iter().any(|i| i.target.kind == FormKind::Workload),
+        "{refs:?}"
+    );
+    // Removing them too leaves a valid design.
+    let gone = delete_with_referrers(&f, &training);
+    let loaded = vnetlab_core::rebuild("t", &gone, &Default::default());
+    assert!(loaded.design.is_some(), "{:?}", loaded.diagnostics);
+    assert!(referrers(&gone, &training).is_empty());
+    // Re-pointing the NSG's subnets to another NSG leaves a valid design without it.
+    let f = fill(FormKind::Nsg, &[("name", "spare")])
+        .submit(&f)
+        .unwrap();
+    let other = alternatives(&f, &nsg);
+    assert_eq!(other, vec!["spare".to_string()]);
+    assert!(!other.is_empty());
+    let moved = delete_repointing(&f, &nsg, &other[0]).unwrap();
+    assert!(!moved.nsgs.contains_key("training-nsg"));
+    let loaded = vnetlab_core::rebuild("t", &moved, &Default::default());
+    assert!(loaded.design.is_some(), "{:?}", loaded.diagnostics);
+    assert_eq!(
+        moved.vnets["ml"].subnets["training"]
+            .nsg
+            .as_ref()
+            .map(|r| r.value.as_str()),
+        Some(other[0].as_str())
+    );
+}
