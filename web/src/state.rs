@@ -84,6 +84,8 @@ pub struct State {
     pub to_store: Option<(String, String)>,
     /// A delete waiting for a decision about what refers to the element.
     pub deleting: Option<Deleting>,
+    /// The analysis of the last version without errors, shown while the source has errors.
+    pub last_good: Option<Rc<Analysis>>,
 }
 
 /// A delete of an element others refer to: remove them too, re-point them, or cancel.
@@ -215,6 +217,7 @@ impl State {
             designs: Vec::new(),
             to_store: None,
             deleting: None,
+            last_good: None,
         }
     }
 
@@ -238,6 +241,20 @@ impl State {
     /// Whether the design has changes not kept anywhere (a replacement asks first).
     pub fn unsaved(&self) -> bool {
         self.source != self.baseline
+    }
+
+    /// The analysis the verdicts and the diagram show: the current one, or while the source
+    /// has errors the last one without.
+    pub fn shown(&self) -> &Analysis {
+        match (&self.analysis.design, &self.last_good) {
+            (None, Some(good)) => good,
+            _ => &self.analysis,
+        }
+    }
+
+    /// Whether the verdicts and the diagram show the last valid version, not the current text.
+    pub fn stale(&self) -> bool {
+        self.analysis.design.is_none() && self.last_good.is_some()
     }
 
     fn version(&self) -> Version {
@@ -271,9 +288,15 @@ impl State {
         next.history = history;
         next.baseline = self.baseline;
         next.designs = self.designs;
+        if next.analysis.design.is_none() {
+            next.last_good = match self.analysis.design {
+                Some(_) => Some(Rc::clone(&self.analysis)),
+                None => self.last_good.clone(),
+            };
+        }
         next.editor = self.editor;
         next.results = self.results;
-        next.selected = self.selected.filter(|&i| i < next.analysis.selectable());
+        next.selected = self.selected.filter(|&i| i < next.shown().selectable());
         next.hop = None;
         next.refresh_matrix()
     }
@@ -382,7 +405,7 @@ impl State {
                 self
             }
             Action::Select(i) => {
-                self.selected = i.filter(|&i| i < self.analysis.selectable());
+                self.selected = i.filter(|&i| i < self.shown().selectable());
                 self.hop = None;
                 self
             }
@@ -533,6 +556,8 @@ impl State {
         let mut next = self.with_source(name, text);
         next.baseline = next.source.clone();
         next.selected = None;
+        // Another design: the previous one's verdicts would mislead.
+        next.last_good = None;
         next.notice = notice;
         next
     }
@@ -782,6 +807,25 @@ mod tests {
         assert!(asked.to_store.is_none());
         let done = asked.reduce(Action::Confirm);
         assert_eq!(done.to_store.as_ref().map(|t| t.0.as_str()), Some("a.yaml"));
+    }
+
+    #[test]
+    fn the_last_valid_analysis_stays_shown_while_the_source_has_errors() {
+        let s = scenario().reduce(Action::Select(Some(0)));
+        let results = s.analysis.results().len();
+        let broken = s.clone().reduce(Action::SetSource(
+            s.source.replace("10.1.1.0/24", "10.1.1.0/33"),
+        ));
+        assert!(broken.analysis.design.is_none());
+        assert!(broken.stale());
+        assert_eq!(broken.shown().results().len(), results);
+        assert_eq!(broken.selected, Some(0), "the selection survives");
+        // Still broken after another keystroke: still the last valid version.
+        let worse = broken.reduce(Action::SetSource("version: 1\nname: [\n".into()));
+        assert_eq!(worse.shown().results().len(), results);
+        let fixed = worse.reduce(Action::SetSource(s.source.clone()));
+        assert!(!fixed.stale());
+        assert!(fixed.last_good.is_none());
     }
 
     #[test]

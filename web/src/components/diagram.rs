@@ -12,14 +12,14 @@ use crate::layout::to_svg;
 #[function_component(Diagram)]
 pub fn diagram(p: &Props) -> Html {
     let s = &*p.state;
-    let a = &s.analysis;
+    let a = s.shown();
     let hl = s
         .selected
         .and_then(|i| a.trace(i))
         .map(|t| a.highlight(t, s.hop))
         .unwrap_or_default();
     let svg = to_svg(&a.diagram, &hl);
-    let stale = a.design.is_none();
+    let stale = s.analysis.design.is_none();
     html! {
         <div class="diagram-pane">
             <div class="diagram-bar">
@@ -30,7 +30,7 @@ pub fn diagram(p: &Props) -> Html {
             <aside class="trace-aside" aria-label="Selected trace">
                 <Trace state={p.state.clone()} dispatch={p.dispatch.clone()} />
             </aside>
-            if stale { <p class="empty">{ "The design has errors; the diagram returns when they are fixed." }</p> }
+            if stale { <p class="empty">{ if s.stale() { "The source has errors: this is the diagram of the last valid version." } else { "The design has errors; the diagram returns when they are fixed." } }</p> }
             <div class="svg" data-testid="diagram" data-path={hl.path.join(" ")}>{ Html::from_html_unchecked(AttrValue::from(svg)) }</div>
         </div>
     }
