@@ -224,10 +224,19 @@ impl Analysis {
             .and_then(|i| t.hops.get(i))
             .and_then(|h| g.find(&h.at))
             .map(|n| n.id.clone());
+        let denied = !t.verdict.allowed();
+        let blocked = denied
+            .then(|| g.find(&t.to))
+            .flatten()
+            .map(|n| n.id.clone())
+            .filter(|id| path.last() != Some(id));
         Highlight {
             path,
             hops,
             current,
+            denied,
+            blocked,
+            selected: None,
         }
     }
 }
@@ -417,6 +426,37 @@ mod tests {
         let hl = a.highlight(t, Some(0));
         assert!(!hl.path.is_empty(), "{:?}", t.path);
         assert!(!hl.hops.is_empty());
+    }
+
+    #[test]
+    fn a_denied_flow_is_drawn_as_denied() {
+        let mut crossed = 0;
+        for (name, text) in SCENARIOS {
+            let a = analyze(name, text);
+            for i in 0..a.selectable() {
+                let Some(t) = a.trace(i) else { continue };
+                let hl = a.highlight(t, None);
+                let svg = crate::layout::to_svg(&a.diagram, &hl);
+                if t.verdict.allowed() {
+                    assert!(!hl.denied && hl.blocked.is_none());
+                    assert!(!svg.contains("denied-hop"), "{name} #{i}");
+                    continue;
+                }
+                assert!(hl.denied);
+                assert!(
+                    !svg.contains(r#"<path class="path" "#),
+                    "{name} #{i}: drawn as allowed"
+                );
+                if hl.blocked.is_some() && !hl.path.is_empty() {
+                    assert!(svg.contains("denied-hop"), "{name} #{i}");
+                    crossed += 1;
+                }
+            }
+        }
+        assert!(
+            crossed > 0,
+            "no denied flow with its destination on a diagram"
+        );
     }
 
     #[test]

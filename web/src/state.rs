@@ -12,7 +12,7 @@ use vnetlab_core::whatif::{Edit, single_edits};
 use crate::analysis::{Analysis, WhatIf, analyze, subnet_matrix, what_if};
 use crate::forms::{
     Form, FormKind, Target, alternatives, delete, delete_repointing, delete_with_referrers,
-    referrers,
+    referrers, target_of_node,
 };
 use crate::history::{History, Version};
 use crate::scenarios::SCENARIOS;
@@ -86,6 +86,10 @@ pub struct State {
     pub deleting: Option<Deleting>,
     /// The analysis of the last version without errors, shown while the source has errors.
     pub last_good: Option<Rc<Analysis>>,
+    /// The diagram's zoom (1 = natural size).
+    pub zoom: f64,
+    /// The diagram box selected by a click (its id).
+    pub node: Option<String>,
 }
 
 /// A delete of an element others refer to: remove them too, re-point them, or cancel.
@@ -182,6 +186,10 @@ pub enum Action {
     Dismiss,
     /// The designs kept in the browser are now these (another tab may have changed them).
     Designs(Vec<String>),
+    /// A diagram box was clicked (its id): select it and open its element's form.
+    SelectNode(String),
+    /// Set the diagram's zoom (clamped to 10 %–400 %).
+    Zoom(f64),
     /// Delete the element waiting in [`State::deleting`] and everything that refers to it.
     DeleteWithReferrers,
     /// Re-point what refers to the element waiting in [`State::deleting`] to this one, then
@@ -218,6 +226,8 @@ impl State {
             to_store: None,
             deleting: None,
             last_good: None,
+            zoom: 1.0,
+            node: None,
         }
     }
 
@@ -296,6 +306,7 @@ impl State {
         }
         next.editor = self.editor;
         next.results = self.results;
+        next.zoom = self.zoom;
         next.selected = self.selected.filter(|&i| i < next.shown().selectable());
         next.hop = None;
         next.refresh_matrix()
@@ -335,6 +346,22 @@ impl State {
             Action::Dismiss => {
                 self.confirm = None;
                 self.deleting = None;
+                self
+            }
+            Action::SelectNode(id) => {
+                let form =
+                    target_of_node(&id).and_then(|t| Form::edit(&t, self.analysis.file.as_ref()?));
+                if form.is_some() {
+                    self.form = form;
+                    self.editor = Editor::Design;
+                }
+                self.node = Some(id);
+                self
+            }
+            Action::Zoom(z) => {
+                if z.is_finite() {
+                    self.zoom = z.clamp(0.1, 4.0);
+                }
                 self
             }
             Action::DeleteWithReferrers => {
@@ -826,6 +853,28 @@ mod tests {
         let fixed = worse.reduce(Action::SetSource(s.source.clone()));
         assert!(!fixed.stale());
         assert!(fixed.last_good.is_none());
+    }
+
+    #[test]
+    fn clicking_a_diagram_box_opens_its_elements_form() {
+        let s = scenario();
+        for n in &s.analysis.diagram.nodes {
+            let next = s.clone().reduce(Action::SelectNode(n.id.clone()));
+            assert_eq!(next.node.as_deref(), Some(n.id.as_str()));
+            if n.id.starts_with("pe:") {
+                continue;
+            }
+            let form = next.form.as_ref().unwrap_or_else(|| panic!("{}", n.id));
+            assert_eq!(next.editor, Editor::Design);
+            assert!(
+                n.name.ends_with(&form.editing.as_ref().unwrap().name),
+                "{} opened {:?}",
+                n.id,
+                form.editing
+            );
+        }
+        let z = s.reduce(Action::Zoom(100.0));
+        assert_eq!(z.zoom, 4.0);
     }
 
     #[test]

@@ -51,6 +51,24 @@ test("the status line counts broken required flows and findings by severity", { 
   assert.ok(box.x >= pane.x && box.x + box.width <= pane.x + pane.width + 1, "trace beside the diagram");
   assert.ok(await trace.getByText(/^verdict: /).isVisible());
   assert.ok(await page.locator("svg .badge").first().isVisible());
+  // A denied flow is never drawn as an allowed (green) path.
+  assert.equal(await page.locator("svg path.path:not(.denied)").count(), 0);
   await app.screenshot("truth");
+
+  // A denied expectation whose destination is on the diagram: crossed out before it.
+  await page.getByTestId("verdicts").getByRole("button", { name: /the internet cannot reach the storage account|cannot/ }).first().click();
+  await page.getByTestId("trace").getByText(/^verdict: /).waitFor();
+
+  // Click a box: it is selected and its form opens; zoom and fit.
+  await page.locator('svg g[data-id="subnet:ml/training"]').click({ position: { x: 30, y: 10 } });
+  await waitForText(page.getByTestId("form").locator("h2"), "Edit subnet training");
+  assert.equal(await page.locator('svg g.selected[data-id="subnet:ml/training"]').count(), 1);
+  await waitForText(page.getByTestId("zoom"), "100 %");
+  await page.getByRole("button", { name: "Zoom in" }).click();
+  await waitForText(page.getByTestId("zoom"), "125 %");
+  await page.getByTestId("fit").click();
+  const frame = await page.getByTestId("diagram").boundingBox();
+  const drawn = await page.locator('[data-testid="diagram"] > svg').boundingBox();
+  assert.ok(drawn.width <= frame.width + 1 && drawn.height <= frame.height + 1, "fit: the whole diagram is in its frame");
   app.assertNoErrors();
 });

@@ -877,6 +877,37 @@ impl Form {
     }
 }
 
+/// The element a diagram box (`vnet:ml`, `subnet:ml/training`, `workload:trainer`, `fw:hub-fw`,
+/// `gw:hub-vpn`, `site:hub-vpn/corp`, `service:mlws`) stands for; `None` for private endpoints.
+pub fn target_of_node(id: &str) -> Option<Target> {
+    let (kind, name) = id.split_once(':')?;
+    let top = |kind| {
+        Some(Target {
+            kind,
+            parent: String::new(),
+            name: name.to_string(),
+        })
+    };
+    let child = |kind| {
+        let (parent, name) = name.split_once('/')?;
+        Some(Target {
+            kind,
+            parent: parent.to_string(),
+            name: name.to_string(),
+        })
+    };
+    match kind {
+        "vnet" => top(FormKind::Vnet),
+        "workload" => top(FormKind::Workload),
+        "fw" => top(FormKind::Firewall),
+        "gw" => top(FormKind::Gateway),
+        "service" => top(FormKind::Service),
+        "subnet" => child(FormKind::Subnet),
+        "site" => child(FormKind::Site),
+        _ => None,
+    }
+}
+
 mod records;
 mod references;
 #[cfg(test)]
