@@ -121,9 +121,10 @@ impl Replace {
     /// The question asked before doing it.
     pub fn question(&self, current: &str) -> String {
         match self {
-            Replace::Keep(name) => {
-                format!("Replace the design kept in this browser as {name} with {current}?")
-            }
+            Replace::Keep(name) => format!(
+                "Replace the design kept in this browser as {} with {current}?",
+                kept_name(name)
+            ),
             Replace::New => format!("Start a new design? {current} has unsaved changes."),
             Replace::Scenario(n) => {
                 format!("Load the bundled design {n}? {current} has unsaved changes.")
