@@ -13,7 +13,7 @@ use crate::components::{
     ConfirmBar, DesignPanel, Diagram, Matrix, SourcePanel, Toolbar, Verdicts, WhatIfPanel,
 };
 use crate::state::{Action, Editor, Results, State};
-use crate::storage;
+use crate::{share, storage};
 
 /// `performance.now()`: milliseconds since the page started.
 pub fn now() -> f64 {
@@ -54,6 +54,28 @@ pub fn read_file(file: web_sys::File, dispatch: Callback<Action>) {
     });
     reader.set_onload(Some(onload.unchecked_ref()));
     let _ = reader.read_as_text(&file);
+}
+
+/// Opens the design a share link carries in the URL fragment (asking first if the working copy
+/// has unsaved changes), then removes the fragment so a reload does not open it again.
+fn open_shared(dispatch: &Callback<Action>) {
+    let Some(w) = web_sys::window() else { return };
+    let location = w.location();
+    let Some(shared) = location.hash().ok().as_deref().and_then(share::decode) else {
+        return;
+    };
+    match shared {
+        Ok((name, text)) => dispatch.emit(Action::Open(name, text)),
+        Err(why) => dispatch.emit(Action::Notice(why)),
+    }
+    let here = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&here));
+    }
 }
 
 /// Listens on the window for undo (Ctrl+Z, ⌘Z) and redo (Ctrl+Shift+Z, Ctrl+Y), and for
@@ -128,7 +150,10 @@ pub fn app() -> Html {
     };
     {
         let dispatch = dispatch.clone();
-        use_effect_with((), move |_| listen(dispatch));
+        use_effect_with((), move |_| {
+            open_shared(&dispatch);
+            listen(dispatch)
+        });
     }
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {

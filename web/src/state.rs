@@ -147,6 +147,8 @@ pub enum Action {
     Open(String, String),
     /// A file could not be read.
     OpenFailed(String),
+    /// Show a one-line message.
+    Notice(String),
     /// Select an expectation (or none).
     Select(Option<usize>),
     /// Select a hop of the selected trace.
@@ -428,7 +430,7 @@ impl State {
                     }
                 }
             }
-            Action::OpenFailed(why) => {
+            Action::OpenFailed(why) | Action::Notice(why) => {
                 self.notice = Some(why);
                 self
             }

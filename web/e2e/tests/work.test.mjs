@@ -110,3 +110,27 @@ test("replacing unsaved work asks first; kept designs survive and tabs keep thei
   await waitForText(page.getByTestId("summary"), /^0 of 0 expectations hold/);
   app.assertNoErrors();
 });
+
+test("a share link carries the design in the URL fragment and opens it in a fresh browser", { timeout: 60_000 }, async (t) => {
+  const app = await startApp(t, { viewport: VIEWPORT });
+  const { page, browser } = app;
+  await ready(page, app.url);
+  await loadScenario(page, "hybrid-dns-gateway");
+  const source = page.getByTestId("source");
+  const text = `${await source.inputValue()}# shared\n`;
+  await source.fill(text);
+  await page.getByTestId("share").click();
+  await waitForText(page.getByTestId("notice"), /^the address bar now holds a link to hybrid-dns-gateway\.yaml/);
+  const link = page.url();
+  assert.match(link, /#design=[A-Za-z0-9_-]+$/);
+  assert.ok(link.length < text.length, `the link (${link.length}) is compressed (${text.length})`);
+
+  // Another browser profile (fresh storage) opens the very same design, and the fragment is
+  // removed so a reload keeps the working copy.
+  const other = await (await browser.newContext()).newPage();
+  await other.goto(link);
+  await waitForText(other.getByTestId("design-name"), "hybrid-dns-gateway.yaml");
+  assert.equal(await other.getByTestId("source").inputValue(), text);
+  assert.ok(!other.url().includes("#design="));
+  app.assertNoErrors();
+});

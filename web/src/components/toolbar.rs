@@ -8,7 +8,7 @@ use super::Props;
 use crate::export::{data_url, file_name};
 use crate::scenarios::SCENARIOS;
 use crate::state::Action;
-use crate::storage;
+use crate::{share, storage};
 
 /// The top bar.
 #[function_component(Toolbar)]
@@ -57,6 +57,19 @@ pub fn toolbar(p: &Props) -> Html {
             None => {}
         }
     });
+    let on_share = {
+        let (d, name, source) = (p.dispatch.clone(), s.name.clone(), s.source.clone());
+        Callback::from(move |_: MouseEvent| {
+            let link = share::encode(&name, &source);
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_hash(&link[1..]);
+                d.emit(Action::Notice(format!(
+                    "the address bar now holds a link to {name} ({} characters; the design travels in the link, nothing is uploaded)",
+                    link.len()
+                )));
+            }
+        })
+    };
     let current = s.name.strip_suffix(".yaml").unwrap_or("");
     let (yaml, json) = match &s.analysis.file {
         Some(f) => (
@@ -92,6 +105,7 @@ pub fn toolbar(p: &Props) -> Html {
             <label class="file">{ "Open… " }
                 <input type="file" data-testid="open-file" accept=".yaml,.yml,.json" onchange={on_file} />
             </label>
+            <button type="button" data-testid="share" title="Put a link carrying this design in the address bar" onclick={on_share}>{ "Share link" }</button>
             <span class="exports">{ "Export: " }
                 <a data-testid="export-yaml" href={data_url("application/yaml", &yaml)} download={file_name(&s.name, "yaml")}>{ "YAML" }</a>
                 if !json.is_empty() {
