@@ -124,12 +124,16 @@ pub fn app() -> Html {
         let first_ms = first_ms.clone();
         use_reducer(move || {
             let start = now();
-            let mut s = match storage::load() {
-                Some((name, source)) => {
+            let query = web_sys::window()
+                .and_then(|w| w.location().search().ok())
+                .unwrap_or_default();
+            let mut s = match (State::generated(&query), storage::load()) {
+                (Some(generated), _) => generated,
+                (None, Some((name, source))) => {
                     let kept = storage::design(&name);
                     State::restored(name, source, kept.as_deref())
                 }
-                None => State::first_scenario(),
+                (None, None) => State::first_scenario(),
             };
             s.designs = storage::designs();
             let end = now();

@@ -277,6 +277,19 @@ impl State {
         }
     }
 
+    /// The generated benchmark design a page address asks for (`?generated=t1`, `t2` or `t4`;
+    /// T3's 40 MB is refused), e.g. to try the studio on 1,000 subnets.
+    pub fn generated(query: &str) -> Option<Self> {
+        let w = query
+            .trim_start_matches('?')
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("generated="))?;
+        let workload = vnetlab_core::generate::Workload::parse(w)
+            .filter(|w| *w != vnetlab_core::generate::Workload::T3)?;
+        let text = vnetlab_core::generate::generate(workload, 1);
+        Some(State::new(format!("{}.yaml", w.to_ascii_lowercase()), text))
+    }
+
     /// The first bundled scenario (what a first visit shows).
     pub fn first_scenario() -> Self {
         SCENARIOS
@@ -878,6 +891,16 @@ mod tests {
         }
         let z = s.reduce(Action::Zoom(100.0));
         assert_eq!(z.zoom, 4.0);
+    }
+
+    #[test]
+    fn a_generated_design_opens_from_the_address() {
+        let s = State::generated("?x=1&generated=t1").unwrap();
+        assert_eq!(s.name, "t1.yaml");
+        assert_eq!(s.analysis.errors(), 0);
+        assert!(State::generated("?generated=t3").is_none());
+        assert!(State::generated("?generated=t9").is_none());
+        assert!(State::generated("").is_none());
     }
 
     #[test]
