@@ -11,7 +11,7 @@ use vnetlab_core::reach::matrix::{Matrix, MatrixBy, matrix};
 use vnetlab_core::trace::Trace;
 use vnetlab_core::whatif::{Edit, ExpectChange, expectation_changes};
 
-use vnetlab_core::aml::{AuditReport, audit};
+use vnetlab_core::aml::{AuditReport, Severity as AmlSeverity, audit};
 
 use crate::layout::{Diagram, Highlight};
 
@@ -83,21 +83,69 @@ impl Analysis {
             .unwrap_or_default()
     }
 
-    /// One line for the status bar, e.g. `3 of 4 expectations hold · 1 warning`.
-    pub fn summary(&self) -> String {
+    /// The status bar's parts, worst news kept visible: expectations held, required Azure ML
+    /// flows broken, audit findings by severity (highest first) and source warnings, e.g.
+    /// `8 of 8 expectations hold · 5 of 20 required flows broken · findings: 2 high, 1 low`.
+    /// Each part says whether it is bad news (drawn as such).
+    pub fn status(&self) -> Vec<StatusPart> {
         if self.errors() > 0 {
-            return plural(self.errors(), "error") + " · fix them to analyse";
+            return vec![StatusPart::bad(
+                "errors",
+                plural(self.errors(), "error") + " · fix them to analyse",
+            )];
         }
         let results = self.results();
         let held = results
             .iter()
             .filter(|r| r.outcome == Outcome::Holds)
             .count();
-        let mut s = format!("{held} of {} expectations hold", results.len());
-        if self.warnings() > 0 {
-            s.push_str(&format!(" · {}", plural(self.warnings(), "warning")));
+        let mut parts = vec![StatusPart {
+            key: "expectations",
+            text: format!("{held} of {} expectations hold", results.len()),
+            bad: held < results.len(),
+        }];
+        if let Some(a) = self.audit.as_ref().filter(|a| !a.flows.is_empty()) {
+            parts.push(StatusPart {
+                key: "flows",
+                text: format!("{} of {} required flows broken", a.broken(), a.flows.len()),
+                bad: a.broken() > 0,
+            });
         }
-        s
+        if let Some(a) = &self.audit {
+            let by: Vec<String> = AmlSeverity::ALL
+                .iter()
+                .rev()
+                .filter_map(|&sev| {
+                    let n = a.findings.iter().filter(|f| f.severity == sev).count();
+                    (n > 0).then(|| format!("{n} {}", sev.as_str()))
+                })
+                .collect();
+            parts.push(if by.is_empty() {
+                StatusPart {
+                    key: "findings",
+                    text: "no findings".into(),
+                    bad: false,
+                }
+            } else {
+                StatusPart::bad("findings", format!("findings: {}", by.join(", ")))
+            });
+        }
+        if self.warnings() > 0 {
+            parts.push(StatusPart::bad(
+                "warnings",
+                plural(self.warnings(), "warning"),
+            ));
+        }
+        parts
+    }
+
+    /// [`Analysis::status`] as one line.
+    pub fn summary(&self) -> String {
+        self.status()
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 
     /// Findings: warnings and the expectations that do not hold, as one-line texts.
@@ -176,10 +224,40 @@ impl Analysis {
             .and_then(|i| t.hops.get(i))
             .and_then(|h| g.find(&h.at))
             .map(|n| n.id.clone());
+        let denied = !t.verdict.allowed();
+        let blocked = denied
+            .then(|| g.find(&t.to))
+            .flatten()
+            .map(|n| n.id.clone())
+            .filter(|id| path.last() != Some(id));
         Highlight {
             path,
             hops,
             current,
+            denied,
+            blocked,
+            selected: None,
+        }
+    }
+}
+
+/// One part of the status bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusPart {
+    /// What it counts (`expectations`, `flows`, `findings`, `warnings`, `errors`).
+    pub key: &'static str,
+    /// The text shown.
+    pub text: String,
+    /// Whether it is bad news.
+    pub bad: bool,
+}
+
+impl StatusPart {
+    fn bad(key: &'static str, text: String) -> Self {
+        Self {
+            key,
+            text,
+            bad: true,
         }
     }
 }
@@ -259,11 +337,7 @@ mod tests {
             let a = analyze(name, text);
             assert_eq!(a.errors(), 0, "{name}: {:?}", a.diagnostics);
             assert!(!a.results().is_empty(), "{name} has no expectations");
-            assert!(
-                a.summary().ends_with("expectations hold") || a.summary().contains("warning"),
-                "{}",
-                a.summary()
-            );
+            assert!(a.summary().contains("expectations hold"), "{}", a.summary());
         }
     }
 
@@ -280,6 +354,40 @@ mod tests {
                 assert_eq!(a.trace(a.results().len() + i).is_some(), f.trace.is_some());
             }
         }
+    }
+
+    #[test]
+    fn the_status_line_counts_broken_flows_and_findings_by_severity() {
+        // Every expectation of aml-private-endpoints holds, yet 5 required flows are broken.
+        let a = scenario("aml-private-endpoints");
+        let audit = a.audit.as_ref().unwrap();
+        assert!(audit.broken() > 0);
+        let s = a.summary();
+        assert!(
+            s.contains(&format!(
+                "{} of {} required flows broken",
+                audit.broken(),
+                audit.flows.len()
+            )),
+            "{s}"
+        );
+        assert!(a.status().iter().any(|p| p.key == "flows" && p.bad));
+        // aml-public-default: its high findings are counted by severity.
+        let a = scenario("aml-public-default");
+        let high = a
+            .audit
+            .as_ref()
+            .unwrap()
+            .findings
+            .iter()
+            .filter(|f| f.severity == AmlSeverity::High)
+            .count();
+        assert!(high > 0);
+        assert!(
+            a.summary().contains(&format!("{high} high")),
+            "{}",
+            a.summary()
+        );
     }
 
     #[test]
@@ -318,6 +426,37 @@ mod tests {
         let hl = a.highlight(t, Some(0));
         assert!(!hl.path.is_empty(), "{:?}", t.path);
         assert!(!hl.hops.is_empty());
+    }
+
+    #[test]
+    fn a_denied_flow_is_drawn_as_denied() {
+        let mut crossed = 0;
+        for (name, text) in SCENARIOS {
+            let a = analyze(name, text);
+            for i in 0..a.selectable() {
+                let Some(t) = a.trace(i) else { continue };
+                let hl = a.highlight(t, None);
+                let svg = crate::layout::to_svg(&a.diagram, &hl);
+                if t.verdict.allowed() {
+                    assert!(!hl.denied && hl.blocked.is_none());
+                    assert!(!svg.contains("denied-hop"), "{name} #{i}");
+                    continue;
+                }
+                assert!(hl.denied);
+                assert!(
+                    !svg.contains(r#"<path class="path" "#),
+                    "{name} #{i}: drawn as allowed"
+                );
+                if hl.blocked.is_some() && !hl.path.is_empty() {
+                    assert!(svg.contains("denied-hop"), "{name} #{i}");
+                    crossed += 1;
+                }
+            }
+        }
+        assert!(
+            crossed > 0,
+            "no denied flow with its destination on a diagram"
+        );
     }
 
     #[test]

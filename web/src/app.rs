@@ -1,5 +1,6 @@
-//! The page and its edge: the initial state (saved work or the first bundled scenario), saving
-//! to `localStorage`, timing each analysis with `performance.now()`, and reading opened files.
+//! The page and its edge: the initial state (this tab's working copy or the first bundled
+//! scenario), saving to the browser's storage, keyboard undo/redo, other tabs' changes, timing
+//! each analysis with `performance.now()`, and reading opened files.
 //! Rendering is delegated to [`crate::components`]; the logic is in [`crate::state`].
 
 use std::rc::Rc;
@@ -9,10 +10,10 @@ use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::components::{
-    DesignPanel, Diagram, Matrix, SourcePanel, Toolbar, Verdicts, WhatIfPanel,
+    ConfirmBar, DesignPanel, Diagram, Matrix, SourcePanel, Toolbar, Verdicts, WhatIfPanel,
 };
 use crate::state::{Action, Editor, Results, State};
-use crate::storage;
+use crate::{share, storage};
 
 /// `performance.now()`: milliseconds since the page started.
 pub fn now() -> f64 {
@@ -33,6 +34,9 @@ impl Reducible for State {
         if !Rc::ptr_eq(&before, &next.analysis) {
             next.analysis_ms = Some(now() - start);
         }
+        if let Some((name, text)) = next.to_store.take() {
+            storage::keep(&name, &text);
+        }
         Rc::new(next)
     }
 }
@@ -52,6 +56,66 @@ pub fn read_file(file: web_sys::File, dispatch: Callback<Action>) {
     let _ = reader.read_as_text(&file);
 }
 
+/// Opens the design a share link carries in the URL fragment (asking first if the working copy
+/// has unsaved changes), then removes the fragment so a reload does not open it again.
+fn open_shared(dispatch: &Callback<Action>) {
+    let Some(w) = web_sys::window() else { return };
+    let location = w.location();
+    let Some(shared) = location.hash().ok().as_deref().and_then(share::decode) else {
+        return;
+    };
+    match shared {
+        Ok((name, text)) => dispatch.emit(Action::Open(name, text)),
+        Err(why) => dispatch.emit(Action::Notice(why)),
+    }
+    let here = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&here));
+    }
+}
+
+/// Listens on the window for undo (Ctrl+Z, ⌘Z) and redo (Ctrl+Shift+Z, Ctrl+Y), and for
+/// other tabs changing the designs kept in this browser; the returned closure stops listening.
+fn listen(dispatch: Callback<Action>) -> impl FnOnce() {
+    let window = web_sys::window();
+    let d = dispatch.clone();
+    let keydown = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+        if !(e.ctrl_key() || e.meta_key()) || e.alt_key() {
+            return;
+        }
+        let action = match (e.key().to_lowercase().as_str(), e.shift_key()) {
+            ("z", false) => Action::Undo,
+            ("z", true) | ("y", false) => Action::Redo,
+            _ => return,
+        };
+        e.prevent_default();
+        d.emit(action);
+    });
+    let storage = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
+        if e.key()
+            .is_none_or(|k| k.starts_with(storage::DESIGN_PREFIX))
+        {
+            dispatch.emit(Action::Designs(storage::designs()));
+        }
+    });
+    if let Some(w) = &window {
+        let _ = w.add_event_listener_with_callback("keydown", keydown.as_ref().unchecked_ref());
+        let _ = w.add_event_listener_with_callback("storage", storage.as_ref().unchecked_ref());
+    }
+    move || {
+        if let Some(w) = &window {
+            let _ =
+                w.remove_event_listener_with_callback("keydown", keydown.as_ref().unchecked_ref());
+            let _ =
+                w.remove_event_listener_with_callback("storage", storage.as_ref().unchecked_ref());
+        }
+    }
+}
+
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
@@ -60,10 +124,18 @@ pub fn app() -> Html {
         let first_ms = first_ms.clone();
         use_reducer(move || {
             let start = now();
-            let s = match storage::load() {
-                Some((name, source)) => State::new(name, source),
-                None => State::first_scenario(),
+            let query = web_sys::window()
+                .and_then(|w| w.location().search().ok())
+                .unwrap_or_default();
+            let mut s = match (State::generated(&query), storage::load()) {
+                (Some(generated), _) => generated,
+                (None, Some((name, source))) => {
+                    let kept = storage::design(&name);
+                    State::restored(name, source, kept.as_deref())
+                }
+                (None, None) => State::first_scenario(),
             };
+            s.designs = storage::designs();
             let end = now();
             *first_ms.borrow_mut() = end;
             State {
@@ -80,6 +152,13 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |a| state.dispatch(a))
     };
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            open_shared(&dispatch);
+            listen(dispatch)
+        });
+    }
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
         let dispatch = dispatch.clone();
@@ -107,6 +186,7 @@ pub fn app() -> Html {
     html! {
         <main {ondragover} {ondrop} data-analysis-ms={ms.clone()} data-first-analysis-ms={format!("{:.1}", *first_ms.borrow())}>
             <Toolbar state={state.clone()} dispatch={dispatch.clone()} />
+            <ConfirmBar state={state.clone()} dispatch={dispatch.clone()} />
             <div class="panes">
                 <section class="pane editor" aria-label="Editor">
                     <div role="tablist" class="tabs">
@@ -135,7 +215,10 @@ pub fn app() -> Html {
                 </section>
             </div>
             <footer class="status" data-testid="status" aria-live="polite">
-                <span data-testid="summary">{ s.analysis.summary() }</span>
+                <span data-testid="summary">{ for s.analysis.status().iter().enumerate().map(|(i, part)| html! { <>
+                    if i > 0 { { " · " } }
+                    <span class={classes!("part", part.bad.then_some("bad"))} data-testid={format!("status-{}", part.key)}>{ &part.text }</span>
+                </> }) }</span>
                 { for s.notice.as_ref().map(|n| html! { <span class="notice" data-testid="notice">{ n }</span> }) }
                 <span class="timing">{ format!("analysed in {ms} ms · runs offline, nothing leaves this machine") }</span>
             </footer>

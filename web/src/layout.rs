@@ -352,6 +352,13 @@ pub struct Highlight {
     pub hops: Vec<(String, usize, bool, String)>,
     /// The selected hop's node id.
     pub current: Option<String>,
+    /// The flow is denied: its path is drawn in red, ending in a crossed-out segment to
+    /// `blocked` (the destination it does not reach), when that is on the diagram.
+    pub denied: bool,
+    /// The destination a denied flow does not reach.
+    pub blocked: Option<String>,
+    /// The box selected by a click (its element's form is open).
+    pub selected: Option<String>,
 }
 
 fn esc(s: &str) -> String {
@@ -393,17 +400,27 @@ const STYLE: &str = "text{font-family:system-ui,sans-serif;font-size:12px;fill:#
 .link.privatelink{stroke-dasharray:5 3;stroke:#7d57a8}.link.site{stroke:#c49a2c;stroke-dasharray:2 3}\
 .on-path rect{stroke:#0b7a3b;stroke-width:3}.current rect{stroke:#e07b00;stroke-width:4}\
 .path{fill:none;stroke:#0b7a3b;stroke-width:3;opacity:.55;marker-end:url(#arrow)}\
+.path.denied{stroke:#c62828;marker-end:url(#arrow-no)}.blocked-path{fill:none;stroke:#c62828;stroke-width:2;stroke-dasharray:4 4}\
+.cross{stroke:#c62828;stroke-width:4}.blocked rect{stroke:#c62828;stroke-width:3;stroke-dasharray:6 3}\
+.selected rect{stroke:#1f3b57;stroke-width:3;stroke-dasharray:2 2}g[data-id]{cursor:pointer}\
 .badge circle{stroke:#fff;stroke-width:1.5}.badge.ok circle{fill:#0b7a3b}.badge.no circle{fill:#c62828}\
 .badge text{fill:#fff;font-size:10px;font-weight:700;text-anchor:middle}";
 
 /// Draws the diagram as a standalone SVG document (styles inline), with the highlight.
 pub fn to_svg(g: &Diagram, hl: &Highlight) -> String {
+    to_svg_scaled(g, hl, 1.0)
+}
+
+/// [`to_svg`] drawn `scale` times its natural size (the page's zoom).
+pub fn to_svg_scaled(g: &Diagram, hl: &Highlight, scale: f64) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Network diagram"><style>{STYLE}</style><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L10 5L0 10z" fill="#0b7a3b"/></marker></defs>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{sw:.0}" height="{sh:.0}" role="img" aria-label="Network diagram"><style>{STYLE}</style><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L10 5L0 10z" fill="#0b7a3b"/></marker><marker id="arrow-no" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L10 5L0 10z" fill="#c62828"/></marker></defs>"##,
         w = g.width.ceil(),
-        h = g.height.ceil()
+        h = g.height.ceil(),
+        sw = g.width.ceil() * scale,
+        sh = g.height.ceil() * scale,
     );
     if g.nodes.is_empty() {
         s.push_str(r#"<text x="20" y="30">Empty design: add a VNet.</text>"#);
@@ -415,6 +432,12 @@ pub fn to_svg(g: &Diagram, hl: &Highlight) -> String {
         }
         if hl.current.as_deref() == Some(&n.id) {
             class.push_str(" current");
+        }
+        if hl.blocked.as_deref() == Some(&n.id) {
+            class.push_str(" blocked");
+        }
+        if hl.selected.as_deref() == Some(&n.id) {
+            class.push_str(" selected");
         }
         let big = matches!(
             n.kind,
@@ -495,7 +518,29 @@ pub fn to_svg(g: &Diagram, hl: &Highlight) -> String {
             .enumerate()
             .map(|(i, (x, y))| format!("{}{x:.1} {y:.1}", if i == 0 { 'M' } else { 'L' }))
             .collect();
-        let _ = write!(s, r#"<path class="path" d="{}"/>"#, d.join(""));
+        let class = if hl.denied { "path denied" } else { "path" };
+        let _ = write!(s, r#"<path class="{class}" d="{}"/>"#, d.join(""));
+    }
+    if let (Some(&(x0, y0)), Some((x1, y1))) = (
+        pts.last(),
+        hl.blocked
+            .as_deref()
+            .and_then(|id| g.node(id))
+            .map(Node::center),
+    ) {
+        let (mx, my) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        let _ = write!(
+            s,
+            r#"<g class="denied-hop"><title>denied: not reached</title><path class="blocked-path" d="M{x0:.1} {y0:.1}L{x1:.1} {y1:.1}"/><path class="cross" d="M{:.1} {:.1}L{:.1} {:.1}M{:.1} {:.1}L{:.1} {:.1}"/></g>"#,
+            mx - 7.0,
+            my - 7.0,
+            mx + 7.0,
+            my + 7.0,
+            mx - 7.0,
+            my + 7.0,
+            mx + 7.0,
+            my - 7.0
+        );
     }
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (id, num, ok, detail) in &hl.hops {
@@ -617,6 +662,7 @@ mod tests {
                 "allowed <by> rule".into(),
             )],
             current: Some("service:mlstore".into()),
+            ..Highlight::default()
         };
         let svg = to_svg(&g, &hl);
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));

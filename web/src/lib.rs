@@ -5,7 +5,8 @@
 //!   [`analysis`] (what core says about the design), [`forms`] (editing the records with core's
 //!   validation), [`layout`] (the diagram's geometry and SVG) and [`export`] (download links).
 //! - [`app`] and [`components`]: yew components that render the state and dispatch actions.
-//! - [`storage`]: best-effort `localStorage` persistence.
+//! - [`history`]: undo and redo over every change; [`share`]: links carrying the design.
+//! - [`storage`]: best-effort persistence: the working copy per tab, named designs shared.
 //!
 //! Build with `web/build.sh`, serve with `web/serve.sh`, test end to end with `.ci/web.sh`.
 
@@ -15,7 +16,9 @@ pub mod bench;
 pub mod components;
 pub mod export;
 pub mod forms;
+pub mod history;
 pub mod layout;
+pub mod share;
 pub mod state;
 pub mod storage;
 

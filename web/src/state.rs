@@ -10,7 +10,11 @@ use vnetlab_core::reach::matrix::Matrix;
 use vnetlab_core::whatif::{Edit, single_edits};
 
 use crate::analysis::{Analysis, WhatIf, analyze, subnet_matrix, what_if};
-use crate::forms::{Form, FormKind, Target, delete};
+use crate::forms::{
+    Form, FormKind, Target, alternatives, delete, delete_repointing, delete_with_referrers,
+    referrers, target_of_node,
+};
+use crate::history::{History, Version};
 use crate::scenarios::SCENARIOS;
 
 /// The text of a new, empty design.
@@ -67,6 +71,67 @@ pub struct State {
     pub notice: Option<String>,
     /// How long the last analysis took, in ms (measured by the app's edge).
     pub analysis_ms: Option<f64>,
+    /// Undo and redo over every change of the source.
+    pub history: History,
+    /// The text as last opened or saved; the design has unsaved changes when `source` differs.
+    pub baseline: String,
+    /// A replacement waiting for the user's confirmation (the current design has unsaved
+    /// changes, or a named design would be overwritten).
+    pub confirm: Option<Replace>,
+    /// The names of the designs kept in the browser, sorted.
+    pub designs: Vec<String>,
+    /// A design to keep in the browser as (name, text): written by the app's edge, then cleared.
+    pub to_store: Option<(String, String)>,
+    /// A delete waiting for a decision about what refers to the element.
+    pub deleting: Option<Deleting>,
+    /// The analysis of the last version without errors, shown while the source has errors.
+    pub last_good: Option<Rc<Analysis>>,
+    /// The diagram's zoom (1 = natural size).
+    pub zoom: f64,
+    /// The diagram box selected by a click (its id).
+    pub node: Option<String>,
+}
+
+/// A delete of an element others refer to: remove them too, re-point them, or cancel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deleting {
+    /// The element to delete.
+    pub target: Target,
+    /// The elements that refer to it, as the element list shows them.
+    pub referrers: Vec<String>,
+    /// The elements of its kind they could be re-pointed to.
+    pub alternatives: Vec<String>,
+}
+
+/// Something that replaces the current design or a kept one, so it is confirmed first when
+/// work would be lost.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Replace {
+    /// Start a new blank design.
+    New,
+    /// Load a bundled scenario by name.
+    Scenario(String),
+    /// Open (name, text): a file, or a design kept in the browser.
+    Open(String, String),
+    /// Keep the current design in the browser under this name, over the one kept there.
+    Keep(String),
+}
+
+impl Replace {
+    /// The question asked before doing it.
+    pub fn question(&self, current: &str) -> String {
+        match self {
+            Replace::Keep(name) => format!(
+                "Replace the design kept in this browser as {} with {current}?",
+                kept_name(name)
+            ),
+            Replace::New => format!("Start a new design? {current} has unsaved changes."),
+            Replace::Scenario(n) => {
+                format!("Load the bundled design {n}? {current} has unsaved changes.")
+            }
+            Replace::Open(n, _) => format!("Open {n}? {current} has unsaved changes."),
+        }
+    }
 }
 
 /// Something the user did.
@@ -82,6 +147,8 @@ pub enum Action {
     Open(String, String),
     /// A file could not be read.
     OpenFailed(String),
+    /// Show a one-line message.
+    Notice(String),
     /// Select an expectation (or none).
     Select(Option<usize>),
     /// Select a hop of the selected trace.
@@ -110,6 +177,27 @@ pub enum Action {
     ApplyWhatIf,
     /// The edge measured the last analysis.
     Timed(f64),
+    /// Step back to the version before the last change.
+    Undo,
+    /// Step forward again after an undo.
+    Redo,
+    /// Keep the current design in the browser under this name.
+    Keep(String),
+    /// Do the replacement waiting for confirmation.
+    Confirm,
+    /// Drop the replacement waiting for confirmation.
+    Dismiss,
+    /// The designs kept in the browser are now these (another tab may have changed them).
+    Designs(Vec<String>),
+    /// A diagram box was clicked (its id): select it and open its element's form.
+    SelectNode(String),
+    /// Set the diagram's zoom (clamped to 10 %–400 %).
+    Zoom(f64),
+    /// Delete the element waiting in [`State::deleting`] and everything that refers to it.
+    DeleteWithReferrers,
+    /// Re-point what refers to the element waiting in [`State::deleting`] to this one, then
+    /// delete it.
+    DeleteRepointing(String),
 }
 
 impl State {
@@ -118,6 +206,7 @@ impl State {
         let (name, source) = (name.into(), source.into());
         let analysis = Rc::new(analyze(&name, &source));
         let edits = analysis.file.as_ref().map(single_edits).unwrap_or_default();
+        let baseline = source.clone();
         Self {
             name,
             source,
@@ -133,7 +222,72 @@ impl State {
             matrix: None,
             notice: None,
             analysis_ms: None,
+            history: History::default(),
+            baseline,
+            confirm: None,
+            designs: Vec::new(),
+            to_store: None,
+            deleting: None,
+            last_good: None,
+            zoom: 1.0,
+            node: None,
         }
+    }
+
+    /// A working copy restored after a reload: unsaved unless it is blank, a bundled design or
+    /// the text `kept` in the browser under its name.
+    pub fn restored(
+        name: impl Into<String>,
+        source: impl Into<String>,
+        kept: Option<&str>,
+    ) -> Self {
+        let mut s = Self::new(name, source);
+        if s.source != BLANK
+            && kept != Some(s.source.as_str())
+            && !SCENARIOS.iter().any(|(_, t)| *t == s.source)
+        {
+            s.baseline = String::new();
+        }
+        s
+    }
+
+    /// Whether the design has changes not kept anywhere (a replacement asks first).
+    pub fn unsaved(&self) -> bool {
+        self.source != self.baseline
+    }
+
+    /// The analysis the verdicts and the diagram show: the current one, or while the source
+    /// has errors the last one without.
+    pub fn shown(&self) -> &Analysis {
+        match (&self.analysis.design, &self.last_good) {
+            (None, Some(good)) => good,
+            _ => &self.analysis,
+        }
+    }
+
+    /// Whether the verdicts and the diagram show the last valid version, not the current text.
+    pub fn stale(&self) -> bool {
+        self.analysis.design.is_none() && self.last_good.is_some()
+    }
+
+    fn version(&self) -> Version {
+        Version {
+            name: self.name.clone(),
+            source: self.source.clone(),
+        }
+    }
+
+    /// The generated benchmark design a page address asks for (`?generated=t1`, `t2` or `t4`;
+    /// T3's 40 MB is refused), e.g. to try the studio on 1,000 subnets.
+    pub fn generated(query: &str) -> Option<Self> {
+        let w = query
+            .trim_start_matches('?')
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("generated="))?;
+        let workload = vnetlab_core::generate::Workload::parse(w)
+            .filter(|w| *w != vnetlab_core::generate::Workload::T3)?;
+        let text = vnetlab_core::generate::generate(workload, 1);
+        Some(State::new(format!("{}.yaml", w.to_ascii_lowercase()), text))
     }
 
     /// The first bundled scenario (what a first visit shows).
@@ -144,12 +298,32 @@ impl State {
             .unwrap_or_else(|| State::new("untitled.yaml", BLANK))
     }
 
-    /// Replaces the source, keeping the panels, re-analysing everything.
-    fn with_source(self, name: String, source: String) -> Self {
+    /// Replaces the source, keeping the panels and the history (recording the replaced version),
+    /// re-analysing everything.
+    fn with_source(mut self, name: String, source: String) -> Self {
+        let mut history = std::mem::take(&mut self.history);
+        if name != self.name || source != self.source {
+            history.record(self.version());
+        }
+        self.step_to(name, source, history)
+    }
+
+    /// Moves to (name, source) with `history` as given (undo and redo record nothing).
+    fn step_to(self, name: String, source: String, history: History) -> Self {
         let mut next = State::new(name, source);
+        next.history = history;
+        next.baseline = self.baseline;
+        next.designs = self.designs;
+        if next.analysis.design.is_none() {
+            next.last_good = match self.analysis.design {
+                Some(_) => Some(Rc::clone(&self.analysis)),
+                None => self.last_good.clone(),
+            };
+        }
         next.editor = self.editor;
         next.results = self.results;
-        next.selected = self.selected.filter(|&i| i < next.analysis.selectable());
+        next.zoom = self.zoom;
+        next.selected = self.selected.filter(|&i| i < next.shown().selectable());
         next.hop = None;
         next.refresh_matrix()
     }
@@ -177,27 +351,104 @@ impl State {
                 let name = self.name.clone();
                 self.with_source(name, s)
             }
-            Action::New => self.with_source("untitled.yaml".into(), BLANK.into()),
-            Action::LoadScenario(n) => match SCENARIOS.iter().find(|(s, _)| *s == n) {
-                Some((s, t)) => {
-                    let mut next = self.with_source(format!("{s}.yaml"), t.to_string());
-                    next.selected = None;
-                    next
-                }
+            Action::New => self.replace(Replace::New, false),
+            Action::LoadScenario(n) => self.replace(Replace::Scenario(n), false),
+            Action::Open(name, text) => self.replace(Replace::Open(name, text), false),
+            Action::Keep(name) => self.replace(Replace::Keep(name), false),
+            Action::Confirm => match self.confirm.take() {
+                Some(r) => self.replace(r, true),
                 None => self,
             },
-            Action::Open(name, text) => {
-                let mut next = self.with_source(name.clone(), text);
-                next.selected = None;
-                next.notice = Some(format!("opened {name}"));
+            Action::Dismiss => {
+                self.confirm = None;
+                self.deleting = None;
+                self
+            }
+            Action::SelectNode(id) => {
+                let form =
+                    target_of_node(&id).and_then(|t| Form::edit(&t, self.analysis.file.as_ref()?));
+                if form.is_some() {
+                    self.form = form;
+                    self.editor = Editor::Design;
+                }
+                self.node = Some(id);
+                self
+            }
+            Action::Zoom(z) => {
+                if z.is_finite() {
+                    self.zoom = z.clamp(0.1, 4.0);
+                }
+                self
+            }
+            Action::DeleteWithReferrers => {
+                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.file.clone()) else {
+                    return self;
+                };
+                let n = d.referrers.len();
+                let mut next = self.commit(&delete_with_referrers(&f, &d.target));
+                next.notice = Some(format!(
+                    "deleted {} {} and {n} element(s) referring to it",
+                    d.target.kind.label(),
+                    d.target.name
+                ));
                 next
             }
-            Action::OpenFailed(why) => {
+            Action::DeleteRepointing(to) => {
+                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.file.clone()) else {
+                    return self;
+                };
+                match delete_repointing(&f, &d.target, &to) {
+                    Ok(out) => {
+                        let mut next = self.commit(&out);
+                        next.notice = Some(format!(
+                            "deleted {} {}; its references now point to {to}",
+                            d.target.kind.label(),
+                            d.target.name
+                        ));
+                        next
+                    }
+                    Err(form) => {
+                        let why = form
+                            .fields
+                            .iter()
+                            .flat_map(|f| f.errors.iter())
+                            .chain(form.errors.iter())
+                            .next()
+                            .cloned()
+                            .unwrap_or_default();
+                        self.notice = Some(format!("cannot re-point to {to}: {why}"));
+                        self
+                    }
+                }
+            }
+            Action::Designs(mut names) => {
+                names.sort();
+                names.dedup();
+                self.designs = names;
+                self
+            }
+            Action::Undo | Action::Redo => {
+                let mut history = std::mem::take(&mut self.history);
+                let current = self.version();
+                let step = if action == Action::Undo {
+                    history.undo(current)
+                } else {
+                    history.redo(current)
+                };
+                match step {
+                    Some(v) => self.step_to(v.name, v.source, history),
+                    None => {
+                        self.history = history;
+                        self
+                    }
+                }
+            }
+            Action::OpenFailed(why) | Action::Notice(why) => {
                 self.notice = Some(why);
                 self
             }
             Action::Select(i) => {
-                self.selected = i.filter(|&i| i < self.analysis.selectable());
+                self.selected = i.filter(|&i| i < self.shown().selectable());
                 self.hop = None;
                 self
             }
@@ -224,6 +475,14 @@ impl State {
                 self
             }
             Action::DeleteItem(t) => match self.analysis.file.clone() {
+                Some(f) if !referrers(&f, &t).is_empty() => {
+                    self.deleting = Some(Deleting {
+                        referrers: referrers(&f, &t).into_iter().map(|i| i.label).collect(),
+                        alternatives: alternatives(&f, &t),
+                        target: t,
+                    });
+                    self
+                }
                 Some(f) => {
                     let mut next = self.commit(&delete(&f, &t));
                     next.notice = Some(format!("deleted {} {}", t.kind.label(), t.name));
@@ -290,6 +549,62 @@ impl State {
         }
     }
 
+    /// Does `r` now if `confirmed` or nothing would be lost; otherwise asks first.
+    fn replace(mut self, r: Replace, confirmed: bool) -> Self {
+        let asks = match &r {
+            Replace::Keep(name) => {
+                let name = kept_name(name);
+                name != self.name && self.designs.contains(&name)
+            }
+            Replace::Scenario(n) if !SCENARIOS.iter().any(|(s, _)| s == n) => return self,
+            _ => self.unsaved(),
+        };
+        if asks && !confirmed {
+            self.confirm = Some(r);
+            return self;
+        }
+        self.confirm = None;
+        let (name, text, notice) = match r {
+            Replace::Keep(name) => {
+                let name = kept_name(&name);
+                if name.is_empty() {
+                    self.notice = Some("give the design a name to keep it".into());
+                    return self;
+                }
+                if !self.designs.contains(&name) {
+                    self.designs.push(name.clone());
+                    self.designs.sort();
+                }
+                let text = self.source.clone();
+                let mut next = self.with_source(name.clone(), text);
+                next.baseline = next.source.clone();
+                next.to_store = Some((name.clone(), next.source.clone()));
+                next.notice = Some(format!("kept {name} in this browser"));
+                return next;
+            }
+            Replace::New => ("untitled.yaml".to_string(), BLANK.to_string(), None),
+            Replace::Scenario(n) => {
+                let text = SCENARIOS
+                    .iter()
+                    .find(|(s, _)| *s == n)
+                    .map(|(_, t)| t.to_string())
+                    .unwrap_or_default();
+                (format!("{n}.yaml"), text, None)
+            }
+            Replace::Open(name, text) => {
+                let notice = Some(format!("opened {name}"));
+                (name, text, notice)
+            }
+        };
+        let mut next = self.with_source(name, text);
+        next.baseline = next.source.clone();
+        next.selected = None;
+        // Another design: the previous one's verdicts would mislead.
+        next.last_good = None;
+        next.notice = notice;
+        next
+    }
+
     /// The switched-on what-if edits.
     pub fn active_edits(&self) -> Vec<Edit> {
         self.toggled
@@ -305,6 +620,16 @@ impl State {
             what_if(&self.analysis, &self.active_edits())
         };
         self
+    }
+}
+
+/// A kept design's name: trimmed, ending in `.yaml`.
+pub fn kept_name(name: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() || name.ends_with(".yaml") || name.ends_with(".yml") {
+        name.to_string()
+    } else {
+        format!("{name}.yaml")
     }
 }
 
@@ -334,7 +659,10 @@ mod tests {
     fn blank_design_is_valid_and_empty() {
         let s = State::default();
         assert_eq!(s.analysis.errors(), 0, "{:?}", s.analysis.diagnostics);
-        assert_eq!(s.analysis.summary(), "0 of 0 expectations hold");
+        assert_eq!(
+            s.analysis.summary(),
+            "0 of 0 expectations hold · no findings"
+        );
     }
 
     #[test]
@@ -424,7 +752,155 @@ mod tests {
             parent: String::new(),
             name: "analyst-vm".into(),
         }));
-        assert!(!s.source.contains("analyst-vm:"));
+        // An expectation starts from it: the delete asks what to do with it first.
+        let d = s.deleting.clone().unwrap();
+        assert_eq!(d.referrers.len(), 1, "{d:?}");
+        assert!(s.source.contains("analyst-vm:"));
+        let kept = s.clone().reduce(Action::Dismiss);
+        assert!(kept.deleting.is_none() && kept.source.contains("analyst-vm:"));
+        let s = s.reduce(Action::DeleteWithReferrers);
+        assert!(!s.source.contains("analyst-vm"));
+        assert_eq!(s.analysis.errors(), 0, "{:?}", s.analysis.diagnostics);
+        // Nothing refers to an NSG rule: deleted at once.
+        let s = s.reduce(Action::DeleteItem(Target {
+            kind: FormKind::NsgRule,
+            parent: "training-nsg".into(),
+            name: "deny-internet-out".into(),
+        }));
+        assert!(s.deleting.is_none());
+        assert!(!s.source.contains("deny-internet-out"));
+    }
+
+    #[test]
+    fn undo_and_redo_cover_typing_forms_deletes_and_loads() {
+        let s = scenario();
+        let original = s.source.clone();
+        let typed = s.reduce(Action::SetSource(format!("{original}# note\n")));
+        let deleted = typed
+            .clone()
+            .reduce(Action::DeleteItem(Target {
+                kind: FormKind::Workload,
+                parent: String::new(),
+                name: "analyst-vm".into(),
+            }))
+            .reduce(Action::DeleteWithReferrers);
+        assert!(!deleted.source.contains("analyst-vm:"));
+        let back = deleted.reduce(Action::Undo);
+        assert_eq!(back.source, typed.source);
+        let back = back.reduce(Action::Undo);
+        assert_eq!(back.source, original);
+        let again = back.reduce(Action::Redo).reduce(Action::Redo);
+        assert!(!again.source.contains("analyst-vm:"));
+        assert!(!again.history.can_redo());
+        // Undo reaches past a confirmed replacement too.
+        let replaced = again.reduce(Action::New).reduce(Action::Confirm);
+        assert_eq!(replaced.source, BLANK);
+        let restored = replaced.reduce(Action::Undo);
+        assert!(!restored.source.contains("analyst-vm:"));
+        assert_eq!(restored.name, "aml-private-endpoints.yaml");
+    }
+
+    #[test]
+    fn replacing_unsaved_work_asks_first() {
+        // A bundled design as loaded has nothing to lose: no question.
+        let s = scenario().reduce(Action::LoadScenario("aml-public-default".into()));
+        assert!(s.confirm.is_none());
+        assert_eq!(s.name, "aml-public-default.yaml");
+        let edited = s.reduce(Action::SetSource("version: 1\nname: mine\n".into()));
+        assert!(edited.unsaved());
+        for action in [
+            Action::New,
+            Action::LoadScenario("aml-private-endpoints".into()),
+            Action::Open("x.yaml".into(), BLANK.into()),
+        ] {
+            let asked = edited.clone().reduce(action);
+            assert!(asked.confirm.is_some());
+            assert_eq!(asked.source, edited.source, "replaced without asking");
+            let kept = asked.clone().reduce(Action::Dismiss);
+            assert!(kept.confirm.is_none());
+            assert_eq!(kept.source, edited.source);
+            let done = asked.reduce(Action::Confirm);
+            assert_ne!(done.source, edited.source);
+            assert!(!done.unsaved());
+        }
+        // Kept in the browser, it is saved: no question any more.
+        let kept = edited.reduce(Action::Keep("mine".into()));
+        assert_eq!(
+            kept.to_store,
+            Some(("mine.yaml".into(), "version: 1\nname: mine\n".into()))
+        );
+        assert_eq!(kept.name, "mine.yaml");
+        assert_eq!(kept.designs, vec!["mine.yaml".to_string()]);
+        assert!(!kept.unsaved());
+        assert!(kept.reduce(Action::New).confirm.is_none());
+    }
+
+    #[test]
+    fn keeping_over_another_kept_design_asks_first() {
+        let text = "version: 1\nname: b\n";
+        assert!(!State::restored("b.yaml", text, Some(text)).unsaved());
+        let s = State::restored("b.yaml", text, None)
+            .reduce(Action::Designs(vec!["a.yaml".into(), "b.yaml".into()]));
+        assert!(s.unsaved(), "a restored working copy counts as unsaved");
+        // Its own name: no question.
+        let own = s.clone().reduce(Action::Keep("b".into()));
+        assert!(own.confirm.is_none() && own.to_store.is_some());
+        let asked = s.reduce(Action::Keep("a.yaml".into()));
+        assert_eq!(asked.confirm, Some(Replace::Keep("a.yaml".into())));
+        assert!(asked.to_store.is_none());
+        let done = asked.reduce(Action::Confirm);
+        assert_eq!(done.to_store.as_ref().map(|t| t.0.as_str()), Some("a.yaml"));
+    }
+
+    #[test]
+    fn the_last_valid_analysis_stays_shown_while_the_source_has_errors() {
+        let s = scenario().reduce(Action::Select(Some(0)));
+        let results = s.analysis.results().len();
+        let broken = s.clone().reduce(Action::SetSource(
+            s.source.replace("10.1.1.0/24", "10.1.1.0/33"),
+        ));
+        assert!(broken.analysis.design.is_none());
+        assert!(broken.stale());
+        assert_eq!(broken.shown().results().len(), results);
+        assert_eq!(broken.selected, Some(0), "the selection survives");
+        // Still broken after another keystroke: still the last valid version.
+        let worse = broken.reduce(Action::SetSource("version: 1\nname: [\n".into()));
+        assert_eq!(worse.shown().results().len(), results);
+        let fixed = worse.reduce(Action::SetSource(s.source.clone()));
+        assert!(!fixed.stale());
+        assert!(fixed.last_good.is_none());
+    }
+
+    #[test]
+    fn clicking_a_diagram_box_opens_its_elements_form() {
+        let s = scenario();
+        for n in &s.analysis.diagram.nodes {
+            let next = s.clone().reduce(Action::SelectNode(n.id.clone()));
+            assert_eq!(next.node.as_deref(), Some(n.id.as_str()));
+            if n.id.starts_with("pe:") {
+                continue;
+            }
+            let form = next.form.as_ref().unwrap_or_else(|| panic!("{}", n.id));
+            assert_eq!(next.editor, Editor::Design);
+            assert!(
+                n.name.ends_with(&form.editing.as_ref().unwrap().name),
+                "{} opened {:?}",
+                n.id,
+                form.editing
+            );
+        }
+        let z = s.reduce(Action::Zoom(100.0));
+        assert_eq!(z.zoom, 4.0);
+    }
+
+    #[test]
+    fn a_generated_design_opens_from_the_address() {
+        let s = State::generated("?x=1&generated=t1").unwrap();
+        assert_eq!(s.name, "t1.yaml");
+        assert_eq!(s.analysis.errors(), 0);
+        assert!(State::generated("?generated=t3").is_none());
+        assert!(State::generated("?generated=t9").is_none());
+        assert!(State::generated("").is_none());
     }
 
     #[test]

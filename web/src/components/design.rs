@@ -78,7 +78,12 @@ fn form_view(p: &Props) -> Html {
                 let hint = if f.role == Role::List { "comma-separated" } else { "" };
                 html! { <div class="field">
                     <label for={id.clone()}>{ f.label }</label>
-                    if f.choices.is_empty() {
+                    if f.open {
+                        <input id={id.clone()} name={f.key} list={format!("{id}-choices")} value={f.value.clone()} aria-invalid={invalid.clone()} aria-describedby={err_id.clone()} {oninput} />
+                        <datalist id={format!("{id}-choices")}>
+                            { for f.choices.iter().map(|c| html! { <option value={c.clone()} /> }) }
+                        </datalist>
+                    } else if f.choices.is_empty() {
                         <input id={id.clone()} name={f.key} value={f.value.clone()} placeholder={hint} aria-invalid={invalid} aria-describedby={err_id.clone()} {oninput} />
                     } else {
                         <select id={id.clone()} name={f.key} aria-invalid={invalid} aria-describedby={err_id.clone()} {onchange}>

@@ -1,33 +1,75 @@
-//! The diagram: the SVG drawn by [`crate::layout::to_svg`] with the selected flow's path and hop
-//! badges, and its export as a standalone SVG file.
+//! The diagram: the SVG drawn by [`crate::layout::to_svg_scaled`] with the selected flow's path
+//! and hop badges (a denied flow in red, crossed out before the destination it does not reach),
+//! the selected flow's trace beside it (always in view, whatever the scroll of the verdict list),
+//! zoom (−, +, 100 %, fit), panning by scrolling, a click on a box to select it and open its
+//! form, and its export as a standalone SVG file.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::Props;
+use super::{Props, Trace};
 use crate::export::{data_url, file_name};
-use crate::layout::to_svg;
+use crate::layout::{to_svg, to_svg_scaled};
+use crate::state::Action;
 
 /// The diagram pane.
 #[function_component(Diagram)]
 pub fn diagram(p: &Props) -> Html {
     let s = &*p.state;
-    let a = &s.analysis;
-    let hl = s
+    let a = s.shown();
+    let mut hl = s
         .selected
         .and_then(|i| a.trace(i))
         .map(|t| a.highlight(t, s.hop))
         .unwrap_or_default();
-    let svg = to_svg(&a.diagram, &hl);
-    let stale = a.design.is_none();
+    hl.selected = s.node.clone();
+    let svg = to_svg_scaled(&a.diagram, &hl, s.zoom);
+    let stale = s.analysis.design.is_none();
+    let frame = use_node_ref();
+    let d = p.dispatch.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        let id = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("g[data-id]").ok().flatten())
+            .and_then(|g| g.get_attribute("data-id"));
+        if let Some(id) = id {
+            d.emit(Action::SelectNode(id));
+        }
+    });
+    let zoom = |z: f64| {
+        let d = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Action::Zoom(z)))
+    };
+    let fit = {
+        let (d, frame) = (p.dispatch.clone(), frame.clone());
+        let (w, h) = (a.diagram.width.max(1.0), a.diagram.height.max(1.0));
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = frame.cast::<web_sys::Element>() {
+                let (fw, fh) = (f64::from(el.client_width()), f64::from(el.client_height()));
+                d.emit(Action::Zoom(((fw - 4.0) / w).min((fh - 4.0) / h)));
+            }
+        })
+    };
     html! {
         <div class="diagram-pane">
             <div class="diagram-bar">
                 <h2>{ "Diagram" }</h2>
-                <a data-testid="export-svg" href={data_url("image/svg+xml", &svg)} download={file_name(&s.name, "svg")}>{ "Export SVG" }</a>
-                <span class="legend">{ "● workload ◆ private endpoint ▦ firewall ⇄ gateway — peering ┄ private link" }</span>
+                <span class="zoom" role="group" aria-label="Zoom">
+                    <button type="button" aria-label="Zoom out" onclick={zoom(s.zoom / 1.25)}>{ "−" }</button>
+                    <span data-testid="zoom">{ format!("{:.0} %", s.zoom * 100.0) }</span>
+                    <button type="button" aria-label="Zoom in" onclick={zoom(s.zoom * 1.25)}>{ "+" }</button>
+                    <button type="button" onclick={zoom(1.0)}>{ "100 %" }</button>
+                    <button type="button" data-testid="fit" onclick={fit}>{ "Fit" }</button>
+                </span>
+                <a data-testid="export-svg" href={data_url("image/svg+xml", &to_svg(&a.diagram, &hl))} download={file_name(&s.name, "svg")}>{ "Export SVG" }</a>
+                <span class="legend">{ "● workload ◆ private endpoint ▦ firewall ⇄ gateway — peering ┄ private link · red ✕ denied" }</span>
             </div>
-            if stale { <p class="empty">{ "The design has errors; the diagram returns when they are fixed." }</p> }
-            <div class="svg" data-testid="diagram" data-path={hl.path.join(" ")}>{ Html::from_html_unchecked(AttrValue::from(svg)) }</div>
+            <aside class="trace-aside" aria-label="Selected trace">
+                <Trace state={p.state.clone()} dispatch={p.dispatch.clone()} />
+            </aside>
+            if stale { <p class="empty">{ if s.stale() { "The source has errors: this is the diagram of the last valid version." } else { "The design has errors; the diagram returns when they are fixed." } }</p> }
+            <div class="svg" ref={frame} data-testid="diagram" data-path={hl.path.join(" ")} {onclick}>{ Html::from_html_unchecked(AttrValue::from(svg)) }</div>
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! yew components. Each renders part of a [`State`] and dispatches [`Action`]s; none holds logic.
 
 mod bench;
+mod confirm;
 mod design;
 mod diagram;
 mod matrix;
@@ -10,12 +11,13 @@ mod verdicts;
 mod whatif;
 
 pub use bench::BenchPage;
+pub use confirm::ConfirmBar;
 pub use design::DesignPanel;
 pub use diagram::Diagram;
 pub use matrix::Matrix;
 pub use source::SourcePanel;
 pub use toolbar::Toolbar;
-pub use verdicts::Verdicts;
+pub use verdicts::{Trace, Verdicts};
 pub use whatif::WhatIfPanel;
 
 use yew::prelude::*;

@@ -1,5 +1,5 @@
 //! Expectations with their verdicts, findings, and the trace panel of the selected expectation
-//! (hop by hop, each with the rule or route that decided).
+//! (hop by hop, each with the rule or route that decided; drawn beside the diagram).
 
 use yew::prelude::*;
 
@@ -11,13 +11,14 @@ use vnetlab_core::check::Outcome;
 #[function_component(Verdicts)]
 pub fn verdicts(p: &Props) -> Html {
     let s = &*p.state;
-    let a = &s.analysis;
+    let a = s.shown();
     if a.design.is_none() {
         return html! { <p class="empty" data-testid="verdicts">{ "No verdicts: fix the errors shown in the source view." }</p> };
     }
     let findings = a.findings();
     html! {
         <div class="verdicts">
+            if s.stale() { <p class="stale" data-testid="stale">{ "The source has errors: these are the verdicts of the last valid version." }</p> }
             <h2>{ "Expectations" }</h2>
             <ul data-testid="verdicts" class="list">
             { for a.results().iter().enumerate().map(|(i, r)| {
@@ -36,7 +37,6 @@ pub fn verdicts(p: &Props) -> Html {
             }) }
             </ul>
             <Audit state={p.state.clone()} dispatch={p.dispatch.clone()} />
-            <Trace state={p.state.clone()} dispatch={p.dispatch.clone()} />
             <h2>{ format!("Warnings and failed expectations ({})", findings.len()) }</h2>
             <ul class="findings" data-testid="findings">
                 { for findings.iter().map(|f| html! { <li>{ f }</li> }) }
@@ -50,10 +50,10 @@ pub fn verdicts(p: &Props) -> Html {
 #[function_component(Audit)]
 fn audit(p: &Props) -> Html {
     let s = &*p.state;
-    let Some(a) = &s.analysis.audit else {
+    let Some(a) = &s.shown().audit else {
         return html! {};
     };
-    let base = s.analysis.results().len();
+    let base = s.shown().results().len();
     let button = |i: usize, class: &'static str, tag: String, name: String, detail: String| {
         let d = p.dispatch.clone();
         let selected = s.selected == Some(i);
@@ -84,14 +84,14 @@ fn audit(p: &Props) -> Html {
     </> }
 }
 
-/// The trace of the selected item.
+/// The trace of the selected item, shown beside the diagram (see [`super::Diagram`]).
 #[function_component(Trace)]
-fn trace(p: &Props) -> Html {
+pub fn trace(p: &Props) -> Html {
     let s = &*p.state;
     let Some(i) = s.selected else {
         return html! { <p class="hint">{ "Select an expectation to trace it on the diagram." }</p> };
     };
-    let Some(t) = s.analysis.trace(i) else {
+    let Some(t) = s.shown().trace(i) else {
         return html! { <p class="hint" data-testid="trace">{ "This item has no single witness flow to trace." }</p> };
     };
     html! {

@@ -34,6 +34,18 @@ pub enum FormKind {
     Peering,
     /// A private DNS zone with its VNet links.
     Zone,
+    /// An expectation: a flow that must be allowed or denied.
+    Expectation,
+    /// An application security group.
+    Asg,
+    /// Azure Firewall, FortiGate or another NVA (its rules are kept when it is edited).
+    Firewall,
+    /// A VPN or ExpressRoute gateway.
+    Gateway,
+    /// An on-premises site behind a gateway.
+    Site,
+    /// A client outside the designed networks (internet, on-premises, Azure service).
+    Client,
 }
 
 impl FormKind {
@@ -50,6 +62,12 @@ impl FormKind {
         FormKind::Route,
         FormKind::Peering,
         FormKind::Zone,
+        FormKind::Asg,
+        FormKind::Firewall,
+        FormKind::Gateway,
+        FormKind::Site,
+        FormKind::Client,
+        FormKind::Expectation,
     ];
 
     /// The element's name in messages and buttons.
@@ -66,6 +84,12 @@ impl FormKind {
             FormKind::Route => "route",
             FormKind::Peering => "peering",
             FormKind::Zone => "DNS zone",
+            FormKind::Expectation => "expectation",
+            FormKind::Asg => "ASG",
+            FormKind::Firewall => "firewall",
+            FormKind::Gateway => "gateway",
+            FormKind::Site => "site",
+            FormKind::Client => "client",
         }
     }
 }
@@ -96,6 +120,8 @@ pub struct Field {
     pub value: String,
     /// Allowed values for a select (empty: free text). `""` first means optional.
     pub choices: Vec<String>,
+    /// The choices are suggestions: any text is accepted too (an IP, a CIDR, an FQDN).
+    pub open: bool,
     /// The problems found with it, the command line's messages.
     pub errors: Vec<String>,
 }
@@ -142,6 +168,45 @@ fn subnets(f: &TopologyFile) -> Vec<String> {
         .collect()
 }
 
+/// Every on-premises site as `GATEWAY/SITE`.
+fn sites(f: &TopologyFile) -> Vec<String> {
+    f.gateways
+        .iter()
+        .flat_map(|(g, gw)| gw.sites.keys().map(move |s| format!("{g}/{s}")))
+        .collect()
+}
+
+/// What a flow can start from: workloads, clients, the internet and subnets.
+fn sources(f: &TopologyFile) -> Vec<String> {
+    let mut out: Vec<String> = f.workloads.keys().cloned().collect();
+    out.extend(f.clients.keys().cloned());
+    out.push("internet".into());
+    out.extend(subnets(f));
+    out.extend(f.vnets.keys().map(|v| format!("{v}/*")));
+    out
+}
+
+/// What a flow can go to: workloads, each service's sub-resources (`SERVICE:GROUP`, from its
+/// private endpoints, else the service itself), subnets and the internet.
+fn destinations(f: &TopologyFile) -> Vec<String> {
+    let mut out: Vec<String> = f.workloads.keys().cloned().collect();
+    for (name, svc) in &f.services {
+        let groups: std::collections::BTreeSet<&str> = svc
+            .private_endpoints
+            .iter()
+            .map(|pe| pe.group.value.as_str())
+            .collect();
+        if groups.is_empty() {
+            out.push(name.clone());
+        }
+        out.extend(groups.into_iter().map(|g| format!("{name}:{g}")));
+    }
+    out.extend(subnets(f));
+    out.extend(f.vnets.keys().map(|v| format!("{v}/*")));
+    out.push("internet".into());
+    out
+}
+
 impl Form {
     /// An empty form for adding a `kind`, with choices taken from `file`.
     pub fn new(kind: FormKind, file: &TopologyFile) -> Self {
@@ -156,7 +221,13 @@ impl Form {
                 .cloned()
                 .unwrap_or_default(),
             choices,
+            open: false,
             errors: vec![],
+        };
+        let suggest = |key, label, choices: Vec<String>| Field {
+            open: true,
+            value: String::new(),
+            ..field(key, label, Role::Value, choices)
         };
         let text = |key, label, role| field(key, label, role, vec![]);
         let vnets: Vec<String> = file.vnets.keys().cloned().collect();
@@ -164,6 +235,7 @@ impl Form {
         let tables: Vec<String> = file.route_tables.keys().cloned().collect();
         let services: Vec<String> = file.services.keys().cloned().collect();
         let yes_no = || opt(["true".to_string(), "false".to_string()]);
+        let gateways: Vec<String> = file.gateways.keys().cloned().collect();
         let fields = match kind {
             FormKind::Vnet => vec![
                 text("name", "Name", Role::Name),
@@ -183,7 +255,37 @@ impl Form {
                 field("kind", "Kind", Role::Value, all(WorkloadKind::ALL)),
                 field("subnet", "Subnet", Role::Value, subnets(file)),
                 text("ip", "Private IP", Role::Value),
-                field("nsg", "NIC NSG", Role::Value, opt(nsgs)),
+                field("nsg", "NIC NSG", Role::Value, opt(nsgs.clone())),
+                text("asgs", "ASGs", Role::List),
+                field(
+                    "workspace",
+                    "Workspace (compute)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                text("max_nodes", "Max nodes (cluster)", Role::Value),
+                text("node_count", "Node count (AKS)", Role::Value),
+                text("max_pods", "Max pods per node (AKS)", Role::Value),
+                field(
+                    "network_plugin",
+                    "Network plugin (AKS)",
+                    Role::Value,
+                    opt(all(NetworkPlugin::ALL)),
+                ),
+                field(
+                    "public_ip",
+                    "Public IP",
+                    Role::Value,
+                    opt(all(PublicIpSku::ALL)),
+                ),
+                text("public_ip_address", "Public IP address", Role::Value),
+                field("ip_forwarding", "IP forwarding", Role::Value, yes_no()),
+                field(
+                    "public_network_access",
+                    "Public network access (compute)",
+                    Role::Value,
+                    opt(all(Toggle::ALL)),
+                ),
             ],
             FormKind::Service => vec![
                 text("name", "Name", Role::Name),
@@ -199,6 +301,30 @@ impl Form {
                     "Default action",
                     Role::Value,
                     opt(all(DefaultAction::ALL)),
+                ),
+                field(
+                    "storage",
+                    "Storage (workspace)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                field(
+                    "key_vault",
+                    "Key vault (workspace)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                field(
+                    "container_registry",
+                    "Container registry (workspace)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                field(
+                    "application_insights",
+                    "Application Insights (workspace)",
+                    Role::Value,
+                    opt(services.clone()),
                 ),
             ],
             FormKind::PrivateEndpoint => vec![
@@ -266,6 +392,52 @@ impl Form {
                 text("name", "Zone name", Role::Name),
                 text("links", "Linked VNets", Role::List),
             ],
+            FormKind::Asg => vec![
+                text("name", "Name", Role::Name),
+                text("description", "Description", Role::Value),
+            ],
+            FormKind::Firewall => vec![
+                text("name", "Name", Role::Name),
+                field("kind", "Kind", Role::Value, all(FirewallKind::ALL)),
+                field("subnet", "Subnet", Role::Value, subnets(file)),
+                text("private_ip", "Private IP", Role::Value),
+                field("dns_proxy", "DNS proxy", Role::Value, yes_no()),
+                field("snat", "SNAT", Role::Value, yes_no()),
+            ],
+            FormKind::Gateway => vec![
+                text("name", "Name", Role::Name),
+                field("vnet", "VNet", Role::Value, vnets.clone()),
+                field("kind", "Kind", Role::Value, opt(all(GatewayKind::ALL))),
+            ],
+            FormKind::Site => vec![
+                field("gateway", "Gateway", Role::Parent, gateways),
+                text("name", "Name", Role::Name),
+                text("prefixes", "Prefixes", Role::List),
+            ],
+            FormKind::Client => vec![
+                text("name", "Name", Role::Name),
+                field("kind", "Kind", Role::Value, all(ClientKind::ALL)),
+                field("site", "Site", Role::Value, opt(sites(file))),
+                text("ip", "IP", Role::Value),
+                text("dns_server", "DNS server", Role::Value),
+                text("groups", "Identity groups", Role::List),
+                text("service_tag", "Service tag", Role::Value),
+            ],
+            FormKind::Expectation => vec![
+                text("name", "Intent", Role::Value),
+                suggest("from", "From", sources(file)),
+                suggest("to", "To", destinations(file)),
+                field(
+                    "protocol",
+                    "Protocol",
+                    Role::Value,
+                    opt(all(RuleProtocol::ALL)),
+                ),
+                text("port", "Port", Role::Value),
+                text("ports", "Ports (or *)", Role::List),
+                field("verdict", "Verdict", Role::Value, all(ExpectedVerdict::ALL)),
+                text("via", "Via (subnets or firewalls)", Role::List),
+            ],
         };
         Form {
             kind,
@@ -289,6 +461,12 @@ impl Form {
                     .map(|(v, _)| v.clone())
                     .unwrap_or_default(),
             };
+        }
+        // A value the pickers do not offer (an IP, an FQDN…) stays selectable as it is.
+        for f in &mut form.fields {
+            if !f.open && !f.choices.is_empty() && !f.choices.contains(&f.value) {
+                f.choices.push(f.value.clone());
+            }
         }
         form.extra = values
             .into_iter()
@@ -466,10 +644,6 @@ impl Form {
                     {
                         let keep = old.clone();
                         r.private_endpoints = keep.private_endpoints;
-                        r.storage = keep.storage;
-                        r.key_vault = keep.key_vault;
-                        r.container_registry = keep.container_registry;
-                        r.application_insights = keep.application_insights;
                         r.managed_network = keep.managed_network;
                         r.ip_rules = keep.ip_rules;
                         r.virtual_network_rules = keep.virtual_network_rules;
@@ -571,6 +745,70 @@ impl Form {
                     out.peerings.insert(at.min(out.peerings.len()), r);
                 }
             }
+            FormKind::Asg => {
+                taken(out.asgs.contains_key(&name), &mut self);
+                if let Some(r) = self.decode::<AsgDef>() {
+                    out.asgs.insert(name.clone(), r);
+                }
+            }
+            FormKind::Firewall => {
+                taken(out.firewalls.contains_key(&name), &mut self);
+                if let Some(mut r) = self.decode::<FirewallDef>() {
+                    if let Some(old) = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| file.firewalls.get(&t.name))
+                    {
+                        r.rule_collection_groups = old.rule_collection_groups.clone();
+                        r.policies = old.policies.clone();
+                    }
+                    out.firewalls.insert(name.clone(), r);
+                }
+            }
+            FormKind::Gateway => {
+                taken(out.gateways.contains_key(&name), &mut self);
+                if let Some(mut r) = self.decode::<GatewayDef>() {
+                    if let Some(old) = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| file.gateways.get(&t.name))
+                    {
+                        r.sites = old.sites.clone();
+                    }
+                    out.gateways.insert(name.clone(), r);
+                }
+            }
+            FormKind::Site => {
+                let exists = out
+                    .gateways
+                    .get(&parent)
+                    .is_some_and(|g| g.sites.contains_key(&name));
+                taken(exists, &mut self);
+                if let (Some(r), Some(g)) =
+                    (self.decode::<SiteDef>(), out.gateways.get_mut(&parent))
+                {
+                    g.sites.insert(name.clone(), r);
+                }
+            }
+            FormKind::Client => {
+                taken(out.clients.contains_key(&name), &mut self);
+                if let Some(r) = self.decode::<ClientDef>() {
+                    out.clients.insert(name.clone(), r);
+                }
+            }
+            FormKind::Expectation => {
+                if name.is_empty() {
+                    self.set_error("name", "say what the flow is for");
+                }
+                if let Some(r) = self.decode::<ExpectDef>() {
+                    let at = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| t.name.parse::<usize>().ok())
+                        .unwrap_or(out.expect.len());
+                    out.expect.insert(at.min(out.expect.len()), r);
+                }
+            }
             FormKind::Zone => {
                 let zones = out.dns.get_or_insert_with(empty_dns);
                 let exists = zones.private_zones.contains_key(&name);
@@ -656,9 +894,42 @@ impl Form {
     }
 }
 
+/// The element a diagram box (`vnet:ml`, `subnet:ml/training`, `workload:trainer`, `fw:hub-fw`,
+/// `gw:hub-vpn`, `site:hub-vpn/corp`, `service:mlws`) stands for; `None` for private endpoints.
+pub fn target_of_node(id: &str) -> Option<Target> {
+    let (kind, name) = id.split_once(':')?;
+    let top = |kind| {
+        Some(Target {
+            kind,
+            parent: String::new(),
+            name: name.to_string(),
+        })
+    };
+    let child = |kind| {
+        let (parent, name) = name.split_once('/')?;
+        Some(Target {
+            kind,
+            parent: parent.to_string(),
+            name: name.to_string(),
+        })
+    };
+    match kind {
+        "vnet" => top(FormKind::Vnet),
+        "workload" => top(FormKind::Workload),
+        "fw" => top(FormKind::Firewall),
+        "gw" => top(FormKind::Gateway),
+        "service" => top(FormKind::Service),
+        "subnet" => child(FormKind::Subnet),
+        "site" => child(FormKind::Site),
+        _ => None,
+    }
+}
+
 mod records;
+mod references;
 #[cfg(test)]
 mod tests;
 
 use records::*;
 pub use records::{Item, delete, items};
+pub use references::{alternatives, delete_repointing, delete_with_referrers, referrers};

@@ -130,6 +130,43 @@ pub(super) fn current_values(
             one.peerings = vec![file.peerings.get(t.name.parse::<usize>().ok()?)?.clone()];
             vec!["peerings".into(), "0".into()]
         }
+        FormKind::Asg => {
+            one.asgs
+                .insert(t.name.clone(), file.asgs.get(&t.name)?.clone());
+            vec!["asgs".into(), t.name.clone()]
+        }
+        FormKind::Firewall => {
+            one.firewalls
+                .insert(t.name.clone(), file.firewalls.get(&t.name)?.clone());
+            vec!["firewalls".into(), t.name.clone()]
+        }
+        FormKind::Gateway => {
+            let mut g = file.gateways.get(&t.name)?.clone();
+            g.sites.clear();
+            one.gateways.insert(t.name.clone(), g);
+            vec!["gateways".into(), t.name.clone()]
+        }
+        FormKind::Site => {
+            let mut g = file.gateways.get(&t.parent)?.clone();
+            let site = g.sites.get(&t.name)?.clone();
+            g.sites = BTreeMap::from([(t.name.clone(), site)]);
+            one.gateways.insert(t.parent.clone(), g);
+            vec![
+                "gateways".into(),
+                t.parent.clone(),
+                "sites".into(),
+                t.name.clone(),
+            ]
+        }
+        FormKind::Client => {
+            one.clients
+                .insert(t.name.clone(), file.clients.get(&t.name)?.clone());
+            vec!["clients".into(), t.name.clone()]
+        }
+        FormKind::Expectation => {
+            one.expect = vec![file.expect.get(t.name.parse::<usize>().ok()?)?.clone()];
+            vec!["expect".into(), "0".into()]
+        }
         FormKind::Zone => {
             let z = file.dns.as_ref()?.private_zones.get(&t.name)?.clone();
             let mut dns = empty_dns();
@@ -251,6 +288,28 @@ pub fn delete(file: &TopologyFile, t: &Target) -> TopologyFile {
         FormKind::Zone => {
             if let Some(d) = f.dns.as_mut() {
                 d.private_zones.remove(&t.name);
+            }
+        }
+        FormKind::Asg => {
+            f.asgs.remove(&t.name);
+        }
+        FormKind::Firewall => {
+            f.firewalls.remove(&t.name);
+        }
+        FormKind::Gateway => {
+            f.gateways.remove(&t.name);
+        }
+        FormKind::Site => {
+            if let Some(g) = f.gateways.get_mut(&t.parent) {
+                g.sites.remove(&t.name);
+            }
+        }
+        FormKind::Client => {
+            f.clients.remove(&t.name);
+        }
+        FormKind::Expectation => {
+            if let Some(i) = ix.filter(|&i| i < f.expect.len()) {
+                f.expect.remove(i);
             }
         }
     }
@@ -384,6 +443,59 @@ pub fn items(f: &TopologyFile) -> Vec<Item> {
                 z,
             );
         }
+    }
+    for a in f.asgs.keys() {
+        push(0, format!("ASG {a}"), FormKind::Asg, "", a);
+    }
+    for (n, fw) in &f.firewalls {
+        push(
+            0,
+            format!("firewall {n} ({}) in {}", fw.kind, fw.subnet.value),
+            FormKind::Firewall,
+            "",
+            n,
+        );
+    }
+    for (g, gw) in &f.gateways {
+        push(
+            0,
+            format!("gateway {g} in {}", gw.vnet.value),
+            FormKind::Gateway,
+            "",
+            g,
+        );
+        for (s, site) in &gw.sites {
+            let p: Vec<String> = site
+                .prefixes
+                .iter()
+                .map(|c| c.value.0.to_string())
+                .collect();
+            push(
+                1,
+                format!("site {s} ({})", p.join(", ")),
+                FormKind::Site,
+                g,
+                s,
+            );
+        }
+    }
+    for (c, cd) in &f.clients {
+        push(
+            0,
+            format!("client {c} ({})", cd.kind),
+            FormKind::Client,
+            "",
+            c,
+        );
+    }
+    for (i, e) in f.expect.iter().enumerate() {
+        push(
+            0,
+            format!("expectation {} ({})", e.name, e.verdict),
+            FormKind::Expectation,
+            "",
+            &i.to_string(),
+        );
     }
     out
 }

@@ -1,0 +1,38 @@
+// End-to-end: the studio on the generated T2 design (100 spokes × 10 subnets, 200 rules per NSG,
+// 2,000 firewall rules). Prints the time from a keystroke in the source to the verdicts on
+// screen as a BUDGET line (figures in docs/performance.md); the guard is generous on purpose.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { startApp, waitForText } from "../harness.mjs";
+
+test("T2 budget: keystroke to verdicts on 1,000 subnets", { timeout: 300_000 }, async (t) => {
+  const app = await startApp(t, { viewport: { width: 1440, height: 900 } });
+  const { page } = app;
+  page.setDefaultTimeout(120_000);
+  const start = Date.now();
+  await page.goto(`${app.url}?generated=t2`);
+  await waitForText(page.getByTestId("design-name"), "t2.yaml", { timeoutMs: 120_000 });
+  await waitForText(page.getByTestId("summary"), /expectations hold/, { timeoutMs: 120_000 });
+  const open = Date.now() - start;
+  const samples = [];
+  const analysis = [];
+  for (let i = 0; i < 5; i++) {
+    // Wall clock from the input event to two animation frames later (the verdicts painted).
+    samples.push(await page.evaluate(async (n) => {
+      const ta = document.querySelector("textarea");
+      const t0 = performance.now();
+      ta.value = `${ta.value}# keystroke ${n}\n`;
+      ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return performance.now() - t0;
+    }, i));
+    analysis.push(Number(await page.locator("main").getAttribute("data-analysis-ms")));
+  }
+  assert.match(await page.getByTestId("source").inputValue(), /# keystroke 4\n$/);
+  samples.sort((a, b) => a - b);
+  analysis.sort((a, b) => a - b);
+  const median = (xs) => xs[Math.floor(xs.length / 2)];
+  t.diagnostic(`BUDGET t2-open-ms=${open} t2-keystroke-to-verdicts-ms median=${median(samples).toFixed(0)} max=${samples.at(-1).toFixed(0)} (analysis median=${median(analysis)})`);
+  assert.ok(median(samples) <= 20_000, `keystroke to verdicts ${median(samples)} ms`);
+  app.assertNoErrors();
+});
