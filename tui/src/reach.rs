@@ -66,7 +66,12 @@ pub fn diff(
     fail_on_change: bool,
     format: Format,
 ) -> Result<ExitCode, String> {
-    let wanted = ports(list)?;
+    // No --ports: every change is shown (the default); a given list must name ports.
+    let wanted = if list.is_empty() {
+        Vec::new()
+    } else {
+        ports(list)?
+    };
     let mut d = vnetlab_core::diff::diff_every_packet(a, b);
     let changed = !d.is_empty();
     let total = d.reach_changes.len();
