@@ -105,6 +105,11 @@ pub const KINDS: &[Kind] = &[
         "Azure ML supports only a private endpoint for its registry: give it one (Premium SKU) and disable public network access.",
     ),
     k(
+        "AML-ROUTING-LOOP",
+        "Forwarders whose routes send some destinations round for ever",
+        "Give one of the forwarders a route that leaves the cycle for these destinations, or remove the route that sends them back.",
+    ),
+    k(
         "AML-EXFILTRATION-STORAGE",
         "Training or inference can reach storage accounts outside the design (the global Storage tag)",
         "Allow only the regional tag (Storage.<region>) or the design's accounts' private endpoints; a service endpoint policy limits a service endpoint to listed accounts.",
