@@ -7,7 +7,7 @@ use crate::report::{self, FileRun};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use vnetlab_core::aml::{self, Severity, portfolio::Portfolio, waivers};
-use vnetlab_core::diag::{Diagnostic, Severity as DiagSeverity, Span};
+use vnetlab_core::diag::Severity as DiagSeverity;
 use vnetlab_core::format::Date;
 use vnetlab_core::model::{BuildOptions, Design};
 
@@ -196,16 +196,7 @@ fn many(files: &[PathBuf], opts: &BuildOptions, ask: Ask, common: &Common) -> Ex
                 if is_text {
                     eprintln!("vnetlab: {message}");
                 }
-                let d = Diagnostic {
-                    severity: DiagSeverity::Error,
-                    file: name.clone(),
-                    span: Span::default(),
-                    code: "read",
-                    message,
-                    help: None,
-                    related: Vec::new(),
-                };
-                runs.push((FileRun::invalid(name, vec![d]), None));
+                runs.push((FileRun::unreadable(name, message), None));
                 continue;
             }
         };

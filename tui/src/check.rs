@@ -9,7 +9,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vnetlab_core::check::Outcome;
-use vnetlab_core::diag::{Diagnostic, Severity, Span};
+use vnetlab_core::diag::Severity;
 use vnetlab_core::model::BuildOptions;
 use vnetlab_core::render;
 
@@ -41,16 +41,7 @@ pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) ->
                 if text {
                     eprintln!("vnetlab: {message}");
                 }
-                let d = Diagnostic {
-                    severity: Severity::Error,
-                    file: name.clone(),
-                    span: Span::default(),
-                    code: "read",
-                    message,
-                    help: None,
-                    related: Vec::new(),
-                };
-                runs.push(FileRun::invalid(name, vec![d]));
+                runs.push(FileRun::unreadable(name, message));
                 continue;
             }
         };

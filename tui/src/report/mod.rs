@@ -71,6 +71,20 @@ pub struct Item {
 }
 
 impl FileRun {
+    /// A file that could not be read: one located `read` error.
+    pub fn unreadable(file: String, message: String) -> Self {
+        let d = Diagnostic {
+            severity: vnetlab_core::diag::Severity::Error,
+            file: file.clone(),
+            span: vnetlab_core::diag::Span::default(),
+            code: "read",
+            message,
+            help: None,
+            related: Vec::new(),
+        };
+        Self::invalid(file, vec![d])
+    }
+
     /// A file that could not be read or had errors: only its diagnostics.
     pub fn invalid(file: String, diagnostics: Vec<Diagnostic>) -> Self {
         Self {
