@@ -686,3 +686,45 @@ resource "azurerm_private_dns_resolver_inbound_endpoint" "in" {
     let d = design("imported.yaml", &i.yaml);
     assert_eq!(d.workloads.len(), 2);
 }
+
+/// `default_outbound_access_enabled = false` makes a private subnet (docs/semantics.md S1):
+/// imported, not dropped, so a flow to a public endpoint without a NAT gateway is lost there.
+#[test]
+fn a_private_subnet_is_imported_as_one() {
+    let main = r#"
+resource "azurerm_virtual_network" "v" {
+  name                = "v"
+  location            = "eastus"
+  resource_group_name = "rg"
+  address_space       = ["10.9.0.0/16"]
+}
+resource "azurerm_subnet" "private" {
+  name                            = "private"
+  resource_group_name             = "rg"
+  virtual_network_name            = azurerm_virtual_network.v.name
+  address_prefixes                = ["10.9.1.0/24"]
+  default_outbound_access_enabled = false
+}
+resource "azurerm_subnet" "open" {
+  name                 = "open"
+  resource_group_name  = "rg"
+  virtual_network_name = azurerm_virtual_network.v.name
+  address_prefixes     = ["10.9.2.0/24"]
+}
+"#;
+    let imported = import(
+        "cfg",
+        &[("cfg/main.tf".to_string(), main.to_string())],
+        &Options::default(),
+    );
+    let v = &imported.design.vnets["v"];
+    assert_eq!(v.subnets["private"].default_outbound_access, Some(false));
+    assert_eq!(v.subnets["open"].default_outbound_access, None);
+    assert!(
+        !imported
+            .report
+            .to_text()
+            .contains("default_outbound_access_enabled"),
+        "no longer reported as dropped"
+    );
+}

@@ -228,6 +228,10 @@ fn add_subnet(
     if let Some(p) = policies {
         def["private_endpoint_network_policies"] = json!(p);
     }
+    // A private subnet (S1 in docs/semantics.md): no default outbound access.
+    if a.b("default_outbound_access_enabled") == Some(false) {
+        def["default_outbound_access"] = json!(false);
+    }
     match record::<SubnetDef>(def) {
         Ok(d) => {
             if m.b.subnet(vnet, sname, d, src) {
@@ -259,9 +263,6 @@ fn add_subnet(
         ("delegation", "subnet delegation has no counterpart (it matters for the delegated service's own rules)"),
         ("service_endpoint_policy_ids", "service endpoint policies have no counterpart: storage reached through the service endpoint is not limited to the listed accounts"),
     ]);
-    if a.b("default_outbound_access_enabled") == Some(false) {
-        m.note(src, Outcome::Dropped, "default_outbound_access_enabled", "private subnet (no default outbound access) has no counterpart; the design keeps Azure's default outbound access");
-    }
 }
 
 fn route(m: &mut Mapper, src: &Source, r: Attrs) -> Option<J> {
