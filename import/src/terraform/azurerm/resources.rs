@@ -92,18 +92,24 @@ fn acl(m: &mut Mapper, src: &Source, def: &mut J, acl: Attrs, subject: &str) {
     }
 }
 
-fn services(m: &mut Mapper) {
-    for inst in m.take("azurerm_storage_account") {
+/// The services of type `resource`, of kind `kind`, whose network ACL is the nested block
+/// `acl_block` (a storage account's `network_rules`, a key vault's `network_acls`).
+fn with_acl(m: &mut Mapper, resource: &str, kind: &str, acl_block: &str) {
+    for inst in m.take(resource) {
         let a = Attrs(&inst.attrs);
-        let mut def = json!({ "kind": "storage" });
+        let mut def = json!({ "kind": kind });
         if let Some(p) = public_access(a) {
             def["public_network_access"] = json!(p);
         }
-        if let Some(n) = a.block("network_rules") {
-            acl(m, &inst.source, &mut def, n, "network_rules");
+        if let Some(n) = a.block(acl_block) {
+            acl(m, &inst.source, &mut def, n, acl_block);
         }
         add_service(m, inst, def);
     }
+}
+
+fn services(m: &mut Mapper) {
+    with_acl(m, "azurerm_storage_account", "storage", "network_rules");
     for inst in m.take("azurerm_storage_account_network_rules") {
         let a = Attrs(&inst.attrs);
         let Some(sa) = a
@@ -137,17 +143,7 @@ fn services(m: &mut Mapper) {
         }
         m.b.note_more(&["services", &sa], &inst.source);
     }
-    for inst in m.take("azurerm_key_vault") {
-        let a = Attrs(&inst.attrs);
-        let mut def = json!({ "kind": "key_vault" });
-        if let Some(p) = public_access(a) {
-            def["public_network_access"] = json!(p);
-        }
-        if let Some(n) = a.block("network_acls") {
-            acl(m, &inst.source, &mut def, n, "network_acls");
-        }
-        add_service(m, inst, def);
-    }
+    with_acl(m, "azurerm_key_vault", "key_vault", "network_acls");
     for inst in m.take("azurerm_container_registry") {
         let a = Attrs(&inst.attrs);
         let mut def = json!({ "kind": "container_registry" });
