@@ -14,6 +14,7 @@ pub mod kinds;
 mod limits;
 mod lint;
 pub mod mapping;
+pub mod patch;
 pub mod portfolio;
 pub mod render;
 pub mod waivers;
