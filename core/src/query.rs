@@ -60,6 +60,24 @@ pub enum Endpoint {
     Managed(ServiceId),
 }
 
+impl Endpoint {
+    /// The element of the design the endpoint names (a name to resolve is a [`ElementRef::DnsName`],
+    /// an address the element holding it).
+    pub fn element(&self, d: &Design) -> crate::model::ElementRef {
+        use crate::model::ElementRef;
+        match self {
+            Endpoint::Workload(w) => ElementRef::workload(d, *w),
+            Endpoint::Firewall(f) => ElementRef::firewall(d, *f),
+            Endpoint::Client(c) => ElementRef::client(d, *c),
+            Endpoint::Managed(ws) | Endpoint::Service(ws, _) => ElementRef::service(d, *ws),
+            Endpoint::ServiceTag(t) => ElementRef::ServiceTag(t.clone()),
+            Endpoint::Subnet(s) => ElementRef::subnet(d, *s),
+            Endpoint::Ip(ip) => ElementRef::at_address(d, *ip),
+            Endpoint::Fqdn(n) => ElementRef::DnsName(n.clone()),
+        }
+    }
+}
+
 /// A set of endpoints, for expectations that speak of many packets.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EndpointSet {

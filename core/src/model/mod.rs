@@ -4,6 +4,7 @@
 mod accept;
 mod alloc;
 mod build;
+pub mod element;
 pub mod catalog;
 mod lookup;
 mod settings;
@@ -12,6 +13,7 @@ mod validate;
 pub use alloc::usable as usable_range;
 pub use alloc::{SMALLEST_SUBNET, address_count, fitting_prefix, resize_advice, usable_count};
 pub use build::build;
+pub use element::ElementRef;
 
 use crate::diag::Span;
 use crate::format::{
