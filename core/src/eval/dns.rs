@@ -3,7 +3,7 @@
 //! linked zone lacks the record.
 
 use crate::format::{PeState, ResolutionPolicy, WorkloadKind};
-use crate::model::{Design, ServiceId, VnetId, catalog};
+use crate::model::{Design, ElementRef, ServiceId, VnetId, catalog};
 use crate::tags::AZURE_HOST_IP;
 use serde::Serialize;
 use std::net::Ipv4Addr;
@@ -34,6 +34,9 @@ pub struct DnsAnswer {
     /// The service and subresource group the name belongs to, if any.
     #[serde(skip)]
     pub service: Option<(ServiceId, &'static str)>,
+    /// The private DNS zone link whose zone gave the answer (a record, or NXDOMAIN), or whose
+    /// resolution policy sent the name on to public DNS; `None` for a public answer alone.
+    pub decided_by: Option<ElementRef>,
 }
 
 /// The resolver a VNet's machines use, with the explanation.
@@ -155,18 +158,21 @@ pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
     let mut cur = asked.clone();
     let mut steps = Vec::new();
     let mut service = None;
+    let mut decided_by = None;
     for _ in 0..8 {
         // Private zones linked to the resolving VNet override everything under them (C3).
         if let Resolver::AzureDns { vnet } = resolver {
             let zone = d
                 .zones
                 .iter()
-                .filter(|z| {
+                .enumerate()
+                .filter(|(_, z)| {
                     z.links.contains(&vnet)
                         && (cur == z.name || cur.ends_with(&format!(".{}", z.name)))
                 })
-                .max_by_key(|z| z.name.len());
-            if let Some(z) = zone {
+                .max_by_key(|(_, z)| z.name.len());
+            if let Some((zi, z)) = zone {
+                let zid = crate::model::ZoneId(zi as u32);
                 let rel = if cur == z.name {
                     "@".to_string()
                 } else {
@@ -196,9 +202,12 @@ pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
                         address: Ok(*ip),
                         private: true,
                         service,
+                        decided_by: Some(ElementRef::zone_link(d, zid, vnet)),
                     };
                 }
                 if z.policy_for(vnet) == ResolutionPolicy::NxDomainRedirect {
+                    decided_by =
+                        Some(ElementRef::zone_link(d, zid, vnet).setting("resolution_policy"));
                     steps.push(format!("{cur}: no record in private zone {}; the link falls back to public DNS (NxDomainRedirect)", z.name));
                 } else {
                     steps.push(format!(
@@ -210,6 +219,7 @@ pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
                         address: Err(format!("NXDOMAIN for {cur}")),
                         private: true,
                         service,
+                        decided_by: Some(ElementRef::zone_link(d, zid, vnet)),
                     };
                 }
             }
@@ -237,6 +247,7 @@ pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
                     address: Ok(svc.public_ip),
                     private: false,
                     service,
+                    decided_by: decided_by.clone(),
                 };
             }
             None => {
@@ -256,6 +267,7 @@ pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
                         address: Err(format!("NXDOMAIN for {cur}")),
                         private: false,
                         service,
+                        decided_by: decided_by.clone(),
                     };
                 }
                 let ip = public_host_ip(&cur);
@@ -266,6 +278,7 @@ pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
                     address: Ok(ip),
                     private: false,
                     service,
+                    decided_by: decided_by.clone(),
                 };
             }
         }
@@ -277,5 +290,6 @@ pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
         address: Err("CNAME loop".into()),
         private: false,
         service,
+        decided_by,
     }
 }

@@ -3,7 +3,7 @@
 //! groups and the implicit deny, and plain NVAs that forward everything.
 
 use crate::format::{CollectionKind, FirewallKind, FortiAction, FwAction};
-use crate::model::{Design, Firewall, FirewallId, FirewallRule};
+use crate::model::{Design, ElementRef, Firewall, FirewallId, FirewallRule};
 use crate::net::{AddrSet, Flow, Protocol};
 use std::net::Ipv4Addr;
 
@@ -32,6 +32,10 @@ pub struct FirewallDecision {
     pub snat: bool,
     /// The destination is translated (DNAT).
     pub dnat: Option<(Ipv4Addr, u16)>,
+    /// The rule or policy that decided, as an element: an Azure Firewall rule, a FortiGate
+    /// policy, or the firewall's `default_deny` (Azure Firewall), `implicit_deny` (FortiGate's
+    /// policy 0) or `ip_forwarding` (an NVA).
+    pub decided_by: ElementRef,
 }
 
 /// RFC 1918 and RFC 6598: destinations Azure Firewall does not SNAT by default (F3).
@@ -73,6 +77,7 @@ pub fn evaluate(d: &Design, id: FirewallId, flow: &Flow, cx: &Context) -> Firewa
             ),
             snat: fw.snat,
             dnat: None,
+            decided_by: ElementRef::Firewall(fw.name.clone()).setting("ip_forwarding"),
         },
     }
 }
@@ -128,6 +133,11 @@ fn azure_firewall(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision 
                 continue;
             }
             let rule = format!("{}/{}", c.name, r.name);
+            let decided_by = ElementRef::FirewallRule {
+                firewall: fw.name.clone(),
+                collection: c.name.clone(),
+                rule: r.name.clone(),
+            };
             return match (c.kind, c.action) {
                 (CollectionKind::Dnat, _) => FirewallDecision {
                     allowed: true,
@@ -143,6 +153,7 @@ fn azure_firewall(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision 
                     dnat: r
                         .translated
                         .map(|(a, p)| (a, if p == 0 { flow.dst_port } else { p })),
+                    decided_by,
                 },
                 (kind, FwAction::Allow) => {
                     let snat =
@@ -165,6 +176,7 @@ fn azure_firewall(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision 
                         rule,
                         snat,
                         dnat: None,
+                        decided_by,
                     }
                 }
                 (_, FwAction::Deny) => FirewallDecision {
@@ -173,6 +185,7 @@ fn azure_firewall(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision 
                     rule,
                     snat: false,
                     dnat: None,
+                    decided_by,
                 },
             };
         }
@@ -195,6 +208,7 @@ fn azure_firewall(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision 
         reason: format!("{why}; Azure Firewall denies by default (F1)"),
         snat: false,
         dnat: None,
+        decided_by: ElementRef::Firewall(fw.name.clone()).setting("default_deny"),
     }
 }
 
@@ -234,6 +248,10 @@ fn fortigate(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision {
             rule: p.name.clone(),
             snat,
             dnat: None,
+            decided_by: ElementRef::FirewallPolicy {
+                firewall: fw.name.clone(),
+                policy: p.name.clone(),
+            },
         };
     }
     let note = if skipped_identity.is_empty() {
@@ -250,6 +268,7 @@ fn fortigate(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision {
         reason: format!("no policy matches{note}; FortiGate's implicit last policy denies (F4)"),
         snat: false,
         dnat: None,
+        decided_by: ElementRef::Firewall(fw.name.clone()).setting("implicit_deny"),
     }
 }
 

@@ -2,7 +2,7 @@
 //! network access, default action, virtual network rules and IP rules.
 
 use crate::format::{PeState, ServiceKind};
-use crate::model::{Design, PeId, ServiceId, SubnetId, catalog};
+use crate::model::{Design, ElementRef, PeId, ServiceId, SubnetId, catalog};
 use std::net::Ipv4Addr;
 
 /// How a request reaches the service.
@@ -28,40 +28,54 @@ pub struct PaasDecision {
     pub allowed: bool,
     /// Why.
     pub reason: String,
+    /// What decided: the private endpoint (its approval), or the service's setting
+    /// (`public_network_access`, `default_action`, `virtual_network_rules`, `ip_rules`,
+    /// `trusted_services`, `region`).
+    pub decided_by: ElementRef,
 }
 
-fn allow(reason: impl Into<String>) -> PaasDecision {
+fn allow(by: ElementRef, reason: impl Into<String>) -> PaasDecision {
     PaasDecision {
         allowed: true,
         reason: reason.into(),
+        decided_by: by,
     }
 }
-fn deny(reason: impl Into<String>) -> PaasDecision {
+fn deny(by: ElementRef, reason: impl Into<String>) -> PaasDecision {
     PaasDecision {
         allowed: false,
         reason: reason.into(),
+        decided_by: by,
     }
 }
 
 /// Evaluates the service's network rules for one request (DERIVED model D6).
 pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecision {
     let s = &d.services[sid.ix()];
+    let setting = |name: &str| ElementRef::service(d, sid).setting(name);
     match arrival {
-        Arrival::PrivateEndpoint(pe) => {
-            let pe = &d.private_endpoints[pe.ix()];
+        Arrival::PrivateEndpoint(pid) => {
+            let pe = &d.private_endpoints[pid.ix()];
+            let by = ElementRef::private_endpoint(d, pid);
             return match pe.state {
-                PeState::Approved => allow(format!(
-                    "arrives over approved private endpoint {}; the service firewall does not apply (D2)",
-                    pe.name
-                )),
-                other => deny(format!(
-                    "private endpoint {} is {other}: only Approved endpoints carry traffic (C1)",
-                    pe.name
-                )),
+                PeState::Approved => allow(
+                    by,
+                    format!(
+                        "arrives over approved private endpoint {}; the service firewall does not apply (D2)",
+                        pe.name
+                    ),
+                ),
+                other => deny(
+                    by,
+                    format!(
+                        "private endpoint {} is {other}: only Approved endpoints carry traffic (C1)",
+                        pe.name
+                    ),
+                ),
             };
         }
         Arrival::ManagedPrivateEndpoint => {
-            return allow("arrives over a managed private endpoint of the workspace's managed network; the service firewall does not apply (E4, D2)".to_string());
+            return allow(setting("managed_network"), "arrives over a managed private endpoint of the workspace's managed network; the service firewall does not apply (E4, D2)".to_string());
         }
         Arrival::Trusted => {
             let bypass_kind = matches!(
@@ -69,68 +83,95 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecisio
                 ServiceKind::Storage | ServiceKind::KeyVault | ServiceKind::ContainerRegistry
             );
             if bypass_kind && s.trusted_services {
-                return allow(format!(
-                    "{} allows trusted Azure services, even with public access disabled (D2, D3, D4)",
-                    s.name
-                ));
+                return allow(
+                    setting("trusted_services"),
+                    format!(
+                        "{} allows trusted Azure services, even with public access disabled (D2, D3, D4)",
+                        s.name
+                    ),
+                );
             }
         }
         _ => {}
     }
     if !s.public_network_access {
-        return deny(format!(
-            "{} has public network access disabled: only private endpoints are accepted (HTTP 403)",
-            s.name
-        ));
+        return deny(
+            setting("public_network_access"),
+            format!(
+                "{} has public network access disabled: only private endpoints are accepted (HTTP 403)",
+                s.name
+            ),
+        );
     }
     if s.default_allow {
-        return allow(format!(
-            "{} accepts public traffic from all networks (default action allow)",
-            s.name
-        ));
+        return allow(
+            setting("default_action"),
+            format!(
+                "{} accepts public traffic from all networks (default action allow)",
+                s.name
+            ),
+        );
     }
     match arrival {
         Arrival::ServiceEndpoint(sub) => {
             if s.vnet_rules.contains(&sub) {
-                return allow(format!(
-                    "{} is in {}'s virtual network rules and arrives through its service endpoint",
+                return allow(
+                    setting("virtual_network_rules"),
+                    format!(
+                        "{} is in {}'s virtual network rules and arrives through its service endpoint",
+                        d.subnets[sub.ix()].name,
+                        s.name
+                    ),
+                );
+            }
+            deny(
+                setting("default_action"),
+                format!(
+                    "{} arrives through a service endpoint, but {} is not in {}'s virtual network rules (HTTP 403)",
+                    d.subnets[sub.ix()].name,
                     d.subnets[sub.ix()].name,
                     s.name
-                ));
-            }
-            deny(format!(
-                "{} arrives through a service endpoint, but {} is not in {}'s virtual network rules (HTTP 403)",
-                d.subnets[sub.ix()].name,
-                d.subnets[sub.ix()].name,
-                s.name
-            ))
+                ),
+            )
         }
         Arrival::Public(ip, Some(region))
             if s.kind == ServiceKind::Storage && crate::regions::same(region, &s.region) =>
         {
-            deny(format!(
-                "{ip} comes from {region}, {}'s own region: storage IP network rules have no effect on requests from the account's region (D2); allow the subnet with a service endpoint and a virtual network rule, or use a private endpoint (HTTP 403)",
-                s.name
-            ))
+            deny(
+                setting("ip_rules"),
+                format!(
+                    "{ip} comes from {region}, {}'s own region: storage IP network rules have no effect on requests from the account's region (D2); allow the subnet with a service endpoint and a virtual network rule, or use a private endpoint (HTTP 403)",
+                    s.name
+                ),
+            )
         }
         Arrival::Public(ip, _) => {
             if s.ip_rules.contains(ip) {
-                return allow(format!("{ip} is in {}'s IP rules", s.name));
+                return allow(
+                    setting("ip_rules"),
+                    format!("{ip} is in {}'s IP rules", s.name),
+                );
             }
             let hint = if catalog::service_endpoint(s.kind).is_some() {
                 "IP rules or virtual network rules"
             } else {
                 "IP rules"
             };
-            deny(format!(
-                "{ip} is not in {}'s {hint}; default action deny (HTTP 403)",
-                s.name
-            ))
+            deny(
+                setting("default_action"),
+                format!(
+                    "{ip} is not in {}'s {hint}; default action deny (HTTP 403)",
+                    s.name
+                ),
+            )
         }
-        Arrival::Trusted => deny(format!(
-            "{} does not let trusted services bypass its firewall",
-            s.name
-        )),
+        Arrival::Trusted => deny(
+            setting("trusted_services"),
+            format!(
+                "{} does not let trusted services bypass its firewall",
+                s.name
+            ),
+        ),
         Arrival::PrivateEndpoint(_) | Arrival::ManagedPrivateEndpoint => {
             unreachable!("handled above")
         }

@@ -5,7 +5,7 @@
 //! route only as P5 says.
 
 use crate::format::{NextHopType, PeNetworkPolicies};
-use crate::model::{Design, GatewayId, PeId, SubnetId, VnetId};
+use crate::model::{Design, ElementRef, GatewayId, PeId, SubnetId, VnetId};
 use crate::net::AddrSet;
 use ipnet::Ipv4Net;
 use serde::Serialize;
@@ -122,6 +122,23 @@ pub struct EffectiveRoute {
     /// For user routes on exact-prefix ties (B3): 0 an explicit prefix, then regional tags,
     /// top-level tags, `AzureCloud.<region>`, `AzureCloud`.
     pub tag_rank: u8,
+}
+
+impl EffectiveRoute {
+    /// The route as an element: a user route of the subnet's route table, or a route Azure
+    /// made in the subnet's effective routes (system or gateway-learned).
+    pub fn element(&self, d: &Design, subnet: SubnetId) -> ElementRef {
+        match (self.source, d.subnets[subnet.ix()].route_table) {
+            (RouteSource::User, Some(t)) => ElementRef::Route {
+                table: d.route_tables[t.ix()].name.clone(),
+                route: self.name.clone(),
+            },
+            _ => ElementRef::SystemRoute {
+                subnet: d.subnets[subnet.ix()].name.clone(),
+                prefix: self.prefix.to_string(),
+            },
+        }
+    }
 }
 
 /// A subnet's effective routes with a longest-prefix-match index.

@@ -4,8 +4,8 @@
 mod accept;
 mod alloc;
 mod build;
-pub mod element;
 pub mod catalog;
+pub mod element;
 mod lookup;
 mod settings;
 mod validate;

@@ -35,7 +35,7 @@ impl Walk<'_> {
                 wl.name,
                 ws.map(|s| s.name.as_str()).unwrap_or("(none)")
             );
-            self.hop(name, Step::Route, false, why);
+            self.hop(Hop::new(name, Step::Route, false, why).element(ElementRef::workload(d, wid)));
             return Err(Verdict::Dropped {
                 reason: format!(
                     "no-public-IP compute {} without a workspace private endpoint (E3)",
@@ -45,15 +45,14 @@ impl Walk<'_> {
         };
         let sub = &d.subnets[wl.subnet.ix()];
         let nat = Ipv4Addr::from(crate::model::usable_range(sub.prefix).1);
-        self.hop(
+        self.hop(Hop::new(
             name,
             Step::Route,
             true,
             format!(
                 "{} has no public IP: {name} reaches it through its private link service (E7 tip), entering {} from the NAT address {nat}",
                 wl.name, sub.name
-            ),
-        );
+            )).element(ElementRef::workload(d, wid)));
         self.flow.src = nat;
         self.pls_nat = Some(nat);
         self.deliver(target)
@@ -70,7 +69,10 @@ impl Walk<'_> {
         self.touch(Touch::SubnetNsg(wl.subnet));
         if let Some(n) = d.subnets[wl.subnet.ix()].nsg {
             let at = format!("subnet {}", d.subnets[wl.subnet.ix()].name);
-            self.nsg(n, Direction::Inbound, vnet, &at)?;
+            let sid = wl.subnet;
+            self.nsg(n, Direction::Inbound, vnet, &at, |d| {
+                ElementRef::subnet(d, sid)
+            })?;
         }
         let f = self.flow;
         let in_tag = |t: &str| d.tags.get(t).is_some_and(|s| s.contains(f.src));
@@ -91,19 +93,18 @@ impl Walk<'_> {
         };
         match allowed {
             Some(rule) => {
-                self.hop(
+                self.hop(Hop::new(
                     at,
                     Step::NsgInbound,
                     true,
                     format!(
                         "allowed inbound by the NSG Azure ML creates with the compute, rule {rule}"
-                    ),
-                );
-                self.delivered(&wl.name);
+                    )).element(ElementRef::workload(d, wid)).decided_by(ElementRef::NsgRule { nsg: format!("{}-auto-nsg", wl.name), rule: rule.split(':').next().unwrap_or(rule).to_string() }));
+                self.delivered(&wl.name, ElementRef::workload(d, wid));
                 Ok(())
             }
             None => {
-                self.hop(at, Step::NsgInbound, false, "denied inbound by the NSG Azure ML creates with the compute (it opens only TCP 44224 from AzureMachineLearning, E1): DenyAllInBound");
+                self.hop(Hop::new(at, Step::NsgInbound, false, "denied inbound by the NSG Azure ML creates with the compute (it opens only TCP 44224 from AzureMachineLearning, E1): DenyAllInBound").element(ElementRef::workload(d, wid)).decided_by(ElementRef::NsgRule { nsg: format!("{}-auto-nsg", wl.name), rule: "DenyAllInBound".to_string() }));
                 Err(Verdict::Denied {
                     by: format!("NSG {}-auto-nsg rule DenyAllInBound (inbound)", wl.name),
                 })
@@ -156,6 +157,11 @@ impl Walk<'_> {
         let d = self.d;
         let ep = &d.workloads[wid.ix()];
         let https = self.flow.protocol == Protocol::Tcp && self.flow.dst_port == 443;
+        let by = match arrival {
+            _ if !https => None,
+            Arrival::PrivateEndpoint(pe) => Some(ElementRef::private_endpoint(d, pe)),
+            _ => Some(ElementRef::workload(d, wid).setting("public_network_access")),
+        };
         let (ok, why) = match arrival {
             _ if !https => (
                 false,
@@ -199,7 +205,11 @@ impl Walk<'_> {
                 ),
             ),
         };
-        self.hop(&ep.name, Step::ServiceFirewall, ok, why);
+        self.hop(
+            Hop::new(&ep.name, Step::ServiceFirewall, ok, why)
+                .element(ElementRef::workload(d, wid))
+                .decided_by(by),
+        );
         if !ok {
             return Err(Verdict::Denied {
                 by: format!("ingress of managed online endpoint {}", ep.name),
@@ -207,10 +217,13 @@ impl Walk<'_> {
         }
         self.path.push(ep.name.clone());
         self.hop(
-            &ep.name,
-            Step::Deliver,
-            true,
-            format!("delivered to managed online endpoint {}", ep.name),
+            Hop::new(
+                &ep.name,
+                Step::Deliver,
+                true,
+                format!("delivered to managed online endpoint {}", ep.name),
+            )
+            .element(ElementRef::workload(d, wid)),
         );
         Ok(())
     }
@@ -245,10 +258,18 @@ impl Walk<'_> {
         );
         let at = format!("managed network of {}", d.services[ws.ix()].name);
         let Some(egress) = dec.egress else {
-            self.hop(&at, Step::Firewall, false, dec.reason);
+            self.hop(
+                Hop::new(&at, Step::Firewall, false, dec.reason)
+                    .element(ElementRef::service(d, ws))
+                    .decided_by(ElementRef::service(d, ws).setting("managed_network")),
+            );
             return Err(Verdict::Denied { by: at });
         };
-        self.hop(&at, Step::Firewall, true, dec.reason);
+        self.hop(
+            Hop::new(&at, Step::Firewall, true, dec.reason)
+                .element(ElementRef::service(d, ws))
+                .decided_by(ElementRef::service(d, ws).setting("managed_network")),
+        );
         self.path.push(at);
         match (egress, service) {
             (Egress::PrivateEndpoint, Some((sid, _))) => {

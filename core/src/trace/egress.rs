@@ -41,7 +41,11 @@ impl Walk<'_> {
                     self.flow.src, nat.name
                 )
             });
-            self.hop(&nat.name, Step::Route, true, detail);
+            self.hop(
+                Hop::new(&nat.name, Step::Route, true, detail)
+                    .element(ElementRef::nat_gateway(d, n))
+                    .decided_by(ElementRef::subnet(d, subnet).setting("nat_gateway")),
+            );
             self.egress_ip = Some(ip);
             return Ok(());
         }
@@ -74,7 +78,11 @@ impl Walk<'_> {
                 s.name
             )
         });
-        self.hop(&s.name, Step::Route, false, detail);
+        self.hop(
+            Hop::new(&s.name, Step::Route, false, detail)
+                .element(ElementRef::subnet(d, subnet))
+                .decided_by(ElementRef::subnet(d, subnet).setting("default_outbound_access")),
+        );
         Err(Verdict::Dropped {
             reason: format!(
                 "{} is a private subnet without an outbound method to {}",

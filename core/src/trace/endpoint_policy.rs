@@ -38,7 +38,19 @@ impl Walk<'_> {
                 format!("service endpoint policy ({}) does not list {what}: over the service endpoint only the listed storage accounts are reachable", policies())
             }
         });
-        self.hop(&s.name, Step::Route, listed, detail);
+        let by = s
+            .endpoint_policies
+            .iter()
+            .find(|p| {
+                account.is_some_and(|a| d.endpoint_policies[p.ix()].storage_accounts.contains(&a))
+            })
+            .map(|p| ElementRef::endpoint_policy(d, *p))
+            .unwrap_or_else(|| ElementRef::subnet(d, subnet).setting("service_endpoint_policies"));
+        self.hop(
+            Hop::new(&s.name, Step::Route, listed, detail)
+                .element(ElementRef::subnet(d, subnet))
+                .decided_by(by),
+        );
         if listed {
             Ok(())
         } else {

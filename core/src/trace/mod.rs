@@ -4,7 +4,8 @@
 
 use crate::format::ClientKind;
 use crate::model::{
-    ClientId, Design, FirewallId, NsgId, ServiceId, SiteId, SubnetId, VnetId, WorkloadId,
+    ClientId, Design, ElementRef, FirewallId, NsgId, ServiceId, SiteId, SubnetId, VnetId,
+    WorkloadId,
 };
 use crate::net::{Flow, Protocol};
 use crate::query::{Endpoint, QueryError, Side, parse_endpoint};
@@ -41,7 +42,7 @@ pub enum Step {
 /// One hop of a trace.
 #[derive(Clone, Debug, Serialize)]
 pub struct Hop {
-    /// The element (subnet, NSG, firewall, service…).
+    /// The element (subnet, NSG, firewall, service…) as the explanation names it.
     pub at: String,
     /// What was checked.
     pub step: Step,
@@ -49,6 +50,55 @@ pub struct Hop {
     pub ok: bool,
     /// The deciding rule or route and why.
     pub detail: String,
+    /// The element the hop happened at, as data (JSON: its text id).
+    pub element: ElementRef,
+    /// The element that decided — the NSG rule, route, firewall rule or policy, private DNS
+    /// zone, setting — when one did (JSON: its text id, or `null`).
+    pub decided_by: Option<ElementRef>,
+}
+
+/// A hop being written: what [`Hop::new`] gives until [`HopDraft::element`] says where it
+/// happened.
+#[derive(Clone, Debug)]
+#[must_use = "a hop needs its element"]
+pub struct HopDraft {
+    at: String,
+    step: Step,
+    ok: bool,
+    detail: String,
+}
+
+impl Hop {
+    /// A hop shown as `at`, checking `step`, with its outcome and explanation; its element
+    /// follows (`Hop::new(at, step, ok, detail).element(e).decided_by(rule)`).
+    pub fn new(at: impl Into<String>, step: Step, ok: bool, detail: impl Into<String>) -> HopDraft {
+        HopDraft {
+            at: at.into(),
+            step,
+            ok,
+            detail: detail.into(),
+        }
+    }
+
+    /// The element that decided the hop.
+    pub fn decided_by(mut self, by: impl Into<Option<ElementRef>>) -> Self {
+        self.decided_by = by.into();
+        self
+    }
+}
+
+impl HopDraft {
+    /// The element the hop happened at.
+    pub fn element(self, element: ElementRef) -> Hop {
+        Hop {
+            at: self.at,
+            step: self.step,
+            ok: self.ok,
+            detail: self.detail,
+            element,
+            decided_by: None,
+        }
+    }
 }
 
 /// The outcome of a flow (P12: only `Delivered` is "allowed").

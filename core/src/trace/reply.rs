@@ -10,12 +10,11 @@ impl Walk<'_> {
     pub(super) fn reply(&mut self, origin: &Origin) -> Step_ {
         let d = self.d;
         if let Origin::Managed { name, .. } = origin {
-            self.hop(
+            self.hop(Hop::new(
                 "reply",
                 Step::Return,
                 true,
-                format!("the reply returns to {name} through its managed network (Microsoft-managed, stateful)"),
-            );
+                format!("the reply returns to {name} through its managed network (Microsoft-managed, stateful)")).element(self.origin_element(origin)));
             return Ok(());
         }
         let mut crossed: Vec<FirewallId> = Vec::new();
@@ -62,13 +61,23 @@ impl Walk<'_> {
             }
         };
         if fwd != crossed {
+            // The stateful device one way and not the other decides the drop.
+            let odd = fwd
+                .iter()
+                .chain(&crossed)
+                .find(|f| !(fwd.contains(f) && crossed.contains(f)))
+                .copied();
             let detail = format!(
                 "reply path: {}; stateful devices on the request: {}, on the reply: {} — asymmetric routing, the reply is dropped (P10)",
                 desc.join("; then "),
                 names(&fwd),
                 names(&crossed)
             );
-            self.hop("reply", Step::Return, false, detail);
+            self.hop(
+                Hop::new("reply", Step::Return, false, detail)
+                    .element(self.origin_element(origin))
+                    .decided_by(odd.map(|f| ElementRef::firewall(d, f))),
+            );
             return Err(Verdict::Dropped {
                 reason: format!(
                     "asymmetric routing: request through {}, reply through {}",
@@ -79,14 +88,17 @@ impl Walk<'_> {
         }
         if !self.opts.quiet {
             self.hop(
-                "reply",
-                Step::Return,
-                true,
-                format!(
-                    "reply path: {} (stateful devices: {})",
-                    desc.join("; then "),
-                    names(&fwd)
-                ),
+                Hop::new(
+                    "reply",
+                    Step::Return,
+                    true,
+                    format!(
+                        "reply path: {} (stateful devices: {})",
+                        desc.join("; then "),
+                        names(&fwd)
+                    ),
+                )
+                .element(self.origin_element(origin)),
             );
         }
         Ok(())

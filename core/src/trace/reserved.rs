@@ -7,7 +7,7 @@
 //! stand for.
 
 use super::{Hop, Step, Trace, Verdict};
-use crate::model::{Design, usable_range};
+use crate::model::{Design, ElementRef, usable_range};
 use crate::query::Endpoint;
 use std::net::Ipv4Addr;
 
@@ -46,12 +46,12 @@ pub fn drop_at_reserved(d: &Design, dst: &Endpoint, mut t: Trace) -> Trace {
     if let Some(i) = t.hops.iter().position(|h| h.step == Step::Deliver) {
         t.hops.truncate(i);
     }
-    t.hops.push(Hop {
-        at: subnet,
-        step: Step::Deliver,
-        ok: false,
-        detail: reason.clone(),
-    });
+    let element = ElementRef::Subnet(subnet.clone());
+    t.hops.push(
+        Hop::new(subnet, Step::Deliver, false, reason.clone())
+            .element(element.clone())
+            .decided_by(element.setting("reserved_addresses")),
+    );
     t.verdict = Verdict::Dropped { reason };
     t
 }

@@ -26,16 +26,20 @@ impl Walk<'_> {
             let sname = d.subnets[subnet.ix()].name.clone();
             let Some(choice) = view.lookup(self.flow.dst) else {
                 self.hop(
-                    &sname,
-                    Step::Route,
-                    false,
-                    format!("no route for {}", self.flow.dst),
+                    Hop::new(
+                        &sname,
+                        Step::Route,
+                        false,
+                        format!("no route for {}", self.flow.dst),
+                    )
+                    .element(ElementRef::Subnet(sname.clone())),
                 );
                 return Err(Verdict::Dropped {
                     reason: format!("no route for {} in {sname}", self.flow.dst),
                 });
             };
             let r = &view.routes[choice.index];
+            let route_el = (!self.opts.quiet).then(|| r.element(d, subnet));
             let via = match r.next_hop.ip(d) {
                 Some(ip) if !self.opts.quiet => format!(" {ip}"),
                 _ => String::new(),
@@ -54,13 +58,21 @@ impl Walk<'_> {
             let vnet = d.subnets[subnet.ix()].vnet;
             match r.next_hop.clone() {
                 NextHop::None => {
-                    self.hop(&sname, Step::Route, false, detail);
+                    self.hop(
+                        Hop::new(&sname, Step::Route, false, detail)
+                            .element(ElementRef::Subnet(sname.clone()))
+                            .decided_by(route_el.clone()),
+                    );
                     return Err(Verdict::Dropped {
                         reason: format!("route {} in {sname} has next hop None", r.prefix),
                     });
                 }
                 NextHop::VnetLocal => {
-                    self.hop(&sname, Step::Route, true, detail);
+                    self.hop(
+                        Hop::new(&sname, Step::Route, true, detail)
+                            .element(ElementRef::Subnet(sname.clone()))
+                            .decided_by(route_el.clone()),
+                    );
                     let target = target_at(d, self.flow.dst);
                     return match target_subnet(d, &target) {
                         Some(s) if d.subnets[s.ix()].vnet == vnet => Ok(target),
@@ -74,7 +86,11 @@ impl Walk<'_> {
                     };
                 }
                 NextHop::VnetPeering { vnet: remote } => {
-                    self.hop(&sname, Step::Route, true, detail);
+                    self.hop(
+                        Hop::new(&sname, Step::Route, true, detail)
+                            .element(ElementRef::Subnet(sname.clone()))
+                            .decided_by(route_el.clone()),
+                    );
                     self.cross_peering(vnet, remote, forwarded, from_gateway)?;
                     let target = target_at(d, self.flow.dst);
                     return match target_subnet(d, &target) {
@@ -89,7 +105,11 @@ impl Walk<'_> {
                     };
                 }
                 NextHop::InterfaceEndpoint { pe } => {
-                    self.hop(&sname, Step::Route, true, detail);
+                    self.hop(
+                        Hop::new(&sname, Step::Route, true, detail)
+                            .element(ElementRef::Subnet(sname.clone()))
+                            .decided_by(route_el.clone()),
+                    );
                     let pe_vnet = d.subnets[d.private_endpoints[pe.ix()].subnet.ix()].vnet;
                     if pe_vnet != vnet {
                         self.cross_peering(vnet, pe_vnet, forwarded, from_gateway)?;
@@ -97,7 +117,11 @@ impl Walk<'_> {
                     return Ok(Target::Pe(pe));
                 }
                 NextHop::Internet => {
-                    self.hop(&sname, Step::Route, true, detail);
+                    self.hop(
+                        Hop::new(&sname, Step::Route, true, detail)
+                            .element(ElementRef::Subnet(sname.clone()))
+                            .decided_by(route_el.clone()),
+                    );
                     let target = target_at(d, self.flow.dst);
                     return match target {
                         Target::Nic { .. }
@@ -117,7 +141,11 @@ impl Walk<'_> {
                     };
                 }
                 NextHop::VirtualNetworkServiceEndpoint { tag } => {
-                    self.hop(&sname, Step::Route, true, detail);
+                    self.hop(
+                        Hop::new(&sname, Step::Route, true, detail)
+                            .element(ElementRef::Subnet(sname.clone()))
+                            .decided_by(route_el.clone()),
+                    );
                     self.service_endpoint_subnet = Some(subnet);
                     return match target_at(d, self.flow.dst) {
                         Target::ServicePublic(s) => Ok(Target::ServicePublic(s)),
@@ -126,10 +154,13 @@ impl Walk<'_> {
                                 self.endpoint_policy(subnet, None)?;
                             }
                             self.hop(
-                                &tag,
-                                Step::Deliver,
-                                true,
-                                format!("reaches the {tag} service over the service endpoint"),
+                                Hop::new(
+                                    &tag,
+                                    Step::Deliver,
+                                    true,
+                                    format!("reaches the {tag} service over the service endpoint"),
+                                )
+                                .element(ElementRef::ServiceTag(tag.clone())),
                             );
                             Ok(Target::Internet)
                         }
@@ -137,39 +168,54 @@ impl Walk<'_> {
                 }
                 NextHop::VirtualNetworkGateway { gateway } => {
                     let Some(g) = gateway else {
-                        self.hop(&sname, Step::Route, false, detail);
+                        self.hop(
+                            Hop::new(&sname, Step::Route, false, detail)
+                                .element(ElementRef::Subnet(sname.clone()))
+                                .decided_by(route_el.clone()),
+                        );
                         return Err(Verdict::Dropped {
                             reason: format!(
                                 "{sname} routes to a virtual network gateway, but none is reachable"
                             ),
                         });
                     };
-                    self.hop(&sname, Step::Route, true, detail);
+                    self.hop(
+                        Hop::new(&sname, Step::Route, true, detail)
+                            .element(ElementRef::Subnet(sname.clone()))
+                            .decided_by(route_el.clone()),
+                    );
                     let gw = &d.gateways[g.ix()];
                     match d.sites.iter().position(|s| {
                         s.gateway == g && s.prefixes.iter().any(|p| p.contains(&self.flow.dst))
                     }) {
                         Some(site) => {
                             self.hop(
-                                &gw.name,
-                                Step::Gateway,
-                                true,
-                                format!(
-                                    "gateway {} sends it to site {}",
-                                    gw.name, d.sites[site].name
-                                ),
+                                Hop::new(
+                                    &gw.name,
+                                    Step::Gateway,
+                                    true,
+                                    format!(
+                                        "gateway {} sends it to site {}",
+                                        gw.name, d.sites[site].name
+                                    ),
+                                )
+                                .element(ElementRef::gateway(d, g))
+                                .decided_by(ElementRef::site(d, SiteId(site as u32))),
                             );
                             return Ok(Target::OnPrem(SiteId(site as u32)));
                         }
                         None => {
                             self.hop(
-                                &gw.name,
-                                Step::Gateway,
-                                false,
-                                format!(
-                                    "gateway {} has no site route for {}",
-                                    gw.name, self.flow.dst
-                                ),
+                                Hop::new(
+                                    &gw.name,
+                                    Step::Gateway,
+                                    false,
+                                    format!(
+                                        "gateway {} has no site route for {}",
+                                        gw.name, self.flow.dst
+                                    ),
+                                )
+                                .element(ElementRef::gateway(d, g)),
                             );
                             return Err(Verdict::Dropped {
                                 reason: format!(
@@ -194,17 +240,27 @@ impl Walk<'_> {
                         if let Some(wi) = wi {
                             let wl = &d.workloads[wi];
                             // A workload with IP forwarding acts as a stateless router.
-                            self.hop(&sname, Step::Route, true, detail);
+                            self.hop(
+                                Hop::new(&sname, Step::Route, true, detail)
+                                    .element(ElementRef::Subnet(sname.clone()))
+                                    .decided_by(route_el.clone()),
+                            );
                             let wsub = wl.subnet;
                             let wvnet = d.subnets[wsub.ix()].vnet;
                             if wvnet != vnet {
                                 self.cross_peering(vnet, wvnet, forwarded, from_gateway)?;
                             }
                             self.hop(
-                                &wl.name,
-                                Step::Firewall,
-                                true,
-                                format!("{} forwards it (IP forwarding on its NIC)", wl.name),
+                                Hop::new(
+                                    &wl.name,
+                                    Step::Firewall,
+                                    true,
+                                    format!("{} forwards it (IP forwarding on its NIC)", wl.name),
+                                )
+                                .element(ElementRef::Workload(wl.name.clone()))
+                                .decided_by(
+                                    ElementRef::Workload(wl.name.clone()).setting("ip_forwarding"),
+                                ),
                             );
                             self.path.push(wl.name.clone());
                             sender = Sender::Forwarder(WorkloadId(wi as u32));
@@ -214,16 +270,24 @@ impl Walk<'_> {
                             continue;
                         }
                         self.hop(
-                            &sname,
-                            Step::Route,
-                            false,
-                            format!("{detail}; but no firewall or IP-forwarding NIC has {ip}"),
+                            Hop::new(
+                                &sname,
+                                Step::Route,
+                                false,
+                                format!("{detail}; but no firewall or IP-forwarding NIC has {ip}"),
+                            )
+                            .element(ElementRef::Subnet(sname.clone()))
+                            .decided_by(route_el.clone()),
                         );
                         return Err(Verdict::Dropped {
                             reason: format!("next hop {ip} is not a firewall or NVA"),
                         });
                     };
-                    self.hop(&sname, Step::Route, true, detail);
+                    self.hop(
+                        Hop::new(&sname, Step::Route, true, detail)
+                            .element(ElementRef::Subnet(sname.clone()))
+                            .decided_by(route_el.clone()),
+                    );
                     if seen.contains(&fid) {
                         return Err(Verdict::Dropped {
                             reason: format!("routing loop through {}", d.firewalls[fid.ix()].name),
@@ -273,8 +337,8 @@ impl Walk<'_> {
                 from_gateway && d.peering(to, from).is_some_and(|p| p.use_remote_gateways);
             let allowed = back.is_some_and(|p| p.allow_forwarded_traffic);
             if !(allowed || transit) {
-                self.hop(format!("peering {a} → {b}"), Step::Peering, false,
-                    format!("the packet was forwarded (it did not originate in {a}), and {b}'s link to {a} does not allow forwarded traffic (P13)"));
+                self.hop(Hop::new(format!("peering {a} → {b}"), Step::Peering, false,
+                    format!("the packet was forwarded (it did not originate in {a}), and {b}'s link to {a} does not allow forwarded traffic (P13)")).element(ElementRef::peering(d, from, to)).decided_by(ElementRef::peering(d, to, from).setting("allow_forwarded_traffic")));
                 return Err(Verdict::Dropped {
                     reason: format!("peering {b} ← {a} does not allow forwarded traffic"),
                 });
@@ -285,17 +349,28 @@ impl Walk<'_> {
                 "allow_forwarded_traffic"
             };
             self.hop(
-                format!("peering {a} → {b}"),
-                Step::Peering,
-                true,
-                format!("forwarded traffic accepted by {b} ({why})"),
+                Hop::new(
+                    format!("peering {a} → {b}"),
+                    Step::Peering,
+                    true,
+                    format!("forwarded traffic accepted by {b} ({why})"),
+                )
+                .element(ElementRef::peering(d, from, to))
+                .decided_by(ElementRef::peering(d, to, from).setting(if transit {
+                    "use_remote_gateways"
+                } else {
+                    "allow_forwarded_traffic"
+                })),
             );
         } else {
             self.hop(
-                format!("peering {a} → {b}"),
-                Step::Peering,
-                true,
-                "crosses the peering".to_string(),
+                Hop::new(
+                    format!("peering {a} → {b}"),
+                    Step::Peering,
+                    true,
+                    "crosses the peering".to_string(),
+                )
+                .element(ElementRef::peering(d, from, to)),
             );
         }
         Ok(())
@@ -311,7 +386,10 @@ impl Walk<'_> {
         {
             let vnet = d.subnets[fw.subnet.ix()].vnet;
             let at = format!("subnet {}", d.subnets[fw.subnet.ix()].name);
-            self.nsg(n, Direction::Inbound, vnet, &at)?;
+            let sid = fw.subnet;
+            self.nsg(n, Direction::Inbound, vnet, &at, |d| {
+                ElementRef::subnet(d, sid)
+            })?;
         }
         let (src, dst) = (self.flow.src, self.flow.dst);
         for c in &fw.collections {
@@ -335,7 +413,11 @@ impl Walk<'_> {
         }
         let dec = firewall::evaluate(d, fid, &self.flow, &self.cx());
         let detail = self.text(|| format!("{}: {}", dec.rule, dec.reason));
-        self.hop(&fw.name, Step::Firewall, dec.allowed, detail);
+        self.hop(
+            Hop::new(&fw.name, Step::Firewall, dec.allowed, detail)
+                .element(ElementRef::firewall(d, fid))
+                .decided_by(dec.decided_by.clone()),
+        );
         if !dec.allowed {
             return Err(Verdict::Denied {
                 by: format!("firewall {} ({})", fw.name, dec.rule),

@@ -64,22 +64,12 @@ impl<'d> Walk<'d> {
         }
     }
 
-    pub(super) fn hop(
-        &mut self,
-        at: impl Into<String>,
-        step: Step,
-        ok: bool,
-        detail: impl Into<String>,
-    ) {
+    /// Records a hop (unless the trace is quiet).
+    pub(super) fn hop(&mut self, hop: Hop) {
         if self.opts.quiet {
             return;
         }
-        self.hops.push(Hop {
-            at: at.into(),
-            step,
-            ok,
-            detail: detail.into(),
-        });
+        self.hops.push(hop);
     }
 
     pub(super) fn finish(mut self, from: &str, to: &str, flow: Flow, verdict: Verdict) -> Trace {
@@ -101,8 +91,27 @@ impl<'d> Walk<'d> {
     }
 
     /// The delivery hop.
-    pub(super) fn delivered(&mut self, name: &str) {
-        self.hop(name, Step::Deliver, true, format!("delivered to {name}"));
+    pub(super) fn delivered(&mut self, name: &str, element: ElementRef) {
+        self.hop(
+            Hop::new(name, Step::Deliver, true, format!("delivered to {name}")).element(element),
+        );
+    }
+
+    /// The element a flow starts at: the workload, firewall or subnet holding the source
+    /// address, the on-premises site, the client or service tag, or the workspace of a managed
+    /// compute.
+    pub(super) fn origin_element(&self, origin: &Origin) -> ElementRef {
+        let d = self.d;
+        match origin {
+            Origin::Nic { ip, .. } => ElementRef::at_address(d, *ip),
+            Origin::OnPrem { site, .. } => ElementRef::site(d, *site),
+            Origin::Outside { tag: Some(t), .. } => ElementRef::ServiceTag(t.clone()),
+            Origin::Outside { name, ip, .. } => match d.clients.iter().find(|c| &c.name == name) {
+                Some(c) => ElementRef::Client(c.name.clone()),
+                None => ElementRef::Address(*ip),
+            },
+            Origin::Managed { ws, .. } => ElementRef::service(d, *ws),
+        }
     }
 
     /// Records one port boundary as consulted.
@@ -158,7 +167,11 @@ impl<'d> Walk<'d> {
             detail.push_str(s);
         }
         let ok = answer.address.is_ok();
-        self.hop(name, Step::Dns, ok, detail);
+        self.hop(
+            Hop::new(name, Step::Dns, ok, detail)
+                .element(ElementRef::DnsName(name.to_string()))
+                .decided_by(answer.decided_by.clone()),
+        );
         (answer.address.ok(), Some(answer.name))
     }
 
@@ -170,7 +183,14 @@ impl<'d> Walk<'d> {
         }
     }
 
-    pub(super) fn nsg(&mut self, nsg: NsgId, dir: Direction, vnet: VnetId, at: &str) -> Step_ {
+    pub(super) fn nsg(
+        &mut self,
+        nsg: NsgId,
+        dir: Direction,
+        vnet: VnetId,
+        at: &str,
+        element: impl FnOnce(&Design) -> ElementRef,
+    ) -> Step_ {
         let d = self.d;
         self.touch(Touch::Nsg(nsg));
         // One pass (`nsg::first_match`, which `nsg::evaluate` uses too) decides and collects
@@ -217,15 +237,22 @@ impl<'d> Walk<'d> {
         let name = &d.nsgs[nsg.ix()].name;
         if !self.opts.quiet {
             self.hop(
-                format!("{name} ({at})"),
-                step,
-                ok,
-                format!(
-                    "{} {} by {}",
-                    if ok { "allowed" } else { "denied" },
-                    dir,
-                    nsg::describe(d, rule)
-                ),
+                Hop::new(
+                    format!("{name} ({at})"),
+                    step,
+                    ok,
+                    format!(
+                        "{} {} by {}",
+                        if ok { "allowed" } else { "denied" },
+                        dir,
+                        nsg::describe(d, rule)
+                    ),
+                )
+                .element(element(d))
+                .decided_by(ElementRef::NsgRule {
+                    nsg: name.clone(),
+                    rule: rule.name.clone(),
+                }),
             );
         }
         if ok {
@@ -248,11 +275,15 @@ impl<'d> Walk<'d> {
         self.touch(Touch::SubnetNsg(subnet));
         if let Some(n) = nic_nsg {
             let at = self.text(|| format!("NIC of {who}"));
-            self.nsg(n, Direction::Outbound, vnet, &at)?;
+            self.nsg(n, Direction::Outbound, vnet, &at, |_| {
+                ElementRef::Workload(who.to_string())
+            })?;
         }
         if let Some(n) = self.d.subnets[subnet.ix()].nsg {
             let at = self.text(|| format!("subnet {}", self.d.subnets[subnet.ix()].name));
-            self.nsg(n, Direction::Outbound, vnet, &at)?;
+            self.nsg(n, Direction::Outbound, vnet, &at, |d| {
+                ElementRef::subnet(d, subnet)
+            })?;
         }
         Ok(())
     }
@@ -263,11 +294,15 @@ impl<'d> Walk<'d> {
         self.touch(Touch::SubnetNsg(subnet));
         if let Some(n) = self.d.subnets[subnet.ix()].nsg {
             let at = self.text(|| format!("subnet {}", self.d.subnets[subnet.ix()].name));
-            self.nsg(n, Direction::Inbound, vnet, &at)?;
+            self.nsg(n, Direction::Inbound, vnet, &at, |d| {
+                ElementRef::subnet(d, subnet)
+            })?;
         }
         if let Some(n) = nic_nsg {
             let at = self.text(|| format!("NIC of {who}"));
-            self.nsg(n, Direction::Inbound, vnet, &at)?;
+            self.nsg(n, Direction::Inbound, vnet, &at, |_| {
+                ElementRef::Workload(who.to_string())
+            })?;
         }
         Ok(())
     }
@@ -283,7 +318,10 @@ impl<'d> Walk<'d> {
                 // Where the reply is lost is a hop of its own (P15).
                 if self.hops.last().is_none_or(|h| h.step != Step::Return) {
                     let detail = self.text(|| v.to_string());
-                    self.hop("reply", Step::Return, false, detail);
+                    self.hop(
+                        Hop::new("reply", Step::Return, false, detail)
+                            .element(self.origin_element(origin)),
+                    );
                 }
                 v
             }
@@ -299,7 +337,7 @@ impl<'d> Walk<'d> {
             } => {
                 self.path.push(d.subnets[subnet.ix()].name.clone());
                 if self.flow.dst == AZURE_HOST_IP {
-                    self.hop("168.63.129.16", Step::Deliver, true, "the Azure host address (DNS, health probes) is not subject to NSGs or routes (P11)");
+                    self.hop(Hop::new("168.63.129.16", Step::Deliver, true, "the Azure host address (DNS, health probes) is not subject to NSGs or routes (P11)").element(ElementRef::Address(AZURE_HOST_IP)));
                     return Ok(());
                 }
                 self.nsgs_out(*subnet, *nsg, name)?;
@@ -309,14 +347,17 @@ impl<'d> Walk<'d> {
             Origin::OnPrem { site, name, .. } => {
                 let gw = &d.gateways[d.sites[site.ix()].gateway.ix()];
                 self.hop(
-                    &gw.name,
-                    Step::Gateway,
-                    true,
-                    format!(
-                        "{name} enters Azure through gateway {} from site {}",
-                        gw.name,
-                        d.sites[site.ix()].name
-                    ),
+                    Hop::new(
+                        &gw.name,
+                        Step::Gateway,
+                        true,
+                        format!(
+                            "{name} enters Azure through gateway {} from site {}",
+                            gw.name,
+                            d.sites[site.ix()].name
+                        ),
+                    )
+                    .element(ElementRef::gateway(d, d.sites[site.ix()].gateway)),
                 );
                 self.path.push(d.subnets[gw.subnet.ix()].name.clone());
                 let reached = self.route_from(gw.subnet, true, true, Sender::Gateway)?;
@@ -329,15 +370,14 @@ impl<'d> Walk<'d> {
                 }
                 match target {
                     Target::Nic { .. } | Target::Host { .. } | Target::Pe(_) => {
-                        self.hop(
+                        self.hop(Hop::new(
                             name,
                             Step::Route,
                             false,
                             format!(
                                 "{} is a private address: it cannot be reached from outside Azure",
                                 self.flow.dst
-                            ),
-                        );
+                            )).element(self.origin_element(origin)));
                         Err(Verdict::Dropped {
                             reason: format!(
                                 "{} is private and not reachable from {name}",
@@ -369,7 +409,7 @@ impl<'d> Walk<'d> {
                     && d.firewalls[f.ix()].kind == crate::format::FirewallKind::AzureFirewall
                 {
                     let ok = d.firewalls[f.ix()].dns_proxy && self.flow.dst_port == 53;
-                    self.hop(&name, Step::Deliver, ok, if ok { "the firewall's DNS proxy answers on port 53" } else { "Azure Firewall accepts traffic to its private address only for its DNS proxy" });
+                    self.hop(Hop::new(&name, Step::Deliver, ok, if ok { "the firewall's DNS proxy answers on port 53" } else { "Azure Firewall accepts traffic to its private address only for its DNS proxy" }).element(ElementRef::firewall(d, f)).decided_by(ElementRef::firewall(d, f).setting("dns_proxy")));
                     return if ok {
                         Ok(())
                     } else {
@@ -380,7 +420,12 @@ impl<'d> Walk<'d> {
                 }
                 self.nsgs_in(subnet, nsg, &name)?;
                 let detail = self.text(|| format!("delivered to {name} ({})", self.flow.dst));
-                self.hop(&name, Step::Deliver, true, detail);
+                self.hop(
+                    Hop::new(&name, Step::Deliver, true, detail).element(match firewall {
+                        Some(f) => ElementRef::firewall(d, f),
+                        None => ElementRef::Workload(name.clone()),
+                    }),
+                );
                 Ok(())
             }
             Target::Host { subnet } => {
@@ -392,7 +437,10 @@ impl<'d> Walk<'d> {
                         self.flow.dst
                     )
                 });
-                self.hop(&d.subnets[subnet.ix()].name, Step::Deliver, true, detail);
+                self.hop(
+                    Hop::new(&d.subnets[subnet.ix()].name, Step::Deliver, true, detail)
+                        .element(ElementRef::subnet(d, subnet)),
+                );
                 Ok(())
             }
             Target::Pe(pe) => {
@@ -408,11 +456,14 @@ impl<'d> Walk<'d> {
                 match (subnet.nsg, nsg_applies) {
                     (Some(n), true) => {
                         let at = format!("subnet {}", subnet.name);
-                        self.nsg(n, Direction::Inbound, subnet.vnet, &at)?;
+                        let sid = p.subnet;
+                        self.nsg(n, Direction::Inbound, subnet.vnet, &at, |d| {
+                            ElementRef::subnet(d, sid)
+                        })?;
                     }
                     (Some(_), false) => {
                         let at = subnet.name.clone();
-                        self.hop(at, Step::NsgInbound, true, "private endpoint network policies are disabled: the subnet NSG does not apply to private endpoints (A10)");
+                        self.hop(Hop::new(at, Step::NsgInbound, true, "private endpoint network policies are disabled: the subnet NSG does not apply to private endpoints (A10)").element(ElementRef::subnet(d, p.subnet)).decided_by(ElementRef::subnet(d, p.subnet).setting("private_endpoint_network_policies")));
                     }
                     _ => {}
                 }
@@ -443,15 +494,14 @@ impl<'d> Walk<'d> {
             Target::WorkloadPublic(wid) => {
                 let wl = &d.workloads[wid.ix()];
                 let (sku, pip) = wl.public_ip.expect("target has a public IP");
-                self.hop(
+                self.hop(Hop::new(
                     &wl.name,
                     Step::Route,
                     true,
                     format!(
                         "{pip} is the {sku} public IP of {}; translated to {} before the NSGs (A1)",
                         wl.name, wl.ip
-                    ),
-                );
+                    )).element(ElementRef::workload(d, wid)));
                 // A request from a private address reaches a public IP from the internet side:
                 // its source is the sender's public IP, its firewall's, or the address of
                 // default outbound access (B8).
@@ -459,12 +509,11 @@ impl<'d> Walk<'d> {
                     let public = Some(self.public_source())
                         .filter(|p| !crate::tags::non_public().contains(*p))
                         .unwrap_or(DEFAULT_OUTBOUND_IP);
-                    self.hop(
+                    self.hop(Hop::new(
                         &wl.name,
                         Step::Route,
                         true,
-                        format!("the request leaves Azure from {public} (source translated from {}) and returns to {pip}", self.flow.src),
-                    );
+                        format!("the request leaves Azure from {public} (source translated from {}) and returns to {pip}", self.flow.src)).element(ElementRef::workload(d, wid)));
                     self.flow.src = public;
                     if self.snat.is_none() {
                         self.reply_to = Some(public);
@@ -482,11 +531,11 @@ impl<'d> Walk<'d> {
                     // its sessions and nothing else; an NSG on AzureBastionSubnet must also
                     // allow 443 from Internet (docs/semantics.md, decision 18).
                     let https = self.flow.protocol == Protocol::Tcp && self.flow.dst_port == 443;
-                    self.hop(&wl.name, Step::NsgInbound, https, if https {
+                    self.hop(Hop::new(&wl.name, Step::NsgInbound, https, if https {
                         "Azure Bastion accepts HTTPS (TCP 443) from the internet on its public IP"
                     } else {
                         "Azure Bastion's public IP accepts only HTTPS (TCP 443)"
-                    });
+                    }).element(ElementRef::workload(d, wid)));
                     if !https {
                         return Err(Verdict::Denied {
                             by: format!("Azure Bastion {} (only TCP 443)", wl.name),
@@ -496,16 +545,19 @@ impl<'d> Walk<'d> {
                         self.nsgs_in(wl.subnet, wl.nsg, &wl.name.clone())?;
                     }
                     self.hop(
-                        &wl.name,
-                        Step::Deliver,
-                        true,
-                        format!("delivered to Azure Bastion {}", wl.name),
+                        Hop::new(
+                            &wl.name,
+                            Step::Deliver,
+                            true,
+                            format!("delivered to Azure Bastion {}", wl.name),
+                        )
+                        .element(ElementRef::workload(d, wid)),
                     );
                     return Ok(());
                 }
                 if !any_nsg {
                     return if sku == PublicIpSku::Standard {
-                        self.hop(&wl.name, Step::NsgInbound, false, "no NSG on the subnet or NIC: a Standard public IP is closed to inbound traffic until an NSG allows it (P1)");
+                        self.hop(Hop::new(&wl.name, Step::NsgInbound, false, "no NSG on the subnet or NIC: a Standard public IP is closed to inbound traffic until an NSG allows it (P1)").element(ElementRef::workload(d, wid)).decided_by(ElementRef::workload(d, wid).setting("public_ip_sku")));
                         Err(Verdict::Denied {
                             by: format!(
                                 "Standard public IP of {} (secure by default, P1)",
@@ -514,26 +566,33 @@ impl<'d> Walk<'d> {
                         })
                     } else {
                         self.hop(
-                            &wl.name,
-                            Step::NsgInbound,
-                            true,
-                            "no NSG, Basic public IP: open by default (P1)",
+                            Hop::new(
+                                &wl.name,
+                                Step::NsgInbound,
+                                true,
+                                "no NSG, Basic public IP: open by default (P1)",
+                            )
+                            .element(ElementRef::workload(d, wid))
+                            .decided_by(ElementRef::workload(d, wid).setting("public_ip_sku")),
                         );
-                        self.delivered(&wl.name);
+                        self.delivered(&wl.name, ElementRef::workload(d, wid));
                         Ok(())
                     };
                 }
                 self.nsgs_in(wl.subnet, wl.nsg, &wl.name.clone())?;
-                self.delivered(&wl.name);
+                self.delivered(&wl.name, ElementRef::workload(d, wid));
                 Ok(())
             }
             Target::FirewallPublic(fid) => {
                 let fw = &d.firewalls[fid.ix()];
                 self.hop(
-                    &fw.name,
-                    Step::Route,
-                    true,
-                    format!("{} is the public IP of firewall {}", self.flow.dst, fw.name),
+                    Hop::new(
+                        &fw.name,
+                        Step::Route,
+                        true,
+                        format!("{} is the public IP of firewall {}", self.flow.dst, fw.name),
+                    )
+                    .element(ElementRef::firewall(d, fid)),
                 );
                 self.appliance(fid)?;
                 if self.flow.dst == fw.public_ip.unwrap_or(fw.ip) {
@@ -546,40 +605,48 @@ impl<'d> Walk<'d> {
             }
             Target::OnPrem(site) => {
                 self.hop(
-                    &d.sites[site.ix()].name,
-                    Step::Deliver,
-                    true,
-                    format!("delivered on premises at site {}", d.sites[site.ix()].name),
+                    Hop::new(
+                        &d.sites[site.ix()].name,
+                        Step::Deliver,
+                        true,
+                        format!("delivered on premises at site {}", d.sites[site.ix()].name),
+                    )
+                    .element(ElementRef::site(d, site)),
                 );
                 Ok(())
             }
             Target::Platform => {
                 self.hop(
-                    "168.63.129.16",
-                    Step::Deliver,
-                    true,
-                    "the Azure host address is not subject to NSGs or routes (P11)",
+                    Hop::new(
+                        "168.63.129.16",
+                        Step::Deliver,
+                        true,
+                        "the Azure host address is not subject to NSGs or routes (P11)",
+                    )
+                    .element(ElementRef::Address(AZURE_HOST_IP)),
                 );
                 Ok(())
             }
             Target::NatGatewayPublic(n) => {
                 let name = &d.nat_gateways[n.ix()].name;
-                self.hop(
+                self.hop(Hop::new(
                     name,
                     Step::Deliver,
                     false,
-                    format!("{} is a public IP of NAT gateway {name}, which is outbound only: no inbound-originated connection is accepted", self.flow.dst),
-                );
+                    format!("{} is a public IP of NAT gateway {name}, which is outbound only: no inbound-originated connection is accepted", self.flow.dst)).element(ElementRef::nat_gateway(d, n)));
                 Err(Verdict::Denied {
                     by: format!("NAT gateway {name} (outbound only)"),
                 })
             }
             Target::Internet => {
                 self.hop(
-                    self.flow.dst.to_string(),
-                    Step::Deliver,
-                    true,
-                    format!("leaves Azure to {} on the internet", self.flow.dst),
+                    Hop::new(
+                        self.flow.dst.to_string(),
+                        Step::Deliver,
+                        true,
+                        format!("leaves Azure to {} on the internet", self.flow.dst),
+                    )
+                    .element(ElementRef::Address(self.flow.dst)),
                 );
                 Ok(())
             }
@@ -610,17 +677,24 @@ impl<'d> Walk<'d> {
             } else {
                 self.flow.protocol.to_string()
             };
-            self.hop(&svc.name, Step::ServiceFirewall, false, format!("{} ({}) does not listen on {what}: a PaaS endpoint answers only its service ports", svc.name, svc.kind));
+            self.hop(Hop::new(&svc.name, Step::ServiceFirewall, false, format!("{} ({}) does not listen on {what}: a PaaS endpoint answers only its service ports", svc.name, svc.kind)).element(ElementRef::service(d, sid)));
             return Err(Verdict::Denied {
                 by: format!("{} (no service on {what})", svc.name),
             });
         }
         let dec = paas::evaluate(d, sid, arrival);
         let name = d.services[sid.ix()].name.clone();
-        self.hop(&name, Step::ServiceFirewall, dec.allowed, dec.reason);
+        self.hop(
+            Hop::new(&name, Step::ServiceFirewall, dec.allowed, dec.reason)
+                .element(ElementRef::service(d, sid))
+                .decided_by(dec.decided_by.clone()),
+        );
         if dec.allowed {
             self.path.push(name.clone());
-            self.hop(&name, Step::Deliver, true, format!("delivered to {name}"));
+            self.hop(
+                Hop::new(&name, Step::Deliver, true, format!("delivered to {name}"))
+                    .element(ElementRef::service(d, sid)),
+            );
             Ok(())
         } else {
             Err(Verdict::Denied {
