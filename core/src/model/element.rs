@@ -6,8 +6,8 @@
 //!
 //! The text id ([`ElementRef::id`]) is what JSON carries: `KIND:NAME`, a child element adding
 //! `/KIND:NAME` to its parent's id, as Azure nests the resources (`nsg:app-nsg/rule:allow-https`,
-//! `vnet:hub/peering:spoke`). Names never hold a `/` of their own except a subnet's
-//! `VNET/SUBNET`, which is how every vnetlab answer writes a subnet.
+//! `vnet:hub/peering:spoke`). A subnet is `subnet:VNET/SUBNET`, as every vnetlab answer writes
+//! it; a private endpoint a service declares inline is named `SERVICE/GROUP`.
 
 use super::{
     ClientId, Design, EndpointPolicyId, FirewallId, GatewayId, NatGatewayId, NsgId, PeId,
@@ -322,6 +322,93 @@ impl ElementRef {
             return ElementRef::Site(s.name.clone());
         }
         ElementRef::Address(ip)
+    }
+}
+
+impl ElementRef {
+    /// Whether the design holds this element (a setting: whether it holds its element; an
+    /// NSG rule of the NSG Azure ML creates with a compute, `NAME-auto-nsg`: whether the
+    /// compute exists). Addresses, names and service tags always exist.
+    pub fn exists_in(&self, d: &Design) -> bool {
+        let nsg_rule = |nsg: &str, rule: &str| {
+            d.nsgs.iter().find(|n| n.name == nsg).map_or_else(
+                || {
+                    nsg.strip_suffix("-auto-nsg")
+                        .is_some_and(|w| d.workload_by_name(w).is_some())
+                },
+                |n| n.inbound.iter().chain(&n.outbound).any(|r| r.name == rule),
+            )
+        };
+        match self {
+            ElementRef::Vnet(n) => d.vnet_by_name(n).is_some(),
+            ElementRef::Subnet(n) => d.subnet_by_name(n).is_some(),
+            ElementRef::Nsg(n) => d.nsgs.iter().any(|x| &x.name == n),
+            ElementRef::NsgRule { nsg, rule } => nsg_rule(nsg, rule),
+            ElementRef::Asg(n) => d.asgs.iter().any(|x| &x.name == n),
+            ElementRef::RouteTable(n) => d.route_tables.iter().any(|x| &x.name == n),
+            ElementRef::Route { table, route } => d
+                .route_tables
+                .iter()
+                .any(|t| &t.name == table && t.routes.iter().any(|r| &r.name == route)),
+            ElementRef::SystemRoute { subnet, prefix } => {
+                d.subnet_by_name(subnet).is_some_and(|s| {
+                    d.derived.routes[s.ix()]
+                        .routes
+                        .iter()
+                        .any(|r| r.prefix.to_string() == *prefix)
+                })
+            }
+            ElementRef::Peering { local, remote } => {
+                match (d.vnet_by_name(local), d.vnet_by_name(remote)) {
+                    (Some(l), Some(r)) => d.peering(l, r).is_some(),
+                    _ => false,
+                }
+            }
+            ElementRef::Gateway(n) => d.gateways.iter().any(|x| &x.name == n),
+            ElementRef::Site(n) => d.sites.iter().any(|x| &x.name == n),
+            ElementRef::Firewall(n) => d.firewall_by_name(n).is_some(),
+            ElementRef::FirewallRule {
+                firewall,
+                collection,
+                rule,
+            } => d.firewall_by_name(firewall).is_some_and(|f| {
+                d.firewalls[f.ix()]
+                    .collections
+                    .iter()
+                    .any(|c| &c.name == collection && c.rules.iter().any(|r| &r.name == rule))
+            }),
+            ElementRef::FirewallPolicy { firewall, policy } => {
+                d.firewall_by_name(firewall).is_some_and(|f| {
+                    d.firewalls[f.ix()]
+                        .policies
+                        .iter()
+                        .any(|p| &p.name == policy)
+                })
+            }
+            ElementRef::NatGateway(n) => d.nat_gateways.iter().any(|x| &x.name == n),
+            ElementRef::EndpointPolicy(n) => d.endpoint_policies.iter().any(|x| &x.name == n),
+            ElementRef::Workload(n) => d.workload_by_name(n).is_some(),
+            ElementRef::Client(n) => d.client_by_name(n).is_some(),
+            ElementRef::Service(n) => d.service_by_name(n).is_some(),
+            ElementRef::OutboundRule { workspace, rule } => {
+                d.service_by_name(workspace).is_some_and(|s| {
+                    d.services[s.ix()]
+                        .managed_network
+                        .iter()
+                        .flat_map(|m| &m.outbound_rules)
+                        .any(|r| &r.name == rule)
+                })
+            }
+            ElementRef::PrivateEndpoint(n) => d.private_endpoints.iter().any(|x| &x.name == n),
+            ElementRef::Zone(n) => d.zones.iter().any(|x| &x.name == n),
+            ElementRef::ZoneLink { zone, vnet } => d.vnet_by_name(vnet).is_some_and(|v| {
+                d.zones
+                    .iter()
+                    .any(|z| &z.name == zone && z.links.contains(&v))
+            }),
+            ElementRef::ServiceTag(_) | ElementRef::DnsName(_) | ElementRef::Address(_) => true,
+            ElementRef::Setting { of, .. } => of.exists_in(d),
+        }
     }
 }
 
