@@ -7,6 +7,7 @@ use vnetlab_core::diag::{Diagnostic, Diagnostics, Severity};
 use vnetlab_core::format::{self, TopologyFile};
 use vnetlab_core::model::{self, BuildOptions, Design};
 use vnetlab_core::net::Protocol;
+use vnetlab_core::query::{Side, parse_endpoint};
 use vnetlab_core::reach::matrix::{Matrix, MatrixBy, matrix};
 use vnetlab_core::trace::Trace;
 use vnetlab_core::whatif::{Edit, ExpectChange, expectation_changes};
@@ -189,25 +190,32 @@ impl Analysis {
         }
     }
 
-    /// The diagram highlight for a trace, with `hop` (0-based) as the current hop.
+    /// The diagram highlight for a trace, with `hop` (0-based) as the current hop. Boxes are
+    /// matched by element id: the flow's ends as the core resolves them, the elements the
+    /// request crossed, each hop's element.
     pub fn highlight(&self, t: &Trace, hop: Option<usize>) -> Highlight {
         let g = &self.diagram;
+        let end = |text: &str, side: Side| {
+            let d = self.design.as_ref()?;
+            let e = parse_endpoint(d, text, side).ok()?.element(d);
+            g.node_for(&e)
+        };
         let mut path: Vec<String> = Vec::new();
         let mut push = |id: &str| {
             if path.last().map(String::as_str) != Some(id) {
                 path.push(id.to_string());
             }
         };
-        if let Some(n) = g.find(&t.from) {
+        if let Some(n) = end(&t.from, Side::Source) {
             push(&n.id);
         }
-        for p in &t.path {
-            if let Some(n) = g.find(p) {
+        for e in &t.path_elements {
+            if let Some(n) = g.node_for(e) {
                 push(&n.id);
             }
         }
         if t.verdict.allowed()
-            && let Some(n) = g.find(&t.to)
+            && let Some(n) = end(&t.to, Side::Destination)
         {
             push(&n.id);
         }
@@ -216,17 +224,17 @@ impl Analysis {
             .iter()
             .enumerate()
             .filter_map(|(i, h)| {
-                g.find(&h.at)
+                g.node_for(&h.element)
                     .map(|n| (n.id.clone(), i + 1, h.ok, h.detail.clone()))
             })
             .collect();
         let current = hop
             .and_then(|i| t.hops.get(i))
-            .and_then(|h| g.find(&h.at))
+            .and_then(|h| g.node_for(&h.element))
             .map(|n| n.id.clone());
         let denied = !t.verdict.allowed();
         let blocked = denied
-            .then(|| g.find(&t.to))
+            .then(|| end(&t.to, Side::Destination))
             .flatten()
             .map(|n| n.id.clone())
             .filter(|id| path.last() != Some(id));
@@ -426,6 +434,37 @@ mod tests {
         let hl = a.highlight(t, Some(0));
         assert!(!hl.path.is_empty(), "{:?}", t.path);
         assert!(!hl.hops.is_empty());
+    }
+
+    #[test]
+    fn every_hop_at_a_drawn_element_finds_its_box_by_id() {
+        use vnetlab_core::model::ElementRef;
+        let mut matched = 0;
+        for (name, text) in SCENARIOS {
+            let a = analyze(name, text);
+            for i in 0..a.selectable() {
+                let Some(t) = a.trace(i) else { continue };
+                for h in &t.hops {
+                    let drawn = matches!(
+                        h.element.owner(),
+                        ElementRef::Vnet(_)
+                            | ElementRef::Subnet(_)
+                            | ElementRef::Workload(_)
+                            | ElementRef::Firewall(_)
+                            | ElementRef::Gateway(_)
+                            | ElementRef::Service(_)
+                            | ElementRef::Site(_)
+                            | ElementRef::Peering { .. }
+                    );
+                    if drawn {
+                        let n = a.diagram.node_for(&h.element);
+                        assert!(n.is_some(), "{name}: no box for {}", h.element.id());
+                        matched += 1;
+                    }
+                }
+            }
+        }
+        assert!(matched > 50, "only {matched} hops matched");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use vnetlab_core::model::Design;
+use vnetlab_core::model::{Design, ElementRef};
 
 /// What a box stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,7 +124,7 @@ impl Diagram {
         for gw in &d.gateways {
             chips.entry(gw.subnet.ix()).or_default().push((
                 NodeKind::Gateway,
-                format!("gw:{}", gw.name),
+                ElementRef::Gateway(gw.name.clone()).id(),
                 gw.name.clone(),
                 format!("⇄ {} ({})", gw.name, gw.kind),
             ));
@@ -132,7 +132,7 @@ impl Diagram {
         for f in &d.firewalls {
             chips.entry(f.subnet.ix()).or_default().push((
                 NodeKind::Firewall,
-                format!("fw:{}", f.name),
+                ElementRef::Firewall(f.name.clone()).id(),
                 f.name.clone(),
                 format!("▦ {} {}", f.name, f.ip),
             ));
@@ -140,7 +140,7 @@ impl Diagram {
         for w in &d.workloads {
             chips.entry(w.subnet.ix()).or_default().push((
                 NodeKind::Workload,
-                format!("workload:{}", w.name),
+                ElementRef::Workload(w.name.clone()).id(),
                 w.name.clone(),
                 format!("● {} {}", w.name, w.ip),
             ));
@@ -148,7 +148,7 @@ impl Diagram {
         for pe in &d.private_endpoints {
             chips.entry(pe.subnet.ix()).or_default().push((
                 NodeKind::PrivateEndpoint,
-                format!("pe:{}", pe.name),
+                ElementRef::PrivateEndpoint(pe.name.clone()).id(),
                 pe.name.clone(),
                 format!("◆ {} {}", pe.name, pe.ip),
             ));
@@ -181,7 +181,7 @@ impl Diagram {
             let vnet_ix = g.nodes.len();
             let space: Vec<String> = vnet.address_space.iter().map(|n| n.to_string()).collect();
             g.nodes.push(Node {
-                id: format!("vnet:{}", vnet.name),
+                id: ElementRef::Vnet(vnet.name.clone()).id(),
                 name: vnet.name.clone(),
                 kind: NodeKind::Vnet,
                 label: format!("VNet {}", vnet.name),
@@ -204,7 +204,7 @@ impl Diagram {
                 let items = chips.remove(&s.ix()).unwrap_or_default();
                 let h = 44.0 + items.len() as f64 * (CHIP_H + 4.0);
                 g.nodes.push(Node {
-                    id: format!("subnet:{}", sub.name),
+                    id: ElementRef::Subnet(sub.name.clone()).id(),
                     name: sub.name.clone(),
                     kind: NodeKind::Subnet,
                     label: sub.short_name.clone(),
@@ -242,7 +242,7 @@ impl Diagram {
         for site in &d.sites {
             let p: Vec<String> = site.prefixes.iter().map(|n| n.to_string()).collect();
             g.nodes.push(Node {
-                id: format!("site:{}", site.name),
+                id: ElementRef::Site(site.name.clone()).id(),
                 name: site.name.clone(),
                 kind: NodeKind::Site,
                 label: format!("on-prem {}", site.short_name),
@@ -253,8 +253,8 @@ impl Diagram {
                 h: 44.0,
             });
             g.links.push(Link {
-                from: format!("gw:{}", d.gateways[site.gateway.ix()].name),
-                to: format!("site:{}", site.name),
+                from: ElementRef::gateway(d, site.gateway).id(),
+                to: ElementRef::Site(site.name.clone()).id(),
                 kind: LinkKind::SiteConnection,
             });
             sy += 56.0;
@@ -267,7 +267,7 @@ impl Diagram {
                 "public off"
             };
             g.nodes.push(Node {
-                id: format!("service:{}", svc.name),
+                id: ElementRef::Service(svc.name.clone()).id(),
                 name: svc.name.clone(),
                 kind: NodeKind::Service,
                 label: svc.name.clone(),
@@ -281,8 +281,8 @@ impl Diagram {
         }
         for pe in &d.private_endpoints {
             g.links.push(Link {
-                from: format!("pe:{}", pe.name),
-                to: format!("service:{}", d.services[pe.service.ix()].name),
+                from: ElementRef::PrivateEndpoint(pe.name.clone()).id(),
+                to: ElementRef::service(d, pe.service).id(),
                 kind: LinkKind::PrivateLink,
             });
         }
@@ -294,8 +294,8 @@ impl Diagram {
                     .any(|q| q.local == p.remote && q.remote == p.local)
             {
                 g.links.push(Link {
-                    from: format!("vnet:{}", d.vnets[p.local.ix()].name),
-                    to: format!("vnet:{}", d.vnets[p.remote.ix()].name),
+                    from: ElementRef::vnet(d, p.local).id(),
+                    to: ElementRef::vnet(d, p.remote).id(),
                     kind: LinkKind::Peering,
                 });
             }
@@ -315,31 +315,18 @@ impl Diagram {
         self.nodes.iter().find(|n| n.id == id)
     }
 
-    /// The node a hop's `at` text (or a flow end such as `mlstore:blob`) refers to: an exact
-    /// name, a name in parentheses (`training-nsg (subnet ml/training)`), or the longest name
-    /// the text mentions. Subnets and chips win over VNets.
-    pub fn find(&self, at: &str) -> Option<&Node> {
-        let at = at.trim();
-        if let Some(n) = self.nodes.iter().rev().find(|n| n.name == at) {
-            return Some(n);
+    /// The box of an element: the element's own box (same id), else the box of the element
+    /// holding it — a rule's firewall, a system route's subnet, a peering's VNet, a setting's
+    /// element. `None` for elements the diagram does not draw (an NSG, a DNS name, an
+    /// address outside the design).
+    pub fn node_for(&self, e: &ElementRef) -> Option<&Node> {
+        let mut e = e.clone();
+        loop {
+            if let Some(n) = self.node(&e.id()) {
+                return Some(n);
+            }
+            e = e.parent()?;
         }
-        let base = at.split(':').next().unwrap_or(at);
-        if let Some(n) = self.nodes.iter().rev().find(|n| n.name == base) {
-            return Some(n);
-        }
-        let words: Vec<&str> = at
-            .split(|c: char| c.is_whitespace() || "(),;".contains(c))
-            .filter(|w| !w.is_empty())
-            .collect();
-        self.nodes
-            .iter()
-            .rev()
-            .filter(|n| {
-                words
-                    .iter()
-                    .any(|w| *w == n.name || w.split(':').next() == Some(&n.name))
-            })
-            .max_by_key(|n| n.name.len())
     }
 }
 
@@ -639,15 +626,39 @@ mod tests {
     }
 
     #[test]
-    fn find_maps_hop_text_to_nodes() {
+    fn elements_map_to_their_box_or_the_box_holding_them() {
+        use vnetlab_core::model::ElementRef;
         let g = Diagram::of(&design("aml-private-endpoints"));
-        assert_eq!(g.find("ml/training").unwrap().id, "subnet:ml/training");
-        assert_eq!(
-            g.find("training-nsg (subnet ml/training)").unwrap().id,
-            "subnet:ml/training"
+        let subnet = ElementRef::Subnet("ml/training".into());
+        assert_eq!(g.node_for(&subnet).unwrap().id, "subnet:ml/training");
+        let route = ElementRef::SystemRoute {
+            subnet: "ml/training".into(),
+            prefix: "10.1.2.7/32".into(),
+        };
+        assert_eq!(g.node_for(&route).unwrap().id, "subnet:ml/training");
+        let setting = ElementRef::Service("mlstore".into()).setting("public_network_access");
+        assert_eq!(g.node_for(&setting).unwrap().id, "service:mlstore");
+        // An NSG and a DNS name have no box of their own.
+        assert!(
+            g.node_for(&ElementRef::Nsg("training-nsg".into()))
+                .is_none()
         );
-        assert_eq!(g.find("mlstore:blob").unwrap().id, "service:mlstore");
-        assert!(g.find("reply").is_none());
+        assert!(
+            g.node_for(&ElementRef::DnsName("mlstore.blob.core.windows.net".into()))
+                .is_none()
+        );
+        // Every box's id is the id of the element it stands for.
+        for n in &g.nodes {
+            let (kind, _) = n.id.split_once(':').unwrap();
+            assert!(
+                [
+                    "vnet", "subnet", "workload", "firewall", "gateway", "pe", "service", "site"
+                ]
+                .contains(&kind),
+                "{}",
+                n.id
+            );
+        }
     }
 
     #[test]

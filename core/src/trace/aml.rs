@@ -215,7 +215,7 @@ impl Walk<'_> {
                 by: format!("ingress of managed online endpoint {}", ep.name),
             });
         }
-        self.path.push(ep.name.clone());
+        self.pass(ep.name.clone(), || ElementRef::workload(d, wid));
         self.hop(
             Hop::new(
                 &ep.name,
@@ -270,7 +270,7 @@ impl Walk<'_> {
                 .element(ElementRef::service(d, ws))
                 .decided_by(ElementRef::service(d, ws).setting("managed_network")),
         );
-        self.path.push(at);
+        self.pass(at, || ElementRef::service(d, ws));
         match (egress, service) {
             (Egress::PrivateEndpoint, Some((sid, _))) => {
                 self.service(sid, Arrival::ManagedPrivateEndpoint)

@@ -157,6 +157,8 @@ pub struct Trace {
     pub verdict: Verdict,
     /// Subnets and firewalls the request crossed, in order.
     pub path: Vec<String>,
+    /// The same elements as data (JSON: element ids); empty for a quiet trace.
+    pub path_elements: Vec<ElementRef>,
     /// The lowest destination port above this flow's where a decision this trace consulted may
     /// change (65536 when none): every port from the flow's up to it gets the same decisions,
     /// hence the same trace (`reach` relies on it).
@@ -658,6 +660,7 @@ struct Walk<'d> {
     opts: TraceOptions,
     hops: Vec<Hop>,
     path: Vec<String>,
+    path_elements: Vec<ElementRef>,
     flow: Flow,
     fqdn: Option<String>,
     groups: Vec<String>,

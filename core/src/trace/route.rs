@@ -262,7 +262,7 @@ impl Walk<'_> {
                                     ElementRef::Workload(wl.name.clone()).setting("ip_forwarding"),
                                 ),
                             );
-                            self.path.push(wl.name.clone());
+                            self.pass(wl.name.clone(), || ElementRef::Workload(wl.name.clone()));
                             sender = Sender::Forwarder(WorkloadId(wi as u32));
                             subnet = wsub;
                             forwarded = true;
@@ -380,7 +380,7 @@ impl Walk<'_> {
         let d = self.d;
         self.touch(Touch::SubnetNsg(d.firewalls[fid.ix()].subnet));
         let fw = &d.firewalls[fid.ix()];
-        self.path.push(fw.name.clone());
+        self.pass(fw.name.clone(), || ElementRef::firewall(d, fid));
         if fw.kind != crate::format::FirewallKind::AzureFirewall
             && let Some(n) = d.subnets[fw.subnet.ix()].nsg
         {

@@ -23,6 +23,7 @@ impl<'d> Walk<'d> {
             opts,
             hops: Vec::new(),
             path: Vec::new(),
+            path_elements: Vec::new(),
             flow: Flow {
                 src: Ipv4Addr::UNSPECIFIED,
                 dst: Ipv4Addr::UNSPECIFIED,
@@ -83,11 +84,27 @@ impl<'d> Walk<'d> {
             hops: self.hops,
             verdict,
             path: self.path,
+            path_elements: self.path_elements,
             next_port_class: FIXED_PORT_CUTS
                 .into_iter()
                 .filter(|&c| c > self.port_floor)
                 .fold(self.next_port_cut, u32::min),
         }
+    }
+
+    /// Records an element the request crosses, for [`Trace::path`] and — unless the trace is
+    /// quiet — [`Trace::path_elements`].
+    pub(super) fn pass(&mut self, name: String, element: impl FnOnce() -> ElementRef) {
+        self.path.push(name);
+        if !self.opts.quiet {
+            self.path_elements.push(element());
+        }
+    }
+
+    /// [`Walk::pass`] for a subnet.
+    pub(super) fn pass_subnet(&mut self, s: SubnetId) {
+        let d = self.d;
+        self.pass(d.subnets[s.ix()].name.clone(), || ElementRef::subnet(d, s));
     }
 
     /// The delivery hop.
@@ -335,7 +352,7 @@ impl<'d> Walk<'d> {
             Origin::Nic {
                 subnet, nsg, name, ..
             } => {
-                self.path.push(d.subnets[subnet.ix()].name.clone());
+                self.pass_subnet(*subnet);
                 if self.flow.dst == AZURE_HOST_IP {
                     self.hop(Hop::new("168.63.129.16", Step::Deliver, true, "the Azure host address (DNS, health probes) is not subject to NSGs or routes (P11)").element(ElementRef::Address(AZURE_HOST_IP)));
                     return Ok(());
@@ -359,7 +376,7 @@ impl<'d> Walk<'d> {
                     )
                     .element(ElementRef::gateway(d, d.sites[site.ix()].gateway)),
                 );
-                self.path.push(d.subnets[gw.subnet.ix()].name.clone());
+                self.pass_subnet(gw.subnet);
                 let reached = self.route_from(gw.subnet, true, true, Sender::Gateway)?;
                 self.deliver(reached)
             }
@@ -404,7 +421,7 @@ impl<'d> Walk<'d> {
                 firewall,
                 ..
             } => {
-                self.path.push(d.subnets[subnet.ix()].name.clone());
+                self.pass_subnet(subnet);
                 if let Some(f) = firewall
                     && d.firewalls[f.ix()].kind == crate::format::FirewallKind::AzureFirewall
                 {
@@ -429,7 +446,7 @@ impl<'d> Walk<'d> {
                 Ok(())
             }
             Target::Host { subnet } => {
-                self.path.push(d.subnets[subnet.ix()].name.clone());
+                self.pass_subnet(subnet);
                 self.nsgs_in(subnet, None, "host")?;
                 let detail = self.text(|| {
                     format!(
@@ -446,7 +463,7 @@ impl<'d> Walk<'d> {
             Target::Pe(pe) => {
                 let p = &d.private_endpoints[pe.ix()];
                 self.touch(Touch::SubnetNsg(p.subnet));
-                self.path.push(d.subnets[p.subnet.ix()].name.clone());
+                self.pass_subnet(p.subnet);
                 let subnet = &d.subnets[p.subnet.ix()];
                 let nsg_applies = matches!(
                     subnet.pe_policies,
@@ -520,7 +537,7 @@ impl<'d> Walk<'d> {
                     }
                 }
                 self.flow.dst = wl.ip;
-                self.path.push(d.subnets[wl.subnet.ix()].name.clone());
+                self.pass_subnet(wl.subnet);
                 if is_aml_compute(wl.kind) && wl.nsg.is_none() {
                     return self.aml_public_compute(wid);
                 }
@@ -690,7 +707,7 @@ impl<'d> Walk<'d> {
                 .decided_by(dec.decided_by.clone()),
         );
         if dec.allowed {
-            self.path.push(name.clone());
+            self.pass(name.clone(), || ElementRef::service(d, sid));
             self.hop(
                 Hop::new(&name, Step::Deliver, true, format!("delivered to {name}"))
                     .element(ElementRef::service(d, sid)),

@@ -894,8 +894,8 @@ impl Form {
     }
 }
 
-/// The element a diagram box (`vnet:ml`, `subnet:ml/training`, `workload:trainer`, `fw:hub-fw`,
-/// `gw:hub-vpn`, `site:hub-vpn/corp`, `service:mlws`) stands for; `None` for private endpoints.
+/// The element a diagram box (`vnet:ml`, `subnet:ml/training`, `workload:trainer`,
+/// `firewall:hub-fw`, `gateway:hub-vpn`, `site:hub-vpn/corp`, `service:mlws`) stands for; `None` for private endpoints.
 pub fn target_of_node(id: &str) -> Option<Target> {
     let (kind, name) = id.split_once(':')?;
     let top = |kind| {
@@ -916,8 +916,8 @@ pub fn target_of_node(id: &str) -> Option<Target> {
     match kind {
         "vnet" => top(FormKind::Vnet),
         "workload" => top(FormKind::Workload),
-        "fw" => top(FormKind::Firewall),
-        "gw" => top(FormKind::Gateway),
+        "firewall" => top(FormKind::Firewall),
+        "gateway" => top(FormKind::Gateway),
         "service" => top(FormKind::Service),
         "subnet" => child(FormKind::Subnet),
         "site" => child(FormKind::Site),
