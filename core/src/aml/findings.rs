@@ -5,7 +5,7 @@ use super::Severity;
 use super::flows::{FlowResult, Stage, is_ml_target};
 use super::mapping::{Reference, references};
 use crate::format::{Access, Isolation, NetworkPlugin, NextHopType, ServiceKind, WorkloadKind};
-use crate::model::{AddrEntry, Design};
+use crate::model::{AddrEntry, Design, ElementRef};
 use crate::net::{PortSet, Protocol};
 use crate::query::{Endpoint, EndpointSet, Side, parse_endpoint};
 use crate::reach::check_set;
@@ -37,20 +37,32 @@ pub struct Finding {
     pub references: Vec<Reference>,
 }
 
+impl Finding {
+    /// The element of the design the finding is about, when it names one.
+    pub fn element(&self) -> Option<&ElementRef> {
+        self.at.as_ref().and_then(|a| a.id.as_ref())
+    }
+}
+
 /// An element of the topology file and its position.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Located {
     /// The element (`workload trainer`, `NSG rule training-nsg/deny-all`).
     pub element: String,
+    /// The same element as data (JSON: its element id, `nsg:training-nsg/rule:deny-all`);
+    /// `None` for what is not a network element (a waiver).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<ElementRef>,
     /// Its line in the file (1-based).
     pub line: u32,
     /// Its column.
     pub column: u32,
 }
 
-fn located(element: String, span: crate::diag::Span) -> Option<Located> {
-    (span.line > 0).then_some(Located {
-        element,
+fn located(element: ElementRef, span: crate::diag::Span) -> Option<Located> {
+    (span.line > 0).then(|| Located {
+        element: element.to_string(),
+        id: Some(element),
         line: span.line,
         column: span.col,
     })
@@ -60,19 +72,23 @@ fn located(element: String, span: crate::diag::Span) -> Option<Located> {
 /// (`NSG/RULE`), firewall, or a firewall rule (`FIREWALL/GROUP/COLLECTION/RULE`).
 fn locate(d: &Design, resource: &str) -> Option<Located> {
     if let Some(w) = d.workload_by_name(resource) {
-        return located(format!("workload {resource}"), d.workloads[w.ix()].span);
+        return located(ElementRef::workload(d, w), d.workloads[w.ix()].span);
     }
     if let Some(s) = d.subnet_by_name(resource) {
-        return located(format!("subnet {resource}"), d.subnets[s.ix()].span);
+        return located(ElementRef::subnet(d, s), d.subnets[s.ix()].span);
     }
     if let Some(s) = d.service_by_name(resource) {
-        return located(format!("service {resource}"), d.services[s.ix()].span);
+        return located(ElementRef::service(d, s), d.services[s.ix()].span);
     }
     if let Some((nsg, rule)) = resource.split_once('/')
         && let Some(n) = d.nsgs.iter().find(|n| n.name == nsg)
         && let Some(r) = n.inbound.iter().chain(&n.outbound).find(|r| r.name == rule)
     {
-        return located(format!("NSG rule {resource}"), r.span);
+        let e = ElementRef::NsgRule {
+            nsg: nsg.to_string(),
+            rule: rule.to_string(),
+        };
+        return located(e, r.span);
     }
     let mut parts = resource.splitn(4, '/');
     let fw = parts.next()?;
@@ -87,9 +103,14 @@ fn locate(d: &Design, resource: &str) -> Option<Located> {
                 .filter(|x| x.name == c)
                 .flat_map(|x| &x.rules)
                 .find(|x| x.name == r)?;
-            located(format!("firewall rule {resource}"), rule.pos.0)
+            let e = ElementRef::FirewallRule {
+                firewall: fw.to_string(),
+                collection: format!("{g}/{c}"),
+                rule: r.to_string(),
+            };
+            located(e, rule.pos.0)
         }
-        _ => located(format!("firewall {fw}"), def.pos.0),
+        _ => located(ElementRef::Firewall(fw.to_string()), def.pos.0),
     }
 }
 

@@ -139,6 +139,7 @@ pub fn apply(accept: &[AcceptDef], findings: &mut Vec<Finding>, today: Date) -> 
                 trace: None,
                 at: (a.pos.0.line > 0).then(|| super::findings::Located {
                     element: format!("waiver {} {}", a.finding.value, a.resource.value),
+                    id: None,
                     line: a.pos.0.line,
                     column: a.pos.0.col,
                 }),

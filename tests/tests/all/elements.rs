@@ -157,3 +157,20 @@ fn hop_elements_are_additive_json_ids() {
     assert_eq!(deliver["element"], "service:mlstore");
     assert!(deliver["decided_by"].is_null());
 }
+
+#[test]
+fn findings_name_their_element_as_data() {
+    let mut located = 0;
+    for file in topology_files() {
+        let d = design_file(&file);
+        for f in vnetlab_core::aml::audit(&d).findings {
+            let Some(at) = &f.at else { continue };
+            let e = f.element().expect("a finding's place is an element");
+            assert!(e.exists_in(&d), "{file}: {} {}", f.id, e.id());
+            // The text the report shows is the element as users write it.
+            assert_eq!(at.element, e.to_string(), "{file}: {}", f.id);
+            located += 1;
+        }
+    }
+    assert!(located > 10, "only {located} findings with an element");
+}
