@@ -5,6 +5,7 @@
 //! the file format.
 
 use crate::format::{Access, Direction};
+use crate::model::ElementRef;
 use crate::model::{
     Design, FirewallId, GatewayId, NsgId, PeId, RouteTableId, ServiceId, SubnetId, VnetId,
     WorkloadId, ZoneId,
@@ -68,6 +69,8 @@ pub struct Item {
     pub label: String,
     /// What it stands for.
     pub target: Target,
+    /// The element it shows, in the one vocabulary of elements (`None` for a section heading).
+    pub element: Option<ElementRef>,
     /// The edit that flips it (allow ↔ deny, a flag, a setting), or removes it when removal
     /// is the only change it has (a subnet's NSG or route table: detach).
     pub toggle: Option<Edit>,
@@ -82,9 +85,15 @@ impl Item {
             depth,
             label,
             target,
+            element: None,
             toggle: None,
             remove: None,
         }
+    }
+
+    fn element(mut self, e: ElementRef) -> Self {
+        self.element = Some(e);
+        self
     }
 
     fn toggle(mut self, e: Edit) -> Self {
@@ -100,6 +109,77 @@ impl Item {
     /// Whether any what-if edit applies to it.
     pub fn editable(&self) -> bool {
         self.toggle.is_some() || self.remove.is_some()
+    }
+}
+
+impl Edit {
+    /// The element the edit changes, in the one vocabulary of elements: an NSG rule, a route,
+    /// a subnet's `nsg` or `route_table`, a service endpoint, a peering link or one of its
+    /// flags, a zone link, a private endpoint, a service's setting.
+    pub fn element(&self, d: &Design) -> ElementRef {
+        let subnet = |s: &str| ElementRef::Subnet(s.to_string());
+        match self {
+            Edit::RemoveNsgRule { nsg, rule } | Edit::FlipNsgRuleAccess { nsg, rule } => {
+                ElementRef::NsgRule {
+                    nsg: nsg.clone(),
+                    rule: rule.clone(),
+                }
+            }
+            Edit::RemoveRoute { route_table, route } => ElementRef::Route {
+                table: route_table.clone(),
+                route: route.clone(),
+            },
+            Edit::DetachRouteTable { subnet: s } => subnet(s).setting("route_table"),
+            Edit::DetachSubnetNsg { subnet: s } => subnet(s).setting("nsg"),
+            Edit::RemoveServiceEndpoint {
+                subnet: s,
+                endpoint,
+            } => ElementRef::ServiceEndpoint {
+                subnet: s.clone(),
+                service: endpoint.clone(),
+            },
+            Edit::RemovePeering { index } | Edit::FlipPeeringFlag { index, .. } => {
+                let link = d
+                    .file
+                    .peerings
+                    .get(*index)
+                    .and_then(peering_entry)
+                    .unwrap_or_else(|| ElementRef::Vnet(format!("peering #{}", index + 1)));
+                match self {
+                    Edit::FlipPeeringFlag { flag, .. } => link.setting(flag.key()),
+                    _ => link,
+                }
+            }
+            Edit::RemoveZoneLink { zone, vnet } => ElementRef::ZoneLink {
+                zone: zone.clone(),
+                vnet: vnet.clone(),
+            },
+            Edit::RemovePrivateEndpoint { service, index } => d
+                .service_by_name(service)
+                .and_then(|s| d.services[s.ix()].private_endpoints.get(*index))
+                .map(|p| ElementRef::private_endpoint(d, *p))
+                .unwrap_or_else(|| {
+                    ElementRef::Service(service.clone()).setting("private_endpoints")
+                }),
+            Edit::FlipPublicNetworkAccess { service } => {
+                ElementRef::Service(service.clone()).setting("public_network_access")
+            }
+            Edit::FlipDefaultAction { service } => {
+                ElementRef::Service(service.clone()).setting("default_action")
+            }
+        }
+    }
+}
+
+impl PeeringFlag {
+    /// The flag's key in the file (`allow_forwarded_traffic`…).
+    pub fn key(self) -> &'static str {
+        match self {
+            PeeringFlag::AllowForwardedTraffic => "allow_forwarded_traffic",
+            PeeringFlag::AllowVirtualNetworkAccess => "allow_virtual_network_access",
+            PeeringFlag::AllowGatewayTransit => "allow_gateway_transit",
+            PeeringFlag::UseRemoteGateways => "use_remote_gateways",
+        }
     }
 }
 
@@ -123,12 +203,15 @@ pub fn outline(d: &Design) -> Vec<Item> {
 fn vnets(d: &Design, out: &mut Vec<Item>) {
     for (vi, v) in d.vnets.iter().enumerate() {
         let space: Vec<String> = v.address_space.iter().map(|n| n.to_string()).collect();
-        out.push(Item::new(
-            format!("vnet:{}", v.name),
-            0,
-            format!("VNet {} {}", v.name, space.join(" ")),
-            Target::Vnet(VnetId(vi as u32)),
-        ));
+        out.push(
+            Item::new(
+                format!("vnet:{}", v.name),
+                0,
+                format!("VNet {} {}", v.name, space.join(" ")),
+                Target::Vnet(VnetId(vi as u32)),
+            )
+            .element(ElementRef::Vnet(v.name.clone())),
+        );
         for &sid in &v.subnets {
             subnet(d, sid, out);
         }
@@ -139,12 +222,15 @@ fn subnet(d: &Design, sid: SubnetId, out: &mut Vec<Item>) {
     let s = &d.subnets[sid.ix()];
     let key = format!("subnet:{}", s.name);
     let t = Target::Subnet(sid);
-    out.push(Item::new(
-        key.clone(),
-        1,
-        format!("subnet {} {}", s.short_name, s.prefix),
-        t.clone(),
-    ));
+    out.push(
+        Item::new(
+            key.clone(),
+            1,
+            format!("subnet {} {}", s.short_name, s.prefix),
+            t.clone(),
+        )
+        .element(ElementRef::subnet(d, sid)),
+    );
     if let Some(n) = s.nsg {
         let e = Edit::DetachSubnetNsg {
             subnet: s.name.clone(),
@@ -156,6 +242,7 @@ fn subnet(d: &Design, sid: SubnetId, out: &mut Vec<Item>) {
                 format!("nsg {}", d.nsgs[n.ix()].name),
                 t.clone(),
             )
+            .element(ElementRef::subnet(d, sid).setting("nsg"))
             .toggle(e.clone())
             .remove(e),
         );
@@ -171,6 +258,7 @@ fn subnet(d: &Design, sid: SubnetId, out: &mut Vec<Item>) {
                 format!("route table {}", d.route_tables[r.ix()].name),
                 t.clone(),
             )
+            .element(ElementRef::subnet(d, sid).setting("route_table"))
             .toggle(e.clone())
             .remove(e),
         );
@@ -187,47 +275,63 @@ fn subnet(d: &Design, sid: SubnetId, out: &mut Vec<Item>) {
                 format!("service endpoint {ep}"),
                 t.clone(),
             )
+            .element(ElementRef::ServiceEndpoint {
+                subnet: s.name.clone(),
+                service: ep.clone(),
+            })
             .remove(e),
         );
     }
     for (i, w) in d.workloads.iter().enumerate() {
         if w.subnet == sid {
-            out.push(Item::new(
-                format!("workload:{}", w.name),
-                2,
-                format!("{} ({}) {}", w.name, w.kind, w.ip),
-                Target::Workload(WorkloadId(i as u32)),
-            ));
+            out.push(
+                Item::new(
+                    format!("workload:{}", w.name),
+                    2,
+                    format!("{} ({}) {}", w.name, w.kind, w.ip),
+                    Target::Workload(WorkloadId(i as u32)),
+                )
+                .element(ElementRef::Workload(w.name.clone())),
+            );
         }
     }
     for (i, f) in d.firewalls.iter().enumerate() {
         if f.subnet == sid {
-            out.push(Item::new(
-                format!("firewall:{}", f.name),
-                2,
-                format!("firewall {} ({}) {}", f.name, f.kind, f.ip),
-                Target::Firewall(FirewallId(i as u32)),
-            ));
+            out.push(
+                Item::new(
+                    format!("firewall:{}", f.name),
+                    2,
+                    format!("firewall {} ({}) {}", f.name, f.kind, f.ip),
+                    Target::Firewall(FirewallId(i as u32)),
+                )
+                .element(ElementRef::Firewall(f.name.clone())),
+            );
         }
     }
     for (i, g) in d.gateways.iter().enumerate() {
         if g.subnet == sid {
-            out.push(Item::new(
-                format!("gateway:{}", g.name),
-                2,
-                format!("gateway {} ({}) {}", g.name, g.kind, g.ip),
-                Target::Gateway(GatewayId(i as u32)),
-            ));
+            out.push(
+                Item::new(
+                    format!("gateway:{}", g.name),
+                    2,
+                    format!("gateway {} ({}) {}", g.name, g.kind, g.ip),
+                    Target::Gateway(GatewayId(i as u32)),
+                )
+                .element(ElementRef::Gateway(g.name.clone())),
+            );
         }
     }
     for (i, pe) in d.private_endpoints.iter().enumerate() {
         if pe.subnet == sid {
-            out.push(Item::new(
-                format!("pe:{}", pe.name),
-                2,
-                format!("endpoint {} {}", pe.name, pe.ip),
-                Target::PrivateEndpoint(PeId(i as u32)),
-            ));
+            out.push(
+                Item::new(
+                    format!("pe:{}", pe.name),
+                    2,
+                    format!("endpoint {} {}", pe.name, pe.ip),
+                    Target::PrivateEndpoint(PeId(i as u32)),
+                )
+                .element(ElementRef::PrivateEndpoint(pe.name.clone())),
+            );
         }
     }
 }
@@ -244,12 +348,15 @@ fn nsgs(d: &Design, out: &mut Vec<Item>) {
     ));
     for (ni, n) in d.nsgs.iter().enumerate() {
         let nsg = NsgId(ni as u32);
-        out.push(Item::new(
-            format!("nsg:{}", n.name),
-            1,
-            n.name.clone(),
-            Target::Nsg(nsg),
-        ));
+        out.push(
+            Item::new(
+                format!("nsg:{}", n.name),
+                1,
+                n.name.clone(),
+                Target::Nsg(nsg),
+            )
+            .element(ElementRef::Nsg(n.name.clone())),
+        );
         let mut rules: Vec<(Direction, usize)> = Vec::new();
         for dir in [Direction::Inbound, Direction::Outbound] {
             for (i, r) in n.rules(dir).iter().enumerate() {
@@ -282,6 +389,7 @@ fn nsgs(d: &Design, out: &mut Vec<Item>) {
                         index,
                     },
                 )
+                .element(ElementRef::nsg_rule(d, nsg, dir, index))
                 .toggle(Edit::FlipNsgRuleAccess {
                     nsg: id.0.clone(),
                     rule: id.1.clone(),
@@ -307,12 +415,15 @@ fn route_tables(d: &Design, out: &mut Vec<Item>) {
     ));
     for (ti, t) in d.route_tables.iter().enumerate() {
         let table = RouteTableId(ti as u32);
-        out.push(Item::new(
-            format!("route-table:{}", t.name),
-            1,
-            t.name.clone(),
-            Target::RouteTable(table),
-        ));
+        out.push(
+            Item::new(
+                format!("route-table:{}", t.name),
+                1,
+                t.name.clone(),
+                Target::RouteTable(table),
+            )
+            .element(ElementRef::RouteTable(t.name.clone())),
+        );
         for (index, r) in t.routes.iter().enumerate() {
             let hop = match r.next_hop_ip {
                 Some(ip) => format!("{} {ip}", r.next_hop),
@@ -325,6 +436,10 @@ fn route_tables(d: &Design, out: &mut Vec<Item>) {
                     format!("{} {} → {hop}", r.name, r.prefix_text),
                     Target::Route { table, index },
                 )
+                .element(ElementRef::Route {
+                    table: t.name.clone(),
+                    route: r.name.clone(),
+                })
                 .remove(Edit::RemoveRoute {
                     route_table: t.name.clone(),
                     route: r.name.clone(),
@@ -355,6 +470,7 @@ fn peerings(d: &Design, out: &mut Vec<Item>) {
             _ => format!("#{}", i + 1),
         };
         let key = format!("peering:{ends}");
+        let link = peering_entry(p).unwrap_or_else(|| ElementRef::Vnet(ends.clone()));
         out.push(
             Item::new(
                 key.clone(),
@@ -362,6 +478,7 @@ fn peerings(d: &Design, out: &mut Vec<Item>) {
                 format!("peering {ends}"),
                 Target::Peering(i),
             )
+            .element(link.clone())
             .remove(Edit::RemovePeering { index: i }),
         );
         let flags = [
@@ -394,10 +511,25 @@ fn peerings(d: &Design, out: &mut Vec<Item>) {
                     format!("{name}: {}", on_off(value)),
                     Target::Peering(i),
                 )
+                .element(link.clone().setting(name))
                 .toggle(Edit::FlipPeeringFlag { index: i, flag }),
             );
         }
     }
+}
+
+/// The link a `peerings` entry of the file writes first: `between: [A, B]` is A's link to B,
+/// `from: A, to: B` the link A owns.
+fn peering_entry(p: &crate::format::PeeringDef) -> Option<ElementRef> {
+    let (local, remote) = match (&p.between, &p.from, &p.to) {
+        (Some(b), _, _) => (b.first()?, b.get(1)?),
+        (None, Some(f), Some(t)) => (f, t),
+        _ => return None,
+    };
+    Some(ElementRef::Peering {
+        local: local.value.clone(),
+        remote: remote.value.clone(),
+    })
 }
 
 fn services(d: &Design, out: &mut Vec<Item>) {
@@ -413,12 +545,15 @@ fn services(d: &Design, out: &mut Vec<Item>) {
     for (si, s) in d.services.iter().enumerate() {
         let t = Target::Service(ServiceId(si as u32));
         let key = format!("service:{}", s.name);
-        out.push(Item::new(
-            key.clone(),
-            1,
-            format!("{} ({})", s.name, s.kind),
-            t.clone(),
-        ));
+        out.push(
+            Item::new(
+                key.clone(),
+                1,
+                format!("{} ({})", s.name, s.kind),
+                t.clone(),
+            )
+            .element(ElementRef::Service(s.name.clone())),
+        );
         let access = if s.public_network_access {
             "enabled"
         } else {
@@ -431,6 +566,7 @@ fn services(d: &Design, out: &mut Vec<Item>) {
                 format!("public network access: {access}"),
                 t.clone(),
             )
+            .element(ElementRef::Service(s.name.clone()).setting("public_network_access"))
             .toggle(Edit::FlipPublicNetworkAccess {
                 service: s.name.clone(),
             }),
@@ -443,6 +579,7 @@ fn services(d: &Design, out: &mut Vec<Item>) {
                 format!("default action: {action}"),
                 t.clone(),
             )
+            .element(ElementRef::Service(s.name.clone()).setting("default_action"))
             .toggle(Edit::FlipDefaultAction {
                 service: s.name.clone(),
             }),
@@ -456,6 +593,7 @@ fn services(d: &Design, out: &mut Vec<Item>) {
                     format!("endpoint {} in {}", p.group, d.subnets[p.subnet.ix()].name),
                     Target::PrivateEndpoint(*pe),
                 )
+                .element(ElementRef::PrivateEndpoint(p.name.clone()))
                 .remove(Edit::RemovePrivateEndpoint {
                     service: s.name.clone(),
                     index,
@@ -478,7 +616,10 @@ fn zones(d: &Design, out: &mut Vec<Item>) {
     for (zi, z) in d.zones.iter().enumerate() {
         let t = Target::Zone(ZoneId(zi as u32));
         let key = format!("zone:{}", z.name);
-        out.push(Item::new(key.clone(), 1, z.name.clone(), t.clone()));
+        out.push(
+            Item::new(key.clone(), 1, z.name.clone(), t.clone())
+                .element(ElementRef::Zone(z.name.clone())),
+        );
         for v in &z.links {
             let vnet = &d.vnets[v.ix()].name;
             out.push(
@@ -488,6 +629,10 @@ fn zones(d: &Design, out: &mut Vec<Item>) {
                     format!("link → {vnet}"),
                     t.clone(),
                 )
+                .element(ElementRef::ZoneLink {
+                    zone: z.name.clone(),
+                    vnet: vnet.clone(),
+                })
                 .remove(Edit::RemoveZoneLink {
                     zone: z.name.clone(),
                     vnet: vnet.clone(),

@@ -53,6 +53,13 @@ pub enum ElementRef {
         /// The route's address prefix.
         prefix: String,
     },
+    /// A service endpoint of a subnet (`subnet:VNET/SUBNET/service-endpoint:SERVICE`).
+    ServiceEndpoint {
+        /// The subnet (`VNET/SUBNET`).
+        subnet: String,
+        /// The service, e.g. `Microsoft.Storage`.
+        service: String,
+    },
     /// One direction of a VNet peering, owned by the local VNet as in Azure
     /// (`vnet:LOCAL/peering:REMOTE`).
     Peering {
@@ -71,7 +78,7 @@ pub enum ElementRef {
     FirewallRule {
         /// The firewall.
         firewall: String,
-        /// The rule collection.
+        /// The rule collection, `GROUP/COLLECTION`.
         collection: String,
         /// The rule.
         rule: String,
@@ -147,6 +154,9 @@ impl ElementRef {
             ElementRef::SystemRoute { subnet, prefix } => {
                 format!("subnet:{subnet}/system-route:{prefix}")
             }
+            ElementRef::ServiceEndpoint { subnet, service } => {
+                format!("subnet:{subnet}/service-endpoint:{service}")
+            }
             ElementRef::Peering { local, remote } => format!("vnet:{local}/peering:{remote}"),
             ElementRef::Gateway(n) => format!("gateway:{n}"),
             ElementRef::Site(n) => format!("site:{n}"),
@@ -200,7 +210,9 @@ impl ElementRef {
         Some(match self {
             ElementRef::NsgRule { nsg, .. } => ElementRef::Nsg(nsg.clone()),
             ElementRef::Route { table, .. } => ElementRef::RouteTable(table.clone()),
-            ElementRef::SystemRoute { subnet, .. } => ElementRef::Subnet(subnet.clone()),
+            ElementRef::SystemRoute { subnet, .. } | ElementRef::ServiceEndpoint { subnet, .. } => {
+                ElementRef::Subnet(subnet.clone())
+            }
             ElementRef::Peering { local, .. } => ElementRef::Vnet(local.clone()),
             ElementRef::FirewallRule { firewall, .. }
             | ElementRef::FirewallPolicy { firewall, .. } => ElementRef::Firewall(firewall.clone()),
@@ -358,6 +370,9 @@ impl ElementRef {
                         .any(|r| r.prefix.to_string() == *prefix)
                 })
             }
+            ElementRef::ServiceEndpoint { subnet, service } => d
+                .subnet_by_name(subnet)
+                .is_some_and(|s| d.subnets[s.ix()].service_endpoints.contains(service)),
             ElementRef::Peering { local, remote } => {
                 match (d.vnet_by_name(local), d.vnet_by_name(remote)) {
                     (Some(l), Some(r)) => d.peering(l, r).is_some(),
@@ -426,6 +441,9 @@ impl fmt::Display for ElementRef {
             ElementRef::Route { table, route } => write!(f, "route {table}/{route}"),
             ElementRef::SystemRoute { subnet, prefix } => {
                 write!(f, "system route {prefix} of {subnet}")
+            }
+            ElementRef::ServiceEndpoint { subnet, service } => {
+                write!(f, "service endpoint {service} of {subnet}")
             }
             ElementRef::Peering { local, remote } => write!(f, "peering {local} → {remote}"),
             ElementRef::Gateway(n) => write!(f, "gateway {n}"),

@@ -174,3 +174,28 @@ fn findings_name_their_element_as_data() {
     }
     assert!(located > 10, "only {located} findings with an element");
 }
+
+#[test]
+fn outline_items_and_their_edits_name_the_same_elements() {
+    let mut edits = 0;
+    for file in topology_files() {
+        let d = design_file(&file);
+        for it in vnetlab_core::outline::outline(&d) {
+            let Some(e) = &it.element else {
+                assert_eq!(
+                    it.target,
+                    vnetlab_core::outline::Target::Section,
+                    "{file}: {}",
+                    it.key
+                );
+                continue;
+            };
+            assert!(e.exists_in(&d), "{file}: {} is not in the design", e.id());
+            for edit in it.toggle.iter().chain(&it.remove) {
+                assert_eq!(&edit.element(&d), e, "{file}: {edit}");
+                edits += 1;
+            }
+        }
+    }
+    assert!(edits > 50, "only {edits} edits");
+}
