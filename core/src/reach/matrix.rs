@@ -67,6 +67,25 @@ pub struct Matrix {
 }
 
 impl Matrix {
+    /// The element of row (and column) `i`: a subnet or a workload.
+    pub fn element(&self, i: usize) -> crate::model::ElementRef {
+        use crate::model::ElementRef;
+        let name = self.names[i].clone();
+        match self.by {
+            MatrixBy::Subnet => ElementRef::Subnet(name),
+            MatrixBy::Workload => ElementRef::Workload(name),
+        }
+    }
+
+    /// The elements a cell is about: its source and its destination.
+    pub fn cell_elements(
+        &self,
+        src: usize,
+        dst: usize,
+    ) -> (crate::model::ElementRef, crate::model::ElementRef) {
+        (self.element(src), self.element(dst))
+    }
+
     /// Builds a matrix from its cells in row-major order (source, destination, port).
     pub fn new(
         by: MatrixBy,

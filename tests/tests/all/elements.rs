@@ -199,3 +199,19 @@ fn outline_items_and_their_edits_name_the_same_elements() {
     }
     assert!(edits > 50, "only {edits} edits");
 }
+
+#[test]
+fn matrix_rows_are_elements_of_the_design() {
+    use vnetlab_core::reach::matrix::{MatrixBy, matrix};
+    let d = design_file("topologies/aml-private-endpoints.yaml");
+    for by in [MatrixBy::Subnet, MatrixBy::Workload] {
+        let m = matrix(&d, by, &[(Protocol::Tcp, 443)]);
+        assert!(!m.names.is_empty());
+        for i in 0..m.names.len() {
+            let e = m.element(i);
+            assert!(e.exists_in(&d), "{}", e.id());
+        }
+        let (a, b) = m.cell_elements(0, m.names.len() - 1);
+        assert_eq!((a, b), (m.element(0), m.element(m.names.len() - 1)));
+    }
+}
