@@ -216,11 +216,11 @@ pub fn rule_rows(d: &Design, w: WorkloadId) -> Vec<RuleRow> {
     let subnet_nsg = d.subnets[wl.subnet.ix()].nsg;
     let mut out = Vec::new();
     for dir in [Direction::Inbound, Direction::Outbound] {
-        let order = match dir {
-            Direction::Inbound => [(subnet_nsg, "subnet"), (wl.nsg, "nic")],
-            Direction::Outbound => [(wl.nsg, "nic"), (subnet_nsg, "subnet")],
-        };
-        for (nsg, level) in order {
+        for (level, nsg) in crate::eval::nsg::order(dir, subnet_nsg, wl.nsg) {
+            let level = match level {
+                crate::eval::nsg::Level::Subnet => "subnet",
+                crate::eval::nsg::Level::Nic => "nic",
+            };
             if level == "nic" && dir == Direction::Inbound {
                 out.extend(aml_created_rows(d, w));
             }

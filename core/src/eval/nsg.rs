@@ -7,6 +7,25 @@ use crate::model::{AddrEntry, Design, NsgId, NsgRule, VnetId};
 use crate::net::{Flow, Protocol};
 use std::net::Ipv4Addr;
 
+/// Where an NSG is associated: a subnet or a network interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// The subnet's NSG.
+    Subnet,
+    /// The NIC's NSG.
+    Nic,
+}
+
+/// Azure's order of the two NSGs a packet meets at a NIC (A4): inbound, the subnet's NSG and
+/// then the NIC's; outbound, the NIC's and then the subnet's. Both must allow. The one place
+/// this order is written: the tracer, the rule listing and the apps follow it.
+pub fn order<T>(dir: Direction, subnet: T, nic: T) -> [(Level, T); 2] {
+    match dir {
+        Direction::Inbound => [(Level::Subnet, subnet), (Level::Nic, nic)],
+        Direction::Outbound => [(Level::Nic, nic), (Level::Subnet, subnet)],
+    }
+}
+
 /// The rule of an NSG that decided a flow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NsgDecision {

@@ -281,45 +281,43 @@ impl<'d> Walk<'d> {
         }
     }
 
-    /// Outbound NSGs of a NIC: NIC first, then subnet (A4).
+    /// Outbound NSGs of a NIC, in Azure's order ([`nsg::order`], A4).
     pub(super) fn nsgs_out(
         &mut self,
         subnet: SubnetId,
         nic_nsg: Option<NsgId>,
         who: &str,
     ) -> Step_ {
-        let vnet = self.d.subnets[subnet.ix()].vnet;
-        self.touch(Touch::SubnetNsg(subnet));
-        if let Some(n) = nic_nsg {
-            let at = self.text(|| format!("NIC of {who}"));
-            self.nsg(n, Direction::Outbound, vnet, &at, |_| {
-                ElementRef::Workload(who.to_string())
-            })?;
-        }
-        if let Some(n) = self.d.subnets[subnet.ix()].nsg {
-            let at = self.text(|| format!("subnet {}", self.d.subnets[subnet.ix()].name));
-            self.nsg(n, Direction::Outbound, vnet, &at, |d| {
-                ElementRef::subnet(d, subnet)
-            })?;
-        }
-        Ok(())
+        self.nsgs(Direction::Outbound, subnet, nic_nsg, who)
     }
 
-    /// Inbound NSGs: subnet first, then NIC (A4).
+    /// Inbound NSGs of a NIC, in Azure's order ([`nsg::order`], A4).
     pub(super) fn nsgs_in(&mut self, subnet: SubnetId, nic_nsg: Option<NsgId>, who: &str) -> Step_ {
+        self.nsgs(Direction::Inbound, subnet, nic_nsg, who)
+    }
+
+    fn nsgs(
+        &mut self,
+        dir: Direction,
+        subnet: SubnetId,
+        nic_nsg: Option<NsgId>,
+        who: &str,
+    ) -> Step_ {
         let vnet = self.d.subnets[subnet.ix()].vnet;
         self.touch(Touch::SubnetNsg(subnet));
-        if let Some(n) = self.d.subnets[subnet.ix()].nsg {
-            let at = self.text(|| format!("subnet {}", self.d.subnets[subnet.ix()].name));
-            self.nsg(n, Direction::Inbound, vnet, &at, |d| {
-                ElementRef::subnet(d, subnet)
-            })?;
-        }
-        if let Some(n) = nic_nsg {
-            let at = self.text(|| format!("NIC of {who}"));
-            self.nsg(n, Direction::Inbound, vnet, &at, |_| {
-                ElementRef::Workload(who.to_string())
-            })?;
+        let subnet_nsg = self.d.subnets[subnet.ix()].nsg;
+        for (level, n) in nsg::order(dir, subnet_nsg, nic_nsg) {
+            let Some(n) = n else { continue };
+            match level {
+                nsg::Level::Nic => {
+                    let at = self.text(|| format!("NIC of {who}"));
+                    self.nsg(n, dir, vnet, &at, |_| ElementRef::Workload(who.to_string()))?;
+                }
+                nsg::Level::Subnet => {
+                    let at = self.text(|| format!("subnet {}", self.d.subnets[subnet.ix()].name));
+                    self.nsg(n, dir, vnet, &at, |d| ElementRef::subnet(d, subnet))?;
+                }
+            }
         }
         Ok(())
     }

@@ -99,7 +99,8 @@ impl Plane<'_> {
                 if guards == 1 {
                     self.s.guarded_once.insert(i);
                 }
-                for n in [subnet_nsg, nic_nsg].into_iter().flatten() {
+                let order = crate::eval::nsg::order(Direction::Inbound, subnet_nsg, nic_nsg);
+                for n in order.into_iter().filter_map(|(_, n)| n) {
                     let a = self.applied_of(n, Direction::Inbound, sub.vnet);
                     let n_atoms = self.s.atoms.len();
                     if self.s.applied[a].domain.is_none() {

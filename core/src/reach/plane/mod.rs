@@ -434,7 +434,12 @@ impl<'d> Plane<'d> {
                 reached.clear();
                 if let Some(nic_nsg) = nic {
                     out.fill(n);
-                    for nsg in [nic_nsg, d.subnets[s.ix()].nsg].into_iter().flatten() {
+                    let order = crate::eval::nsg::order(
+                        Direction::Outbound,
+                        d.subnets[s.ix()].nsg,
+                        nic_nsg,
+                    );
+                    for nsg in order.into_iter().filter_map(|(_, n)| n) {
                         let a = self.applied_of(nsg, Direction::Outbound, vnet);
                         out.and(&self.nsg_allows(a, ip, pi));
                     }
