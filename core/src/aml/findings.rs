@@ -4,7 +4,7 @@
 use super::Severity;
 use super::flows::{FlowResult, Stage, is_ml_target};
 use super::mapping::{Reference, references};
-use crate::format::{Access, Isolation, NetworkPlugin, NextHopType, ServiceKind, WorkloadKind};
+use crate::format::{Access, Isolation, NextHopType, ServiceKind, WorkloadKind};
 use crate::model::{AddrEntry, Design, ElementRef};
 use crate::net::{PortSet, Protocol};
 use crate::query::{Endpoint, EndpointSet, Side, parse_endpoint};
@@ -607,17 +607,7 @@ pub fn scale_addresses(w: &crate::model::Workload) -> u64 {
     }
 }
 
-/// Addresses an AKS cluster of `nodes` nodes takes from its subnet: one node more for upgrades
-/// (surge), and with Azure CNI (not Overlay, not kubenet) `max_pods` per node besides (110 by
-/// default). In `u64`, saturating: `u32::MAX` nodes of `u32::MAX` pods is more than any
-/// subnet holds, and stays so.
-pub fn aks_addresses(nodes: u32, plugin: Option<NetworkPlugin>, max_pods: Option<u32>) -> u64 {
-    let nodes = u64::from(nodes) + 1;
-    match plugin.unwrap_or(NetworkPlugin::AzureCniOverlay) {
-        NetworkPlugin::AzureCni => nodes.saturating_mul(1 + u64::from(max_pods.unwrap_or(110))),
-        NetworkPlugin::Kubenet | NetworkPlugin::AzureCniOverlay => nodes,
-    }
-}
+pub use crate::model::aks_addresses;
 
 /// AML-SUBNET-CAPACITY: a subnet cannot hold its computes at full scale-out.
 fn capacity(d: &Design, v: &mut Vec<Finding>) {

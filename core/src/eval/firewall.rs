@@ -4,7 +4,7 @@
 
 use crate::format::{CollectionKind, FirewallKind, FortiAction, FwAction};
 use crate::model::{Design, ElementRef, Firewall, FirewallId, FirewallRule};
-use crate::net::{AddrSet, Flow, Protocol};
+use crate::net::{Flow, Protocol};
 use std::net::Ipv4Addr;
 
 /// What the packet carries that a firewall may match beyond the five-tuple.
@@ -38,19 +38,7 @@ pub struct FirewallDecision {
     pub decided_by: ElementRef,
 }
 
-/// RFC 1918 and RFC 6598: destinations Azure Firewall does not SNAT by default (F3).
-pub(crate) fn private_ranges() -> AddrSet {
-    AddrSet::from_nets(
-        [
-            "10.0.0.0/8",
-            "172.16.0.0/12",
-            "192.168.0.0/16",
-            "100.64.0.0/10",
-        ]
-        .iter()
-        .map(|s| s.parse().expect("valid")),
-    )
-}
+pub(crate) use crate::net::private_ranges;
 
 /// Evaluates a firewall for a flow.
 pub fn evaluate(d: &Design, id: FirewallId, flow: &Flow, cx: &Context) -> FirewallDecision {

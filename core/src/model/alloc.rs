@@ -356,3 +356,23 @@ pub(super) fn register_pe_records(d: &mut Design, diags: &mut Diagnostics) {
         }
     }
 }
+
+/// Addresses an AKS cluster of `nodes` nodes takes from its subnet: one node more for upgrades
+/// (surge), and with Azure CNI (not Overlay, not kubenet) `max_pods` per node besides (110 by
+/// default). In `u64`, saturating: `u32::MAX` nodes of `u32::MAX` pods is more than any
+/// subnet holds, and stays so.
+pub fn aks_addresses(
+    nodes: u32,
+    plugin: Option<crate::format::NetworkPlugin>,
+    max_pods: Option<u32>,
+) -> u64 {
+    let nodes = u64::from(nodes) + 1;
+    match plugin.unwrap_or(crate::format::NetworkPlugin::AzureCniOverlay) {
+        crate::format::NetworkPlugin::AzureCni => {
+            nodes.saturating_mul(1 + u64::from(max_pods.unwrap_or(110)))
+        }
+        crate::format::NetworkPlugin::Kubenet | crate::format::NetworkPlugin::AzureCniOverlay => {
+            nodes
+        }
+    }
+}

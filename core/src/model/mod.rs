@@ -11,7 +11,9 @@ mod settings;
 mod validate;
 
 pub use alloc::usable as usable_range;
-pub use alloc::{SMALLEST_SUBNET, address_count, fitting_prefix, resize_advice, usable_count};
+pub use alloc::{
+    SMALLEST_SUBNET, address_count, aks_addresses, fitting_prefix, resize_advice, usable_count,
+};
 pub use build::build;
 pub use element::ElementRef;
 

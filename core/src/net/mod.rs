@@ -5,7 +5,7 @@ mod flow;
 mod packets;
 mod ports;
 
-pub use addr::{AddrSet, parse_ipv4, parse_ipv4_net, without_leading_zeros};
+pub use addr::{AddrSet, parse_ipv4, parse_ipv4_net, private_ranges, without_leading_zeros};
 pub use flow::{Flow, Protocol};
 pub use packets::{Hull, PacketBox, PacketSet};
 pub use ports::{PortRange, PortSet};

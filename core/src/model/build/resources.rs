@@ -49,7 +49,7 @@ impl Builder<'_, '_> {
                 WorkloadKind::ComputeCluster => {
                     w.max_nodes.as_ref().map_or(1, |n| u64::from(n.value))
                 }
-                WorkloadKind::Aks => crate::aml::findings::aks_addresses(
+                WorkloadKind::Aks => crate::model::aks_addresses(
                     w.node_count.as_ref().map_or(3, |n| n.value),
                     w.network_plugin,
                     w.max_pods,

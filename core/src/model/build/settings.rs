@@ -11,7 +11,7 @@ impl Builder<'_, '_> {
     /// nothing for `255.255.255.255/32` ("always SNAT"), the listed CIDRs and addresses.
     pub(super) fn snat_private_ranges(&mut self, name: &str, fw: &FirewallDef) -> AddrSet {
         if fw.snat_private_ranges.is_empty() {
-            return crate::eval::firewall::private_ranges();
+            return crate::net::private_ranges();
         }
         if fw.kind != crate::format::FirewallKind::AzureFirewall {
             self.d
@@ -29,7 +29,7 @@ impl Builder<'_, '_> {
         for r in &fw.snat_private_ranges {
             let v = r.value.trim();
             if v.eq_ignore_ascii_case("IANAPrivateRanges") {
-                set = set.union(&crate::eval::firewall::private_ranges());
+                set = set.union(&crate::net::private_ranges());
             } else if v == "255.255.255.255/32" || v == "255.255.255.255" {
                 // "To configure the firewall to always SNAT regardless of the destination
                 // address, use 255.255.255.255/32 as your private IP address range."
