@@ -200,24 +200,9 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
     r
 }
 
-/// The expectations of `after`, a design one `edit` away from `before_design`, whose report is
-/// `before`: only the expectations whose traces read something the edit changes are checked
-/// again; the others keep their result (an edit that changes none of the decisions a trace read
-/// cannot change the trace). Undecided ones are always checked again (an edit can shrink the
-/// question under the budget). Outcomes are those [`check`] gives; a kept result keeps its
-/// evidence from before the edit (its class count can differ from a fresh check's, as the edit
-/// may move class boundaries elsewhere), so `check --faults` uses it and reports show [`check`].
-pub fn recheck(
-    before_design: &Design,
-    before: &CheckReport,
-    after: &Design,
-    edit: &crate::whatif::Edit,
-) -> CheckReport {
-    recheck_touching(before, after, edit.touches(before_design).as_deref())
-}
-
-/// [`recheck`] given what the edit touches ([`crate::whatif::Edit::touches`] of the design
-/// before it; `None`: anything, so every expectation is checked again).
+/// The expectations of `after` checked again where they read something an edit touches
+/// (`Edit::touches` of the design before it; `None`: anything, so every expectation is checked
+/// again); `whatif::recheck` gives `touches` from the edit.
 pub fn recheck_touching(
     before: &CheckReport,
     after: &Design,

@@ -539,3 +539,19 @@ impl Session {
         }
     }
 }
+
+/// The expectations of `after`, a design one `edit` away from `before_design`, whose report is
+/// `before`: only the expectations whose traces read something the edit changes are checked
+/// again; the others keep their result (an edit that changes none of the decisions a trace read
+/// cannot change the trace). Undecided ones are always checked again (an edit can shrink the
+/// question under the budget). Outcomes are those [`crate::check::check`] gives; a kept result keeps its
+/// evidence from before the edit (its class count can differ from a fresh check's, as the edit
+/// may move class boundaries elsewhere), so `check --faults` uses it and reports show [`crate::check::check`].
+pub fn recheck(
+    before_design: &Design,
+    before: &CheckReport,
+    after: &Design,
+    edit: &Edit,
+) -> CheckReport {
+    crate::check::recheck_touching(before, after, edit.touches(before_design).as_deref())
+}

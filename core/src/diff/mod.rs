@@ -306,7 +306,7 @@ pub fn faults(d: &Design, base: &CheckReport, opts: &crate::model::BuildOptions)
             // edit changes are checked again.
             let mut nd = d.clone();
             if nd.apply_edit(&edit, opts).is_ok() {
-                let report = crate::check::recheck(d, base, &nd, &edit);
+                let report = crate::whatif::recheck(d, base, &nd, &edit);
                 return Fault {
                     breaks: broken(&report),
                     edit,

@@ -2,8 +2,9 @@
 //! bundled topology (and broken variant) under every single edit `vnetlab check --faults 1`
 //! tries.
 
-use vnetlab_core::check::{Outcome, check, recheck};
+use vnetlab_core::check::{Outcome, check};
 use vnetlab_core::model::BuildOptions;
+use vnetlab_core::whatif::recheck;
 use vnetlab_core::whatif::single_edits;
 use vnetlab_tests::{design_file, topology_files};
 
