@@ -12,6 +12,7 @@ pub mod check;
 pub mod diag;
 pub mod diff;
 pub mod eval;
+pub mod finding_kinds;
 pub mod format;
 pub mod generate;
 pub mod incremental;

@@ -10,7 +10,7 @@ mod egress_fix;
 pub mod findings;
 pub mod fix;
 pub mod flows;
-pub mod kinds;
+pub use crate::finding_kinds as kinds;
 mod limits;
 mod lint;
 pub mod mapping;

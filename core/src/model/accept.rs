@@ -2,8 +2,8 @@
 //! knows, says why and who owns it, and is written once. Whether it still matches a finding is
 //! for `vnetlab audit` to say (it needs the findings and today's date).
 
-use crate::aml::kinds::{KINDS, kind};
 use crate::diag::{Diagnostics, did_you_mean};
+use crate::finding_kinds::{KINDS, kind};
 use crate::format::TopologyFile;
 use std::collections::BTreeMap;
 
