@@ -134,7 +134,7 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// TCP ports (comma-separated); `udp/53` for UDP.
-        #[arg(long, default_value = "22,443,445,3389")]
+        #[arg(long, default_value_t = vnetlab_core::reach::matrix::default_ports_text())]
         ports: String,
         /// Rows and columns.
         #[arg(long, value_enum, default_value_t = By::Subnet)]

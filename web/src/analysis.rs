@@ -314,13 +314,9 @@ pub fn what_if(a: &Analysis, edits: &[Edit]) -> Option<WhatIf> {
     Some(WhatIf { changes, errors })
 }
 
-/// The ports of the matrix view.
-pub const MATRIX_PORTS: &[(Protocol, u16)] = &[
-    (Protocol::Tcp, 22),
-    (Protocol::Tcp, 443),
-    (Protocol::Tcp, 1433),
-    (Protocol::Udp, 53),
-];
+/// The ports of the matrix view: the one default list
+/// ([`vnetlab_core::reach::matrix::DEFAULT_PORTS`]).
+pub const MATRIX_PORTS: &[(Protocol, u16)] = &vnetlab_core::reach::matrix::DEFAULT_PORTS;
 
 /// The subnet × subnet reachability matrix on [`MATRIX_PORTS`].
 pub fn subnet_matrix(a: &Analysis) -> Option<Matrix> {

@@ -180,14 +180,7 @@ impl DesignDiff {
     }
 }
 
-/// The ports compared by default.
-pub const DEFAULT_PORTS: [(Protocol, u16); 5] = [
-    (Protocol::Tcp, 22),
-    (Protocol::Tcp, 443),
-    (Protocol::Tcp, 445),
-    (Protocol::Tcp, 3389),
-    (Protocol::Tcp, 44224),
-];
+pub use crate::reach::matrix::DEFAULT_PORTS;
 
 /// Compares two designs over the given ports.
 pub fn diff(before: &Design, after: &Design, ports: &[(Protocol, u16)]) -> DesignDiff {

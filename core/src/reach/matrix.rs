@@ -8,6 +8,31 @@ use crate::net::{PortRange, PortSet, Protocol};
 use crate::query::{Endpoint, EndpointSet};
 use serde::Serialize;
 
+/// The ports a reachability matrix shows unless told otherwise — the one default list of the
+/// command line's `matrix`, the terminal app and the browser: SSH, HTTPS, RDP, SMB (Azure
+/// Files), SQL, Azure ML's compute port (E1) and DNS.
+pub const DEFAULT_PORTS: [(Protocol, u16); 7] = [
+    (Protocol::Tcp, 443),
+    (Protocol::Tcp, 22),
+    (Protocol::Tcp, 3389),
+    (Protocol::Tcp, 445),
+    (Protocol::Tcp, 1433),
+    (Protocol::Tcp, 44224),
+    (Protocol::Udp, 53),
+];
+
+/// [`DEFAULT_PORTS`] as the command line writes ports: `443,22,…,udp/53`.
+pub fn default_ports_text() -> String {
+    DEFAULT_PORTS
+        .iter()
+        .map(|(p, n)| match p {
+            Protocol::Tcp => n.to_string(),
+            p => format!("{p}/{n}"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// What the rows and columns are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -15,14 +15,9 @@ use vnetlab_core::outline::{Item, outline};
 use vnetlab_core::reach::cell::{InternetEdges, internet_edges};
 use vnetlab_core::reach::matrix::{Matrix, MatrixBy, Reach, matrix};
 
-/// The (protocol, port) pairs of the reachability matrix, cycled with `p`.
-pub const MATRIX_PORTS: &[(Protocol, u16)] = &[
-    (Protocol::Tcp, 443),
-    (Protocol::Tcp, 445),
-    (Protocol::Tcp, 22),
-    (Protocol::Tcp, 3389),
-    (Protocol::Udp, 53),
-];
+/// The (protocol, port) pairs of the reachability matrix, cycled with `p`: the one default
+/// list ([`vnetlab_core::reach::matrix::DEFAULT_PORTS`]).
+pub const MATRIX_PORTS: &[(Protocol, u16)] = &vnetlab_core::reach::matrix::DEFAULT_PORTS;
 
 /// The most rows a matrix gets an `internet` row and column for: each port shown needs two set
 /// questions per row (the internet is cut into many packet classes), recomputed after an edit.
