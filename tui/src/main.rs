@@ -9,19 +9,20 @@ mod cli;
 mod designs;
 mod diagnostics;
 mod import;
+mod inspect;
 mod reach;
 mod report;
 
 use clap::{CommandFactory, Parser, ValueEnum};
-use cli::{Cli, Command, Common, DesignFormat, Expect, Format, Proto, SchemaFormat, Tags};
+use cli::{Cli, Command, Common, Format, Proto, SchemaFormat, Tags};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use vnetlab_core::diag::Severity;
 use vnetlab_core::model::{BuildOptions, Design};
 use vnetlab_core::net::Protocol;
 use vnetlab_core::tags::ServiceTags;
-use vnetlab_core::{diag::Severity, render};
 
 /// A failure that ends the command with exit code 2.
 struct Fatal(String);
@@ -224,104 +225,33 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             file,
             from,
             to,
-            protocol: p,
+            protocol,
             port,
             source_port,
             expect,
             common,
         } => {
-            let opts = options(&common)?;
-            let (design, _) = load(&file, &opts, &common)?;
-            let q = vnetlab_core::trace::FlowQuery {
+            let ask = inspect::TraceAsk {
                 from,
                 to,
-                protocol: protocol(p),
+                protocol,
                 port,
+                source_port,
+                expect,
             };
-            let t = vnetlab_core::trace::trace_with_source_port(&design, &q, source_port)
-                .map_err(|e| Fatal(e.to_string()))?;
-            match common.format {
-                Format::Text | Format::Sarif | Format::Junit | Format::Github => out!(
-                    "{}service tags: {}\n",
-                    render::trace(&t),
-                    design.tags.source()
-                ),
-                Format::Json => outln!("{}", serde_json::to_string_pretty(&t).expect("json")),
-            }
-            let ok = match expect {
-                None => true,
-                Some(Expect::Allowed) => t.verdict.allowed(),
-                Some(Expect::Denied) => !t.verdict.allowed(),
-            };
-            Ok(ExitCode::from(if ok { 0 } else { 1 }))
+            inspect::trace(&file, ask, &common)
         }
         Command::Routes {
             file,
             subnet,
             common,
-        } => {
-            let opts = options(&common)?;
-            let (design, _) = load(&file, &opts, &common)?;
-            let s = design.subnet_by_name(&subnet).ok_or_else(|| {
-                let known: Vec<&str> = design.subnets.iter().map(|s| s.name.as_str()).collect();
-                Fatal(format!(
-                    "no subnet `{subnet}` (known: {})",
-                    known.join(", ")
-                ))
-            })?;
-            match common.format {
-                Format::Text | Format::Sarif | Format::Junit | Format::Github => out!(
-                    "{}service tags: {}\n",
-                    render::routes(&design, s),
-                    design.tags.source()
-                ),
-                Format::Json => outln!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &json!({"subnet": subnet, "routes": render::route_rows(&design, s)})
-                    )
-                    .expect("json")
-                ),
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => inspect::routes(&file, &subnet, &common),
         Command::Rules {
             file,
             workload,
             expand,
             common,
-        } => {
-            let opts = options(&common)?;
-            let (design, _) = load(&file, &opts, &common)?;
-            let w = design.workload_by_name(&workload).ok_or_else(|| {
-                let known: Vec<&str> = design.workloads.iter().map(|w| w.name.as_str()).collect();
-                Fatal(format!(
-                    "no workload `{workload}` (known: {})",
-                    known.join(", ")
-                ))
-            })?;
-            match common.format {
-                Format::Text | Format::Sarif | Format::Junit | Format::Github => out!(
-                    "{}{}service tags: {}\n",
-                    render::rules(&design, w),
-                    if expand {
-                        render::expansions(&design, w)
-                    } else {
-                        String::new()
-                    },
-                    design.tags.source()
-                ),
-                Format::Json => {
-                    let mut v =
-                        json!({"workload": workload, "rules": render::rule_rows(&design, w)});
-                    if expand {
-                        v["expanded"] = json!(render::expanded_prefixes(&design, w));
-                    }
-                    outln!("{}", serde_json::to_string_pretty(&v).expect("json"))
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => inspect::rules(&file, &workload, expand, &common),
         Command::Audit {
             files,
             fail_on,
@@ -377,23 +307,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             workload,
             seed,
             format,
-        } => {
-            let w = vnetlab_core::generate::Workload::parse(&workload).ok_or_else(|| {
-                Fatal(format!(
-                    "unknown workload `{workload}`; use t1, t2, t3 or t4"
-                ))
-            })?;
-            let yaml = vnetlab_core::generate::generate(w, seed);
-            if format == DesignFormat::Json {
-                let mut diags = vnetlab_core::diag::Diagnostics::new("generated.yaml");
-                let file = vnetlab_core::format::read(yaml.as_bytes(), &mut diags)
-                    .expect("generated designs are valid");
-                out!("{}", vnetlab_core::format::to_json(&file));
-            } else {
-                out!("{}", yaml);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => inspect::generate(&workload, seed, format),
         Command::Schema {
             format: SchemaFormat::Json,
         } => {
