@@ -146,10 +146,10 @@ mod tests {
     #[test]
     fn every_finding_id_the_audit_writes_has_a_kind() {
         let source = [
-            include_str!("findings.rs"),
-            include_str!("limits.rs"),
-            include_str!("azure_egress.rs"),
-            include_str!("ai_services.rs"),
+            include_str!("aml/findings.rs"),
+            include_str!("aml/limits.rs"),
+            include_str!("aml/azure_egress.rs"),
+            include_str!("aml/ai_services.rs"),
         ]
         .concat();
         let mut ids = 0;
@@ -160,6 +160,6 @@ mod tests {
             ids += 1;
         }
         assert!(ids >= 12, "the finding ids were found ({ids})");
-        assert!(super::kind(super::super::waivers::EXPIRED).is_some());
+        assert!(super::kind(crate::aml::waivers::EXPIRED).is_some());
     }
 }

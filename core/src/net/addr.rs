@@ -308,6 +308,21 @@ impl AddrSet {
     }
 }
 
+/// The RFC 1918 and RFC 6598 ranges (the destinations Azure Firewall does not SNAT by
+/// default, F3).
+pub fn private_ranges() -> AddrSet {
+    AddrSet::from_nets(
+        [
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "100.64.0.0/10",
+        ]
+        .iter()
+        .map(|s| s.parse().expect("valid")),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,19 +408,4 @@ mod tests {
         assert_eq!(without_leading_zeros("10.0.0.0/16"), None);
         assert_eq!(without_leading_zeros("banana"), None);
     }
-}
-
-/// The RFC 1918 and RFC 6598 ranges (the destinations Azure Firewall does not SNAT by
-/// default, F3).
-pub fn private_ranges() -> AddrSet {
-    AddrSet::from_nets(
-        [
-            "10.0.0.0/8",
-            "172.16.0.0/12",
-            "192.168.0.0/16",
-            "100.64.0.0/10",
-        ]
-        .iter()
-        .map(|s| s.parse().expect("valid")),
-    )
 }

@@ -70,7 +70,9 @@ pub struct HopDraft {
 
 impl Hop {
     /// A hop shown as `at`, checking `step`, with its outcome and explanation; its element
-    /// follows (`Hop::new(at, step, ok, detail).element(e).decided_by(rule)`).
+    /// follows (`Hop::new(at, step, ok, detail).element(e).decided_by(rule)`): a draft until
+    /// then, so no hop can leave out where it happened.
+    #[allow(clippy::new_ret_no_self)]
     pub fn new(at: impl Into<String>, step: Step, ok: bool, detail: impl Into<String>) -> HopDraft {
         HopDraft {
             at: at.into(),
