@@ -32,6 +32,9 @@ pub enum Step {
     Gateway,
     /// The PaaS service's firewall.
     ServiceFirewall,
+    /// An application gateway's listener: the connection ends there and the gateway opens a
+    /// new one to its backend pool.
+    Proxy,
     /// Arrival at the destination.
     Deliver,
     /// The reply's path.
@@ -404,6 +407,7 @@ pub fn origin_at_ip(d: &Design, ip: Ipv4Addr) -> Option<Origin> {
 mod aml;
 mod egress;
 mod endpoint_policy;
+mod proxy;
 mod reply;
 mod reserved;
 mod route;
@@ -642,6 +646,8 @@ struct Walk<'d> {
     origin_vnet: Option<VnetId>,
     /// NSG rules matching this question's packets, shared with its other traces.
     rules: Option<RuleCache>,
+    /// Application gateways the request crossed before this leg.
+    proxies: u8,
 }
 
 type Step_ = Result<(), Verdict>;

@@ -2436,6 +2436,11 @@ fn workload(kind: WorkloadKind, subnet: String) -> WorkloadDef {
         forwards_to_azure_dns: None,
         package_hosts: Vec::new(),
         node_communication_mode: None,
+        waf: None,
+        listeners: Vec::new(),
+        private_cluster: None,
+        authorized_ip_ranges: Vec::new(),
+        outbound_type: None,
         pos: Pos::default(),
     }
 }
