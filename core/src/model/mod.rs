@@ -5,6 +5,7 @@ mod accept;
 mod alloc;
 mod build;
 pub mod catalog;
+mod ingress;
 mod lookup;
 mod settings;
 mod validate;

@@ -163,6 +163,7 @@ pub fn check_set_with(
         any_name_or_identity: !want_delivered,
         record_touches: true,
         quiet: true,
+        backend: None,
     };
     let explained = TraceOptions {
         quiet: false,

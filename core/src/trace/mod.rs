@@ -234,6 +234,10 @@ pub struct TraceOptions {
     /// Skip the explanation: `hops` stays empty (the verdict, path and port boundaries are
     /// the same). For questions over many packet classes, whose witness is traced again in full.
     pub quiet: bool,
+    /// Forward a request an application gateway's listener takes to this member of the
+    /// listener's backend pool only (an expectation that names the gateway in `via` and the
+    /// member as `to`); `None`: to the first member that answers.
+    pub backend: Option<Ipv4Addr>,
 }
 
 /// Traces a flow given by name.

@@ -65,13 +65,34 @@ impl Walk<'_> {
             nsg: gw.nsg,
             name: gw.name.clone(),
         };
-        let mut first: Option<Verdict> = None;
-        for b in &l.backends {
-            let dst = match *b {
+        let members: Vec<Ipv4Addr> = l
+            .backends
+            .iter()
+            .map(|b| match *b {
                 Backend::Workload(w) => d.workloads[w.ix()].ip,
                 Backend::Ip(ip) => ip,
+            })
+            .filter(|ip| self.opts.backend.is_none_or(|want| want == *ip))
+            .collect();
+        if let Some(want) = self.opts.backend
+            && members.is_empty()
+        {
+            let detail = self.text(|| format!("{want} is not a member of the backend pool of the listener on TCP {} of {}", l.port, gw.name));
+            self.hop(&gw.name, Step::Proxy, false, detail);
+            return Err(Verdict::Dropped {
+                reason: format!(
+                    "application gateway {} does not forward TCP {} to {want}",
+                    gw.name, l.port
+                ),
+            });
+        }
+        let mut first: Option<Verdict> = None;
+        for dst in members {
+            let opts = TraceOptions {
+                backend: None,
+                ..self.opts
             };
-            let mut leg = Walk::new(d, self.opts, &origin);
+            let mut leg = Walk::new(d, opts, &origin);
             leg.rules = self.rules.clone();
             leg.proxies = self.proxies + 1;
             leg.flow = Flow {
