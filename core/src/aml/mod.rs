@@ -10,6 +10,7 @@ mod egress_fix;
 pub mod findings;
 pub mod fix;
 pub mod flows;
+mod ingress;
 pub mod kinds;
 mod limits;
 mod lint;
