@@ -5,7 +5,7 @@ use crate::format::ExpectedVerdict;
 use crate::model::{Design, Expectation};
 use crate::net::Protocol;
 use crate::query::{Endpoint, EndpointSet, Side, parse_set};
-use crate::reach::{Counterexample, check_set};
+use crate::reach::Counterexample;
 use crate::trace::{Trace, TraceOptions, origin_of, trace_from};
 use serde::Serialize;
 
@@ -180,11 +180,33 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
         r.trace = Some(t);
         return r;
     }
-    if e.via.iter().any(|v| gateway_named(d, v).is_some()) {
-        r.summary = "an application gateway in `via` needs a single flow: one source, one destination, one protocol and one port".into();
-        return r;
-    }
-    let res = check_set(d, &src, &dst, &protocols, &e.ports, want);
+    // Through an application gateway in `via`, every packet goes to its listener and on to
+    // `to` as a member of its backend pool (I4).
+    let (dst, backend) = match &dst {
+        EndpointSet::One(t) => match proxy_in_via(d, e, t) {
+            Ok(Some((gw, ip))) => (EndpointSet::One(Endpoint::Workload(gw)), Some(ip)),
+            Ok(None) => (dst, None),
+            Err(msg) => {
+                r.summary = msg;
+                return r;
+            }
+        },
+        _ if e.via.iter().any(|v| gateway_named(d, v).is_some()) => {
+            r.summary = "through an application gateway in `via`, `to` must be one workload or address of its backend pool".into();
+            return r;
+        }
+        _ => (dst, None),
+    };
+    let res = crate::reach::check_set_through(
+        d,
+        &crate::reach::Atoms::of(d),
+        &src,
+        &dst,
+        &protocols,
+        &e.ports,
+        want,
+        backend,
+    );
     r.classes = res.classes;
     if let Some(n) = res.too_large {
         r.outcome = Outcome::Undecided;

@@ -96,7 +96,7 @@ fn through_gateways(d: &Design, v: &mut Vec<Finding>) -> Vec<WorkloadId> {
 
 /// AML-WAF-BYPASS: the direct-path findings (AML-INBOUND-INTERNET, AML-INFERENCE-PUBLIC) about
 /// a target a WAF gateway fronts: the public path that skips the WAF.
-fn bypass(d: &Design, fronted: &[WorkloadId], v: &mut [Finding]) {
+fn bypass(d: &Design, fronted: &[WorkloadId], v: &mut Vec<Finding>) {
     for f in v.iter_mut() {
         if !matches!(f.id, "AML-INBOUND-INTERNET" | "AML-INFERENCE-PUBLIC") {
             continue;
@@ -132,6 +132,16 @@ fn bypass(d: &Design, fronted: &[WorkloadId], v: &mut [Finding]) {
         f.references = super::mapping::references("AML-WAF-BYPASS", "");
         f.resources.extend(gateways.iter().map(|g| g.to_string()));
     }
+    // A target both direct-path findings named is one bypass: keep the first.
+    let mut seen = Vec::new();
+    v.retain(|f| {
+        f.id != "AML-WAF-BYPASS" || {
+            let key = f.resources.first().cloned();
+            let new = !seen.contains(&key);
+            seen.push(key);
+            new
+        }
+    });
 }
 
 /// AML-AKS-PUBLIC-API: a public API server with no authorized IP ranges.
