@@ -302,7 +302,10 @@ fn proxy_in_via(
         return Ok(None);
     };
     if gateways.len() > 1 {
-        return Err("`via` names more than one application gateway; name the one the client connects to".into());
+        return Err(
+            "`via` names more than one application gateway; name the one the client connects to"
+                .into(),
+        );
     }
     let ip = match to {
         Endpoint::Workload(w) => d.workloads[w.ix()].ip,

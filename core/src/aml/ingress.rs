@@ -31,7 +31,12 @@ pub(super) fn all(d: &Design, v: &mut Vec<Finding>) {
 }
 
 /// The trace of the internet's request to `gateway` on `port`, forwarded to `backend`.
-fn via_gateway(d: &Design, gateway: WorkloadId, port: u16, backend: std::net::Ipv4Addr) -> Option<Trace> {
+fn via_gateway(
+    d: &Design,
+    gateway: WorkloadId,
+    port: u16,
+    backend: std::net::Ipv4Addr,
+) -> Option<Trace> {
     let internet = Endpoint::Client(crate::model::ClientId(0));
     let origin = origin_of(d, &internet).ok()?;
     let gw = &d.workloads[gateway.ix()].name;
@@ -81,9 +86,27 @@ fn through_gateways(d: &Design, v: &mut Vec<Finding>) -> Vec<WorkloadId> {
                     }
                     WafMode::Detection => {
                         fronted.push(t);
-                        finding("AML-WAF-DETECTION", Severity::Medium, format!("application gateway {} forwards the internet's requests to inference target {} with its WAF in detection mode: attacks are logged, not blocked", gw.name, target.name), resources, "set waf: prevention on the gateway's WAF policy once its detection logs show no false positives")
+                        finding(
+                            "AML-WAF-DETECTION",
+                            Severity::Medium,
+                            format!(
+                                "application gateway {} forwards the internet's requests to inference target {} with its WAF in detection mode: attacks are logged, not blocked",
+                                gw.name, target.name
+                            ),
+                            resources,
+                            "set waf: prevention on the gateway's WAF policy once its detection logs show no false positives",
+                        )
                     }
-                    WafMode::Off => finding("AML-INGRESS-NO-WAF", Severity::High, format!("the internet reaches inference target {} through application gateway {}, which has no WAF", target.name, gw.name), resources, "use the WAF_v2 SKU with a WAF policy in prevention mode (waf: prevention) on the gateway"),
+                    WafMode::Off => finding(
+                        "AML-INGRESS-NO-WAF",
+                        Severity::High,
+                        format!(
+                            "the internet reaches inference target {} through application gateway {}, which has no WAF",
+                            target.name, gw.name
+                        ),
+                        resources,
+                        "use the WAF_v2 SKU with a WAF policy in prevention mode (waf: prevention) on the gateway",
+                    ),
                 };
                 v.push(with_witness(f, trace));
             }
@@ -128,7 +151,9 @@ fn bypass(d: &Design, fronted: &[WorkloadId], v: &mut Vec<Finding>) {
             "inference target {name} is behind the WAF of {} but the internet also reaches it directly",
             gateways.join(", ")
         );
-        f.remediation = format!("close the direct path: remove {name}'s public IP or public ingress (and the NSG rule that admits the internet) so that only the gateway reaches it");
+        f.remediation = format!(
+            "close the direct path: remove {name}'s public IP or public ingress (and the NSG rule that admits the internet) so that only the gateway reaches it"
+        );
         f.references = super::mapping::references("AML-WAF-BYPASS", "");
         f.resources.extend(gateways.iter().map(|g| g.to_string()));
     }

@@ -63,11 +63,7 @@ fn gateway_manager_ports(d: &Design, diags: &mut Diagnostics) {
         .iter()
         .filter(|w| w.kind == WorkloadKind::AppGateway && d.subnets[w.subnet.ix()].nsg.is_some())
         .collect();
-    let Some(src) = d
-        .tags
-        .get("GatewayManager")
-        .and_then(|s| s.nth_wrapping(4))
-    else {
+    let Some(src) = d.tags.get("GatewayManager").and_then(|s| s.nth_wrapping(4)) else {
         return;
     };
     if gateways.is_empty() {

@@ -16,9 +16,9 @@ pub use build::build;
 
 use crate::diag::Span;
 use crate::format::{
-    Access, AksOutboundType, ClientKind, CollectionKind, Direction, ExpectedVerdict, FirewallKind, FortiAction,
-    FwAction, GatewayKind, Isolation, NetworkPlugin, NextHopType, PeNetworkPolicies, PeState,
-    PublicIpSku, ResolutionPolicy, ServiceKind, TopologyFile, WafMode, WorkloadKind,
+    Access, AksOutboundType, ClientKind, CollectionKind, Direction, ExpectedVerdict, FirewallKind,
+    FortiAction, FwAction, GatewayKind, Isolation, NetworkPlugin, NextHopType, PeNetworkPolicies,
+    PeState, PublicIpSku, ResolutionPolicy, ServiceKind, TopologyFile, WafMode, WorkloadKind,
 };
 use crate::net::{AddrSet, PortSet, Protocol};
 use crate::tags::ServiceTags;

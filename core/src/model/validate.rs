@@ -426,9 +426,10 @@ fn expectations(d: &Design, diags: &mut Diagnostics) {
             }
         }
         for v in &e.via {
-            let gateway = d.workloads.iter().any(|w| {
-                &w.name == v && w.kind == crate::format::WorkloadKind::AppGateway
-            });
+            let gateway = d
+                .workloads
+                .iter()
+                .any(|w| &w.name == v && w.kind == crate::format::WorkloadKind::AppGateway);
             if d.subnet_by_name(v).is_none() && d.firewall_by_name(v).is_none() && !gateway {
                 diags.error(
                     e.span,

@@ -26,7 +26,9 @@ impl Walk<'_> {
         }
         let frontend = if public { "public" } else { "private" };
         let listener = gw.listeners.iter().find(|l| {
-            self.flow.protocol == Protocol::Tcp && l.port == self.flow.dst_port && l.public == public
+            self.flow.protocol == Protocol::Tcp
+                && l.port == self.flow.dst_port
+                && l.public == public
         });
         let Some(l) = listener else {
             let what = self.flow_port_text();
@@ -47,8 +49,12 @@ impl Walk<'_> {
             });
         }
         let waf = match gw.waf {
-            WafMode::Prevention => "its WAF policy (prevention mode) inspects the request and blocks what its rules detect",
-            WafMode::Detection => "its WAF policy is in detection mode: it logs what its rules detect and blocks nothing",
+            WafMode::Prevention => {
+                "its WAF policy (prevention mode) inspects the request and blocks what its rules detect"
+            }
+            WafMode::Detection => {
+                "its WAF policy is in detection mode: it logs what its rules detect and blocks nothing"
+            }
             WafMode::Off => "it has no WAF policy: requests are not inspected",
         };
         let detail = self.text(|| {
@@ -77,7 +83,12 @@ impl Walk<'_> {
         if let Some(want) = self.opts.backend
             && members.is_empty()
         {
-            let detail = self.text(|| format!("{want} is not a member of the backend pool of the listener on TCP {} of {}", l.port, gw.name));
+            let detail = self.text(|| {
+                format!(
+                    "{want} is not a member of the backend pool of the listener on TCP {} of {}",
+                    l.port, gw.name
+                )
+            });
             self.hop(&gw.name, Step::Proxy, false, detail);
             return Err(Verdict::Dropped {
                 reason: format!(

@@ -73,7 +73,11 @@ impl Builder<'_, '_> {
             };
             if !ports.insert((port, public)) {
                 self.d
-                    .error(l.port.span(), "listener", format!("two listeners of `{name}` use port {port} on the same frontend"))
+                    .error(
+                        l.port.span(),
+                        "listener",
+                        format!("two listeners of `{name}` use port {port} on the same frontend"),
+                    )
                     .help("give each listener of a frontend its own port");
             }
             let mut backends = Vec::new();
@@ -92,7 +96,11 @@ impl Builder<'_, '_> {
             }
             if l.backends.is_empty() {
                 self.d
-                    .error(l.pos.0, "listener", format!("listener on port {port} of `{name}` has an empty backend pool"))
+                    .error(
+                        l.pos.0,
+                        "listener",
+                        format!("listener on port {port} of `{name}` has an empty backend pool"),
+                    )
                     .help("name the workloads or addresses it forwards to in `backends`");
             }
             let backend_port = l.backend_port.as_ref().map_or(port, |p| p.value);
@@ -120,9 +128,9 @@ impl Builder<'_, '_> {
                 ApiServer::Private
             }
             (_, true) => ApiServer::Public,
-            (_, false) => ApiServer::Authorized(
-                w.authorized_ip_ranges.iter().map(|c| c.value.0).collect(),
-            ),
+            (_, false) => {
+                ApiServer::Authorized(w.authorized_ip_ranges.iter().map(|c| c.value.0).collect())
+            }
         };
         Ingress {
             waf: w.waf.unwrap_or_default(),
