@@ -4,8 +4,8 @@
 use crate::format::ExpectedVerdict;
 use crate::model::{Design, Expectation};
 use crate::net::Protocol;
-use crate::query::{EndpointSet, Side, parse_set};
-use crate::reach::{Counterexample, check_set};
+use crate::query::{Endpoint, EndpointSet, Side, parse_set};
+use crate::reach::Counterexample;
 use crate::trace::{Trace, TraceOptions, origin_of, trace_from};
 use serde::Serialize;
 
@@ -131,19 +131,31 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
             }
         };
         let port = e.ports.ranges().first().map(|p| p.lo).unwrap_or(0);
+        // An application gateway in `via` is where the client connects: the flow goes to its
+        // listener, and on to `to` as a member of the backend pool (I4).
+        let (t_dst, backend) = match proxy_in_via(d, e, t_dst) {
+            Ok(Some((gw, ip))) => (Endpoint::Workload(gw), Some(ip)),
+            Ok(None) => (t_dst.clone(), None),
+            Err(msg) => {
+                r.summary = msg;
+                return r;
+            }
+        };
         let t = trace_from(
             d,
             origin,
-            t_dst,
+            &t_dst,
             protocols[0],
             port,
             &e.from,
             &e.to,
             TraceOptions {
                 record_touches: true,
+                backend,
                 ..TraceOptions::default()
             },
         );
+        let t_dst = &t_dst;
         let t = crate::trace::drop_at_reserved(d, t_dst, t);
         let via_ok = e.via.iter().all(|v| t.path.iter().any(|p| p == v));
         let delivered = t.verdict.allowed();
@@ -168,7 +180,33 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
         r.trace = Some(t);
         return r;
     }
-    let res = check_set(d, &src, &dst, &protocols, &e.ports, want);
+    // Through an application gateway in `via`, every packet goes to its listener and on to
+    // `to` as a member of its backend pool (I4).
+    let (dst, backend) = match &dst {
+        EndpointSet::One(t) => match proxy_in_via(d, e, t) {
+            Ok(Some((gw, ip))) => (EndpointSet::One(Endpoint::Workload(gw)), Some(ip)),
+            Ok(None) => (dst, None),
+            Err(msg) => {
+                r.summary = msg;
+                return r;
+            }
+        },
+        _ if e.via.iter().any(|v| gateway_named(d, v).is_some()) => {
+            r.summary = "through an application gateway in `via`, `to` must be one workload or address of its backend pool".into();
+            return r;
+        }
+        _ => (dst, None),
+    };
+    let res = crate::reach::check_set_through(
+        d,
+        &crate::reach::Atoms::of(d),
+        &src,
+        &dst,
+        &protocols,
+        &e.ports,
+        want,
+        backend,
+    );
     r.classes = res.classes;
     if let Some(n) = res.too_large {
         r.outcome = Outcome::Undecided;
@@ -227,4 +265,42 @@ pub fn recheck_touching(
             })
             .collect(),
     }
+}
+
+/// The application gateway named `name`, if one is.
+fn gateway_named(d: &Design, name: &str) -> Option<crate::model::WorkloadId> {
+    d.workloads
+        .iter()
+        .position(|w| w.name == name && w.kind == crate::format::WorkloadKind::AppGateway)
+        .map(|i| crate::model::WorkloadId(i as u32))
+}
+
+/// The application gateway an expectation's `via` names, with the address of `to` as the
+/// backend pool member the request must be forwarded to.
+fn proxy_in_via(
+    d: &Design,
+    e: &Expectation,
+    to: &Endpoint,
+) -> Result<Option<(crate::model::WorkloadId, std::net::Ipv4Addr)>, String> {
+    let gateways: Vec<_> = e.via.iter().filter_map(|v| gateway_named(d, v)).collect();
+    let Some(&gw) = gateways.first() else {
+        return Ok(None);
+    };
+    if gateways.len() > 1 {
+        return Err(
+            "`via` names more than one application gateway; name the one the client connects to"
+                .into(),
+        );
+    }
+    let ip = match to {
+        Endpoint::Workload(w) => d.workloads[w.ix()].ip,
+        Endpoint::Ip(ip) => *ip,
+        _ => {
+            return Err(format!(
+                "through application gateway {}, `to` must be a workload or an address of its backend pool",
+                d.workloads[gw.ix()].name
+            ));
+        }
+    };
+    Ok(Some((gw, ip)))
 }

@@ -130,6 +130,31 @@ pub const KINDS: &[Kind] = &[
         "Add `tags: {owner: TEAM}` (and a cost-centre tag) to each Azure ML resource.",
     ),
     k(
+        "AML-INGRESS-NO-WAF",
+        "The internet reaches an inference target through an application gateway without a WAF",
+        "`internet` → a public listener of the gateway is forwarded to the target (both legs traced). Use the WAF_v2 SKU with a WAF policy in prevention mode.",
+    ),
+    k(
+        "AML-WAF-DETECTION",
+        "An application gateway forwards the internet to an inference target with its WAF in detection mode",
+        "Detection mode logs what the rules match and blocks nothing. Switch the WAF policy to prevention mode once the logs show no false positives.",
+    ),
+    k(
+        "AML-WAF-BYPASS",
+        "An inference target behind a WAF is also reachable from the internet directly",
+        "A public path skips the gateway (proven like AML-INBOUND-INTERNET / AML-INFERENCE-PUBLIC). Remove the target's public IP or public ingress so only the gateway reaches it.",
+    ),
+    k(
+        "AML-AKS-PUBLIC-API",
+        "An AKS cluster's API server is public and open to every address",
+        "Make it a private cluster (the API server gets a private endpoint in the VNet), or limit the public endpoint with authorized IP ranges.",
+    ),
+    k(
+        "AML-AKS-OUTBOUND",
+        "An AKS cluster in a firewall-egress subnet has an outbound type other than user-defined routing",
+        "The subnet sends 0.0.0.0/0 to an appliance, but the load balancer or NAT gateway outbound type gives the cluster egress of its own. Set outbound_type: user_defined_routing.",
+    ),
+    k(
         "VNETLAB-WAIVER-EXPIRED",
         "A waiver (an `accept` entry) has expired",
         "An expired waiver accepts nothing: review the exception again, fix the finding or renew the waiver with a new expiry date.",
@@ -150,6 +175,7 @@ mod tests {
             include_str!("aml/limits.rs"),
             include_str!("aml/azure_egress.rs"),
             include_str!("aml/ai_services.rs"),
+            include_str!("aml/ingress.rs"),
         ]
         .concat();
         let mut ids = 0;

@@ -22,6 +22,7 @@ pub fn trace(t: &Trace) -> String {
             Step::Firewall => "firewall",
             Step::Gateway => "gateway",
             Step::ServiceFirewall => "service",
+            Step::Proxy => "proxy",
             Step::Deliver => "deliver",
             Step::Return => "return",
         };

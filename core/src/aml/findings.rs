@@ -182,6 +182,7 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
     asymmetric(flows, &mut v);
     capacity(d, &mut v);
     inference(d, &mut v);
+    super::ingress::all(d, &mut v);
     // Every finding names the element it is about and its line in the file: the first of its
     // resources that is an element of the file.
     for f in &mut v {

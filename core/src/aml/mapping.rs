@@ -44,6 +44,20 @@ pub fn references(finding: &str, resource: &str) -> Vec<Reference> {
             vec![r("psrule", "Azure.ML.ComputeVnet")]
         }
         ("AML-NSG-ANY-INBOUND", _) => vec![r("psrule", "Azure.NSG.AnyInboundSource")],
+        ("AML-INGRESS-NO-WAF", _) => vec![
+            r("psrule", "Azure.AppGw.UseWAF"),
+            r("psrule", "Azure.AppGw.WAFEnabled"),
+            r("checkov", "CKV_AZURE_120"),
+        ],
+        ("AML-WAF-DETECTION", _) => vec![
+            r("psrule", "Azure.AppGw.Prevention"),
+            r("psrule", "Azure.AppGwWAF.PreventionMode"),
+        ],
+        ("AML-AKS-PUBLIC-API", _) => vec![
+            r("psrule", "Azure.AKS.AuthorizedIPs"),
+            r("checkov", "CKV_AZURE_6"),
+            r("checkov", "CKV_AZURE_115"),
+        ],
         _ => Vec::new(),
     }
 }

@@ -11,6 +11,7 @@ pub mod findings;
 pub mod fix;
 pub mod flows;
 pub use crate::finding_kinds as kinds;
+mod ingress;
 mod limits;
 mod lint;
 pub mod mapping;

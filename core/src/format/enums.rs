@@ -135,3 +135,24 @@ str_enum! {
     #[derive(Default)]
     pub enum NodeCommunicationMode { Classic = "classic", #[default] Simplified = "simplified" }
 }
+str_enum! {
+    /// Mode of an application gateway's Web Application Firewall policy: `prevention` blocks
+    /// the requests its rules detect, `detection` only logs them, `off` has no WAF.
+    #[derive(Default)]
+    pub enum WafMode { Prevention = "prevention", Detection = "detection", #[default] Off = "off" }
+}
+str_enum! {
+    /// The frontend an application gateway listener uses.
+    pub enum Frontend { Public = "public", Private = "private" }
+}
+str_enum! {
+    /// How an AKS cluster's egress leaves (`networkProfile.outboundType`).
+    #[derive(Default)]
+    pub enum AksOutboundType {
+        #[default]
+        LoadBalancer = "load_balancer",
+        UserDefinedRouting = "user_defined_routing",
+        ManagedNatGateway = "managed_nat_gateway",
+        UserAssignedNatGateway = "user_assigned_nat_gateway",
+    }
+}

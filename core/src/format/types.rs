@@ -508,6 +508,45 @@ record! {
         /// legacy inbound ports 29876-29877 from `BatchNodeManagement`; default `simplified`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         node_communication_mode: Option<NodeCommunicationMode> => opt,
+        /// app_gateway: the Web Application Firewall policy's mode (default `off`: a Standard_v2
+        /// gateway with no WAF policy).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        waf: Option<WafMode> => opt,
+        /// app_gateway: listeners. The gateway is a reverse proxy: it terminates each
+        /// connection to a listener and opens a new one from its own private address to a
+        /// backend of the listener's pool.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        listeners: Vec<ListenerDef> => def,
+        /// aks: a private cluster (`apiServerAccessProfile.enablePrivateCluster`): the API
+        /// server is reached through a private endpoint in the cluster's VNet (default false:
+        /// a public API server endpoint).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        private_cluster: Option<bool> => opt,
+        /// aks: the public API server's authorized IP ranges
+        /// (`apiServerAccessProfile.authorizedIPRanges`; empty: open to every address).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        authorized_ip_ranges: Vec<Spanned<Cidr>> => def,
+        /// aks: how the cluster's egress leaves (`networkProfile.outboundType`, default
+        /// `load_balancer`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outbound_type: Option<AksOutboundType> => opt,
+    }
+}
+
+record! {
+    /// A listener of an application gateway and the backend pool it forwards to.
+    pub struct ListenerDef ("listener") {
+        /// The frontend port (TCP).
+        port: Spanned<u16> => req,
+        /// The frontend it listens on: `public` (default when the gateway has a public IP) or
+        /// `private`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        frontend: Option<Frontend> => opt,
+        /// The backend pool: workload names or IP addresses.
+        backends: Vec<Ref> => req,
+        /// The backend port (default the listener's port).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        backend_port: Option<Spanned<u16>> => opt,
     }
 }
 
@@ -708,7 +747,9 @@ record! {
         ports: Option<PortList> => opt,
         /// allowed | denied.
         verdict: ExpectedVerdict => req,
-        /// Waypoints (`VNET/SUBNET` or firewall names) the path must cross.
+        /// Waypoints (`VNET/SUBNET`, firewall or application gateway names) the path must
+        /// cross. An application gateway among them is where the client connects: the flow is
+        /// addressed to its listener on `port`, and holds when the gateway forwards it to `to`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         via: Vec<Ref> => def,
     }

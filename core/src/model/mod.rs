@@ -6,6 +6,7 @@ mod alloc;
 mod build;
 pub mod catalog;
 pub mod element;
+mod ingress;
 mod lookup;
 mod settings;
 mod validate;
@@ -19,9 +20,9 @@ pub use element::ElementRef;
 
 use crate::diag::Span;
 use crate::format::{
-    Access, ClientKind, CollectionKind, Direction, ExpectedVerdict, FirewallKind, FortiAction,
-    FwAction, GatewayKind, Isolation, NetworkPlugin, NextHopType, PeNetworkPolicies, PeState,
-    PublicIpSku, ResolutionPolicy, ServiceKind, TopologyFile, WorkloadKind,
+    Access, AksOutboundType, ClientKind, CollectionKind, Direction, ExpectedVerdict, FirewallKind,
+    FortiAction, FwAction, GatewayKind, Isolation, NetworkPlugin, NextHopType, PeNetworkPolicies,
+    PeState, PublicIpSku, ResolutionPolicy, ServiceKind, TopologyFile, WafMode, WorkloadKind,
 };
 use crate::net::{AddrSet, PortSet, Protocol};
 use crate::tags::ServiceTags;
@@ -499,8 +500,57 @@ pub struct Workload {
     pub max_nodes: Option<u32>,
     /// AKS: pods per node (`max_pods`, plugin default otherwise).
     pub max_pods: Option<u32>,
+    /// Application gateway: its WAF policy's mode.
+    pub waf: WafMode,
+    /// Application gateway: its listeners (a reverse proxy to their backend pools).
+    pub listeners: Vec<Listener>,
+    /// AKS: the API server's access.
+    pub api_server: ApiServer,
+    /// AKS: how its egress leaves (`outboundType`).
+    pub outbound_type: AksOutboundType,
     /// Where it was declared.
     pub span: Span,
+}
+
+impl Workload {
+    /// Whether it is an application gateway with at least one listener (a reverse proxy).
+    pub fn is_proxy(&self) -> bool {
+        self.kind == WorkloadKind::AppGateway && !self.listeners.is_empty()
+    }
+}
+
+/// A listener of an application gateway.
+#[derive(Clone, Debug)]
+pub struct Listener {
+    /// Frontend port (TCP).
+    pub port: u16,
+    /// On the public frontend (else the private one).
+    pub public: bool,
+    /// The backend pool.
+    pub backends: Vec<Backend>,
+    /// The port connections to the backends use.
+    pub backend_port: u16,
+}
+
+/// A member of an application gateway's backend pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A workload (its private address).
+    Workload(WorkloadId),
+    /// An address.
+    Ip(Ipv4Addr),
+}
+
+/// How an AKS cluster's API server (control plane) is reached.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ApiServer {
+    /// A public endpoint open to every address.
+    #[default]
+    Public,
+    /// A public endpoint limited to authorized IP ranges.
+    Authorized(Vec<Ipv4Net>),
+    /// A private cluster: a private endpoint in the cluster's VNet.
+    Private,
 }
 
 /// A managed virtual network of an Azure ML workspace.

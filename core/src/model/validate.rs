@@ -16,6 +16,7 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     expectations(d, diags);
     super::accept::accept(f, diags);
     super::settings::check(d, f, diags);
+    super::ingress::check(d, diags);
 }
 
 impl Design {
@@ -425,12 +426,16 @@ fn expectations(d: &Design, diags: &mut Diagnostics) {
             }
         }
         for v in &e.via {
-            if d.subnet_by_name(v).is_none() && d.firewall_by_name(v).is_none() {
+            let gateway = d
+                .workloads
+                .iter()
+                .any(|w| &w.name == v && w.kind == crate::format::WorkloadKind::AppGateway);
+            if d.subnet_by_name(v).is_none() && d.firewall_by_name(v).is_none() && !gateway {
                 diags.error(
                     e.span,
                     "expect-via",
                     format!(
-                        "expectation `{}`: waypoint `{v}` is neither a subnet nor a firewall",
+                        "expectation `{}`: waypoint `{v}` is neither a subnet, a firewall nor an application gateway",
                         e.name
                     ),
                 );

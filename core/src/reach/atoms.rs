@@ -182,6 +182,12 @@ impl PortAtoms {
                 }
             }
         }
+        for w in &d.workloads {
+            for l in &w.listeners {
+                c.push(u32::from(l.port));
+                c.push(u32::from(l.port) + 1);
+            }
+        }
         c.push(53);
         c.push(54);
         Self {

@@ -156,8 +156,8 @@ fn rows_rule_edit_can_change(d: &Design, edit: &Edit) -> Option<(NsgId, Vec<Subn
 }
 
 /// Every address the tracer may give a packet as its source on the way: public addresses (a
-/// request to a public IP leaves Azure from one, B8), firewalls' own addresses (SNAT, F3), and
-/// the NAT address of each subnet holding an Azure ML compute (private link service, E7).
+/// request to a public IP leaves Azure from one, B8), firewalls' own addresses (SNAT, F3),
+/// application gateways' addresses (a proxy's second leg, I2), and the NAT address of each subnet holding an Azure ML compute (private link service, E7).
 fn translated_sources(d: &Design) -> AddrSet {
     let mut ranges: Vec<(u32, u32)> = crate::tags::non_public().complement().ranges().to_vec();
     let mut add = |ip: Ipv4Addr| ranges.push((u32::from(ip), u32::from(ip)));
@@ -165,6 +165,10 @@ fn translated_sources(d: &Design) -> AddrSet {
         add(f.ip);
     }
     for w in &d.workloads {
+        // An application gateway's second leg starts from its own address (I2).
+        if w.kind == crate::format::WorkloadKind::AppGateway {
+            add(w.ip);
+        }
         if crate::trace::is_aml_compute(w.kind) {
             add(Ipv4Addr::from(
                 usable_range(d.subnets[w.subnet.ix()].prefix).1,

@@ -156,6 +156,22 @@ pub fn check_set_with(
     ports: &PortSet,
     want_delivered: bool,
 ) -> SetResult {
+    check_set_through(d, atoms, src, dst, protocols, ports, want_delivered, None)
+}
+
+/// [`check_set_with`], where an application gateway's listener forwards each request to
+/// `backend` only ([`TraceOptions::backend`]; an expectation naming the gateway in `via`).
+#[allow(clippy::too_many_arguments)]
+pub fn check_set_through(
+    d: &Design,
+    atoms: &Atoms,
+    src: &EndpointSet,
+    dst: &EndpointSet,
+    protocols: &[Protocol],
+    ports: &PortSet,
+    want_delivered: bool,
+    backend: Option<std::net::Ipv4Addr>,
+) -> SetResult {
     let (addr_atoms, port_atoms) = (&atoms.addrs, &atoms.ports);
     // Classes are traced without their explanation; the first counterexample is traced again
     // in full as the witness.
@@ -163,6 +179,7 @@ pub fn check_set_with(
         any_name_or_identity: !want_delivered,
         record_touches: true,
         quiet: true,
+        backend,
     };
     let explained = TraceOptions {
         quiet: false,

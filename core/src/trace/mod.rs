@@ -33,6 +33,9 @@ pub enum Step {
     Gateway,
     /// The PaaS service's firewall.
     ServiceFirewall,
+    /// An application gateway's listener: the connection ends there and the gateway opens a
+    /// new one to its backend pool.
+    Proxy,
     /// Arrival at the destination.
     Deliver,
     /// The reply's path.
@@ -285,6 +288,10 @@ pub struct TraceOptions {
     /// Skip the explanation: `hops` stays empty (the verdict, path and port boundaries are
     /// the same). For questions over many packet classes, whose witness is traced again in full.
     pub quiet: bool,
+    /// Forward a request an application gateway's listener takes to this member of the
+    /// listener's backend pool only (an expectation that names the gateway in `via` and the
+    /// member as `to`); `None`: to the first member that answers.
+    pub backend: Option<Ipv4Addr>,
 }
 
 /// Traces a flow given by name.
@@ -458,6 +465,7 @@ pub fn origin_at_ip(d: &Design, ip: Ipv4Addr) -> Option<Origin> {
 mod aml;
 mod egress;
 mod endpoint_policy;
+mod proxy;
 mod reply;
 mod reserved;
 mod route;
@@ -697,6 +705,8 @@ struct Walk<'d> {
     origin_vnet: Option<VnetId>,
     /// NSG rules matching this question's packets, shared with its other traces.
     rules: Option<RuleCache>,
+    /// Application gateways the request crossed before this leg.
+    proxies: u8,
 }
 
 type Step_ = Result<(), Verdict>;

@@ -14,6 +14,7 @@ pub(super) enum Target {
         nsg: Option<NsgId>,
         name: String,
         firewall: Option<FirewallId>,
+        workload: Option<WorkloadId>,
     },
     Host {
         subnet: SubnetId,
@@ -42,6 +43,7 @@ pub(super) fn target_at(d: &Design, ip: Ipv4Addr) -> Target {
             nsg: wl.nsg,
             name: wl.name.clone(),
             firewall: None,
+            workload: Some(WorkloadId(w as u32)),
         };
     }
     if let Some(f) = d.firewalls.iter().position(|f| f.ip == ip) {
@@ -51,6 +53,7 @@ pub(super) fn target_at(d: &Design, ip: Ipv4Addr) -> Target {
             nsg: None,
             name: fw.name.clone(),
             firewall: Some(FirewallId(f as u32)),
+            workload: None,
         };
     }
     if let Some(s) = d.subnet_containing(ip) {

@@ -50,6 +50,7 @@ impl<'d> Walk<'d> {
                 _ => None,
             },
             rules: None,
+            proxies: 0,
         }
     }
 
@@ -417,7 +418,7 @@ impl<'d> Walk<'d> {
                 nsg,
                 name,
                 firewall,
-                ..
+                workload,
             } => {
                 self.pass_subnet(subnet);
                 if let Some(f) = firewall
@@ -434,6 +435,11 @@ impl<'d> Walk<'d> {
                     };
                 }
                 self.nsgs_in(subnet, nsg, &name)?;
+                if let Some(w) = workload
+                    && d.workloads[w.ix()].kind == crate::format::WorkloadKind::AppGateway
+                {
+                    return self.proxy(w, false);
+                }
                 let detail = self.text(|| format!("delivered to {name} ({})", self.flow.dst));
                 self.hop(
                     Hop::new(&name, Step::Deliver, true, detail).element(match firewall {
@@ -541,6 +547,14 @@ impl<'d> Walk<'d> {
                 }
                 self.touch(Touch::SubnetNsg(wl.subnet));
                 let any_nsg = wl.nsg.is_some() || d.subnets[wl.subnet.ix()].nsg.is_some();
+                if wl.kind == crate::format::WorkloadKind::AppGateway {
+                    // The frontend public IP is the gateway's own: its listeners answer with
+                    // or without an NSG on its subnet (I1).
+                    if any_nsg {
+                        self.nsgs_in(wl.subnet, wl.nsg, &wl.name.clone())?;
+                    }
+                    return self.proxy(wid, true);
+                }
                 if wl.kind == crate::format::WorkloadKind::Bastion {
                     // Azure Bastion's public IP accepts HTTPS (TCP 443) from the internet for
                     // its sessions and nothing else; an NSG on AzureBastionSubnet must also

@@ -2237,20 +2237,38 @@ impl Mapper<'_> {
             ("kubenet", _) => Some(NetworkPlugin::Kubenet),
             _ => None,
         };
-        if pget(&r.body, &["apiServerAccessProfile"])
+        let api = pget(&r.body, &["apiServerAccessProfile"]);
+        w.private_cluster = api
             .and_then(|a| a.get("enablePrivateCluster"))
-            .is_some()
+            .and_then(J::as_bool);
+        for range in api
+            .and_then(|a| a.get("authorizedIPRanges"))
+            .map(J::items)
+            .unwrap_or_default()
         {
-            self.note(
-                r,
-                r.at,
-                Outcome::Dropped,
-                "apiServerAccessProfile.enablePrivateCluster",
-                "the API server's private endpoint is not modelled",
-            );
+            match range.as_str().and_then(aks_range) {
+                Some(net) => w.authorized_ip_ranges.push(sp(Cidr(net))),
+                None => self.note(r, range.at, Outcome::Dropped, "apiServerAccessProfile.authorizedIPRanges", "an authorized range that is not an address or a prefix without host bits is left out"),
+            }
         }
-        if np.and_then(|n| n.get("outboundType")).is_some() {
-            self.note(r, r.at, Outcome::Dropped, "networkProfile.outboundType", "the cluster's outbound type is not modelled: its egress follows the subnet's routes");
+        if let Some(t) = np.and_then(|n| n.get("outboundType")) {
+            let kind = match t.as_str().map(str::to_ascii_lowercase).as_deref() {
+                Some("loadbalancer") => Some(AksOutboundType::LoadBalancer),
+                Some("userdefinedrouting") => Some(AksOutboundType::UserDefinedRouting),
+                Some("managednatgateway") => Some(AksOutboundType::ManagedNatGateway),
+                Some("userassignednatgateway") => Some(AksOutboundType::UserAssignedNatGateway),
+                _ => None,
+            };
+            match kind {
+                Some(k) => w.outbound_type = Some(k),
+                None => self.note(
+                    r,
+                    t.at,
+                    Outcome::Dropped,
+                    "networkProfile.outboundType",
+                    "an outbound type vnetlab does not know is left out (load_balancer is assumed)",
+                ),
+            }
         }
         let name = self.b.name(Namespace::Endpoint, &r.key(), r.short());
         let s = self.src(r, r.at);
@@ -2416,6 +2434,16 @@ fn is_merged_child(ty: &str) -> bool {
     .contains(&ty)
 }
 
+/// An AKS authorized IP range: an address (a /32) or a prefix without host bits; anything else
+/// is not read (widening it would authorize more than written).
+fn aks_range(s: &str) -> Option<Ipv4Net> {
+    let s = s.trim();
+    if let Ok(ip) = s.parse::<Ipv4Addr>() {
+        return Ipv4Net::new(ip, 32).ok();
+    }
+    s.parse::<Ipv4Net>().ok().filter(|n| n.trunc() == *n)
+}
+
 fn workload(kind: WorkloadKind, subnet: String) -> WorkloadDef {
     WorkloadDef {
         kind,
@@ -2436,6 +2464,11 @@ fn workload(kind: WorkloadKind, subnet: String) -> WorkloadDef {
         forwards_to_azure_dns: None,
         package_hosts: Vec::new(),
         node_communication_mode: None,
+        waf: None,
+        listeners: Vec::new(),
+        private_cluster: None,
+        authorized_ip_ranges: Vec::new(),
+        outbound_type: None,
         pos: Pos::default(),
     }
 }

@@ -152,6 +152,33 @@ const INTENDED: &[(&str, &[&str], bool)] = &[
         &["AML-PUBLIC-AI-SERVICE"],
         true,
     ),
+    // The inference ingress path and the AKS control plane and egress (issue #15 point 3).
+    ("topologies/aml-ingress-waf.yaml", &[], true),
+    (
+        "topologies/broken/aml-ingress-no-waf.yaml",
+        &["AML-INGRESS-NO-WAF"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-waf-detection.yaml",
+        &["AML-WAF-DETECTION"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-waf-bypass.yaml",
+        &["AML-WAF-BYPASS"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-aks-public-api.yaml",
+        &["AML-AKS-PUBLIC-API"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-aks-outbound.yaml",
+        &["AML-AKS-OUTBOUND"],
+        true,
+    ),
 ];
 
 #[test]
@@ -185,6 +212,31 @@ fn every_broken_flow_of_a_pitfall_has_a_fix_proven_by_retracing() {
 
 /// Finding kind → (broken variant where it fires, fixed design where it does not).
 const PAIRS: &[(&str, &str, &str)] = &[
+    (
+        "AML-INGRESS-NO-WAF",
+        "topologies/broken/aml-ingress-no-waf.yaml",
+        "topologies/aml-ingress-waf.yaml",
+    ),
+    (
+        "AML-WAF-DETECTION",
+        "topologies/broken/aml-waf-detection.yaml",
+        "topologies/aml-ingress-waf.yaml",
+    ),
+    (
+        "AML-WAF-BYPASS",
+        "topologies/broken/aml-waf-bypass.yaml",
+        "topologies/aml-ingress-waf.yaml",
+    ),
+    (
+        "AML-AKS-PUBLIC-API",
+        "topologies/broken/aml-aks-public-api.yaml",
+        "topologies/aml-ingress-waf.yaml",
+    ),
+    (
+        "AML-AKS-OUTBOUND",
+        "topologies/broken/aml-aks-outbound.yaml",
+        "topologies/aml-ingress-waf.yaml",
+    ),
     (
         "AML-PUBLIC-DEPENDENCY",
         "topologies/broken/aml-storage-public.yaml",

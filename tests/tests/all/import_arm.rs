@@ -231,7 +231,6 @@ fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent()
         ),
         format!("{g}:517:5: approximated: applicationGateway: imported as an app_gateway workload"),
         format!("{g}:592:5: approximated: dnsResolvers/inboundEndpoints:"),
-        format!("{r}:134:3: dropped: apiServerAccessProfile.enablePrivateCluster:"),
         format!(
             "{r}:225:3: dropped: microsoft.machinelearningservices/workspaces/onlineendpoints:"
         ),
@@ -239,7 +238,7 @@ fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent()
     ] {
         assert!(text.contains(&want), "missing `{want}` in:\n{text}");
     }
-    assert_eq!(imported.report.items.len(), 13, "{text}");
+    assert_eq!(imported.report.items.len(), 11, "{text}");
 }
 
 #[test]

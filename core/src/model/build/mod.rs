@@ -76,6 +76,7 @@ fn doc_public_ip(n: usize) -> Ipv4Addr {
     Ipv4Addr::new(192, 0, 2, 10 + (n % 240) as u8)
 }
 
+mod ingress;
 mod network;
 mod resources;
 mod security;

@@ -74,7 +74,12 @@ impl Builder<'_, '_> {
                     a.as_ref().map(|a| a.value.0).unwrap_or(doc_public_ip(i)),
                 )),
             };
+            let ingress = self.ingress(f, name, w);
             out.push(Workload {
+                waf: ingress.waf,
+                listeners: ingress.listeners,
+                api_server: ingress.api_server,
+                outbound_type: ingress.outbound_type,
                 name: name.clone(),
                 tags: w.tags.clone(),
                 kind: w.kind,

@@ -12,7 +12,7 @@
 //!
 //! Whatever this engine does not model in bulk (service endpoints and gateways as next hops,
 //! IP-forwarding NICs, a firewall's own address as destination, SNAT by Azure Firewall to public
-//! destinations, public IPs of workloads) is left to the tracer, per packet class, so the result
+//! destinations, public IPs of workloads, application gateways' frontends) is left to the tracer, per packet class, so the result
 //! is exactly the per-class tracing of [`super::matrix::matrix_by_tracing`]; a property test
 //! compares the two.
 
@@ -253,7 +253,13 @@ impl<'d> Plane<'d> {
             if let Some(&f) = fw_at.get(&lo) {
                 fw_atom.insert(i, FirewallId(f as u32));
             }
-            if k == Kind::Special {
+            // An application gateway's frontend proxies to its backend pool: decided by the
+            // tracer (both legs), packet class by packet class.
+            let proxy = w.is_some_and(|w| {
+                d.workloads[w].kind == crate::format::WorkloadKind::AppGateway
+                    && d.workloads[w].ip == ip
+            });
+            if k == Kind::Special || proxy {
                 special.insert(i);
             }
             kind.push(k);

@@ -642,22 +642,55 @@ fn workloads(m: &mut Mapper) {
             if let Some(p) = plugin {
                 def["network_plugin"] = json!(p);
             }
-            if np.present("outbound_type") && np.s("outbound_type") != Some("loadBalancer") {
-                m.note(
-                    &inst.source,
-                    Outcome::Dropped,
-                    "network_profile.outbound_type",
-                    "the outbound type has no counterpart",
-                );
+            if np.present("outbound_type") {
+                match np.s("outbound_type") {
+                    Some("loadBalancer") => def["outbound_type"] = json!("load_balancer"),
+                    Some("userDefinedRouting") => {
+                        def["outbound_type"] = json!("user_defined_routing")
+                    }
+                    Some("managedNATGateway") => def["outbound_type"] = json!("managed_nat_gateway"),
+                    Some("userAssignedNATGateway") => {
+                        def["outbound_type"] = json!("user_assigned_nat_gateway")
+                    }
+                    _ => m.note(
+                        &inst.source,
+                        Outcome::Dropped,
+                        "network_profile.outbound_type",
+                        "an outbound type vnetlab does not know is left out (load_balancer is assumed)",
+                    ),
+                }
             }
         }
-        if a.b("private_cluster_enabled") == Some(true) {
-            m.note(
-                &inst.source,
-                Outcome::Dropped,
-                "private_cluster_enabled",
-                "a private API server has no counterpart",
-            );
+        if let Some(p) = a.b("private_cluster_enabled") {
+            def["private_cluster"] = json!(p);
+        }
+        // `api_server_access_profile.authorized_ip_ranges` (azurerm 3.x and later) or the older
+        // top-level `api_server_authorized_ip_ranges`.
+        let mut ranges = a
+            .block("api_server_access_profile")
+            .map(|p| p.strs("authorized_ip_ranges"))
+            .unwrap_or_default();
+        ranges.extend(a.strs("api_server_authorized_ip_ranges"));
+        let mut kept = Vec::new();
+        for r in ranges {
+            let t = r.trim();
+            let net = t
+                .parse::<std::net::Ipv4Addr>()
+                .ok()
+                .and_then(|ip| ipnet::Ipv4Net::new(ip, 32).ok())
+                .or_else(|| t.parse::<ipnet::Ipv4Net>().ok().filter(|n| n.trunc() == *n));
+            match net {
+                Some(n) => kept.push(n.to_string()),
+                None => m.note(
+                    &inst.source,
+                    Outcome::Dropped,
+                    "api_server_access_profile.authorized_ip_ranges",
+                    format!("`{t}` is not an address or a prefix without host bits; left out"),
+                ),
+            }
+        }
+        if !kept.is_empty() {
+            def["authorized_ip_ranges"] = json!(kept);
         }
         let id = a.s("id").unwrap_or("").to_ascii_lowercase();
         if let Some((_, ws, src)) = attach.iter().find(|(k, _, _)| *k == id)

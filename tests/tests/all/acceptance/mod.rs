@@ -7,6 +7,7 @@ mod derived;
 mod documented;
 mod documented_services;
 mod fidelity;
+mod ingress;
 mod routing;
 mod settings;
 
