@@ -176,10 +176,11 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
 /// AML-PUBLIC-WORKSPACE, AML-PUBLIC-DEPENDENCY: the internet reaches the workspace or a
 /// dependent service (critical when the workspace itself is private).
 fn public_services(d: &Design, v: &mut Vec<Finding>) {
+    // A project's dependencies are its hub's, reported once with the hub (A1).
     for ws in d
         .services
         .iter()
-        .filter(|s| s.kind == ServiceKind::MlWorkspace)
+        .filter(|s| s.kind == ServiceKind::MlWorkspace && s.hub.is_none())
     {
         if let Some(t) = trace(
             d,

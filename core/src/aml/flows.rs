@@ -194,6 +194,22 @@ impl Cat<'_> {
         if let Some(r) = self.svc(s.container_registry) {
             v.push((r, "registry", 443, "pull training images (E7 step 4)"));
         }
+        if let Some(a) = self.svc(s.ai_services) {
+            v.push((
+                a,
+                "account",
+                443,
+                "call the hub's connected Azure AI services models (A2)",
+            ));
+        }
+        if let Some(q) = self.svc(s.search) {
+            v.push((
+                q,
+                "searchService",
+                443,
+                "query the hub's connected Azure AI Search index (A2)",
+            ));
+        }
         v.push((
             s.name.clone(),
             "amlworkspace",
@@ -211,7 +227,8 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
     let region =
         |w: &crate::model::Workload| d.vnets[d.subnets[w.subnet.ix()].vnet.ix()].region.clone();
     for (si, s) in d.services.iter().enumerate() {
-        if s.kind != ServiceKind::MlWorkspace {
+        // A project's flows are its hub's (A1).
+        if s.kind != ServiceKind::MlWorkspace || s.hub.is_some() {
             continue;
         }
         let ws = ServiceId(si as u32);
@@ -469,9 +486,16 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
                 continue;
             }
             vnets_seen.push(v);
-            for sid in [Some(ws), s.storage, s.key_vault, s.container_registry]
-                .into_iter()
-                .flatten()
+            for sid in [
+                Some(ws),
+                s.storage,
+                s.key_vault,
+                s.container_registry,
+                s.ai_services,
+                s.search,
+            ]
+            .into_iter()
+            .flatten()
             {
                 let svc = &d.services[sid.ix()];
                 let mut groups: Vec<&str> = svc

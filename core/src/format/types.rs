@@ -562,6 +562,19 @@ record! {
         /// Private endpoints of the service.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         private_endpoints: Vec<PrivateEndpointDef> => def,
+        /// ml_workspace: the Azure AI Foundry hub (another ml_workspace) this workspace is a
+        /// project of. A project shares its hub's network, private endpoints and connected
+        /// resources, so it sets none of its own; computes of a project are the hub's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hub: Option<Ref> => opt,
+        /// ml_workspace (a hub): the connected Azure AI services account (`ai_services`) its
+        /// computes call on 443.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ai_services: Option<Ref> => opt,
+        /// ml_workspace (a hub): the connected Azure AI Search service (`ai_search`) its computes
+        /// call on 443.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        search: Option<Ref> => opt,
     }
 }
 

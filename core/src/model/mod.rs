@@ -576,6 +576,12 @@ pub struct Service {
     pub application_insights: Option<ServiceId>,
     /// Managed VNet.
     pub managed_network: Option<ManagedNetwork>,
+    /// The Azure AI Foundry hub this workspace is a project of (it shares the hub's network).
+    pub hub: Option<ServiceId>,
+    /// A hub's connected Azure AI services account.
+    pub ai_services: Option<ServiceId>,
+    /// A hub's connected Azure AI Search service.
+    pub search: Option<ServiceId>,
     /// Private endpoints.
     pub private_endpoints: Vec<PeId>,
     /// The public endpoint's address (inside the service's regional tag).

@@ -1513,6 +1513,9 @@ impl Mapper<'_> {
             application_insights: None,
             managed_network: None,
             private_endpoints: Vec::new(),
+            hub: None,
+            ai_services: None,
+            search: None,
             pos: Pos::default(),
         };
         if kind == ServiceKind::MlWorkspace {

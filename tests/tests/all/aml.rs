@@ -152,6 +152,12 @@ const INTENDED: &[(&str, &[&str], bool)] = &[
         &["AML-PUBLIC-AI-SERVICE"],
         true,
     ),
+    // An AI Foundry hub whose connected AI Search zone is not linked (semantics A1, A2).
+    (
+        "topologies/broken/aml-ai-foundry-dns.yaml",
+        &["AML-DNS-NOT-LINKED"],
+        false,
+    ),
 ];
 
 #[test]
@@ -194,6 +200,11 @@ const PAIRS: &[(&str, &str, &str)] = &[
         "AML-DNS-NOT-LINKED",
         "topologies/broken/aml-dns-not-linked.yaml",
         "topologies/aml-private-aks.yaml",
+    ),
+    (
+        "AML-DNS-NOT-LINKED",
+        "topologies/broken/aml-ai-foundry-dns.yaml",
+        "topologies/ai-foundry-hub.yaml",
     ),
     (
         "AML-SUBNET-CAPACITY",
