@@ -479,6 +479,8 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
                 .iter()
                 .filter(|w| w.kind == WorkloadKind::Jumpbox),
         );
+        // On-premises ML users resolve through their own DNS server (A3).
+        let mut askers: Vec<(String, String)> = Vec::new();
         let mut vnets_seen = Vec::new();
         for u in users {
             let v = d.subnets[u.subnet.ix()].vnet;
@@ -486,6 +488,23 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
                 continue;
             }
             vnets_seen.push(v);
+            askers.push((
+                u.name.clone(),
+                format!("from VNet {}", d.vnets[v.ix()].name),
+            ));
+        }
+        for c in d
+            .clients
+            .iter()
+            .filter(|c| c.kind == ClientKind::OnPrem && clients.contains(&c.name))
+        {
+            let how = match c.dns_server {
+                Some(ip) => format!("on-premises, through DNS server {ip}"),
+                None => "on-premises, with no DNS server in the design".to_string(),
+            };
+            askers.push((c.name.clone(), how));
+        }
+        for (asker, whence) in askers {
             for sid in [
                 Some(ws),
                 s.storage,
@@ -511,12 +530,10 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
                     c.add(
                         Stage::Dns,
                         format!(
-                            "{} resolves {}:{g} to its private endpoint from VNet {} (C3)",
-                            u.name,
+                            "{asker} resolves {}:{g} to its private endpoint {whence} (C3)",
                             svc.name,
-                            d.vnets[v.ix()].name
                         ),
-                        &u.name,
+                        &asker,
                         &format!("{}:{g}", svc.name),
                         Protocol::Tcp,
                         443,

@@ -125,6 +125,11 @@ pub const KINDS: &[Kind] = &[
         "Disable public network access and reach the service through a private endpoint with its private DNS zone linked to the VNets that use it.",
     ),
     k(
+        "AML-DNS-ON-PREM",
+        "An on-premises ML user does not resolve a private endpoint to its private address",
+        "Forward the service's public zone from the on-premises DNS server to a DNS private resolver inbound endpoint (or a DNS forwarder) in a VNet linked to the privatelink zone.",
+    ),
+    k(
         "AML-NO-OWNER",
         "An Azure ML resource has no owner tag",
         "Add `tags: {owner: TEAM}` (and a cost-centre tag) to each Azure ML resource.",

@@ -38,6 +38,7 @@ pub fn controls(finding: &str) -> Vec<Control> {
         | "AML-PUBLIC-AI-SERVICE"
         | "AML-ACR-SERVICE-ENDPOINT"
         | "AML-DNS-NOT-LINKED"
+        | "AML-DNS-ON-PREM"
         | "AML-SE-BYPASS" => vec![NS2],
         "AML-INBOUND-INTERNET" | "AML-NSG-ANY-INBOUND" | "AML-INFERENCE-PUBLIC" => vec![NS1],
         "AML-EXFILTRATION" | "AML-EXFILTRATION-STORAGE" | "AML-EXFILTRATION-AZURE" => {

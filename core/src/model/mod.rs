@@ -5,6 +5,7 @@ mod accept;
 mod alloc;
 mod build;
 pub mod catalog;
+pub mod dns;
 mod lookup;
 mod settings;
 mod validate;
@@ -108,6 +109,8 @@ pub struct Design {
     pub private_endpoints: Vec<PrivateEndpoint>,
     /// Private DNS zones.
     pub zones: Vec<PrivateZone>,
+    /// DNS private resolvers, forwarding rulesets and DNS servers with records (A3).
+    pub dns: dns::DnsSetup,
     /// Clients, the built-in `internet` first.
     pub clients: Vec<Client>,
     /// `expect` entries.

@@ -2439,6 +2439,8 @@ fn workload(kind: WorkloadKind, subnet: String) -> WorkloadDef {
         forwards_to_azure_dns: None,
         package_hosts: Vec::new(),
         node_communication_mode: None,
+        records: BTreeMap::new(),
+        forwarders: BTreeMap::new(),
         pos: Pos::default(),
     }
 }

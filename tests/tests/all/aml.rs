@@ -207,6 +207,11 @@ const PAIRS: &[(&str, &str, &str)] = &[
         "topologies/ai-foundry-hub.yaml",
     ),
     (
+        "AML-DNS-ON-PREM",
+        "topologies/broken/aml-dns-on-prem.yaml",
+        "topologies/aml-hybrid-dns-resolver.yaml",
+    ),
+    (
         "AML-SUBNET-CAPACITY",
         "topologies/broken/aml-subnet-too-small.yaml",
         "topologies/aml-private-aks.yaml",
@@ -392,6 +397,7 @@ fn every_finding_kind_has_a_fires_and_does_not_fire_test() {
         "AML-EXFILTRATION-AZURE",
         "AML-NO-OWNER",
         "AML-PUBLIC-AI-SERVICE",
+        "AML-DNS-ON-PREM",
     ] {
         assert!(tested.contains(id), "{id} has no fires/does-not-fire pair");
     }

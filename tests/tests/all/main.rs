@@ -7,6 +7,7 @@ mod aml_limits;
 mod cell;
 mod design_props;
 mod diff;
+mod dns_resolver;
 mod example_crate;
 mod format_doc;
 mod golden;
