@@ -153,6 +153,7 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
     let flagged = v.clone();
     super::azure_egress::all(d, &flagged, &mut v);
     super::limits::all(d, &mut v);
+    super::studio::all(d, &mut v);
     dns(d, flows, &mut v);
     service_endpoint_bypass(d, &mut v);
     routing_loops(d, &mut v);

@@ -17,6 +17,7 @@ pub mod mapping;
 pub mod patch;
 pub mod portfolio;
 pub mod render;
+mod studio;
 pub mod waivers;
 
 use crate::model::Design;

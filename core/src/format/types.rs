@@ -582,6 +582,18 @@ record! {
         /// call on 443.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         search: Option<Ref> => opt,
+        /// ml_workspace: users work with data in Azure ML studio (data preview, designer,
+        /// AutoML, labeling), whose documented limits with storage behind a VNet are then
+        /// reported (default false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        studio: Option<bool> => opt,
+        /// ml_workspace: a labeling project uses ML-assisted data labeling (default false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ml_assisted_labeling: Option<bool> => opt,
+        /// ml_workspace: the storage account (a `storage` service) the labeling project's data
+        /// is in (default: the workspace's default storage).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        labeling_storage: Option<Ref> => opt,
     }
 }
 

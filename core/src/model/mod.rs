@@ -585,6 +585,12 @@ pub struct Service {
     pub ai_services: Option<ServiceId>,
     /// A hub's connected Azure AI Search service.
     pub search: Option<ServiceId>,
+    /// Users work with data in Azure ML studio.
+    pub studio: bool,
+    /// A labeling project uses ML-assisted data labeling.
+    pub ml_assisted_labeling: bool,
+    /// The storage account labeling data is in (the default storage when `None`).
+    pub labeling_storage: Option<ServiceId>,
     /// Private endpoints.
     pub private_endpoints: Vec<PeId>,
     /// The public endpoint's address (inside the service's regional tag).

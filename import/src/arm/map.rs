@@ -1516,6 +1516,9 @@ impl Mapper<'_> {
             hub: None,
             ai_services: None,
             search: None,
+            studio: None,
+            ml_assisted_labeling: None,
+            labeling_storage: None,
             pos: Pos::default(),
         };
         if kind == ServiceKind::MlWorkspace {

@@ -163,6 +163,7 @@ impl Builder<'_, '_> {
             let ai_services = dep(self, &s.ai_services, ServiceKind::AiServices);
             let search = dep(self, &s.search, ServiceKind::AiSearch);
             let hub = dep(self, &s.hub, ServiceKind::MlWorkspace);
+            let labeling_storage = dep(self, &s.labeling_storage, ServiceKind::Storage);
             if let (Some(h), Some(r)) = (hub, &s.hub) {
                 self.project_checks(f, name, s, h, r);
             }
@@ -175,6 +176,9 @@ impl Builder<'_, '_> {
                     ("hub", s.hub.is_some()),
                     ("ai_services", s.ai_services.is_some()),
                     ("search", s.search.is_some()),
+                    ("studio", s.studio.is_some()),
+                    ("ml_assisted_labeling", s.ml_assisted_labeling.is_some()),
+                    ("labeling_storage", s.labeling_storage.is_some()),
                 ] {
                     if present {
                         self.d.error(
@@ -241,6 +245,9 @@ impl Builder<'_, '_> {
                 hub,
                 ai_services,
                 search,
+                studio: s.studio.unwrap_or(false),
+                ml_assisted_labeling: s.ml_assisted_labeling.unwrap_or(false),
+                labeling_storage,
                 private_endpoints: Vec::new(),
                 public_ip,
                 span: s.pos.0,
