@@ -35,6 +35,9 @@ pub struct Finding {
     pub remediation: String,
     /// Azure Policy, PSRule and checkov rules covering the same concern.
     pub references: Vec<Reference>,
+    /// The Microsoft cloud security benchmark controls it bears on, with the frameworks
+    /// Microsoft maps them to (`compliance.rs`).
+    pub controls: Vec<super::compliance::ControlMapping>,
 }
 
 /// An element of the topology file and its position.
@@ -110,6 +113,7 @@ pub(super) fn finding(
         at: None,
         remediation: remediation.to_string(),
         references: references(id, ""),
+        controls: super::compliance::of(id),
     }
 }
 

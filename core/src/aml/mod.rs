@@ -6,6 +6,7 @@
 
 mod ai_services;
 mod azure_egress;
+pub mod compliance;
 mod egress_fix;
 pub mod findings;
 pub mod fix;
