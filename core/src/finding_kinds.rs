@@ -125,6 +125,21 @@ pub const KINDS: &[Kind] = &[
         "Disable public network access and reach the service through a private endpoint with its private DNS zone linked to the VNets that use it.",
     ),
     k(
+        "AML-DNS-ON-PREM",
+        "An on-premises ML user does not resolve a private endpoint to its private address",
+        "Forward the service's public zone from the on-premises DNS server to a DNS private resolver inbound endpoint (or a DNS forwarder) in a VNet linked to the privatelink zone.",
+    ),
+    k(
+        "AML-STUDIO-STORAGE-VNET",
+        "Azure ML studio features are disabled by default with the workspace's storage behind a virtual network",
+        "Microsoft: grant the workspace's managed identity Reader on the storage private endpoints, use managed identity authentication for datastores, and open the studio from inside the VNet; storage IP firewall rules are not supported by the studio.",
+    ),
+    k(
+        "AML-LABELING-DEFAULT-STORAGE",
+        "ML-assisted data labeling uses a default storage account behind a virtual network",
+        "Microsoft: ML-assisted data labeling doesn't support default storage accounts secured behind a virtual network; use a non-default storage account (`labeling_storage`).",
+    ),
+    k(
         "AML-NO-OWNER",
         "An Azure ML resource has no owner tag",
         "Add `tags: {owner: TEAM}` (and a cost-centre tag) to each Azure ML resource.",
@@ -176,6 +191,7 @@ mod tests {
             include_str!("aml/azure_egress.rs"),
             include_str!("aml/ai_services.rs"),
             include_str!("aml/ingress.rs"),
+            include_str!("aml/studio.rs"),
         ]
         .concat();
         let mut ids = 0;

@@ -207,6 +207,9 @@ impl DesignBuilder {
             .dns
             .get_or_insert_with(|| DnsDef {
                 private_zones: BTreeMap::new(),
+                resolvers: BTreeMap::new(),
+                forwarding_rulesets: BTreeMap::new(),
+                servers: BTreeMap::new(),
                 pos: Default::default(),
             })
             .private_zones

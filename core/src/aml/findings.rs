@@ -35,6 +35,9 @@ pub struct Finding {
     pub remediation: String,
     /// Azure Policy, PSRule and checkov rules covering the same concern.
     pub references: Vec<Reference>,
+    /// The Microsoft cloud security benchmark controls it bears on, with the frameworks
+    /// Microsoft maps them to (`compliance.rs`).
+    pub controls: Vec<super::compliance::ControlMapping>,
 }
 
 impl Finding {
@@ -131,6 +134,7 @@ pub(super) fn finding(
         at: None,
         remediation: remediation.to_string(),
         references: references(id, ""),
+        controls: super::compliance::of(id),
     }
 }
 
@@ -174,6 +178,7 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
     let flagged = v.clone();
     super::azure_egress::all(d, &flagged, &mut v);
     super::limits::all(d, &mut v);
+    super::studio::all(d, &mut v);
     dns(d, flows, &mut v);
     service_endpoint_bypass(d, &mut v);
     routing_loops(d, &mut v);
@@ -198,10 +203,11 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
 /// AML-PUBLIC-WORKSPACE, AML-PUBLIC-DEPENDENCY: the internet reaches the workspace or a
 /// dependent service (critical when the workspace itself is private).
 fn public_services(d: &Design, v: &mut Vec<Finding>) {
+    // A project's dependencies are its hub's, reported once with the hub (A1).
     for ws in d
         .services
         .iter()
-        .filter(|s| s.kind == ServiceKind::MlWorkspace)
+        .filter(|s| s.kind == ServiceKind::MlWorkspace && s.hub.is_none())
     {
         if let Some(t) = trace(
             d,
@@ -412,21 +418,37 @@ fn storage_exfiltration(d: &Design, w: &crate::model::Workload) -> Option<Findin
     ))
 }
 
-/// AML-DNS-NOT-LINKED: a VNet that uses a private endpoint resolves its name publicly.
+/// AML-DNS-NOT-LINKED: a VNet that uses a private endpoint resolves its name publicly;
+/// AML-DNS-ON-PREM: an on-premises ML user does.
 fn dns(d: &Design, flows: &[FlowResult], v: &mut Vec<Finding>) {
     for f in flows
         .iter()
         .filter(|f| f.flow.stage == Stage::Dns && !f.works)
     {
+        // An on-premises ML user resolves through its own DNS server: the fix is forwarding,
+        // not a zone link (A3).
+        let on_prem = d
+            .client_by_name(&f.flow.from)
+            .is_some_and(|c| d.clients[c.ix()].kind == crate::format::ClientKind::OnPrem);
+        let on_prem_fix;
+        let (id, remediation) = if on_prem {
+            on_prem_fix = on_prem_remediation(d, &f.flow.from, &f.flow.to);
+            ("AML-DNS-ON-PREM", on_prem_fix.as_str())
+        } else {
+            (
+                "AML-DNS-NOT-LINKED",
+                "link the private DNS zone to the VNet the clients resolve from (or forward to 168.63.129.16 from a linked VNet, C3/C4)",
+            )
+        };
         let mut x = finding(
-            "AML-DNS-NOT-LINKED",
+            id,
             Severity::High,
             format!(
                 "{} does not resolve {} to its private endpoint: {}",
                 f.flow.from, f.flow.to, f.verdict
             ),
             vec![f.flow.from.clone(), f.flow.to.clone()],
-            "link the private DNS zone to the VNet the clients resolve from (or forward to 168.63.129.16 from a linked VNet, C3/C4)",
+            remediation,
         );
         if let Some(fix) = &f.fix {
             x.remediation = fix.change.clone();
@@ -434,9 +456,49 @@ fn dns(d: &Design, flows: &[FlowResult], v: &mut Vec<Finding>) {
         if let Some(t) = &f.trace {
             x = with_witness(x, t.clone());
         }
-        let _ = d;
         v.push(x);
     }
+}
+
+/// What an on-premises client needs to resolve `to` (`SERVICE:GROUP`) privately: a conditional
+/// forwarder on its DNS server for the public zones of the subresource (Microsoft: "The
+/// conditional forwarding must be made to the recommended public DNS zone forwarder") to an
+/// inbound endpoint whose VNet the privatelink zones are linked to, when the design has one.
+fn on_prem_remediation(d: &Design, from: &str, to: &str) -> String {
+    let client = d.client_by_name(from).map(|c| &d.clients[c.ix()]);
+    let (svc, group) = to.split_once(':').unwrap_or((to, ""));
+    let svc = d.service_by_name(svc).map(|s| &d.services[s.ix()]);
+    let zones: Vec<&str> = svc
+        .and_then(|s| crate::model::catalog::subresource(s.kind, group))
+        .map(|sub| sub.zones())
+        .unwrap_or_default();
+    let mut domains: Vec<String> = Vec::new();
+    for z in &zones {
+        let dom = format!("`{}`", z.trim_start_matches("privatelink."));
+        if !domains.contains(&dom) {
+            domains.push(dom);
+        }
+    }
+    let inbound = d.dns.resolvers.iter().find_map(|r| {
+        let linked = zones.iter().all(|z| {
+            d.zones
+                .iter()
+                .any(|x| x.name.eq_ignore_ascii_case(z) && x.links.contains(&r.vnet))
+        });
+        r.inbound
+            .first()
+            .filter(|_| linked)
+            .map(|(_, ip)| format!("inbound endpoint {ip} of DNS private resolver {}", r.name))
+    });
+    let server = match client.and_then(|c| c.dns_server) {
+        Some(ip) => format!("DNS server {ip} of {from}"),
+        None => format!("the DNS server {from} uses (the design names none: set its `dns_server`)"),
+    };
+    format!(
+        "give {server} a conditional forwarder for {} to {} (A3; Microsoft, \"On-premises workloads using a DNS forwarder\")",
+        if domains.is_empty() { "the service's public zone".to_string() } else { domains.join(", ") },
+        inbound.unwrap_or_else(|| "the inbound endpoint of a DNS private resolver in a VNet linked to the privatelink zones (add one)".to_string())
+    )
 }
 
 /// AML-SE-BYPASS: a subnet forced through a firewall also has service endpoints, whose routes

@@ -194,6 +194,22 @@ impl Cat<'_> {
         if let Some(r) = self.svc(s.container_registry) {
             v.push((r, "registry", 443, "pull training images (E7 step 4)"));
         }
+        if let Some(a) = self.svc(s.ai_services) {
+            v.push((
+                a,
+                "account",
+                443,
+                "call the hub's connected Azure AI services models (A2)",
+            ));
+        }
+        if let Some(q) = self.svc(s.search) {
+            v.push((
+                q,
+                "searchService",
+                443,
+                "query the hub's connected Azure AI Search index (A2)",
+            ));
+        }
         v.push((
             s.name.clone(),
             "amlworkspace",
@@ -211,7 +227,8 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
     let region =
         |w: &crate::model::Workload| d.vnets[d.subnets[w.subnet.ix()].vnet.ix()].region.clone();
     for (si, s) in d.services.iter().enumerate() {
-        if s.kind != ServiceKind::MlWorkspace {
+        // A project's flows are its hub's (A1).
+        if s.kind != ServiceKind::MlWorkspace || s.hub.is_some() {
             continue;
         }
         let ws = ServiceId(si as u32);
@@ -462,6 +479,8 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
                 .iter()
                 .filter(|w| w.kind == WorkloadKind::Jumpbox),
         );
+        // On-premises ML users resolve through their own DNS server (A3).
+        let mut askers: Vec<(String, String)> = Vec::new();
         let mut vnets_seen = Vec::new();
         for u in users {
             let v = d.subnets[u.subnet.ix()].vnet;
@@ -469,9 +488,33 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
                 continue;
             }
             vnets_seen.push(v);
-            for sid in [Some(ws), s.storage, s.key_vault, s.container_registry]
-                .into_iter()
-                .flatten()
+            askers.push((
+                u.name.clone(),
+                format!("from VNet {}", d.vnets[v.ix()].name),
+            ));
+        }
+        for c in d
+            .clients
+            .iter()
+            .filter(|c| c.kind == ClientKind::OnPrem && clients.contains(&c.name))
+        {
+            let how = match c.dns_server {
+                Some(ip) => format!("on-premises, through DNS server {ip}"),
+                None => "on-premises, with no DNS server in the design".to_string(),
+            };
+            askers.push((c.name.clone(), how));
+        }
+        for (asker, whence) in askers {
+            for sid in [
+                Some(ws),
+                s.storage,
+                s.key_vault,
+                s.container_registry,
+                s.ai_services,
+                s.search,
+            ]
+            .into_iter()
+            .flatten()
             {
                 let svc = &d.services[sid.ix()];
                 let mut groups: Vec<&str> = svc
@@ -487,12 +530,10 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
                     c.add(
                         Stage::Dns,
                         format!(
-                            "{} resolves {}:{g} to its private endpoint from VNet {} (C3)",
-                            u.name,
+                            "{asker} resolves {}:{g} to its private endpoint {whence} (C3)",
                             svc.name,
-                            d.vnets[v.ix()].name
                         ),
-                        &u.name,
+                        &asker,
                         &format!("{}:{g}", svc.name),
                         Protocol::Tcp,
                         443,

@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 /// Every placement and ownership finding of a design.
 pub(super) fn all(d: &Design, v: &mut Vec<Finding>) {
     for (i, ws) in d.services.iter().enumerate() {
-        if ws.kind != ServiceKind::MlWorkspace {
+        // A project is placed and owned through its hub (A1).
+        if ws.kind != ServiceKind::MlWorkspace || ws.hub.is_some() {
             continue;
         }
         let ws_id = ServiceId(i as u32);

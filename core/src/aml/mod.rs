@@ -6,6 +6,7 @@
 
 mod ai_services;
 mod azure_egress;
+pub mod compliance;
 mod egress_fix;
 pub mod findings;
 pub mod fix;
@@ -18,6 +19,7 @@ pub mod mapping;
 pub mod patch;
 pub mod portfolio;
 pub mod render;
+mod studio;
 pub mod waivers;
 
 use crate::model::Design;

@@ -38,6 +38,7 @@ pub fn controls(finding: &str) -> Vec<Control> {
         | "AML-PUBLIC-AI-SERVICE"
         | "AML-ACR-SERVICE-ENDPOINT"
         | "AML-DNS-NOT-LINKED"
+        | "AML-DNS-ON-PREM"
         | "AML-SE-BYPASS" => vec![NS2],
         "AML-INBOUND-INTERNET" | "AML-NSG-ANY-INBOUND" | "AML-INFERENCE-PUBLIC" => vec![NS1],
         "AML-EXFILTRATION" | "AML-EXFILTRATION-STORAGE" | "AML-EXFILTRATION-AZURE" => {
@@ -71,6 +72,9 @@ pub struct Portfolio {
     pub findings_by_severity: Vec<(Severity, u32)>,
     /// Findings per benchmark control.
     pub findings_by_control: Vec<(Control, u32)>,
+    /// Findings per framework requirement Microsoft maps those controls to (`PCI-DSS v3.2.1
+    /// 1.2`, `NIST SP 800-53 r4 SC-7`, …), each finding counted once per requirement.
+    pub findings_by_requirement: Vec<(String, u32)>,
     /// Per design: (name, broken required flows, findings).
     pub per_design: Vec<(String, u32, u32)>,
 }
@@ -81,6 +85,7 @@ impl Portfolio {
         let mut p = Portfolio::default();
         let mut by_severity: BTreeMap<Severity, u32> = BTreeMap::new();
         let mut by_control: BTreeMap<Control, u32> = BTreeMap::new();
+        let mut by_requirement: BTreeMap<String, u32> = BTreeMap::new();
         for r in reports {
             let g = &r.governance;
             p.designs += 1;
@@ -98,12 +103,16 @@ impl Portfolio {
                 for c in controls(f.id) {
                     *by_control.entry(c).or_default() += 1;
                 }
+                for req in super::compliance::requirements(f.id) {
+                    *by_requirement.entry(req).or_default() += 1;
+                }
             }
             p.per_design
                 .push((r.design.clone(), broken, r.findings.len() as u32));
         }
         p.findings_by_severity = by_severity.into_iter().collect();
         p.findings_by_control = by_control.into_iter().collect();
+        p.findings_by_requirement = by_requirement.into_iter().collect();
         p
     }
 
@@ -150,6 +159,9 @@ impl Portfolio {
         ));
         for (c, n) in &self.findings_by_control {
             out.push_str(&format!("  {} ({}): {n} finding(s)\n", c.id, c.title));
+        }
+        for (req, n) in &self.findings_by_requirement {
+            out.push_str(&format!("  {req} (through MCSB): {n} finding(s)\n"));
         }
         for (name, broken, findings) in &self.per_design {
             out.push_str(&format!(

@@ -78,6 +78,13 @@ pub fn audit(r: &AuditReport, verbose: bool) -> String {
                 .collect();
             let _ = writeln!(o, "      see also: {}", refs.join("; "));
         }
+        if !f.controls.is_empty() {
+            let _ = writeln!(
+                o,
+                "      controls: {}",
+                super::compliance::render(&f.controls)
+            );
+        }
         if verbose && let Some(t) = &f.trace {
             for line in crate::render::trace(t).lines() {
                 let _ = writeln!(o, "      | {line}");

@@ -145,6 +145,7 @@ pub fn apply(accept: &[AcceptDef], findings: &mut Vec<Finding>, today: Date) -> 
                 }),
                 remediation: "review the exception again: fix the finding, or renew the waiver with a new expiry date".to_string(),
                 references: Vec::new(),
+                controls: Vec::new(),
             };
             expired_findings.push(f);
             continue;
@@ -191,6 +192,7 @@ mod tests {
             at: None,
             remediation: String::new(),
             references: Vec::new(),
+            controls: Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! linked zone lacks the record.
 
 use crate::format::{PeState, ResolutionPolicy, WorkloadKind};
+use crate::model::dns::Fallback;
 use crate::model::{Design, ElementRef, ServiceId, VnetId, catalog};
 use crate::tags::AZURE_HOST_IP;
 use serde::Serialize;
@@ -18,7 +19,31 @@ pub enum Resolver {
     },
     /// A resolver that sees only public DNS.
     Public,
+    /// A DNS server with host records or conditional forwarders (`dns.servers`, or a
+    /// `dns_server` workload with `records` / `forwarders`), at this address (A3).
+    Server {
+        /// Its address.
+        ip: Ipv4Addr,
+    },
 }
+
+impl Resolver {
+    /// The VNet whose private zones this resolver sees for names it neither holds nor
+    /// forwards (for a server, its fallback).
+    pub fn azure_vnet(self, d: &Design) -> Option<VnetId> {
+        match self {
+            Resolver::AzureDns { vnet } => Some(vnet),
+            Resolver::Public => None,
+            Resolver::Server { ip } => match d.dns.server_at(ip).map(|s| s.fallback) {
+                Some(Fallback::AzureDns(v)) => Some(v),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// How many times a query may be forwarded before vnetlab calls it a loop.
+const MAX_FORWARDS: u32 = 6;
 
 /// The result of resolving a name.
 #[derive(Clone, Debug, Serialize)]
@@ -66,6 +91,22 @@ pub fn resolver_at(d: &Design, ip: Ipv4Addr, who: &str) -> (Resolver, String) {
                 ),
             ),
         };
+    }
+    if let Some(r) = d.dns.inbound_at(ip) {
+        return (
+            Resolver::AzureDns { vnet: r.vnet },
+            format!(
+                "{who} uses the inbound endpoint {ip} of DNS private resolver {}, which answers with Azure DNS from VNet {}",
+                r.name,
+                d.vnets[r.vnet.ix()].name
+            ),
+        );
+    }
+    if let Some(s) = d.dns.server_at(ip) {
+        return (
+            Resolver::Server { ip },
+            format!("{who} uses DNS server {} ({ip})", s.name),
+        );
     }
     if let Some(w) = d
         .workloads
@@ -154,12 +195,133 @@ fn service_name(d: &Design, name: &str) -> Option<(ServiceId, &'static str, Stri
 
 /// Resolves `name` with `resolver`.
 pub fn resolve(d: &Design, name: &str, resolver: Resolver) -> DnsAnswer {
+    resolve_in(d, name, resolver, 0)
+}
+
+/// Where a query goes next when the resolver forwards it (A3): a forwarding rule of a ruleset
+/// linked to an Azure DNS resolver's VNet (before its private zones: a ruleset linked to the
+/// VNet of the inbound endpoint it forwards to loops, as Microsoft warns), or a custom server's
+/// host record, conditional forwarder or fallback.
+enum Next {
+    /// Forward to this DNS server, with the step that says why.
+    Forward(Ipv4Addr, String),
+    /// The server holds the name: an A record.
+    Record(Ipv4Addr, String),
+    /// Carry on with this resolver.
+    Carry(Resolver),
+}
+
+fn next(d: &Design, cur: &str, resolver: Resolver) -> Next {
+    match resolver {
+        Resolver::AzureDns { vnet } => match d.dns.rule_for(vnet, cur) {
+            Some((rs, rule)) if !rule.targets.is_empty() => Next::Forward(
+                rule.targets[0],
+                format!(
+                    "{cur}: VNet {} is linked to forwarding ruleset {}, whose rule for `{}` forwards to {}",
+                    d.vnets[vnet.ix()].name,
+                    rs.name,
+                    if rule.domain.is_empty() {
+                        "."
+                    } else {
+                        &rule.domain
+                    },
+                    rule.targets[0]
+                ),
+            ),
+            _ => Next::Carry(resolver),
+        },
+        Resolver::Server { ip } => {
+            let Some(s) = d.dns.server_at(ip) else {
+                return Next::Carry(Resolver::Public);
+            };
+            if let Some(a) = s.records.get(cur) {
+                return Next::Record(
+                    *a,
+                    format!("{cur} → {a} (host record on DNS server {})", s.name),
+                );
+            }
+            if let Some((dom, targets)) = s.forwarder_for(cur)
+                && let Some(t) = targets.first()
+            {
+                return Next::Forward(
+                    *t,
+                    format!(
+                        "{cur}: DNS server {} forwards `{}` to {t} (conditional forwarder)",
+                        s.name,
+                        if dom.is_empty() { "." } else { dom }
+                    ),
+                );
+            }
+            Next::Carry(match s.fallback {
+                Fallback::AzureDns(v) => Resolver::AzureDns { vnet: v },
+                Fallback::Public => Resolver::Public,
+            })
+        }
+        Resolver::Public => Next::Carry(resolver),
+    }
+}
+
+fn resolve_in(d: &Design, name: &str, resolver: Resolver, forwards: u32) -> DnsAnswer {
     let asked = normalise(name);
     let mut cur = asked.clone();
     let mut steps = Vec::new();
     let mut service = None;
     let mut decided_by = None;
+    let asked_with = resolver;
     for _ in 0..8 {
+        // Each name of the chain is asked of the same resolver: its forwarders and records
+        // apply to the privatelink name a CNAME leads to as well.
+        let resolver = match next(d, &cur, asked_with) {
+            Next::Record(ip, step) => {
+                steps.push(step);
+                // The DNS server holding the host record decided, when it is a workload.
+                let server = match asked_with {
+                    Resolver::Server { ip: at } => d
+                        .workloads
+                        .iter()
+                        .find(|w| w.ip == at)
+                        .map(|w| ElementRef::Workload(w.name.clone())),
+                    _ => None,
+                };
+                return DnsAnswer {
+                    name: asked,
+                    steps,
+                    address: Ok(ip),
+                    private: true,
+                    service,
+                    decided_by: server,
+                };
+            }
+            Next::Forward(target, step) => {
+                steps.push(step);
+                if forwards >= MAX_FORWARDS {
+                    steps.push(format!(
+                        "forwarded {MAX_FORWARDS} times: a forwarding loop → SERVFAIL"
+                    ));
+                    return DnsAnswer {
+                        name: asked,
+                        steps,
+                        address: Err(format!("forwarding loop for {cur}")),
+                        private: false,
+                        service,
+                        decided_by: None,
+                    };
+                }
+                let (r, why) = resolver_at(d, target, &format!("the query for {cur}"));
+                steps.push(why);
+                let mut a = resolve_in(d, &cur, r, forwards + 1);
+                steps.append(&mut a.steps);
+                return DnsAnswer {
+                    name: asked,
+                    steps,
+                    address: a.address,
+                    private: a.private,
+                    service: service.or(a.service),
+                    decided_by: a.decided_by,
+                };
+            }
+            Next::Carry(r) => r,
+        };
         // Private zones linked to the resolving VNet override everything under them (C3).
         if let Resolver::AzureDns { vnet } = resolver {
             let zone = d

@@ -530,6 +530,13 @@ record! {
         /// `load_balancer`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         outbound_type: Option<AksOutboundType> => opt,
+        /// dns_server: host records it answers itself: name → address.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        records: BTreeMap<String, Spanned<Ip>> => def,
+        /// dns_server: conditional forwarders: domain → the DNS servers it forwards that
+        /// domain's names to (the longest matching domain wins, before `forwards_to_azure_dns`).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        forwarders: BTreeMap<String, Vec<Spanned<Ip>>> => def,
     }
 }
 
@@ -601,6 +608,31 @@ record! {
         /// Private endpoints of the service.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         private_endpoints: Vec<PrivateEndpointDef> => def,
+        /// ml_workspace: the Azure AI Foundry hub (another ml_workspace) this workspace is a
+        /// project of. A project shares its hub's network, private endpoints and connected
+        /// resources, so it sets none of its own; computes of a project are the hub's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hub: Option<Ref> => opt,
+        /// ml_workspace (a hub): the connected Azure AI services account (`ai_services`) its
+        /// computes call on 443.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ai_services: Option<Ref> => opt,
+        /// ml_workspace (a hub): the connected Azure AI Search service (`ai_search`) its computes
+        /// call on 443.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        search: Option<Ref> => opt,
+        /// ml_workspace: users work with data in Azure ML studio (data preview, designer,
+        /// AutoML, labeling), whose documented limits with storage behind a VNet are then
+        /// reported (default false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        studio: Option<bool> => opt,
+        /// ml_workspace: a labeling project uses ML-assisted data labeling (default false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ml_assisted_labeling: Option<bool> => opt,
+        /// ml_workspace: the storage account (a `storage` service) the labeling project's data
+        /// is in (default: the workspace's default storage).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        labeling_storage: Option<Ref> => opt,
     }
 }
 
@@ -669,6 +701,86 @@ record! {
         /// Private DNS zones by zone name.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         private_zones: BTreeMap<String, PrivateZoneDef> => def,
+        /// Azure DNS Private Resolvers by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        resolvers: BTreeMap<String, DnsResolverDef> => def,
+        /// DNS forwarding rulesets by name: conditional forwarding for the VNets linked to them.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        forwarding_rulesets: BTreeMap<String, ForwardingRulesetDef> => def,
+        /// DNS servers outside the VNets (on-premises) by name, with their host records and
+        /// conditional forwarders; clients and forwarding rules name them by address.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        servers: BTreeMap<String, DnsServerDef> => def,
+    }
+}
+
+record! {
+    /// An Azure DNS Private Resolver in a VNet.
+    pub struct DnsResolverDef ("DNS private resolver") {
+        /// The VNet it is deployed in.
+        vnet: Ref => req,
+        /// Inbound endpoints: addresses that answer queries from outside the VNet (on-premises,
+        /// other VNets) with Azure DNS in this VNet's view.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        inbound_endpoints: Vec<InboundEndpointDef> => def,
+        /// Outbound endpoints: the dedicated subnets (`VNET/SUBNET`) forwarding rulesets send
+        /// queries from.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        outbound_endpoints: Vec<Ref> => def,
+    }
+}
+
+record! {
+    /// An inbound endpoint of a DNS private resolver.
+    pub struct InboundEndpointDef ("inbound endpoint") {
+        /// Its dedicated subnet, `VNET/SUBNET` in the resolver's VNet.
+        subnet: Ref => req,
+        /// Its address in that subnet.
+        ip: Spanned<Ip> => req,
+    }
+}
+
+record! {
+    /// A DNS forwarding ruleset: VNets linked to it send queries for its rules' domains to the
+    /// rules' target DNS servers.
+    pub struct ForwardingRulesetDef ("forwarding ruleset") {
+        /// The resolver whose outbound endpoint forwards the queries.
+        resolver: Ref => req,
+        /// The VNets linked to the ruleset.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        links: Vec<Ref> => def,
+        /// Forwarding rules; when several match a name, the longest domain wins.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        rules: Vec<ForwardingRuleDef> => def,
+    }
+}
+
+record! {
+    /// A DNS forwarding rule.
+    pub struct ForwardingRuleDef ("forwarding rule") {
+        /// The domain it applies to (and every name under it), e.g. `api.azureml.ms`; `.` for
+        /// every name.
+        domain: Spanned<String> => req,
+        /// The DNS servers queries are forwarded to.
+        targets: Vec<Spanned<Ip>> => req,
+        /// Whether the rule applies (default true).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        enabled: Option<bool> => opt,
+    }
+}
+
+record! {
+    /// A DNS server outside the VNets, e.g. on-premises.
+    pub struct DnsServerDef ("DNS server") {
+        /// Its address.
+        ip: Spanned<Ip> => req,
+        /// Host records it answers itself: name → address.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        records: BTreeMap<String, Spanned<Ip>> => def,
+        /// Conditional forwarders: domain → the DNS servers it forwards that domain's names to
+        /// (the longest matching domain wins). Other names resolve on public DNS.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        forwarders: BTreeMap<String, Vec<Spanned<Ip>>> => def,
     }
 }
 

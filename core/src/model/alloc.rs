@@ -215,6 +215,25 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
             );
         }
     }
+    // DNS private resolvers' inbound endpoints have their address written.
+    let inbound: Vec<(SubnetId, Ipv4Addr, String, Span)> = d
+        .dns
+        .resolvers
+        .iter()
+        .flat_map(|r| {
+            r.inbound.iter().map(|(s, ip)| {
+                (
+                    *s,
+                    *ip,
+                    format!("inbound endpoint of resolver `{}`", r.name),
+                    r.span,
+                )
+            })
+        })
+        .collect();
+    for (subnet, ip, who, span) in inbound {
+        claim(&mut pools, d, subnet, ip, &who, span, diags);
+    }
     if diags.has_errors() {
         return;
     }

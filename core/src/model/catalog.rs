@@ -129,10 +129,20 @@ pub fn subresources(kind: ServiceKind) -> &'static [Subresource] {
         )],
         AiServices => &[s!(
             "account",
-            &[(
-                "{name}.cognitiveservices.azure.com",
-                "{name}.privatelink.cognitiveservices.azure.com"
-            )],
+            &[
+                (
+                    "{name}.cognitiveservices.azure.com",
+                    "{name}.privatelink.cognitiveservices.azure.com"
+                ),
+                (
+                    "{name}.openai.azure.com",
+                    "{name}.privatelink.openai.azure.com"
+                ),
+                (
+                    "{name}.services.ai.azure.com",
+                    "{name}.privatelink.services.ai.azure.com"
+                ),
+            ],
         )],
         AiSearch => &[s!(
             "searchService",

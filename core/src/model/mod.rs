@@ -7,6 +7,7 @@ mod build;
 pub mod catalog;
 pub mod element;
 mod ingress;
+pub mod dns;
 mod lookup;
 mod settings;
 mod validate;
@@ -113,6 +114,8 @@ pub struct Design {
     pub private_endpoints: Vec<PrivateEndpoint>,
     /// Private DNS zones.
     pub zones: Vec<PrivateZone>,
+    /// DNS private resolvers, forwarding rulesets and DNS servers with records (A3).
+    pub dns: dns::DnsSetup,
     /// Clients, the built-in `internet` first.
     pub clients: Vec<Client>,
     /// `expect` entries.
@@ -630,6 +633,18 @@ pub struct Service {
     pub application_insights: Option<ServiceId>,
     /// Managed VNet.
     pub managed_network: Option<ManagedNetwork>,
+    /// The Azure AI Foundry hub this workspace is a project of (it shares the hub's network).
+    pub hub: Option<ServiceId>,
+    /// A hub's connected Azure AI services account.
+    pub ai_services: Option<ServiceId>,
+    /// A hub's connected Azure AI Search service.
+    pub search: Option<ServiceId>,
+    /// Users work with data in Azure ML studio.
+    pub studio: bool,
+    /// A labeling project uses ML-assisted data labeling.
+    pub ml_assisted_labeling: bool,
+    /// The storage account labeling data is in (the default storage when `None`).
+    pub labeling_storage: Option<ServiceId>,
     /// Private endpoints.
     pub private_endpoints: Vec<PeId>,
     /// The public endpoint's address (inside the service's regional tag).

@@ -348,7 +348,9 @@ fn dns(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
                 || d.firewalls
                     .iter()
                     .any(|fw| fw.ip == ip.value.0 && fw.dns_proxy)
-                || ip.value.0 == crate::tags::AZURE_HOST_IP;
+                || ip.value.0 == crate::tags::AZURE_HOST_IP
+                || d.dns.inbound_at(ip.value.0).is_some()
+                || d.dns.server_at(ip.value.0).is_some();
             if !known {
                 diags
                     .warning(ip.span(), "dns-server", format!("VNet `{vname}` uses DNS server {}, which is not a dns_server workload or a firewall with DNS proxy", ip.value.0))
@@ -366,10 +368,12 @@ fn dns(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
         let vnet = d.subnets[pe.subnet.ix()].vnet;
         // Clients in the endpoint's own VNet resolve through that VNet's resolver; the zone must
         // be linked where that resolver runs (C3, C4).
-        let resolver = match crate::eval::dns::resolver_for_vnet(d, vnet).0 {
-            crate::eval::dns::Resolver::AzureDns { vnet } => Some(vnet),
-            crate::eval::dns::Resolver::Public => None,
-        };
+        let resolver = crate::eval::dns::resolver_for_vnet(d, vnet).0.azure_vnet(d);
+        // A forwarding ruleset or a DNS server's forwarder may lead the name to a VNet that
+        // sees the zone (A3): then the clients do get the private address.
+        if resolves_privately(d, pe, vnet) {
+            continue;
+        }
         for z in &pe.zones {
             let zone = &d.zones[z.ix()];
             if !resolver.is_some_and(|r| zone.links.contains(&r)) {
@@ -386,6 +390,27 @@ fn dns(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// Whether the main name of a private endpoint's subresource resolves, from `vnet`, to one of
+/// the service's private endpoints.
+fn resolves_privately(d: &Design, pe: &super::PrivateEndpoint, vnet: super::VnetId) -> bool {
+    let svc = &d.services[pe.service.ix()];
+    let Some((public, _)) = catalog::subresource(svc.kind, &pe.group).and_then(|s| s.names.first())
+    else {
+        return false;
+    };
+    if public.starts_with('*') {
+        return false;
+    }
+    let name = catalog::fill(public, &svc.name, &svc.region);
+    let resolver = crate::eval::dns::resolver_for_vnet(d, vnet).0;
+    let answer = crate::eval::dns::resolve(d, &name, resolver);
+    answer.address.is_ok_and(|ip| {
+        svc.private_endpoints
+            .iter()
+            .any(|p| d.private_endpoints[p.ix()].ip == ip)
+    })
 }
 
 fn services(d: &Design, diags: &mut Diagnostics) {

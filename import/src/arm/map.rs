@@ -1513,6 +1513,12 @@ impl Mapper<'_> {
             application_insights: None,
             managed_network: None,
             private_endpoints: Vec::new(),
+            hub: None,
+            ai_services: None,
+            search: None,
+            studio: None,
+            ml_assisted_labeling: None,
+            labeling_storage: None,
             pos: Pos::default(),
         };
         if kind == ServiceKind::MlWorkspace {
@@ -2469,6 +2475,8 @@ fn workload(kind: WorkloadKind, subnet: String) -> WorkloadDef {
         private_cluster: None,
         authorized_ip_ranges: Vec::new(),
         outbound_type: None,
+        records: BTreeMap::new(),
+        forwarders: BTreeMap::new(),
         pos: Pos::default(),
     }
 }

@@ -178,6 +178,17 @@ const INTENDED: &[(&str, &[&str], bool)] = &[
         "topologies/broken/aml-aks-outbound.yaml",
         &["AML-AKS-OUTBOUND"],
         true,
+    // Microsoft's documented studio and labeling limits, informational (semantics A4).
+    (
+        "topologies/broken/aml-studio-labeling.yaml",
+        &["AML-STUDIO-STORAGE-VNET", "AML-LABELING-DEFAULT-STORAGE"],
+        true,
+    ),
+    // An AI Foundry hub whose connected AI Search zone is not linked (semantics A1, A2).
+    (
+        "topologies/broken/aml-ai-foundry-dns.yaml",
+        &["AML-DNS-NOT-LINKED"],
+        false,
     ),
 ];
 
@@ -245,6 +256,26 @@ const PAIRS: &[(&str, &str, &str)] = &[
     (
         "AML-DNS-NOT-LINKED",
         "topologies/broken/aml-dns-not-linked.yaml",
+        "topologies/aml-private-aks.yaml",
+    ),
+    (
+        "AML-DNS-NOT-LINKED",
+        "topologies/broken/aml-ai-foundry-dns.yaml",
+        "topologies/ai-foundry-hub.yaml",
+    ),
+    (
+        "AML-DNS-ON-PREM",
+        "topologies/broken/aml-dns-on-prem.yaml",
+        "topologies/aml-hybrid-dns-resolver.yaml",
+    ),
+    (
+        "AML-STUDIO-STORAGE-VNET",
+        "topologies/broken/aml-studio-labeling.yaml",
+        "topologies/aml-private-aks.yaml",
+    ),
+    (
+        "AML-LABELING-DEFAULT-STORAGE",
+        "topologies/broken/aml-studio-labeling.yaml",
         "topologies/aml-private-aks.yaml",
     ),
     (
@@ -433,6 +464,9 @@ fn every_finding_kind_has_a_fires_and_does_not_fire_test() {
         "AML-EXFILTRATION-AZURE",
         "AML-NO-OWNER",
         "AML-PUBLIC-AI-SERVICE",
+        "AML-DNS-ON-PREM",
+        "AML-STUDIO-STORAGE-VNET",
+        "AML-LABELING-DEFAULT-STORAGE",
     ] {
         assert!(tested.contains(id), "{id} has no fires/does-not-fire pair");
     }
@@ -777,4 +811,44 @@ route_tables:
             .iter()
             .any(|f| f.id == "AML-ROUTING-LOOP")
     );
+}
+
+#[test]
+fn studio_and_labeling_limits_fire_only_where_microsoft_documents_them() {
+    let rel = "topologies/broken/aml-studio-labeling.yaml";
+    let text = std::fs::read_to_string(root().join(rel)).expect("readable");
+    let has = |text: &str, id: &str| {
+        aml::audit(&design(rel, text))
+            .findings
+            .iter()
+            .any(|f| f.id == id)
+    };
+    // "ML-assisted data labeling doesn't support default storage accounts that are secured
+    // behind a virtual network. You must use a non-default storage account … The non-default
+    // storage account can be secured behind the virtual network."
+    let elsewhere = text
+        .replacen(
+            "    ml_assisted_labeling: true\n",
+            "    ml_assisted_labeling: true\n    labeling_storage: labelstore\n",
+            1,
+        )
+        .replacen(
+            "  mlstore:\n",
+            "  labelstore:\n    kind: storage\n    public_network_access: disabled\n    private_endpoints:\n      - { subnet: ml/endpoints, group: blob, zones: [privatelink.blob.core.windows.net] }\n  mlstore:\n",
+            1,
+        );
+    assert!(!has(&elsewhere, "AML-LABELING-DEFAULT-STORAGE"));
+    assert!(has(&elsewhere, "AML-STUDIO-STORAGE-VNET"));
+    // Without the studio, its limits are not reported.
+    let no_studio = text.replacen("    studio: true\n", "", 1);
+    assert!(!has(&no_studio, "AML-STUDIO-STORAGE-VNET"));
+    // Storage open to all networks is not behind a virtual network: neither limit applies.
+    let open = text.replacen(
+        "  mlstore:\n    kind: storage\n    public_network_access: disabled\n",
+        "  mlstore:\n    kind: storage\n    public_network_access: enabled\n",
+        1,
+    );
+    assert_ne!(open, text);
+    assert!(!has(&open, "AML-STUDIO-STORAGE-VNET"));
+    assert!(!has(&open, "AML-LABELING-DEFAULT-STORAGE"));
 }

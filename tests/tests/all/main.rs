@@ -8,6 +8,7 @@ mod cell;
 mod design_props;
 mod diff;
 mod elements;
+mod dns_resolver;
 mod example_crate;
 mod format_doc;
 mod golden;

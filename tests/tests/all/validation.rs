@@ -103,6 +103,11 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "expect:\n  - { name: e, from: nobody, to: internet, port: 443, verdict: allowed }\n",
         &["4:5 expect-endpoint"],
     ),
+    (
+        "a project sets what its hub decides, and a project used as a hub",
+        "services:\n  hub:\n    kind: ml_workspace\n  p1:\n    kind: ml_workspace\n    hub: hub\n    public_network_access: enabled\n  p2:\n    kind: ml_workspace\n    hub: p1\n",
+        &["7:5 project-key", "12:10 hub"],
+    ),
 ];
 
 #[test]

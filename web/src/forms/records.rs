@@ -205,6 +205,9 @@ pub(super) fn current_values(
 pub(super) fn empty_dns() -> DnsDef {
     DnsDef {
         private_zones: BTreeMap::new(),
+        resolvers: BTreeMap::new(),
+        forwarding_rulesets: BTreeMap::new(),
+        servers: BTreeMap::new(),
         pos: Pos::default(),
     }
 }

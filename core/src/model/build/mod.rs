@@ -25,6 +25,12 @@ pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) 
     }
     let design = design.map(|mut d| {
         super::alloc::allocate(&mut d, file, b.d);
+        // A dns_server workload's records and forwarders answer at its allocated address.
+        for s in &mut d.dns.servers {
+            if let Some(w) = s.workload {
+                s.ip = d.workloads[w.ix()].ip;
+            }
+        }
         super::alloc::register_pe_records(&mut d, b.d);
         super::settings::register_vm_records(&mut d);
         d
@@ -77,6 +83,7 @@ fn doc_public_ip(n: usize) -> Ipv4Addr {
 }
 
 mod ingress;
+mod dns;
 mod network;
 mod resources;
 mod security;
@@ -185,6 +192,7 @@ impl Builder<'_, '_> {
         let private_endpoints = self.private_endpoints(f);
         let zones = self.zones(f);
         let clients = self.clients(f);
+        let dns = self.dns_setup(f, &subnets, &workloads);
         let peerings = self.peerings(f);
         let expectations = self.expectations(f);
 
@@ -225,6 +233,7 @@ impl Builder<'_, '_> {
             services,
             private_endpoints,
             zones,
+            dns,
             clients,
             expectations,
             tags: self.tags.clone(),

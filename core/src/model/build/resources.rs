@@ -15,10 +15,19 @@ impl Builder<'_, '_> {
         for (i, (name, w)) in f.workloads.iter().enumerate() {
             let subnet = self.resolve(&w.subnet, &subnets, "subnet");
             let nsg = w.nsg.as_ref().and_then(|r| self.resolve(r, &nsgs, "NSG"));
+            // The computes of a project are its hub's: a project shares the hub's network (A1).
             let workspace = w
                 .workspace
                 .as_ref()
-                .and_then(|r| self.resolve(r, &services, "service"));
+                .and_then(|r| self.resolve(r, &services, "service"))
+                .map(|ws| {
+                    f.services
+                        .values()
+                        .nth(ws.ix())
+                        .and_then(|s| s.hub.as_ref())
+                        .and_then(|h| services.get(&h.value).copied())
+                        .unwrap_or(ws)
+                });
             if let (Some(ws), Some(r)) = (workspace, &w.workspace)
                 && f.services.values().nth(ws.ix()).map(|s| s.kind)
                     != Some(ServiceKind::MlWorkspace)
@@ -156,12 +165,25 @@ impl Builder<'_, '_> {
             let container_registry =
                 dep(self, &s.container_registry, ServiceKind::ContainerRegistry);
             let application_insights = dep(self, &s.application_insights, ServiceKind::AppInsights);
+            let ai_services = dep(self, &s.ai_services, ServiceKind::AiServices);
+            let search = dep(self, &s.search, ServiceKind::AiSearch);
+            let hub = dep(self, &s.hub, ServiceKind::MlWorkspace);
+            let labeling_storage = dep(self, &s.labeling_storage, ServiceKind::Storage);
+            if let (Some(h), Some(r)) = (hub, &s.hub) {
+                self.project_checks(f, name, s, h, r);
+            }
             if s.kind != ServiceKind::MlWorkspace {
                 for (key, present) in [
                     ("storage", s.storage.is_some()),
                     ("key_vault", s.key_vault.is_some()),
                     ("container_registry", s.container_registry.is_some()),
                     ("managed_network", s.managed_network.is_some()),
+                    ("hub", s.hub.is_some()),
+                    ("ai_services", s.ai_services.is_some()),
+                    ("search", s.search.is_some()),
+                    ("studio", s.studio.is_some()),
+                    ("ml_assisted_labeling", s.ml_assisted_labeling.is_some()),
+                    ("labeling_storage", s.labeling_storage.is_some()),
                 ] {
                     if present {
                         self.d.error(
@@ -225,12 +247,79 @@ impl Builder<'_, '_> {
                     .managed_network
                     .as_ref()
                     .map(|m| self.managed_network(m, f, &services)),
+                hub,
+                ai_services,
+                search,
+                studio: s.studio.unwrap_or(false),
+                ml_assisted_labeling: s.ml_assisted_labeling.unwrap_or(false),
+                labeling_storage,
                 private_endpoints: Vec::new(),
                 public_ip,
                 span: s.pos.0,
             });
         }
+        // A project shares its hub's network and connected resources (A1).
+        for i in 0..out.len() {
+            if let Some(h) = out[i].hub {
+                let hub = out[h.ix()].clone();
+                let p = &mut out[i];
+                p.public_network_access = hub.public_network_access;
+                p.storage = hub.storage;
+                p.key_vault = hub.key_vault;
+                p.container_registry = hub.container_registry;
+                p.ai_services = hub.ai_services;
+                p.search = hub.search;
+            }
+        }
         out
+    }
+
+    /// A project (`hub:` set) names a hub that is no project itself and sets nothing the hub
+    /// decides: its network, private endpoints and connected resources are the hub's (A1).
+    fn project_checks(
+        &mut self,
+        f: &TopologyFile,
+        name: &str,
+        s: &format::ServiceDef,
+        hub: ServiceId,
+        r: &Spanned<String>,
+    ) {
+        if f.services
+            .values()
+            .nth(hub.ix())
+            .is_some_and(|h| h.hub.is_some())
+        {
+            self.d
+                .error(
+                    r.span(),
+                    "hub",
+                    format!(
+                        "`{}` is itself a project; a hub cannot be a project",
+                        r.value
+                    ),
+                )
+                .help("name the hub workspace, the one without `hub:`");
+        }
+        for (key, present) in [
+            ("storage", s.storage.is_some()),
+            ("key_vault", s.key_vault.is_some()),
+            ("container_registry", s.container_registry.is_some()),
+            ("managed_network", s.managed_network.is_some()),
+            ("private_endpoints", !s.private_endpoints.is_empty()),
+            ("public_network_access", s.public_network_access.is_some()),
+            ("ai_services", s.ai_services.is_some()),
+            ("search", s.search.is_some()),
+        ] {
+            if present {
+                self.d
+                    .error(
+                        s.pos.0,
+                        "project-key",
+                        format!("`{name}` is a project of hub `{}`: `{key}` is the hub's and cannot be set on the project", r.value),
+                    )
+                    .help(format!("set `{key}` on `{}`", r.value));
+            }
+        }
     }
 
     pub(super) fn managed_network(
