@@ -50,16 +50,6 @@ impl Node {
         matches!(&self.kind, Kind::Scalar(s, Style::Plain) if s.is_empty())
             && self.start == self.end
     }
-
-    /// The entry of a mapping with this key text.
-    pub fn entry(&self, key: &str) -> Option<&(Node, Node)> {
-        match &self.kind {
-            Kind::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| matches!(&k.kind, Kind::Scalar(s, _) if s == key)),
-            _ => None,
-        }
-    }
 }
 
 /// Nesting deeper than this is not laid out (the reader rejects it too).
