@@ -140,24 +140,35 @@ impl<'t> Differ<'t> {
             return self.replace(node, &Value::Object(Map::new()), slot);
         }
         let removed: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-        let added: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+        let mut added: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
         let text_key = |k: &str| entries.iter().position(|(n, _)| key_text(n) == Some(k));
-        // One element renamed (its value may change too): rename its key where it is written.
-        if let ([old], [new]) = (removed.as_slice(), added.as_slice())
-            && b[*old].is_object()
-            && a[*new].is_object()
-            && let Some(i) = text_key(old)
-        {
+        // Elements renamed: an added one with a removed one's value, or the one added and the
+        // one removed when only one is (its value may change too). Their keys are renamed
+        // where they are written.
+        let mut renamed: Vec<(usize, &String, &String)> = Vec::new();
+        let mut gone = Vec::new();
+        for old in &removed {
+            let Some(i) = text_key(old) else { continue };
+            let same = added
+                .iter()
+                .position(|n| a[*n] == b[*old] && b[*old].is_object());
+            let only = (removed.len() == 1 && added.len() == 1)
+                .then_some(0)
+                .filter(|_| b[*old].is_object() && a[added[0]].is_object());
+            match same.or(only) {
+                Some(j) => renamed.push((i, old, added.remove(j))),
+                None => gone.push(i),
+            }
+        }
+        for &(i, _, new) in &renamed {
             let k = &entries[i].0;
             let style = match &k.kind {
                 Kind::Scalar(_, s) => *s,
                 _ => return Err("a complex key".into()),
             };
             self.splice(k.start, k.end, render::key(new, style, self.syntax));
-            return self.entries(node, entries, (b, a), &[], Some((i, &b[*old], new)));
         }
-        let gone: Vec<usize> = removed.iter().filter_map(|k| text_key(k)).collect();
-        self.entries(node, entries, (b, a), &gone, None)
+        self.entries(node, entries, (b, a), &gone, &renamed)
     }
 
     /// Entries removed (`gone`, by text index), changed, renamed and added.
@@ -167,21 +178,22 @@ impl<'t> Differ<'t> {
         entries: &[(Node, Node)],
         (b, a): (&Map<String, Value>, &Map<String, Value>),
         gone: &[usize],
-        renamed: Option<(usize, &Value, &String)>,
+        renamed: &[(usize, &String, &String)],
     ) -> Res {
         let text_key = |k: &str| entries.iter().position(|(n, _)| key_text(n) == Some(k));
         let spans: Vec<(usize, usize)> = entries.iter().map(|(k, v)| (k.start, v.end)).collect();
         self.remove(node, &spans, gone, false)?;
-        if let Some((i, old, new)) = renamed {
-            let (k, v) = &entries[i];
-            self.walk(v, old, &a[new], Slot::Value(k, new))?;
-        }
         let mut last: Option<usize> = None;
         for (name, after) in a {
+            if let Some(&(i, old, _)) = renamed.iter().find(|r| r.2 == name) {
+                let (k, v) = &entries[i];
+                self.walk(v, &b[old], after, Slot::Value(k, name))?;
+                last = Some(i);
+                continue;
+            }
             let at = text_key(name).filter(|i| !gone.contains(i));
-            let at = at.or_else(|| renamed.filter(|r| r.2 == name).map(|r| r.0));
+            let at = at.filter(|i| !renamed.iter().any(|r| r.0 == *i));
             match at {
-                Some(i) if renamed.is_some_and(|r| r.0 == i) => last = Some(i),
                 Some(i) => {
                     let (k, v) = &entries[i];
                     let before = b.get(name).unwrap_or(&Value::Null);
@@ -311,21 +323,25 @@ impl<'t> Differ<'t> {
             return self.replace(node, &Value::Array(a.to_vec()), slot);
         }
         let pairs = lcs(b, a);
-        // Between matched pairs, removed and added items pair up as changed ones.
+        // Between equal items, the removed and added ones that are the same element changed
+        // (`gap`) are changed in place; the others are removed and added.
         let mut gone = Vec::new();
         let mut changed = Vec::new();
         let mut added: Vec<(Option<usize>, usize)> = Vec::new();
         let (mut i, mut j) = (0, 0);
         let mut last: Option<usize> = None;
         for &(pi, pj) in pairs.iter().chain(std::iter::once(&(b.len(), a.len()))) {
-            while i < pi && j < pj {
-                changed.push((i, j));
-                last = Some(i);
-                i += 1;
-                j += 1;
+            let same = gap(&b[i..pi], &a[j..pj]);
+            gone.extend((i..pi).filter(|r| !same.iter().any(|p| p.0 + i == *r)));
+            for jj in j..pj {
+                match same.iter().find(|p| p.1 + j == jj) {
+                    Some(p) => {
+                        changed.push((p.0 + i, jj));
+                        last = Some(p.0 + i);
+                    }
+                    None => added.push((last, jj)),
+                }
             }
-            gone.extend(i..pi);
-            added.extend((j..pj).map(|j| (last, j)));
             if pi < b.len() {
                 last = Some(pi);
             }
@@ -392,6 +408,29 @@ fn key_text(n: &Node) -> Option<&str> {
         Kind::Scalar(s, _) => Some(s),
         _ => None,
     }
+}
+
+/// The name of a list item that has one (rules, routes, collections).
+fn identity(v: &Value) -> Option<&Value> {
+    v.as_object()?.get("name")
+}
+
+/// Which removed items (`b`) are which added ones (`a`) changed, in order: those with the
+/// same name, or, when none has one and as many were added as removed, each in its place.
+fn gap(b: &[Value], a: &[Value]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (j, x) in a.iter().enumerate() {
+        let id = identity(x);
+        if let Some(i) = (from..b.len()).find(|&i| identity(&b[i]) == id) {
+            out.push((i, j));
+            from = i + 1;
+        }
+    }
+    if out.is_empty() && a.len() == b.len() {
+        out = (0..a.len()).map(|i| (i, i)).collect();
+    }
+    out
 }
 
 /// The longest common subsequence of equal items, as index pairs in order.
