@@ -141,7 +141,8 @@ impl<'t> Differ<'t> {
         }
         let removed: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
         let mut added: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
-        let text_key = |k: &str| entries.iter().position(|(n, _)| key_text(n) == Some(k));
+        let index = keys(entries);
+        let text_key = |k: &str| index.get(k).copied();
         // Elements renamed: an added one with a removed one's value, or the one added and the
         // one removed when only one is (its value may change too). Their keys are renamed
         // where they are written.
@@ -180,7 +181,11 @@ impl<'t> Differ<'t> {
         gone: &[usize],
         renamed: &[(usize, &String, &String)],
     ) -> Res {
-        let text_key = |k: &str| entries.iter().position(|(n, _)| key_text(n) == Some(k));
+        let index = keys(entries);
+        let text_key = |k: &str| index.get(k).copied();
+        let mut gone = gone.to_vec();
+        gone.sort_unstable();
+        let gone = gone.as_slice();
         let spans: Vec<(usize, usize)> = entries.iter().map(|(k, v)| (k.start, v.end)).collect();
         self.remove(node, &spans, gone, false)?;
         let mut last: Option<usize> = None;
@@ -191,7 +196,7 @@ impl<'t> Differ<'t> {
                 last = Some(i);
                 continue;
             }
-            let at = text_key(name).filter(|i| !gone.contains(i));
+            let at = text_key(name).filter(|i| gone.binary_search(i).is_err());
             let at = at.filter(|i| !renamed.iter().any(|r| r.0 == *i));
             match at {
                 Some(i) => {
@@ -221,8 +226,7 @@ impl<'t> Differ<'t> {
         name: &str,
         v: &Value,
     ) -> Res {
-        let kept: Vec<usize> = (0..entries.len()).filter(|i| !gone.contains(i)).collect();
-        let Some(&first) = kept.first() else {
+        let Some(first) = (0..entries.len()).find(|i| gone.binary_search(i).is_err()) else {
             return Err("every entry of a mapping replaced".into());
         };
         let key = render::key(name, super::layout::Style::Plain, self.syntax);
@@ -291,7 +295,11 @@ impl<'t> Differ<'t> {
     /// style with their lines.
     fn remove(&mut self, node: &Node, spans: &[(usize, usize)], gone: &[usize], list: bool) -> Res {
         let n = spans.len();
-        let kept_after = |i: usize| (i + 1..n).any(|j| !gone.contains(&j));
+        // `gone` is sorted: an element is kept after `i` unless all after it are gone.
+        let kept_after = |i: usize| {
+            let after = gone.len() - gone.partition_point(|&g| g <= i);
+            after < n - i - 1
+        };
         for &i in gone {
             let (start, end) = spans[i];
             if node.flow {
@@ -332,9 +340,11 @@ impl<'t> Differ<'t> {
         let mut last: Option<usize> = None;
         for &(pi, pj) in pairs.iter().chain(std::iter::once(&(b.len(), a.len()))) {
             let same = gap(&b[i..pi], &a[j..pj]);
-            gone.extend((i..pi).filter(|r| !same.iter().any(|p| p.0 + i == *r)));
+            let paired: std::collections::BTreeSet<usize> = same.iter().map(|p| p.0 + i).collect();
+            gone.extend((i..pi).filter(|r| !paired.contains(r)));
+            let mut same = same.iter().peekable();
             for jj in j..pj {
-                match same.iter().find(|p| p.1 + j == jj) {
+                match same.next_if(|p| p.1 + j == jj) {
                     Some(p) => {
                         changed.push((p.0 + i, jj));
                         last = Some(p.0 + i);
@@ -370,7 +380,7 @@ impl<'t> Differ<'t> {
         prev: Option<usize>,
         v: &Value,
     ) -> Res {
-        let Some(first) = (0..items.len()).find(|i| !gone.contains(i)) else {
+        let Some(first) = (0..items.len()).find(|i| gone.binary_search(i).is_err()) else {
             return Err("every item of a list replaced".into());
         };
         let near = &items[prev.unwrap_or(first)];
@@ -402,6 +412,17 @@ impl<'t> Differ<'t> {
     }
 }
 
+/// The text index of each scalar key.
+fn keys(entries: &[(Node, Node)]) -> std::collections::BTreeMap<&str, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for (i, (k, _)) in entries.iter().enumerate() {
+        if let Some(k) = key_text(k) {
+            out.entry(k).or_insert(i);
+        }
+    }
+    out
+}
+
 /// A scalar key's text.
 fn key_text(n: &Node) -> Option<&str> {
     match &n.kind {
@@ -420,7 +441,9 @@ fn identity(v: &Value) -> Option<&Value> {
 fn gap(b: &[Value], a: &[Value]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
-    for (j, x) in a.iter().enumerate() {
+    // Beyond a size, items pair by position (as in `lcs`).
+    let small = b.len().saturating_mul(a.len()) <= 1 << 22;
+    for (j, x) in a.iter().enumerate().filter(|_| small) {
         let id = identity(x);
         if let Some(i) = (from..b.len()).find(|&i| identity(&b[i]) == id) {
             out.push((i, j));
