@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use vnetlab_core::format::to_yaml;
+use vnetlab_core::format::rewrite;
 use vnetlab_core::reach::matrix::Matrix;
 use vnetlab_core::whatif::{Edit, single_edits};
 
@@ -335,10 +335,26 @@ impl State {
         self
     }
 
-    /// The edited records written as the new source (YAML).
+    /// The edited records written into the source: only the text of what changed is
+    /// rewritten, so the source keeps its comments, key order and style (`format::rewrite`).
+    /// When the file had to be printed anew instead, the notice says why.
     fn commit(self, file: &vnetlab_core::format::TopologyFile) -> Self {
         let name = self.name.clone();
-        self.with_source(name, to_yaml(file))
+        let out = rewrite(&self.source, file);
+        let mut next = self.with_source(name, out.text);
+        next.notice = out
+            .reprinted
+            .map(|why| format!("the design was printed anew, comments and layout not kept: {why}"));
+        next
+    }
+
+    /// `msg` as the notice, before what the commit noted.
+    fn say(mut self, msg: String) -> Self {
+        self.notice = Some(match self.notice.take() {
+            Some(more) => format!("{msg}; {more}"),
+            None => msg,
+        });
+        self
     }
 
     /// The state after `action`. Pure: no IO, no browser.
@@ -385,28 +401,23 @@ impl State {
                     return self;
                 };
                 let n = d.referrers.len();
-                let mut next = self.commit(&delete_with_referrers(&f, &d.target));
-                next.notice = Some(format!(
-                    "deleted {} {} and {n} element(s) referring to it",
-                    d.target.kind.label(),
-                    d.target.name
-                ));
-                next
+                self.commit(&delete_with_referrers(&f, &d.target))
+                    .say(format!(
+                        "deleted {} {} and {n} element(s) referring to it",
+                        d.target.kind.label(),
+                        d.target.name
+                    ))
             }
             Action::DeleteRepointing(to) => {
                 let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.file.clone()) else {
                     return self;
                 };
                 match delete_repointing(&f, &d.target, &to) {
-                    Ok(out) => {
-                        let mut next = self.commit(&out);
-                        next.notice = Some(format!(
-                            "deleted {} {}; its references now point to {to}",
-                            d.target.kind.label(),
-                            d.target.name
-                        ));
-                        next
-                    }
+                    Ok(out) => self.commit(&out).say(format!(
+                        "deleted {} {}; its references now point to {to}",
+                        d.target.kind.label(),
+                        d.target.name
+                    )),
                     Err(form) => {
                         let why = form
                             .fields
@@ -483,11 +494,11 @@ impl State {
                     });
                     self
                 }
-                Some(f) => {
-                    let mut next = self.commit(&delete(&f, &t));
-                    next.notice = Some(format!("deleted {} {}", t.kind.label(), t.name));
-                    next
-                }
+                Some(f) => self.commit(&delete(&f, &t)).say(format!(
+                    "deleted {} {}",
+                    t.kind.label(),
+                    t.name
+                )),
                 None => self,
             },
             Action::FormInput(k, v) => {
@@ -503,11 +514,7 @@ impl State {
                 };
                 let what = form.kind.label();
                 match form.submit(&file) {
-                    Ok(f) => {
-                        let mut next = self.commit(&f);
-                        next.notice = Some(format!("saved the {what}"));
-                        next
-                    }
+                    Ok(f) => self.commit(&f).say(format!("saved the {what}")),
                     Err(form) => {
                         self.form = Some(*form);
                         self
@@ -914,7 +921,7 @@ mod tests {
     #[test]
     fn export_and_reimport_gives_the_same_analysis() {
         let s = scenario();
-        let yaml = to_yaml(s.analysis.file.as_ref().unwrap());
+        let yaml = vnetlab_core::format::to_yaml(s.analysis.file.as_ref().unwrap());
         let json = vnetlab_core::format::to_json(s.analysis.file.as_ref().unwrap());
         for text in [yaml, json] {
             let t = State::default().reduce(Action::Open("x".into(), text));
@@ -931,6 +938,96 @@ mod tests {
                 .map(|r| (r.name.clone(), r.outcome))
                 .collect();
             assert_eq!(a, b);
+        }
+    }
+
+    /// The scenario's text with a modeline and comments, as a user's file has them.
+    fn annotated() -> State {
+        let text = scenario().source;
+        let text = format!("# yaml-language-server: $schema=topology.schema.json\n{text}")
+            .replacen(
+                "nsgs:\n",
+                "nsgs:   # reviewed\n  # the training subnet's rules\n",
+                1,
+            );
+        State::new("mine.yaml", text)
+    }
+
+    /// The lines of `after` the text `before` does not have, and how many it lost.
+    fn line_changes(before: &str, after: &str) -> (Vec<String>, usize) {
+        let old: Vec<&str> = before.lines().collect();
+        let new: Vec<&str> = after.lines().collect();
+        let added = new
+            .iter()
+            .filter(|l| !old.contains(l))
+            .map(|l| l.to_string())
+            .collect();
+        (added, old.len().saturating_sub(new.len()))
+    }
+
+    fn comments_kept(before: &str, after: &str) {
+        for line in before.lines().filter(|l| l.contains('#')) {
+            assert!(after.contains(line), "lost {line:?}:\n{after}");
+        }
+    }
+
+    #[test]
+    fn a_form_save_rewrites_only_what_it_changed() {
+        let s = annotated();
+        let rule = Target {
+            kind: FormKind::NsgRule,
+            parent: "training-nsg".into(),
+            name: "deny-internet-out".into(),
+        };
+        let saved = s
+            .clone()
+            .reduce(Action::EditItem(rule))
+            .reduce(Action::FormInput("priority".into(), "4001".into()))
+            .reduce(Action::SubmitForm);
+        assert!(saved.form.is_none(), "{:?}", saved.form);
+        assert_eq!(saved.notice.as_deref(), Some("saved the NSG rule"));
+        let (added, lost) = line_changes(&s.source, &saved.source);
+        assert_eq!(
+            (added, lost),
+            (vec!["        priority: 4001".to_string()], 0)
+        );
+        comments_kept(&s.source, &saved.source);
+        // A new element joins its siblings; the rest stays as written.
+        let added = saved
+            .reduce(Action::NewForm(FormKind::Subnet))
+            .reduce(Action::FormInput("vnet".into(), "ml".into()))
+            .reduce(Action::FormInput("name".into(), "extra".into()))
+            .reduce(Action::FormInput("prefix".into(), "10.1.50.0/24".into()))
+            .reduce(Action::SubmitForm);
+        assert_eq!(added.analysis.errors(), 0);
+        let (new, lost) = line_changes(&s.source, &added.source);
+        assert_eq!(lost, 0, "{}", added.source);
+        assert!(new.len() <= 3, "{new:?}");
+        comments_kept(&s.source, &added.source);
+    }
+
+    #[test]
+    fn deletes_and_applied_what_ifs_keep_the_rest_of_the_file() {
+        let s = annotated();
+        let deleted = s.clone().reduce(Action::DeleteItem(Target {
+            kind: FormKind::NsgRule,
+            parent: "training-nsg".into(),
+            name: "deny-internet-out".into(),
+        }));
+        let (added, lost) = line_changes(&s.source, &deleted.source);
+        assert_eq!((added.len(), lost), (0, 7), "{}", deleted.source);
+        comments_kept(&s.source, &deleted.source);
+        for i in 0..s.edits.len() {
+            let applied = s
+                .clone()
+                .reduce(Action::Toggle(i))
+                .reduce(Action::ApplyWhatIf);
+            let what = s.edits[i].describe();
+            assert_ne!(applied.source, s.source, "{what}");
+            assert!(applied.notice.is_none(), "{what}: {:?}", applied.notice);
+            let (added, _) = line_changes(&s.source, &applied.source);
+            assert!(added.len() <= 1, "{what}: {added:?}");
+            comments_kept(&s.source, &applied.source);
         }
     }
 }

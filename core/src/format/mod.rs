@@ -5,11 +5,13 @@ mod enums;
 mod locate;
 mod patterns;
 mod print;
+mod rewrite;
 mod types;
 mod values;
 
 pub use enums::*;
 pub use print::{Comments, to_json, to_yaml, to_yaml_annotated};
+pub use rewrite::{Rewritten, rewrite};
 pub use types::*;
 pub use values::{Cidr, Date, Ip, IpOrCidr, OneOrMany, Port, Pos, Spanned};
 

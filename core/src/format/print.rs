@@ -57,6 +57,14 @@ impl Path<'_> {
     }
 }
 
+/// `v` (a mapping's entries or a list's items) in block style at `indent`, as the printer
+/// writes it: the new entries and items of an edit written into a file ([`super::rewrite`]).
+pub(super) fn block(v: &Value, indent: usize) -> String {
+    let mut out = String::new();
+    emit_block(v, indent, &mut out, &mut Path::default());
+    out
+}
+
 fn emit_block(v: &Value, indent: usize, out: &mut String, path: &mut Path) {
     let pad = " ".repeat(indent);
     match v {
@@ -121,7 +129,9 @@ fn emit_value(v: &Value, indent: usize, out: &mut String, path: &mut Path) {
     }
 }
 
-fn scalar(v: &Value) -> String {
+/// A scalar as the printer writes it: plain when that reads back as the same string, else
+/// double-quoted.
+pub(super) fn scalar(v: &Value) -> String {
     match v {
         Value::String(s) => {
             let plain = !s.is_empty()

@@ -79,6 +79,8 @@ pub struct Ready {
     pub base: Analysis,
     /// The analysis after the edits, or the errors the edits caused.
     pub current: Result<Analysis, Vec<Diagnostic>>,
+    /// The file's text as read: `w` writes the edits into it, keeping the rest.
+    pub source: String,
 }
 
 impl Ready {
@@ -196,6 +198,9 @@ pub struct Model {
     pub job: Option<Job>,
     /// The id the next job gets.
     pub next_job: u64,
+    /// Why the last `w` printed the whole file anew instead of writing the edits into it, for
+    /// the status line once it is written.
+    pub reprinted: Option<String>,
     /// Counts the times the analyses were recomputed (a reload, an edit), so a job for older
     /// ones is known to be stale.
     pub version: u64,
@@ -216,6 +221,7 @@ impl Model {
             quit: false,
             job: None,
             next_job: 1,
+            reprinted: None,
             version: 0,
         }
     }

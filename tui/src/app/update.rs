@@ -152,18 +152,29 @@ fn update_inner(m: &mut Model, msg: Message) -> Vec<Effect> {
         Message::Undo => undo(m),
         Message::Reset => reset(m),
         Message::Write => match m.ready() {
-            Some(r) => effects.push(Effect::Write {
-                beside: m.file.clone(),
-                contents: vnetlab_core::format::to_yaml(r.session.file()),
-            }),
+            Some(r) => {
+                // Only the edited text changes; the rest of the file is kept as written.
+                let out = vnetlab_core::format::rewrite(&r.source, r.session.file());
+                m.reprinted = out.reprinted;
+                effects.push(Effect::Write {
+                    beside: m.file.clone(),
+                    contents: out.text,
+                })
+            }
             None => m.status = Some(err("nothing to write: the file has errors")),
         },
         Message::Written(Ok(p)) => {
-            m.status = Some(info(format!(
+            let mut text = format!(
                 "wrote the edited design ({} edits) to {}",
                 m.edits().len(),
                 p.display()
-            )))
+            );
+            if let Some(why) = m.reprinted.take() {
+                text.push_str(&format!(
+                    "; printed anew, comments and layout not kept ({why})"
+                ));
+            }
+            m.status = Some(info(text))
         }
         Message::Written(Err(e)) => m.status = Some(err(format!("could not write: {e}"))),
         Message::ToggleMatrix => {
@@ -281,6 +292,7 @@ fn load(m: &mut Model, bytes: &[u8]) {
                 session,
                 base,
                 current,
+                source: String::from_utf8_lossy(bytes).into_owned(),
             }));
             if !first {
                 let kept = pending.len() - dropped;

@@ -332,3 +332,84 @@ fn quit_and_help() {
     assert_eq!(m.ui.overlay, Overlay::None);
     assert!(m.quit);
 }
+
+/// The lines of `a` and `b` that differ, when both have as many lines (else `None`).
+fn changed_lines<'t>(a: &'t str, b: &'t str) -> Option<Vec<(&'t str, &'t str)>> {
+    let (a, b): (Vec<_>, Vec<_>) = (a.lines().collect(), b.lines().collect());
+    (a.len() == b.len()).then(|| a.into_iter().zip(b).filter(|(x, y)| x != y).collect())
+}
+
+#[test]
+fn write_keeps_the_file_and_changes_only_the_edited_line() {
+    let mut m = model();
+    search(&mut m, "deny-internet");
+    send(&mut m, [Message::Toggle]);
+    let effects = send(&mut m, [Message::Write]);
+    let [Effect::Write { contents, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let original = std::str::from_utf8(FIXTURE).unwrap();
+    let changed = changed_lines(original, contents).expect("as many lines");
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.contains("allow"), "{changed:?}");
+    send(&mut m, [Message::Written(Ok("x.whatif.yaml".into()))]);
+    let status = &m.status.as_ref().expect("status").text;
+    assert!(!status.contains("printed anew"), "{status}");
+}
+
+/// Issue #14: a one-rule flip written by the terminal app is a one-line diff of every bundled
+/// topology, with a modeline and comments added to the file kept as they are. The first rule
+/// of each NSG (of the first NSG when annotated; every rule through the core in
+/// `tests/tests/all/rewrite.rs`), each analysis being costly.
+#[test]
+fn flipping_a_rule_of_any_bundled_topology_writes_a_one_line_diff() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../topologies");
+    let mut files: Vec<_> = ["", "broken"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "{files:?}");
+    let mut flips = 0;
+    for path in &files {
+        let plain = std::fs::read_to_string(path).unwrap();
+        let annotated = format!(
+            "# yaml-language-server: $schema=../docs/topology.schema.json\n# {}\n{}",
+            "kept as written", plain
+        );
+        for (text, nsgs_tried) in [(plain, usize::MAX), (annotated, 1)] {
+            let mut m = Model::new(
+                "t.yaml",
+                BuildOptions::default(),
+                Theme::new(true),
+                (80, 24),
+            );
+            send(&mut m, [Message::FileLoaded(text.clone().into_bytes())]);
+            let nsgs = m.ready().expect("valid").base.design.file.nsgs.clone();
+            for (nsg, def) in nsgs.iter().take(nsgs_tried) {
+                if let Some(rule) = def.rules.first() {
+                    let key = format!("nsg:{nsg}/rule:{}", rule.name.value);
+                    m.ui.tree_key = Some(key.clone());
+                    restore_tree_selection(&mut m);
+                    assert_eq!(m.ui.tree_key.as_ref(), Some(&key));
+                    send(&mut m, [Message::Toggle]);
+                    assert_eq!(m.edits().len(), 1, "{key}");
+                    let effects = send(&mut m, [Message::Write]);
+                    let [Effect::Write { contents, .. }] = effects.as_slice() else {
+                        panic!("{effects:?}")
+                    };
+                    let changed = changed_lines(&text, contents);
+                    let what = format!("{}: {key}", path.display());
+                    let changed = changed.unwrap_or_else(|| panic!("{what}: lines added"));
+                    assert_eq!(changed.len(), 1, "{what}: {changed:?}");
+                    assert!(m.reprinted.is_none(), "{what}");
+                    send(&mut m, [Message::Undo]);
+                    flips += 1;
+                }
+            }
+        }
+    }
+    assert!(flips > 30, "{flips}");
+}
