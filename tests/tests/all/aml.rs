@@ -178,6 +178,7 @@ const INTENDED: &[(&str, &[&str], bool)] = &[
         "topologies/broken/aml-aks-outbound.yaml",
         &["AML-AKS-OUTBOUND"],
         true,
+    ),
     // Microsoft's documented studio and labeling limits, informational (semantics A4).
     (
         "topologies/broken/aml-studio-labeling.yaml",
