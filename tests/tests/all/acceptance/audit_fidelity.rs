@@ -260,6 +260,12 @@ fn checks(reference: &str) -> &'static str {
         "CKV_AZURE_139" => "container_registry",
         "Azure.ML.ComputeVnet" => "compute",
         "Azure.NSG.AnyInboundSource" => "nsg",
+        "Azure.AppGw.UseWAF"
+        | "Azure.AppGw.WAFEnabled"
+        | "Azure.AppGw.Prevention"
+        | "Azure.AppGwWAF.PreventionMode"
+        | "CKV_AZURE_120" => "app_gateway",
+        "Azure.AKS.AuthorizedIPs" | "CKV_AZURE_6" | "CKV_AZURE_115" => "aks",
         _ => "ml_workspace",
     }
 }
