@@ -17,6 +17,7 @@ pub fn trace(t: &Trace) -> String {
             Step::Dns => "dns",
             Step::NsgOutbound => "nsg-out",
             Step::NsgInbound => "nsg-in",
+            Step::AdminRule => "admin",
             Step::Route => "route",
             Step::Peering => "peering",
             Step::Firewall => "firewall",

@@ -68,6 +68,10 @@ impl Walk<'_> {
         let wl = &d.workloads[wid.ix()];
         let vnet = d.subnets[wl.subnet.ix()].vnet;
         self.touch(Touch::SubnetNsg(wl.subnet));
+        if self.admin(wl.subnet, Direction::Inbound)? {
+            self.delivered(&wl.name);
+            return Ok(());
+        }
         if let Some(n) = d.subnets[wl.subnet.ix()].nsg {
             let at = format!("subnet {}", d.subnets[wl.subnet.ix()].name);
             self.nsg(n, Direction::Inbound, vnet, &at)?;

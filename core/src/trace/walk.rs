@@ -4,9 +4,9 @@ use super::egress::Sender;
 use super::*;
 use crate::eval::dns::{self, Resolver};
 use crate::eval::firewall::Context;
-use crate::eval::nsg;
 use crate::eval::paas::{self, Arrival};
-use crate::format::{Access, Direction, PublicIpSku};
+use crate::eval::{admin, nsg};
+use crate::format::{Access, AdminAccess, Direction, PublicIpSku};
 use crate::model::{Design, NsgId, ServiceId, SubnetId, VnetId};
 use crate::net::{Flow, Protocol};
 use crate::tags::AZURE_HOST_IP;
@@ -237,7 +237,52 @@ impl<'d> Walk<'d> {
         }
     }
 
-    /// Outbound NSGs of a NIC: NIC first, then subnet (A4).
+    /// The security admin rules of a NIC's subnet, before its NSGs (S10): `Ok(true)` when an
+    /// `always_allow` rule decided (the NSGs are not evaluated), `Ok(false)` when the NSGs
+    /// decide (an `allow` rule or none matched), the verdict when a `deny` rule matched.
+    pub(super) fn admin(&mut self, subnet: SubnetId, dir: Direction) -> Result<bool, Verdict> {
+        let d = self.d;
+        if !admin::applies(d, subnet) {
+            return Ok(false);
+        }
+        let flow = self.flow;
+        let decided = admin::first_match(d, subnet, dir, &flow, |p| self.consult_ports(p));
+        let Some(i) = decided else {
+            return Ok(false);
+        };
+        let r = &admin::rules(d, subnet, dir)[i];
+        let ok = r.access != AdminAccess::Deny;
+        if !self.opts.quiet {
+            let vnet = &d.vnets[d.subnets[subnet.ix()].vnet.ix()].name;
+            let then = match r.access {
+                AdminAccess::AlwaysAllow => ": the NSGs are not evaluated",
+                AdminAccess::Allow => ": the NSGs decide next",
+                AdminAccess::Deny => "",
+            };
+            self.hop(
+                format!("security admin rules ({vnet})"),
+                Step::AdminRule,
+                ok,
+                format!(
+                    "{} {dir} by security admin rule {}{then}",
+                    if ok { "allowed" } else { "denied" },
+                    admin::describe(d, r)
+                ),
+            );
+        }
+        if ok {
+            Ok(admin::skips_nsgs(r.access))
+        } else {
+            Err(Verdict::Denied {
+                by: format!(
+                    "security admin rule {} of {} ({dir})",
+                    r.rule.name, r.collection
+                ),
+            })
+        }
+    }
+
+    /// Outbound NSGs of a NIC: NIC first, then subnet (A4), after the security admin rules.
     pub(super) fn nsgs_out(
         &mut self,
         subnet: SubnetId,
@@ -246,6 +291,9 @@ impl<'d> Walk<'d> {
     ) -> Step_ {
         let vnet = self.d.subnets[subnet.ix()].vnet;
         self.touch(Touch::SubnetNsg(subnet));
+        if self.admin(subnet, Direction::Outbound)? {
+            return Ok(());
+        }
         if let Some(n) = nic_nsg {
             let at = self.text(|| format!("NIC of {who}"));
             self.nsg(n, Direction::Outbound, vnet, &at)?;
@@ -257,10 +305,13 @@ impl<'d> Walk<'d> {
         Ok(())
     }
 
-    /// Inbound NSGs: subnet first, then NIC (A4).
+    /// Inbound NSGs: subnet first, then NIC (A4), after the security admin rules.
     pub(super) fn nsgs_in(&mut self, subnet: SubnetId, nic_nsg: Option<NsgId>, who: &str) -> Step_ {
         let vnet = self.d.subnets[subnet.ix()].vnet;
         self.touch(Touch::SubnetNsg(subnet));
+        if self.admin(subnet, Direction::Inbound)? {
+            return Ok(());
+        }
         if let Some(n) = self.d.subnets[subnet.ix()].nsg {
             let at = self.text(|| format!("subnet {}", self.d.subnets[subnet.ix()].name));
             self.nsg(n, Direction::Inbound, vnet, &at)?;
@@ -504,6 +555,9 @@ impl<'d> Walk<'d> {
                     return Ok(());
                 }
                 if !any_nsg {
+                    // A deny admin rule stops it; an allowing one does not open a Standard
+                    // public IP no NSG opens (S10: the reading that allows less).
+                    self.admin(wl.subnet, Direction::Inbound)?;
                     return if sku == PublicIpSku::Standard {
                         self.hop(&wl.name, Step::NsgInbound, false, "no NSG on the subnet or NIC: a Standard public IP is closed to inbound traffic until an NSG allows it (P1)");
                         Err(Verdict::Denied {

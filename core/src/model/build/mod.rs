@@ -76,6 +76,7 @@ fn doc_public_ip(n: usize) -> Ipv4Addr {
     Ipv4Addr::new(192, 0, 2, 10 + (n % 240) as u8)
 }
 
+mod admin;
 mod network;
 mod resources;
 mod security;
@@ -188,6 +189,9 @@ impl Builder<'_, '_> {
         let expectations = self.expectations(f);
 
         let mut vnets = vnets;
+        self.admin_rules(f, &mut vnets);
+        let mut subnets = subnets;
+        admin::mark_exempt(&mut subnets, &firewalls, &workloads, &gateways);
         for (i, s) in subnets.iter().enumerate() {
             vnets[s.vnet.ix()].subnets.push(SubnetId(i as u32));
         }
