@@ -215,3 +215,30 @@ fn admin_rules_are_checked_when_loaded() {
         errors(&bad)
     );
 }
+
+/// `vnetlab rules` lists a workload's admin rules before its NSGs, as the tracer applies them;
+/// none for a subnet Microsoft exempts (Azure Bastion's).
+#[test]
+fn effective_rules_list_the_admin_rules_first() {
+    let d = admin_design(
+        "          - { name: no-ssh, priority: 10, direction: inbound, access: deny, protocol: tcp, destination_ports: [22] }",
+    );
+    let rows = vnetlab_core::render::rule_rows(&d, d.workload_by_name("server").expect("server"));
+    let first = &rows[0];
+    assert_eq!(
+        (
+            first.level.as_str(),
+            first.nsg.as_str(),
+            first.name.as_str(),
+            first.access.as_str()
+        ),
+        ("security admin", "corp-config/guardrails", "no-ssh", "deny")
+    );
+    assert!(rows.iter().skip(1).all(|r| r.level != "security admin"));
+    let bastion =
+        vnetlab_core::render::rule_rows(&d, d.workload_by_name("bastion").expect("bastion"));
+    assert!(
+        bastion.iter().all(|r| r.level != "security admin"),
+        "{bastion:?}"
+    );
+}
