@@ -17,6 +17,7 @@ pub fn trace(t: &Trace) -> String {
             Step::Dns => "dns",
             Step::NsgOutbound => "nsg-out",
             Step::NsgInbound => "nsg-in",
+            Step::AdminRule => "admin",
             Step::Route => "route",
             Step::Peering => "peering",
             Step::Firewall => "firewall",
@@ -210,13 +211,34 @@ pub struct RuleRow {
     pub default: bool,
 }
 
-/// The effective security rules of a workload: subnet and NIC NSGs in evaluation order per
-/// direction (inbound: subnet then NIC; outbound: NIC then subnet), defaults included.
+/// The effective security rules of a workload: the security admin rules of its VNet first
+/// (S10), then subnet and NIC NSGs in evaluation order per direction (inbound: subnet then NIC;
+/// outbound: NIC then subnet), defaults included.
 pub fn rule_rows(d: &Design, w: WorkloadId) -> Vec<RuleRow> {
     let wl = &d.workloads[w.ix()];
     let subnet_nsg = d.subnets[wl.subnet.ix()].nsg;
     let mut out = Vec::new();
     for dir in [Direction::Inbound, Direction::Outbound] {
+        for r in crate::eval::admin::rules(d, wl.subnet, dir) {
+            out.push(RuleRow {
+                nsg: r.collection.clone(),
+                level: "security admin".into(),
+                direction: dir.to_string(),
+                priority: r.rule.priority,
+                name: r.rule.name.clone(),
+                access: r.access.to_string(),
+                protocol: r
+                    .rule
+                    .protocol
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "any".into()),
+                source: crate::eval::nsg::side(d, &r.rule.source),
+                source_ports: r.rule.source_ports.to_string(),
+                destination: crate::eval::nsg::side(d, &r.rule.destination),
+                destination_ports: r.rule.destination_ports.to_string(),
+                default: false,
+            });
+        }
         for (level, nsg) in crate::eval::nsg::order(dir, subnet_nsg, wl.nsg) {
             let level = match level {
                 crate::eval::nsg::Level::Subnet => "subnet",

@@ -72,6 +72,7 @@ impl DesignBuilder {
             peerings: Vec::new(),
             nsgs: BTreeMap::new(),
             asgs: BTreeMap::new(),
+            security_admin_configurations: BTreeMap::new(),
             route_tables: BTreeMap::new(),
             gateways: BTreeMap::new(),
             firewalls: BTreeMap::new(),

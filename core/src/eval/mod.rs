@@ -1,6 +1,7 @@
 //! One decision per element, each with its provenance: NSGs, effective routes, DNS, PaaS
 //! firewalls, and firewalls/NVAs. The tracer strings these together hop by hop.
 
+pub mod admin;
 pub mod dns;
 pub mod firewall;
 pub mod managed;

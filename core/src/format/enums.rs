@@ -16,6 +16,10 @@ str_enum! {
     pub enum Access { Allow = "allow", Deny = "deny" }
 }
 str_enum! {
+    /// Action of an Azure Virtual Network Manager security admin rule.
+    pub enum AdminAccess { Allow = "allow", Deny = "deny", AlwaysAllow = "always_allow" }
+}
+str_enum! {
     /// Protocol of a rule or flow; `any` covers all.
     pub enum RuleProtocol { Tcp = "tcp", Udp = "udp", Icmp = "icmp", Esp = "esp", Ah = "ah", Any = "any" }
 }

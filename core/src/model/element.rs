@@ -90,6 +90,14 @@ pub enum ElementRef {
         /// The policy.
         policy: String,
     },
+    /// An Azure Virtual Network Manager security admin rule
+    /// (`admin-configuration:CONFIGURATION/collection:COLLECTION/rule:RULE`, S10).
+    AdminRule {
+        /// `CONFIGURATION/COLLECTION`.
+        collection: String,
+        /// The rule.
+        rule: String,
+    },
     /// A NAT gateway (`nat-gateway:NAME`).
     NatGateway(String),
     /// A service endpoint policy (`endpoint-policy:NAME`).
@@ -168,6 +176,10 @@ impl ElementRef {
             } => format!("firewall:{firewall}/collection:{collection}/rule:{rule}"),
             ElementRef::FirewallPolicy { firewall, policy } => {
                 format!("firewall:{firewall}/policy:{policy}")
+            }
+            ElementRef::AdminRule { collection, rule } => {
+                let (config, coll) = collection.split_once('/').unwrap_or(("", collection));
+                format!("admin-configuration:{config}/collection:{coll}/rule:{rule}")
             }
             ElementRef::NatGateway(n) => format!("nat-gateway:{n}"),
             ElementRef::EndpointPolicy(n) => format!("endpoint-policy:{n}"),
@@ -400,6 +412,14 @@ impl ElementRef {
                         .any(|p| &p.name == policy)
                 })
             }
+            ElementRef::AdminRule { collection, rule } => d.vnets.iter().any(|v| {
+                [Direction::Inbound, Direction::Outbound].iter().any(|&dir| {
+                    v.admin_rules
+                        .rules(dir)
+                        .iter()
+                        .any(|r| &r.collection == collection && &r.rule.name == rule)
+                })
+            }),
             ElementRef::NatGateway(n) => d.nat_gateways.iter().any(|x| &x.name == n),
             ElementRef::EndpointPolicy(n) => d.endpoint_policies.iter().any(|x| &x.name == n),
             ElementRef::Workload(n) => d.workload_by_name(n).is_some(),
@@ -456,6 +476,9 @@ impl fmt::Display for ElementRef {
             } => write!(f, "firewall rule {firewall}/{collection}/{rule}"),
             ElementRef::FirewallPolicy { firewall, policy } => {
                 write!(f, "firewall policy {firewall}/{policy}")
+            }
+            ElementRef::AdminRule { collection, rule } => {
+                write!(f, "security admin rule {rule} of {collection}")
             }
             ElementRef::NatGateway(n) => write!(f, "NAT gateway {n}"),
             ElementRef::EndpointPolicy(n) => write!(f, "service endpoint policy {n}"),

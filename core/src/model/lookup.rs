@@ -4,6 +4,18 @@
 use super::*;
 
 impl Design {
+    /// Every security admin rule applied to some VNet, as the NSG-shaped rule it matches with
+    /// (each once per VNet it is applied to).
+    pub fn admin_rules(&self) -> impl Iterator<Item = &NsgRule> {
+        self.vnets.iter().flat_map(|v| {
+            v.admin_rules
+                .inbound
+                .iter()
+                .chain(&v.admin_rules.outbound)
+                .map(|r| &r.rule)
+        })
+    }
+
     /// A subnet by `VNET/SUBNET` name.
     pub fn subnet_by_name(&self, name: &str) -> Option<SubnetId> {
         self.subnets

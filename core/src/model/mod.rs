@@ -21,9 +21,10 @@ pub use element::ElementRef;
 
 use crate::diag::Span;
 use crate::format::{
-    Access, AksOutboundType, ClientKind, CollectionKind, Direction, ExpectedVerdict, FirewallKind,
-    FortiAction, FwAction, GatewayKind, Isolation, NetworkPlugin, NextHopType, PeNetworkPolicies,
-    PeState, PublicIpSku, ResolutionPolicy, ServiceKind, TopologyFile, WafMode, WorkloadKind,
+    Access, AdminAccess, AksOutboundType, ClientKind, CollectionKind, Direction, ExpectedVerdict,
+    FirewallKind, FortiAction, FwAction, GatewayKind, Isolation, NetworkPlugin, NextHopType,
+    PeNetworkPolicies, PeState, PublicIpSku, ResolutionPolicy, ServiceKind, TopologyFile, WafMode,
+    WorkloadKind,
 };
 use crate::net::{AddrSet, PortSet, Protocol};
 use crate::tags::ServiceTags;
@@ -147,6 +148,45 @@ pub struct Vnet {
     pub subnets: Vec<SubnetId>,
     /// Its gateway, if any.
     pub gateway: Option<GatewayId>,
+    /// The AVNM security admin rules applied to it (S10).
+    pub admin_rules: AdminRules,
+}
+
+/// The Azure Virtual Network Manager security admin rules applied to one VNet, each direction
+/// in evaluation order (S10).
+#[derive(Clone, Debug, Default)]
+pub struct AdminRules {
+    /// Inbound rules in evaluation order.
+    pub inbound: Vec<AdminRule>,
+    /// Outbound rules in evaluation order.
+    pub outbound: Vec<AdminRule>,
+}
+
+impl AdminRules {
+    /// The rules of one direction, in evaluation order.
+    pub fn rules(&self, dir: Direction) -> &[AdminRule] {
+        match dir {
+            Direction::Inbound => &self.inbound,
+            Direction::Outbound => &self.outbound,
+        }
+    }
+
+    /// Whether no rule is applied.
+    pub fn is_empty(&self) -> bool {
+        self.inbound.is_empty() && self.outbound.is_empty()
+    }
+}
+
+/// One security admin rule as applied in a VNet.
+#[derive(Clone, Debug)]
+pub struct AdminRule {
+    /// Its action.
+    pub access: AdminAccess,
+    /// `CONFIGURATION/COLLECTION`.
+    pub collection: String,
+    /// What it matches (name, priority, direction, protocol, sides, ports; its `access` is
+    /// `deny` for deny rules and `allow` for the two allowing actions).
+    pub rule: NsgRule,
 }
 
 /// A subnet.
@@ -176,6 +216,9 @@ pub struct Subnet {
     pub endpoint_policies: Vec<EndpointPolicyId>,
     /// The services the subnet is delegated to.
     pub delegations: Vec<String>,
+    /// Security admin rules are not applied to it: it holds a service Microsoft exempts
+    /// (a gateway, Azure Firewall, Azure Bastion, …; S10).
+    pub admin_exempt: bool,
     /// Where it was declared.
     pub span: Span,
 }

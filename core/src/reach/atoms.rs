@@ -72,7 +72,7 @@ impl AddrAtoms {
             add_set(&mut c, s);
         }
         for n in &d.nsgs {
-            for r in n.inbound.iter().chain(&n.outbound) {
+            for r in n.inbound.iter().chain(&n.outbound).chain(d.admin_rules()) {
                 for e in r.source.iter().chain(&r.destination) {
                     match e {
                         AddrEntry::Prefix(p) => add_net(&mut c, p),
@@ -166,6 +166,10 @@ impl PortAtoms {
                 add_ports(&mut c, &r.source_ports);
             }
         }
+        for r in d.admin_rules() {
+            add_ports(&mut c, &r.destination_ports);
+            add_ports(&mut c, &r.source_ports);
+        }
         for f in &d.firewalls {
             for col in &f.collections {
                 for r in &col.rules {
@@ -195,14 +199,14 @@ impl PortAtoms {
         }
     }
 
-    /// Whether any NSG rule restricts source ports.
+    /// Whether any NSG or security admin rule restricts source ports.
     pub fn source_ports_matter(d: &Design) -> bool {
         d.nsgs.iter().any(|n| {
             n.inbound
                 .iter()
                 .chain(&n.outbound)
                 .any(|r| !r.source_ports.is_any())
-        })
+        }) || d.admin_rules().any(|r| !r.source_ports.is_any())
     }
 
     /// The port atoms inside `ports`, as (first, last).

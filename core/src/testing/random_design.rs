@@ -1,6 +1,6 @@
 //! Small random designs for testing the engine: VNets, subnets, NSGs, route tables, an
 //! IP-forwarding router, peerings, storage accounts (one with a private endpoint), NAT gateways,
-//! private subnets and service endpoint policies, built from a byte string so proptest shrinks
+//! private subnets, service endpoint policies and security admin rules, built from a byte string so proptest shrinks
 //! them towards the simplest design (all zeros).
 
 use proptest::prelude::*;
@@ -53,6 +53,34 @@ pub fn random_design_yaml(data: &[u8]) -> String {
     // A NAT gateway's public IP, the source NSGs see from a subnet that uses it.
     addresses.push("20.0.0.1".into());
     let addrs: Vec<&str> = addresses.iter().map(String::as_str).collect();
+    // Security admin rules on some VNets (S10), priorities drawn so that ties across
+    // collections happen.
+    let mut admin = String::new();
+    if !b.next().is_multiple_of(4) {
+        admin.push_str("security_admin_configurations:\n  avnm:\n    rule_collections:\n");
+        for c in 0..1 + b.upto(1) {
+            let vnets: Vec<String> = (0..n_vnets)
+                .filter(|&v| v == c % n_vnets || b.flag())
+                .map(|v| format!("v{v}"))
+                .collect();
+            admin.push_str(&format!(
+                "      - name: c{c}\n        vnets: [{}]\n        rules:\n",
+                vnets.join(", ")
+            ));
+            for r in 0..1 + b.upto(3) {
+                admin.push_str(&format!(
+                    "          - {{ name: a{r}, priority: {}, direction: {}, access: {}, protocol: {}, source: {}, destination: {}, destination_ports: {} }}\n",
+                    10 * (1 + b.upto(3)),
+                    b.pick(&["inbound", "outbound"]),
+                    b.pick(&["allow", "deny", "always_allow"]),
+                    b.pick(&["tcp", "udp", "any", "icmp"]),
+                    b.pick(&addrs),
+                    b.pick(&addrs),
+                    b.pick(&["\"*\"", "22", "443", "\"1000-2000\"", "[80, 443]"]),
+                ));
+            }
+        }
+    }
     let mut prefixes: Vec<&str> = addrs[4..].to_vec();
     // An address range (FortiGate address objects and Azure Firewall rules take `a-b`).
     prefixes.push("10.0.0.4-10.0.1.200");
@@ -220,10 +248,11 @@ pub fn random_design_yaml(data: &[u8]) -> String {
             b.upto(n_vnets - 1)
         ));
     }
+    y.push_str(&admin);
     y
 }
 
 /// Random designs (as YAML), shrinking towards the simplest.
 pub fn random_designs() -> impl Strategy<Value = String> {
-    proptest::collection::vec(any::<u8>(), 0..160).prop_map(|v| random_design_yaml(&v))
+    proptest::collection::vec(any::<u8>(), 0..200).prop_map(|v| random_design_yaml(&v))
 }

@@ -67,6 +67,10 @@ impl Walk<'_> {
         let wl = &d.workloads[wid.ix()];
         let vnet = d.subnets[wl.subnet.ix()].vnet;
         self.touch(Touch::SubnetNsg(wl.subnet));
+        if self.admin(wl.subnet, Direction::Inbound)? {
+            self.delivered(&wl.name, ElementRef::workload(d, wid));
+            return Ok(());
+        }
         if let Some(n) = d.subnets[wl.subnet.ix()].nsg {
             let at = format!("subnet {}", d.subnets[wl.subnet.ix()].name);
             let sid = wl.subnet;

@@ -23,6 +23,8 @@ pub enum Step {
     NsgOutbound,
     /// An NSG, inbound.
     NsgInbound,
+    /// An Azure Virtual Network Manager security admin rule (before the NSGs).
+    AdminRule,
     /// The effective route chosen.
     Route,
     /// Crossing a peering.

@@ -381,7 +381,10 @@ impl Walk<'_> {
         self.touch(Touch::SubnetNsg(d.firewalls[fid.ix()].subnet));
         let fw = &d.firewalls[fid.ix()];
         self.pass(fw.name.clone(), || ElementRef::firewall(d, fid));
+        let skip_nsg = fw.kind != crate::format::FirewallKind::AzureFirewall
+            && self.admin(fw.subnet, Direction::Inbound)?;
         if fw.kind != crate::format::FirewallKind::AzureFirewall
+            && !skip_nsg
             && let Some(n) = d.subnets[fw.subnet.ix()].nsg
         {
             let vnet = d.subnets[fw.subnet.ix()].vnet;

@@ -4,9 +4,9 @@ use super::egress::Sender;
 use super::*;
 use crate::eval::dns::{self, Resolver};
 use crate::eval::firewall::Context;
-use crate::eval::nsg;
 use crate::eval::paas::{self, Arrival};
-use crate::format::{Access, Direction, PublicIpSku};
+use crate::eval::{admin, nsg};
+use crate::format::{Access, AdminAccess, Direction, PublicIpSku};
 use crate::model::{Design, NsgId, ServiceId, SubnetId, VnetId};
 use crate::net::{Flow, Protocol};
 use crate::tags::AZURE_HOST_IP;
@@ -282,7 +282,56 @@ impl<'d> Walk<'d> {
         }
     }
 
-    /// Outbound NSGs of a NIC, in Azure's order ([`nsg::order`], A4).
+    /// The security admin rules of a NIC's subnet, before its NSGs (S10): `Ok(true)` when an
+    /// `always_allow` rule decided (the NSGs are not evaluated), `Ok(false)` when the NSGs
+    /// decide (an `allow` rule or none matched), the verdict when a `deny` rule matched.
+    pub(super) fn admin(&mut self, subnet: SubnetId, dir: Direction) -> Result<bool, Verdict> {
+        let d = self.d;
+        if !admin::applies(d, subnet) {
+            return Ok(false);
+        }
+        let flow = self.flow;
+        let decided = admin::first_match(d, subnet, dir, &flow, |p| self.consult_ports(p));
+        let Some(i) = decided else {
+            return Ok(false);
+        };
+        let r = &admin::rules(d, subnet, dir)[i];
+        let ok = r.access != AdminAccess::Deny;
+        if !self.opts.quiet {
+            let vnet = &d.vnets[d.subnets[subnet.ix()].vnet.ix()].name;
+            let then = match r.access {
+                AdminAccess::AlwaysAllow => ": the NSGs are not evaluated",
+                AdminAccess::Allow => ": the NSGs decide next",
+                AdminAccess::Deny => "",
+            };
+            let detail = format!(
+                "{} {dir} by security admin rule {}{then}",
+                if ok { "allowed" } else { "denied" },
+                admin::describe(d, r)
+            );
+            self.hop(
+                Hop::new(format!("security admin rules ({vnet})"), Step::AdminRule, ok, detail)
+                    .element(ElementRef::subnet(d, subnet))
+                    .decided_by(ElementRef::AdminRule {
+                        collection: r.collection.clone(),
+                        rule: r.rule.name.clone(),
+                    }),
+            );
+        }
+        if ok {
+            Ok(admin::skips_nsgs(r.access))
+        } else {
+            Err(Verdict::Denied {
+                by: format!(
+                    "security admin rule {} of {} ({dir})",
+                    r.rule.name, r.collection
+                ),
+            })
+        }
+    }
+
+    /// Outbound NSGs of a NIC, in Azure's order ([`nsg::order`], A4), after the security admin
+    /// rules.
     pub(super) fn nsgs_out(
         &mut self,
         subnet: SubnetId,
@@ -292,7 +341,8 @@ impl<'d> Walk<'d> {
         self.nsgs(Direction::Outbound, subnet, nic_nsg, who)
     }
 
-    /// Inbound NSGs of a NIC, in Azure's order ([`nsg::order`], A4).
+    /// Inbound NSGs of a NIC, in Azure's order ([`nsg::order`], A4), after the security admin
+    /// rules.
     pub(super) fn nsgs_in(&mut self, subnet: SubnetId, nic_nsg: Option<NsgId>, who: &str) -> Step_ {
         self.nsgs(Direction::Inbound, subnet, nic_nsg, who)
     }
@@ -306,6 +356,9 @@ impl<'d> Walk<'d> {
     ) -> Step_ {
         let vnet = self.d.subnets[subnet.ix()].vnet;
         self.touch(Touch::SubnetNsg(subnet));
+        if self.admin(subnet, dir)? {
+            return Ok(());
+        }
         let subnet_nsg = self.d.subnets[subnet.ix()].nsg;
         for (level, n) in nsg::order(dir, subnet_nsg, nic_nsg) {
             let Some(n) = n else { continue };
@@ -585,6 +638,9 @@ impl<'d> Walk<'d> {
                     return Ok(());
                 }
                 if !any_nsg {
+                    // A deny admin rule stops it; an allowing one does not open a Standard
+                    // public IP no NSG opens (S10: the reading that allows less).
+                    self.admin(wl.subnet, Direction::Inbound)?;
                     return if sku == PublicIpSku::Standard {
                         self.hop(Hop::new(&wl.name, Step::NsgInbound, false, "no NSG on the subnet or NIC: a Standard public IP is closed to inbound traffic until an NSG allows it (P1)").element(ElementRef::workload(d, wid)).decided_by(ElementRef::workload(d, wid).setting("public_ip_sku")));
                         Err(Verdict::Denied {

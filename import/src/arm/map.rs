@@ -2406,8 +2406,10 @@ impl Mapper<'_> {
                 "microsoft.network/privatelinkservices" => {
                     "private link services have no counterpart"
                 }
-                "microsoft.network/networkmanagers" => {
-                    "Azure Virtual Network Manager (security admin rules change reachability) has no counterpart"
+                t if t == "microsoft.network/networkmanagers"
+                    || t.starts_with("microsoft.network/networkmanagers/") =>
+                {
+                    "Azure Virtual Network Manager is not imported yet: write its security admin rules as `security_admin_configurations` (rule collections with the VNets of their network groups; docs/format.md), they change reachability"
                 }
                 "microsoft.machinelearningservices/workspaces/onlineendpoints" => {
                     let access = pget(&r.body, &["publicNetworkAccess", "public_network_access"])

@@ -219,6 +219,7 @@ pub(super) fn empty_like(file: &TopologyFile) -> TopologyFile {
     f.peerings.clear();
     f.nsgs.clear();
     f.asgs.clear();
+    f.security_admin_configurations.clear();
     f.route_tables.clear();
     f.gateways.clear();
     f.firewalls.clear();

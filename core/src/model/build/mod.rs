@@ -82,8 +82,9 @@ fn doc_public_ip(n: usize) -> Ipv4Addr {
     Ipv4Addr::new(192, 0, 2, 10 + (n % 240) as u8)
 }
 
-mod ingress;
+mod admin;
 mod dns;
+mod ingress;
 mod network;
 mod resources;
 mod security;
@@ -197,6 +198,9 @@ impl Builder<'_, '_> {
         let expectations = self.expectations(f);
 
         let mut vnets = vnets;
+        self.admin_rules(f, &mut vnets);
+        let mut subnets = subnets;
+        admin::mark_exempt(&mut subnets, &firewalls, &workloads, &gateways);
         for (i, s) in subnets.iter().enumerate() {
             vnets[s.vnet.ix()].subnets.push(SubnetId(i as u32));
         }

@@ -23,6 +23,7 @@ impl Builder<'_, '_> {
                 tags: v.tags.clone(),
                 subnets: Vec::new(),
                 gateway: None,
+                admin_rules: AdminRules::default(),
             })
             .collect()
     }
@@ -96,6 +97,7 @@ impl Builder<'_, '_> {
                     default_outbound_access: s.default_outbound_access.unwrap_or(true),
                     endpoint_policies,
                     delegations: s.delegations.iter().map(|x| x.value.clone()).collect(),
+                    admin_exempt: false,
                     span: s.pos.0,
                 });
             }

@@ -337,7 +337,7 @@ impl Plane<'_> {
     }
 
     /// The atoms a rule side stands for in VNet `vnet`.
-    fn side_bits(&mut self, side: &[AddrEntry], vnet: VnetId) -> Rc<Bits> {
+    pub(super) fn side_bits(&mut self, side: &[AddrEntry], vnet: VnetId) -> Rc<Bits> {
         let d = self.d;
         let set = if side.iter().any(|e| matches!(e, AddrEntry::Any)) {
             AddrSet::all()
@@ -410,7 +410,7 @@ fn range_cuts<'a>(sets: impl Iterator<Item = &'a AddrSet>) -> Vec<u32> {
 }
 
 /// [`range_cuts`] of NSG rule sides in VNet `vnet`.
-fn side_cuts<'a>(
+pub(super) fn side_cuts<'a>(
     d: &Design,
     sides: impl Iterator<Item = &'a [AddrEntry]>,
     vnet: VnetId,
@@ -433,7 +433,12 @@ pub(in crate::reach) fn entry_set(d: &Design, e: &AddrEntry, vnet: VnetId) -> Op
 }
 
 /// [`crate::eval::nsg::rule_matches`] without the destination address.
-fn rule_matches_source(d: &Design, r: &crate::model::NsgRule, vnet: VnetId, flow: &Flow) -> bool {
+pub(super) fn rule_matches_source(
+    d: &Design,
+    r: &crate::model::NsgRule,
+    vnet: VnetId,
+    flow: &Flow,
+) -> bool {
     crate::eval::nsg::rule_matches_ports(r, flow)
         && r.source
             .iter()

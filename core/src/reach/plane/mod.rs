@@ -33,6 +33,7 @@ type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::FixedState>;
 use std::net::Ipv4Addr;
 use std::rc::Rc;
 
+mod admin;
 mod filters;
 mod paths;
 
@@ -169,6 +170,10 @@ pub(super) struct State {
     port_denied: Vec<Bits>,
     /// Public IPs of workloads per subnet (destinations the tracer decides).
     public: Vec<Vec<Ipv4Addr>>,
+    /// Security admin rules per (VNet, inbound) as worked out so far (S10).
+    admin: HashMap<(VnetId, bool), admin::AdminApplied>,
+    /// Per VNet with inbound admin rules, the atoms they guard on arrival.
+    admin_domains: Vec<(VnetId, Bits)>,
 }
 
 impl<'d> Plane<'d> {
@@ -296,6 +301,8 @@ impl<'d> Plane<'d> {
                 set_bits: HashMap::default(),
                 port_denied: Vec::new(),
                 public: vec![Vec::new(); d.subnets.len()],
+                admin: HashMap::default(),
+                admin_domains: Vec::new(),
                 atoms,
             },
         };
@@ -305,6 +312,7 @@ impl<'d> Plane<'d> {
                 p.s.pe_atoms.insert(i);
             }
         }
+        p.admin_domains();
         p.s.fws = d.firewalls.iter().map(firewall_entries).collect();
         p.delivery_nsgs();
         for k in 0..p.s.delivery.len() {
@@ -397,6 +405,8 @@ impl<'d> Plane<'d> {
         let mut pub_all = vec![true; public.len() * np];
         let mut pub_any = vec![false; public.len() * np];
         let vnet = d.subnets[s.ix()].vnet;
+        let admin_out = crate::eval::admin::applies(d, s)
+            && !d.vnets[vnet.ix()].admin_rules.outbound.is_empty();
         let (mut reached, mut out, mut denied, mut b) = (
             Bits::empty(n),
             Bits::empty(n),
@@ -449,6 +459,13 @@ impl<'d> Plane<'d> {
                         let a = self.applied_of(nsg, Direction::Outbound, vnet);
                         out.and(&self.nsg_allows(a, ip, pi));
                     }
+                    // Security admin rules come first (S10): deny stops, always-allow skips
+                    // the NSGs.
+                    if admin_out {
+                        let sets = self.admin_sets(vnet, Direction::Outbound, ip, pi);
+                        out.and_not(&sets.0);
+                        out.or(&sets.1);
+                    }
                     // Atoms one NSG guards start denied and are let through where it allows;
                     // atoms several guard are denied by any that denies.
                     denied.copy_from(&self.s.guarded_once);
@@ -468,6 +485,11 @@ impl<'d> Plane<'d> {
                             g.shared.add_to(&mut denied);
                         }
                     }
+                    if !self.s.admin_domains.is_empty() {
+                        let (deny, always) = self.admin_delivery(ip, pi);
+                        denied.and_not(&always);
+                        denied.or(&deny);
+                    }
                     denied.or(&self.s.port_denied[pi]);
                     for path in &skel.paths {
                         let Some((_, ok)) = replies.iter().find(|(k, _)| *k == path.stateful)
@@ -486,6 +508,9 @@ impl<'d> Plane<'d> {
                                     self.nsg_allows(a, ip, pi)
                                 }
                                 Filter::Firewall(fid) => self.fw_allows(fid, ip, pi),
+                                Filter::Admitted(sub, nsg) => {
+                                    Rc::new(self.admitted(sub, nsg, ip, pi))
+                                }
                             };
                             b.and(&allowed);
                         }

@@ -11,6 +11,9 @@ pub(super) enum Filter {
     Nsg(NsgId, VnetId),
     /// A firewall's rules.
     Firewall(FirewallId),
+    /// An NVA's NIC with security admin rules (S10): those of its subnet's VNet, then,
+    /// unless an `always_allow` rule decided, its subnet's NSG.
+    Admitted(SubnetId, Option<NsgId>),
 }
 
 /// Destination atoms that share a forward path.
@@ -174,8 +177,14 @@ impl Plane<'_> {
                         continue;
                     }
                     let mut filters = Vec::new();
+                    let nsg = d.subnets[fw.subnet.ix()].nsg;
                     if fw.kind != FirewallKind::AzureFirewall
-                        && let Some(n) = d.subnets[fw.subnet.ix()].nsg
+                        && crate::eval::admin::applies(d, fw.subnet)
+                        && !d.vnets[fw_vnet.ix()].admin_rules.inbound.is_empty()
+                    {
+                        filters.push(Filter::Admitted(fw.subnet, nsg));
+                    } else if fw.kind != FirewallKind::AzureFirewall
+                        && let Some(n) = nsg
                     {
                         filters.push(Filter::Nsg(n, fw_vnet));
                     }

@@ -2,6 +2,7 @@
 //! whose answer Microsoft's documentation states; `derived` holds the cases marked `derived`
 //! there and the pinned decisions (P1–P13) that follow from the documents.
 
+mod admin_rules;
 mod audit_fidelity;
 mod derived;
 mod documented;
