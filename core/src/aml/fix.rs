@@ -288,8 +288,10 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> V
                     destination_ports: None,
                     fqdns: vec![s(&f.to)],
                     protocols: vec![s(&format!("https:{}", f.port))],
+                    fqdn_tags: Vec::new(),
                     translated_address: None,
                     translated_port: None,
+                    translated_fqdn: None,
                     pos: Pos::default(),
                 },
                 format!(
@@ -314,8 +316,10 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> V
                     ))])),
                     fqdns: Vec::new(),
                     protocols: Vec::new(),
+                    fqdn_tags: Vec::new(),
                     translated_address: None,
                     translated_port: None,
+                    translated_fqdn: None,
                     pos: Pos::default(),
                 },
                 format!(

@@ -408,6 +408,10 @@ record! {
         /// Application rule target FQDNs (`*.example.com` wildcards allowed).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         fqdns: Vec<Ref> => def,
+        /// Application rule FQDN tags (`WindowsUpdate`, `AzureKubernetesService`, …): the FQDNs
+        /// Microsoft keeps for a service.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fqdn_tags: Vec<Ref> => def,
         /// Application rule protocols, e.g. `https:443`, `http:80`, `mssql:1433`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         protocols: Vec<Ref> => def,
@@ -417,6 +421,10 @@ record! {
         /// DNAT: the translated port.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         translated_port: Option<u16> => opt,
+        /// DNAT: the name traffic is translated to, resolved by the firewall's DNS (instead of
+        /// `translated_address`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        translated_fqdn: Option<Ref> => opt,
     }
 }
 

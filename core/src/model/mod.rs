@@ -5,6 +5,7 @@ mod accept;
 mod alloc;
 mod build;
 pub mod catalog;
+pub mod fqdn_tags;
 mod lookup;
 mod settings;
 mod validate;
@@ -428,10 +429,15 @@ pub struct FirewallRule {
     pub destination_ports: PortSet,
     /// Application rule FQDNs.
     pub fqdns: Vec<String>,
+    /// Application rule FQDN tags (S20).
+    pub fqdn_tags: Vec<&'static fqdn_tags::FqdnTag>,
     /// Application rule protocols (`https`, 443).
     pub app_protocols: Vec<(String, u16)>,
     /// DNAT target.
     pub translated: Option<(Ipv4Addr, u16)>,
+    /// DNAT: the name the target is resolved from by the firewall's DNS (S21); with it,
+    /// `translated` holds only the port.
+    pub translated_fqdn: Option<String>,
 }
 
 /// A FortiGate policy.

@@ -966,7 +966,7 @@ impl Mapper<'_> {
             .filter_map(|p| PortRange::parse(p.trim()).map(|x| sp(Port(x))))
             .collect();
         let destination_ports = (!ports.is_empty()).then_some(OneOrMany(ports));
-        for key in ["fqdnTags", "webCategories", "targetUrls"] {
+        for key in ["webCategories", "targetUrls"] {
             if !strings(pget(rule, &[key])).is_empty() {
                 self.note(
                     r,
@@ -994,6 +994,14 @@ impl Mapper<'_> {
                 .map(sp)
                 .collect(),
             protocols: Vec::new(),
+            fqdn_tags: strings(pget(rule, &["fqdnTags"]))
+                .into_iter()
+                .map(sp)
+                .collect(),
+            translated_fqdn: pget(rule, &["translatedFqdn"])
+                .and_then(J::as_str)
+                .filter(|s| !s.is_empty())
+                .map(|s| sp(s.to_string())),
             translated_address: pget(rule, &["translatedAddress"])
                 .and_then(J::as_str)
                 .and_then(|s| s.parse().ok())

@@ -79,6 +79,7 @@ fn doc_public_ip(n: usize) -> Ipv4Addr {
 mod network;
 mod resources;
 mod security;
+mod service_settings;
 mod settings;
 
 impl Builder<'_, '_> {

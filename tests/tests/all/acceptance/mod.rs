@@ -8,6 +8,7 @@ mod documented;
 mod documented_services;
 mod fidelity;
 mod routing;
+mod service_settings;
 mod settings;
 
 use vnetlab_core::model::Design;
