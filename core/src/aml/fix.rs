@@ -121,7 +121,10 @@ struct Candidate {
 }
 
 fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> Vec<Candidate> {
-    let mut out = Vec::new();
+    let mut out: Vec<Candidate> = super::setting_patch::candidates(d, f)
+        .into_iter()
+        .map(|(change, patch)| Candidate { change, patch })
+        .collect();
     let src_name = &f.from;
     // 1. DNS: link the private zones of the destination's private endpoint to the source VNet.
     if let (Some((svc, group)), Some(sub)) = (f.to.split_once(':'), d.subnet_containing(t.flow.src))

@@ -17,6 +17,8 @@ pub mod mapping;
 pub mod patch;
 pub mod portfolio;
 pub mod render;
+mod service_findings;
+pub mod setting_patch;
 pub mod waivers;
 
 use crate::model::Design;

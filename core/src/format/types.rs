@@ -516,6 +516,10 @@ record! {
         /// legacy inbound ports 29876-29877 from `BatchNodeManagement`; default `simplified`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         node_communication_mode: Option<NodeCommunicationMode> => opt,
+        /// Azure ML compute instance / cluster: public SSH access (default disabled): with a
+        /// public IP, the NSG Azure ML creates opens TCP 22 to any source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ssh_public_access: Option<Toggle> => opt,
     }
 }
 
@@ -567,9 +571,55 @@ record! {
         /// ml_workspace: managed virtual network.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         managed_network: Option<ManagedNetworkDef> => opt,
+        /// ml_workspace: the compute cluster that builds Docker images when the container
+        /// registry is not reachable publicly (`imageBuildCompute`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        image_build_compute: Option<Ref> => opt,
+        /// storage: resource instances admitted through the firewall by their managed identity,
+        /// even from selected networks or with public access disabled.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        resource_access_rules: Vec<ResourceAccessRuleDef> => def,
+        /// ml_workspace: managed online endpoints by name (they run in Microsoft's network, not
+        /// in a customer subnet).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        online_endpoints: BTreeMap<String, OnlineEndpointDef> => def,
         /// Private endpoints of the service.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         private_endpoints: Vec<PrivateEndpointDef> => def,
+    }
+}
+
+record! {
+    /// A managed online endpoint of an Azure ML workspace.
+    pub struct OnlineEndpointDef ("online endpoint") {
+        /// Scoring from public networks (default enabled); disabled, clients score through the
+        /// workspace's private endpoint.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_network_access: Option<Toggle> => opt,
+        /// Deployments by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        deployments: BTreeMap<String, DeploymentDef> => def,
+    }
+}
+
+record! {
+    /// A deployment of a managed online endpoint.
+    pub struct DeploymentDef ("deployment") {
+        /// Outbound to public networks (default enabled); disabled, the deployment reaches only
+        /// the workspace and its storage, key vault and registry, through private endpoints.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        egress_public_network_access: Option<Toggle> => opt,
+    }
+}
+
+record! {
+    /// A storage account's resource instance rule: one Azure resource instance, by resource
+    /// type and name, admitted when it calls with its managed identity.
+    pub struct ResourceAccessRuleDef ("resource access rule") {
+        /// The resource type, e.g. `Microsoft.MachineLearningServices/workspaces`.
+        resource_type: Ref => req,
+        /// The instance: a service of the design (by name) or an Azure resource id.
+        resource: Ref => req,
     }
 }
 

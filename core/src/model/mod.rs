@@ -497,6 +497,8 @@ pub struct Workload {
     pub network_plugin: Option<NetworkPlugin>,
     /// Azure ML compute: legacy Batch node communication (inbound 29876-29877), P7.
     pub batch_classic: bool,
+    /// Azure ML compute: public SSH access enabled (S23).
+    pub ssh_public: bool,
     /// AKS: the most nodes the autoscaler may add (`max_nodes`), for address planning.
     pub max_nodes: Option<u32>,
     /// AKS: pods per node (`max_pods`, plugin default otherwise).
@@ -582,12 +584,40 @@ pub struct Service {
     pub application_insights: Option<ServiceId>,
     /// Managed VNet.
     pub managed_network: Option<ManagedNetwork>,
+    /// ml_workspace: the compute cluster that builds images (S25).
+    pub image_build_compute: Option<WorkloadId>,
+    /// storage: resource instance rules (S22).
+    pub resource_access: Vec<ResourceAccess>,
+    /// ml_workspace: managed online endpoints (S24).
+    pub online_endpoints: Vec<OnlineEndpoint>,
     /// Private endpoints.
     pub private_endpoints: Vec<PeId>,
     /// The public endpoint's address (inside the service's regional tag).
     pub public_ip: Ipv4Addr,
     /// Where it was declared.
     pub span: Span,
+}
+
+/// A managed online endpoint of a workspace (S24).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OnlineEndpoint {
+    /// Name.
+    pub name: String,
+    /// Scoring from public networks.
+    pub public: bool,
+    /// Deployments: (name, outbound to public networks).
+    pub deployments: Vec<(String, bool)>,
+}
+
+/// A storage account's resource instance rule (S22).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceAccess {
+    /// The resource type as written (`Microsoft.MachineLearningServices/workspaces`).
+    pub resource_type: String,
+    /// The instance as written (a service name or an Azure resource id).
+    pub resource: String,
+    /// The design's service it names, if any.
+    pub service: Option<ServiceId>,
 }
 
 /// A private endpoint.

@@ -167,6 +167,8 @@ impl Builder<'_, '_> {
         let services = self.services(f, &region, &scope);
         let endpoint_policies = self.endpoint_policies(f, &services);
         let workloads = self.workloads(f);
+        let mut services = services;
+        self.service_settings(f, &mut services, &workloads);
         let asgs = asg_names
             .keys()
             .map(|name| Asg {
@@ -199,7 +201,6 @@ impl Builder<'_, '_> {
                 v.gateway = Some(GatewayId(i as u32));
             }
         }
-        let mut services = services;
         for (i, pe) in private_endpoints.iter().enumerate() {
             services[pe.service.ix()]
                 .private_endpoints

@@ -9,6 +9,7 @@ mod documented_services;
 mod fidelity;
 mod routing;
 mod service_settings;
+mod service_settings_aml;
 mod settings;
 
 use vnetlab_core::model::Design;
