@@ -120,6 +120,16 @@ pub const KINDS: &[Kind] = &[
         "Allow the required service tags instead of AzureCloud or any Azure address.",
     ),
     k(
+        "AML-SSH-PUBLIC",
+        "SSH on an Azure ML compute is open to the internet",
+        "The compute has a public IP and ssh_public_access enabled, and `internet` → the compute TCP 22 is delivered (witness trace). Set ssh_public_access: disabled and reach it from inside the network.",
+    ),
+    k(
+        "AML-IMAGE-BUILD-COMPUTE",
+        "A workspace whose registry is behind the network has no image build compute",
+        "Azure ML cannot build Docker images directly in a registry behind the network; set image_build_compute to a compute cluster of the workspace.",
+    ),
+    k(
         "AML-PUBLIC-AI-SERVICE",
         "An Azure AI services account, AI Search service or Azure ML registry is reachable from the internet",
         "Disable public network access and reach the service through a private endpoint with its private DNS zone linked to the VNets that use it.",

@@ -58,6 +58,12 @@ pub enum Endpoint {
     Subnet(SubnetId),
     /// A compute in an Azure ML workspace's managed virtual network (`managed:WORKSPACE`).
     Managed(ServiceId),
+    /// A service's own requests, made with its managed identity from Microsoft's network
+    /// (`identity:SERVICE`, S22).
+    Identity(ServiceId),
+    /// A deployment of a workspace's managed online endpoint
+    /// (`deployment:ENDPOINT/DEPLOYMENT`, S24): the workspace, endpoint and deployment indexes.
+    Deployment(ServiceId, usize, usize),
 }
 
 impl Endpoint {
@@ -69,7 +75,12 @@ impl Endpoint {
             Endpoint::Workload(w) => ElementRef::workload(d, *w),
             Endpoint::Firewall(f) => ElementRef::firewall(d, *f),
             Endpoint::Client(c) => ElementRef::client(d, *c),
-            Endpoint::Managed(ws) | Endpoint::Service(ws, _) => ElementRef::service(d, *ws),
+            Endpoint::Managed(ws) | Endpoint::Service(ws, _) | Endpoint::Identity(ws) => {
+                ElementRef::service(d, *ws)
+            }
+            Endpoint::Deployment(ws, _, _) => {
+                ElementRef::service(d, *ws).setting("online_endpoints")
+            }
             Endpoint::ServiceTag(t) => ElementRef::ServiceTag(t.clone()),
             Endpoint::Subnet(s) => ElementRef::subnet(d, *s),
             Endpoint::Ip(ip) => ElementRef::at_address(d, *ip),
@@ -116,6 +127,38 @@ pub fn parse_endpoint(d: &Design, text: &str, side: Side) -> Result<Endpoint, Qu
             (None, _) => Err(err(
                 format!("`{ws}` is not a workspace with a managed virtual network"),
                 Some("`managed:WORKSPACE` names a compute in the managed VNet of a workspace whose managed_network isolation is not disabled".into()),
+            )),
+        };
+    }
+    if let Some(path) = t.strip_prefix("deployment:") {
+        let found = path.split_once('/').and_then(|(e, dep)| {
+            d.services.iter().enumerate().find_map(|(si, s)| {
+                let (ei, ep) = s
+                    .online_endpoints
+                    .iter()
+                    .enumerate()
+                    .find(|(_, x)| x.name == e)?;
+                let di = ep.deployments.iter().position(|(n, _)| n == dep)?;
+                Some(Endpoint::Deployment(ServiceId(si as u32), ei, di))
+            })
+        });
+        return match (found, side) {
+            (Some(e), Side::Source) => Ok(e),
+            (Some(_), Side::Destination) => Err(err(format!("`{t}` can only be a source"), None)),
+            (None, _) => Err(err(
+                format!("no managed online endpoint deployment `{path}`"),
+                Some("`deployment:ENDPOINT/DEPLOYMENT` names a deployment of a workspace's `online_endpoints`".into()),
+            )),
+        };
+    }
+    if let Some(name) = t.strip_prefix("identity:") {
+        return match (d.service_by_name(name), side) {
+            (Some(s), Side::Source) => Ok(Endpoint::Identity(s)),
+            (Some(_), Side::Destination) => Err(err(format!("`{t}` can only be a source"), None)),
+            (None, _) => Err(err(
+                format!("no service named `{name}`"),
+                did_you_mean(name, d.services.iter().map(|s| s.name.as_str()))
+                    .map(|s| format!("did you mean `identity:{s}`?")),
             )),
         };
     }

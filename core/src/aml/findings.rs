@@ -173,6 +173,7 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
     let mut v = Vec::new();
     public_services(d, &mut v);
     super::ai_services::all(d, &mut v);
+    super::service_findings::all(d, &mut v);
     internet_inbound(d, &mut v);
     exfiltration(d, &mut v);
     let flagged = v.clone();

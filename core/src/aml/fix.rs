@@ -121,7 +121,10 @@ struct Candidate {
 }
 
 fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> Vec<Candidate> {
-    let mut out = Vec::new();
+    let mut out: Vec<Candidate> = super::setting_patch::candidates(d, f)
+        .into_iter()
+        .map(|(change, patch)| Candidate { change, patch })
+        .collect();
     let src_name = &f.from;
     // 1. DNS: link the private zones of the destination's private endpoint to the source VNet.
     if let (Some((svc, group)), Some(sub)) = (f.to.split_once(':'), d.subnet_containing(t.flow.src))
@@ -288,8 +291,10 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> V
                     destination_ports: None,
                     fqdns: vec![s(&f.to)],
                     protocols: vec![s(&format!("https:{}", f.port))],
+                    fqdn_tags: Vec::new(),
                     translated_address: None,
                     translated_port: None,
+                    translated_fqdn: None,
                     pos: Pos::default(),
                 },
                 format!(
@@ -314,8 +319,10 @@ fn candidates(d: &Design, f: &RequiredFlow, t: &Trace, base: &TopologyFile) -> V
                     ))])),
                     fqdns: Vec::new(),
                     protocols: Vec::new(),
+                    fqdn_tags: Vec::new(),
                     translated_address: None,
                     translated_port: None,
+                    translated_fqdn: None,
                     pos: Pos::default(),
                 },
                 format!(

@@ -254,6 +254,60 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
                 "E7",
             );
         }
+        // The studio's data features read the default storage through the workspace's managed
+        // identity: behind network rules the account must admit it, by the trusted-services
+        // exception or a resource instance rule (S22).
+        if let Some(st) = s.storage.map(|x| &d.services[x.ix()])
+            && (!st.public_network_access || !st.default_allow)
+        {
+            c.add(
+                Stage::Submission,
+                "the workspace's managed identity reads the default storage for the studio (data preview, AutoML, designer; trusted services or a resource instance rule, S22)",
+                &format!("identity:{}", s.name),
+                &format!("{}:blob", st.name),
+                Protocol::Tcp,
+                443,
+                "S22",
+            );
+        }
+        // Managed online endpoints (S24): each deployment pulls its image and model and talks
+        // to the workspace; an endpoint without public access is scored through the workspace's
+        // private endpoint.
+        for ep in &s.online_endpoints {
+            for (dep, _) in &ep.deployments {
+                let from = format!("deployment:{}/{dep}", ep.name);
+                for (svc, group, why) in [
+                    (
+                        c.svc(s.container_registry),
+                        "registry",
+                        "pull the model's image",
+                    ),
+                    (c.svc(s.storage), "blob", "download the model"),
+                    (
+                        Some(s.name.clone()),
+                        "amlworkspace",
+                        "talk to the workspace",
+                    ),
+                ] {
+                    if let Some(svc) = svc {
+                        c.add(
+                            Stage::Inference,
+                            format!("managed online deployment {}/{dep}: {why} (S24)", ep.name),
+                            &from,
+                            &format!("{svc}:{group}"),
+                            Protocol::Tcp,
+                            443,
+                            "S24",
+                        );
+                    }
+                }
+            }
+            if !ep.public {
+                for cl in &clients {
+                    c.add(Stage::Inference, format!("scoring managed online endpoint {} through the workspace private endpoint (public ingress disabled, S24)", ep.name), cl, &format!("{}:amlworkspace", s.name), Protocol::Tcp, 443, "S24");
+                }
+            }
+        }
         let members: Vec<(WorkloadId, &crate::model::Workload)> = d
             .workloads
             .iter()

@@ -19,6 +19,8 @@ pub mod mapping;
 pub mod patch;
 pub mod portfolio;
 pub mod render;
+mod service_findings;
+pub mod setting_patch;
 mod studio;
 pub mod waivers;
 

@@ -69,6 +69,8 @@ pub enum Patch {
         /// The VNets.
         between: [String; 2],
     },
+    /// A service or workload setting (issue #22).
+    Setting(super::setting_patch::SettingPatch),
     /// One of the what-if edits (a removal).
     Edit(Edit),
 }
@@ -184,6 +186,7 @@ impl Patch {
                 use_remote_gateways: None,
                 pos: Pos::default(),
             }),
+            Patch::Setting(p) => p.apply(file)?,
             Patch::Edit(e) => e.apply_mut(file)?,
         }
         Ok(())

@@ -40,7 +40,10 @@ pub fn controls(finding: &str) -> Vec<Control> {
         | "AML-DNS-NOT-LINKED"
         | "AML-DNS-ON-PREM"
         | "AML-SE-BYPASS" => vec![NS2],
-        "AML-INBOUND-INTERNET" | "AML-NSG-ANY-INBOUND" | "AML-INFERENCE-PUBLIC" => vec![NS1],
+        "AML-INBOUND-INTERNET"
+        | "AML-NSG-ANY-INBOUND"
+        | "AML-INFERENCE-PUBLIC"
+        | "AML-SSH-PUBLIC" => vec![NS1],
         "AML-EXFILTRATION" | "AML-EXFILTRATION-STORAGE" | "AML-EXFILTRATION-AZURE" => {
             vec![NS1, NS3]
         }

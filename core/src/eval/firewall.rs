@@ -44,7 +44,7 @@ pub(crate) use crate::net::private_ranges;
 pub fn evaluate(d: &Design, id: FirewallId, flow: &Flow, cx: &Context) -> FirewallDecision {
     let fw = &d.firewalls[id.ix()];
     match fw.kind {
-        FirewallKind::AzureFirewall => azure_firewall(fw, flow, cx),
+        FirewallKind::AzureFirewall => azure_firewall(d, fw, flow, cx),
         FirewallKind::Fortigate => fortigate(fw, flow, cx),
         FirewallKind::Nva => FirewallDecision {
             allowed: true,
@@ -97,7 +97,34 @@ pub fn fqdn_matches(pattern: &str, name: &str) -> bool {
     }
 }
 
-fn azure_firewall(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision {
+/// Where a DNAT rule sends traffic: its translated address, or its translated FQDN resolved by
+/// the firewall's DNS — Azure DNS in the firewall's VNet, whose linked private zones apply
+/// (S21). `Err` says why the name gives no address.
+pub fn dnat_target(
+    d: &Design,
+    fw: &Firewall,
+    r: &FirewallRule,
+) -> Option<Result<Ipv4Addr, String>> {
+    let (addr, _) = r.translated?;
+    let Some(name) = &r.translated_fqdn else {
+        return Some(Ok(addr));
+    };
+    let vnet = d.subnets[fw.subnet.ix()].vnet;
+    let answer = crate::eval::dns::resolve(d, name, crate::eval::dns::Resolver::AzureDns { vnet });
+    Some(
+        answer
+            .address
+            .map_err(|why| format!("{why} ({})", answer.steps.join("; "))),
+    )
+}
+
+/// Whether an application rule names the destination: one of its FQDNs, or one its FQDN tags
+/// stand for (S20).
+fn app_rule_names(r: &FirewallRule, name: &str) -> bool {
+    r.fqdns.iter().any(|p| fqdn_matches(p, name)) || r.fqdn_tags.iter().any(|t| t.matches(name))
+}
+
+fn azure_firewall(d: &Design, fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision {
     let inbound_dnat = fw.public_ip == Some(flow.dst);
     for c in &fw.collections {
         for r in &c.rules {
@@ -111,10 +138,7 @@ fn azure_firewall(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision 
                         && r.app_protocols
                             .iter()
                             .any(|(_, port)| *port == flow.dst_port)
-                        && (cx.any
-                            || cx
-                                .fqdn
-                                .is_some_and(|name| r.fqdns.iter().any(|p| fqdn_matches(p, name))))
+                        && (cx.any || cx.fqdn.is_some_and(|name| app_rule_names(r, name)))
                 }
             };
             if !matched {
@@ -127,22 +151,46 @@ fn azure_firewall(fw: &Firewall, flow: &Flow, cx: &Context) -> FirewallDecision 
                 rule: r.name.clone(),
             };
             return match (c.kind, c.action) {
-                (CollectionKind::Dnat, _) => FirewallDecision {
-                    allowed: true,
-                    reason: format!(
-                        "DNAT rule {rule} translates {}:{} to {}:{} and allows it, with no further rule processing (P6)",
-                        flow.dst,
-                        flow.dst_port,
-                        r.translated.map(|t| t.0).unwrap_or(flow.dst),
-                        r.translated.map(|t| t.1).unwrap_or(flow.dst_port)
-                    ),
-                    rule,
-                    snat: true,
-                    dnat: r
+                (CollectionKind::Dnat, _) => {
+                    let port = r
                         .translated
-                        .map(|(a, p)| (a, if p == 0 { flow.dst_port } else { p })),
-                    decided_by,
-                },
+                        .map(|(_, p)| if p == 0 { flow.dst_port } else { p })
+                        .unwrap_or(flow.dst_port);
+                    let by_name = r
+                        .translated_fqdn
+                        .as_ref()
+                        .map(|n| format!(" ({n}, resolved by the firewall's DNS, S21)"))
+                        .unwrap_or_default();
+                    match dnat_target(d, fw, r) {
+                        Some(Err(why)) => FirewallDecision {
+                            allowed: false,
+                            reason: format!(
+                                "DNAT rule {rule} translates to {}, which the firewall's DNS does not resolve: {why}; the packet is dropped (S21)",
+                                r.translated_fqdn.as_deref().unwrap_or_default()
+                            ),
+                            rule,
+                            snat: false,
+                            dnat: None,
+                            decided_by,
+                        },
+                        target => {
+                            let addr = target.and_then(Result::ok);
+                            FirewallDecision {
+                                allowed: true,
+                                reason: format!(
+                                    "DNAT rule {rule} translates {}:{} to {}:{port}{by_name} and allows it, with no further rule processing (P6)",
+                                    flow.dst,
+                                    flow.dst_port,
+                                    addr.unwrap_or(flow.dst),
+                                ),
+                                rule,
+                                snat: true,
+                                dnat: addr.map(|a| (a, port)),
+                                decided_by,
+                            }
+                        }
+                    }
+                }
                 (kind, FwAction::Allow) => {
                     let snat =
                         kind == CollectionKind::Application || !fw.snat_private.contains(flow.dst);

@@ -17,8 +17,13 @@ pub enum Arrival<'a> {
     Public(Ipv4Addr, Option<&'a str>),
     /// From a trusted Azure service (by its service tag).
     Trusted,
+    /// From a service instance, with its managed identity (`identity:SERVICE`, S22).
+    Instance(ServiceId),
     /// Through a managed private endpoint of an Azure ML managed network (E4).
     ManagedPrivateEndpoint,
+    /// Through a private endpoint Azure ML creates for a managed online deployment whose
+    /// outbound to public networks is disabled (S24).
+    DeploymentPrivateEndpoint,
 }
 
 /// The service firewall's decision.
@@ -74,8 +79,41 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecisio
                 ),
             };
         }
+        Arrival::DeploymentPrivateEndpoint => {
+            return allow(
+                setting("online_endpoints"),
+                "arrives over a private endpoint Azure ML creates for the deployment; the service firewall does not apply (S24, D2)",
+            );
+        }
         Arrival::ManagedPrivateEndpoint => {
             return allow(setting("managed_network"), "arrives over a managed private endpoint of the workspace's managed network; the service firewall does not apply (E4, D2)".to_string());
+        }
+        Arrival::Instance(from) => {
+            if let Some(r) = s.resource_access.iter().find(|r| r.service == Some(from)) {
+                return allow(
+                    setting("resource_access_rules"),
+                    format!(
+                        "{} admits {} ({}) by a resource instance rule, through its managed identity, whatever its network rules and even with public access disabled (S22, D2)",
+                        s.name,
+                        d.services[from.ix()].name,
+                        r.resource_type
+                    ),
+                );
+            }
+            let bypass_kind = matches!(
+                s.kind,
+                ServiceKind::Storage | ServiceKind::KeyVault | ServiceKind::ContainerRegistry
+            );
+            if bypass_kind && s.trusted_services {
+                return allow(
+                    setting("trusted_services"),
+                    format!(
+                        "{} allows trusted Azure services, and {} calls with its managed identity (D2, D3, D4)",
+                        s.name,
+                        d.services[from.ix()].name
+                    ),
+                );
+            }
         }
         Arrival::Trusted => {
             let bypass_kind = matches!(
@@ -172,7 +210,17 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecisio
                 s.name
             ),
         ),
-        Arrival::PrivateEndpoint(_) | Arrival::ManagedPrivateEndpoint => {
+        Arrival::Instance(from) => deny(
+            setting("resource_access_rules"),
+            format!(
+                "{} does not let trusted services bypass its firewall and has no resource instance rule for {} (HTTP 403)",
+                s.name,
+                d.services[from.ix()].name
+            ),
+        ),
+        Arrival::PrivateEndpoint(_)
+        | Arrival::ManagedPrivateEndpoint
+        | Arrival::DeploymentPrivateEndpoint => {
             unreachable!("handled above")
         }
     }

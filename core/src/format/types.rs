@@ -471,6 +471,10 @@ record! {
         /// Application rule target FQDNs (`*.example.com` wildcards allowed).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         fqdns: Vec<Ref> => def,
+        /// Application rule FQDN tags (`WindowsUpdate`, `AzureKubernetesService`, …): the FQDNs
+        /// Microsoft keeps for a service.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fqdn_tags: Vec<Ref> => def,
         /// Application rule protocols, e.g. `https:443`, `http:80`, `mssql:1433`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         protocols: Vec<Ref> => def,
@@ -480,6 +484,10 @@ record! {
         /// DNAT: the translated port.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         translated_port: Option<u16> => opt,
+        /// DNAT: the name traffic is translated to, resolved by the firewall's DNS (instead of
+        /// `translated_address`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        translated_fqdn: Option<Ref> => opt,
     }
 }
 
@@ -600,6 +608,10 @@ record! {
         /// domain's names to (the longest matching domain wins, before `forwards_to_azure_dns`).
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         forwarders: BTreeMap<String, Vec<Spanned<Ip>>> => def,
+        /// Azure ML compute instance / cluster: public SSH access (default disabled): with a
+        /// public IP, the NSG Azure ML creates opens TCP 22 to any source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ssh_public_access: Option<Toggle> => opt,
     }
 }
 
@@ -668,6 +680,18 @@ record! {
         /// ml_workspace: managed virtual network.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         managed_network: Option<ManagedNetworkDef> => opt,
+        /// ml_workspace: the compute cluster that builds Docker images when the container
+        /// registry is not reachable publicly (`imageBuildCompute`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        image_build_compute: Option<Ref> => opt,
+        /// storage: resource instances admitted through the firewall by their managed identity,
+        /// even from selected networks or with public access disabled.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        resource_access_rules: Vec<ResourceAccessRuleDef> => def,
+        /// ml_workspace: managed online endpoints by name (they run in Microsoft's network, not
+        /// in a customer subnet).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        online_endpoints: BTreeMap<String, OnlineEndpointDef> => def,
         /// Private endpoints of the service.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         private_endpoints: Vec<PrivateEndpointDef> => def,
@@ -696,6 +720,40 @@ record! {
         /// is in (default: the workspace's default storage).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         labeling_storage: Option<Ref> => opt,
+    }
+}
+
+record! {
+    /// A managed online endpoint of an Azure ML workspace.
+    pub struct OnlineEndpointDef ("online endpoint") {
+        /// Scoring from public networks (default enabled); disabled, clients score through the
+        /// workspace's private endpoint.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_network_access: Option<Toggle> => opt,
+        /// Deployments by name.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        deployments: BTreeMap<String, DeploymentDef> => def,
+    }
+}
+
+record! {
+    /// A deployment of a managed online endpoint.
+    pub struct DeploymentDef ("deployment") {
+        /// Outbound to public networks (default enabled); disabled, the deployment reaches only
+        /// the workspace and its storage, key vault and registry, through private endpoints.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        egress_public_network_access: Option<Toggle> => opt,
+    }
+}
+
+record! {
+    /// A storage account's resource instance rule: one Azure resource instance, by resource
+    /// type and name, admitted when it calls with its managed identity.
+    pub struct ResourceAccessRuleDef ("resource access rule") {
+        /// The resource type, e.g. `Microsoft.MachineLearningServices/workspaces`.
+        resource_type: Ref => req,
+        /// The instance: a service of the design (by name) or an Azure resource id.
+        resource: Ref => req,
     }
 }
 

@@ -198,6 +198,23 @@ pub fn public_tag(kind: ServiceKind) -> &'static str {
     }
 }
 
+/// The Azure resource type of a service kind (resource instance rules name it, S22).
+pub fn resource_type(kind: ServiceKind) -> &'static str {
+    use ServiceKind::*;
+    match kind {
+        Storage => "Microsoft.Storage/storageAccounts",
+        KeyVault => "Microsoft.KeyVault/vaults",
+        ContainerRegistry => "Microsoft.ContainerRegistry/registries",
+        MlWorkspace => "Microsoft.MachineLearningServices/workspaces",
+        MlRegistry => "Microsoft.MachineLearningServices/registries",
+        AiServices => "Microsoft.CognitiveServices/accounts",
+        AiSearch => "Microsoft.Search/searchServices",
+        AppInsights => "Microsoft.Insights/components",
+        Sql => "Microsoft.Sql/servers",
+        CosmosDb => "Microsoft.DocumentDB/databaseAccounts",
+    }
+}
+
 /// The service endpoint that carries traffic to this kind's public endpoint.
 pub fn service_endpoint(kind: ServiceKind) -> Option<&'static str> {
     use ServiceKind::*;

@@ -413,12 +413,14 @@ impl ElementRef {
                 })
             }
             ElementRef::AdminRule { collection, rule } => d.vnets.iter().any(|v| {
-                [Direction::Inbound, Direction::Outbound].iter().any(|&dir| {
-                    v.admin_rules
-                        .rules(dir)
-                        .iter()
-                        .any(|r| &r.collection == collection && &r.rule.name == rule)
-                })
+                [Direction::Inbound, Direction::Outbound]
+                    .iter()
+                    .any(|&dir| {
+                        v.admin_rules
+                            .rules(dir)
+                            .iter()
+                            .any(|r| &r.collection == collection && &r.rule.name == rule)
+                    })
             }),
             ElementRef::NatGateway(n) => d.nat_gateways.iter().any(|x| &x.name == n),
             ElementRef::EndpointPolicy(n) => d.endpoint_policies.iter().any(|x| &x.name == n),

@@ -5,9 +5,10 @@ mod accept;
 mod alloc;
 mod build;
 pub mod catalog;
-pub mod element;
-mod ingress;
 pub mod dns;
+pub mod element;
+pub mod fqdn_tags;
+mod ingress;
 mod lookup;
 mod settings;
 mod validate;
@@ -479,10 +480,15 @@ pub struct FirewallRule {
     pub destination_ports: PortSet,
     /// Application rule FQDNs.
     pub fqdns: Vec<String>,
+    /// Application rule FQDN tags (S20).
+    pub fqdn_tags: Vec<&'static fqdn_tags::FqdnTag>,
     /// Application rule protocols (`https`, 443).
     pub app_protocols: Vec<(String, u16)>,
     /// DNAT target.
     pub translated: Option<(Ipv4Addr, u16)>,
+    /// DNAT: the name the target is resolved from by the firewall's DNS (S21); with it,
+    /// `translated` holds only the port.
+    pub translated_fqdn: Option<String>,
 }
 
 /// A FortiGate policy.
@@ -542,6 +548,8 @@ pub struct Workload {
     pub network_plugin: Option<NetworkPlugin>,
     /// Azure ML compute: legacy Batch node communication (inbound 29876-29877), P7.
     pub batch_classic: bool,
+    /// Azure ML compute: public SSH access enabled (S23).
+    pub ssh_public: bool,
     /// AKS: the most nodes the autoscaler may add (`max_nodes`), for address planning.
     pub max_nodes: Option<u32>,
     /// AKS: pods per node (`max_pods`, plugin default otherwise).
@@ -688,12 +696,40 @@ pub struct Service {
     pub ml_assisted_labeling: bool,
     /// The storage account labeling data is in (the default storage when `None`).
     pub labeling_storage: Option<ServiceId>,
+    /// ml_workspace: the compute cluster that builds images (S25).
+    pub image_build_compute: Option<WorkloadId>,
+    /// storage: resource instance rules (S22).
+    pub resource_access: Vec<ResourceAccess>,
+    /// ml_workspace: managed online endpoints (S24).
+    pub online_endpoints: Vec<OnlineEndpoint>,
     /// Private endpoints.
     pub private_endpoints: Vec<PeId>,
     /// The public endpoint's address (inside the service's regional tag).
     pub public_ip: Ipv4Addr,
     /// Where it was declared.
     pub span: Span,
+}
+
+/// A managed online endpoint of a workspace (S24).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OnlineEndpoint {
+    /// Name.
+    pub name: String,
+    /// Scoring from public networks.
+    pub public: bool,
+    /// Deployments: (name, outbound to public networks).
+    pub deployments: Vec<(String, bool)>,
+}
+
+/// A storage account's resource instance rule (S22).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceAccess {
+    /// The resource type as written (`Microsoft.MachineLearningServices/workspaces`).
+    pub resource_type: String,
+    /// The instance as written (a service name or an Azure resource id).
+    pub resource: String,
+    /// The design's service it names, if any.
+    pub service: Option<ServiceId>,
 }
 
 /// A private endpoint.

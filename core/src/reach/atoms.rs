@@ -96,7 +96,7 @@ impl AddrAtoms {
                 for r in &col.rules {
                     add_set(&mut c, &r.source);
                     add_set(&mut c, &r.destination);
-                    if let Some((a, _)) = r.translated {
+                    if let Some(Ok(a)) = crate::eval::firewall::dnat_target(d, f, r) {
                         add_set(&mut c, &AddrSet::from_addr(a));
                     }
                 }

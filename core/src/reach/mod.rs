@@ -367,6 +367,11 @@ fn describe_one(d: &Design, e: &Endpoint) -> String {
         Endpoint::Firewall(f) => d.firewalls[f.ix()].name.clone(),
         Endpoint::Subnet(s) => d.subnets[s.ix()].name.clone(),
         Endpoint::Managed(s) => format!("managed:{}", d.services[s.ix()].name),
+        Endpoint::Identity(s) => format!("identity:{}", d.services[s.ix()].name),
+        Endpoint::Deployment(s, e, dep) => {
+            let ep = &d.services[s.ix()].online_endpoints[*e];
+            format!("deployment:{}/{}", ep.name, ep.deployments[*dep].0)
+        }
     }
 }
 

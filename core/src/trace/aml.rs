@@ -82,7 +82,13 @@ impl Walk<'_> {
         let in_tag = |t: &str| d.tags.get(t).is_some_and(|s| s.contains(f.src));
         let tcp = f.protocol == Protocol::Tcp;
         let at = format!("{}-auto-nsg (NIC of {})", wl.name, wl.name);
-        let allowed = if tcp && f.dst_port == 44224 && in_tag("AzureMachineLearning") {
+        if wl.ssh_public {
+            self.consult_port(22);
+            self.consult_port(23);
+        }
+        let allowed = if wl.ssh_public && tcp && f.dst_port == 22 {
+            Some("AllowSSH: TCP 22 from any source (ssh_public_access enabled, S23)")
+        } else if tcp && f.dst_port == 44224 && in_tag("AzureMachineLearning") {
             Some("AllowAzureMachineLearning: TCP 44224 from AzureMachineLearning (E1)")
         } else if wl.batch_classic
             && tcp

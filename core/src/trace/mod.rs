@@ -250,6 +250,8 @@ pub enum Origin {
         ip: Ipv4Addr,
         /// The Azure service tag it comes from, if any.
         tag: Option<String>,
+        /// The service instance whose managed identity makes the request (`identity:`, S22).
+        instance: Option<ServiceId>,
         /// Identity groups.
         groups: Vec<String>,
         /// Name.
@@ -261,8 +263,11 @@ pub enum Origin {
         ws: ServiceId,
         /// The address its traffic appears from on the public side (inside `AzureMachineLearning`).
         ip: Ipv4Addr,
-        /// Name (`managed:WORKSPACE`).
+        /// Name (`managed:WORKSPACE`, `deployment:ENDPOINT/DEPLOYMENT`).
         name: String,
+        /// A managed online endpoint's deployment, with whether its outbound to public
+        /// networks is enabled (S24); `None`: a compute of the managed VNet.
+        deployment: Option<bool>,
     },
 }
 
@@ -357,7 +362,23 @@ pub fn origin_of(d: &Design, e: &Endpoint) -> Result<Origin, QueryError> {
                 .and_then(|s| s.nth_wrapping(7))
                 .unwrap_or(Ipv4Addr::UNSPECIFIED),
             name: format!("managed:{}", d.services[ws.ix()].name),
+            deployment: None,
         },
+        Endpoint::Deployment(ws, e, dep) => {
+            let s = &d.services[ws.ix()];
+            let ep = &s.online_endpoints[*e];
+            let (dn, egress) = &ep.deployments[*dep];
+            Origin::Managed {
+                ws: *ws,
+                ip: d
+                    .tags
+                    .regional("AzureMachineLearning", &s.region)
+                    .and_then(|set| set.nth_wrapping(11))
+                    .unwrap_or(Ipv4Addr::UNSPECIFIED),
+                name: format!("deployment:{}/{dn}", ep.name),
+                deployment: Some(*egress),
+            }
+        }
         Endpoint::ServiceTag(t) => Origin::Outside {
             ip: d
                 .tags
@@ -365,9 +386,25 @@ pub fn origin_of(d: &Design, e: &Endpoint) -> Result<Origin, QueryError> {
                 .and_then(|s| s.nth_wrapping(4))
                 .unwrap_or(Ipv4Addr::UNSPECIFIED),
             tag: Some(t.clone()),
+            instance: None,
             groups: Vec::new(),
             name: format!("service:{t}"),
         },
+        Endpoint::Identity(sid) => {
+            let s = &d.services[sid.ix()];
+            let tag = crate::model::catalog::public_tag(s.kind);
+            Origin::Outside {
+                ip: d
+                    .tags
+                    .regional(tag, &s.region)
+                    .and_then(|set| set.nth_wrapping(9))
+                    .unwrap_or(Ipv4Addr::UNSPECIFIED),
+                tag: Some(tag.to_string()),
+                instance: Some(*sid),
+                groups: Vec::new(),
+                name: format!("identity:{}", s.name),
+            }
+        }
         Endpoint::Subnet(s) => {
             let sub = &d.subnets[s.ix()];
             let ip = Ipv4Addr::from(crate::model::usable_range(sub.prefix).0);
@@ -404,6 +441,7 @@ fn client_origin(d: &Design, c: ClientId) -> Origin {
         _ => Origin::Outside {
             ip: c.ip,
             tag: c.service_tag.clone(),
+            instance: None,
             groups: c.groups.clone(),
             name: c.name.clone(),
         },
@@ -459,12 +497,14 @@ pub fn origin_at_ip(d: &Design, ip: Ipv4Addr) -> Option<Origin> {
     Some(Origin::Outside {
         ip,
         tag: None,
+        instance: None,
         groups: Vec::new(),
         name: format!("{ip}"),
     })
 }
 
 mod aml;
+mod deployment;
 mod egress;
 mod endpoint_policy;
 mod proxy;
@@ -590,7 +630,7 @@ fn trace_from_port(
             )
         }
         Endpoint::Client(c) => (Some(d.clients[c.ix()].ip), None),
-        Endpoint::Managed(_) => (None, None),
+        Endpoint::Managed(_) | Endpoint::Identity(_) | Endpoint::Deployment(..) => (None, None),
         Endpoint::ServiceTag(t) => (d.tags.get(t).and_then(|s| s.nth_wrapping(4)), None),
         Endpoint::Ip(ip) => (Some(*ip), None),
         Endpoint::Subnet(s) => (
@@ -682,6 +722,8 @@ struct Walk<'d> {
     snat: Option<FirewallId>,
     /// The source is an Azure service acting with its own identity (`service:TAG`).
     trusted: bool,
+    /// The service instance whose identity makes the request (S22).
+    instance: Option<ServiceId>,
     /// The subnet whose service endpoint carried the request to a PaaS service, if one did.
     service_endpoint_subnet: Option<SubnetId>,
     /// The public address a request appeared from when it left Azure to come back in through a

@@ -33,7 +33,10 @@ impl Walk<'_> {
         let Some(l) = listener else {
             let what = self.flow_port_text();
             let detail = self.text(|| format!("application gateway {} has no listener on {what} of its {frontend} frontend: it answers only its listeners", gw.name));
-            self.hop(Hop::new(&gw.name, Step::Proxy, false, detail).element(ElementRef::Workload(gw.name.clone())));
+            self.hop(
+                Hop::new(&gw.name, Step::Proxy, false, detail)
+                    .element(ElementRef::Workload(gw.name.clone())),
+            );
             return Err(Verdict::Denied {
                 by: format!(
                     "application gateway {} (no listener on {what}, {frontend} frontend)",
@@ -63,7 +66,10 @@ impl Walk<'_> {
                 l.port, gw.ip, l.backend_port
             )
         });
-        self.hop(Hop::new(&gw.name, Step::Proxy, true, detail).element(ElementRef::Workload(gw.name.clone())));
+        self.hop(
+            Hop::new(&gw.name, Step::Proxy, true, detail)
+                .element(ElementRef::Workload(gw.name.clone())),
+        );
         self.path.push(gw.name.clone());
         let origin = Origin::Nic {
             subnet: gw.subnet,
@@ -89,7 +95,10 @@ impl Walk<'_> {
                     l.port, gw.name
                 )
             });
-            self.hop(Hop::new(&gw.name, Step::Proxy, false, detail).element(ElementRef::Workload(gw.name.clone())));
+            self.hop(
+                Hop::new(&gw.name, Step::Proxy, false, detail)
+                    .element(ElementRef::Workload(gw.name.clone())),
+            );
             return Err(Verdict::Dropped {
                 reason: format!(
                     "application gateway {} does not forward TCP {} to {want}",
@@ -132,7 +141,10 @@ impl Walk<'_> {
                 gw.name
             )
         });
-        self.hop(Hop::new(&gw.name, Step::Proxy, false, detail).element(ElementRef::Workload(gw.name.clone())));
+        self.hop(
+            Hop::new(&gw.name, Step::Proxy, false, detail)
+                .element(ElementRef::Workload(gw.name.clone())),
+        );
         Err(first.unwrap_or(Verdict::Dropped {
             reason: format!("application gateway {} has an empty backend pool", gw.name),
         }))

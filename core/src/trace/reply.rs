@@ -9,12 +9,26 @@ impl Walk<'_> {
     /// Follows the reply back and checks it crosses the same stateful devices (P10).
     pub(super) fn reply(&mut self, origin: &Origin) -> Step_ {
         let d = self.d;
-        if let Origin::Managed { name, .. } = origin {
-            self.hop(Hop::new(
-                "reply",
-                Step::Return,
-                true,
-                format!("the reply returns to {name} through its managed network (Microsoft-managed, stateful)")).element(self.origin_element(origin)));
+        if let Origin::Managed {
+            name, deployment, ..
+        } = origin
+        {
+            let through = if deployment.is_some() {
+                "Microsoft's network, where the managed online endpoint runs"
+            } else {
+                "its managed network"
+            };
+            self.hop(
+                Hop::new(
+                    "reply",
+                    Step::Return,
+                    true,
+                    format!(
+                        "the reply returns to {name} through {through} (Microsoft-managed, stateful)"
+                    ),
+                )
+                .element(self.origin_element(origin)),
+            );
             return Ok(());
         }
         let mut crossed: Vec<FirewallId> = Vec::new();

@@ -36,6 +36,10 @@ impl<'d> Walk<'d> {
             stateful: Vec::new(),
             snat: None,
             trusted: matches!(origin, Origin::Outside { tag: Some(_), .. }),
+            instance: match origin {
+                Origin::Outside { instance, .. } => *instance,
+                _ => None,
+            },
             pls_nat: None,
             scoring: None,
             dns_service: None,
@@ -310,12 +314,17 @@ impl<'d> Walk<'d> {
                 admin::describe(d, r)
             );
             self.hop(
-                Hop::new(format!("security admin rules ({vnet})"), Step::AdminRule, ok, detail)
-                    .element(ElementRef::subnet(d, subnet))
-                    .decided_by(ElementRef::AdminRule {
-                        collection: r.collection.clone(),
-                        rule: r.rule.name.clone(),
-                    }),
+                Hop::new(
+                    format!("security admin rules ({vnet})"),
+                    Step::AdminRule,
+                    ok,
+                    detail,
+                )
+                .element(ElementRef::subnet(d, subnet))
+                .decided_by(ElementRef::AdminRule {
+                    collection: r.collection.clone(),
+                    rule: r.rule.name.clone(),
+                }),
             );
         }
         if ok {
@@ -400,6 +409,12 @@ impl<'d> Walk<'d> {
     pub(super) fn forward(&mut self, origin: &Origin) -> Step_ {
         let d = self.d;
         match origin {
+            Origin::Managed {
+                ws,
+                deployment: Some(egress),
+                name,
+                ..
+            } => self.deployment_egress(*ws, name, *egress),
             Origin::Managed { ws, .. } => self.managed_egress(*ws),
             Origin::Nic {
                 subnet, nsg, name, ..
@@ -551,7 +566,10 @@ impl<'d> Walk<'d> {
                         }
                         Arrival::ServiceEndpoint(s)
                     }
-                    (None, true) => Arrival::Trusted,
+                    (None, true) => match self.instance {
+                        Some(i) => Arrival::Instance(i),
+                        None => Arrival::Trusted,
+                    },
                     _ => {
                         // A request leaving Azure from a SNAT device comes from the device's
                         // region, otherwise from the source's own.

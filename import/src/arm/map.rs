@@ -966,7 +966,7 @@ impl Mapper<'_> {
             .filter_map(|p| PortRange::parse(p.trim()).map(|x| sp(Port(x))))
             .collect();
         let destination_ports = (!ports.is_empty()).then_some(OneOrMany(ports));
-        for key in ["fqdnTags", "webCategories", "targetUrls"] {
+        for key in ["webCategories", "targetUrls"] {
             if !strings(pget(rule, &[key])).is_empty() {
                 self.note(
                     r,
@@ -994,6 +994,14 @@ impl Mapper<'_> {
                 .map(sp)
                 .collect(),
             protocols: Vec::new(),
+            fqdn_tags: strings(pget(rule, &["fqdnTags"]))
+                .into_iter()
+                .map(sp)
+                .collect(),
+            translated_fqdn: pget(rule, &["translatedFqdn"])
+                .and_then(J::as_str)
+                .filter(|s| !s.is_empty())
+                .map(|s| sp(s.to_string())),
             translated_address: pget(rule, &["translatedAddress"])
                 .and_then(J::as_str)
                 .and_then(|s| s.parse().ok())
@@ -1427,6 +1435,7 @@ impl Mapper<'_> {
         let mut default_action = None;
         let mut ip_rules = Vec::new();
         let mut vnet_rules = Vec::new();
+        let mut access_rules: Vec<ResourceAccessRuleDef> = Vec::new();
         let mut trusted = None;
         if let Some(a) = &acls {
             default_action = a.get("defaultAction").and_then(J::as_str).map(|d| {
@@ -1475,19 +1484,37 @@ impl Mapper<'_> {
                     vnet_rules.push(sp(s));
                 }
             }
-            if !a
+            for rule in a
                 .get("resourceAccessRules")
                 .map(J::items)
                 .unwrap_or(&[])
-                .is_empty()
+                .to_vec()
             {
-                self.note(
-                    r,
-                    a.at,
-                    Outcome::Dropped,
-                    "networkAcls.resourceAccessRules",
-                    "resource instance rules have no counterpart",
-                );
+                let raw = rule.get("resourceId").and_then(J::as_str).unwrap_or("");
+                let ty = raw.to_ascii_lowercase().find("/providers/").and_then(|i| {
+                    let mut parts = raw[i + "/providers/".len()..].split('/');
+                    Some(format!("{}/{}", parts.next()?, parts.next()?))
+                });
+                let Some(ty) = ty else {
+                    self.note(
+                        r,
+                        rule.at,
+                        Outcome::Dropped,
+                        "networkAcls.resourceAccessRules",
+                        format!("resource id `{raw}` names no resource type; left out"),
+                    );
+                    continue;
+                };
+                let resource = rule
+                    .get("resourceId")
+                    .and_then(ref_id)
+                    .and_then(|id| self.b.name_of(Namespace::Endpoint, &id).map(str::to_string))
+                    .unwrap_or_else(|| raw.to_string());
+                access_rules.push(ResourceAccessRuleDef {
+                    resource_type: sp(ty),
+                    resource: sp(resource),
+                    pos: Pos::default(),
+                });
             }
             if let Some(bypass) = a.get("bypass").and_then(J::as_str) {
                 trusted = Some(bypass.contains("AzureServices"));
@@ -1497,6 +1524,9 @@ impl Mapper<'_> {
             trusted = Some(b.eq_ignore_ascii_case("AzureServices"));
         }
         let mut def = ServiceDef {
+            image_build_compute: None,
+            online_endpoints: BTreeMap::new(),
+            resource_access_rules: std::mem::take(&mut access_rules),
             kind,
             region: self.region_of(r),
             subscription: None,
@@ -1549,15 +1579,10 @@ impl Mapper<'_> {
                     def.managed_network = Some(mn);
                 }
             }
-            if pget(&r.body, &["imageBuildCompute", "image_build_compute"]).is_some() {
-                self.note(
-                    r,
-                    r.at,
-                    Outcome::Dropped,
-                    "imageBuildCompute",
-                    "which compute builds images (when the registry is private) is not modelled",
-                );
-            }
+            def.image_build_compute = pget(&r.body, &["imageBuildCompute", "image_build_compute"])
+                .and_then(J::as_str)
+                .filter(|c| !c.is_empty())
+                .map(|c| sp(c.to_string()));
         }
         def
     }
@@ -2358,6 +2383,17 @@ impl Mapper<'_> {
                 PublicIpSku::Standard
             }
         });
+        // Compute instance `sshSettings.sshPublicAccess`, cluster `remoteLoginPortPublicAccess`
+        // (`NotSpecified` closes the port for a compute in a VNet, which every imported one is).
+        let ssh = inner
+            .path(&["sshSettings", "sshPublicAccess"])
+            .or_else(|| inner.get("remoteLoginPortPublicAccess"))
+            .and_then(J::as_str);
+        w.ssh_public_access = match ssh.map(str::to_ascii_lowercase).as_deref() {
+            Some("enabled") => Some(Toggle::Enabled),
+            Some("disabled") => Some(Toggle::Disabled),
+            _ => None,
+        };
         if kind == WorkloadKind::ComputeCluster {
             w.max_nodes = inner
                 .path(&["scaleSettings", "maxNodeCount"])
@@ -2411,18 +2447,63 @@ impl Mapper<'_> {
                 {
                     "Azure Virtual Network Manager is not imported yet: write its security admin rules as `security_admin_configurations` (rule collections with the VNets of their network groups; docs/format.md), they change reachability"
                 }
-                "microsoft.machinelearningservices/workspaces/onlineendpoints" => {
-                    let access = pget(&r.body, &["publicNetworkAccess", "public_network_access"])
-                        .and_then(J::as_str)
-                        .unwrap_or("Enabled")
-                        .to_ascii_lowercase();
-                    let ws = parent_id(&r.key())
-                        .and_then(|w| self.b.name_of(Namespace::Endpoint, &w).map(str::to_string))
-                        .unwrap_or_else(|| "WORKSPACE".into());
-                    let msg = format!(
-                        "a managed online endpoint has no subnet in Azure and vnetlab's online_endpoint workload needs one: write `kind: online_endpoint, workspace: {ws}, public_network_access: {access}` in the subnet its clients reach it from"
-                    );
-                    self.note(&r, r.at, Outcome::Dropped, &r.ty.clone(), msg);
+                "microsoft.machinelearningservices/workspaces/onlineendpoints"
+                | "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments" => {
+                    // Managed online endpoints and their deployments go on the workspace
+                    // (`online_endpoints`, semantics S24).
+                    let deployment = r.ty.ends_with("/deployments");
+                    let ep_id = if deployment {
+                        parent_id(&r.key())
+                    } else {
+                        Some(r.key())
+                    };
+                    let ws = ep_id
+                        .as_deref()
+                        .and_then(parent_id)
+                        .and_then(|w| self.b.name_of(Namespace::Endpoint, &w).map(str::to_string));
+                    let ep_name = ep_id
+                        .as_deref()
+                        .and_then(|e| e.rsplit('/').next())
+                        .unwrap_or_default()
+                        .to_string();
+                    let toggle = |keys: &[&str]| {
+                        pget(&r.body, keys)
+                            .and_then(J::as_str)
+                            .filter(|a| a.eq_ignore_ascii_case("disabled"))
+                            .map(|_| Toggle::Disabled)
+                    };
+                    let Some(wsdef) = ws.and_then(|w| self.b.file.services.get_mut(&w)) else {
+                        self.note(
+                            &r,
+                            r.at,
+                            Outcome::Dropped,
+                            &r.ty.clone(),
+                            "its workspace is not in the input: import the workspace too",
+                        );
+                        continue;
+                    };
+                    let ep = wsdef.online_endpoints.entry(ep_name).or_insert_with(|| {
+                        OnlineEndpointDef {
+                            public_network_access: None,
+                            deployments: BTreeMap::new(),
+                            pos: Pos::default(),
+                        }
+                    });
+                    if deployment {
+                        ep.deployments.insert(
+                            r.short().to_string(),
+                            DeploymentDef {
+                                egress_public_network_access: toggle(&[
+                                    "egressPublicNetworkAccess",
+                                    "egress_public_network_access",
+                                ]),
+                                pos: Pos::default(),
+                            },
+                        );
+                    } else {
+                        ep.public_network_access =
+                            toggle(&["publicNetworkAccess", "public_network_access"]);
+                    }
                     continue;
                 }
                 _ => "no counterpart in vnetlab's format",
@@ -2479,6 +2560,7 @@ fn workload(kind: WorkloadKind, subnet: String) -> WorkloadDef {
         outbound_type: None,
         records: BTreeMap::new(),
         forwarders: BTreeMap::new(),
+        ssh_public_access: None,
         pos: Pos::default(),
     }
 }

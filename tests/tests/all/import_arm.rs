@@ -231,14 +231,11 @@ fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent()
         ),
         format!("{g}:517:5: approximated: applicationGateway: imported as an app_gateway workload"),
         format!("{g}:592:5: approximated: dnsResolvers/inboundEndpoints:"),
-        format!(
-            "{r}:225:3: dropped: microsoft.machinelearningservices/workspaces/onlineendpoints:"
-        ),
         format!("{r}:333:3: approximated: virtualNetworkLinks.resolutionPolicy:"),
     ] {
         assert!(text.contains(&want), "missing `{want}` in:\n{text}");
     }
-    assert_eq!(imported.report.items.len(), 11, "{text}");
+    assert_eq!(imported.report.items.len(), 10, "{text}");
 }
 
 #[test]

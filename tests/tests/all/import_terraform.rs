@@ -440,11 +440,19 @@ fn azure_ml_workspace_with_private_endpoints_a_compute_cluster_and_aks() {
         aks.workspace.as_ref().map(|w| w.value.as_str()),
         Some("mlws")
     );
+    // image_build_compute_name names the cluster by its Azure name (semantics S25).
+    assert_eq!(
+        imported.design.services["mlws"]
+            .image_build_compute
+            .as_ref()
+            .map(|c| c.value.as_str()),
+        Some("trainer")
+    );
     assert!(
-        imported
+        !imported
             .report
             .to_text()
-            .contains("dropped: image_build_compute_name")
+            .contains("image_build_compute_name")
     );
 }
 

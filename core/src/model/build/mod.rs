@@ -88,6 +88,7 @@ mod ingress;
 mod network;
 mod resources;
 mod security;
+mod service_settings;
 mod settings;
 
 impl Builder<'_, '_> {
@@ -175,6 +176,8 @@ impl Builder<'_, '_> {
         let services = self.services(f, &region, &scope);
         let endpoint_policies = self.endpoint_policies(f, &services);
         let workloads = self.workloads(f);
+        let mut services = services;
+        self.service_settings(f, &mut services, &workloads);
         let asgs = asg_names
             .keys()
             .map(|name| Asg {
@@ -211,7 +214,6 @@ impl Builder<'_, '_> {
                 v.gateway = Some(GatewayId(i as u32));
             }
         }
-        let mut services = services;
         for (i, pe) in private_endpoints.iter().enumerate() {
             services[pe.service.ix()]
                 .private_endpoints

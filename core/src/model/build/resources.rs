@@ -118,6 +118,7 @@ impl Builder<'_, '_> {
                 network_plugin: w.network_plugin,
                 batch_classic: w.node_communication_mode
                     == Some(crate::format::NodeCommunicationMode::Classic),
+                ssh_public: w.ssh_public_access == Some(Toggle::Enabled),
                 max_nodes: w.max_nodes.as_ref().map(|n| n.value),
                 max_pods: w.max_pods,
                 span: w.pos.0,
@@ -253,6 +254,26 @@ impl Builder<'_, '_> {
                 studio: s.studio.unwrap_or(false),
                 ml_assisted_labeling: s.ml_assisted_labeling.unwrap_or(false),
                 labeling_storage,
+                image_build_compute: None,
+                resource_access: Vec::new(),
+                online_endpoints: s
+                    .online_endpoints
+                    .iter()
+                    .map(|(n, e)| crate::model::OnlineEndpoint {
+                        name: n.clone(),
+                        public: e.public_network_access != Some(Toggle::Disabled),
+                        deployments: e
+                            .deployments
+                            .iter()
+                            .map(|(dn, dd)| {
+                                (
+                                    dn.clone(),
+                                    dd.egress_public_network_access != Some(Toggle::Disabled),
+                                )
+                            })
+                            .collect(),
+                    })
+                    .collect(),
                 private_endpoints: Vec::new(),
                 public_ip,
                 span: s.pos.0,

@@ -464,24 +464,32 @@ impl Builder<'_, '_> {
                 }
             }
         }
-        if kind == CollectionKind::Application && r.fqdns.is_empty() {
+        if kind == CollectionKind::Application && r.fqdns.is_empty() && r.fqdn_tags.is_empty() {
             self.d.error(
                 r.pos.0,
                 "missing-key",
-                format!("application rule `{}` needs `fqdns`", r.name),
+                format!("application rule `{}` needs `fqdns` or `fqdn_tags`", r.name),
             );
         }
+        let fqdn_tags = self.fqdn_tags(kind, r);
         if kind == CollectionKind::Application && app_protocols.is_empty() && r.protocols.is_empty()
         {
             app_protocols = vec![("http".into(), 80), ("https".into(), 443)];
         }
+        let translated_fqdn = self.translated_fqdn(kind, r);
         let translated = match (kind, &r.translated_address) {
             (CollectionKind::Dnat, Some(a)) => Some((a.value.0, r.translated_port.unwrap_or(0))),
+            (CollectionKind::Dnat, None) if translated_fqdn.is_some() => {
+                Some((Ipv4Addr::UNSPECIFIED, r.translated_port.unwrap_or(0)))
+            }
             (CollectionKind::Dnat, None) => {
                 self.d.error(
                     r.pos.0,
                     "missing-key",
-                    format!("DNAT rule `{}` needs `translated_address`", r.name),
+                    format!(
+                        "DNAT rule `{}` needs `translated_address` or `translated_fqdn`",
+                        r.name
+                    ),
                 );
                 None
             }
@@ -504,7 +512,9 @@ impl Builder<'_, '_> {
                 .map(|s| s.value.to_ascii_lowercase())
                 .collect(),
             app_protocols,
+            fqdn_tags,
             translated,
+            translated_fqdn,
         }
     }
 

@@ -315,7 +315,14 @@ fn collection(
             "application" => {
                 let mut fqdns = r.strs("target_fqdns");
                 fqdns.extend(r.strs("destination_fqdns"));
-                base["fqdns"] = json!(fqdns);
+                if !fqdns.is_empty() {
+                    base["fqdns"] = json!(fqdns);
+                }
+                let mut tags = r.strs("fqdn_tags");
+                tags.extend(r.strs("destination_fqdn_tags"));
+                if !tags.is_empty() {
+                    base["fqdn_tags"] = json!(tags);
+                }
                 let protocols: Vec<String> = r
                     .blocks("protocol")
                     .into_iter()
@@ -331,13 +338,7 @@ fn collection(
                 if !protocols.is_empty() {
                     base["protocols"] = json!(protocols);
                 }
-                for k in [
-                    "fqdn_tags",
-                    "destination_fqdn_tags",
-                    "web_categories",
-                    "destination_urls",
-                    "terminate_tls",
-                ] {
+                for k in ["web_categories", "destination_urls", "terminate_tls"] {
                     if r.present(k) {
                         m.note(
                             src,
@@ -347,7 +348,7 @@ fn collection(
                         );
                     }
                 }
-                if fqdns.is_empty() {
+                if fqdns.is_empty() && tags.is_empty() {
                     m.note(
                         src,
                         Outcome::Dropped,
@@ -390,13 +391,8 @@ fn collection(
                 if let Some(p) = r.n("translated_port") {
                     base["translated_port"] = json!(p);
                 }
-                if r.present("translated_fqdn") {
-                    m.note(
-                        src,
-                        Outcome::Dropped,
-                        "translated_fqdn",
-                        format!("rule `{rname}`: DNAT to an FQDN has no counterpart"),
-                    );
+                if let Some(t) = r.s("translated_fqdn") {
+                    base["translated_fqdn"] = json!(t);
                 }
                 let mut protos: Vec<String> = r
                     .strs("protocols")

@@ -148,6 +148,9 @@ pub struct Mapper<'a> {
     pub by_name: BTreeMap<(&'static str, String), String>,
     /// Inline `subnet { security_group }` to resolve once the NSGs are mapped.
     pub pending_nsgs: Vec<(String, String, Source)>,
+    /// A workspace's `image_build_compute_name` to resolve once the computes are mapped:
+    /// (workspace element, the compute's Azure name, where it is written).
+    pub pending_image_build: Vec<(String, String, Source)>,
 }
 
 impl<'a> Mapper<'a> {
@@ -305,12 +308,14 @@ pub fn map(name: &str, insts: &[Instance], report: &mut ImportReport) -> Emitted
         names: BTreeMap::new(),
         by_name: BTreeMap::new(),
         pending_nsgs: Vec::new(),
+        pending_image_build: Vec::new(),
     };
     network::map(&mut m);
     security::map(&mut m);
     network::associations(&mut m);
     firewall::map(&mut m);
     resources::map(&mut m);
+    resources::image_build_computes(&mut m);
     for (i, inst) in insts.iter().enumerate() {
         if m.handled[i] || SUPPORTING.contains(&inst.rtype.as_str()) {
             continue;

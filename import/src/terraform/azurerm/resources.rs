@@ -82,13 +82,55 @@ fn acl(m: &mut Mapper, src: &Source, def: &mut J, acl: Attrs, subject: &str) {
     if !rules.is_empty() {
         def["virtual_network_rules"] = json!(rules);
     }
-    if acl.present("private_link_access") {
-        m.note(
-            src,
-            Outcome::Dropped,
-            "private_link_access",
-            "resource instance rules have no counterpart",
-        );
+    let mut access = Vec::new();
+    for pla in acl.blocks("private_link_access") {
+        let Some(id) = pla.s("endpoint_resource_id") else {
+            continue;
+        };
+        // A configuration reference (`tf://TYPE.NAME`) names its resource type by the azurerm
+        // type; an Azure id by its provider segment.
+        let (ty, resource) = match id.strip_prefix("tf://") {
+            Some(addr) => {
+                let rtype = addr
+                    .split('.')
+                    .find(|p| p.starts_with("azurerm_"))
+                    .unwrap_or("");
+                let ty = match rtype {
+                    "azurerm_machine_learning_workspace" => {
+                        Some("Microsoft.MachineLearningServices/workspaces")
+                    }
+                    "azurerm_search_service" => Some("Microsoft.Search/searchServices"),
+                    "azurerm_cognitive_account" | "azurerm_ai_services" => {
+                        Some("Microsoft.CognitiveServices/accounts")
+                    }
+                    _ => None,
+                };
+                let name = m.lookup("service", id, src, "private_link_access");
+                (ty.map(str::to_string), name)
+            }
+            None => {
+                let lower = id.to_ascii_lowercase();
+                let ty = lower.find("/providers/").and_then(|i| {
+                    let mut parts = id[i + "/providers/".len()..].split('/');
+                    Some(format!("{}/{}", parts.next()?, parts.next()?))
+                });
+                (ty, Some(id.to_string()))
+            }
+        };
+        match (ty, resource) {
+            (Some(ty), Some(resource)) => {
+                access.push(json!({ "resource_type": ty, "resource": resource }));
+            }
+            _ => m.note(
+                src,
+                Outcome::Dropped,
+                "private_link_access",
+                format!("`{id}`: its resource type or instance is not known; the rule is left out"),
+            ),
+        }
+    }
+    if !access.is_empty() {
+        def["resource_access_rules"] = json!(access);
     }
 }
 
@@ -210,9 +252,11 @@ fn services(m: &mut Mapper) {
             };
             def["managed_network"] = json!({ "isolation": iso });
         }
-        m.drop_args(inst, a, &[
-            ("image_build_compute_name", "the image-build compute has no counterpart (it matters when the registry is private)"),
-        ]);
+        if let Some(c) = a.s("image_build_compute_name") {
+            let ws = m.name_for(Namespace::Endpoint, inst);
+            m.pending_image_build
+                .push((ws, c.to_string(), inst.source.clone()));
+        }
         add_service(m, inst, def);
     }
     outbound_rules(m);
@@ -296,6 +340,26 @@ fn outbound_rules(m: &mut Mapper) {
                     "the workspace has no managed_network block; left out",
                 ),
             }
+        }
+    }
+}
+
+/// Each workspace's `image_build_compute_name`, now that the computes are mapped: the compute
+/// cluster of that Azure name, or a dropped note when the configuration has none.
+pub(super) fn image_build_computes(m: &mut Mapper) {
+    for (ws, compute, src) in std::mem::take(&mut m.pending_image_build) {
+        let found = m
+            .by_name
+            .get(&("workload", compute.to_ascii_lowercase()))
+            .cloned();
+        match (found, m.b.file.services.get_mut(&ws)) {
+            (Some(w), Some(def)) => def.image_build_compute = Some(Spanned::new(w)),
+            _ => m.note(
+                &src,
+                Outcome::Dropped,
+                "image_build_compute_name",
+                format!("`{compute}` names no compute cluster of the configuration; left out"),
+            ),
         }
     }
 }
@@ -756,6 +820,9 @@ fn workloads(m: &mut Mapper) {
             }
             if public {
                 def["public_ip"] = json!("standard");
+            }
+            if let Some(ssh) = a.b("ssh_public_access_enabled") {
+                def["ssh_public_access"] = json!(if ssh { "enabled" } else { "disabled" });
             }
             let name = m.name_for(Namespace::Endpoint, inst);
             add_workload(m, inst, &name, def);

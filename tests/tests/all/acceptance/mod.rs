@@ -10,6 +10,8 @@ mod documented_services;
 mod fidelity;
 mod ingress;
 mod routing;
+mod service_settings;
+mod service_settings_aml;
 mod settings;
 
 use vnetlab_core::model::Design;
