@@ -11,9 +11,7 @@ use crate::whatif::{ExpectChange, expectation_changes};
 use serde::Serialize;
 
 pub mod exhaustive;
-mod live;
 pub use exhaustive::ReachChange;
-pub use live::LiveDesign;
 
 /// One cell that changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -74,7 +72,7 @@ impl DesignDiff {
     }
 
     /// Files a changed cell under what it became.
-    fn add_cell(&mut self, c: CellChange) {
+    pub(crate) fn add_cell(&mut self, c: CellChange) {
         if c.after.rank() > c.before.rank() {
             self.newly_reaches.push(c);
         } else {
@@ -83,7 +81,7 @@ impl DesignDiff {
     }
 
     /// Adds the findings and required flows that differ between two Azure ML audits.
-    fn add_audit_changes(&mut self, before: &AuditReport, after: &AuditReport) {
+    pub(crate) fn add_audit_changes(&mut self, before: &AuditReport, after: &AuditReport) {
         let finding = |f: &crate::aml::findings::Finding| format!("{}: {}", f.id, f.title);
         let (fa, fb): (Vec<String>, Vec<String>) = (
             before.findings.iter().map(finding).collect(),
