@@ -316,14 +316,32 @@ fn matrix_diff_faults_and_generate_run() {
         "1",
         "topologies/hub-spoke-firewall.yaml",
     ]);
-    assert_eq!(
-        code(&o),
-        1,
-        "single edits break expectations of this design"
-    );
+    assert_eq!(code(&o), 0, "faults are reported, not failed on by default");
     assert!(stdout(&o).contains(
         "remove private endpoint #1 of mlstore breaks: storage stays on the private endpoint"
     ));
+    let o = vnetlab(&[
+        "check",
+        "--faults",
+        "1",
+        "--fail-on-fault",
+        "topologies/hub-spoke-firewall.yaml",
+    ]);
+    assert_eq!(
+        code(&o),
+        1,
+        "single edits break expectations of this design: --fail-on-fault fails"
+    );
+    let o = vnetlab(&[
+        "check",
+        "--fail-on-fault",
+        "topologies/hub-spoke-firewall.yaml",
+    ]);
+    assert_eq!(
+        code(&o),
+        2,
+        "--fail-on-fault without --faults 1 is a usage error"
+    );
     let a = vnetlab(&["generate", "--workload", "t1", "--seed", "7"]);
     let b = vnetlab(&["generate", "--workload", "t1", "--seed", "7"]);
     assert_eq!(stdout(&a), stdout(&b));
