@@ -127,6 +127,41 @@ impl std::fmt::Display for Edit {
     }
 }
 
+/// What a peering edit changes (see [`Edit::touches`]): the routes of every subnet of both
+/// VNets, and every NSG applied there (to a subnet or a network interface). `None` when the
+/// peering or a VNet it names does not exist.
+fn peering_touches(d: &Design, index: usize) -> Option<Vec<crate::trace::Touch>> {
+    use crate::trace::Touch;
+    let p = d.file.peerings.get(index)?;
+    let names: Vec<&str> = p
+        .between
+        .iter()
+        .flatten()
+        .chain(&p.from)
+        .chain(&p.to)
+        .map(|r| r.value.as_str())
+        .collect();
+    let mut vnets = Vec::new();
+    for n in names {
+        vnets.push(d.vnet_by_name(n)?);
+    }
+    let mut out = Vec::new();
+    for (i, s) in d.subnets.iter().enumerate() {
+        if vnets.contains(&s.vnet) {
+            out.push(Touch::Routes(crate::model::SubnetId(i as u32)));
+            out.extend(s.nsg.map(Touch::Nsg));
+        }
+    }
+    for w in &d.workloads {
+        if vnets.contains(&d.subnets[w.subnet.ix()].vnet) {
+            out.extend(w.nsg.map(Touch::Nsg));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
+}
+
 impl Edit {
     /// A short description for lists and reports.
     pub fn describe(&self) -> String {
@@ -159,8 +194,11 @@ impl Edit {
     }
 
     /// The parts of `d` this edit changes, for re-checking only the traces that read them;
-    /// `None` when it may change anything (peerings and private endpoints move routes, names
-    /// and targets across VNets).
+    /// `None` when it may change anything (a private endpoint's removal moves routes, names
+    /// and targets across VNets). A peering edit changes only its two VNets: their subnets'
+    /// effective routes (system routes to the peer, gateway transit, private endpoint routes —
+    /// and a trace reads a subnet's routes before crossing a peering or taking a reply back
+    /// over one) and what `VirtualNetwork` stands for in them, read by the NSGs applied there.
     pub fn touches(&self, d: &Design) -> Option<Vec<crate::trace::Touch>> {
         use crate::trace::Touch;
         let subnet = |name: &str| d.subnet_by_name(name);
@@ -185,9 +223,10 @@ impl Edit {
             Edit::FlipPublicNetworkAccess { service } | Edit::FlipDefaultAction { service } => {
                 vec![Touch::Service(d.service_by_name(service)?), Touch::Services]
             }
-            Edit::RemovePeering { .. }
-            | Edit::FlipPeeringFlag { .. }
-            | Edit::RemovePrivateEndpoint { .. } => return None,
+            Edit::RemovePeering { index } | Edit::FlipPeeringFlag { index, .. } => {
+                peering_touches(d, *index)?
+            }
+            Edit::RemovePrivateEndpoint { .. } => return None,
         })
     }
 
