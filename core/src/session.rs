@@ -201,6 +201,29 @@ impl Session {
         Some(e)
     }
 
+    /// Brings the session to exactly `edits` (a list the caller keeps, such as the browser's
+    /// switched-on what-if edits): the edits it shares as a prefix with the session's are kept,
+    /// the others undone, and the rest applied in order. Returns the edits that did not fit,
+    /// with why (they are not applied).
+    pub fn set_edits(&mut self, edits: &[Edit]) -> Vec<(Edit, String)> {
+        let kept = self
+            .edits
+            .iter()
+            .zip(edits)
+            .take_while(|(a, b)| a == b)
+            .count();
+        while self.edits.len() > kept {
+            self.undo();
+        }
+        let mut refused = Vec::new();
+        for e in &edits[kept..] {
+            if let Err(why) = self.apply(e.clone()) {
+                refused.push((e.clone(), why));
+            }
+        }
+        refused
+    }
+
     /// Drops every edit.
     pub fn reset(&mut self) {
         if !self.edits.is_empty() {
