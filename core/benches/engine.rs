@@ -222,11 +222,11 @@ fn q4b_edit_and_diff(c: &mut Criterion, designs: &[(&str, &Design)]) {
             .iter()
             .find(|e| {
                 let diff = live
-                    .apply(e.clone())
+                    .apply((*e).clone())
                     .expect("a rule flip applies")
                     .expect("valid");
                 let changed = !diff.newly_reaches.is_empty() || !diff.no_longer_reaches.is_empty();
-                live.apply(e.clone()).expect("a rule flip applies");
+                live.apply((*e).clone()).expect("a rule flip applies");
                 changed
             })
             .unwrap_or(&flips[0])

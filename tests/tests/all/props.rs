@@ -331,14 +331,14 @@ proptest! {
                 (Some(w), Some(g)) => {
                     for s in 0..w.subnets.len() {
                         let id = SubnetId(s as u32);
-                        prop_assert_eq!(vnetlab_core::render::routes(&g, id), vnetlab_core::render::routes(&w, id));
+                        prop_assert_eq!(vnetlab_core::render::routes(g, id), vnetlab_core::render::routes(&w, id));
                     }
                     for a in &w.workloads {
                         for b in &w.workloads {
                             let f = Flow { src: a.ip, dst: b.ip, protocol: Protocol::Tcp, src_port: 50000, dst_port: 443 };
-                            let (Some(o1), Some(o2)) = (origin_at_ip(&g, f.src), origin_at_ip(&w, f.src)) else { continue };
+                            let (Some(o1), Some(o2)) = (origin_at_ip(g, f.src), origin_at_ip(&w, f.src)) else { continue };
                             prop_assert_eq!(
-                                vnetlab_core::render::trace(&trace_packet(&g, o1, f, TraceOptions::default())),
+                                vnetlab_core::render::trace(&trace_packet(g, o1, f, TraceOptions::default())),
                                 vnetlab_core::render::trace(&trace_packet(&w, o2, f, TraceOptions::default()))
                             );
                         }
