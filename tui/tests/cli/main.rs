@@ -543,14 +543,31 @@ nsgs:
 #[test]
 fn faults_without_expectations_do_nothing_and_say_so() {
     let a = vnetlab(&["generate", "--workload", "t1", "--seed", "3"]);
+    // The generated design without its `expect` entries.
+    let text = stdout(&a);
+    let text = &text[..text.find("\nexpect:\n").expect("T1 has expectations") + 1];
     let dir = std::env::temp_dir().join(format!("vnetlab-faults-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("t1.yaml");
-    std::fs::write(&file, stdout(&a)).unwrap();
+    std::fs::write(&file, text).unwrap();
     let o = vnetlab(&["check", "--faults", "1", file.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("no expectation holds, so no single edit can break one; nothing tried"),
+        stdout(&o).contains("no expectations, so nothing can break; nothing tried"),
+        "{}",
+        stdout(&o)
+    );
+    // With expectations that hold, it tries the edits that can break them and skips the rest.
+    std::fs::write(&file, stdout(&a)).unwrap();
+    let o = vnetlab(&["check", "--faults", "1", file.to_str().unwrap()]);
+    assert_eq!(
+        code(&o),
+        0,
+        "faults are reported, not failed on: {}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("more skipped: they change nothing a holding expectation reads"),
         "{}",
         stdout(&o)
     );
