@@ -201,18 +201,19 @@ fn q4_what_if(c: &mut Criterion, designs: &[(&str, &Design)]) {
 }
 
 /// Q4b: one NSG rule edit → the updated matrix (16 ports), expectations, audit and their diff,
-/// with [`LiveDesign`], beside the same from scratch (rebuild, then `diff` of two full matrices).
+/// with the live [`Session`](vnetlab_core::session::Session), beside the same from scratch (rebuild, then `diff` of two full matrices).
 /// The edit is the first rule flip in file order that changes some cell. Also prints the p50 and
 /// p99 of 200 different rule flips (each applied and undone), which criterion does not report.
 fn q4b_edit_and_diff(c: &mut Criterion, designs: &[(&str, &Design)]) {
-    use vnetlab_core::diff::{LiveDesign, diff};
+    use vnetlab_core::diff::diff;
+    use vnetlab_core::session::Session;
     use vnetlab_core::whatif::Edit;
     let ports: Vec<(Protocol, u16)> = MATRIX_PORTS.map(|p| (Protocol::Tcp, p)).to_vec();
     let opts = BuildOptions::default();
     let mut g = c.benchmark_group("q4b_rule_edit_matrix_and_diff");
     g.sample_size(10);
     for (name, d) in designs {
-        let mut live = LiveDesign::new((*d).clone(), &ports, opts.clone());
+        let mut live = Session::new("generated.yaml", (*d).clone(), &ports, opts.clone());
         let flips: Vec<Edit> = vnetlab_core::whatif::single_edits(&d.file)
             .into_iter()
             .filter(|e| matches!(e, Edit::FlipNsgRuleAccess { .. }))
@@ -220,9 +221,12 @@ fn q4b_edit_and_diff(c: &mut Criterion, designs: &[(&str, &Design)]) {
         let edit = flips
             .iter()
             .find(|e| {
-                let diff = live.apply(e).expect("a rule flip applies");
+                let diff = live
+                    .apply((*e).clone())
+                    .expect("a rule flip applies")
+                    .expect("valid");
                 let changed = !diff.newly_reaches.is_empty() || !diff.no_longer_reaches.is_empty();
-                live.apply(e).expect("a rule flip applies");
+                live.apply((*e).clone()).expect("a rule flip applies");
                 changed
             })
             .unwrap_or(&flips[0])
@@ -233,9 +237,9 @@ fn q4b_edit_and_diff(c: &mut Criterion, designs: &[(&str, &Design)]) {
             .take(200)
             .map(|e| {
                 let start = std::time::Instant::now();
-                black_box(live.apply(e).expect("a rule flip applies"));
+                black_box(live.apply(e.clone()).expect("a rule flip applies"));
                 let t = start.elapsed();
-                live.apply(e).expect("a rule flip applies");
+                live.apply(e.clone()).expect("a rule flip applies");
                 t
             })
             .collect();
@@ -248,7 +252,7 @@ fn q4b_edit_and_diff(c: &mut Criterion, designs: &[(&str, &Design)]) {
         );
         // Each iteration flips the rule: the design alternates between two states.
         g.bench_function(BenchmarkId::new("live_design", name), |b| {
-            b.iter(|| black_box(live.apply(&edit).expect("a rule flip applies")))
+            b.iter(|| black_box(live.apply(edit.clone()).expect("a rule flip applies")))
         });
         g.bench_function(
             BenchmarkId::new("rebuild_and_diff_from_scratch", name),

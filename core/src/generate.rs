@@ -229,6 +229,29 @@ pub fn generate(w: Workload, seed: u64) -> String {
         y.push_str(&format!(", spoke{s}"));
     }
     y.push_str("]\n");
+    y.push_str(&expectations(&p));
+    y
+}
+
+/// What the owner of a generated hub and spoke would pin down (so `check`, `check --faults 1`
+/// and their benchmarks have something to prove): a VM in each of the first spokes reads its
+/// storage account over the private endpoint in its own VNet, spoke VMs reach the internet only
+/// through the firewall (whose rules allow none of it), and nothing on the internet reaches a
+/// spoke.
+fn expectations(p: &Params) -> String {
+    let mut y = String::from("expect:\n");
+    for k in 0..p.private_endpoints.min(p.spokes).min(10) {
+        y.push_str(&format!(
+            "  - {{ name: vm{k}-0 reads st{k} over its private endpoint, from: vm{k}-0, to: \"st{k}:blob\", port: 443, verdict: allowed, via: [spoke{k}/s{}] }}\n",
+            p.subnets - 1
+        ));
+    }
+    for k in [0, p.spokes / 2] {
+        y.push_str(&format!(
+            "  - {{ name: vm{k}-0 cannot reach an internet host, from: vm{k}-0, to: 203.0.113.10, port: 443, verdict: denied, via: [hub-fw] }}\n"
+        ));
+    }
+    y.push_str("  - { name: nothing on the internet reaches spoke0 over SSH, from: internet, to: \"spoke0/*\", protocol: tcp, port: 22, verdict: denied }\n");
     y
 }
 
@@ -256,5 +279,7 @@ fn t4(seed: u64) -> String {
             ["tcp", "udp", "any"][r.below(3) as usize]
         ));
     }
+    // The VM has no public address: whatever the rules say, nothing from outside gets in.
+    y.push_str("expect:\n  - { name: nothing on the internet reaches the subnet over SSH, from: internet, to: \"v/*\", protocol: tcp, port: 22, verdict: denied }\n");
     y
 }

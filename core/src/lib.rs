@@ -23,6 +23,7 @@ pub mod query;
 pub mod reach;
 pub mod regions;
 pub mod render;
+pub mod session;
 pub mod syntax;
 pub mod tags;
 #[cfg(feature = "testing")]

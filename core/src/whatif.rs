@@ -1,11 +1,14 @@
-//! What-if analysis: edits of a design (remove or flip one rule, route, link, endpoint or
-//! setting), a session that applies them with undo, and the difference they make. Edits change
-//! the file records and the design is rebuilt, so what the edited design says is exactly what
-//! the same file would say on the command line — and it can be written back out.
+//! The edits of a design (remove or flip one rule, route, link, endpoint or setting): what each
+//! changes in the records, what it touches in a built design ([`Edit::touches`]), every single
+//! edit of a design ([`single_edits`]) and how expectations changed. Edits change the file
+//! records, so what an edited design says is exactly what the same file would say on the
+//! command line — and it can be written back out. They are applied to a built design in place
+//! by [`Design::apply_edit`] (`incremental.rs`) and followed by the live session
+//! ([`crate::session::Session`]).
 
 use crate::check::{CheckReport, Outcome};
 use crate::format::{Access, DefaultAction, Toggle, TopologyFile};
-use crate::model::{BuildOptions, Design};
+use crate::model::Design;
 use serde::Serialize;
 
 /// A peering flag.
@@ -124,6 +127,41 @@ impl std::fmt::Display for Edit {
     }
 }
 
+/// What a peering edit changes (see [`Edit::touches`]): the routes of every subnet of both
+/// VNets, and every NSG applied there (to a subnet or a network interface). `None` when the
+/// peering or a VNet it names does not exist.
+fn peering_touches(d: &Design, index: usize) -> Option<Vec<crate::trace::Touch>> {
+    use crate::trace::Touch;
+    let p = d.file.peerings.get(index)?;
+    let names: Vec<&str> = p
+        .between
+        .iter()
+        .flatten()
+        .chain(&p.from)
+        .chain(&p.to)
+        .map(|r| r.value.as_str())
+        .collect();
+    let mut vnets = Vec::new();
+    for n in names {
+        vnets.push(d.vnet_by_name(n)?);
+    }
+    let mut out = Vec::new();
+    for (i, s) in d.subnets.iter().enumerate() {
+        if vnets.contains(&s.vnet) {
+            out.push(Touch::Routes(crate::model::SubnetId(i as u32)));
+            out.extend(s.nsg.map(Touch::Nsg));
+        }
+    }
+    for w in &d.workloads {
+        if vnets.contains(&d.subnets[w.subnet.ix()].vnet) {
+            out.extend(w.nsg.map(Touch::Nsg));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
+}
+
 impl Edit {
     /// A short description for lists and reports.
     pub fn describe(&self) -> String {
@@ -156,8 +194,11 @@ impl Edit {
     }
 
     /// The parts of `d` this edit changes, for re-checking only the traces that read them;
-    /// `None` when it may change anything (peerings and private endpoints move routes, names
-    /// and targets across VNets).
+    /// `None` when it may change anything (a private endpoint's removal moves routes, names
+    /// and targets across VNets). A peering edit changes only its two VNets: their subnets'
+    /// effective routes (system routes to the peer, gateway transit, private endpoint routes —
+    /// and a trace reads a subnet's routes before crossing a peering or taking a reply back
+    /// over one) and what `VirtualNetwork` stands for in them, read by the NSGs applied there.
     pub fn touches(&self, d: &Design) -> Option<Vec<crate::trace::Touch>> {
         use crate::trace::Touch;
         let subnet = |name: &str| d.subnet_by_name(name);
@@ -182,9 +223,10 @@ impl Edit {
             Edit::FlipPublicNetworkAccess { service } | Edit::FlipDefaultAction { service } => {
                 vec![Touch::Service(d.service_by_name(service)?), Touch::Services]
             }
-            Edit::RemovePeering { .. }
-            | Edit::FlipPeeringFlag { .. }
-            | Edit::RemovePrivateEndpoint { .. } => return None,
+            Edit::RemovePeering { index } | Edit::FlipPeeringFlag { index, .. } => {
+                peering_touches(d, *index)?
+            }
+            Edit::RemovePrivateEndpoint { .. } => return None,
         })
     }
 
@@ -432,114 +474,6 @@ pub fn expectation_changes(before: &CheckReport, after: &CheckReport) -> Vec<Exp
         })
         .collect()
 }
-
-/// A what-if session: a base design, the edits applied so far, and the current design. Edits
-/// are applied in place with [`Design::apply_edit`], so each recomputes only what it touches;
-/// an edit that makes the design invalid keeps the edited records and their diagnostics.
-pub struct Session {
-    name: String,
-    opts: BuildOptions,
-    base: Design,
-    edits: Vec<Edit>,
-    current: Current,
-}
-
-/// The design after the edits.
-enum Current {
-    Valid(Box<Design>),
-    Invalid {
-        file: Box<TopologyFile>,
-        diagnostics: Vec<crate::diag::Diagnostic>,
-    },
-}
-
-impl Session {
-    /// Starts from a valid design.
-    pub fn new(name: &str, design: &Design, opts: BuildOptions) -> Self {
-        Self {
-            name: name.to_string(),
-            opts,
-            base: design.clone(),
-            edits: Vec::new(),
-            current: Current::Valid(Box::new(design.clone())),
-        }
-    }
-
-    /// Applies an edit; the design it gives may have errors (shown, not hidden). An edit that
-    /// does not fit the current records (the element is gone) changes nothing.
-    pub fn apply(&mut self, e: Edit) -> Result<crate::Loaded, String> {
-        self.step(&e)?;
-        self.edits.push(e);
-        Ok(self.design())
-    }
-
-    fn step(&mut self, e: &Edit) -> Result<(), String> {
-        let next = match &mut self.current {
-            Current::Valid(d) => match d.apply_edit(e, &self.opts) {
-                Ok(_) => return Ok(()),
-                // The element is missing (nothing changed), or the edited design is invalid.
-                Err(_) => e.apply(&d.file)?,
-            },
-            Current::Invalid { file, .. } => e.apply(file)?,
-        };
-        let loaded = crate::rebuild(&self.name, &next, &self.opts);
-        self.current = match loaded.design {
-            Some(d) => Current::Valid(Box::new(d)),
-            None => Current::Invalid {
-                file: Box::new(next),
-                diagnostics: loaded.diagnostics,
-            },
-        };
-        Ok(())
-    }
-
-    /// Undoes the last edit (the others are applied again to the base design).
-    pub fn undo(&mut self) -> Option<Edit> {
-        let e = self.edits.pop()?;
-        self.current = Current::Valid(Box::new(self.base.clone()));
-        for e in std::mem::take(&mut self.edits) {
-            if self.step(&e).is_ok() {
-                self.edits.push(e);
-            }
-        }
-        Some(e)
-    }
-
-    /// Drops every edit.
-    pub fn reset(&mut self) {
-        self.edits.clear();
-        self.current = Current::Valid(Box::new(self.base.clone()));
-    }
-
-    /// The edits applied, oldest first.
-    pub fn edits(&self) -> &[Edit] {
-        &self.edits
-    }
-
-    /// The current records.
-    pub fn file(&self) -> &TopologyFile {
-        match &self.current {
-            Current::Valid(d) => &d.file,
-            Current::Invalid { file, .. } => file,
-        }
-    }
-
-    /// The current design, with the warnings the whole-design checks give it now; or, when an
-    /// edit made it invalid, every problem.
-    pub fn design(&self) -> crate::Loaded {
-        match &self.current {
-            Current::Valid(d) => crate::Loaded {
-                design: Some((**d).clone()),
-                diagnostics: d.warnings(&self.name),
-            },
-            Current::Invalid { diagnostics, .. } => crate::Loaded {
-                design: None,
-                diagnostics: diagnostics.clone(),
-            },
-        }
-    }
-}
-
 /// The expectations of `after`, a design one `edit` away from `before_design`, whose report is
 /// `before`: only the expectations whose traces read something the edit changes are checked
 /// again; the others keep their result (an edit that changes none of the decisions a trace read

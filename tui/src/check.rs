@@ -20,6 +20,8 @@ pub struct Ask {
     pub verbose: bool,
     /// Try every single edit (`--faults 1`).
     pub faults: bool,
+    /// A single edit that breaks an expectation fails the run (`--fail-on-fault`).
+    pub fail_on_fault: bool,
     /// A file without expectations fails.
     pub require_expectations: bool,
     /// Text: print only what failed.
@@ -27,7 +29,8 @@ pub struct Ask {
 }
 
 /// Checks `files`; exit 2 when a file is invalid, 1 when an expectation fails (or a file has
-/// none and they are required), 0 otherwise.
+/// none and they are required, or with `--fail-on-fault` a single edit breaks one), 0
+/// otherwise.
 pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) -> ExitCode {
     let text = common.format == Format::Text;
     let (mut invalid, mut failed) = (false, false);
@@ -81,16 +84,20 @@ pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) ->
         // With no expectation that holds, no single edit can break one: nothing is tried.
         let holding = report.results.iter().any(|r| r.outcome == Outcome::Holds);
         let faults = ask.faults.then(|| {
-            if holding {
-                vnetlab_core::diff::faults(&design, &report, opts)
-            } else {
-                Vec::new()
-            }
+            let mut progress = reach::Progress::new(&design.name);
+            vnetlab_core::diff::faults(&design, &report, opts, &mut |done, total| {
+                progress.show(done, total)
+            })
         });
         if let Some(faults) = &faults {
-            let fragile = faults.iter().any(|f| !f.breaks.is_empty());
-            failed |= fragile;
-            if text && !holding {
+            let fragile = faults.fragile().next().is_some();
+            failed |= fragile && ask.fail_on_fault;
+            if text && empty {
+                outln!(
+                    "fault tolerance of {}: no expectations, so nothing can break; nothing tried",
+                    design.name
+                );
+            } else if text && !holding {
                 outln!(
                     "fault tolerance of {}: no expectation holds, so no single edit can break one; nothing tried",
                     design.name
@@ -104,7 +111,8 @@ pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) ->
             diagnostics: loaded.diagnostics,
             records: Some(design.file),
             check: Some(report),
-            faults,
+            faults: faults.map(|f| f.tried),
+            fail_on_fault: ask.fail_on_fault,
             audit: None,
             require_expectations: ask.require_expectations,
             text: Some(String::from_utf8_lossy(&bytes).into_owned()),

@@ -112,10 +112,15 @@ pub enum Command {
         #[arg(long, short)]
         verbose: bool,
         /// Fault tolerance: try every single removal or flip (one NSG rule, route, DNS link,
-        /// private endpoint, peering, setting) and report which expectations each breaks.
-        /// Only 1 is supported.
+        /// private endpoint, peering, setting) that can change what a holding expectation
+        /// reads, and report which expectations each breaks. Only 1 is supported. Reported, not
+        /// failed on, unless --fail-on-fault.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=1))]
         faults: Option<u8>,
+        /// With --faults 1: exit 1 when a single edit breaks an expectation (the CI policy
+        /// "every expectation survives any single mistake").
+        #[arg(long, requires = "faults")]
+        fail_on_fault: bool,
         /// Exit 1 when a file has no `expect` entries (by default it is only said).
         #[arg(long)]
         require_expectations: bool,

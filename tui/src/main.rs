@@ -208,6 +208,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             files,
             verbose,
             faults,
+            fail_on_fault,
             require_expectations,
             quiet,
             common,
@@ -216,6 +217,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             let ask = check::Ask {
                 verbose,
                 faults: faults.is_some(),
+                fail_on_fault,
                 require_expectations,
                 quiet,
             };

@@ -2,7 +2,7 @@
 
 use crate::cli::{By, Format};
 use std::process::ExitCode;
-use vnetlab_core::diff::Fault;
+use vnetlab_core::diff::Faults;
 use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;
 use vnetlab_core::reach::matrix::MatrixBy;
@@ -111,11 +111,12 @@ pub fn diff(
 }
 
 /// The text report of `check --faults 1`: which expectations each single edit breaks.
-pub fn faults_text(design: &str, faults: &[Fault]) -> String {
-    let fragile: Vec<_> = faults.iter().filter(|f| !f.breaks.is_empty()).collect();
+pub fn faults_text(design: &str, faults: &Faults) -> String {
+    let fragile: Vec<_> = faults.fragile().collect();
     let mut out = format!(
-        "fault tolerance of {design}: {} single edits tried, {} break an expectation\n",
-        faults.len(),
+        "fault tolerance of {design}: {} single edits tried ({} more skipped: they change nothing a holding expectation reads), {} break an expectation\n",
+        faults.tried.len(),
+        faults.skipped,
         fragile.len()
     );
     for f in &fragile {
@@ -125,7 +126,7 @@ pub fn faults_text(design: &str, faults: &[Fault]) -> String {
             f.breaks.join("; ")
         ));
     }
-    for f in faults.iter().filter(|f| f.invalid.is_some()) {
+    for f in faults.tried.iter().filter(|f| f.invalid.is_some()) {
         out.push_str(&format!(
             "  {} makes the design invalid: {}\n",
             f.description,
@@ -133,4 +134,50 @@ pub fn faults_text(design: &str, faults: &[Fault]) -> String {
         ));
     }
     out
+}
+
+/// A progress line for `check --faults 1` on standard error: only when it is a terminal, only
+/// once a run has taken a second, at most five times a second, and erased when done.
+pub struct Progress {
+    design: String,
+    tty: bool,
+    start: std::time::Instant,
+    last: Option<std::time::Instant>,
+}
+
+impl Progress {
+    /// A progress line for the faults of `design`.
+    pub fn new(design: &str) -> Self {
+        Self {
+            design: design.to_string(),
+            tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            start: std::time::Instant::now(),
+            last: None,
+        }
+    }
+
+    /// Shows `done` of `total` single edits looked at.
+    pub fn show(&mut self, done: usize, total: usize) {
+        use std::time::Duration;
+        if !self.tty || self.start.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        if done >= total {
+            if self.last.is_some() {
+                eprint!("\r\x1b[2K");
+            }
+            return;
+        }
+        if self
+            .last
+            .is_some_and(|t| t.elapsed() < Duration::from_millis(200))
+        {
+            return;
+        }
+        self.last = Some(std::time::Instant::now());
+        eprint!(
+            "\r\x1b[2Kfault tolerance of {}: {done} of {total} single edits looked at",
+            self.design
+        );
+    }
 }

@@ -2,6 +2,8 @@
 //! line runs): diagnostics, the records, the validated design, every expectation's verdict with
 //! its trace, the diagram, what-if differences and the reachability matrix. Pure and native-tested.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use vnetlab_core::check::{CheckReport, ExpectResult, Outcome};
 use vnetlab_core::diag::{Diagnostic, Diagnostics, Severity};
 use vnetlab_core::format::{self, TopologyFile};
@@ -9,6 +11,7 @@ use vnetlab_core::model::{self, BuildOptions, Design};
 use vnetlab_core::net::Protocol;
 use vnetlab_core::query::{Side, parse_endpoint};
 use vnetlab_core::reach::matrix::{Matrix, MatrixBy, matrix};
+use vnetlab_core::session::Session;
 use vnetlab_core::trace::Trace;
 use vnetlab_core::whatif::{Edit, ExpectChange, expectation_changes};
 
@@ -33,6 +36,19 @@ pub struct Analysis {
     pub audit: Option<AuditReport>,
     /// The diagram of the design.
     pub diagram: Diagram,
+    /// The live session what-if edits are applied to, started on the first what-if question.
+    pub live: Live,
+}
+
+/// A live session over an analysed design, shared by the clones of its [`Analysis`] (which is
+/// immutable once made: the session's base is always its design).
+#[derive(Clone, Default)]
+pub struct Live(Rc<RefCell<Option<Session>>>);
+
+impl std::fmt::Debug for Live {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Live")
+    }
 }
 
 impl PartialEq for Analysis {
@@ -59,6 +75,7 @@ pub fn analyze(name: &str, text: &str) -> Analysis {
         report,
         audit,
         diagram,
+        live: Live::default(),
     }
 }
 
@@ -287,29 +304,31 @@ pub struct WhatIf {
     pub errors: Vec<String>,
 }
 
-/// Applies `edits` to the analysed records, rebuilds and re-checks, and compares with the
-/// current verdicts.
+/// Applies `edits` on the analysis's live session (kept from one question to the next, so
+/// switching one edit on or off applies or undoes only that much, each edit recomputing only
+/// what it touches) and compares the expectations with the current verdicts.
 pub fn what_if(a: &Analysis, edits: &[Edit]) -> Option<WhatIf> {
-    let (file, before) = (a.file.as_ref()?, a.report.as_ref()?);
-    let mut f = file.clone();
-    let mut errors = Vec::new();
-    for e in edits {
-        match e.apply(&f) {
-            Ok(next) => f = next,
-            Err(msg) => errors.push(format!("{}: {msg}", e.describe())),
+    let (design, before) = (a.design.as_ref()?, a.report.as_ref()?);
+    let mut live = a.live.0.borrow_mut();
+    let session = live
+        .get_or_insert_with(|| Session::new(&a.name, design.clone(), &[], BuildOptions::default()));
+    let mut errors: Vec<String> = session
+        .set_edits(edits)
+        .into_iter()
+        .map(|(e, msg)| format!("{}: {msg}", e.describe()))
+        .collect();
+    let changes = match session.report() {
+        Some(after) => expectation_changes(before, after),
+        None => {
+            errors.extend(
+                session
+                    .diagnostics()
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .map(|d| d.message),
+            );
+            Vec::new()
         }
-    }
-    let loaded = vnetlab_core::rebuild(&a.name, &f, &BuildOptions::default());
-    errors.extend(
-        loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| d.message.clone()),
-    );
-    let changes = match &loaded.design {
-        Some(d) => expectation_changes(before, &vnetlab_core::check(d)),
-        None => Vec::new(),
     };
     Some(WhatIf { changes, errors })
 }
@@ -506,6 +525,37 @@ mod tests {
         });
         assert!(changed, "no single edit changes a verdict");
         assert!(what_if(&a, &[]).unwrap().changes.is_empty());
+    }
+
+    /// The live session follows the switched-on edits as they change (applying or undoing
+    /// only the difference) and answers what a fresh analysis of the same edits answers.
+    #[test]
+    fn what_if_on_the_kept_session_equals_a_fresh_one() {
+        let a = scenario("aml-private-endpoints");
+        let edits = vnetlab_core::whatif::single_edits(a.file.as_ref().unwrap());
+        let picks: Vec<Vec<Edit>> = vec![
+            edits.iter().take(3).cloned().collect(),
+            edits.iter().take(1).cloned().collect(),
+            edits.iter().skip(4).step_by(5).take(4).cloned().collect(),
+            Vec::new(),
+            edits.iter().rev().take(3).cloned().collect(),
+        ];
+        let text = |w: WhatIf| {
+            let c: Vec<String> = w
+                .changes
+                .iter()
+                .map(|c| format!("{}: {:?} → {:?}", c.name, c.before, c.after))
+                .collect();
+            (c, w.errors)
+        };
+        let mut changed = 0;
+        for p in &picks {
+            let kept = text(what_if(&a, p).unwrap());
+            let fresh = text(what_if(&scenario("aml-private-endpoints"), p).unwrap());
+            changed += usize::from(!kept.0.is_empty());
+            assert_eq!(kept, fresh, "{p:?}");
+        }
+        assert!(changed > 0, "no pick changes a verdict");
     }
 
     #[test]

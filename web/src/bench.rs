@@ -8,13 +8,13 @@
 //! not cross-origin isolated), so questions shorter than that are timed in batches and given as
 //! a mean; longer ones are timed one by one and given as p50 and p99.
 
-use vnetlab_core::diff::LiveDesign;
 use vnetlab_core::generate::{MATRIX_PORTS, Workload, benchmark_flow, generate};
 use vnetlab_core::model::{BuildOptions, Design};
 use vnetlab_core::net::{PortRange, PortSet, Protocol};
 use vnetlab_core::query::{Endpoint, EndpointSet};
 use vnetlab_core::reach::matrix::{MatrixBy, matrix};
 use vnetlab_core::reach::{Atoms, check_set_with};
+use vnetlab_core::session::Session;
 use vnetlab_core::trace::{TraceOptions, origin_at_ip, trace_packet};
 use vnetlab_core::whatif::{Edit, single_edits};
 
@@ -172,7 +172,7 @@ pub fn run(
             .filter(|e| matches!(e, Edit::FlipNsgRuleAccess { .. }))
             .collect();
         let step = (flips.len() / 100).max(1);
-        let mut live = LiveDesign::new(d, &ports, opts.clone());
+        let mut live = Session::new("generated.yaml", d, &ports, opts.clone());
         // Each run flips another rule, left flipped: one real edit of the design as the runs
         // before left it.
         let mut k = 0;
@@ -185,7 +185,7 @@ pub fn run(
             || {
                 let e = &flips[(k * step) % flips.len()];
                 k += 1;
-                live.apply(e).expect("a rule flip applies");
+                live.apply(e.clone()).expect("a rule flip applies");
             },
         ));
     }

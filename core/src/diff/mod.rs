@@ -3,7 +3,6 @@
 //! ([`diff_every_packet`], `exhaustive.rs`) — and which expectations changed outcome.
 
 use crate::aml::AuditReport;
-use crate::check::CheckReport;
 use crate::model::Design;
 use crate::net::Protocol;
 use crate::reach::matrix::{MatrixBy, Reach, matrix};
@@ -11,9 +10,9 @@ use crate::whatif::{ExpectChange, expectation_changes};
 use serde::Serialize;
 
 pub mod exhaustive;
-mod live;
+mod faults;
 pub use exhaustive::ReachChange;
-pub use live::LiveDesign;
+pub use faults::{Fault, Faults, faults};
 
 /// One cell that changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -74,7 +73,7 @@ impl DesignDiff {
     }
 
     /// Files a changed cell under what it became.
-    fn add_cell(&mut self, c: CellChange) {
+    pub(crate) fn add_cell(&mut self, c: CellChange) {
         if c.after.rank() > c.before.rank() {
             self.newly_reaches.push(c);
         } else {
@@ -83,7 +82,7 @@ impl DesignDiff {
     }
 
     /// Adds the findings and required flows that differ between two Azure ML audits.
-    fn add_audit_changes(&mut self, before: &AuditReport, after: &AuditReport) {
+    pub(crate) fn add_audit_changes(&mut self, before: &AuditReport, after: &AuditReport) {
         let finding = |f: &crate::aml::findings::Finding| format!("{}: {}", f.id, f.title);
         let (fa, fb): (Vec<String>, Vec<String>) = (
             before.findings.iter().map(finding).collect(),
@@ -252,95 +251,4 @@ pub fn diff_every_packet(before: &Design, after: &Design) -> DesignDiff {
         reach_changes: exhaustive::reach_changes(before, after),
         ..diff(before, after, &[])
     }
-}
-
-/// Which expectations each single edit breaks (fault tolerance, `check --faults 1`).
-#[derive(Clone, Debug, Serialize)]
-pub struct Fault {
-    /// The edit.
-    pub edit: crate::whatif::Edit,
-    /// Its description.
-    pub description: String,
-    /// Expectations that held before and fail after.
-    pub breaks: Vec<String>,
-    /// Set when the edited design is invalid (for example, removing a link that a peering
-    /// needs); then nothing was checked.
-    pub invalid: Option<String>,
-}
-
-/// Tries every single edit and reports the expectations each breaks; tries nothing when no
-/// expectation holds (none can break).
-pub fn faults(d: &Design, base: &CheckReport, opts: &crate::model::BuildOptions) -> Vec<Fault> {
-    let held: Vec<&str> = base
-        .results
-        .iter()
-        .filter(|r| r.outcome == crate::check::Outcome::Holds)
-        .map(|r| r.name.as_str())
-        .collect();
-    // No edit can break an expectation that does not hold (or exist): nothing to try.
-    if held.is_empty() {
-        return Vec::new();
-    }
-    let broken = |report: &CheckReport| -> Vec<String> {
-        report
-            .results
-            .iter()
-            .filter(|r| {
-                r.outcome != crate::check::Outcome::Holds && held.contains(&r.name.as_str())
-            })
-            .map(|r| r.name.clone())
-            .collect()
-    };
-    crate::whatif::single_edits(&d.file)
-        .into_iter()
-        .map(|edit| {
-            let description = edit.describe();
-            // Applied in place to a copy, and only the expectations whose traces read what the
-            // edit changes are checked again.
-            let mut nd = d.clone();
-            if nd.apply_edit(&edit, opts).is_ok() {
-                let report = crate::whatif::recheck(d, base, &nd, &edit);
-                return Fault {
-                    breaks: broken(&report),
-                    edit,
-                    description,
-                    invalid: None,
-                };
-            }
-            let file = match edit.apply(&d.file) {
-                Ok(f) => f,
-                Err(e) => {
-                    return Fault {
-                        edit,
-                        description,
-                        breaks: Vec::new(),
-                        invalid: Some(e),
-                    };
-                }
-            };
-            let loaded = crate::rebuild("edited", &file, opts);
-            match loaded.design {
-                None => {
-                    let first = loaded
-                        .diagnostics
-                        .iter()
-                        .find(|x| x.severity == crate::diag::Severity::Error)
-                        .map(|x| x.message.clone())
-                        .unwrap_or_default();
-                    Fault {
-                        edit,
-                        description,
-                        breaks: Vec::new(),
-                        invalid: Some(first),
-                    }
-                }
-                Some(nd) => Fault {
-                    breaks: broken(&crate::check(&nd)),
-                    edit,
-                    description,
-                    invalid: None,
-                },
-            }
-        })
-        .collect()
 }

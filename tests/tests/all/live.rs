@@ -8,6 +8,7 @@ use vnetlab_core::model::{BuildOptions, Design};
 use vnetlab_core::net::Protocol;
 use vnetlab_core::reach::live::{CellUpdate, LiveMatrix};
 use vnetlab_core::reach::matrix::{Matrix, MatrixBy, matrix};
+use vnetlab_core::session::Session;
 use vnetlab_core::testing::random_designs;
 use vnetlab_core::whatif::{Edit, single_edits};
 use vnetlab_tests::{design_file, topology_files};
@@ -221,19 +222,30 @@ nsgs:
     follow(d, &[flip]).unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// Follows the edits with a [`LiveDesign`], requiring after each the diff [`diff`] gives between
+/// Follows the edits with a live [`Session`], requiring after each the diff [`diff`] gives between
 /// the design before and after, and the outcomes a full check gives. Returns how many edits
 /// changed cells and how many changed an expectation's outcome.
 fn follow_design(d: Design, edits: &[Edit]) -> Result<(usize, usize), String> {
-    use vnetlab_core::diff::{LiveDesign, diff};
-    let mut live = LiveDesign::new(d, PORTS, BuildOptions::default());
+    use vnetlab_core::diff::diff;
+    let mut live = Session::new("design.yaml", d, PORTS, BuildOptions::default());
     let mut seen = (0, 0);
     for e in edits {
-        let before = live.design().clone();
-        let Ok(got) = live.apply(e) else {
+        let Some(before) = live.design().cloned() else {
+            return Ok(seen);
+        };
+        let Ok(got) = live.apply(e.clone()) else {
             continue;
         };
-        let want = diff(&before, live.design(), PORTS);
+        let Some(got) = got else {
+            // The edited design is invalid: undo goes back to the design before.
+            live.undo();
+            if live.design().map(|d| &d.file) != Some(&before.file) {
+                return Err(format!("undoing {e} does not give the design before"));
+            }
+            continue;
+        };
+        let now = live.design().ok_or("a diff comes with a valid design")?;
+        let want = diff(&before, now, PORTS);
         seen.0 += usize::from(!got.newly_reaches.is_empty() || !got.no_longer_reaches.is_empty());
         seen.1 += usize::from(!got.expectations.is_empty());
         if got.render() != want.render() {
@@ -249,7 +261,7 @@ fn follow_design(d: Design, edits: &[Edit]) -> Result<(usize, usize), String> {
                 .map(|x| (x.name.clone(), x.outcome))
                 .collect::<Vec<_>>()
         };
-        if outcomes(live.report()) != outcomes(&vnetlab_core::check(live.design())) {
+        if outcomes(live.report().ok_or("valid")?) != outcomes(&vnetlab_core::check(now)) {
             return Err(format!("after {e}: the expectations' outcomes differ"));
         }
     }
@@ -298,13 +310,14 @@ nsgs:
       - { name: web-again, priority: 200, direction: inbound, access: allow, protocol: tcp, source: VirtualNetwork, destination: "*", destination_ports: "443" }
 "#,
     );
-    let mut live = vnetlab_core::diff::LiveDesign::new(d.clone(), PORTS, BuildOptions::default());
+    let mut live = Session::new("lint.yaml", d.clone(), PORTS, BuildOptions::default());
     let diff = live
-        .apply(&Edit::RemoveNsgRule {
+        .apply(Edit::RemoveNsgRule {
             nsg: "b-nsg".into(),
             rule: "web".into(),
         })
-        .expect("the rule exists");
+        .expect("the rule exists")
+        .expect("the edited design is valid");
     assert_eq!(
         diff.resolved_findings,
         [

@@ -14,6 +14,7 @@ use vnetlab_core::net::Protocol;
 use vnetlab_core::outline::{Item, outline};
 use vnetlab_core::reach::cell::{InternetEdges, internet_edges};
 use vnetlab_core::reach::matrix::{Matrix, MatrixBy, Reach, matrix};
+use vnetlab_core::session::Session;
 
 /// The (protocol, port) pairs of the reachability matrix, cycled with `p`: the one default
 /// list ([`vnetlab_core::reach::matrix::DEFAULT_PORTS`]).
@@ -59,6 +60,21 @@ impl Analysis {
             internet: BTreeMap::new(),
             design,
         }
+    }
+
+    /// What a live session knows of its current design (its analyses are kept up to date edit
+    /// by edit: nothing is analysed again here); `None` when the design is invalid.
+    pub fn live(session: &Session, warnings: Vec<Diagnostic>) -> Option<Self> {
+        let design = session.design()?;
+        Some(Self {
+            outline: outline(design),
+            report: session.report()?.clone(),
+            audit: session.audit()?.clone(),
+            warnings,
+            matrix: session.matrix()?.clone(),
+            internet: BTreeMap::new(),
+            design: design.clone(),
+        })
     }
 
     /// A matrix worked out elsewhere (by workloads, on a worker thread); the internet row and

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use vnetlab_core::diag::Diagnostic;
 use vnetlab_core::model::BuildOptions;
 use vnetlab_core::reach::matrix::MatrixBy;
-use vnetlab_core::whatif::{Edit, Session};
+use vnetlab_core::session::Session;
+use vnetlab_core::whatif::Edit;
 
 /// The panes that take the keyboard focus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

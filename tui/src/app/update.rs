@@ -9,7 +9,8 @@ use super::model::{Doc, Job, ListNav, MainView, Model, Overlay, Pane, Ready, Sta
 use super::rows::{CheckRow, check_row_text, check_rows, has_children, parent, visible_tree};
 use vnetlab_core::diag::Severity;
 use vnetlab_core::reach::matrix::MatrixBy;
-use vnetlab_core::whatif::{Edit, Session};
+use vnetlab_core::session::Session;
+use vnetlab_core::whatif::Edit;
 
 /// Applies one message; returns the effects for the runtime to perform.
 pub fn update(m: &mut Model, msg: Message) -> Vec<Effect> {
@@ -279,8 +280,9 @@ fn load(m: &mut Model, bytes: &[u8]) {
             };
         }
         Some(design) => {
-            let base = Analysis::of(design.clone(), loaded.diagnostics);
-            let mut session = Session::new(&m.file, &design, m.opts.clone());
+            let mut session = Session::new(&m.file, design, MATRIX_PORTS, m.opts.clone());
+            let base = Analysis::live(&session, loaded.diagnostics)
+                .expect("a session starts from a valid design");
             let mut dropped = 0;
             for e in pending.iter().cloned() {
                 if session.apply(e).is_err() {
@@ -311,6 +313,8 @@ fn load(m: &mut Model, bytes: &[u8]) {
     }
 }
 
+/// What the app shows of the session's design: the live session's analyses (kept up to date
+/// edit by edit, nothing analysed again here), or the errors of an invalid edited design.
 fn analyse(
     session: &Session,
     base: &Analysis,
@@ -318,15 +322,14 @@ fn analyse(
     if session.edits().is_empty() {
         return Ok(base.clone());
     }
-    let loaded = session.design();
-    match loaded.design {
-        Some(d) => Ok(Analysis::of(d, loaded.diagnostics)),
-        None => Err(loaded
-            .diagnostics
+    let diagnostics = session.diagnostics();
+    Analysis::live(session, diagnostics).ok_or_else(|| {
+        session
+            .diagnostics()
             .into_iter()
             .filter(|d| d.severity == Severity::Error)
-            .collect()),
-    }
+            .collect()
+    })
 }
 
 /// The outline items shown and the selected one's index in the outline.

@@ -107,7 +107,11 @@ impl FileRun {
             v.push(Item {
                 rule: "fault-breaks-expectation".into(),
                 name: format!("fault: {}", f.description),
-                status: Status::Fail,
+                status: if self.fail_on_fault {
+                    Status::Fail
+                } else {
+                    Status::Warn
+                },
                 message: format!("{} breaks: {}", f.description, f.breaks.join("; ")),
                 span: Span::default(),
                 detail: String::new(),

@@ -26,8 +26,10 @@ pub struct FileRun {
     pub records: Option<TopologyFile>,
     /// `check`'s report.
     pub check: Option<CheckReport>,
-    /// `check --faults 1`'s single edits.
+    /// `check --faults 1`'s single edits (those tried).
     pub faults: Option<Vec<Fault>>,
+    /// `check --fail-on-fault`: a single edit that breaks an expectation fails the run.
+    pub fail_on_fault: bool,
     /// `audit`'s report, its `--fail-on` severity and the waivers applied.
     pub audit: Option<(AuditReport, vnetlab_core::aml::Severity, WaiverReport)>,
     /// `check --require-expectations`: a file without expectations fails.
@@ -93,6 +95,7 @@ impl FileRun {
             records: None,
             check: None,
             faults: None,
+            fail_on_fault: false,
             audit: None,
             require_expectations: false,
             text: None,

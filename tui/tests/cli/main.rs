@@ -316,14 +316,32 @@ fn matrix_diff_faults_and_generate_run() {
         "1",
         "topologies/hub-spoke-firewall.yaml",
     ]);
-    assert_eq!(
-        code(&o),
-        1,
-        "single edits break expectations of this design"
-    );
+    assert_eq!(code(&o), 0, "faults are reported, not failed on by default");
     assert!(stdout(&o).contains(
         "remove private endpoint #1 of mlstore breaks: storage stays on the private endpoint"
     ));
+    let o = vnetlab(&[
+        "check",
+        "--faults",
+        "1",
+        "--fail-on-fault",
+        "topologies/hub-spoke-firewall.yaml",
+    ]);
+    assert_eq!(
+        code(&o),
+        1,
+        "single edits break expectations of this design: --fail-on-fault fails"
+    );
+    let o = vnetlab(&[
+        "check",
+        "--fail-on-fault",
+        "topologies/hub-spoke-firewall.yaml",
+    ]);
+    assert_eq!(
+        code(&o),
+        2,
+        "--fail-on-fault without --faults 1 is a usage error"
+    );
     let a = vnetlab(&["generate", "--workload", "t1", "--seed", "7"]);
     let b = vnetlab(&["generate", "--workload", "t1", "--seed", "7"]);
     assert_eq!(stdout(&a), stdout(&b));
@@ -525,14 +543,31 @@ nsgs:
 #[test]
 fn faults_without_expectations_do_nothing_and_say_so() {
     let a = vnetlab(&["generate", "--workload", "t1", "--seed", "3"]);
+    // The generated design without its `expect` entries.
+    let text = stdout(&a);
+    let text = &text[..text.find("\nexpect:\n").expect("T1 has expectations") + 1];
     let dir = std::env::temp_dir().join(format!("vnetlab-faults-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("t1.yaml");
-    std::fs::write(&file, stdout(&a)).unwrap();
+    std::fs::write(&file, text).unwrap();
     let o = vnetlab(&["check", "--faults", "1", file.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("no expectation holds, so no single edit can break one; nothing tried"),
+        stdout(&o).contains("no expectations, so nothing can break; nothing tried"),
+        "{}",
+        stdout(&o)
+    );
+    // With expectations that hold, it tries the edits that can break them and skips the rest.
+    std::fs::write(&file, stdout(&a)).unwrap();
+    let o = vnetlab(&["check", "--faults", "1", file.to_str().unwrap()]);
+    assert_eq!(
+        code(&o),
+        0,
+        "faults are reported, not failed on: {}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("more skipped: they change nothing a holding expectation reads"),
         "{}",
         stdout(&o)
     );
