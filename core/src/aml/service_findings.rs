@@ -53,7 +53,12 @@ fn registry_private(d: &Design, ws: &crate::model::Service) -> Option<String> {
 /// and that names no image build compute.
 fn image_build_compute(d: &Design, v: &mut Vec<Finding>) {
     for (i, ws) in d.services.iter().enumerate() {
-        if ws.kind != ServiceKind::MlWorkspace || ws.image_build_compute.is_some() {
+        // An AI Foundry project builds its images as its hub is configured (A1: a project shares
+        // its hub's network and registry).
+        let hub_sets = ws
+            .hub
+            .is_some_and(|h| d.services[h.ix()].image_build_compute.is_some());
+        if ws.kind != ServiceKind::MlWorkspace || ws.image_build_compute.is_some() || hub_sets {
             continue;
         }
         // A managed virtual network builds images on serverless compute inside it when no
