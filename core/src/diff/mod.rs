@@ -12,6 +12,8 @@ use serde::Serialize;
 
 pub mod exhaustive;
 mod live;
+pub mod parties;
+pub mod scope;
 pub use exhaustive::ReachChange;
 pub use live::LiveDesign;
 
