@@ -202,6 +202,9 @@ impl Answers<'_> {
     }
 }
 
+/// The number of subnet pairs from which the set engine answers them (below it, tracing does).
+const SET_ENGINE_FROM: usize = 4096;
+
 /// Every change in reachability between two designs, for every end both have ([`parties`]),
 /// every protocol and every destination port; sorted by source, destination, protocol, ports.
 /// Only what can differ is computed ([`Scope::of`]). From `internet` to `internet` is not
@@ -263,11 +266,15 @@ pub fn changes_within(
             .collect()
     };
     let (rows_a, rows_b) = (rows(&pa, |p| p.0), rows(&pb, |p| p.1));
-    let engine = |d: &Design, rows: &[SubnetId]| {
-        (!rows.is_empty())
-            .then(|| subnet_rows(d, &ports, rows))
-            .flatten()
-    };
+    // The set engine pays for working out the whole design first; a few subnet pairs are
+    // answered sooner by tracing them (both are exact).
+    let subnet_dests = dests
+        .iter()
+        .filter(|&&(i, _)| pa[i].kind == PartyKind::Subnet)
+        .count();
+    let bulk = rows_a.len() * subnet_dests >= SET_ENGINE_FROM;
+    let engine =
+        |d: &Design, rows: &[SubnetId]| bulk.then(|| subnet_rows(d, &ports, rows)).flatten();
     let mut a = Answers {
         d: before,
         matrix: engine(before, &rows_a),

@@ -46,21 +46,25 @@ pub struct Party {
 
 /// Every party of a design, subnets first (in the design's order), then the others.
 pub fn parties(d: &Design) -> Vec<Party> {
+    // Public IPs of workloads, by subnet: traffic to them ends in the subnet too.
+    let mut public = vec![AddrSet::empty(); d.subnets.len()];
+    for w in &d.workloads {
+        if let Some((_, ip)) = w.public_ip {
+            let p = &mut public[w.subnet.ix()];
+            *p = p.union(&AddrSet::from_addr(ip));
+        }
+    }
     let mut out: Vec<Party> = d
         .subnets
         .iter()
+        .zip(public)
         .enumerate()
-        .map(|(i, s)| Party {
+        .map(|(i, (s, public))| Party {
             name: s.name.clone(),
             kind: PartyKind::Subnet,
             set: EndpointSet::Subnet(SubnetId(i as u32)),
             source: true,
-            addrs: d
-                .workloads
-                .iter()
-                .filter(|w| w.subnet.ix() == i)
-                .filter_map(|w| w.public_ip.map(|(_, ip)| AddrSet::from_addr(ip)))
-                .fold(AddrSet::from_net(s.prefix), |acc, p| acc.union(&p)),
+            addrs: public.union(&AddrSet::from_net(s.prefix)),
         })
         .collect();
     for (i, w) in d.workloads.iter().enumerate() {

@@ -38,9 +38,10 @@ impl Scope {
     /// What may differ between `a` and `b`, over the given protocol and port classes (cut at
     /// every port boundary either design's rules use).
     pub fn of(a: &Design, b: &Design, classes: &[(Protocol, u16, u16)]) -> Self {
-        match only_nsg_rules_differ(a, b) {
-            Some(true) => rule_scope(a, b, classes),
-            _ => Self::everything(classes.len()),
+        if only_nsg_rules_differ(a, b) {
+            rule_scope(a, b, classes)
+        } else {
+            Self::everything(classes.len())
         }
     }
 
@@ -57,30 +58,59 @@ impl Scope {
     }
 }
 
-/// `Some(true)` when the designs' files are the same but for NSG rules (and their names,
+/// Whether the designs' files are the same but for NSG rules (and their names,
 /// descriptions, expectations and waivers, which decide no packet), with the same service tags
 /// and no destination translation (DNAT moves a packet's destination and port before the NSGs
 /// behind the firewall see it).
-fn only_nsg_rules_differ(a: &Design, b: &Design) -> Option<bool> {
+fn only_nsg_rules_differ(a: &Design, b: &Design) -> bool {
     if !a.tags.same_as(&b.tags) || has_dnat(a) || has_dnat(b) {
-        return Some(false);
+        return false;
     }
-    let strip = |d: &Design| -> Option<serde_json::Value> {
-        let mut v = serde_json::to_value(&d.file).ok()?;
-        let o = v.as_object_mut()?;
-        for key in ["name", "description", "expect", "accept"] {
-            o.remove(key);
-        }
-        if let Some(nsgs) = o.get_mut("nsgs").and_then(|n| n.as_object_mut()) {
-            for nsg in nsgs.values_mut() {
-                if let Some(n) = nsg.as_object_mut() {
-                    n.remove("rules");
-                }
-            }
-        }
-        Some(v)
-    };
-    Some(strip(a)? == strip(b)?)
+    // Every field named, so that a field added to the format is compared here too.
+    let crate::format::TopologyFile {
+        version,
+        name: _,
+        description: _,
+        region,
+        subscription,
+        resource_group,
+        vnets,
+        peerings,
+        nsgs,
+        asgs,
+        route_tables,
+        gateways,
+        firewalls,
+        nat_gateways,
+        ip_groups,
+        service_endpoint_policies,
+        workloads,
+        services,
+        dns,
+        clients,
+        expect: _,
+        accept: _,
+        pos: _,
+    } = &a.file;
+    let f = &b.file;
+    *version == f.version
+        && *region == f.region
+        && *subscription == f.subscription
+        && *resource_group == f.resource_group
+        && *vnets == f.vnets
+        && *peerings == f.peerings
+        && nsgs.keys().eq(f.nsgs.keys())
+        && *asgs == f.asgs
+        && *route_tables == f.route_tables
+        && *gateways == f.gateways
+        && *firewalls == f.firewalls
+        && *nat_gateways == f.nat_gateways
+        && *ip_groups == f.ip_groups
+        && *service_endpoint_policies == f.service_endpoint_policies
+        && *workloads == f.workloads
+        && *services == f.services
+        && *dns == f.dns
+        && *clients == f.clients
 }
 
 fn has_dnat(d: &Design) -> bool {
@@ -94,12 +124,19 @@ fn has_dnat(d: &Design) -> bool {
 
 /// The rules of `nsg` (custom ones, both directions) that `other` does not have as they are.
 fn changed_rules<'a>(nsg: &'a Nsg, other: Option<&Nsg>) -> Vec<&'a NsgRule> {
-    [Direction::Inbound, Direction::Outbound]
-        .into_iter()
-        .flat_map(|dir| nsg.rules(dir))
-        .filter(|r| !r.is_default)
-        .filter(|r| !other.is_some_and(|o| o.rules(r.direction).iter().any(|x| same_rule(r, x))))
-        .collect()
+    let mut out = Vec::new();
+    for dir in [Direction::Inbound, Direction::Outbound] {
+        let (mine, theirs) = (nsg.rules(dir), other.map(|o| o.rules(dir)).unwrap_or(&[]));
+        // Mostly the rules are the same, in the same order.
+        if mine.len() == theirs.len() && mine.iter().zip(theirs).all(|(x, y)| same_rule(x, y)) {
+            continue;
+        }
+        out.extend(
+            mine.iter()
+                .filter(|r| !r.is_default && !theirs.iter().any(|x| same_rule(r, x))),
+        );
+    }
+    out
 }
 
 /// The same rule: every field a decision reads.
