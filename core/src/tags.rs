@@ -163,6 +163,13 @@ pub fn non_public() -> AddrSet {
 }
 
 impl ServiceTags {
+    /// Whether two databases hold the same tags with the same addresses (a shared table
+    /// compares by pointer).
+    pub fn same_as(&self, other: &ServiceTags) -> bool {
+        self.source == other.source
+            && (Arc::ptr_eq(&self.tags, &other.tags) || self.tags == other.tags)
+    }
+
     /// The built-in synthetic tags: every name of Microsoft's published file (P19), each with a
     /// synthetic block in Azure's hierarchy (P9). A base tag is a /16 of 20.0.0.0/8
     /// (`AzureCloud`); its regional forms are a /20 (the [`BUILTIN_REGIONS`]) or a /24 inside it;

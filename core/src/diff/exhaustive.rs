@@ -1,19 +1,29 @@
 //! Differential reachability over every packet (Batfish's differentialReachability): between two
-//! designs, for every subnet both designs have (by name; every address in it), every protocol
-//! and every destination port, where the answer changed — as compact classes ("ml/jump →
-//! ml/inference tcp/8443: all → none"), each with a witness trace before and after.
+//! designs, for every end both designs have (by name: subnets — every address in them —,
+//! workloads, `internet`, clients, on-premises site prefixes, services' subresources and private
+//! endpoints; [`parties`]), every protocol and every destination port, where the answer
+//! changed — as compact classes ("ml/jump → ml/inference tcp/8443: allowed → denied"), each with
+//! a witness trace before and after.
 //!
 //! Ports are compared class by class: the port space is cut at every port boundary either
 //! design's decisions use (NSG and firewall rules, managed-network rules, the ports the tracer
-//! itself compares with), so every port of a class gets the class's answer in both designs,
-//! and the matrices' set engine ([`crate::reach::matrix`], equal to tracing every packet class)
-//! answers each class for all pairs at once.
+//! itself compares with), so every port of a class gets the class's answer in both designs.
+//! Subnet pairs are answered by the matrices' set engine ([`crate::reach::matrix`], equal to
+//! tracing every packet class), the other pairs by tracing every packet class, many port
+//! classes per trace ([`crate::reach::sweep`]).
+//!
+//! Only what can differ is computed ([`Scope`]): when the designs differ only in NSG rules, the
+//! classes, sources and destinations the changed rules can decide; otherwise everything.
 
-use crate::model::Design;
+use super::parties::{Party, PartyKind, parties, representative};
+use super::scope::Scope;
+use crate::model::{Design, SubnetId};
 use crate::net::{PortSet, Protocol};
-use crate::query::{Side, parse_endpoint};
+use crate::query::EndpointSet;
+use crate::reach::Atoms;
 use crate::reach::atoms::PortAtoms;
-use crate::reach::matrix::{Matrix, MatrixBy, Reach, matrix};
+use crate::reach::matrix::{Matrix, Reach, subnet_rows};
+use crate::reach::sweep::reach_per_class;
 use crate::trace::{Trace, TraceOptions, origin_of, trace_from};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -43,10 +53,15 @@ impl std::fmt::Display for PortSpan {
 /// from `before` to `after`.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReachChange {
-    /// Source subnet (`VNET/SUBNET`).
+    /// Source: a subnet (`VNET/SUBNET`), workload, `internet`, client or site prefix.
     pub from: String,
-    /// Destination.
+    /// What the source is.
+    pub from_kind: PartyKind,
+    /// Destination: any of the sources' kinds, a service's subresource (`SERVICE:GROUP`) or a
+    /// private endpoint (`SERVICE/GROUP (IP)`).
     pub to: String,
+    /// What the destination is.
+    pub to_kind: PartyKind,
     /// Protocol.
     pub protocol: Protocol,
     /// The destination ports (consecutive classes with the same change merged).
@@ -100,6 +115,7 @@ pub fn word(r: Reach) -> &'static str {
 }
 
 /// The destination-port classes both designs' decisions agree on: (protocol, first, last).
+/// The destination-port classes both designs' decisions agree on: (protocol, first, last).
 /// Protocols without ports are one class each.
 pub fn port_classes(a: &Design, b: &Design) -> Vec<(Protocol, u16, u16)> {
     let mut cuts: Vec<u32> = vec![0];
@@ -144,98 +160,152 @@ pub fn port_classes(a: &Design, b: &Design) -> Vec<(Protocol, u16, u16)> {
     out
 }
 
-fn witness(d: &Design, from: &str, to: &str, protocol: Protocol, port: u16) -> Option<Trace> {
-    let src = parse_endpoint(d, from, Side::Source).ok()?;
-    let dst = parse_endpoint(d, to, Side::Destination).ok()?;
-    let origin = origin_of(d, &src).ok()?;
+/// The flow from `src` to `dst` on one protocol and port, traced in `d` with its explanation
+/// (a set is represented by its first address).
+fn witness(d: &Design, src: &Party, dst: &Party, protocol: Protocol, port: u16) -> Option<Trace> {
+    let from = representative(d, &src.set)?;
+    let to = representative(d, &dst.set)?;
+    let origin = origin_of(d, &from).ok()?;
     Some(trace_from(
         d,
         origin,
-        &dst,
+        &to,
         protocol,
         port,
-        from,
-        to,
+        &src.name,
+        &dst.name,
         TraceOptions::default(),
     ))
 }
 
-/// The changes between the two matrices (same ports) for the names both have.
-fn compare(
-    before: &Design,
-    after: &Design,
-    ma: &Matrix,
-    mb: &Matrix,
-    classes: &[(Protocol, u16, u16)],
-    out: &mut Vec<ReachChange>,
-) {
-    let in_b: BTreeMap<&str, usize> = mb
-        .names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
-    let shared: Vec<(usize, usize)> = ma
-        .names
-        .iter()
-        .enumerate()
-        .filter_map(|(i, n)| in_b.get(n.as_str()).map(|&j| (i, j)))
-        .collect();
-    for &(i, bi) in &shared {
-        for &(j, bj) in &shared {
-            // Consecutive classes of one protocol with the same change are one entry.
-            let mut open: Option<(Protocol, Reach, Reach, Vec<PortSpan>)> = None;
-            let mut flush = |open: &mut Option<(Protocol, Reach, Reach, Vec<PortSpan>)>| {
-                if let Some((protocol, x, y, ports)) = open.take() {
-                    let (from, to) = (&ma.names[i], &ma.names[j]);
-                    let port = ports[0].lo;
-                    out.push(ReachChange {
-                        from: from.clone(),
-                        to: to.clone(),
-                        protocol,
-                        ports,
-                        before: x,
-                        after: y,
-                        before_trace: witness(before, from, to, protocol, port),
-                        after_trace: witness(after, from, to, protocol, port),
-                    });
-                }
-            };
-            for (p, &(protocol, lo, hi)) in classes.iter().enumerate() {
-                let (x, y) = (ma.cell(i, j, p), mb.cell(bi, bj, p));
-                if x == y {
-                    flush(&mut open);
-                    continue;
-                }
-                match &mut open {
-                    Some((op, ox, oy, ports)) if *op == protocol && *ox == x && *oy == y => {
-                        match ports.last_mut() {
-                            Some(last) if u32::from(last.hi) + 1 == u32::from(lo) => last.hi = hi,
-                            _ => ports.push(PortSpan { lo, hi }),
-                        }
-                    }
-                    _ => {
-                        flush(&mut open);
-                        open = Some((protocol, x, y, vec![PortSpan { lo, hi }]));
-                    }
-                }
-            }
-            flush(&mut open);
+/// One design's side of the comparison: its parties, the subnet rows the set engine computed
+/// and the atoms for tracing the other pairs (worked out on first use).
+struct Answers<'d> {
+    d: &'d Design,
+    parties: Vec<Party>,
+    matrix: Option<Matrix>,
+    atoms: Option<Atoms>,
+}
+
+impl Answers<'_> {
+    /// How much of party `src` reaches party `dst` on each class.
+    fn of(&mut self, src: usize, dst: usize, classes: &[(Protocol, u16, u16)]) -> Vec<Reach> {
+        let (s, t) = (&self.parties[src].set, &self.parties[dst].set);
+        if let (Some(m), EndpointSet::Subnet(a), EndpointSet::Subnet(b)) = (&self.matrix, s, t) {
+            return (0..classes.len())
+                .map(|k| m.cell(a.ix(), b.ix(), k))
+                .collect();
         }
+        let d = self.d;
+        let atoms = self.atoms.get_or_insert_with(|| Atoms::of(d));
+        reach_per_class(d, atoms, s, t, classes).unwrap_or_else(|| vec![Reach::None; classes.len()])
     }
 }
 
-/// Every change in reachability between two designs, for every subnet both have, every
-/// protocol and every destination port; sorted by source, destination, protocol, ports.
-/// (Workloads, `internet`, services' endpoints and on-premises sites are not compared yet: the
-/// set engine answers subnets, and tracing them class by class is too slow for large designs.)
+/// The number of subnet pairs from which the set engine answers them (below it, tracing does).
+const SET_ENGINE_FROM: usize = 4096;
+
+/// Every change in reachability between two designs, for every end both have ([`parties`]),
+/// every protocol and every destination port; sorted by source, destination, protocol, ports.
+/// Only what can differ is computed ([`Scope::of`]). From `internet` to `internet` is not
+/// compared (those packets never enter the design).
 pub fn reach_changes(before: &Design, after: &Design) -> Vec<ReachChange> {
     let classes = port_classes(before, after);
-    let ports: Vec<(Protocol, u16)> = classes.iter().map(|&(p, lo, _)| (p, lo)).collect();
+    let scope = Scope::of(before, after, &classes);
+    changes_within(before, after, &classes, &scope)
+}
+
+/// [`reach_changes`] within a scope: the classes, sources and destinations it leaves out are
+/// taken to be unchanged.
+pub fn changes_within(
+    before: &Design,
+    after: &Design,
+    classes: &[(Protocol, u16, u16)],
+    scope: &Scope,
+) -> Vec<ReachChange> {
+    let used: Vec<usize> = (0..classes.len()).filter(|&k| scope.classes[k]).collect();
+    if used.is_empty() {
+        return Vec::new();
+    }
+    let sub: Vec<(Protocol, u16, u16)> = used.iter().map(|&k| classes[k]).collect();
+    let ports: Vec<(Protocol, u16)> = sub.iter().map(|c| (c.0, c.1)).collect();
+    let (pa, pb) = (parties(before), parties(after));
+    let in_b: BTreeMap<(&str, PartyKind), usize> = pb
+        .iter()
+        .enumerate()
+        .map(|(j, p)| ((p.name.as_str(), p.kind), j))
+        .collect();
+    let shared: Vec<(usize, usize)> = pa
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| in_b.get(&(p.name.as_str(), p.kind)).map(|&j| (i, j)))
+        .collect();
+    let sources: Vec<(usize, usize)> = shared
+        .iter()
+        .copied()
+        .filter(|&(i, j)| {
+            pa[i].source
+                && pb[j].source
+                && (scope.source_meets(&pa[i].addrs) || scope.source_meets(&pb[j].addrs))
+        })
+        .collect();
+    let dests: Vec<(usize, usize)> = shared
+        .iter()
+        .copied()
+        .filter(|&(i, j)| {
+            scope.destination_meets(&pa[i].addrs) || scope.destination_meets(&pb[j].addrs)
+        })
+        .collect();
+    let rows = |ps: &[Party], pick: fn(&(usize, usize)) -> usize| -> Vec<SubnetId> {
+        sources
+            .iter()
+            .filter_map(|p| match ps[pick(p)].set {
+                EndpointSet::Subnet(s) => Some(s),
+                _ => None,
+            })
+            .collect()
+    };
+    let (rows_a, rows_b) = (rows(&pa, |p| p.0), rows(&pb, |p| p.1));
+    // The set engine pays for working out the whole design first; a few subnet pairs are
+    // answered sooner by tracing them (both are exact).
+    let subnet_dests = dests
+        .iter()
+        .filter(|&&(i, _)| pa[i].kind == PartyKind::Subnet)
+        .count();
+    let bulk = rows_a.len() * subnet_dests >= SET_ENGINE_FROM;
+    let engine =
+        |d: &Design, rows: &[SubnetId]| bulk.then(|| subnet_rows(d, &ports, rows)).flatten();
+    let mut a = Answers {
+        d: before,
+        matrix: engine(before, &rows_a),
+        parties: pa,
+        atoms: None,
+    };
+    let mut b = Answers {
+        d: after,
+        matrix: engine(after, &rows_b),
+        parties: pb,
+        atoms: None,
+    };
     let mut out = Vec::new();
-    let by = MatrixBy::Subnet;
-    let (ma, mb) = (matrix(before, by, &ports), matrix(after, by, &ports));
-    compare(before, after, &ma, &mb, &classes, &mut out);
+    for &(i, bi) in &sources {
+        for &(j, bj) in &dests {
+            if a.parties[i].kind == PartyKind::Internet && a.parties[j].kind == PartyKind::Internet
+            {
+                continue;
+            }
+            let (x, y) = (a.of(i, j, &sub), b.of(bi, bj, &sub));
+            if x == y {
+                continue;
+            }
+            let pair = Pair {
+                a: &a,
+                b: &b,
+                ends: (i, j, bi, bj),
+            };
+            pair.changes(&used, &sub, &x, &y, &mut out);
+        }
+    }
     out.sort_by(|a, b| {
         (&a.from, &a.to, a.protocol.as_str(), &a.ports).cmp(&(
             &b.from,
@@ -245,4 +315,85 @@ pub fn reach_changes(before: &Design, after: &Design) -> Vec<ReachChange> {
         ))
     });
     out
+}
+
+/// One source and destination in both designs.
+struct Pair<'a, 'd> {
+    a: &'a Answers<'d>,
+    b: &'a Answers<'d>,
+    /// Source and destination in the first design, then in the second.
+    ends: (usize, usize, usize, usize),
+}
+
+impl Pair<'_, '_> {
+    /// The changes between answers `x` and `y` on classes `sub` (at indices `used` among all
+    /// classes): consecutive classes of one protocol with the same change are one entry.
+    fn changes(
+        &self,
+        used: &[usize],
+        sub: &[(Protocol, u16, u16)],
+        x: &[Reach],
+        y: &[Reach],
+        out: &mut Vec<ReachChange>,
+    ) {
+        let mut open: Option<(Protocol, Reach, Reach, Vec<PortSpan>)> = None;
+        let mut flush = |open: &mut Option<(Protocol, Reach, Reach, Vec<PortSpan>)>| {
+            if let Some((protocol, before, after, ports)) = open.take() {
+                out.push(self.change(protocol, before, after, ports));
+            }
+        };
+        for (k, &(protocol, lo, hi)) in sub.iter().enumerate() {
+            // A class left out of the scope between two compared ones is unchanged.
+            if x[k] == y[k] || (k > 0 && used[k] != used[k - 1] + 1) {
+                flush(&mut open);
+            }
+            if x[k] == y[k] {
+                continue;
+            }
+            match &mut open {
+                Some((op, ox, oy, ports)) if *op == protocol && *ox == x[k] && *oy == y[k] => {
+                    match ports.last_mut() {
+                        Some(last) if u32::from(last.hi) + 1 == u32::from(lo) => last.hi = hi,
+                        _ => ports.push(PortSpan { lo, hi }),
+                    }
+                }
+                _ => {
+                    flush(&mut open);
+                    open = Some((protocol, x[k], y[k], vec![PortSpan { lo, hi }]));
+                }
+            }
+        }
+        flush(&mut open);
+    }
+
+    fn change(
+        &self,
+        protocol: Protocol,
+        before: Reach,
+        after: Reach,
+        ports: Vec<PortSpan>,
+    ) -> ReachChange {
+        let (i, j, bi, bj) = self.ends;
+        let (from, to) = (&self.a.parties[i], &self.a.parties[j]);
+        let port = ports[0].lo;
+        let after_trace = witness(
+            self.b.d,
+            &self.b.parties[bi],
+            &self.b.parties[bj],
+            protocol,
+            port,
+        );
+        ReachChange {
+            from: from.name.clone(),
+            from_kind: from.kind,
+            to: to.name.clone(),
+            to_kind: to.kind,
+            protocol,
+            ports,
+            before,
+            after,
+            before_trace: witness(self.a.d, from, to, protocol, port),
+            after_trace,
+        }
+    }
 }

@@ -11,6 +11,8 @@ use serde::Serialize;
 
 pub mod exhaustive;
 mod faults;
+pub mod parties;
+pub mod scope;
 pub use exhaustive::ReachChange;
 pub use faults::{Fault, Faults, faults};
 

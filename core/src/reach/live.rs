@@ -130,29 +130,41 @@ fn rows_rule_edit_can_change(d: &Design, edit: &Edit) -> Option<(NsgId, Vec<Subn
         .flat_map(|dir| n.rules(dir))
         .find(|r| !r.is_default && &r.name == rule)?;
     let all = || (0..d.subnets.len()).map(|s| SubnetId(s as u32)).collect();
-    let mut sources = AddrSet::empty();
-    for e in &r.source {
+    let Some(sources) = rule_sources(d, r) else {
+        return Some((NsgId(id as u32), all()));
+    };
+    let rows = (0..d.subnets.len())
+        .filter(|&s| sources.intersects(&AddrSet::from_net(d.subnets[s].prefix)))
+        .map(|s| SubnetId(s as u32))
+        .collect();
+    Some((NsgId(id as u32), rows))
+}
+
+/// The source addresses of the packets an NSG rule can decide: those its source side matches
+/// — in any VNet, so the `VirtualNetwork` tag stands for every VNet's — or `None` (every
+/// source) when a packet's source can be translated on the way into an address it matches
+/// (SNAT by a firewall, a public source after leaving Azure, a private link service's NAT
+/// address).
+pub(crate) fn rule_sources(d: &Design, r: &crate::model::NsgRule) -> Option<AddrSet> {
+    let sources = side_set(d, &r.source)?;
+    (!sources.intersects(&translated_sources(d))).then_some(sources)
+}
+
+/// The addresses one side of a rule matches in any VNet (`None`: every address).
+pub(crate) fn side_set(d: &Design, entries: &[AddrEntry]) -> Option<AddrSet> {
+    let mut out = AddrSet::empty();
+    for e in entries {
         let set = match e {
             AddrEntry::VirtualNetwork => d
                 .derived
                 .virtual_network
                 .iter()
                 .fold(AddrSet::empty(), |acc, v| acc.union(v)),
-            e => match plane::entry_set(d, e, VnetId(0)) {
-                Some(set) => set,
-                None => return Some((NsgId(id as u32), all())),
-            },
+            e => plane::entry_set(d, e, VnetId(0))?,
         };
-        sources = sources.union(&set);
+        out = out.union(&set);
     }
-    if sources.intersects(&translated_sources(d)) {
-        return Some((NsgId(id as u32), all()));
-    }
-    let rows = (0..d.subnets.len())
-        .filter(|&s| sources.intersects(&AddrSet::from_net(d.subnets[s].prefix)))
-        .map(|s| SubnetId(s as u32))
-        .collect();
-    Some((NsgId(id as u32), rows))
+    Some(out)
 }
 
 /// Every address the tracer may give a packet as its source on the way: public addresses (a

@@ -229,6 +229,24 @@ pub fn matrix_with(
     tracing_with(d, by, ports, go_on)
 }
 
+/// The subnet matrix with only the given rows computed (the others read `none`), on sets of
+/// packet classes; `None` when the set engine does not cover the design (then trace).
+pub(crate) fn subnet_rows(
+    d: &Design,
+    ports: &[(Protocol, u16)],
+    rows: &[SubnetId],
+) -> Option<Matrix> {
+    let (every, some) = super::plane::subnet_rows(d, ports, rows)?;
+    let names = d.subnets.iter().map(|s| s.name.clone()).collect();
+    Some(Matrix::from_bits(
+        MatrixBy::Subnet,
+        names,
+        ports.to_vec(),
+        every,
+        some,
+    ))
+}
+
 /// The matrix by tracing one packet per class for every cell: the reference the set-based
 /// engine is tested and benchmarked against.
 pub fn matrix_by_tracing(d: &Design, by: MatrixBy, ports: &[(Protocol, u16)]) -> Matrix {

@@ -9,6 +9,7 @@ pub mod forwarding;
 pub mod live;
 pub mod matrix;
 mod plane;
+pub mod sweep;
 
 use crate::model::{Design, usable_range};
 use crate::net::{AddrSet, Flow, PortSet, Protocol};
@@ -186,37 +187,8 @@ pub fn check_set_through(
         ..opts
     };
     let cache = RuleCache::default();
-    let sources: Vec<(Origin, String)> = match src {
-        EndpointSet::One(e) => match origin_of(d, e) {
-            Ok(o) => vec![(o, describe_one(d, e))],
-            Err(_) => Vec::new(),
-        },
-        set => {
-            let addrs = addresses(d, set).unwrap_or_default();
-            addr_atoms
-                .split(&addrs)
-                .into_iter()
-                .filter_map(|(lo, hi)| {
-                    origin_at_ip(d, Ipv4Addr::from(lo)).map(|o| (o, range_text(d, lo, hi)))
-                })
-                .collect()
-        }
-    };
-    enum Dst {
-        Named(Endpoint, String),
-        Addr(Ipv4Addr, String),
-    }
-    let dests: Vec<Dst> = match dst {
-        EndpointSet::One(e) => vec![Dst::Named(e.clone(), describe_one(d, e))],
-        set => {
-            let addrs = destination_addresses(d, set).unwrap_or_default();
-            addr_atoms
-                .split(&addrs)
-                .into_iter()
-                .map(|(lo, hi)| Dst::Addr(Ipv4Addr::from(lo), range_text(d, lo, hi)))
-                .collect()
-        }
-    };
+    let sources = sources_of(d, addr_atoms, src);
+    let dests = dests_of(d, addr_atoms, dst);
     // Source ports matter only when some NSG rule names them; then they are split at every
     // source-port boundary of the design. Destination ports are split lazily, per flow: each
     // trace reports the port boundaries its decisions consulted, and the next class starts at
@@ -345,6 +317,47 @@ pub fn check_set_through(
     }
     result.touched = touched.into_iter().collect();
     result
+}
+
+/// A destination of a set question: an endpoint by name, or one address class.
+enum Dst {
+    Named(Endpoint, String),
+    Addr(Ipv4Addr, String),
+}
+
+/// The origins of a source set: the named endpoint, or one per address class.
+fn sources_of(d: &Design, addr_atoms: &AddrAtoms, src: &EndpointSet) -> Vec<(Origin, String)> {
+    match src {
+        EndpointSet::One(e) => match origin_of(d, e) {
+            Ok(o) => vec![(o, describe_one(d, e))],
+            Err(_) => Vec::new(),
+        },
+        set => {
+            let addrs = addresses(d, set).unwrap_or_default();
+            addr_atoms
+                .split(&addrs)
+                .into_iter()
+                .filter_map(|(lo, hi)| {
+                    origin_at_ip(d, Ipv4Addr::from(lo)).map(|o| (o, range_text(d, lo, hi)))
+                })
+                .collect()
+        }
+    }
+}
+
+/// The destinations of a set: the named endpoint, or one per address class.
+fn dests_of(d: &Design, addr_atoms: &AddrAtoms, dst: &EndpointSet) -> Vec<Dst> {
+    match dst {
+        EndpointSet::One(e) => vec![Dst::Named(e.clone(), describe_one(d, e))],
+        set => {
+            let addrs = destination_addresses(d, set).unwrap_or_default();
+            addr_atoms
+                .split(&addrs)
+                .into_iter()
+                .map(|(lo, hi)| Dst::Addr(Ipv4Addr::from(lo), range_text(d, lo, hi)))
+                .collect()
+        }
+    }
 }
 
 fn origin_ip(o: &Origin) -> Ipv4Addr {

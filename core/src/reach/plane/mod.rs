@@ -49,6 +49,25 @@ pub(super) fn subnet_matrix(d: &Design, ports: &[(Protocol, u16)]) -> Option<(Bi
     start(d, ports).map(|(_, planes)| planes)
 }
 
+/// [`subnet_matrix`] for the given rows only (the planes' other rows stay `none`): the
+/// exhaustive diff computes the rows an edit can change (`diff::exhaustive`).
+pub(crate) fn subnet_rows(
+    d: &Design,
+    ports: &[(Protocol, u16)],
+    rows: &[SubnetId],
+) -> Option<(Bits, Bits)> {
+    if super::atoms::PortAtoms::source_ports_matter(d) {
+        return None;
+    }
+    let mut p = Plane::new(d, ports);
+    let cells = d.subnets.len() * d.subnets.len() * ports.len();
+    let mut planes = (Bits::empty(cells), Bits::empty(cells));
+    for &s in rows {
+        p.row(s, &mut planes);
+    }
+    Some(planes)
+}
+
 /// [`subnet_matrix`], also returning what the engine worked out, for [`update_rows`].
 pub(super) fn start(d: &Design, ports: &[(Protocol, u16)]) -> Option<(State, (Bits, Bits))> {
     if super::atoms::PortAtoms::source_ports_matter(d) {
