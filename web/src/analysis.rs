@@ -277,6 +277,9 @@ pub struct WhatIf {
     pub changes: Vec<ExpectChange>,
     /// Errors the edits introduced (the edited design does not validate).
     pub errors: Vec<String>,
+    /// Everything the edits change: matrix cells on [`MATRIX_PORTS`], expectations, required
+    /// flows and findings (`None` when the edited design does not validate).
+    pub diff: Option<vnetlab_core::diff::DesignDiff>,
 }
 
 /// Applies `edits` to the analysed records, rebuilds and re-checks, and compares with the
@@ -303,7 +306,15 @@ pub fn what_if(a: &Analysis, edits: &[Edit]) -> Option<WhatIf> {
         Some(d) => expectation_changes(before, &vnetlab_core::check(d)),
         None => Vec::new(),
     };
-    Some(WhatIf { changes, errors })
+    let diff = match (&a.design, &loaded.design) {
+        (Some(b), Some(d)) => Some(vnetlab_core::diff::diff(b, d, MATRIX_PORTS)),
+        _ => None,
+    };
+    Some(WhatIf {
+        changes,
+        errors,
+        diff,
+    })
 }
 
 /// The ports of the matrix view.

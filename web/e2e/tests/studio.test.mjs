@@ -45,12 +45,21 @@ test("a bundled scenario shows its verdicts and a trace on the diagram", { timeo
   await trace.locator("button.hop").first().waitFor();
 
   await page.getByRole("tab", { name: "What-if" }).click();
+  await page.getByTestId("whatif-search").fill("public network access of mlstore");
   await page.getByLabel(/flip public network access of mlstore/).check();
   await page.getByTestId("whatif-changes").locator("li").first().waitFor();
+  // Every kind of change is listed, and the filter narrows the lists.
+  const groups = await page.getByTestId("whatif-changes").locator("section h3").allTextContents();
+  assert.deepEqual(groups.map((g) => g.replace(/ \(\d+\)$/, "")), ["Expectations", "Required flows", "Findings", "Matrix cells"]);
+  const all = await page.getByTestId("whatif-changes").locator("li").count();
+  await page.getByTestId("whatif-filter").fill("no such change at all");
+  assert.equal(await page.getByTestId("whatif-changes").locator("li").count(), 0);
+  await page.getByTestId("whatif-filter").fill("");
+  assert.equal(await page.getByTestId("whatif-changes").locator("li").count(), all);
   await app.screenshot("whatif");
 
   await page.getByRole("tab", { name: "Matrix" }).click();
-  await page.getByTestId("matrix").locator("td").first().waitFor();
+  await page.getByTestId("matrix").locator(".cell").first().waitFor();
   await app.screenshot("matrix");
   app.assertNoErrors();
 });
