@@ -137,11 +137,18 @@ test("exported YAML and JSON re-import to the same analysis", { timeout: 60_000 
     page.locator("button.verdict").evaluateAll((bs) => bs.map((b) => `${b.dataset.outcome} ${b.querySelector(".name").textContent}`));
   await page.locator("button.verdict").first().waitFor();
   const want = await verdicts();
-  const svg = decodeURIComponent((await page.getByTestId("export-svg").getAttribute("href")).split(",")[1]);
+  // An export link gets its content when clicked: click it without following it, then read it.
+  const exported = (id) =>
+    page.getByTestId(id).evaluate((a) => {
+      a.addEventListener("click", (e) => e.preventDefault(), { once: true });
+      a.click();
+      return a.getAttribute("href");
+    });
+  const svg = decodeURIComponent((await exported("export-svg")).split(",")[1]);
   assert.match(svg, /^<svg xmlns/);
 
   for (const [id, ext] of [["export-yaml", "yaml"], ["export-json", "json"]]) {
-    const href = await page.getByTestId(id).getAttribute("href");
+    const href = await exported(id);
     const text = decodeURIComponent(href.split(",")[1]);
     await page.getByRole("button", { name: "New" }).click();
     await waitForText(page.getByTestId("summary"), /^0 of 0 expectations hold/);

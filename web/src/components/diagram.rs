@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use super::{Props, Trace};
 use crate::elk::{Geometry, graph};
-use crate::export::{data_url, file_name};
+use crate::export::{file_name, on_export};
 use crate::layout::{to_svg, to_svg_scaled};
 use crate::state::Action;
 
@@ -57,6 +57,10 @@ pub fn diagram(p: &Props) -> Html {
         None => Rc::new(a.diagram.clone()),
     };
     let svg = to_svg_scaled(&diagram, &hl, s.zoom);
+    let on_svg = {
+        let (diagram, hl) = (diagram.clone(), hl.clone());
+        on_export("image/svg+xml", move || to_svg(&diagram, &hl))
+    };
     let stale = s.analysis.design.is_none();
     let frame = use_node_ref();
     let d = p.dispatch.clone();
@@ -95,7 +99,7 @@ pub fn diagram(p: &Props) -> Html {
                     <button type="button" onclick={zoom(1.0)}>{ "100 %" }</button>
                     <button type="button" data-testid="fit" onclick={fit}>{ "Fit" }</button>
                 </span>
-                <a data-testid="export-svg" href={data_url("image/svg+xml", &to_svg(&diagram, &hl))} download={file_name(&s.name, "svg")}>{ "Export SVG" }</a>
+                <a data-testid="export-svg" href="#" onclick={on_svg} download={file_name(&s.name, "svg")}>{ "Export SVG" }</a>
                 <span class="legend">{ "● workload ◆ private endpoint ▦ firewall ⇄ gateway — peering ┄ private link · red ✕ denied" }</span>
             </div>
             <aside class="trace-aside" aria-label="Selected trace">
