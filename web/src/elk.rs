@@ -58,14 +58,53 @@ fn min_size(n: &Node) -> (f64, f64) {
     }
 }
 
+/// How deep a box sits: 0 for VNets, sites and services, 1 for subnets, 2 for chips.
+fn depth_of(parents: &BTreeMap<&str, Option<&str>>, n: &Node) -> usize {
+    let mut depth = 0;
+    let mut parent = n.parent.as_deref();
+    while let Some(p) = parent {
+        depth += 1;
+        parent = parents.get(p).copied().flatten();
+    }
+    depth
+}
+
 /// ELK's JSON graph of the diagram's boxes and links (the input of `vnetlabJs.layout`).
 pub fn graph(d: &Diagram) -> String {
     let mut children: BTreeMap<Option<&str>, Vec<&Node>> = BTreeMap::new();
     for n in &d.nodes {
         children.entry(n.parent.as_deref()).or_default().push(n);
     }
-    fn node(n: &Node, children: &BTreeMap<Option<&str>, Vec<&Node>>) -> Value {
-        let (w, h) = min_size(n);
+    // Boxes side by side in one box get one width (ELK centres a layer's boxes, so boxes of
+    // different widths would stagger): the widest text's.
+    // A box needs its text's width, and its children's plus the padding; children first (the
+    // deepest boxes are the chips, then subnets).
+    let mut widths: BTreeMap<Option<&str>, f64> = BTreeMap::new();
+    let parents: BTreeMap<&str, Option<&str>> = d
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n.parent.as_deref()))
+        .collect();
+    for depth in [2, 1] {
+        for n in d.nodes.iter().filter(|n| depth_of(&parents, n) == depth) {
+            let own = min_size(n).0;
+            let inner = widths.get(&Some(n.id.as_str())).map_or(0.0, |w| w + 20.0);
+            let w = widths.entry(n.parent.as_deref()).or_default();
+            *w = w.max(own.max(inner));
+        }
+    }
+    fn node(
+        n: &Node,
+        children: &BTreeMap<Option<&str>, Vec<&Node>>,
+        widths: &BTreeMap<Option<&str>, f64>,
+    ) -> Value {
+        let (mut w, h) = min_size(n);
+        if n.parent.is_some() {
+            w = widths.get(&n.parent.as_deref()).copied().unwrap_or(w);
+        }
+        if let Some(inner) = widths.get(&Some(n.id.as_str())) {
+            w = w.max(inner + 20.0);
+        }
         match children.get(&Some(n.id.as_str())) {
             Some(kids) => {
                 // Room above the children for the box's title and note.
@@ -78,7 +117,7 @@ pub fn graph(d: &Diagram) -> String {
                         "elk.nodeSize.minimum": format!("({w:.0}, {h:.0})"),
                         "elk.spacing.nodeNode": 6,
                     },
-                    "children": kids.iter().map(|k| node(k, children)).collect::<Vec<_>>(),
+                    "children": kids.iter().map(|k| node(k, children, widths)).collect::<Vec<_>>(),
                 })
             }
             None => json!({ "id": n.id, "width": w.round(), "height": h }),
@@ -86,7 +125,7 @@ pub fn graph(d: &Diagram) -> String {
     }
     let top: Vec<Value> = children
         .get(&None)
-        .map(|v| v.iter().map(|n| node(n, &children)).collect())
+        .map(|v| v.iter().map(|n| node(n, &children, &widths)).collect())
         .unwrap_or_default();
     let edges: Vec<Value> = d
         .links

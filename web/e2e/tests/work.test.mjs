@@ -37,17 +37,17 @@ test("undo and redo with the keyboard over typing and a delete", { timeout: 60_0
   await page.getByTestId("items").getByText(/analyst-vm/).first().waitFor();
   await page.keyboard.press("Control+z");
   await page.getByRole("tab", { name: "Source" }).click();
-  await page.waitForFunction((want) => document.querySelector("textarea").value === want, original);
+  await page.waitForFunction((want) => document.querySelector("[data-testid=source]").cmView.state.doc.toString() === want, original);
   assert.ok(await page.getByTestId("redo").isEnabled());
 
   await page.keyboard.press("Control+Shift+z");
-  await page.waitForFunction(() => document.querySelector("textarea").value.includes("# a note"));
+  await page.waitForFunction(() => document.querySelector("[data-testid=source]").cmView.state.doc.toString().includes("# a note"));
   await page.keyboard.press("Control+Shift+Z");
-  await page.waitForFunction(() => !document.querySelector("textarea").value.includes("analyst-vm:"));
+  await page.waitForFunction(() => !document.querySelector("[data-testid=source]").cmView.state.doc.toString().includes("analyst-vm:"));
   assert.ok(await page.getByTestId("redo").isDisabled());
   // The toolbar's buttons do the same.
   await page.getByTestId("undo").click();
-  await page.waitForFunction(() => document.querySelector("textarea").value.includes("analyst-vm:"));
+  await page.waitForFunction(() => document.querySelector("[data-testid=source]").cmView.state.doc.toString().includes("analyst-vm:"));
   app.assertNoErrors();
 });
 
@@ -74,7 +74,7 @@ test("replacing unsaved work asks first; kept designs survive and tabs keep thei
   await confirm.getByRole("button", { name: "Replace" }).click();
   await waitForText(page.getByTestId("design-name"), "untitled.yaml");
   await page.keyboard.press("Control+z");
-  await page.waitForFunction((want) => document.querySelector("textarea").value === want, edited);
+  await page.waitForFunction((want) => document.querySelector("[data-testid=source]").cmView.state.doc.toString() === want, edited);
 
   // Keep it by name: no longer unsaved, listed, and New no longer asks.
   await page.getByTestId("keep-name").fill("mine");
