@@ -4,7 +4,8 @@
 # wasm-opt runs BEFORE wasm-bindgen: Debian's binaryen (108) cannot parse
 # wasm-bindgen's output (table.fill). Needs: the wasm32-unknown-unknown target,
 # wasm-bindgen-cli at the exact wasm-bindgen version in Cargo.lock, and
-# optionally wasm-opt (skipped with a warning if missing, or with NO_WASM_OPT=1).
+# optionally wasm-opt (skipped with a warning if missing, or with NO_WASM_OPT=1),
+# and npm (web/package.json: elkjs, CodeMirror and esbuild, installed with npm ci).
 # .ci/web.sh installs all of that.
 set -euo pipefail
 
@@ -36,6 +37,14 @@ rm -rf "$DIST"
 mkdir -p "$DIST"
 wasm-bindgen --target web --no-typescript --out-dir "$DIST" --out-name app "$INPUT"
 cp "$WEB/index.html" "$WEB/style.css" "$DIST/"
+
+# The JavaScript parts (ELK's layout, the editor), from npm, bundled offline by esbuild.
+if [[ ! -d "$WEB/node_modules" || "$WEB/package-lock.json" -nt "$WEB/node_modules/.package-lock.json" ]]; then
+  (cd "$WEB" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+(cd "$WEB" && npx --no-install esbuild js/vendor.mjs --bundle --format=iife --minify \
+  --legal-comments=external --log-level=warning --outfile="$DIST/vendor.js")
+cp "$WEB/node_modules/elkjs/lib/elk-worker.min.js" "$DIST/"
 
 size() { stat -c %s "$1"; }
 echo "build.sh: $(size "$RAW") B raw -> $(size "$DIST/app_bg.wasm") B in dist/app_bg.wasm" \

@@ -224,3 +224,23 @@ export async function waitForText(locator, expected, { timeoutMs = 10_000 } = {}
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * The source editor's text (CodeMirror keeps its view on the editor's element as `cmView`).
+ * @param {import("playwright-core").Page} page
+ */
+export async function sourceText(page) {
+  return page.getByTestId("source").evaluate((el) => el.cmView.state.doc.toString());
+}
+
+/**
+ * Replaces the source editor's text as typing would: one user change, heard by the app.
+ * @param {import("playwright-core").Page} page
+ * @param {string} text
+ */
+export async function setSource(page, text) {
+  await page.getByTestId("source").evaluate((el, t) => {
+    const v = el.cmView;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t }, userEvent: "input.type" });
+  }, text);
+}

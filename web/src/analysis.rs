@@ -302,6 +302,9 @@ pub struct WhatIf {
     pub changes: Vec<ExpectChange>,
     /// Errors the edits introduced (the edited design does not validate).
     pub errors: Vec<String>,
+    /// Everything the edits change: matrix cells on [`MATRIX_PORTS`], expectations, required
+    /// flows and findings (`None` when the edited design does not validate).
+    pub diff: Option<vnetlab_core::diff::DesignDiff>,
 }
 
 /// Applies `edits` on the analysis's live session (kept from one question to the next, so
@@ -330,7 +333,14 @@ pub fn what_if(a: &Analysis, edits: &[Edit]) -> Option<WhatIf> {
             Vec::new()
         }
     };
-    Some(WhatIf { changes, errors })
+    let diff = session
+        .design()
+        .map(|after| vnetlab_core::diff::diff(design, after, MATRIX_PORTS));
+    Some(WhatIf {
+        changes,
+        errors,
+        diff,
+    })
 }
 
 /// The ports of the matrix view: the one default list

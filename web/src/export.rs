@@ -1,5 +1,6 @@
 //! Download links for exports (YAML, JSON, SVG) as `data:` URLs, so saving a design needs no
-//! server and no script: the browser downloads the link's content under the given name.
+//! server: the browser downloads the link's content under the given name. The content is made
+//! when the link is clicked ([`on_export`]).
 
 /// A `data:` URL holding `text` with the given MIME type, percent-encoded.
 pub fn data_url(mime: &str, text: &str) -> String {
@@ -12,6 +13,25 @@ pub fn data_url(mime: &str, text: &str) -> String {
         }
     }
     out.replace(' ', "%20")
+}
+
+/// A click handler for an export link whose content is made only when it is clicked (a large
+/// design is not serialised at every render): it sets the clicked link's `href` to the `data:`
+/// URL of what `make` returns before the browser follows it.
+pub fn on_export(
+    mime: &'static str,
+    make: impl Fn() -> String + 'static,
+) -> yew::Callback<web_sys::MouseEvent> {
+    use wasm_bindgen::JsCast;
+    yew::Callback::from(move |e: web_sys::MouseEvent| {
+        let link = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a").ok().flatten());
+        if let Some(a) = link {
+            let _ = a.set_attribute("href", &data_url(mime, &make()));
+        }
+    })
 }
 
 /// The design's file name with another extension (`hub.yaml` → `hub.json`).

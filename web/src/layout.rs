@@ -52,6 +52,8 @@ pub struct Node {
     pub id: String,
     /// The element's name as the analyses write it (`ml/training`, `trainer`).
     pub name: String,
+    /// The id of the box it is drawn in (a subnet's VNet, a chip's subnet).
+    pub parent: Option<String>,
     /// What it is.
     pub kind: NodeKind,
     /// First line of text.
@@ -94,6 +96,9 @@ pub struct Link {
     pub to: String,
     /// What it is.
     pub kind: LinkKind,
+    /// Where it runs, from the layout (corner points, absolute); empty: a straight line
+    /// between the two boxes.
+    pub route: Vec<(f64, f64)>,
 }
 
 /// The whole diagram.
@@ -107,7 +112,30 @@ pub struct Diagram {
     pub nodes: Vec<Node>,
     /// Links.
     pub links: Vec<Link>,
+    /// Boxes not drawn because their VNet is collapsed (see [`MAX_SUBNETS`]): their id and
+    /// name, each with the id of the box that stands for them.
+    pub hidden: Vec<Hidden>,
 }
+
+/// A box left out of a collapsed VNet, and the box drawn for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hidden {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The box drawn in its place (the VNet's "more subnets" box).
+    pub shown_as: String,
+}
+
+/// A VNet shows at most this many subnets; the rest are summed up in one "more subnets" box
+/// (a large design's diagram stays readable and cheap to lay out).
+pub const MAX_SUBNETS: usize = 8;
+/// With more subnets than this in the whole design, each VNet shows at most
+/// [`MAX_SUBNETS_LARGE`] of them.
+pub const LARGE_DESIGN: usize = 150;
+/// See [`LARGE_DESIGN`].
+pub const MAX_SUBNETS_LARGE: usize = 2;
 
 const VNET_W: f64 = 280.0;
 const GAP: f64 = 40.0;
@@ -168,6 +196,11 @@ impl Diagram {
         } else {
             20.0 + SIDE_W + GAP
         };
+        let cap = if d.subnets.len() > LARGE_DESIGN {
+            MAX_SUBNETS_LARGE
+        } else {
+            MAX_SUBNETS
+        };
         let cols = order.len().clamp(1, MAX_COLS);
         let mut row_y = 20.0;
         let mut bottom: f64 = 20.0;
@@ -180,9 +213,11 @@ impl Diagram {
             let x = left + col as f64 * (VNET_W + GAP);
             let vnet_ix = g.nodes.len();
             let space: Vec<String> = vnet.address_space.iter().map(|n| n.to_string()).collect();
+            let vnet_id = ElementRef::Vnet(vnet.name.clone()).id();
             g.nodes.push(Node {
-                id: ElementRef::Vnet(vnet.name.clone()).id(),
+                id: vnet_id.clone(),
                 name: vnet.name.clone(),
+                parent: None,
                 kind: NodeKind::Vnet,
                 label: format!("VNet {}", vnet.name),
                 note: space.join(", "),
@@ -192,7 +227,24 @@ impl Diagram {
                 h: 0.0,
             });
             let mut y = row_y + 44.0;
-            for s in &vnet.subnets {
+            let shown = vnet.subnets.len().min(cap);
+            let more_id = format!("more:{}", vnet.name);
+            for s in &vnet.subnets[shown..] {
+                let sub = &d.subnets[s.ix()];
+                g.hidden.push(Hidden {
+                    id: ElementRef::Subnet(sub.name.clone()).id(),
+                    name: sub.name.clone(),
+                    shown_as: more_id.clone(),
+                });
+                for (_, id, name, _) in chips.remove(&s.ix()).unwrap_or_default() {
+                    g.hidden.push(Hidden {
+                        id,
+                        name,
+                        shown_as: more_id.clone(),
+                    });
+                }
+            }
+            for s in &vnet.subnets[..shown] {
                 let sub = &d.subnets[s.ix()];
                 let mut note = sub.prefix.to_string();
                 if let Some(n) = sub.nsg {
@@ -203,9 +255,11 @@ impl Diagram {
                 }
                 let items = chips.remove(&s.ix()).unwrap_or_default();
                 let h = 44.0 + items.len() as f64 * (CHIP_H + 4.0);
+                let subnet_id = ElementRef::Subnet(sub.name.clone()).id();
                 g.nodes.push(Node {
-                    id: ElementRef::Subnet(sub.name.clone()).id(),
+                    id: subnet_id.clone(),
                     name: sub.name.clone(),
+                    parent: Some(vnet_id.clone()),
                     kind: NodeKind::Subnet,
                     label: sub.short_name.clone(),
                     note,
@@ -219,6 +273,7 @@ impl Diagram {
                     g.nodes.push(Node {
                         id,
                         name,
+                        parent: Some(subnet_id.clone()),
                         kind,
                         label,
                         note: String::new(),
@@ -230,6 +285,22 @@ impl Diagram {
                     cy += CHIP_H + 4.0;
                 }
                 y += h + 8.0;
+            }
+            if shown < vnet.subnets.len() {
+                let more = vnet.subnets.len() - shown;
+                g.nodes.push(Node {
+                    id: more_id,
+                    name: String::new(),
+                    parent: Some(vnet_id.clone()),
+                    kind: NodeKind::Subnet,
+                    label: format!("+ {more} more subnets"),
+                    note: "collapsed: the verdicts and the source show them".into(),
+                    x: x + 10.0,
+                    y,
+                    w: VNET_W - 20.0,
+                    h: 44.0,
+                });
+                y += 52.0;
             }
             let h = (y - row_y + 2.0).max(60.0);
             g.nodes[vnet_ix].h = h;
@@ -244,6 +315,7 @@ impl Diagram {
             g.nodes.push(Node {
                 id: ElementRef::Site(site.name.clone()).id(),
                 name: site.name.clone(),
+                parent: None,
                 kind: NodeKind::Site,
                 label: format!("on-prem {}", site.short_name),
                 note: p.join(", "),
@@ -256,6 +328,7 @@ impl Diagram {
                 from: ElementRef::gateway(d, site.gateway).id(),
                 to: ElementRef::Site(site.name.clone()).id(),
                 kind: LinkKind::SiteConnection,
+                route: Vec::new(),
             });
             sy += 56.0;
         }
@@ -269,6 +342,7 @@ impl Diagram {
             g.nodes.push(Node {
                 id: ElementRef::Service(svc.name.clone()).id(),
                 name: svc.name.clone(),
+                parent: None,
                 kind: NodeKind::Service,
                 label: svc.name.clone(),
                 note: format!("{} · {access}", svc.kind),
@@ -284,6 +358,7 @@ impl Diagram {
                 from: ElementRef::PrivateEndpoint(pe.name.clone()).id(),
                 to: ElementRef::service(d, pe.service).id(),
                 kind: LinkKind::PrivateLink,
+                route: Vec::new(),
             });
         }
         for p in &d.peerings {
@@ -297,9 +372,21 @@ impl Diagram {
                     from: ElementRef::vnet(d, p.local).id(),
                     to: ElementRef::vnet(d, p.remote).id(),
                     kind: LinkKind::Peering,
+                    route: Vec::new(),
                 });
             }
         }
+        // Links to a box left out of a collapsed VNet end at the box drawn for it.
+        for l in &mut g.links {
+            for end in [&mut l.from, &mut l.to] {
+                if let Some(h) = g.hidden.iter().find(|h| h.id == *end) {
+                    *end = h.shown_as.clone();
+                }
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        g.links
+            .retain(|l| seen.insert((l.from.clone(), l.to.clone(), l.kind as u8)));
         g.width = right
             + if d.services.is_empty() {
                 0.0
@@ -310,9 +397,12 @@ impl Diagram {
         g
     }
 
-    /// The node with this id.
+    /// The node with this id (for a box left out of a collapsed VNet, the box drawn for it).
     pub fn node(&self, id: &str) -> Option<&Node> {
-        self.nodes.iter().find(|n| n.id == id)
+        self.nodes.iter().find(|n| n.id == id).or_else(|| {
+            let h = self.hidden.iter().find(|h| h.id == id)?;
+            self.nodes.iter().find(|n| n.id == h.shown_as)
+        })
     }
 
     /// The box of an element: the element's own box (same id), else the box of the element
@@ -471,7 +561,16 @@ pub fn to_svg_scaled(g: &Diagram, hl: &Highlight, scale: f64) -> String {
         let (Some(a), Some(b)) = (g.node(&l.from), g.node(&l.to)) else {
             continue;
         };
-        let (p, q) = (border(a, b.center()), border(b, a.center()));
+        let d = if l.route.len() > 1 {
+            l.route
+                .iter()
+                .enumerate()
+                .map(|(i, (x, y))| format!("{}{x:.1} {y:.1}", if i == 0 { 'M' } else { 'L' }))
+                .collect::<String>()
+        } else {
+            let (p, q) = (border(a, b.center()), border(b, a.center()));
+            format!("M{:.1} {:.1}L{:.1} {:.1}", p.0, p.1, q.0, q.1)
+        };
         let class = match l.kind {
             LinkKind::Peering => "link peering",
             LinkKind::PrivateLink => "link privatelink",
@@ -479,11 +578,9 @@ pub fn to_svg_scaled(g: &Diagram, hl: &Highlight, scale: f64) -> String {
         };
         let _ = write!(
             s,
-            r#"<path class="{class}" d="M{:.1} {:.1}L{:.1} {:.1}"><title>{}: {} – {}</title></path>"#,
-            p.0,
-            p.1,
-            q.0,
-            q.1,
+            r#"<path class="{class}" d="{d}" data-from="{}" data-to="{}"><title>{}: {} – {}</title></path>"#,
+            esc(&a.id),
+            esc(&b.id),
             match l.kind {
                 LinkKind::Peering => "peering",
                 LinkKind::PrivateLink => "private link",

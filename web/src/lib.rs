@@ -3,7 +3,8 @@
 //!
 //! - [`state`]: all logic (a plain `State` and a pure `reduce`), natively unit-tested, using
 //!   [`analysis`] (what core says about the design), [`forms`] (editing the records with core's
-//!   validation), [`layout`] (the diagram's geometry and SVG) and [`export`] (download links).
+//!   validation), [`layout`] (the diagram's boxes and SVG; [`elk`] their layered layout by ELK, called through
+//!   [`js`]) and [`export`] (download links).
 //! - [`app`] and [`components`]: yew components that render the state and dispatch actions.
 //! - [`history`]: undo and redo over every change; [`share`]: links carrying the design.
 //! - [`storage`]: best-effort persistence: the working copy per tab, named designs shared.
@@ -14,9 +15,11 @@ pub mod analysis;
 pub mod app;
 pub mod bench;
 pub mod components;
+pub mod elk;
 pub mod export;
 pub mod forms;
 pub mod history;
+pub mod js;
 pub mod layout;
 pub mod share;
 pub mod state;

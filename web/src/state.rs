@@ -175,6 +175,9 @@ pub enum Action {
     ResetWhatIf,
     /// Make the switched-on edits part of the design.
     ApplyWhatIf,
+    /// Apply the verified fix of the broken required flow with this index (in the analysis's
+    /// flows) to the design.
+    ApplyFix(usize),
     /// The edge measured the last analysis.
     Timed(f64),
     /// Step back to the version before the last change.
@@ -549,6 +552,25 @@ impl State {
                 }
                 self.commit(&f)
             }
+            Action::ApplyFix(i) => {
+                let patch = self
+                    .analysis
+                    .audit
+                    .as_ref()
+                    .and_then(|a| a.flows.get(i))
+                    .and_then(|f| f.fix.as_ref())
+                    .and_then(|fix| fix.patch.clone());
+                let (Some(patch), Some(mut f)) = (patch, self.analysis.file.clone()) else {
+                    return self;
+                };
+                match patch.apply(&mut f) {
+                    Ok(()) => self.commit(&f),
+                    Err(e) => {
+                        self.notice = Some(format!("The fix could not be applied: {e}"));
+                        self
+                    }
+                }
+            }
             Action::Timed(ms) => {
                 self.analysis_ms = Some(ms);
                 self
@@ -876,6 +898,38 @@ mod tests {
         let fixed = worse.reduce(Action::SetSource(s.source.clone()));
         assert!(!fixed.stale());
         assert!(fixed.last_good.is_none());
+    }
+
+    #[test]
+    fn a_broken_flows_fix_applies_with_one_action_and_repairs_it() {
+        // Every bundled design with a broken flow whose fix is a patch: applying it through the
+        // app repairs that flow (the fix was verified by re-tracing in core).
+        let mut tried = 0;
+        for (name, text) in SCENARIOS {
+            let s = State::new(*name, *text);
+            let Some(audit) = s.analysis.audit.as_ref() else {
+                continue;
+            };
+            let Some(i) = audit.flows.iter().position(|f| {
+                !f.works
+                    && f.fix
+                        .as_ref()
+                        .is_some_and(|x| x.verified && x.patch.is_some())
+            }) else {
+                continue;
+            };
+            let id = audit.flows[i].flow.id.clone();
+            let after = s.clone().reduce(Action::ApplyFix(i));
+            assert!(after.unsaved(), "{name}: the design changed");
+            let a = after.analysis.audit.as_ref().unwrap();
+            let f = a.flows.iter().find(|f| f.flow.id == id).unwrap();
+            assert!(f.works, "{name}: {id} works after its fix");
+            tried += 1;
+        }
+        assert!(
+            tried > 0,
+            "some bundled design has a broken flow with a fix"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 // tabs keep their own working copies and see each other's kept designs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startApp, waitForText } from "../harness.mjs";
+import { setSource, sourceText, startApp, waitForText } from "../harness.mjs";
 
 const VIEWPORT = { width: 1440, height: 900 };
 
@@ -22,9 +22,8 @@ test("undo and redo with the keyboard over typing and a delete", { timeout: 60_0
   const { page } = app;
   await ready(page, app.url);
   await loadScenario(page, "aml-private-endpoints");
-  const source = page.getByTestId("source");
-  const original = await source.inputValue();
-  await source.fill(`${original}# a note\n`);
+  const original = await sourceText(page);
+  await setSource(page, `${original}# a note\n`);
   await page.getByRole("tab", { name: "Design" }).click();
   await page.getByRole("button", { name: /^delete workload analyst-vm/ }).click();
   // An expectation starts from it: the delete offers to remove it too.
@@ -38,17 +37,17 @@ test("undo and redo with the keyboard over typing and a delete", { timeout: 60_0
   await page.getByTestId("items").getByText(/analyst-vm/).first().waitFor();
   await page.keyboard.press("Control+z");
   await page.getByRole("tab", { name: "Source" }).click();
-  await page.waitForFunction((want) => document.querySelector("textarea").value === want, original);
+  await page.waitForFunction((want) => document.querySelector("[data-testid=source]").cmView.state.doc.toString() === want, original);
   assert.ok(await page.getByTestId("redo").isEnabled());
 
   await page.keyboard.press("Control+Shift+z");
-  await page.waitForFunction(() => document.querySelector("textarea").value.includes("# a note"));
+  await page.waitForFunction(() => document.querySelector("[data-testid=source]").cmView.state.doc.toString().includes("# a note"));
   await page.keyboard.press("Control+Shift+Z");
-  await page.waitForFunction(() => !document.querySelector("textarea").value.includes("analyst-vm:"));
+  await page.waitForFunction(() => !document.querySelector("[data-testid=source]").cmView.state.doc.toString().includes("analyst-vm:"));
   assert.ok(await page.getByTestId("redo").isDisabled());
   // The toolbar's buttons do the same.
   await page.getByTestId("undo").click();
-  await page.waitForFunction(() => document.querySelector("textarea").value.includes("analyst-vm:"));
+  await page.waitForFunction(() => document.querySelector("[data-testid=source]").cmView.state.doc.toString().includes("analyst-vm:"));
   app.assertNoErrors();
 });
 
@@ -57,9 +56,8 @@ test("replacing unsaved work asks first; kept designs survive and tabs keep thei
   const { page, context } = app;
   await ready(page, app.url);
   await loadScenario(page, "aml-private-endpoints");
-  const source = page.getByTestId("source");
-  const edited = `${await source.inputValue()}# mine\n`;
-  await source.fill(edited);
+  const edited = `${await sourceText(page)}# mine\n`;
+  await setSource(page, edited);
   await page.getByTestId("unsaved").waitFor();
 
   // Loading another design asks; Cancel keeps the work.
@@ -70,13 +68,13 @@ test("replacing unsaved work asks first; kept designs survive and tabs keep thei
   await confirm.getByRole("button", { name: "Cancel" }).click();
   await confirm.waitFor({ state: "detached" });
   assert.equal(await page.getByTestId("design-name").textContent(), "aml-private-endpoints.yaml");
-  assert.equal(await source.inputValue(), edited);
+  assert.equal(await sourceText(page), edited);
   // New asks too; Replace replaces.
   await page.getByRole("button", { name: "New" }).click();
   await confirm.getByRole("button", { name: "Replace" }).click();
   await waitForText(page.getByTestId("design-name"), "untitled.yaml");
   await page.keyboard.press("Control+z");
-  await page.waitForFunction((want) => document.querySelector("textarea").value === want, edited);
+  await page.waitForFunction((want) => document.querySelector("[data-testid=source]").cmView.state.doc.toString() === want, edited);
 
   // Keep it by name: no longer unsaved, listed, and New no longer asks.
   await page.getByTestId("keep-name").fill("mine");
@@ -97,7 +95,7 @@ test("replacing unsaved work asks first; kept designs survive and tabs keep thei
   await page.getByTestId("kept").locator("option", { hasText: "theirs.yaml" }).waitFor({ state: "attached" });
   await page.reload();
   await waitForText(page.getByTestId("design-name"), "mine.yaml");
-  assert.equal(await page.getByTestId("source").inputValue(), edited);
+  assert.equal(await sourceText(page), edited);
 
   // Keeping over another kept design asks first.
   await page.getByTestId("keep-name").fill("theirs");
@@ -116,9 +114,8 @@ test("a share link carries the design in the URL fragment and opens it in a fres
   const { page, browser } = app;
   await ready(page, app.url);
   await loadScenario(page, "hybrid-dns-gateway");
-  const source = page.getByTestId("source");
-  const text = `${await source.inputValue()}# shared\n`;
-  await source.fill(text);
+  const text = `${await sourceText(page)}# shared\n`;
+  await setSource(page, text);
   await page.getByTestId("share").click();
   await waitForText(page.getByTestId("notice"), /^the address bar now holds a link to hybrid-dns-gateway\.yaml/);
   const link = page.url();
@@ -130,7 +127,7 @@ test("a share link carries the design in the URL fragment and opens it in a fres
   const other = await (await browser.newContext()).newPage();
   await other.goto(link);
   await waitForText(other.getByTestId("design-name"), "hybrid-dns-gateway.yaml");
-  assert.equal(await other.getByTestId("source").inputValue(), text);
+  assert.equal(await sourceText(other), text);
   assert.ok(!other.url().includes("#design="));
   app.assertNoErrors();
 });

@@ -2,13 +2,19 @@
 //! and hop badges (a denied flow in red, crossed out before the destination it does not reach),
 //! the selected flow's trace beside it (always in view, whatever the scroll of the verdict list),
 //! zoom (−, +, 100 %, fit), panning by scrolling, a click on a box to select it and open its
-//! form, and its export as a standalone SVG file.
+//! form, and its export as a standalone SVG file. The boxes are first drawn where the grid puts
+//! them; ELK's layered layout ([`crate::elk`], in a web worker) replaces that when it answers.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{Props, Trace};
-use crate::export::{data_url, file_name};
+use crate::elk::{Geometry, graph};
+use crate::export::{file_name, on_export};
 use crate::layout::{to_svg, to_svg_scaled};
 use crate::state::Action;
 
@@ -23,7 +29,38 @@ pub fn diagram(p: &Props) -> Html {
         .map(|t| a.highlight(t, s.hop))
         .unwrap_or_default();
     hl.selected = s.node.clone();
-    let svg = to_svg_scaled(&a.diagram, &hl, s.zoom);
+    // ELK's answer for the diagram with these boxes and links (by a hash of its input).
+    let elk_input = graph(&a.diagram);
+    let key = {
+        let mut h = DefaultHasher::new();
+        elk_input.hash(&mut h);
+        h.finish()
+    };
+    let laid = use_state(|| None::<(u64, Rc<Geometry>)>);
+    {
+        let laid = laid.clone();
+        use_effect_with(key, move |&key| {
+            let started = crate::js::layout(&elk_input, move |answer| {
+                match answer.and_then(|t| Geometry::parse(&t)) {
+                    Ok(g) => laid.set(Some((key, Rc::new(g)))),
+                    Err(e) => web_sys::console::warn_1(&format!("diagram layout: {e}").into()),
+                }
+            });
+            if !started {
+                web_sys::console::warn_1(&"diagram layout: ELK is not loaded; grid layout".into());
+            }
+        });
+    }
+    let elk = laid.as_ref().filter(|(k, _)| *k == key);
+    let diagram = match elk {
+        Some((_, g)) => Rc::new(a.diagram.with_geometry(g)),
+        None => Rc::new(a.diagram.clone()),
+    };
+    let svg = to_svg_scaled(&diagram, &hl, s.zoom);
+    let on_svg = {
+        let (diagram, hl) = (diagram.clone(), hl.clone());
+        on_export("image/svg+xml", move || to_svg(&diagram, &hl))
+    };
     let stale = s.analysis.design.is_none();
     let frame = use_node_ref();
     let d = p.dispatch.clone();
@@ -43,7 +80,7 @@ pub fn diagram(p: &Props) -> Html {
     };
     let fit = {
         let (d, frame) = (p.dispatch.clone(), frame.clone());
-        let (w, h) = (a.diagram.width.max(1.0), a.diagram.height.max(1.0));
+        let (w, h) = (diagram.width.max(1.0), diagram.height.max(1.0));
         Callback::from(move |_: MouseEvent| {
             if let Some(el) = frame.cast::<web_sys::Element>() {
                 let (fw, fh) = (f64::from(el.client_width()), f64::from(el.client_height()));
@@ -62,14 +99,14 @@ pub fn diagram(p: &Props) -> Html {
                     <button type="button" onclick={zoom(1.0)}>{ "100 %" }</button>
                     <button type="button" data-testid="fit" onclick={fit}>{ "Fit" }</button>
                 </span>
-                <a data-testid="export-svg" href={data_url("image/svg+xml", &to_svg(&a.diagram, &hl))} download={file_name(&s.name, "svg")}>{ "Export SVG" }</a>
+                <a data-testid="export-svg" href="#" onclick={on_svg} download={file_name(&s.name, "svg")}>{ "Export SVG" }</a>
                 <span class="legend">{ "● workload ◆ private endpoint ▦ firewall ⇄ gateway — peering ┄ private link · red ✕ denied" }</span>
             </div>
             <aside class="trace-aside" aria-label="Selected trace">
                 <Trace state={p.state.clone()} dispatch={p.dispatch.clone()} />
             </aside>
             if stale { <p class="empty">{ if s.stale() { "The source has errors: this is the diagram of the last valid version." } else { "The design has errors; the diagram returns when they are fixed." } }</p> }
-            <div class="svg" ref={frame} data-testid="diagram" data-path={hl.path.join(" ")} {onclick}>{ Html::from_html_unchecked(AttrValue::from(svg)) }</div>
+            <div class="svg" ref={frame} data-testid="diagram" data-layout={if elk.is_some() { "elk" } else { "grid" }} data-path={hl.path.join(" ")} {onclick}>{ Html::from_html_unchecked(AttrValue::from(svg)) }</div>
         </div>
     }
 }

@@ -1,68 +1,112 @@
-//! The source view: the design's YAML, editable, a gutter of line numbers that stays aligned
-//! with the text (errors marked), and every diagnostic (rendered exactly as the command line
-//! renders it) with a button that puts the cursor on its line.
+//! The source view: the design's YAML in CodeMirror 6 (highlighting, line numbers, the
+//! diagnostics as inline markers and gutter marks), and every diagnostic (rendered exactly as
+//! the command line renders it) with a button that puts the cursor on its line. Without the
+//! editor's code (`dist/vendor.js` not loaded) it is a plain text area.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::Props;
+use crate::js::Editor;
 use crate::state::Action;
-use vnetlab_core::diag::Severity;
+use vnetlab_core::diag::{Diagnostic, Severity};
 
-/// The height of one line of the editor, in px (`font: 12px/1.5`).
-const LINE_PX: i32 = 18;
-
-/// Selects line `line` (1-based) of the editor, scrolls it into view and focuses it.
-fn jump_to(source: &str, line: u32) {
-    let Some(t) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("source"))
-        .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
-    else {
-        return;
-    };
-    let utf16 = |s: &str| s.encode_utf16().count() as u32;
-    let lines: Vec<&str> = source.split('\n').collect();
-    let at = (line.max(1) as usize - 1).min(lines.len().saturating_sub(1));
-    let start: u32 = lines[..at].iter().map(|l| utf16(l) + 1).sum();
-    let end = start + lines.get(at).map_or(0, |l| utf16(l));
-    let _ = t.focus();
-    let _ = t.set_selection_range(start, end);
-    t.set_scroll_top((at as i32 * LINE_PX - 3 * LINE_PX).max(0));
+/// The diagnostics as the editor's markers want them (see `web/js/editor.mjs`).
+fn markers(diagnostics: &[Diagnostic]) -> String {
+    let list: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "line": d.span.line,
+                "column": d.span.col,
+                "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+                "message": match &d.help {
+                    Some(h) => format!("{} ({h})", d.message),
+                    None => d.message.clone(),
+                },
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
 }
 
 /// The source editor and its diagnostics.
 #[function_component(SourcePanel)]
 pub fn source_panel(p: &Props) -> Html {
     let s = &*p.state;
+    let host = use_node_ref();
+    let editor: Rc<RefCell<Option<Editor>>> = use_mut_ref(|| None);
+    let plain = use_state(|| false);
+    {
+        let (host, editor, plain) = (host.clone(), editor.clone(), plain.clone());
+        let (d, text) = (p.dispatch.clone(), s.source.clone());
+        use_effect_with((), move |_| {
+            let created = host.cast::<web_sys::Element>().and_then(|el| {
+                Editor::create(&el, &text, "Topology source (YAML or JSON)", move |t| {
+                    d.emit(Action::SetSource(t))
+                })
+            });
+            match created {
+                Some(e) => *editor.borrow_mut() = Some(e),
+                None => plain.set(true),
+            }
+            move || drop(editor.borrow_mut().take())
+        });
+    }
+    {
+        let editor = editor.clone();
+        use_effect_with(s.source.clone(), move |text| {
+            if let Some(e) = editor.borrow().as_ref() {
+                e.set_text(text);
+            }
+        });
+    }
+    {
+        let editor = editor.clone();
+        // After the text: markers are placed on the text they belong to.
+        use_effect_with(
+            (s.source.clone(), markers(&s.analysis.diagnostics)),
+            move |(_, list)| {
+                if let Some(e) = editor.borrow().as_ref() {
+                    e.diagnostics(list);
+                }
+            },
+        );
+    }
     let d = p.dispatch.clone();
     let oninput = Callback::from(move |e: InputEvent| {
         let t: HtmlTextAreaElement = e.target_unchecked_into();
         d.emit(Action::SetSource(t.value()));
     });
-    let error_lines: Vec<u32> = s.analysis.diagnostics.iter().map(|d| d.span.line).collect();
-    let lines = s.source.lines().count().max(1);
     html! {
         <div class="source">
-            <label for="source">{ "Topology source (YAML or JSON)" }</label>
-            <div class="code">
-                <pre class="gutter" aria-hidden="true">{ for (1..=lines as u32).map(|n| {
-                    let class = if error_lines.contains(&n) { "bad" } else { "" };
-                    html! { <span class={class}>{ n }</span> }
-                }) }</pre>
-                <textarea id="source" data-testid="source" spellcheck="false" wrap="off"
-                    aria-describedby="diagnostics" value={s.source.clone()} {oninput}
-                    onscroll={Callback::from(|e: Event| {
-                        let t: HtmlTextAreaElement = e.target_unchecked_into();
-                        if let Some(g) = t.previous_element_sibling() { g.set_scroll_top(t.scroll_top()); }
-                    })} />
-            </div>
+            <label id="source-label">{ "Topology source (YAML or JSON)" }</label>
+            if *plain {
+                <textarea id="source" class="code plain" data-testid="source" spellcheck="false" wrap="off"
+                    aria-labelledby="source-label" aria-describedby="diagnostics" value={s.source.clone()} {oninput} />
+            } else {
+                <div id="source" class="code" data-testid="source" ref={host} aria-describedby="diagnostics"></div>
+            }
             <ul id="diagnostics" class="diagnostics" data-testid="diagnostics" aria-label="Diagnostics">
                 { for s.analysis.diagnostics.iter().map(|d| {
                     let class = if d.severity == Severity::Error { "error" } else { "warning" };
-                    let (line, source) = (d.span.line, s.source.clone());
-                    let onclick = Callback::from(move |_: MouseEvent| jump_to(&source, line));
+                    let line = d.span.line;
+                    let editor = editor.clone();
+                    let onclick = Callback::from(move |_: MouseEvent| {
+                        if let Some(e) = editor.borrow().as_ref() {
+                            e.goto(line);
+                        } else if let Some(t) = web_sys::window()
+                            .and_then(|w| w.document())
+                            .and_then(|doc| doc.get_element_by_id("source"))
+                            .and_then(|el| el.dyn_into::<HtmlTextAreaElement>().ok())
+                        {
+                            let _ = t.focus();
+                        }
+                    });
                     html! { <li class={class} data-line={line.to_string()}>
                         <button type="button" class="jump" {onclick}>{ format!("Go to line {line}") }</button>
                         <pre>{ d.render(Some(&s.source)) }</pre>

@@ -5,7 +5,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::Props;
-use crate::export::{data_url, file_name};
+use crate::export::{file_name, on_export};
 use crate::scenarios::SCENARIOS;
 use crate::state::Action;
 use crate::{share, storage};
@@ -71,12 +71,21 @@ pub fn toolbar(p: &Props) -> Html {
         })
     };
     let current = s.name.strip_suffix(".yaml").unwrap_or("");
-    let (yaml, json) = match &s.analysis.file {
-        Some(f) => (
-            vnetlab_core::format::to_yaml(f),
-            vnetlab_core::format::to_json(f),
-        ),
-        None => (s.source.clone(), String::new()),
+    let on_yaml = {
+        let (a, source) = (s.analysis.clone(), s.source.clone());
+        on_export("application/yaml", move || match &a.file {
+            Some(f) => vnetlab_core::format::to_yaml(f),
+            None => source.clone(),
+        })
+    };
+    let on_json = {
+        let a = s.analysis.clone();
+        on_export("application/json", move || {
+            a.file
+                .as_ref()
+                .map(vnetlab_core::format::to_json)
+                .unwrap_or_default()
+        })
     };
     html! {
         <header class="toolbar">
@@ -107,9 +116,9 @@ pub fn toolbar(p: &Props) -> Html {
             </label>
             <button type="button" data-testid="share" title="Put a link carrying this design in the address bar" onclick={on_share}>{ "Share link" }</button>
             <span class="exports">{ "Export: " }
-                <a data-testid="export-yaml" href={data_url("application/yaml", &yaml)} download={file_name(&s.name, "yaml")}>{ "YAML" }</a>
-                if !json.is_empty() {
-                    <a data-testid="export-json" href={data_url("application/json", &json)} download={file_name(&s.name, "json")}>{ "JSON" }</a>
+                <a data-testid="export-yaml" href="#" onclick={on_yaml} download={file_name(&s.name, "yaml")}>{ "YAML" }</a>
+                if s.analysis.file.is_some() {
+                    <a data-testid="export-json" href="#" onclick={on_json} download={file_name(&s.name, "json")}>{ "JSON" }</a>
                 }
             </span>
         </header>

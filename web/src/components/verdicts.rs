@@ -72,7 +72,15 @@ fn audit(p: &Props) -> Html {
             if let Some(fix) = &f.fix {
                 detail.push_str(&format!(" · fix: {}", fix.change));
             }
-            button(base + i, if f.works { "pass" } else { "fail" }, (if f.works { "OK" } else { "BROKEN" }).into(), f.flow.id.clone(), detail)
+            let item = button(base + i, if f.works { "pass" } else { "fail" }, (if f.works { "OK" } else { "BROKEN" }).into(), f.flow.id.clone(), detail);
+            match f.fix.as_ref().filter(|x| !f.works && x.verified && x.patch.is_some()) {
+                Some(fix) => {
+                    let d = p.dispatch.clone();
+                    let apply = Callback::from(move |_: MouseEvent| d.emit(Action::ApplyFix(i)));
+                    html! { <>{ item }<li class="fix"><button type="button" class="apply-fix" data-testid="apply-fix" title={format!("Apply: {}", fix.change)} onclick={apply}>{ "Apply fix" }</button></li></> }
+                }
+                None => item,
+            }
         }) }
         </ul>
         <h2>{ format!("Audit findings ({})", a.findings.len()) }</h2>
