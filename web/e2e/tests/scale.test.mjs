@@ -43,8 +43,9 @@ test("T2 budget: keystroke to verdicts on 1,000 subnets", { timeout: 300_000 }, 
   const cells = await page.getByTestId("matrix").locator(".cell").count();
   assert.ok(rows > 1000, `${rows} rows`);
   assert.ok(cells < 5000, `${cells} cells in the page`);
-  await page.locator(".grid-view").evaluate((el) => { el.scrollTop = 20_000; });
-  await page.locator('.cell[data-row="950"]').first().waitFor();
+  // Row 950 starts 950 × 22 px down: scrolled there, its cells are drawn.
+  await page.locator(".grid-view").evaluate((el) => { el.scrollTop = 950 * 22; });
+  await page.locator('.cell[data-row="950"]').first().waitFor({ state: "attached" });
 
   // The what-if list: tens of thousands of edits, a few dozen rows in the page, searchable.
   await page.getByRole("tab", { name: "What-if" }).click();
