@@ -340,8 +340,16 @@ fn json_is_one_document_of_one_shape_for_any_files() {
     assert_eq!(both["files"][1]["valid"], false);
     assert_eq!(both["files"][1]["diagnostics"][1]["code"], "unknown-key");
     assert_eq!(missing["files"][0]["diagnostics"][0]["code"], "read");
-    // --faults output is inside the file's entry, not a second document.
-    let (c, faults) = shape(&["--faults", "1", "topologies/hub-spoke-firewall.yaml"]);
+    // --faults output is inside the file's entry, not a second document; a fault fails the run
+    // only with --fail-on-fault (docs/testing.md).
+    let (c, _) = shape(&["--faults", "1", "topologies/hub-spoke-firewall.yaml"]);
+    assert_eq!(c, 0);
+    let (c, faults) = shape(&[
+        "--faults",
+        "1",
+        "--fail-on-fault",
+        "topologies/hub-spoke-firewall.yaml",
+    ]);
     assert_eq!(c, 1);
     let f = faults["files"][0]["faults"].as_array().unwrap();
     assert!(
