@@ -234,6 +234,7 @@ impl Form {
         let nsgs: Vec<String> = file.nsgs.keys().cloned().collect();
         let tables: Vec<String> = file.route_tables.keys().cloned().collect();
         let services: Vec<String> = file.services.keys().cloned().collect();
+        let workloads: Vec<String> = file.workloads.keys().cloned().collect();
         let yes_no = || opt(["true".to_string(), "false".to_string()]);
         let gateways: Vec<String> = file.gateways.keys().cloned().collect();
         let fields = match kind {
@@ -286,6 +287,35 @@ impl Form {
                     Role::Value,
                     opt(all(Toggle::ALL)),
                 ),
+                field(
+                    "ssh_public_access",
+                    "SSH public access (compute)",
+                    Role::Value,
+                    opt(all(Toggle::ALL)),
+                ),
+                field(
+                    "private_cluster",
+                    "Private cluster (AKS)",
+                    Role::Value,
+                    yes_no(),
+                ),
+                text(
+                    "authorized_ip_ranges",
+                    "API server authorized IP ranges (AKS)",
+                    Role::List,
+                ),
+                field(
+                    "outbound_type",
+                    "Outbound type (AKS)",
+                    Role::Value,
+                    opt(all(AksOutboundType::ALL)),
+                ),
+                field(
+                    "waf",
+                    "WAF mode (application gateway)",
+                    Role::Value,
+                    opt(all(WafMode::ALL)),
+                ),
             ],
             FormKind::Service => vec![
                 text("name", "Name", Role::Name),
@@ -323,6 +353,43 @@ impl Form {
                 field(
                     "application_insights",
                     "Application Insights (workspace)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                field(
+                    "image_build_compute",
+                    "Image build compute (workspace)",
+                    Role::Value,
+                    opt(workloads),
+                ),
+                field(
+                    "hub",
+                    "AI Foundry hub (project)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                field(
+                    "ai_services",
+                    "AI services (hub)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                field(
+                    "search",
+                    "AI Search (hub)",
+                    Role::Value,
+                    opt(services.clone()),
+                ),
+                field("studio", "Studio in use (workspace)", Role::Value, yes_no()),
+                field(
+                    "ml_assisted_labeling",
+                    "ML-assisted labeling (workspace)",
+                    Role::Value,
+                    yes_no(),
+                ),
+                field(
+                    "labeling_storage",
+                    "Labeling storage (workspace)",
                     Role::Value,
                     opt(services.clone()),
                 ),
@@ -630,6 +697,11 @@ impl Form {
                         .and_then(|t| file.workloads.get(&t.name))
                     {
                         r.tags = old.tags.clone();
+                        // Kept: an application gateway's listeners and a DNS server's records
+                        // and forwarders (the form does not show them).
+                        r.listeners = old.listeners.clone();
+                        r.records = old.records.clone();
+                        r.forwarders = old.forwarders.clone();
                     }
                     out.workloads.insert(name.clone(), r);
                 }
@@ -651,6 +723,9 @@ impl Form {
                         r.subscription = keep.subscription;
                         r.resource_group = keep.resource_group;
                         r.tags = keep.tags;
+                        // Kept: lists of records the form does not show (S22, S24).
+                        r.resource_access_rules = keep.resource_access_rules;
+                        r.online_endpoints = keep.online_endpoints;
                     }
                     out.services.insert(name.clone(), r);
                 }

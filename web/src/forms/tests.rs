@@ -236,6 +236,10 @@ fn rebuild_through_forms(original: &TopologyFile) -> TopologyFile {
         .map(|f| (f.kind, f.value("name").to_string(), f.extra.clone()))
         .collect();
     assert!(unseen.is_empty(), "values without a field: {unseen:?}");
+    // Elements that refer to each other (a workspace's image build compute is a compute of the
+    // workspace) are created as a user would: one first with that reference left empty, set
+    // by editing it once the other exists.
+    let mut revisit: Vec<Form> = Vec::new();
     while !todo.is_empty() {
         let before = todo.len();
         let mut later = Vec::new();
@@ -254,15 +258,46 @@ fn rebuild_through_forms(original: &TopologyFile) -> TopologyFile {
                 None => later.push(shown),
             }
         }
-        assert!(
-            later.len() < before,
-            "stuck: {:?}",
-            later
-                .iter()
-                .map(|f| (f.kind, f.value("name").to_string()))
-                .collect::<Vec<_>>()
-        );
+        if later.len() == before {
+            // Stuck on a cycle: create the first element with its optional references to
+            // elements not there yet left empty, and set them later.
+            let shown = later.remove(0);
+            let mut form = Form::new(shown.kind, &built);
+            for f in &shown.fields {
+                form.set(f.key, f.value.clone());
+            }
+            for f in &mut form.fields {
+                if !f.open && !f.choices.contains(&f.value) && f.choices.contains(&String::new()) {
+                    f.value.clear();
+                }
+            }
+            built = match form.submit(&built) {
+                Ok(next) => next,
+                // A reference to an element that is not ready yet (a compute not yet in the
+                // workspace): left empty too.
+                Err(mut f) => {
+                    for x in &mut f.fields {
+                        if !x.errors.is_empty() && x.choices.contains(&String::new()) {
+                            x.value.clear();
+                        }
+                    }
+                    f.submit(&built)
+                        .unwrap_or_else(|f| panic!("stuck: {:?} {:?}", shown.kind, f.errors))
+                }
+            };
+            revisit.push(shown);
+        }
         todo = later;
+    }
+    for shown in revisit {
+        let target = shown.editing.clone().unwrap();
+        let mut form = Form::edit(&target, &built).unwrap();
+        for f in &shown.fields {
+            form.set(f.key, f.value.clone());
+        }
+        built = form
+            .submit(&built)
+            .unwrap_or_else(|f| panic!("{:?}", f.errors));
     }
     built
 }
