@@ -54,6 +54,16 @@ fn deny(by: ElementRef, reason: impl Into<String>) -> PaasDecision {
     }
 }
 
+/// Whether trusted Azure services pass the service's firewall: storage, key vaults and
+/// registries with the exception on (D2, D3, D4).
+fn trusted_bypass(s: &crate::model::Service) -> bool {
+    s.trusted_services
+        && matches!(
+            s.kind,
+            ServiceKind::Storage | ServiceKind::KeyVault | ServiceKind::ContainerRegistry
+        )
+}
+
 /// Evaluates the service's network rules for one request (DERIVED model D6).
 pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecision {
     let s = &d.services[sid.ix()];
@@ -100,11 +110,7 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecisio
                     ),
                 );
             }
-            let bypass_kind = matches!(
-                s.kind,
-                ServiceKind::Storage | ServiceKind::KeyVault | ServiceKind::ContainerRegistry
-            );
-            if bypass_kind && s.trusted_services {
+            if trusted_bypass(s) {
                 return allow(
                     setting("trusted_services"),
                     format!(
@@ -116,11 +122,7 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecisio
             }
         }
         Arrival::Trusted => {
-            let bypass_kind = matches!(
-                s.kind,
-                ServiceKind::Storage | ServiceKind::KeyVault | ServiceKind::ContainerRegistry
-            );
-            if bypass_kind && s.trusted_services {
+            if trusted_bypass(s) {
                 return allow(
                     setting("trusted_services"),
                     format!(
