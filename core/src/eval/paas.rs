@@ -121,16 +121,14 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecisio
                 );
             }
         }
-        Arrival::Trusted => {
-            if trusted_bypass(s) {
-                return allow(
-                    setting("trusted_services"),
-                    format!(
-                        "{} allows trusted Azure services, even with public access disabled (D2, D3, D4)",
-                        s.name
-                    ),
-                );
-            }
+        Arrival::Trusted if trusted_bypass(s) => {
+            return allow(
+                setting("trusted_services"),
+                format!(
+                    "{} allows trusted Azure services, even with public access disabled (D2, D3, D4)",
+                    s.name
+                ),
+            );
         }
         _ => {}
     }

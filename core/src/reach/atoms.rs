@@ -71,8 +71,14 @@ impl AddrAtoms {
         for s in d.derived.virtual_network.iter().chain(&d.derived.asg_addrs) {
             add_set(&mut c, s);
         }
-        for n in &d.nsgs {
-            for r in n.inbound.iter().chain(&n.outbound).chain(d.admin_rules()) {
+        // Every NSG rule, and every security admin rule (which applies with or without NSGs).
+        let rules = d
+            .nsgs
+            .iter()
+            .flat_map(|n| n.inbound.iter().chain(&n.outbound))
+            .chain(d.admin_rules());
+        {
+            for r in rules {
                 for e in r.source.iter().chain(&r.destination) {
                     match e {
                         AddrEntry::Prefix(p) => add_net(&mut c, p),
