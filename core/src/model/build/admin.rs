@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::format::{AdminAccess, Spanned};
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 /// Subnets whose services Microsoft lists as not getting security admin rules ("Nonapplication
 /// of security admin rules at subnet level"), by the names Azure requires for them.
@@ -31,12 +31,9 @@ impl Builder<'_, '_> {
     pub(super) fn admin_rules(&mut self, f: &TopologyFile, vnets: &mut [Vnet]) {
         let vnet_ids = self.names.vnets.clone();
         for (cname, c) in &f.security_admin_configurations {
-            let mut collections: BTreeMap<String, ()> = BTreeMap::new();
+            let mut collections: BTreeSet<String> = BTreeSet::new();
             for col in &c.rule_collections {
-                if collections
-                    .insert(col.name.value.to_ascii_lowercase(), ())
-                    .is_some()
-                {
+                if !collections.insert(col.name.value.to_ascii_lowercase()) {
                     self.d.error(
                         col.name.span(),
                         "duplicate-name",
@@ -81,13 +78,10 @@ impl Builder<'_, '_> {
         collection: &str,
         defs: &[crate::format::AdminRuleDef],
     ) -> Vec<AdminRule> {
-        let mut names: BTreeMap<String, ()> = BTreeMap::new();
+        let mut names: BTreeSet<String> = BTreeSet::new();
         let mut out = Vec::new();
         for r in defs {
-            if names
-                .insert(r.name.value.to_ascii_lowercase(), ())
-                .is_some()
-            {
+            if !names.insert(r.name.value.to_ascii_lowercase()) {
                 self.d.error(
                     r.name.span(),
                     "duplicate-name",
