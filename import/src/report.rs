@@ -132,16 +132,34 @@ impl ImportReport {
         out
     }
 
-    /// The report as pretty JSON: `{"items": [{"source": {...}, "outcome", "subject",
-    /// "message"}], "dropped": n, "approximated": n, "unknown_until_deploy": n}`.
+    /// The report as JSON: `{"approximated": n, "dropped": n, "items": [{"source": {...},
+    /// "outcome", "subject", "message"}], "unknown_until_deploy": n}`.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "items": self.items,
-            "dropped": self.count(Outcome::Dropped),
-            "approximated": self.count(Outcome::Approximated),
-            "unknown_until_deploy": self.count(Outcome::UnknownUntilDeploy),
-        })
+        serde_json::to_value(self.summary()).expect("the summary serialises")
     }
+
+    /// The report with the count of each outcome, as the command line writes it.
+    pub fn summary(&self) -> Summary<'_> {
+        Summary {
+            approximated: self.count(Outcome::Approximated),
+            dropped: self.count(Outcome::Dropped),
+            items: &self.items,
+            unknown_until_deploy: self.count(Outcome::UnknownUntilDeploy),
+        }
+    }
+}
+
+/// An [`ImportReport`] with the count of each outcome (docs/cli-json.md, `import`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary<'a> {
+    /// Items approximated.
+    pub approximated: usize,
+    /// Items dropped.
+    pub dropped: usize,
+    /// Every item, sorted by place.
+    pub items: &'a [Item],
+    /// Items unknown until deployment.
+    pub unknown_until_deploy: usize,
 }
 
 #[cfg(test)]

@@ -128,20 +128,15 @@ fn warn_unused(name: &str, w: &waivers::WaiverReport) {
 }
 
 /// One design's audit as JSON (docs/cli-json.md, `audit`).
-fn json(a: &Audited) -> serde_json::Value {
-    let mut v = serde_json::json!(a.audit);
-    for (f, w) in &a.waived.accepted {
-        v["findings"][*f]["accepted_by"] = serde_json::json!(w);
-    }
-    v["waivers"] = serde_json::json!(a.waived);
-    v
+fn json(a: &Audited) -> crate::json::AuditDocument<'_> {
+    crate::json::AuditDocument::new(&a.audit, &a.waived)
 }
 
 /// Audits the design in `path` alone.
 fn one(path: &Path, opts: &BuildOptions, ask: Ask, common: &Common) -> ExitCode {
     let name = crate::name(path);
     let (design, bytes) = match crate::load_text(path, opts, common) {
-        Ok((design, _, bytes)) => (design, bytes),
+        Ok((design, bytes)) => (design, bytes),
         Err(crate::Fatal(msg)) => {
             eprintln!("vnetlab: {msg}");
             return ExitCode::from(2);
@@ -252,21 +247,19 @@ fn many(files: &[PathBuf], opts: &BuildOptions, ask: Ask, common: &Common) -> Ex
             }
         }
         Format::Json => {
-            let files: Vec<serde_json::Value> = runs
-                .iter()
-                .map(|(run, a)| {
-                    let mut v = serde_json::json!({
-                        "file": run.file,
-                        "valid": a.is_some(),
-                        "diagnostics": run.diagnostics,
-                    });
-                    if let Some(a) = a {
-                        v["report"] = json(a);
-                    }
-                    v
-                })
-                .collect();
-            let doc = serde_json::json!({ "files": files, "portfolio": portfolio });
+            let doc = crate::json::Files {
+                files: runs
+                    .iter()
+                    .map(|(run, a)| crate::json::FileEntry {
+                        diagnostics: &run.diagnostics,
+                        faults: None,
+                        file: &run.file,
+                        report: a.as_ref().map(json),
+                        valid: a.is_some(),
+                    })
+                    .collect(),
+                portfolio: Some(&portfolio),
+            };
             outln!("{}", serde_json::to_string_pretty(&doc).expect("json"));
         }
         Format::Sarif | Format::Junit | Format::Github => {

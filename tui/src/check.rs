@@ -5,10 +5,9 @@
 use crate::cli::{Common, Format};
 use crate::report::{self, FileRun};
 use crate::{diagnostics, reach};
-use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vnetlab_core::check::Outcome;
+use vnetlab_core::check::{CheckReport, Outcome};
 use vnetlab_core::diag::Severity;
 use vnetlab_core::model::BuildOptions;
 use vnetlab_core::render;
@@ -138,23 +137,18 @@ pub fn run(files: &[PathBuf], ask: Ask, opts: &BuildOptions, common: &Common) ->
 }
 
 /// `{"files": [{"file", "valid", "diagnostics", "report"?, "faults"?}]}` (docs/cli-json.md).
-fn json_document(runs: &[FileRun]) -> serde_json::Value {
-    let files: Vec<serde_json::Value> = runs
-        .iter()
-        .map(|r| {
-            let mut v = json!({
-                "file": r.file,
-                "valid": r.check.is_some(),
-                "diagnostics": r.diagnostics,
-            });
-            if let Some(report) = &r.check {
-                v["report"] = json!(report);
-            }
-            if let Some(faults) = &r.faults {
-                v["faults"] = json!(faults);
-            }
-            v
-        })
-        .collect();
-    json!({ "files": files })
+fn json_document(runs: &[FileRun]) -> crate::json::Files<'_, &CheckReport> {
+    crate::json::Files {
+        files: runs
+            .iter()
+            .map(|r| crate::json::CheckEntry {
+                diagnostics: &r.diagnostics,
+                faults: r.faults.as_deref(),
+                file: &r.file,
+                report: r.check.as_ref(),
+                valid: r.check.is_some(),
+            })
+            .collect(),
+        portfolio: None,
+    }
 }

@@ -1,7 +1,6 @@
 //! `vnetlab import`: reads the files, calls vnetlab-import, writes the design and the report.
 
 use crate::cli::{Format, ImportCommand};
-use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use vnetlab_import::{ImportError, Imported, Input};
@@ -183,8 +182,15 @@ fn finish(
             if format == Format::Json {
                 out!(
                     "{}\n",
-                    serde_json::to_string_pretty(&json!({"valid": false, "diagnostics": diags}))
-                        .expect("json")
+                    serde_json::to_string_pretty(&crate::json::ImportDocument {
+                        design: None,
+                        design_diagnostics: None,
+                        diagnostics: Some(&diags),
+                        output: None,
+                        report: None,
+                        valid: false,
+                    })
+                    .expect("json")
                 );
             } else {
                 for d in &diags {
@@ -228,13 +234,15 @@ fn finish(
             eprint!("{}", imported.report.to_text());
         }
         Format::Json => {
-            let mut v = json!({"valid": true, "report": imported.report.to_json(),
-                "design_diagnostics": invalid});
-            match output {
-                Some(p) => v["output"] = json!(PathBuf::from(p).display().to_string()),
-                None => v["design"] = json!(imported.yaml),
-            }
-            out!("{}\n", serde_json::to_string_pretty(&v).expect("json"));
+            let doc = crate::json::ImportDocument {
+                design: output.is_none().then_some(imported.yaml.as_str()),
+                design_diagnostics: Some(invalid),
+                diagnostics: None,
+                output: output.map(|p| p.display().to_string()),
+                report: Some(imported.report.summary()),
+                valid: true,
+            };
+            out!("{}\n", serde_json::to_string_pretty(&doc).expect("json"));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -45,7 +45,7 @@ pub struct TraceAsk {
 /// `vnetlab trace`.
 pub fn trace(file: &Path, ask: TraceAsk, common: &Common) -> Result<ExitCode, Fatal> {
     let opts = options(common)?;
-    let (design, _) = load(file, &opts, common)?;
+    let design = load(file, &opts, common)?;
     let q = vnetlab_core::trace::FlowQuery {
         from: ask.from,
         to: ask.to,
@@ -73,7 +73,7 @@ pub fn trace(file: &Path, ask: TraceAsk, common: &Common) -> Result<ExitCode, Fa
 /// `vnetlab routes`.
 pub fn routes(file: &Path, subnet: &str, common: &Common) -> Result<ExitCode, Fatal> {
     let opts = options(common)?;
-    let (design, _) = load(file, &opts, common)?;
+    let design = load(file, &opts, common)?;
     let s = design.subnet_by_name(subnet).ok_or_else(|| {
         let known: Vec<&str> = design.subnets.iter().map(|s| s.name.as_str()).collect();
         Fatal(format!(
@@ -106,7 +106,7 @@ pub fn rules(
     common: &Common,
 ) -> Result<ExitCode, Fatal> {
     let opts = options(common)?;
-    let (design, _) = load(file, &opts, common)?;
+    let design = load(file, &opts, common)?;
     let w = design.workload_by_name(workload).ok_or_else(|| {
         let known: Vec<&str> = design.workloads.iter().map(|w| w.name.as_str()).collect();
         Fatal(format!(

@@ -10,12 +10,12 @@ mod designs;
 mod diagnostics;
 mod import;
 mod inspect;
+mod json;
 mod reach;
 mod report;
 
 use clap::{CommandFactory, Parser, ValueEnum};
 use cli::{Cli, Command, Common, Format, Proto, SchemaFormat, Tags};
-use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -110,12 +110,8 @@ fn tag_options(service_tags: &Option<PathBuf>) -> Result<BuildOptions, Fatal> {
 }
 
 /// Loads one design; prints its diagnostics to stderr. `Err` when it has errors.
-fn load(
-    path: &Path,
-    opts: &BuildOptions,
-    common: &Common,
-) -> Result<(Design, Vec<serde_json::Value>), Fatal> {
-    load_text(path, opts, common).map(|(d, diags, _)| (d, diags))
+fn load(path: &Path, opts: &BuildOptions, common: &Common) -> Result<Design, Fatal> {
+    load_text(path, opts, common).map(|(d, _)| d)
 }
 
 /// [`load`], also giving the file's bytes.
@@ -123,7 +119,7 @@ fn load_text(
     path: &Path,
     opts: &BuildOptions,
     common: &Common,
-) -> Result<(Design, Vec<serde_json::Value>, Vec<u8>), Fatal> {
+) -> Result<(Design, Vec<u8>), Fatal> {
     let format = common.format;
     let bytes = read(path)?;
     let name = name(path);
@@ -131,9 +127,8 @@ fn load_text(
     if format == Format::Text {
         diagnostics::eprint(&loaded.diagnostics, &bytes, common.color);
     }
-    let diags: Vec<serde_json::Value> = loaded.diagnostics.iter().map(|d| json!(d)).collect();
     match loaded.design {
-        Some(d) => Ok((d, diags, bytes)),
+        Some(d) => Ok((d, bytes)),
         None => {
             let errors = loaded
                 .diagnostics
@@ -153,7 +148,14 @@ fn load_text(
             if format == Format::Json {
                 outln!(
                     "{}",
-                    json!({"file": name, "valid": false, "diagnostics": diags})
+                    serde_json::to_string(&json::FileEntry::<()> {
+                        diagnostics: &loaded.diagnostics,
+                        faults: None,
+                        file: &name,
+                        report: None,
+                        valid: false,
+                    })
+                    .expect("json")
                 );
             }
             Err(Fatal(format!(
@@ -290,7 +292,7 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             common,
         } => {
             let opts = options(&common)?;
-            let (design, _) = load(&file, &opts, &common)?;
+            let design = load(&file, &opts, &common)?;
             reach::matrix(&design, &ports, by, common.format).map_err(Fatal)
         }
         Command::Diff {
@@ -301,8 +303,8 @@ fn run(cmd: Command) -> Result<ExitCode, Fatal> {
             common,
         } => {
             let opts = options(&common)?;
-            let (a, _) = load(&before, &opts, &common)?;
-            let (b, _) = load(&after, &opts, &common)?;
+            let a = load(&before, &opts, &common)?;
+            let b = load(&after, &opts, &common)?;
             reach::diff(&a, &b, &ports, fail_on_change, common.format).map_err(Fatal)
         }
         Command::Generate {
