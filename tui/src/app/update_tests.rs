@@ -413,3 +413,265 @@ fn flipping_a_rule_of_any_bundled_topology_writes_a_one_line_diff() {
     }
     assert!(flips > 30, "{flips}");
 }
+
+/// A model of a bundled topology.
+fn model_of(text: &str) -> Model {
+    let mut m = Model::new(
+        "t.yaml",
+        BuildOptions::default(),
+        Theme::new(true),
+        (80, 24),
+    );
+    update(&mut m, Message::FileLoaded(text.as_bytes().to_vec()));
+    assert!(m.ready().is_some(), "valid");
+    m
+}
+
+/// Selects the tree item with `key` and applies `msg` to it.
+fn edit_item(m: &mut Model, key: &str, msg: Message) {
+    m.ui.focus = Pane::Tree;
+    m.ui.tree_key = Some(key.to_string());
+    restore_tree_selection(m);
+    assert_eq!(m.ui.tree_key.as_deref(), Some(key), "in the tree");
+    send(m, [msg]);
+}
+
+/// The written text's changed lines (as many lines as the original).
+fn written_changes(m: &mut Model, original: &str) -> Vec<(String, String)> {
+    let effects = send(m, [Message::Write]);
+    let [Effect::Write { contents, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(m.reprinted.is_none());
+    changed_lines(original, contents)
+        .expect("as many lines")
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn flipping_an_azure_firewall_collection_denies_what_it_allowed_and_writes_one_line() {
+    let text = include_str!("../../../topologies/hub-spoke-firewall.yaml");
+    let mut m = model_of(text);
+    edit_item(
+        &mut m,
+        "firewall:hub-fw/collection:aml/aml-service-tags",
+        Message::Toggle,
+    );
+    assert_eq!(
+        m.edits(),
+        [Edit::FlipCollectionAction {
+            firewall: "hub-fw".into(),
+            collection: "aml/aml-service-tags".into()
+        }]
+    );
+    assert_eq!(
+        outcome(
+            &m,
+            "training reaches the Azure ML control plane through the firewall"
+        ),
+        (Outcome::Fails, Some(Change::NewlyDenied))
+    );
+    let status = &m.status.as_ref().expect("status").text;
+    assert!(
+        status.contains("newly denied") && !status.contains("▼0"),
+        "{status}"
+    );
+    let changed = written_changes(&mut m, text);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.contains("action: deny"), "{changed:?}");
+    // Its rules are listed under it and can be removed.
+    let r = m.ready().expect("ready");
+    assert!(r.shown().outline.iter().any(|i| {
+        i.key
+            .starts_with("firewall:hub-fw/collection:aml/aml-service-tags/rule:")
+            && i.remove.is_some()
+    }));
+    send(&mut m, [Message::Undo]);
+    assert!(m.edits().is_empty());
+    assert_eq!(
+        outcome(
+            &m,
+            "training reaches the Azure ML control plane through the firewall"
+        ),
+        (Outcome::Holds, None)
+    );
+}
+
+#[test]
+fn a_fortigate_policy_flips_its_nat_and_its_action_from_the_tree() {
+    let text = include_str!("../../../topologies/fortigate-egress-nat.yaml");
+    let no_nat = "without NAT on its policy analytics cannot reach the internet";
+    let mut m = model_of(text);
+    edit_item(
+        &mut m,
+        "firewall:edge-fgt/policy:analytics-to-internet/nat",
+        Message::Toggle,
+    );
+    // With NAT the replies come back to the FortiGate (P17): the internet is reached.
+    assert_eq!(
+        outcome(&m, no_nat),
+        (Outcome::Fails, Some(Change::NewlyAllowed))
+    );
+    let changed = written_changes(&mut m, text);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.contains("nat: true"), "{changed:?}");
+    send(&mut m, [Message::Undo]);
+    edit_item(
+        &mut m,
+        "firewall:edge-fgt/policy:training-to-internet",
+        Message::Toggle,
+    );
+    assert_eq!(
+        outcome(
+            &m,
+            "training reaches the internet on HTTPS through the FortiGate's NAT"
+        ),
+        (Outcome::Fails, Some(Change::NewlyDenied))
+    );
+    let changed = written_changes(&mut m, text);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.contains("action: deny"), "{changed:?}");
+}
+
+#[test]
+fn f_applies_the_verified_fix_of_the_selected_broken_flow() {
+    let text = include_str!("../../../topologies/broken/aml-nsg-too-strict.yaml");
+    let mut m = model_of(text);
+    // Not on a flow: nothing is applied, and the status says what to select.
+    send(&mut m, [Message::ApplyFix]);
+    assert!(m.edits().is_empty());
+    assert!(m.status.as_ref().is_some_and(|s| s.error));
+    m.ui.focus = Pane::Checks;
+    search(&mut m, "trainer → mlkv:vault");
+    let rows = check_rows(&m);
+    let Some(CheckRow::Flow(i)) = rows.get(m.ui.checks.selected).cloned() else {
+        panic!("a flow is selected: {:?}", rows.get(m.ui.checks.selected))
+    };
+    let flow = |m: &Model| m.ready().expect("ready").shown().audit.flows[i].clone();
+    assert!(!flow(&m).works);
+    send(&mut m, [Message::ApplyFix]);
+    assert_eq!(m.edits().len(), 1);
+    assert!(
+        m.edits()[0]
+            .describe()
+            .starts_with("fix: add NSG rule training-nsg/"),
+        "{}",
+        m.edits()[0]
+    );
+    assert!(flow(&m).works, "the fix makes the flow work");
+    let status = &m.status.as_ref().expect("status").text;
+    assert!(status.contains("▲") && !status.contains("▲0"), "{status}");
+    // Written into the file: only the new rule's line is added.
+    let effects = send(&mut m, [Message::Write]);
+    let [Effect::Write { contents, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(contents.lines().count(), text.lines().count() + 1);
+    assert!(
+        contents.contains("allow-aml-10-1-2-6-32-tcp-443"),
+        "{contents}"
+    );
+    send(&mut m, [Message::Undo]);
+    assert!(m.edits().is_empty());
+    assert!(!flow(&m).works);
+}
+
+#[test]
+fn a_adds_a_rule_from_a_validated_form() {
+    let mut m = model();
+    search(&mut m, "deny-internet");
+    send(&mut m, [Message::AddRule]);
+    let Overlay::AddRule(form) = &m.ui.overlay else {
+        panic!("the form is open: {:?}", m.status)
+    };
+    assert_eq!(form.nsg, "training-nsg");
+    assert_eq!(form.values[2], "outbound");
+    let typed = |m: &mut Model, s: &str| {
+        send(m, s.chars().map(Message::FormInput));
+    };
+    // A name, then the ports field (the last), with a bad port.
+    typed(&mut m, "allow-web-out");
+    send(&mut m, [Message::FormField(-1)]);
+    typed(&mut m, "80,99999");
+    send(&mut m, [Message::FormSubmit]);
+    let Overlay::AddRule(form) = &m.ui.overlay else {
+        panic!("a bad port keeps the form open")
+    };
+    assert!(
+        form.errors.iter().any(|e| e.contains("99999")),
+        "{:?}",
+        form.errors
+    );
+    assert!(m.edits().is_empty());
+    send(
+        &mut m,
+        (0.."80,99999".len()).map(|_| Message::FormBackspace),
+    );
+    typed(&mut m, "443");
+    // The destination (the field before): the internet.
+    send(&mut m, [Message::FormField(-1)]);
+    typed(&mut m, "Internet");
+    // A priority the NSG already uses in that direction is refused by the build's checks.
+    let taken = m.ready().unwrap().session.file().nsgs["training-nsg"]
+        .rules
+        .iter()
+        .find(|r| r.name.value == "deny-internet-out")
+        .unwrap()
+        .priority
+        .value;
+    if let Overlay::AddRule(form) = &mut m.ui.overlay {
+        form.values[1] = taken.to_string();
+    }
+    send(&mut m, [Message::FormSubmit]);
+    let Overlay::AddRule(form) = &m.ui.overlay else {
+        panic!("a taken priority keeps the form open")
+    };
+    assert!(!form.errors.is_empty());
+    if let Overlay::AddRule(form) = &mut m.ui.overlay {
+        form.values[1] = "150".into();
+    }
+    send(&mut m, [Message::FormSubmit]);
+    assert_eq!(m.ui.overlay, Overlay::None, "{:?}", m.status);
+    assert_eq!(m.edits().len(), 1);
+    assert_eq!(
+        m.edits()[0].describe(),
+        "add NSG rule training-nsg/allow-web-out"
+    );
+    assert_eq!(
+        outcome(&m, BROWSE),
+        (Outcome::Fails, Some(Change::NewlyAllowed))
+    );
+    let effects = send(&mut m, [Message::Write]);
+    let [Effect::Write { contents, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    // Written in its siblings' style (block mappings here), every other line kept in order.
+    let original = std::str::from_utf8(FIXTURE).unwrap();
+    let mut kept = original.lines().peekable();
+    let added: Vec<&str> = contents
+        .lines()
+        .filter(|l| {
+            let same = kept.peek() == Some(l);
+            if same {
+                kept.next();
+            }
+            !same
+        })
+        .collect();
+    assert!(
+        kept.peek().is_none(),
+        "a line of the file was changed:\n{contents}"
+    );
+    assert_eq!(added.len(), 7, "{added:?}");
+    assert!(added.contains(&"        name: allow-web-out"), "{added:?}");
+    assert!(
+        added
+            .iter()
+            .all(|l| l.starts_with("        ") || l.starts_with("      - ")),
+        "{added:?}"
+    );
+    send(&mut m, [Message::Undo]);
+    assert!(m.edits().is_empty());
+}
