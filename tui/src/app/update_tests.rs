@@ -360,7 +360,8 @@ fn write_keeps_the_file_and_changes_only_the_edited_line() {
 /// Issue #14: a one-rule flip written by the terminal app is a one-line diff of every bundled
 /// topology, with a modeline and comments added to the file kept as they are. The first rule
 /// of each NSG (of the first NSG when annotated; every rule through the core in
-/// `tests/tests/all/rewrite.rs`), each analysis being costly.
+/// `tests/tests/all/rewrite.rs`), and the first network or application rule collection and
+/// FortiGate policy of each firewall, each analysis being costly.
 #[test]
 fn flipping_a_rule_of_any_bundled_topology_writes_a_one_line_diff() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../topologies");
@@ -372,7 +373,7 @@ fn flipping_a_rule_of_any_bundled_topology_writes_a_one_line_diff() {
         .collect();
     files.sort();
     assert!(files.len() >= 20, "{files:?}");
-    let mut flips = 0;
+    let (mut flips, mut firewall_flips) = (0, 0);
     for path in &files {
         let plain = std::fs::read_to_string(path).unwrap();
         let annotated = format!(
@@ -387,31 +388,55 @@ fn flipping_a_rule_of_any_bundled_topology_writes_a_one_line_diff() {
                 (80, 24),
             );
             send(&mut m, [Message::FileLoaded(text.clone().into_bytes())]);
-            let nsgs = m.ready().expect("valid").base.design.file.nsgs.clone();
-            for (nsg, def) in nsgs.iter().take(nsgs_tried) {
-                if let Some(rule) = def.rules.first() {
-                    let key = format!("nsg:{nsg}/rule:{}", rule.name.value);
-                    m.ui.tree_key = Some(key.clone());
-                    restore_tree_selection(&mut m);
-                    assert_eq!(m.ui.tree_key.as_ref(), Some(&key));
-                    send(&mut m, [Message::Toggle]);
-                    assert_eq!(m.edits().len(), 1, "{key}");
-                    let effects = send(&mut m, [Message::Write]);
-                    let [Effect::Write { contents, .. }] = effects.as_slice() else {
-                        panic!("{effects:?}")
-                    };
-                    let changed = changed_lines(&text, contents);
-                    let what = format!("{}: {key}", path.display());
-                    let changed = changed.unwrap_or_else(|| panic!("{what}: lines added"));
-                    assert_eq!(changed.len(), 1, "{what}: {changed:?}");
-                    assert!(m.reprinted.is_none(), "{what}");
-                    send(&mut m, [Message::Undo]);
-                    flips += 1;
-                }
+            let file = &m.ready().expect("valid").base.design.file;
+            let mut keys: Vec<String> = file
+                .nsgs
+                .iter()
+                .take(nsgs_tried)
+                .filter_map(|(nsg, def)| {
+                    let rule = def.rules.first()?;
+                    Some(format!("nsg:{nsg}/rule:{}", rule.name.value))
+                })
+                .collect();
+            // The first network or application collection and the first FortiGate policy of
+            // each firewall.
+            for (fw, def) in &file.firewalls {
+                let collection = def.rule_collection_groups.iter().find_map(|g| {
+                    let c = g
+                        .collections
+                        .iter()
+                        .find(|c| c.kind != vnetlab_core::format::CollectionKind::Dnat)?;
+                    Some(format!("firewall:{fw}/collection:{}/{}", g.name, c.name))
+                });
+                let policy = def
+                    .policies
+                    .first()
+                    .map(|p| format!("firewall:{fw}/policy:{}", p.name));
+                keys.extend(collection.into_iter().chain(policy));
+            }
+            for key in keys {
+                m.ui.tree_key = Some(key.clone());
+                restore_tree_selection(&mut m);
+                assert_eq!(m.ui.tree_key.as_ref(), Some(&key));
+                send(&mut m, [Message::Toggle]);
+                assert_eq!(m.edits().len(), 1, "{key}");
+                let effects = send(&mut m, [Message::Write]);
+                let [Effect::Write { contents, .. }] = effects.as_slice() else {
+                    panic!("{effects:?}")
+                };
+                let changed = changed_lines(&text, contents);
+                let what = format!("{}: {key}", path.display());
+                let changed = changed.unwrap_or_else(|| panic!("{what}: lines added"));
+                assert_eq!(changed.len(), 1, "{what}: {changed:?}");
+                assert!(m.reprinted.is_none(), "{what}");
+                send(&mut m, [Message::Undo]);
+                flips += 1;
+                firewall_flips += usize::from(key.starts_with("firewall:"));
             }
         }
     }
     assert!(flips > 30, "{flips}");
+    assert!(firewall_flips >= 6, "{firewall_flips}");
 }
 
 /// A model of a bundled topology.
