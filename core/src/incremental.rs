@@ -2,7 +2,8 @@
 //! edits change that one lowered rule; a route removal drops that route and recomputes the
 //! effective routes of the subnets that use its table, once per shared view; attachment and service-setting edits patch
 //! fields; DNS link edits patch the zone; removing a service endpoint recomputes that subnet's
-//! routes. Edits that move addresses or links between VNets (peerings, private endpoints)
+//! routes; a firewall rule or FortiGate policy edit changes that lowered rule or policy. Edits
+//! that add records (a [`Edit::Patch`]) or move addresses or links between VNets (peerings, private endpoints)
 //! rebuild the design.
 
 use crate::eval::routes::RouteView;
@@ -137,6 +138,14 @@ impl Design {
                     .ok_or_else(|| format!("no zone {zone}"))?;
                 e.apply_mut(&mut self.file)?;
                 self.zones[z].links.retain(|l| *l != v);
+            }
+            Edit::RemoveFirewallRule { .. }
+            | Edit::FlipCollectionAction { .. }
+            | Edit::RemoveFortiPolicy { .. }
+            | Edit::FlipFortiPolicyAction { .. }
+            | Edit::FlipFortiPolicyNat { .. } => {
+                // The firewall's rules are lowered as written: change that one in place.
+                crate::whatif::firewall_apply_to_design(e, self)?;
             }
             _ => {
                 let mut file = self.file.clone();

@@ -1,8 +1,11 @@
 //! The design as an outline for tree views: VNets → subnets → their attachments and residents,
-//! then NSGs with their rules, route tables with their routes, peerings, services with their
+//! then NSGs with their rules, firewalls with their rule collections, rules and FortiGate
+//! policies (`outline/firewall.rs`), route tables with their routes, peerings, services with their
 //! settings and private endpoints, and private DNS zones with their links. Each item says which
 //! what-if [`Edit`]s apply to it, so a viewer can offer "toggle" and "remove" without knowing
 //! the file format.
+
+mod firewall;
 
 use crate::format::{Access, Direction};
 use crate::model::ElementRef;
@@ -167,6 +170,33 @@ impl Edit {
             Edit::FlipDefaultAction { service } => {
                 ElementRef::Service(service.clone()).setting("default_action")
             }
+            Edit::RemoveFirewallRule {
+                firewall,
+                collection,
+                rule,
+            } => ElementRef::FirewallRule {
+                firewall: firewall.clone(),
+                collection: collection.clone(),
+                rule: rule.clone(),
+            },
+            Edit::FlipCollectionAction {
+                firewall,
+                collection,
+            } => ElementRef::Firewall(firewall.clone()).setting(format!("collection:{collection}")),
+            Edit::RemoveFortiPolicy { firewall, policy }
+            | Edit::FlipFortiPolicyAction { firewall, policy }
+            | Edit::FlipFortiPolicyNat { firewall, policy } => {
+                let p = ElementRef::FirewallPolicy {
+                    firewall: firewall.clone(),
+                    policy: policy.clone(),
+                };
+                match self {
+                    Edit::FlipFortiPolicyAction { .. } => p.setting("action"),
+                    Edit::FlipFortiPolicyNat { .. } => p.setting("nat"),
+                    _ => p,
+                }
+            }
+            Edit::Patch { patch, .. } => patch.element(d),
         }
     }
 }
@@ -193,6 +223,7 @@ pub fn outline(d: &Design) -> Vec<Item> {
     let mut out = Vec::new();
     vnets(d, &mut out);
     nsgs(d, &mut out);
+    firewall::firewalls(d, &mut out);
     route_tables(d, &mut out);
     peerings(d, &mut out);
     services(d, &mut out);

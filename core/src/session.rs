@@ -112,6 +112,13 @@ impl Live {
             Edit::DetachSubnetNsg { .. }
             | Edit::RemovePeering { .. }
             | Edit::FlipPeeringFlag { .. } => self.lint.relint_nsgs(&self.design),
+            Edit::RemoveFirewallRule { .. }
+            | Edit::FlipCollectionAction { .. }
+            | Edit::RemoveFortiPolicy { .. }
+            | Edit::FlipFortiPolicyAction { .. }
+            | Edit::FlipFortiPolicyNat { .. } => self.lint.relint_firewalls(&self.design),
+            // An addition can change anything the lint reads.
+            Edit::Patch { .. } => self.lint = RuleLint::of(&self.design),
             _ => {}
         }
         let audit = crate::aml::audit_with(&self.design, self.lint.clone());
@@ -182,12 +189,17 @@ impl Session {
         Ok(None)
     }
 
-    /// Undoes the last edit. Flipping an NSG rule's access undoes itself, incrementally; any
-    /// other edit is undone by analysing the base design again and applying the others.
+    /// Undoes the last edit. Flipping an NSG rule's access, a rule collection's action or a
+    /// FortiGate policy's action undoes itself, incrementally; any other edit is undone by
+    /// analysing the base design again and applying the others.
     pub fn undo(&mut self) -> Option<Edit> {
         let e = self.edits.pop()?;
-        if matches!(e, Edit::FlipNsgRuleAccess { .. })
-            && matches!(self.current, Current::Valid(_))
+        if matches!(
+            e,
+            Edit::FlipNsgRuleAccess { .. }
+                | Edit::FlipCollectionAction { .. }
+                | Edit::FlipFortiPolicyAction { .. }
+        ) && matches!(self.current, Current::Valid(_))
             && self.step(&e).is_ok()
         {
             return Some(e);

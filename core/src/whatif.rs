@@ -4,7 +4,14 @@
 //! records, so what an edited design says is exactly what the same file would say on the
 //! command line — and it can be written back out. They are applied to a built design in place
 //! by [`Design::apply_edit`] (`incremental.rs`) and followed by the live session
-//! ([`crate::session::Session`]).
+//! ([`crate::session::Session`]). Azure Firewall rules and FortiGate policies have their edits
+//! in `whatif/firewall.rs`; an addition (a rule, a verified fix) is a [`Patch`].
+
+mod firewall;
+pub mod patch;
+
+pub(crate) use firewall::apply_to_design as firewall_apply_to_design;
+pub use patch::Patch;
 
 use crate::check::{CheckReport, Outcome};
 use crate::format::{Access, DefaultAction, Toggle, TopologyFile};
@@ -103,6 +110,52 @@ pub enum Edit {
         /// Service name.
         service: String,
     },
+    /// Delete a rule of an Azure Firewall rule collection.
+    RemoveFirewallRule {
+        /// Firewall name.
+        firewall: String,
+        /// The collection, `GROUP/COLLECTION`.
+        collection: String,
+        /// Rule name.
+        rule: String,
+    },
+    /// Turn an Azure Firewall network or application rule collection's action from allow to
+    /// deny or back (a DNAT collection has no action: it translates).
+    FlipCollectionAction {
+        /// Firewall name.
+        firewall: String,
+        /// The collection, `GROUP/COLLECTION`.
+        collection: String,
+    },
+    /// Delete a FortiGate policy.
+    RemoveFortiPolicy {
+        /// FortiGate name.
+        firewall: String,
+        /// Policy name.
+        policy: String,
+    },
+    /// Turn a FortiGate policy's action from accept to deny or back.
+    FlipFortiPolicyAction {
+        /// FortiGate name.
+        firewall: String,
+        /// Policy name.
+        policy: String,
+    },
+    /// Turn a FortiGate policy's source NAT (`nat`) on or off.
+    FlipFortiPolicyNat {
+        /// FortiGate name.
+        firewall: String,
+        /// Policy name.
+        policy: String,
+    },
+    /// Any other change of the records: a rule, route, link or setting added — an audit's
+    /// verified fix, or a rule the user adds. The design is built again from the records.
+    Patch {
+        /// The change, in words.
+        change: String,
+        /// The change itself.
+        patch: Box<Patch>,
+    },
 }
 
 fn missing(what: &str) -> String {
@@ -190,6 +243,8 @@ impl Edit {
                 format!("flip public network access of {service}")
             }
             Edit::FlipDefaultAction { service } => format!("flip the default action of {service}"),
+            Edit::Patch { change, .. } => change.clone(),
+            e => firewall::describe(e),
         }
     }
 
@@ -226,7 +281,15 @@ impl Edit {
             Edit::RemovePeering { index } | Edit::FlipPeeringFlag { index, .. } => {
                 peering_touches(d, *index)?
             }
-            Edit::RemovePrivateEndpoint { .. } => return None,
+            // A firewall's rules are read by every path crossing it, its replies and its DNAT;
+            // an addition can be anything.
+            Edit::RemovePrivateEndpoint { .. }
+            | Edit::RemoveFirewallRule { .. }
+            | Edit::FlipCollectionAction { .. }
+            | Edit::RemoveFortiPolicy { .. }
+            | Edit::FlipFortiPolicyAction { .. }
+            | Edit::FlipFortiPolicyNat { .. }
+            | Edit::Patch { .. } => return None,
         })
     }
 
@@ -355,13 +418,20 @@ impl Edit {
                     DefaultAction::Allow
                 });
             }
+            Edit::Patch { patch, .. } => {
+                // A patch can fail half-way: apply it to a copy.
+                let mut g = f.clone();
+                patch.apply(&mut g)?;
+                *f = g;
+            }
+            e => firewall::apply_mut(e, f)?,
         }
         Ok(())
     }
 }
 
-/// Every single edit of a design: each removal or flip of one rule, route, link, endpoint,
-/// peering or setting. Used for fault tolerance (`check --faults 1`) and property tests.
+/// Every single edit of a design: each removal or flip of one rule (NSG, Azure Firewall,
+/// FortiGate), route, link, endpoint, peering or setting. Used for fault tolerance (`check --faults 1`) and property tests.
 pub fn single_edits(f: &TopologyFile) -> Vec<Edit> {
     let mut out = Vec::new();
     for (nsg, n) in &f.nsgs {
@@ -433,6 +503,7 @@ pub fn single_edits(f: &TopologyFile) -> Vec<Edit> {
         }
         out.push(Edit::FlipPublicNetworkAccess { service: s.clone() });
     }
+    firewall::single_edits(f, &mut out);
     out
 }
 

@@ -569,6 +569,12 @@ impl RuleLint {
         self.nsgs[nsg.ix()] = nsg_rules(d, nsg);
     }
 
+    /// Lints the Azure Firewalls and FortiGates again, after one of their rules changed.
+    pub fn relint_firewalls(&mut self, d: &Design) {
+        self.firewalls.clear();
+        super::lint::firewall_rules(d, &mut self.firewalls);
+    }
+
     /// Lints every NSG again, after an edit of where they apply or of peerings.
     pub fn relint_nsgs(&mut self, d: &Design) {
         self.nsgs = (0..d.nsgs.len())

@@ -4,80 +4,10 @@
 
 use super::flows::RequiredFlow;
 use super::patch::Patch;
-use crate::format::{ResourceAccessRuleDef, Spanned, Toggle, TopologyFile};
+use crate::format::{ResourceAccessRuleDef, Spanned};
 use crate::model::{Design, catalog};
 
-/// A setting a fix changes.
-#[derive(Clone, Debug)]
-pub enum SettingPatch {
-    /// Add a resource instance rule to a storage account.
-    ResourceAccess {
-        /// The storage account.
-        storage: String,
-        /// The rule.
-        rule: ResourceAccessRuleDef,
-    },
-    /// Set a workspace's image build compute.
-    ImageBuildCompute {
-        /// The workspace.
-        workspace: String,
-        /// The compute cluster.
-        compute: String,
-    },
-    /// Turn a compute's SSH public access off.
-    SshDisabled {
-        /// The compute.
-        workload: String,
-    },
-    /// Turn a managed online deployment's outbound to public networks off.
-    DeploymentEgressDisabled {
-        /// The workspace.
-        workspace: String,
-        /// The endpoint.
-        endpoint: String,
-        /// The deployment.
-        deployment: String,
-    },
-}
-
-impl SettingPatch {
-    /// Applies the change to a file.
-    pub fn apply(&self, file: &mut TopologyFile) -> Result<(), String> {
-        match self {
-            SettingPatch::ResourceAccess { storage, rule } => file
-                .services
-                .get_mut(storage)
-                .ok_or_else(|| format!("no service {storage}"))?
-                .resource_access_rules
-                .push(rule.clone()),
-            SettingPatch::ImageBuildCompute { workspace, compute } => {
-                file.services
-                    .get_mut(workspace)
-                    .ok_or_else(|| format!("no service {workspace}"))?
-                    .image_build_compute = Some(Spanned::new(compute.clone()));
-            }
-            SettingPatch::DeploymentEgressDisabled {
-                workspace,
-                endpoint,
-                deployment,
-            } => {
-                file.services
-                    .get_mut(workspace)
-                    .and_then(|w| w.online_endpoints.get_mut(endpoint))
-                    .and_then(|e| e.deployments.get_mut(deployment))
-                    .ok_or_else(|| format!("no deployment {endpoint}/{deployment} in {workspace}"))?
-                    .egress_public_network_access = Some(Toggle::Disabled);
-            }
-            SettingPatch::SshDisabled { workload } => {
-                file.workloads
-                    .get_mut(workload)
-                    .ok_or_else(|| format!("no workload {workload}"))?
-                    .ssh_public_access = Some(Toggle::Disabled);
-            }
-        }
-        Ok(())
-    }
-}
+pub use crate::whatif::patch::SettingPatch;
 
 /// The setting fixes of a broken required flow, as (change, patch): a flow from a service's
 /// identity to a storage account gets a resource instance rule for that service (S22).

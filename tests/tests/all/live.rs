@@ -268,12 +268,49 @@ fn follow_design(d: Design, edits: &[Edit]) -> Result<(usize, usize), String> {
     Ok(seen)
 }
 
+/// The kind of an edit (its variant's name).
+fn kind(e: &Edit) -> String {
+    let text = format!("{e:?}");
+    text.split([' ', '{', '('])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The audit's verified fixes of a design as edits (what the terminal app's `f` applies).
+fn fix_edits(d: &Design) -> Vec<Edit> {
+    vnetlab_core::aml::audit(d)
+        .flows
+        .iter()
+        .filter_map(|f| {
+            f.fix
+                .as_ref()
+                .filter(|x| x.verified)?
+                .patch
+                .clone()
+                .map(|p| (f, p))
+        })
+        .map(|(f, patch)| match patch {
+            vnetlab_core::whatif::Patch::Edit(e) => e,
+            p => Edit::Patch {
+                change: f.fix.as_ref().map(|x| x.change.clone()).unwrap_or_default(),
+                patch: Box::new(p),
+            },
+        })
+        .collect()
+}
+
 #[test]
 fn a_live_design_reports_what_diff_reports_after_every_edit_of_every_bundled_topology() {
     let (mut failures, mut seen) = (Vec::new(), (0, 0));
+    let mut kinds = std::collections::BTreeSet::new();
     for file in topology_files() {
         let d = design_file(&file);
-        let edits = single_edits(&d.file);
+        // The audit's fixes first (they are made for the design as it is), then every single
+        // edit.
+        let mut edits = fix_edits(&d);
+        edits.extend(single_edits(&d.file));
+        kinds.extend(edits.iter().map(kind));
         match follow_design(d, &edits) {
             Ok((cells, expectations)) => seen = (seen.0 + cells, seen.1 + expectations),
             Err(e) => failures.push(format!("{file}: {e}")),
@@ -285,6 +322,72 @@ fn a_live_design_reports_what_diff_reports_after_every_edit_of_every_bundled_top
         seen.0 > 20 && seen.1 > 20,
         "edits changing cells, expectations: {seen:?}"
     );
+    // Every kind of edit the apps offer was followed.
+    for k in [
+        "RemoveNsgRule",
+        "FlipNsgRuleAccess",
+        "RemoveRoute",
+        "DetachRouteTable",
+        "DetachSubnetNsg",
+        "RemoveServiceEndpoint",
+        "RemovePeering",
+        "FlipPeeringFlag",
+        "RemoveZoneLink",
+        "RemovePrivateEndpoint",
+        "FlipPublicNetworkAccess",
+        "RemoveFirewallRule",
+        "FlipCollectionAction",
+        "RemoveFortiPolicy",
+        "FlipFortiPolicyAction",
+        "FlipFortiPolicyNat",
+        "Patch",
+    ] {
+        assert!(kinds.contains(k), "{k} never followed: {kinds:?}");
+    }
+}
+
+/// A firewall's edits undo themselves in place (flips) or by replaying (removals), and each
+/// leaves what loading the edited file gives.
+#[test]
+fn firewall_edits_undo_to_the_design_before() {
+    for file in topology_files() {
+        let d = design_file(&file);
+        let edits: Vec<Edit> = single_edits(&d.file)
+            .into_iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Edit::RemoveFirewallRule { .. }
+                        | Edit::FlipCollectionAction { .. }
+                        | Edit::RemoveFortiPolicy { .. }
+                        | Edit::FlipFortiPolicyAction { .. }
+                        | Edit::FlipFortiPolicyNat { .. }
+                )
+            })
+            .collect();
+        let mut live = Session::new("d.yaml", d.clone(), PORTS, BuildOptions::default());
+        let base = live.matrix().expect("valid").clone();
+        for e in edits {
+            live.apply(e.clone()).expect("the element exists");
+            let now = live.design().expect("still valid");
+            let loaded = vnetlab_core::rebuild("d.yaml", &now.file, &BuildOptions::default())
+                .design
+                .expect("valid");
+            let want = matrix(&loaded, MatrixBy::Subnet, PORTS);
+            assert_eq!(
+                changed(&want, live.matrix().expect("valid")),
+                [],
+                "{file}: {e}"
+            );
+            live.undo();
+            assert_eq!(live.file(), &d.file, "{file}: undo {e}");
+            assert_eq!(
+                changed(&base, live.matrix().expect("valid")),
+                [],
+                "{file}: undo {e}"
+            );
+        }
+    }
 }
 
 #[test]

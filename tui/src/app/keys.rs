@@ -19,6 +19,8 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("Tab ⇧Tab", "next / previous pane (the matrix grid too)"),
     ("Space t", "toggle: allow/deny, a flag, a setting; detach"),
     ("x Del", "remove the rule, route, link or endpoint"),
+    ("f", "apply the selected broken flow's verified fix"),
+    ("a", "add a rule to the selected NSG (a form)"),
     ("u", "undo the last edit"),
     ("R", "reset: drop every edit"),
     ("w", "write the edited design to FILE.whatif.yaml"),
@@ -64,6 +66,17 @@ pub fn key(k: &KeyEvent, m: &Model) -> Option<Message> {
             _ => None,
         };
     }
+    if let Overlay::AddRule(_) = m.ui.overlay {
+        return match k.code {
+            KeyCode::Char(c) if !ctrl => Some(Message::FormInput(c)),
+            KeyCode::Backspace => Some(Message::FormBackspace),
+            KeyCode::Tab | KeyCode::Down => Some(Message::FormField(1)),
+            KeyCode::BackTab | KeyCode::Up => Some(Message::FormField(-1)),
+            KeyCode::Enter => Some(Message::FormSubmit),
+            KeyCode::Esc => Some(Message::Escape),
+            _ => None,
+        };
+    }
     if matches!(m.ui.overlay, Overlay::Help | Overlay::Cell) && k.code == KeyCode::Char('q') {
         return Some(Message::Escape);
     }
@@ -89,6 +102,8 @@ pub fn key(k: &KeyEvent, m: &Model) -> Option<Message> {
         KeyCode::Char('u') => Message::Undo,
         KeyCode::Char('R') => Message::Reset,
         KeyCode::Char('w') => Message::Write,
+        KeyCode::Char('f') => Message::ApplyFix,
+        KeyCode::Char('a') => Message::AddRule,
         KeyCode::Char('m') => Message::ToggleMatrix,
         KeyCode::Char('p') => Message::MatrixPort(1),
         KeyCode::Char('P') => Message::MatrixPort(-1),

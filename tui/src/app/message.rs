@@ -75,6 +75,18 @@ pub enum Message {
     Reset,
     /// Write the edited design to a new file.
     Write,
+    /// Apply the verified fix of the selected required flow.
+    ApplyFix,
+    /// Open the add-rule form for the selected NSG.
+    AddRule,
+    /// A character typed into the form's field.
+    FormInput(char),
+    /// Backspace in the form's field.
+    FormBackspace,
+    /// The next (positive) or previous (negative) field of the form.
+    FormField(i32),
+    /// Enter in the form: add the rule.
+    FormSubmit,
     /// Show or hide the reachability matrix.
     ToggleMatrix,
     /// Next matrix port (positive) or previous (negative).

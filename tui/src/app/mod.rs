@@ -4,12 +4,14 @@
 //! touches the terminal, the clock and the file system.
 
 pub mod analysis;
+pub mod fix;
 pub mod keys;
 pub mod layout;
 pub mod matrix_nav;
 pub mod message;
 pub mod model;
 pub mod rows;
+pub mod rule_form;
 pub mod runtime;
 pub mod terminal;
 pub mod theme;

@@ -32,6 +32,8 @@ pub enum Overlay {
     Search(String),
     /// An opened matrix cell ([`Model::cell`]).
     Cell,
+    /// The add-rule form.
+    AddRule(super::rule_form::RuleForm),
 }
 
 /// An opened matrix cell: why it is all, some or none (from vnetlab-core), as text.

@@ -97,6 +97,20 @@ fn update_inner(m: &mut Model, msg: Message) -> Vec<Effect> {
             _ => {}
         }
     }
+    if let Overlay::AddRule(form) = &mut m.ui.overlay {
+        match msg {
+            Message::FormSubmit => {
+                if let Some(edit) = super::rule_form::submit(m) {
+                    apply(m, edit);
+                }
+                return effects;
+            }
+            Message::Escape => m.ui.overlay = Overlay::None,
+            Message::Quit => m.quit = true,
+            msg => super::rule_form::input(form, &msg),
+        }
+        return effects;
+    }
     match msg {
         Message::Quit => m.quit = true,
         Message::Help => {
@@ -150,6 +164,19 @@ fn update_inner(m: &mut Model, msg: Message) -> Vec<Effect> {
         Message::FocusPrev => cycle_focus(m, -1),
         Message::Toggle => edit_selected(m, true),
         Message::Remove => edit_selected(m, false),
+        Message::ApplyFix => match super::fix::selected(m) {
+            Ok(edit) => apply(m, edit),
+            Err(why) => m.status = Some(err(why)),
+        },
+        Message::AddRule => {
+            if let Err(why) = super::rule_form::open(m) {
+                m.status = Some(err(why));
+            }
+        }
+        Message::FormInput(_)
+        | Message::FormBackspace
+        | Message::FormField(_)
+        | Message::FormSubmit => {}
         Message::Undo => undo(m),
         Message::Reset => reset(m),
         Message::Write => match m.ready() {
@@ -495,7 +522,7 @@ fn edit_selected(m: &mut Model, toggle: bool) {
     };
     let Some(edit) = edit else {
         m.status = Some(err(format!(
-            "{}: nothing to {} here (try an NSG rule, route, peering flag, DNS link, endpoint or service setting)",
+            "{}: nothing to {} here (try an NSG or firewall rule, FortiGate policy, route, peering flag, DNS link, endpoint or service setting)",
             item.label,
             if toggle { "toggle" } else { "remove" }
         )));

@@ -360,7 +360,8 @@ fn write_keeps_the_file_and_changes_only_the_edited_line() {
 /// Issue #14: a one-rule flip written by the terminal app is a one-line diff of every bundled
 /// topology, with a modeline and comments added to the file kept as they are. The first rule
 /// of each NSG (of the first NSG when annotated; every rule through the core in
-/// `tests/tests/all/rewrite.rs`), each analysis being costly.
+/// `tests/tests/all/rewrite.rs`), and the first network or application rule collection and
+/// FortiGate policy of each firewall, each analysis being costly.
 #[test]
 fn flipping_a_rule_of_any_bundled_topology_writes_a_one_line_diff() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../topologies");
@@ -372,7 +373,7 @@ fn flipping_a_rule_of_any_bundled_topology_writes_a_one_line_diff() {
         .collect();
     files.sort();
     assert!(files.len() >= 20, "{files:?}");
-    let mut flips = 0;
+    let (mut flips, mut firewall_flips) = (0, 0);
     for path in &files {
         let plain = std::fs::read_to_string(path).unwrap();
         let annotated = format!(
@@ -387,29 +388,315 @@ fn flipping_a_rule_of_any_bundled_topology_writes_a_one_line_diff() {
                 (80, 24),
             );
             send(&mut m, [Message::FileLoaded(text.clone().into_bytes())]);
-            let nsgs = m.ready().expect("valid").base.design.file.nsgs.clone();
-            for (nsg, def) in nsgs.iter().take(nsgs_tried) {
-                if let Some(rule) = def.rules.first() {
-                    let key = format!("nsg:{nsg}/rule:{}", rule.name.value);
-                    m.ui.tree_key = Some(key.clone());
-                    restore_tree_selection(&mut m);
-                    assert_eq!(m.ui.tree_key.as_ref(), Some(&key));
-                    send(&mut m, [Message::Toggle]);
-                    assert_eq!(m.edits().len(), 1, "{key}");
-                    let effects = send(&mut m, [Message::Write]);
-                    let [Effect::Write { contents, .. }] = effects.as_slice() else {
-                        panic!("{effects:?}")
-                    };
-                    let changed = changed_lines(&text, contents);
-                    let what = format!("{}: {key}", path.display());
-                    let changed = changed.unwrap_or_else(|| panic!("{what}: lines added"));
-                    assert_eq!(changed.len(), 1, "{what}: {changed:?}");
-                    assert!(m.reprinted.is_none(), "{what}");
-                    send(&mut m, [Message::Undo]);
-                    flips += 1;
-                }
+            let file = &m.ready().expect("valid").base.design.file;
+            let mut keys: Vec<String> = file
+                .nsgs
+                .iter()
+                .take(nsgs_tried)
+                .filter_map(|(nsg, def)| {
+                    let rule = def.rules.first()?;
+                    Some(format!("nsg:{nsg}/rule:{}", rule.name.value))
+                })
+                .collect();
+            // The first network or application collection and the first FortiGate policy of
+            // each firewall.
+            for (fw, def) in &file.firewalls {
+                let collection = def.rule_collection_groups.iter().find_map(|g| {
+                    let c = g
+                        .collections
+                        .iter()
+                        .find(|c| c.kind != vnetlab_core::format::CollectionKind::Dnat)?;
+                    Some(format!("firewall:{fw}/collection:{}/{}", g.name, c.name))
+                });
+                let policy = def
+                    .policies
+                    .first()
+                    .map(|p| format!("firewall:{fw}/policy:{}", p.name));
+                keys.extend(collection.into_iter().chain(policy));
+            }
+            for key in keys {
+                m.ui.tree_key = Some(key.clone());
+                restore_tree_selection(&mut m);
+                assert_eq!(m.ui.tree_key.as_ref(), Some(&key));
+                send(&mut m, [Message::Toggle]);
+                assert_eq!(m.edits().len(), 1, "{key}");
+                let effects = send(&mut m, [Message::Write]);
+                let [Effect::Write { contents, .. }] = effects.as_slice() else {
+                    panic!("{effects:?}")
+                };
+                let changed = changed_lines(&text, contents);
+                let what = format!("{}: {key}", path.display());
+                let changed = changed.unwrap_or_else(|| panic!("{what}: lines added"));
+                assert_eq!(changed.len(), 1, "{what}: {changed:?}");
+                assert!(m.reprinted.is_none(), "{what}");
+                send(&mut m, [Message::Undo]);
+                flips += 1;
+                firewall_flips += usize::from(key.starts_with("firewall:"));
             }
         }
     }
     assert!(flips > 30, "{flips}");
+    assert!(firewall_flips >= 6, "{firewall_flips}");
+}
+
+/// A model of a bundled topology.
+fn model_of(text: &str) -> Model {
+    let mut m = Model::new(
+        "t.yaml",
+        BuildOptions::default(),
+        Theme::new(true),
+        (80, 24),
+    );
+    update(&mut m, Message::FileLoaded(text.as_bytes().to_vec()));
+    assert!(m.ready().is_some(), "valid");
+    m
+}
+
+/// Selects the tree item with `key` and applies `msg` to it.
+fn edit_item(m: &mut Model, key: &str, msg: Message) {
+    m.ui.focus = Pane::Tree;
+    m.ui.tree_key = Some(key.to_string());
+    restore_tree_selection(m);
+    assert_eq!(m.ui.tree_key.as_deref(), Some(key), "in the tree");
+    send(m, [msg]);
+}
+
+/// The written text's changed lines (as many lines as the original).
+fn written_changes(m: &mut Model, original: &str) -> Vec<(String, String)> {
+    let effects = send(m, [Message::Write]);
+    let [Effect::Write { contents, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(m.reprinted.is_none());
+    changed_lines(original, contents)
+        .expect("as many lines")
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn flipping_an_azure_firewall_collection_denies_what_it_allowed_and_writes_one_line() {
+    let text = include_str!("../../../topologies/hub-spoke-firewall.yaml");
+    let mut m = model_of(text);
+    edit_item(
+        &mut m,
+        "firewall:hub-fw/collection:aml/aml-service-tags",
+        Message::Toggle,
+    );
+    assert_eq!(
+        m.edits(),
+        [Edit::FlipCollectionAction {
+            firewall: "hub-fw".into(),
+            collection: "aml/aml-service-tags".into()
+        }]
+    );
+    assert_eq!(
+        outcome(
+            &m,
+            "training reaches the Azure ML control plane through the firewall"
+        ),
+        (Outcome::Fails, Some(Change::NewlyDenied))
+    );
+    let status = &m.status.as_ref().expect("status").text;
+    assert!(
+        status.contains("newly denied") && !status.contains("▼0"),
+        "{status}"
+    );
+    let changed = written_changes(&mut m, text);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.contains("action: deny"), "{changed:?}");
+    // Its rules are listed under it and can be removed.
+    let r = m.ready().expect("ready");
+    assert!(r.shown().outline.iter().any(|i| {
+        i.key
+            .starts_with("firewall:hub-fw/collection:aml/aml-service-tags/rule:")
+            && i.remove.is_some()
+    }));
+    send(&mut m, [Message::Undo]);
+    assert!(m.edits().is_empty());
+    assert_eq!(
+        outcome(
+            &m,
+            "training reaches the Azure ML control plane through the firewall"
+        ),
+        (Outcome::Holds, None)
+    );
+}
+
+#[test]
+fn a_fortigate_policy_flips_its_nat_and_its_action_from_the_tree() {
+    let text = include_str!("../../../topologies/fortigate-egress-nat.yaml");
+    let no_nat = "without NAT on its policy analytics cannot reach the internet";
+    let mut m = model_of(text);
+    edit_item(
+        &mut m,
+        "firewall:edge-fgt/policy:analytics-to-internet/nat",
+        Message::Toggle,
+    );
+    // With NAT the replies come back to the FortiGate (P17): the internet is reached.
+    assert_eq!(
+        outcome(&m, no_nat),
+        (Outcome::Fails, Some(Change::NewlyAllowed))
+    );
+    let changed = written_changes(&mut m, text);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.contains("nat: true"), "{changed:?}");
+    send(&mut m, [Message::Undo]);
+    edit_item(
+        &mut m,
+        "firewall:edge-fgt/policy:training-to-internet",
+        Message::Toggle,
+    );
+    assert_eq!(
+        outcome(
+            &m,
+            "training reaches the internet on HTTPS through the FortiGate's NAT"
+        ),
+        (Outcome::Fails, Some(Change::NewlyDenied))
+    );
+    let changed = written_changes(&mut m, text);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.contains("action: deny"), "{changed:?}");
+}
+
+#[test]
+fn f_applies_the_verified_fix_of_the_selected_broken_flow() {
+    let text = include_str!("../../../topologies/broken/aml-nsg-too-strict.yaml");
+    let mut m = model_of(text);
+    // Not on a flow: nothing is applied, and the status says what to select.
+    send(&mut m, [Message::ApplyFix]);
+    assert!(m.edits().is_empty());
+    assert!(m.status.as_ref().is_some_and(|s| s.error));
+    m.ui.focus = Pane::Checks;
+    search(&mut m, "trainer → mlkv:vault");
+    let rows = check_rows(&m);
+    let Some(CheckRow::Flow(i)) = rows.get(m.ui.checks.selected).cloned() else {
+        panic!("a flow is selected: {:?}", rows.get(m.ui.checks.selected))
+    };
+    let flow = |m: &Model| m.ready().expect("ready").shown().audit.flows[i].clone();
+    assert!(!flow(&m).works);
+    send(&mut m, [Message::ApplyFix]);
+    assert_eq!(m.edits().len(), 1);
+    assert!(
+        m.edits()[0]
+            .describe()
+            .starts_with("fix: add NSG rule training-nsg/"),
+        "{}",
+        m.edits()[0]
+    );
+    assert!(flow(&m).works, "the fix makes the flow work");
+    let status = &m.status.as_ref().expect("status").text;
+    assert!(status.contains("▲") && !status.contains("▲0"), "{status}");
+    // Written into the file: only the new rule's line is added.
+    let effects = send(&mut m, [Message::Write]);
+    let [Effect::Write { contents, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(contents.lines().count(), text.lines().count() + 1);
+    assert!(
+        contents.contains("allow-aml-10-1-2-6-32-tcp-443"),
+        "{contents}"
+    );
+    send(&mut m, [Message::Undo]);
+    assert!(m.edits().is_empty());
+    assert!(!flow(&m).works);
+}
+
+#[test]
+fn a_adds_a_rule_from_a_validated_form() {
+    let mut m = model();
+    search(&mut m, "deny-internet");
+    send(&mut m, [Message::AddRule]);
+    let Overlay::AddRule(form) = &m.ui.overlay else {
+        panic!("the form is open: {:?}", m.status)
+    };
+    assert_eq!(form.nsg, "training-nsg");
+    assert_eq!(form.values[2], "outbound");
+    let typed = |m: &mut Model, s: &str| {
+        send(m, s.chars().map(Message::FormInput));
+    };
+    // A name, then the ports field (the last), with a bad port.
+    typed(&mut m, "allow-web-out");
+    send(&mut m, [Message::FormField(-1)]);
+    typed(&mut m, "80,99999");
+    send(&mut m, [Message::FormSubmit]);
+    let Overlay::AddRule(form) = &m.ui.overlay else {
+        panic!("a bad port keeps the form open")
+    };
+    assert!(
+        form.errors.iter().any(|e| e.contains("99999")),
+        "{:?}",
+        form.errors
+    );
+    assert!(m.edits().is_empty());
+    send(
+        &mut m,
+        (0.."80,99999".len()).map(|_| Message::FormBackspace),
+    );
+    typed(&mut m, "443");
+    // The destination (the field before): the internet.
+    send(&mut m, [Message::FormField(-1)]);
+    typed(&mut m, "Internet");
+    // A priority the NSG already uses in that direction is refused by the build's checks.
+    let taken = m.ready().unwrap().session.file().nsgs["training-nsg"]
+        .rules
+        .iter()
+        .find(|r| r.name.value == "deny-internet-out")
+        .unwrap()
+        .priority
+        .value;
+    if let Overlay::AddRule(form) = &mut m.ui.overlay {
+        form.values[1] = taken.to_string();
+    }
+    send(&mut m, [Message::FormSubmit]);
+    let Overlay::AddRule(form) = &m.ui.overlay else {
+        panic!("a taken priority keeps the form open")
+    };
+    assert!(!form.errors.is_empty());
+    if let Overlay::AddRule(form) = &mut m.ui.overlay {
+        form.values[1] = "150".into();
+    }
+    send(&mut m, [Message::FormSubmit]);
+    assert_eq!(m.ui.overlay, Overlay::None, "{:?}", m.status);
+    assert_eq!(m.edits().len(), 1);
+    assert_eq!(
+        m.edits()[0].describe(),
+        "add NSG rule training-nsg/allow-web-out"
+    );
+    assert_eq!(
+        outcome(&m, BROWSE),
+        (Outcome::Fails, Some(Change::NewlyAllowed))
+    );
+    let effects = send(&mut m, [Message::Write]);
+    let [Effect::Write { contents, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    // Written in its siblings' style (block mappings here), every other line kept in order.
+    let original = std::str::from_utf8(FIXTURE).unwrap();
+    let mut kept = original.lines().peekable();
+    let added: Vec<&str> = contents
+        .lines()
+        .filter(|l| {
+            let same = kept.peek() == Some(l);
+            if same {
+                kept.next();
+            }
+            !same
+        })
+        .collect();
+    assert!(
+        kept.peek().is_none(),
+        "a line of the file was changed:\n{contents}"
+    );
+    assert_eq!(added.len(), 7, "{added:?}");
+    assert!(added.contains(&"        name: allow-web-out"), "{added:?}");
+    assert!(
+        added
+            .iter()
+            .all(|l| l.starts_with("        ") || l.starts_with("      - ")),
+        "{added:?}"
+    );
+    send(&mut m, [Message::Undo]);
+    assert!(m.edits().is_empty());
 }

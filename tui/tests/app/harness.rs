@@ -20,12 +20,12 @@ pub fn open(size: (u16, u16)) -> Model {
 
 /// A model of `size` with `bytes` loaded.
 pub fn open_bytes(size: (u16, u16), bytes: &[u8]) -> Model {
-    let mut m = Model::new(
-        "aml-private-endpoints.yaml",
-        BuildOptions::default(),
-        Theme::new(false),
-        size,
-    );
+    open_named(size, "aml-private-endpoints.yaml", bytes)
+}
+
+/// A model of `size` with `bytes` loaded as the file `name`.
+pub fn open_named(size: (u16, u16), name: &str, bytes: &[u8]) -> Model {
+    let mut m = Model::new(name, BuildOptions::default(), Theme::new(false), size);
     update(&mut m, Message::FileLoaded(bytes.to_vec()));
     m
 }

@@ -2,6 +2,7 @@
 //! after scripted key sequences, compared with the snapshots in `tui/tests/snapshots/`
 //! (`UPDATE_SNAPSHOTS=1 cargo test -p vnetlab` rewrites them), and the key map.
 
+mod edits;
 mod harness;
 mod keys;
 mod matrix;

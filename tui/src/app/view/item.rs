@@ -339,7 +339,9 @@ pub(super) fn item_detail(
 fn verb(e: &vnetlab_core::whatif::Edit) -> &'static str {
     use vnetlab_core::whatif::Edit;
     match e {
-        Edit::FlipNsgRuleAccess { .. } => "flips allow/deny",
+        Edit::FlipNsgRuleAccess { .. } | Edit::FlipCollectionAction { .. } => "flips allow/deny",
+        Edit::FlipFortiPolicyAction { .. } => "flips accept/deny",
+        Edit::FlipFortiPolicyNat { .. } => "flips source NAT",
         Edit::FlipPeeringFlag { .. } => "flips the flag",
         Edit::FlipPublicNetworkAccess { .. } | Edit::FlipDefaultAction { .. } => "flips it",
         Edit::DetachRouteTable { .. } | Edit::DetachSubnetNsg { .. } => "detaches it",

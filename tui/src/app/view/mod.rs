@@ -4,6 +4,7 @@
 mod bars;
 mod cell;
 pub mod detail;
+mod form;
 mod help;
 mod item;
 mod lists;
@@ -55,6 +56,7 @@ pub fn view(m: &Model, f: &mut Frame) {
     match &m.ui.overlay {
         Overlay::Help => help::help(m, f),
         Overlay::Cell => cell::cell(m, f),
+        Overlay::AddRule(form) => form::form(m, form, f),
         Overlay::None | Overlay::Search(_) => {}
     }
 }
