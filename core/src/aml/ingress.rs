@@ -176,7 +176,8 @@ fn bypass(d: &Design, fronted: &[WorkloadId], v: &mut Vec<Finding>) {
             gateways.join(", ")
         );
         f.remediation = format!(
-            "close the direct path: remove {name}'s public IP or public ingress (and the NSG rule that admits the internet) so that only the gateway or Front Door reaches it"
+            "close the direct path: remove {name}'s public IP or public ingress (and the NSG rule that admits the internet) so that only {} reaches it",
+            gateways.join(" and ")
         );
         f.references = super::mapping::references("AML-WAF-BYPASS", "");
         f.resources.extend(gateways.iter().map(|g| g.to_string()));
