@@ -88,7 +88,8 @@ pub(super) fn through_front_doors(d: &Design, v: &mut Vec<Finding>) -> Vec<Workl
                     "associate a WAF policy in prevention mode with the Front Door endpoint (waf: prevention)",
                 )),
             };
-            if let Some(f) = f {
+            if let Some(mut f) = f {
+                f.references = super::mapping::references(f.id, "front_door");
                 v.push(with_witness(f, trace));
             }
             if !o.private_link

@@ -1,5 +1,6 @@
-//! The inference ingress path (docs/semantics.md I1–I7): what reaches scoring from the
-//! internet through an application gateway (and whether its WAF blocks what it detects), what
+//! The inference ingress path (docs/semantics.md I1–I7, I11): what reaches scoring from the
+//! internet through an application gateway or API Management (and whether a WAF blocks what it
+//! detects; Front Door in `front_ingress.rs`), what
 //! reaches it around the WAF, and the AKS control plane and egress settings.
 //!
 //! - AML-INGRESS-NO-WAF: the internet reaches an inference target through a gateway listener
@@ -121,6 +122,8 @@ fn through_gateways(d: &Design, v: &mut Vec<Finding>) -> Vec<WorkloadId> {
                         "use the WAF_v2 SKU with a WAF policy in prevention mode (waf: prevention) on the gateway",
                     ),
                 };
+                let mut f = f;
+                f.references = super::mapping::references(f.id, gw.kind.as_str());
                 v.push(with_witness(f, trace));
             }
         }
