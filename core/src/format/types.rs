@@ -1025,7 +1025,8 @@ record! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         waf: Option<WafMode> => opt,
         /// Its origins (one origin group): requests go to the first that answers.
-        origins: Vec<FrontDoorOriginDef> => req,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        origins: Vec<FrontDoorOriginDef> => def,
     }
 }
 

@@ -25,7 +25,7 @@ impl Builder<'_, '_> {
             let sku = fd.sku.unwrap_or_default();
             if fd.origins.is_empty() {
                 self.d
-                    .error(fd.pos.0, "front-door", format!("Front Door `{name}` has no origin"))
+                    .warning(fd.pos.0, "front-door", format!("Front Door `{name}` has no origin: it forwards nothing"))
                     .help("name the workloads, storage accounts or addresses it forwards to in `origins`");
             }
             let mut origins = Vec::new();
