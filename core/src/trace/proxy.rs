@@ -59,6 +59,9 @@ impl Walk<'_> {
             WafMode::Detection => {
                 "its WAF policy is in detection mode: it logs what its rules detect and blocks nothing"
             }
+            WafMode::Off if gw.kind == crate::format::WorkloadKind::ApiManagement => {
+                "API Management has no WAF: requests are not inspected"
+            }
             WafMode::Off => "it has no WAF policy: requests are not inspected",
         };
         let detail = self.text(|| {
