@@ -134,7 +134,7 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
         // An application gateway in `via` is where the client connects: the flow goes to its
         // listener, and on to `to` as a member of the backend pool (I4).
         let (t_dst, backend) = match proxy_in_via(d, e, t_dst) {
-            Ok(Some((gw, ip))) => (Endpoint::Workload(gw), Some(ip)),
+            Ok(Some((gw, ip))) => (gw, Some(ip)),
             Ok(None) => (t_dst.clone(), None),
             Err(msg) => {
                 r.summary = msg;
@@ -184,7 +184,7 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
     // `to` as a member of its backend pool (I4).
     let (dst, backend) = match &dst {
         EndpointSet::One(t) => match proxy_in_via(d, e, t) {
-            Ok(Some((gw, ip))) => (EndpointSet::One(Endpoint::Workload(gw)), Some(ip)),
+            Ok(Some((gw, ip))) => (EndpointSet::One(gw), Some(ip)),
             Ok(None) => (dst, None),
             Err(msg) => {
                 r.summary = msg;
@@ -267,38 +267,49 @@ pub fn recheck_touching(
     }
 }
 
-/// The application gateway named `name`, if one is.
-fn gateway_named(d: &Design, name: &str) -> Option<crate::model::WorkloadId> {
-    d.workloads
+/// The reverse proxy named `name`, if one is: an application gateway or API Management (its
+/// workload), or a Front Door profile (its endpoint's address).
+fn gateway_named(d: &Design, name: &str) -> Option<Endpoint> {
+    if let Some(i) = d
+        .workloads
         .iter()
-        .position(|w| w.name == name && w.kind == crate::format::WorkloadKind::AppGateway)
-        .map(|i| crate::model::WorkloadId(i as u32))
+        .position(|w| w.name == name && w.is_gateway())
+    {
+        return Some(Endpoint::Workload(crate::model::WorkloadId(i as u32)));
+    }
+    d.front_door_by_name(name)
+        .map(|f| Endpoint::Ip(d.front_doors[f.ix()].ip))
 }
 
-/// The application gateway an expectation's `via` names, with the address of `to` as the
-/// backend pool member the request must be forwarded to.
+/// The reverse proxy an expectation's `via` names (I4, I10), as the endpoint the client
+/// connects to, with the address of `to` as the backend pool member or origin the request must
+/// be forwarded to.
 fn proxy_in_via(
     d: &Design,
     e: &Expectation,
     to: &Endpoint,
-) -> Result<Option<(crate::model::WorkloadId, std::net::Ipv4Addr)>, String> {
-    let gateways: Vec<_> = e.via.iter().filter_map(|v| gateway_named(d, v)).collect();
-    let Some(&gw) = gateways.first() else {
+) -> Result<Option<(Endpoint, std::net::Ipv4Addr)>, String> {
+    let gateways: Vec<(&String, Endpoint)> = e
+        .via
+        .iter()
+        .filter_map(|v| gateway_named(d, v).map(|g| (v, g)))
+        .collect();
+    let Some((name, gw)) = gateways.first().cloned() else {
         return Ok(None);
     };
     if gateways.len() > 1 {
         return Err(
-            "`via` names more than one application gateway; name the one the client connects to"
+            "`via` names more than one gateway or Front Door; name the one the client connects to"
                 .into(),
         );
     }
     let ip = match to {
         Endpoint::Workload(w) => d.workloads[w.ix()].ip,
         Endpoint::Ip(ip) => *ip,
+        Endpoint::Service(s, _) => d.services[s.ix()].public_ip,
         _ => {
             return Err(format!(
-                "through application gateway {}, `to` must be a workload or an address of its backend pool",
-                d.workloads[gw.ix()].name
+                "through {name}, `to` must be a workload, a service or an address it forwards to"
             ));
         }
     };

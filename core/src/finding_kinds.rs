@@ -156,18 +156,23 @@ pub const KINDS: &[Kind] = &[
     ),
     k(
         "AML-INGRESS-NO-WAF",
-        "The internet reaches an inference target through an application gateway without a WAF",
-        "`internet` → a public listener of the gateway is forwarded to the target (both legs traced). Use the WAF_v2 SKU with a WAF policy in prevention mode.",
+        "The internet reaches an inference target through an application gateway, API Management or Front Door without a WAF",
+        "`internet` → a public listener of the gateway (or the Front Door endpoint) is forwarded to the target (both legs traced). Use a WAF policy in prevention mode (Application Gateway WAF_v2, Front Door); API Management has none: put it in internal mode behind one.",
     ),
     k(
         "AML-WAF-DETECTION",
-        "An application gateway forwards the internet to an inference target with its WAF in detection mode",
+        "An application gateway or Front Door forwards the internet to an inference target with its WAF in detection mode",
         "Detection mode logs what the rules match and blocks nothing. Switch the WAF policy to prevention mode once the logs show no false positives.",
     ),
     k(
         "AML-WAF-BYPASS",
         "An inference target behind a WAF is also reachable from the internet directly",
         "A public path skips the gateway (proven like AML-INBOUND-INTERNET / AML-INFERENCE-PUBLIC). Remove the target's public IP or public ingress so only the gateway reaches it.",
+    ),
+    k(
+        "AML-FRONTDOOR-PUBLIC-ORIGIN",
+        "An inference target is a public Front Door origin open to every Front Door profile",
+        "AzureFrontDoor.Backend is shared by all customers' profiles: another profile reaches the origin without this profile's WAF unless the application checks X-Azure-FDID (which vnetlab cannot see). Use Private Link (Front Door Premium) and remove the public IP.",
     ),
     k(
         "AML-AKS-PUBLIC-API",

@@ -180,6 +180,13 @@ pub fn parse_endpoint(d: &Design, text: &str, side: Side) -> Result<Endpoint, Qu
     if let Some(f) = d.firewall_by_name(t) {
         return Ok(Endpoint::Firewall(f));
     }
+    // A Front Door profile is its endpoint's address (I8): a destination only, as Front Door
+    // opens connections only to its origins.
+    if let Some(f) = d.front_door_by_name(t)
+        && side == Side::Destination
+    {
+        return Ok(Endpoint::Ip(d.front_doors[f.ix()].ip));
+    }
     if let Some(s) = d.subnet_by_name(t) {
         return Ok(Endpoint::Subnet(s));
     }

@@ -77,6 +77,7 @@ impl DesignBuilder {
             gateways: BTreeMap::new(),
             firewalls: BTreeMap::new(),
             workloads: BTreeMap::new(),
+            front_doors: BTreeMap::new(),
             services: BTreeMap::new(),
             dns: None,
             clients: BTreeMap::new(),

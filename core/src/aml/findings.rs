@@ -83,6 +83,10 @@ fn locate(d: &Design, resource: &str) -> Option<Located> {
     if let Some(s) = d.service_by_name(resource) {
         return located(ElementRef::service(d, s), d.services[s.ix()].span);
     }
+    if let Some(f) = d.front_door_by_name(resource) {
+        let fd = &d.front_doors[f.ix()];
+        return located(ElementRef::FrontDoor(fd.name.clone()), fd.span);
+    }
     if let Some((nsg, rule)) = resource.split_once('/')
         && let Some(n) = d.nsgs.iter().find(|n| n.name == nsg)
         && let Some(r) = n.inbound.iter().chain(&n.outbound).find(|r| r.name == rule)

@@ -1,5 +1,6 @@
-//! The inference ingress path (docs/semantics.md I1–I7): what reaches scoring from the
-//! internet through an application gateway (and whether its WAF blocks what it detects), what
+//! The inference ingress path (docs/semantics.md I1–I7, I11): what reaches scoring from the
+//! internet through an application gateway or API Management (and whether a WAF blocks what it
+//! detects; Front Door in `front_ingress.rs`), what
 //! reaches it around the WAF, and the AKS control plane and egress settings.
 //!
 //! - AML-INGRESS-NO-WAF: the internet reaches an inference target through a gateway listener
@@ -24,7 +25,10 @@ use crate::trace::{Trace, TraceOptions, origin_of, trace_from};
 /// Every ingress finding, and the direct-path findings about WAF-fronted targets turned into
 /// AML-WAF-BYPASS.
 pub(super) fn all(d: &Design, v: &mut Vec<Finding>) {
-    let fronted = through_gateways(d, v);
+    let mut fronted = through_gateways(d, v);
+    fronted.extend(super::front_ingress::through_front_doors(d, v));
+    fronted.sort();
+    fronted.dedup();
     bypass(d, &fronted, v);
     api_server(d, v);
     outbound_type(d, v);
@@ -60,7 +64,7 @@ fn via_gateway(
 fn through_gateways(d: &Design, v: &mut Vec<Finding>) -> Vec<WorkloadId> {
     let mut fronted = Vec::new();
     for (gi, gw) in d.workloads.iter().enumerate() {
-        if gw.kind != WorkloadKind::AppGateway {
+        if !gw.is_gateway() {
             continue;
         }
         let gid = WorkloadId(gi as u32);
@@ -97,6 +101,16 @@ fn through_gateways(d: &Design, v: &mut Vec<Finding>) -> Vec<WorkloadId> {
                             "set waf: prevention on the gateway's WAF policy once its detection logs show no false positives",
                         )
                     }
+                    WafMode::Off if gw.kind == WorkloadKind::ApiManagement => finding(
+                        "AML-INGRESS-NO-WAF",
+                        Severity::High,
+                        format!(
+                            "the internet reaches inference target {} through API Management {} in external mode, which has no WAF",
+                            target.name, gw.name
+                        ),
+                        resources,
+                        "put API Management in internal mode (virtual_network_type: internal) behind an application gateway with a WAF policy in prevention mode, or behind Front Door with one",
+                    ),
                     WafMode::Off => finding(
                         "AML-INGRESS-NO-WAF",
                         Severity::High,
@@ -108,6 +122,8 @@ fn through_gateways(d: &Design, v: &mut Vec<Finding>) -> Vec<WorkloadId> {
                         "use the WAF_v2 SKU with a WAF policy in prevention mode (waf: prevention) on the gateway",
                     ),
                 };
+                let mut f = f;
+                f.references = super::mapping::references(f.id, gw.kind.as_str());
                 v.push(with_witness(f, trace));
             }
         }
@@ -143,6 +159,17 @@ fn bypass(d: &Design, fronted: &[WorkloadId], v: &mut Vec<Finding>) {
                         .any(|l| l.backends.contains(&Backend::Workload(t)))
             })
             .map(|g| g.name.as_str())
+            .chain(
+                d.front_doors
+                    .iter()
+                    .filter(|f| {
+                        f.waf != WafMode::Off
+                            && f.origins
+                                .iter()
+                                .any(|o| o.host == crate::model::FrontDoorHost::Workload(t))
+                    })
+                    .map(|f| f.name.as_str()),
+            )
             .collect();
         let name = &d.workloads[t.ix()].name;
         f.id = "AML-WAF-BYPASS";
@@ -152,7 +179,8 @@ fn bypass(d: &Design, fronted: &[WorkloadId], v: &mut Vec<Finding>) {
             gateways.join(", ")
         );
         f.remediation = format!(
-            "close the direct path: remove {name}'s public IP or public ingress (and the NSG rule that admits the internet) so that only the gateway reaches it"
+            "close the direct path: remove {name}'s public IP or public ingress (and the NSG rule that admits the internet) so that only {} reaches it",
+            gateways.join(" and ")
         );
         f.references = super::mapping::references("AML-WAF-BYPASS", "");
         f.resources.extend(gateways.iter().map(|g| g.to_string()));

@@ -12,6 +12,7 @@ pub mod findings;
 pub mod fix;
 pub mod flows;
 pub use crate::finding_kinds as kinds;
+mod front_ingress;
 mod ingress;
 mod limits;
 mod lint;

@@ -85,6 +85,7 @@ fn only_nsg_rules_differ(a: &Design, b: &Design) -> bool {
         ip_groups,
         service_endpoint_policies,
         workloads,
+        front_doors,
         services,
         dns,
         clients,
@@ -109,6 +110,7 @@ fn only_nsg_rules_differ(a: &Design, b: &Design) -> bool {
         && *ip_groups == f.ip_groups
         && *service_endpoint_policies == f.service_endpoint_policies
         && *workloads == f.workloads
+        && *front_doors == f.front_doors
         && *services == f.services
         && *dns == f.dns
         && *clients == f.clients

@@ -24,6 +24,9 @@ pub enum Arrival<'a> {
     /// Through a private endpoint Azure ML creates for a managed online deployment whose
     /// outbound to public networks is disabled (S24).
     DeploymentPrivateEndpoint,
+    /// Through the private endpoint a Front Door Premium profile (named) manages for a Private
+    /// Link origin, approved on the service (I9).
+    FrontDoorPrivateLink(&'a str),
 }
 
 /// The service firewall's decision.
@@ -94,6 +97,9 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecisio
                 setting("online_endpoints"),
                 "arrives over a private endpoint Azure ML creates for the deployment; the service firewall does not apply (S24, D2)",
             );
+        }
+        Arrival::FrontDoorPrivateLink(fd) => {
+            return allow(ElementRef::FrontDoor(fd.to_string()), format!("arrives over the private endpoint Front Door {fd} manages, approved on the origin; the service firewall does not apply (I9, D2)"));
         }
         Arrival::ManagedPrivateEndpoint => {
             return allow(setting("managed_network"), "arrives over a managed private endpoint of the workspace's managed network; the service firewall does not apply (E4, D2)".to_string());
@@ -220,6 +226,7 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecisio
         ),
         Arrival::PrivateEndpoint(_)
         | Arrival::ManagedPrivateEndpoint
+        | Arrival::FrontDoorPrivateLink(_)
         | Arrival::DeploymentPrivateEndpoint => {
             unreachable!("handled above")
         }

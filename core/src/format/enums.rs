@@ -71,6 +71,7 @@ str_enum! {
         Aks = "aks",
         OnlineEndpoint = "online_endpoint",
         AppGateway = "app_gateway",
+        ApiManagement = "api_management",
     }
 }
 str_enum! {
@@ -144,6 +145,18 @@ str_enum! {
     /// the requests its rules detect, `detection` only logs them, `off` has no WAF.
     #[derive(Default)]
     pub enum WafMode { Prevention = "prevention", Detection = "detection", #[default] Off = "off" }
+}
+str_enum! {
+    /// How an API Management instance is injected in its subnet (`virtualNetworkType`):
+    /// `external` — its gateway answers on a public IP and in the VNet; `internal` — only at its
+    /// private address, from the VNet, peered VNets and on-premises.
+    pub enum ApimVnetType { External = "external", Internal = "internal" }
+}
+str_enum! {
+    /// The tier of an Azure Front Door profile: `premium` connects to origins over Private
+    /// Link and runs managed WAF rule sets; `standard` reaches origins at public addresses.
+    #[derive(Default)]
+    pub enum FrontDoorSku { #[default] Standard = "standard", Premium = "premium" }
 }
 str_enum! {
     /// The frontend an application gateway listener uses.

@@ -72,6 +72,9 @@ record! {
         /// Workloads by name.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         workloads: BTreeMap<String, WorkloadDef> => def,
+        /// Azure Front Door profiles by name (a global reverse proxy outside the VNets).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        front_doors: BTreeMap<String, FrontDoorDef> => def,
         /// PaaS services by name.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         services: BTreeMap<String, ServiceDef> => def,
@@ -583,11 +586,15 @@ record! {
         /// gateway with no WAF policy).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         waf: Option<WafMode> => opt,
-        /// app_gateway: listeners. The gateway is a reverse proxy: it terminates each
-        /// connection to a listener and opens a new one from its own private address to a
-        /// backend of the listener's pool.
+        /// app_gateway / api_management: listeners. The gateway is a reverse proxy: it
+        /// terminates each connection to a listener and opens a new one from its own private
+        /// address to a backend of the listener's pool.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         listeners: Vec<ListenerDef> => def,
+        /// api_management: how it is injected in its subnet (`virtualNetworkType`, required):
+        /// `external` (its gateway has a public frontend) or `internal` (private only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        virtual_network_type: Option<ApimVnetType> => opt,
         /// aks: a private cluster (`apiServerAccessProfile.enablePrivateCluster`): the API
         /// server is reached through a private endpoint in the cluster's VNet (default false:
         /// a public API server endpoint).
@@ -1002,5 +1009,39 @@ record! {
         owner: String => req,
         /// The last day the waiver applies, `YYYY-MM-DD`.
         expires: Spanned<Date> => req,
+    }
+}
+
+// Azure Front Door (issue #15, docs/semantics.md I8–I10).
+
+record! {
+    /// An Azure Front Door profile: a global reverse proxy with a public (anycast) frontend
+    /// that ends each client connection and opens a new one to an origin.
+    pub struct FrontDoorDef ("front door") {
+        /// standard | premium (default standard; Private Link origins need premium).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sku: Option<FrontDoorSku> => opt,
+        /// The mode of the WAF policy associated with its endpoint (default `off`: none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        waf: Option<WafMode> => opt,
+        /// Its origins (one origin group): requests go to the first that answers.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        origins: Vec<FrontDoorOriginDef> => def,
+    }
+}
+
+record! {
+    /// An origin of a Front Door profile.
+    pub struct FrontDoorOriginDef ("origin") {
+        /// The origin: a workload (behind an internal load balancer with Private Link, or at its
+        /// public IP), a storage account, or a public IP address.
+        host: Ref => req,
+        /// premium: reach it through Private Link (a private endpoint Front Door manages, approved
+        /// on the origin) instead of its public address (default false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        private_link: Option<bool> => opt,
+        /// The port Front Door connects to (`httpsPort`, default 443).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        https_port: Option<Spanned<u16>> => opt,
     }
 }

@@ -104,6 +104,8 @@ pub enum ElementRef {
     EndpointPolicy(String),
     /// A workload: VM, compute, AKS node pool, Bastion… (`workload:NAME`).
     Workload(String),
+    /// An Azure Front Door profile (`front-door:NAME`).
+    FrontDoor(String),
     /// A client of the design, `internet` among them (`client:NAME`).
     Client(String),
     /// A PaaS service (`service:NAME`).
@@ -184,6 +186,7 @@ impl ElementRef {
             ElementRef::NatGateway(n) => format!("nat-gateway:{n}"),
             ElementRef::EndpointPolicy(n) => format!("endpoint-policy:{n}"),
             ElementRef::Workload(n) => format!("workload:{n}"),
+            ElementRef::FrontDoor(n) => format!("front-door:{n}"),
             ElementRef::Client(n) => format!("client:{n}"),
             ElementRef::Service(n) => format!("service:{n}"),
             ElementRef::OutboundRule { workspace, rule } => {
@@ -335,6 +338,9 @@ impl ElementRef {
         if let Some(g) = d.gateways.iter().find(|g| g.ip == ip) {
             return ElementRef::Gateway(g.name.clone());
         }
+        if let Some(f) = d.front_doors.iter().find(|f| f.ip == ip) {
+            return ElementRef::FrontDoor(f.name.clone());
+        }
         if let Some(s) = d.subnet_containing(ip) {
             return ElementRef::subnet(d, s);
         }
@@ -425,6 +431,7 @@ impl ElementRef {
             ElementRef::NatGateway(n) => d.nat_gateways.iter().any(|x| &x.name == n),
             ElementRef::EndpointPolicy(n) => d.endpoint_policies.iter().any(|x| &x.name == n),
             ElementRef::Workload(n) => d.workload_by_name(n).is_some(),
+            ElementRef::FrontDoor(n) => d.front_door_by_name(n).is_some(),
             ElementRef::Client(n) => d.client_by_name(n).is_some(),
             ElementRef::Service(n) => d.service_by_name(n).is_some(),
             ElementRef::OutboundRule { workspace, rule } => {
@@ -485,6 +492,7 @@ impl fmt::Display for ElementRef {
             ElementRef::NatGateway(n) => write!(f, "NAT gateway {n}"),
             ElementRef::EndpointPolicy(n) => write!(f, "service endpoint policy {n}"),
             ElementRef::Workload(n) => write!(f, "workload {n}"),
+            ElementRef::FrontDoor(n) => write!(f, "Front Door {n}"),
             ElementRef::Client(n) => write!(f, "client {n}"),
             ElementRef::Service(n) => write!(f, "service {n}"),
             ElementRef::OutboundRule { workspace, rule } => {

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod dns;
 pub mod element;
 pub mod fqdn_tags;
+pub mod front_door;
 mod ingress;
 mod lookup;
 mod settings;
@@ -19,6 +20,7 @@ pub use alloc::{
 };
 pub use build::build;
 pub use element::ElementRef;
+pub use front_door::{FrontDoor, FrontDoorHost, FrontDoorOrigin};
 
 use crate::diag::Span;
 use crate::format::{
@@ -74,7 +76,9 @@ ids!(
     /// A NAT gateway.
     NatGatewayId,
     /// A service endpoint policy.
-    EndpointPolicyId
+    EndpointPolicyId,
+    /// An Azure Front Door profile.
+    FrontDoorId
 );
 
 /// A validated design.
@@ -112,6 +116,8 @@ pub struct Design {
     pub workloads: Vec<Workload>,
     /// PaaS services.
     pub services: Vec<Service>,
+    /// Azure Front Door profiles, sorted by name (I8).
+    pub front_doors: Vec<FrontDoor>,
     /// Private endpoints.
     pub private_endpoints: Vec<PrivateEndpoint>,
     /// Private DNS zones.
@@ -567,9 +573,27 @@ pub struct Workload {
 }
 
 impl Workload {
-    /// Whether it is an application gateway with at least one listener (a reverse proxy).
+    /// Whether it is an application gateway or API Management with at least one listener (a
+    /// reverse proxy).
     pub fn is_proxy(&self) -> bool {
-        self.kind == WorkloadKind::AppGateway && !self.listeners.is_empty()
+        self.is_gateway() && !self.listeners.is_empty()
+    }
+
+    /// Whether it is a reverse proxy in a subnet: an application gateway or an API Management
+    /// instance (their listeners end the client's connection, I2, I11).
+    pub fn is_gateway(&self) -> bool {
+        matches!(
+            self.kind,
+            WorkloadKind::AppGateway | WorkloadKind::ApiManagement
+        )
+    }
+
+    /// How the reports name its kind of gateway.
+    pub fn gateway_noun(&self) -> &'static str {
+        match self.kind {
+            WorkloadKind::ApiManagement => "API Management",
+            _ => "application gateway",
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     super::accept::accept(f, diags);
     super::settings::check(d, f, diags);
     super::ingress::check(d, diags);
+    super::front_door::check(d, diags);
 }
 
 impl Design {
@@ -454,13 +455,14 @@ fn expectations(d: &Design, diags: &mut Diagnostics) {
             let gateway = d
                 .workloads
                 .iter()
-                .any(|w| &w.name == v && w.kind == crate::format::WorkloadKind::AppGateway);
+                .any(|w| &w.name == v && w.is_gateway())
+                || d.front_door_by_name(v).is_some();
             if d.subnet_by_name(v).is_none() && d.firewall_by_name(v).is_none() && !gateway {
                 diags.error(
                     e.span,
                     "expect-via",
                     format!(
-                        "expectation `{}`: waypoint `{v}` is neither a subnet, a firewall nor an application gateway",
+                        "expectation `{}`: waypoint `{v}` is neither a subnet, a firewall, an application gateway, API Management nor a Front Door profile",
                         e.name
                     ),
                 );

@@ -178,7 +178,7 @@ fn translated_sources(d: &Design) -> AddrSet {
     }
     for w in &d.workloads {
         // An application gateway's second leg starts from its own address (I2).
-        if w.kind == crate::format::WorkloadKind::AppGateway {
+        if w.is_gateway() {
             add(w.ip);
         }
         if crate::trace::is_aml_compute(w.kind) {

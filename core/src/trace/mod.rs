@@ -507,6 +507,7 @@ mod aml;
 mod deployment;
 mod egress;
 mod endpoint_policy;
+mod front_door;
 mod proxy;
 mod reply;
 mod reserved;

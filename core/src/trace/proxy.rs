@@ -11,7 +11,7 @@ use crate::net::Flow;
 
 /// How many gateways one request may cross in a row (a pool naming a gateway whose pool names
 /// the first would otherwise never end).
-const MAX_PROXIES: u8 = 4;
+pub(super) const MAX_PROXIES: u8 = 4;
 
 impl Walk<'_> {
     /// The request has arrived at application gateway `wid` on its public (or private)
@@ -20,6 +20,7 @@ impl Walk<'_> {
     pub(super) fn proxy(&mut self, wid: WorkloadId, public: bool) -> Step_ {
         let d = self.d;
         let gw = &d.workloads[wid.ix()];
+        let noun = gw.gateway_noun();
         for l in &gw.listeners {
             self.consult_port(u32::from(l.port));
             self.consult_port(u32::from(l.port) + 1);
@@ -32,14 +33,14 @@ impl Walk<'_> {
         });
         let Some(l) = listener else {
             let what = self.flow_port_text();
-            let detail = self.text(|| format!("application gateway {} has no listener on {what} of its {frontend} frontend: it answers only its listeners", gw.name));
+            let detail = self.text(|| format!("{noun} {} has no listener on {what} of its {frontend} frontend: it answers only its listeners", gw.name));
             self.hop(
                 Hop::new(&gw.name, Step::Proxy, false, detail)
                     .element(ElementRef::Workload(gw.name.clone())),
             );
             return Err(Verdict::Denied {
                 by: format!(
-                    "application gateway {} (no listener on {what}, {frontend} frontend)",
+                    "{noun} {} (no listener on {what}, {frontend} frontend)",
                     gw.name
                 ),
             });
@@ -57,6 +58,9 @@ impl Walk<'_> {
             }
             WafMode::Detection => {
                 "its WAF policy is in detection mode: it logs what its rules detect and blocks nothing"
+            }
+            WafMode::Off if gw.kind == crate::format::WorkloadKind::ApiManagement => {
+                "API Management has no WAF: requests are not inspected"
             }
             WafMode::Off => "it has no WAF policy: requests are not inspected",
         };
@@ -101,7 +105,7 @@ impl Walk<'_> {
             );
             return Err(Verdict::Dropped {
                 reason: format!(
-                    "application gateway {} does not forward TCP {} to {want}",
+                    "{noun} {} does not forward TCP {} to {want}",
                     gw.name, l.port
                 ),
             });
@@ -146,7 +150,7 @@ impl Walk<'_> {
                 .element(ElementRef::Workload(gw.name.clone())),
         );
         Err(first.unwrap_or(Verdict::Dropped {
-            reason: format!("application gateway {} has an empty backend pool", gw.name),
+            reason: format!("{noun} {} has an empty backend pool", gw.name),
         }))
     }
 

@@ -1,7 +1,7 @@
 //! What a destination address is: a NIC, a host, a private endpoint, a public endpoint, a site…
 
 use crate::model::{
-    Design, FirewallId, NatGatewayId, NsgId, PeId, ServiceId, SiteId, SubnetId, WorkloadId,
+    Design, FirewallId, FrontDoorId, NatGatewayId, NsgId, PeId, ServiceId, SiteId, SubnetId, WorkloadId,
 };
 use crate::tags::AZURE_HOST_IP;
 use std::net::Ipv4Addr;
@@ -25,6 +25,7 @@ pub(super) enum Target {
     FirewallPublic(FirewallId),
     OnPrem(SiteId),
     NatGatewayPublic(NatGatewayId),
+    FrontDoor(FrontDoorId),
     Platform,
     Internet,
 }
@@ -58,6 +59,9 @@ pub(super) fn target_at(d: &Design, ip: Ipv4Addr) -> Target {
     }
     if let Some(s) = d.subnet_containing(ip) {
         return Target::Host { subnet: s };
+    }
+    if let Some(f) = d.front_door_at(ip) {
+        return Target::FrontDoor(f);
     }
     if let Some(s) = d.services.iter().position(|s| s.public_ip == ip) {
         return Target::ServicePublic(ServiceId(s as u32));

@@ -504,7 +504,7 @@ impl<'d> Walk<'d> {
                 }
                 self.nsgs_in(subnet, nsg, &name)?;
                 if let Some(w) = workload
-                    && d.workloads[w.ix()].kind == crate::format::WorkloadKind::AppGateway
+                    && d.workloads[w.ix()].is_gateway()
                 {
                     return self.proxy(w, false);
                 }
@@ -618,7 +618,7 @@ impl<'d> Walk<'d> {
                 }
                 self.touch(Touch::SubnetNsg(wl.subnet));
                 let any_nsg = wl.nsg.is_some() || d.subnets[wl.subnet.ix()].nsg.is_some();
-                if wl.kind == crate::format::WorkloadKind::AppGateway {
+                if wl.is_gateway() {
                     // The frontend public IP is the gateway's own: its listeners answer with
                     // or without an NSG on its subnet (I1).
                     if any_nsg {
@@ -730,6 +730,7 @@ impl<'d> Walk<'d> {
                 );
                 Ok(())
             }
+            Target::FrontDoor(f) => self.front_door(f),
             Target::NatGatewayPublic(n) => {
                 let name = &d.nat_gateways[n.ix()].name;
                 self.hop(Hop::new(

@@ -2555,6 +2555,7 @@ fn workload(kind: WorkloadKind, subnet: String) -> WorkloadDef {
         node_communication_mode: None,
         waf: None,
         listeners: Vec::new(),
+        virtual_network_type: None,
         private_cluster: None,
         authorized_ip_ranges: Vec::new(),
         outbound_type: None,

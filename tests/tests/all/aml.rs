@@ -174,6 +174,29 @@ const INTENDED: &[(&str, &[&str], bool)] = &[
         &["AML-AKS-PUBLIC-API"],
         true,
     ),
+    // Front Door and API Management on the ingress path (semantics I8–I11).
+    ("topologies/aml-ingress-frontdoor.yaml", &[], true),
+    ("topologies/aml-ingress-apim.yaml", &[], true),
+    (
+        "topologies/broken/aml-frontdoor-no-waf.yaml",
+        &["AML-INGRESS-NO-WAF"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-frontdoor-bypass.yaml",
+        &["AML-WAF-BYPASS"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-frontdoor-public-origin.yaml",
+        &["AML-FRONTDOOR-PUBLIC-ORIGIN"],
+        true,
+    ),
+    (
+        "topologies/broken/aml-apim-external.yaml",
+        &["AML-INGRESS-NO-WAF"],
+        true,
+    ),
     (
         "topologies/broken/aml-aks-outbound.yaml",
         &["AML-AKS-OUTBOUND"],
@@ -243,6 +266,26 @@ const PAIRS: &[(&str, &str, &str)] = &[
         "AML-AKS-PUBLIC-API",
         "topologies/broken/aml-aks-public-api.yaml",
         "topologies/aml-ingress-waf.yaml",
+    ),
+    (
+        "AML-INGRESS-NO-WAF",
+        "topologies/broken/aml-frontdoor-no-waf.yaml",
+        "topologies/aml-ingress-frontdoor.yaml",
+    ),
+    (
+        "AML-WAF-BYPASS",
+        "topologies/broken/aml-frontdoor-bypass.yaml",
+        "topologies/aml-ingress-frontdoor.yaml",
+    ),
+    (
+        "AML-FRONTDOOR-PUBLIC-ORIGIN",
+        "topologies/broken/aml-frontdoor-public-origin.yaml",
+        "topologies/aml-ingress-frontdoor.yaml",
+    ),
+    (
+        "AML-INGRESS-NO-WAF",
+        "topologies/broken/aml-apim-external.yaml",
+        "topologies/aml-ingress-apim.yaml",
     ),
     (
         "AML-AKS-OUTBOUND",

@@ -11,6 +11,7 @@ mod dns_resolver;
 mod elements;
 mod example_crate;
 mod format_doc;
+mod front_door;
 mod golden;
 mod hardening;
 mod import_arm;

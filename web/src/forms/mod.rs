@@ -46,6 +46,10 @@ pub enum FormKind {
     Site,
     /// A client outside the designed networks (internet, on-premises, Azure service).
     Client,
+    /// An Azure Front Door profile (its origins are kept when it is edited).
+    FrontDoor,
+    /// An origin of a Front Door profile.
+    FrontDoorOrigin,
 }
 
 impl FormKind {
@@ -67,6 +71,8 @@ impl FormKind {
         FormKind::Gateway,
         FormKind::Site,
         FormKind::Client,
+        FormKind::FrontDoor,
+        FormKind::FrontDoorOrigin,
         FormKind::Expectation,
     ];
 
@@ -90,6 +96,8 @@ impl FormKind {
             FormKind::Gateway => "gateway",
             FormKind::Site => "site",
             FormKind::Client => "client",
+            FormKind::FrontDoor => "Front Door",
+            FormKind::FrontDoorOrigin => "Front Door origin",
         }
     }
 }
@@ -186,6 +194,18 @@ fn sources(f: &TopologyFile) -> Vec<String> {
     out
 }
 
+/// What a Front Door origin can be: workloads and storage accounts (or an address typed in).
+fn origin_hosts(f: &TopologyFile) -> Vec<String> {
+    let mut out: Vec<String> = f.workloads.keys().cloned().collect();
+    out.extend(
+        f.services
+            .iter()
+            .filter(|(_, s)| s.kind == ServiceKind::Storage)
+            .map(|(n, _)| n.clone()),
+    );
+    out
+}
+
 /// What a flow can go to: workloads, each service's sub-resources (`SERVICE:GROUP`, from its
 /// private endpoints, else the service itself), subnets and the internet.
 fn destinations(f: &TopologyFile) -> Vec<String> {
@@ -201,6 +221,7 @@ fn destinations(f: &TopologyFile) -> Vec<String> {
         }
         out.extend(groups.into_iter().map(|g| format!("{name}:{g}")));
     }
+    out.extend(f.front_doors.keys().cloned());
     out.extend(subnets(f));
     out.extend(f.vnets.keys().map(|v| format!("{v}/*")));
     out.push("internet".into());
@@ -315,6 +336,12 @@ impl Form {
                     "WAF mode (application gateway)",
                     Role::Value,
                     opt(all(WafMode::ALL)),
+                ),
+                field(
+                    "virtual_network_type",
+                    "VNet mode (API Management)",
+                    Role::Value,
+                    opt(all(ApimVnetType::ALL)),
                 ),
             ],
             FormKind::Service => vec![
@@ -489,6 +516,22 @@ impl Form {
                 text("dns_server", "DNS server", Role::Value),
                 text("groups", "Identity groups", Role::List),
                 text("service_tag", "Service tag", Role::Value),
+            ],
+            FormKind::FrontDoor => vec![
+                text("name", "Name", Role::Name),
+                field("sku", "Tier", Role::Value, opt(all(FrontDoorSku::ALL))),
+                field("waf", "WAF policy mode", Role::Value, opt(all(WafMode::ALL))),
+            ],
+            FormKind::FrontDoorOrigin => vec![
+                field(
+                    "front_door",
+                    "Front Door",
+                    Role::Parent,
+                    file.front_doors.keys().cloned().collect(),
+                ),
+                suggest("host", "Origin (workload, storage account or IP)", origin_hosts(file)),
+                field("private_link", "Private Link (premium)", Role::Value, yes_no()),
+                text("https_port", "HTTPS port", Role::Value),
             ],
             FormKind::Expectation => vec![
                 text("name", "Intent", Role::Value),
@@ -871,6 +914,32 @@ impl Form {
                     out.clients.insert(name.clone(), r);
                 }
             }
+            FormKind::FrontDoor => {
+                taken(out.front_doors.contains_key(&name), &mut self);
+                if let Some(mut r) = self.decode::<FrontDoorDef>() {
+                    if let Some(old) = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| file.front_doors.get(&t.name))
+                    {
+                        r.origins = old.origins.clone();
+                    }
+                    out.front_doors.insert(name.clone(), r);
+                }
+            }
+            FormKind::FrontDoorOrigin => {
+                if let (Some(r), Some(fd)) = (
+                    self.decode::<FrontDoorOriginDef>(),
+                    out.front_doors.get_mut(&parent),
+                ) {
+                    let at = self
+                        .editing
+                        .as_ref()
+                        .and_then(|t| t.name.parse::<usize>().ok())
+                        .unwrap_or(fd.origins.len());
+                    fd.origins.insert(at.min(fd.origins.len()), r);
+                }
+            }
             FormKind::Expectation => {
                 if name.is_empty() {
                     self.set_error("name", "say what the flow is for");
@@ -996,6 +1065,7 @@ pub fn target_of_node(id: &str) -> Option<Target> {
         "service" => top(FormKind::Service),
         "subnet" => child(FormKind::Subnet),
         "site" => child(FormKind::Site),
+        "front-door" => top(FormKind::FrontDoor),
         _ => None,
     }
 }

@@ -84,6 +84,24 @@ pub(super) fn current_values(
                 "0".into(),
             ]
         }
+        FormKind::FrontDoor => {
+            let mut fd = file.front_doors.get(&t.name)?.clone();
+            fd.origins.clear();
+            one.front_doors.insert(t.name.clone(), fd);
+            vec!["front_doors".into(), t.name.clone()]
+        }
+        FormKind::FrontDoorOrigin => {
+            let i: usize = t.name.parse().ok()?;
+            let mut fd = file.front_doors.get(&t.parent)?.clone();
+            fd.origins = vec![fd.origins.get(i)?.clone()];
+            one.front_doors.insert(t.parent.clone(), fd);
+            vec![
+                "front_doors".into(),
+                t.parent.clone(),
+                "origins".into(),
+                "0".into(),
+            ]
+        }
         FormKind::Nsg => return file.nsgs.contains_key(&t.name).then(BTreeMap::new),
         FormKind::NsgRule => {
             let r = file
@@ -227,6 +245,7 @@ pub(super) fn empty_like(file: &TopologyFile) -> TopologyFile {
     f.service_endpoint_policies.clear();
     f.ip_groups.clear();
     f.workloads.clear();
+    f.front_doors.clear();
     f.services.clear();
     f.dns = None;
     f.clients.clear();
@@ -266,6 +285,16 @@ pub fn delete(file: &TopologyFile, t: &Target) -> TopologyFile {
                 && i < s.private_endpoints.len()
             {
                 s.private_endpoints.remove(i);
+            }
+        }
+        FormKind::FrontDoor => {
+            f.front_doors.remove(&t.name);
+        }
+        FormKind::FrontDoorOrigin => {
+            if let (Some(fd), Some(i)) = (f.front_doors.get_mut(&t.parent), ix)
+                && i < fd.origins.len()
+            {
+                fd.origins.remove(i);
             }
         }
         FormKind::Nsg => {
@@ -491,6 +520,23 @@ pub fn items(f: &TopologyFile) -> Vec<Item> {
             "",
             c,
         );
+    }
+    for (n, fd) in &f.front_doors {
+        push(0, format!("Front Door {n}"), FormKind::FrontDoor, "", n);
+        for (i, o) in fd.origins.iter().enumerate() {
+            let how = if o.private_link == Some(true) {
+                "Private Link"
+            } else {
+                "public"
+            };
+            push(
+                1,
+                format!("origin {} ({how})", o.host.value),
+                FormKind::FrontDoorOrigin,
+                n,
+                &i.to_string(),
+            );
+        }
     }
     for (i, e) in f.expect.iter().enumerate() {
         push(

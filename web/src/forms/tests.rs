@@ -389,3 +389,48 @@ fn deleting_an_element_offers_its_referrers_to_remove_or_re_point() {
         Some(other[0].as_str())
     );
 }
+
+#[test]
+fn a_front_door_and_its_private_link_storage_origin_are_added_and_edited_without_losing_origins() {
+    let base = file();
+    let aks = base
+        .services
+        .iter()
+        .find(|(_, s)| s.kind == ServiceKind::Storage)
+        .map(|(n, _)| n.clone())
+        .expect("a storage account");
+    let with_fd = fill(
+        FormKind::FrontDoor,
+        &[("name", "edge"), ("sku", "premium"), ("waf", "prevention")],
+    )
+    .submit(&base)
+    .unwrap();
+    let mut form = Form::new(FormKind::FrontDoorOrigin, &with_fd);
+    form.set("front_door", "edge".into());
+    form.set("host", aks.clone());
+    form.set("private_link", "true".into());
+    let with_origin = form.submit(&with_fd).unwrap();
+    let fd = &with_origin.front_doors["edge"];
+    assert_eq!(fd.origins.len(), 1);
+    assert_eq!(fd.origins[0].host.value, aks);
+    assert_eq!(fd.origins[0].private_link, Some(true));
+    let d = vnetlab_core::rebuild("t", &with_origin, &Default::default()).design;
+    assert!(d.is_some_and(|d| d.front_doors.len() == 1));
+    // Editing the profile keeps its origins (the form does not show them).
+    let target = Target {
+        kind: FormKind::FrontDoor,
+        parent: String::new(),
+        name: "edge".into(),
+    };
+    let mut edit = Form::edit(&target, &with_origin).expect("the profile exists");
+    edit.set("waf", "detection".into());
+    let edited = edit.submit(&with_origin).unwrap();
+    assert_eq!(edited.front_doors["edge"].waf, Some(WafMode::Detection));
+    assert_eq!(edited.front_doors["edge"].origins.len(), 1);
+    // Private Link on a standard profile is the command line's error, on the form.
+    let mut std = Form::new(FormKind::FrontDoor, &with_origin);
+    std.set("name", "edge".into());
+    std.set("sku", "standard".into());
+    std.editing = Some(target);
+    assert!(std.submit(&with_origin).is_err());
+}

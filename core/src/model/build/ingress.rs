@@ -3,7 +3,7 @@
 //! outbound type (docs/semantics.md I1–I6).
 
 use super::*;
-use crate::format::{Frontend, WorkloadDef};
+use crate::format::{ApimVnetType, Frontend, WorkloadDef};
 
 /// A workload's ingress settings, as the model holds them.
 pub(super) struct Ingress {
@@ -18,10 +18,22 @@ impl Builder<'_, '_> {
     /// not have and each listener that names nothing.
     pub(super) fn ingress(&mut self, f: &TopologyFile, name: &str, w: &WorkloadDef) -> Ingress {
         let gateway = w.kind == WorkloadKind::AppGateway;
+        let apim = w.kind == WorkloadKind::ApiManagement;
         let aks = w.kind == WorkloadKind::Aks;
         for (key, present, ok, kind) in [
             ("waf", w.waf.is_some(), gateway, "app_gateway"),
-            ("listeners", !w.listeners.is_empty(), gateway, "app_gateway"),
+            (
+                "listeners",
+                !w.listeners.is_empty(),
+                gateway || apim,
+                "app_gateway and api_management",
+            ),
+            (
+                "virtual_network_type",
+                w.virtual_network_type.is_some(),
+                apim,
+                "api_management",
+            ),
             ("private_cluster", w.private_cluster.is_some(), aks, "aks"),
             (
                 "authorized_ip_ranges",
@@ -50,10 +62,16 @@ impl Builder<'_, '_> {
             .enumerate()
             .map(|(i, k)| (k.clone(), WorkloadId(i as u32)))
             .collect();
+        let internal = apim && self.apim_mode(name, w) == Some(ApimVnetType::Internal);
         let mut listeners = Vec::new();
         let mut ports = std::collections::BTreeSet::new();
         for l in &w.listeners {
             let port = l.port.value;
+            if internal && l.frontend == Some(Frontend::Public) {
+                self.d
+                    .error(l.pos.0, "listener", format!("`{name}` is in internal mode: its gateway has no public frontend"))
+                    .help("set `virtual_network_type: external`, or `frontend: private`");
+            }
             if port == 0 {
                 self.d
                     .error(l.port.span(), "listener", "a listener's port is 1 to 65535")
@@ -69,7 +87,7 @@ impl Builder<'_, '_> {
                     true
                 }
                 Some(Frontend::Private) => false,
-                None => w.public_ip.unwrap_or_default() != PublicIpSku::None,
+                None => !internal && w.public_ip.unwrap_or_default() != PublicIpSku::None,
             };
             if !ports.insert((port, public)) {
                 self.d
@@ -137,6 +155,29 @@ impl Builder<'_, '_> {
             listeners,
             api_server,
             outbound_type: w.outbound_type.unwrap_or_default(),
+        }
+    }
+}
+
+impl Builder<'_, '_> {
+    /// An API Management instance's VNet mode, with an error when it is missing (I11): an
+    /// instance in a subnet is injected in `external` or `internal` mode, and the two expose
+    /// different things. External mode's public frontend needs a public IP.
+    fn apim_mode(&mut self, name: &str, w: &WorkloadDef) -> Option<ApimVnetType> {
+        match w.virtual_network_type {
+            None => {
+                self.d
+                    .error(w.pos.0, "api-management", format!("API Management `{name}` is in a subnet but says neither `virtual_network_type: external` nor `internal`"))
+                    .help("external: its gateway is public and in the VNet; internal: reached only at its private address");
+                None
+            }
+            Some(ApimVnetType::External) if w.public_ip.unwrap_or_default() == PublicIpSku::None => {
+                self.d
+                    .error(w.pos.0, "api-management", format!("API Management `{name}` is in external mode, which needs a public IP"))
+                    .help("set `public_ip: standard`");
+                Some(ApimVnetType::External)
+            }
+            m => m,
         }
     }
 }

@@ -84,6 +84,7 @@ fn doc_public_ip(n: usize) -> Ipv4Addr {
 
 mod admin;
 mod dns;
+mod front_door;
 mod ingress;
 mod network;
 mod resources;
@@ -199,6 +200,7 @@ impl Builder<'_, '_> {
         let dns = self.dns_setup(f, &subnets, &workloads);
         let peerings = self.peerings(f);
         let expectations = self.expectations(f);
+        let front_doors = self.front_doors(f, &workloads, &services);
 
         let mut vnets = vnets;
         self.admin_rules(f, &mut vnets);
@@ -237,6 +239,7 @@ impl Builder<'_, '_> {
             endpoint_policies,
             workloads,
             services,
+            front_doors,
             private_endpoints,
             zones,
             dns,

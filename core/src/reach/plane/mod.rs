@@ -280,8 +280,7 @@ impl<'d> Plane<'d> {
             // An application gateway's frontend proxies to its backend pool: decided by the
             // tracer (both legs), packet class by packet class.
             let proxy = w.is_some_and(|w| {
-                d.workloads[w].kind == crate::format::WorkloadKind::AppGateway
-                    && d.workloads[w].ip == ip
+                d.workloads[w].is_gateway() && d.workloads[w].ip == ip
             });
             if k == Kind::Special || proxy {
                 special.insert(i);
