@@ -7,7 +7,7 @@
 
 use crate::eval::routes::RouteView;
 use crate::model::{BuildOptions, Design, SubnetId};
-use crate::whatif::Edit;
+use crate::edit::Edit;
 use std::sync::Arc;
 
 /// How an edit was applied.
