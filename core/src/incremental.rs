@@ -8,7 +8,7 @@
 
 use crate::eval::routes::RouteView;
 use crate::model::{BuildOptions, Design, SubnetId};
-use crate::whatif::Edit;
+use crate::edit::Edit;
 use std::sync::Arc;
 
 /// How an edit was applied.
@@ -145,7 +145,7 @@ impl Design {
             | Edit::FlipFortiPolicyAction { .. }
             | Edit::FlipFortiPolicyNat { .. } => {
                 // The firewall's rules are lowered as written: change that one in place.
-                crate::whatif::firewall_apply_to_design(e, self)?;
+                crate::edit::firewall_apply_to_design(e, self)?;
             }
             _ => {
                 let mut file = self.file.clone();

@@ -11,6 +11,7 @@ pub mod aml;
 pub mod check;
 pub mod diag;
 pub mod diff;
+pub mod edit;
 pub mod eval;
 pub mod finding_kinds;
 pub mod format;

@@ -2,4 +2,4 @@
 //! of): what the audit proposes, applied to the plan's file (which already holds the audit's
 //! earlier fixes) to verify it by re-tracing, and by a user to the design.
 
-pub use crate::whatif::patch::{FIX_GROUP, Patch};
+pub use crate::edit::patch::{FIX_GROUP, Patch};

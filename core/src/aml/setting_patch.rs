@@ -7,7 +7,7 @@ use super::patch::Patch;
 use crate::format::{ResourceAccessRuleDef, Spanned};
 use crate::model::{Design, catalog};
 
-pub use crate::whatif::patch::SettingPatch;
+pub use crate::edit::patch::SettingPatch;
 
 /// The setting fixes of a broken required flow, as (change, patch): a flow from a service's
 /// identity to a storage account gets a resource instance rule for that service (S22).

@@ -219,6 +219,11 @@ mod tests {
     }
 
     #[test]
+    fn the_expired_waiver_finding_is_a_known_kind() {
+        assert!(crate::finding_kinds::kind(EXPIRED).is_some());
+    }
+
+    #[test]
     fn a_waiver_matching_nothing_is_unused() {
         let today = Date::parse("2026-01-01").unwrap();
         let mut findings = vec![found("A", "x")];

@@ -80,7 +80,7 @@ fn gateway_manager_ports(d: &Design, diags: &mut Diagnostics) {
                 src,
                 dst: w.ip,
                 protocol: Protocol::Tcp,
-                src_port: crate::trace::DEFAULT_SOURCE_PORT,
+                src_port: crate::net::DEFAULT_SOURCE_PORT,
                 dst_port: port,
             };
             crate::eval::nsg::evaluate(&with_tables, nsg, Direction::Inbound, s.vnet, &flow).access

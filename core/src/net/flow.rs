@@ -63,6 +63,10 @@ impl std::fmt::Display for Protocol {
     }
 }
 
+/// The source port a traced flow uses unless one is given: an ephemeral port, above every
+/// port Azure's documented rules name.
+pub const DEFAULT_SOURCE_PORT: u16 = 50000;
+
 /// One concrete packet header: the five-tuple.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Flow {

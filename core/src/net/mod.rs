@@ -6,6 +6,6 @@ mod packets;
 mod ports;
 
 pub use addr::{AddrSet, parse_ipv4, parse_ipv4_net, private_ranges, without_leading_zeros};
-pub use flow::{Flow, Protocol};
+pub use flow::{DEFAULT_SOURCE_PORT, Flow, Protocol};
 pub use packets::{Hull, PacketBox, PacketSet};
 pub use ports::{PortRange, PortSet};

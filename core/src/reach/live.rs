@@ -10,7 +10,7 @@ use super::plane::{self, State};
 use crate::format::Direction;
 use crate::model::{AddrEntry, BuildOptions, Design, NsgId, SubnetId, VnetId, usable_range};
 use crate::net::{AddrSet, Protocol};
-use crate::whatif::Edit;
+use crate::edit::Edit;
 use std::net::Ipv4Addr;
 
 /// A subnet matrix and the engine state behind it, updated edit by edit.

@@ -306,9 +306,7 @@ pub fn trace(d: &Design, q: &FlowQuery) -> Result<Trace, QueryError> {
     trace_with_source_port(d, q, DEFAULT_SOURCE_PORT)
 }
 
-/// The source port a traced flow uses unless one is given: an ephemeral port, above every
-/// port Azure's documented rules name.
-pub const DEFAULT_SOURCE_PORT: u16 = 50000;
+pub use crate::net::DEFAULT_SOURCE_PORT;
 
 /// [`trace`] from a given source port (NSG rules can name source ports; ignored for protocols
 /// without ports).

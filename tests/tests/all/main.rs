@@ -17,6 +17,7 @@ mod hardening;
 mod import_arm;
 mod import_terraform;
 mod incremental;
+mod layers;
 mod live;
 mod matrix;
 mod props;

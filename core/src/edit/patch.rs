@@ -7,7 +7,7 @@ use crate::format::{
     NsgRuleDef, PeeringDef, Pos, ResourceAccessRuleDef, RouteDef, RuleCollectionDef,
     RuleCollectionGroupDef, Spanned, Toggle, TopologyFile,
 };
-use crate::whatif::Edit;
+use crate::edit::Edit;
 use serde::Serialize;
 
 fn s(v: &str) -> Spanned<String> {
