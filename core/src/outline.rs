@@ -167,6 +167,12 @@ impl Edit {
             Edit::FlipDefaultAction { service } => {
                 ElementRef::Service(service.clone()).setting("default_action")
             }
+            Edit::ReplaceNsgRule { nsg, rule, .. } | Edit::AddNsgRule { nsg, rule, .. } => {
+                ElementRef::NsgRule {
+                    nsg: nsg.clone(),
+                    rule: rule.name.value.clone(),
+                }
+            }
         }
     }
 }

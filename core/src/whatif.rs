@@ -7,7 +7,7 @@
 //! ([`crate::session::Session`]).
 
 use crate::check::{CheckReport, Outcome};
-use crate::format::{Access, DefaultAction, Toggle, TopologyFile};
+use crate::format::{Access, DefaultAction, NsgRuleDef, Toggle, TopologyFile};
 use crate::model::Design;
 use serde::Serialize;
 
@@ -26,7 +26,7 @@ pub enum PeeringFlag {
 }
 
 /// One change to a design.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "edit", rename_all = "snake_case")]
 pub enum Edit {
     /// Delete an NSG rule.
@@ -103,7 +103,30 @@ pub enum Edit {
         /// Service name.
         service: String,
     },
+    /// Replace the record of an NSG's rule by another (any field may change, its name too):
+    /// what a change to a rule typed in the source is.
+    ReplaceNsgRule {
+        /// NSG name.
+        nsg: String,
+        /// Index of the rule in the NSG's `rules`.
+        index: usize,
+        /// The rule's new record.
+        rule: Box<NsgRuleDef>,
+    },
+    /// Add a rule to an NSG.
+    AddNsgRule {
+        /// NSG name.
+        nsg: String,
+        /// Where it goes in the NSG's `rules` (the rules from there on move one down).
+        index: usize,
+        /// The rule's record.
+        rule: Box<NsgRuleDef>,
+    },
 }
+
+// Records compare positions as equal and hold no floating-point values, so equality is
+// reflexive.
+impl Eq for Edit {}
 
 fn missing(what: &str) -> String {
     format!("{what} does not exist in this design")
@@ -190,6 +213,12 @@ impl Edit {
                 format!("flip public network access of {service}")
             }
             Edit::FlipDefaultAction { service } => format!("flip the default action of {service}"),
+            Edit::ReplaceNsgRule { nsg, index, rule } => {
+                format!("change NSG rule {nsg}/{} (#{})", rule.name.value, index + 1)
+            }
+            Edit::AddNsgRule { nsg, rule, .. } => {
+                format!("add NSG rule {nsg}/{}", rule.name.value)
+            }
         }
     }
 
@@ -203,7 +232,10 @@ impl Edit {
         use crate::trace::Touch;
         let subnet = |name: &str| d.subnet_by_name(name);
         Some(match self {
-            Edit::RemoveNsgRule { nsg, .. } | Edit::FlipNsgRuleAccess { nsg, .. } => {
+            Edit::RemoveNsgRule { nsg, .. }
+            | Edit::FlipNsgRuleAccess { nsg, .. }
+            | Edit::ReplaceNsgRule { nsg, .. }
+            | Edit::AddNsgRule { nsg, .. } => {
                 let i = d.nsgs.iter().position(|x| &x.name == nsg)?;
                 vec![Touch::Nsg(crate::model::NsgId(i as u32))]
             }
@@ -354,6 +386,23 @@ impl Edit {
                 } else {
                     DefaultAction::Allow
                 });
+            }
+            Edit::ReplaceNsgRule { nsg, index, rule } => {
+                let slot = f
+                    .nsgs
+                    .get_mut(nsg)
+                    .ok_or_else(|| missing(nsg))?
+                    .rules
+                    .get_mut(*index)
+                    .ok_or_else(|| missing(&format!("rule #{} of NSG {nsg}", index + 1)))?;
+                *slot = (**rule).clone();
+            }
+            Edit::AddNsgRule { nsg, index, rule } => {
+                let n = f.nsgs.get_mut(nsg).ok_or_else(|| missing(nsg))?;
+                if *index > n.rules.len() {
+                    return Err(missing(&format!("rule #{} of NSG {nsg}", index + 1)));
+                }
+                n.rules.insert(*index, (**rule).clone());
             }
         }
         Ok(())

@@ -18,6 +18,7 @@ pub use alloc::{
     SMALLEST_SUBNET, address_count, aks_addresses, fitting_prefix, resize_advice, usable_count,
 };
 pub use build::build;
+pub(crate) use build::relower_nsg;
 pub use element::ElementRef;
 
 use crate::diag::Span;

@@ -19,6 +19,7 @@ mod incremental;
 mod live;
 mod matrix;
 mod props;
+mod reread;
 mod rewrite;
 mod schema;
 mod service_tags;
