@@ -174,6 +174,28 @@ impl Analysed {
     }
 }
 
+/// An analysis [`reread`] starts from (the parts of an [`Analysed`], wherever they are kept).
+#[derive(Clone, Copy, Debug)]
+pub struct Before<'a> {
+    /// The design.
+    pub design: &'a Design,
+    /// Its expectations' outcomes.
+    pub report: &'a CheckReport,
+    /// Its rule lint.
+    pub lint: &'a RuleLint,
+}
+
+impl Analysed {
+    /// This analysis as the start of a [`reread`].
+    pub fn before(&self) -> Before<'_> {
+        Before {
+            design: &self.design,
+            report: &self.report,
+            lint: &self.lint,
+        }
+    }
+}
+
 /// What the new records of a changed text make of an analysed design.
 #[derive(Debug)]
 pub enum Reread {
@@ -192,11 +214,11 @@ pub enum Reread {
     Other,
 }
 
-/// The analysis of `new` records from `before`, the analysis of the records they were read from
-/// (see the module's text). `Patched` only when the change is NSG rules and the edited design
-/// has no problem to report (no error, no warning: its diagnostics are those of the design
-/// before, which the caller knows had none, or it takes the full analysis).
-pub fn reread(before: &Analysed, new: &TopologyFile, opts: &BuildOptions) -> Reread {
+/// The analysis of `new` records from the analysis of the records they were read from (see the
+/// module's text). `Patched` only when the change is NSG rules and the edited design has no
+/// problem to report (no error, no warning: its diagnostics are those of the design before,
+/// which the caller knows had none, or it takes the full analysis).
+pub fn reread(before: Before<'_>, new: &TopologyFile, opts: &BuildOptions) -> Reread {
     let edits = match record_edits(&before.design.file, new) {
         RecordChange::Same => return Reread::Same,
         RecordChange::Other => return Reread::Other,

@@ -9,7 +9,7 @@ use vnetlab_core::format::rewrite;
 use vnetlab_core::reach::matrix::Matrix;
 use vnetlab_core::whatif::{Edit, single_edits};
 
-use crate::analysis::{Analysis, WhatIf, analyze, subnet_matrix, what_if};
+use crate::analysis::{Analysis, Path, WhatIf, analyze, reanalyze, subnet_matrix, what_if};
 use crate::forms::{
     Form, FormKind, Target, alternatives, delete, delete_repointing, delete_with_referrers,
     referrers, target_of_node,
@@ -180,6 +180,9 @@ pub enum Action {
     ApplyFix(usize),
     /// The edge measured the last analysis.
     Timed(f64),
+    /// The typing paused: analyse a [provisional](Analysis::provisional) analysis's text in
+    /// full, so its positions are exact too.
+    Refresh,
     /// Step back to the version before the last change.
     Undo,
     /// Step forward again after an undo.
@@ -207,8 +210,21 @@ impl State {
     /// A state holding `source`, already analysed.
     pub fn new(name: impl Into<String>, source: impl Into<String>) -> Self {
         let (name, source) = (name.into(), source.into());
-        let analysis = Rc::new(analyze(&name, &source));
-        let edits = analysis.file.as_ref().map(single_edits).unwrap_or_default();
+        let analysis = analyze(&name, &source);
+        Self::analysed(name, source, analysis, None)
+    }
+
+    /// A state holding `source` and its `analysis`, with the what-if edits `edits` (`None`:
+    /// every single edit of its records).
+    fn analysed(
+        name: String,
+        source: String,
+        analysis: Analysis,
+        edits: Option<Vec<Edit>>,
+    ) -> Self {
+        let analysis = Rc::new(analysis);
+        let edits =
+            edits.unwrap_or_else(|| analysis.file.as_ref().map(single_edits).unwrap_or_default());
         let baseline = source.clone();
         Self {
             name,
@@ -312,8 +328,16 @@ impl State {
     }
 
     /// Moves to (name, source) with `history` as given (undo and redo record nothing).
-    fn step_to(self, name: String, source: String, history: History) -> Self {
-        let mut next = State::new(name, source);
+    fn step_to(mut self, name: String, source: String, history: History) -> Self {
+        // The same design's text changed: analysed from the previous analysis where the change
+        // allows (`reanalyze`); records left as they were keep their what-if edits.
+        let mut next = if name == self.name {
+            let analysis = reanalyze(&self.analysis, &self.source, &source);
+            let edits = (analysis.path == Path::Same).then(|| std::mem::take(&mut self.edits));
+            State::analysed(name, source, analysis, edits)
+        } else {
+            State::new(name, source)
+        };
         next.history = history;
         next.baseline = self.baseline;
         next.designs = self.designs;
@@ -363,7 +387,9 @@ impl State {
     /// The state after `action`. Pure: no IO, no browser.
     #[must_use]
     pub fn reduce(mut self, action: Action) -> Self {
-        self.notice = None;
+        if action != Action::Refresh {
+            self.notice = None;
+        }
         match action {
             Action::SetSource(s) if s == self.source => self,
             Action::SetSource(s) => {
@@ -575,6 +601,14 @@ impl State {
                 self.analysis_ms = Some(ms);
                 self
             }
+            Action::Refresh if self.analysis.provisional => {
+                let full = analyze(&self.name, &self.source);
+                // Only positions can differ; what-if toggles and the selection stay.
+                let live = self.analysis.live.clone();
+                self.analysis = Rc::new(Analysis { live, ..full });
+                self
+            }
+            Action::Refresh => self,
         }
     }
 
