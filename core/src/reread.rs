@@ -15,8 +15,10 @@
 use crate::aml::AuditReport;
 use crate::aml::findings::RuleLint;
 use crate::check::{self, CheckReport};
+use crate::diag::Diagnostics;
 use crate::format::{NsgDef, NsgRuleDef, TopologyFile};
 use crate::model::{BuildOptions, Design, NsgId};
+use crate::syntax::{Decode, Decoder, Node, NodeKind};
 use crate::trace::Touch;
 use crate::whatif::Edit;
 
@@ -148,6 +150,108 @@ fn rule_edits(nsg: &str, old: &[NsgRuleDef], new: &[NsgRuleDef], out: &mut Vec<E
     true
 }
 
+/// A change of text within one line that holds exactly one NSG rule written as a flow mapping
+/// item (`      - { name: r1, priority: 100, … }`, the way generated and imported designs write
+/// rules), read from that line alone instead of the whole text: what reading the whole new text
+/// would give (the rest of the text is the same, and a flow mapping on one line holds all of
+/// its record), found in a time that does not grow with the file. `None` when the change is not
+/// of that shape — it crosses a line, starts before the mapping's `{`, the line holds an anchor,
+/// either version of the line does not read alone as one rule without any diagnostic — and the
+/// whole text is to be read.
+///
+/// `Some(Ok(None))`: the rule's record did not change (a comment at the end of its line);
+/// `Some(Ok(Some(edit)))`: the rule's new record, as an [`Edit::ReplaceNsgRule`].
+pub fn rule_line_edit(old: &TopologyFile, old_text: &str, new_text: &str) -> Option<Option<Edit>> {
+    let (a, b) = (old_text.as_bytes(), new_text.as_bytes());
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (gone, put) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    if gone.contains(&b'\n')
+        || put.contains(&b'\n')
+        || gone.contains(&b'\r')
+        || put.contains(&b'\r')
+    {
+        return None;
+    }
+    let start = a[..head]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let end_in = |t: &[u8]| {
+        t[head..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(t.len(), |i| head + i)
+    };
+    // Whole lines, and the change is within UTF-8 characters' bounds on both sides.
+    let old_line = old_text.get(start..end_in(a))?;
+    let new_line = new_text.get(start..end_in(b))?;
+    let line = u32::try_from(a[..start].iter().filter(|&&c| c == b'\n').count()).ok()? + 1;
+    let brace = old_line.find('{')?;
+    if head <= start + brace
+        || !old_line[..brace].trim_start().starts_with('-')
+        || !old_line[..brace].trim().eq("-")
+        || old_line.contains('&')
+        || new_line.contains('&')
+    {
+        return None;
+    }
+    let col = u32::try_from(old_line[..brace].chars().count()).ok()? + 1;
+    let (nsg, index, before) = old.nsgs.iter().find_map(|(name, n)| {
+        n.rules
+            .iter()
+            .position(|r| r.pos.0.line == line && r.pos.0.col == col)
+            .map(|i| (name, i, &n.rules[i]))
+    })?;
+    // The old line read alone must be exactly that rule (nothing else written on it).
+    if line_rule(old_line, line)? != *before {
+        return None;
+    }
+    let after = line_rule(new_line, line)?;
+    Some((after != *before).then(|| Edit::ReplaceNsgRule {
+        nsg: nsg.clone(),
+        index,
+        rule: Box::new(after),
+    }))
+}
+
+/// `text`, one line of a file (line `line`), read alone as a block sequence of one flow
+/// mapping decoded as an NSG rule, with the positions it has in the file; `None` on any
+/// diagnostic.
+fn line_rule(text: &str, line: u32) -> Option<NsgRuleDef> {
+    let mut diags = Diagnostics::new("line");
+    let mut root = crate::syntax::parse(text, &mut diags)?;
+    shift_lines(&mut root, line - 1);
+    let NodeKind::Seq(items) = &root.kind else {
+        return None;
+    };
+    let [item] = items.as_slice() else {
+        return None;
+    };
+    if !matches!(item.kind, NodeKind::Map(_)) {
+        return None;
+    }
+    let rule = NsgRuleDef::decode(item, &mut Decoder { diags: &mut diags });
+    diags.finish().is_empty().then_some(rule).flatten()
+}
+
+fn shift_lines(n: &mut Node, by: u32) {
+    n.span.line += by;
+    match &mut n.kind {
+        NodeKind::Seq(items) => items.iter_mut().for_each(|i| shift_lines(i, by)),
+        NodeKind::Map(pairs) => pairs.iter_mut().for_each(|(k, v)| {
+            shift_lines(k, by);
+            shift_lines(v, by);
+        }),
+        NodeKind::Null | NodeKind::Scalar { .. } => {}
+    }
+}
+
 /// An analysed design: its expectations' report, its audit and the audit's rule lint.
 #[derive(Clone, Debug)]
 pub struct Analysed {
@@ -219,11 +323,22 @@ pub enum Reread {
 /// problem to report (no error, no warning: its diagnostics are those of the design before,
 /// which the caller knows had none, or it takes the full analysis).
 pub fn reread(before: Before<'_>, new: &TopologyFile, opts: &BuildOptions) -> Reread {
-    let edits = match record_edits(&before.design.file, new) {
-        RecordChange::Same => return Reread::Same,
-        RecordChange::Other => return Reread::Other,
-        RecordChange::Edits(edits) => edits,
-    };
+    match record_edits(&before.design.file, new) {
+        RecordChange::Same => Reread::Same,
+        RecordChange::Other => Reread::Other,
+        RecordChange::Edits(edits) => apply(before, edits, Some(new), opts),
+    }
+}
+
+/// `edits` (NSG rule edits) applied to the analysis `before`: the design and its records
+/// patched, then `new` (the records read from the new text, with their positions) put in
+/// place of the patched records when given.
+pub fn apply(
+    before: Before<'_>,
+    edits: Vec<Edit>,
+    new: Option<&TopologyFile>,
+    opts: &BuildOptions,
+) -> Reread {
     let mut design = before.design.clone();
     let mut nsgs: Vec<NsgId> = Vec::new();
     for e in &edits {
@@ -245,7 +360,9 @@ pub fn reread(before: Before<'_>, new: &TopologyFile, opts: &BuildOptions) -> Re
     nsgs.dedup();
     // The edited NSGs lowered from the new records carry their positions; the build's
     // warnings of those rules, and the whole-design checks, must have nothing to say.
-    design.file = new.clone();
+    if let Some(new) = new {
+        design.file = new.clone();
+    }
     for &id in &nsgs {
         let mut diags = crate::diag::Diagnostics::new("edited");
         let name = design.nsgs[id.ix()].name.clone();

@@ -17,7 +17,7 @@ use vnetlab_core::whatif::{Edit, ExpectChange, expectation_changes};
 
 use vnetlab_core::aml::findings::RuleLint;
 use vnetlab_core::aml::{AuditReport, Severity as AmlSeverity, audit_with};
-use vnetlab_core::reread::{Before, Reread, reread};
+use vnetlab_core::reread::{Before, Reread, apply, reread, rule_line_edit};
 
 use crate::layout::{Diagram, Highlight};
 
@@ -27,7 +27,7 @@ pub struct Analysis {
     /// The file name diagnostics are reported against.
     pub name: String,
     /// The records, when the text is well-formed (even if the design is not valid).
-    pub file: Option<TopologyFile>,
+    pub file: Option<Rc<TopologyFile>>,
     /// The validated design, when there are no errors.
     pub design: Option<Rc<Design>>,
     /// Every diagnostic, sorted by position.
@@ -109,7 +109,7 @@ fn analyze_file(name: &str, file: Option<TopologyFile>, mut diags: Diagnostics) 
     let diagram = design.as_ref().map(Diagram::of).unwrap_or_default();
     Analysis {
         name: name.to_string(),
-        file,
+        file: file.map(Rc::new),
         design: design.map(Rc::new),
         diagnostics: diags.finish(),
         report: report.map(Rc::new),
@@ -131,6 +131,34 @@ fn analyze_file(name: &str, file: Option<TopologyFile>, mut diags: Diagnostics) 
 /// change may have moved positions, the result is [`Analysis::provisional`]: its positions are made exact
 /// by a full analysis later (the app runs one when the typing pauses).
 pub fn reanalyze(prev: &Analysis, old_text: &str, text: &str) -> Analysis {
+    // One rule written on one line changed: read that line alone, not the whole text (the
+    // rule is found by its position, so the positions must be exact).
+    if let (Some(file), Some(design), Some(report), Some(lint), true) = (
+        &prev.file,
+        &prev.design,
+        &prev.report,
+        &prev.lint,
+        prev.diagnostics.is_empty() && !prev.provisional,
+    ) && let Some(edit) = rule_line_edit(file, old_text, text)
+    {
+        let before = Before {
+            design,
+            report,
+            lint,
+        };
+        // The line holds that rule alone, read with its new positions: a patch moves nothing
+        // else; an unchanged rule keeps its old positions.
+        let (done, provisional) = match edit {
+            None => (Reread::Same, positions_may_move(old_text, text)),
+            Some(e) => (
+                apply(before, vec![e], None, &BuildOptions::default()),
+                false,
+            ),
+        };
+        if let Some(a) = from_reread(prev, done, None, provisional) {
+            return a;
+        }
+    }
     let mut diags = Diagnostics::new(&prev.name);
     let file = format::read(text.as_bytes(), &mut diags);
     let (Some(f), Some(design), Some(report), Some(lint)) =
@@ -148,18 +176,32 @@ pub fn reanalyze(prev: &Analysis, old_text: &str, text: &str) -> Analysis {
         lint,
     };
     let provisional = prev.provisional || positions_may_move(old_text, text);
-    match reread(before, f, &BuildOptions::default()) {
-        Reread::Same => Analysis {
-            file,
+    let done = reread(before, f, &BuildOptions::default());
+    from_reread(prev, done, file, provisional).unwrap_or_else(|| analyze(&prev.name, text))
+}
+
+/// The analysis a [`reread`] (or [`apply`]) of `prev` gave, with `file` the new records when
+/// they were read (else the patched design's); `None` for [`Reread::Other`].
+fn from_reread(
+    prev: &Analysis,
+    done: Reread,
+    file: Option<TopologyFile>,
+    provisional: bool,
+) -> Option<Analysis> {
+    match done {
+        Reread::Same => Some(Analysis {
+            file: file.map(Rc::new).or_else(|| prev.file.clone()),
             path: Path::Same,
             provisional,
             ..prev.clone()
-        },
+        }),
         Reread::Patched { analysed, .. } => {
             let analysed = *analysed;
-            Analysis {
+            Some(Analysis {
                 name: prev.name.clone(),
-                file,
+                file: Some(Rc::new(
+                    file.unwrap_or_else(|| analysed.design.file.clone()),
+                )),
                 design: Some(Rc::new(analysed.design)),
                 diagnostics: Vec::new(),
                 report: Some(Rc::new(analysed.report)),
@@ -170,16 +212,15 @@ pub fn reanalyze(prev: &Analysis, old_text: &str, text: &str) -> Analysis {
                 live: Live::default(),
                 path: Path::Patched,
                 provisional,
-            }
+            })
         }
-        Reread::Other => analyze(&prev.name, text),
+        Reread::Other => None,
     }
 }
 
-/// Whether the change from `a` to `b` may have moved what the text holds after it: the part
-/// that differs (after the common start and end) holds a line break on either side, or the
-/// rest of its line holds more than a comment. A change at the end of a line (or before its
-/// comment) moves nothing else.
+/// Whether the change from `a` to `b` may have moved what the text holds after it (the
+/// positions of what follows). Nothing moves when the change ends its line (only blanks
+/// follow on it) and stays within that line, or when only blank and comment lines follow it.
 pub fn positions_may_move(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
@@ -191,13 +232,17 @@ pub fn positions_may_move(a: &str, b: &str) -> bool {
         .take_while(|(x, y)| x == y)
         .count();
     let (gone, put) = (&a[..a.len() - tail], &b[..b.len() - tail]);
-    if gone.contains(&b'\n') || put.contains(&b'\n') {
+    let mut rest = b[b.len() - tail..].split(|&c| c == b'\n');
+    if !rest.next().unwrap_or_default().trim_ascii().is_empty() {
         return true;
     }
-    let rest = &b[b.len() - tail..];
-    let line = &rest[..rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len())];
-    let line = line.trim_ascii_start();
-    !line.is_empty() && !line.starts_with(b"#")
+    let lines_moved = gone.contains(&b'\n') || put.contains(&b'\n');
+    // No node starts on a blank line or one that begins with a comment.
+    lines_moved
+        && !rest.all(|l| {
+            let l = l.trim_ascii();
+            l.is_empty() || l.starts_with(b"#")
+        })
 }
 
 impl Analysis {
@@ -751,9 +796,12 @@ mod tests {
     #[test]
     fn positions_move_with_new_lines_or_text_after_the_change() {
         assert!(!positions_may_move("a: 1\nb: 2\n", "a: 12\nb: 2\n"));
-        assert!(!positions_may_move("a: 1 # x\n", "a: 12 # x\n"));
+        assert!(positions_may_move("a: 1 # x\n", "a: 12 # x\n"));
+        assert!(!positions_may_move("a: 1 # x\n", "a: 1 # xy\n"));
         assert!(positions_may_move("a: [1, 2]\n", "a: [13, 2]\n"));
         assert!(positions_may_move("a: 1\nb: 2\n", "a: 1\n\nb: 2\n"));
+        assert!(!positions_may_move("a: 1\n# c\n", "a: 1\n# c\n# d\n"));
+        assert!(!positions_may_move("a: 1\n", "a: 1\n# d\n\n"));
         assert!(!positions_may_move("a: 1\n", "a: 1\n"));
     }
 

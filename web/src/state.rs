@@ -223,8 +223,13 @@ impl State {
         edits: Option<Vec<Edit>>,
     ) -> Self {
         let analysis = Rc::new(analysis);
-        let edits =
-            edits.unwrap_or_else(|| analysis.file.as_ref().map(single_edits).unwrap_or_default());
+        let edits = edits.unwrap_or_else(|| {
+            analysis
+                .file
+                .as_deref()
+                .map(single_edits)
+                .unwrap_or_default()
+        });
         let baseline = source.clone();
         Self {
             name,
@@ -426,7 +431,9 @@ impl State {
                 self
             }
             Action::DeleteWithReferrers => {
-                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.file.clone()) else {
+                let (Some(d), Some(f)) =
+                    (self.deleting.take(), self.analysis.file.as_deref().cloned())
+                else {
                     return self;
                 };
                 let n = d.referrers.len();
@@ -438,7 +445,9 @@ impl State {
                     ))
             }
             Action::DeleteRepointing(to) => {
-                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.file.clone()) else {
+                let (Some(d), Some(f)) =
+                    (self.deleting.take(), self.analysis.file.as_deref().cloned())
+                else {
                     return self;
                 };
                 match delete_repointing(&f, &d.target, &to) {
@@ -514,7 +523,7 @@ impl State {
                 self.editor = Editor::Design;
                 self
             }
-            Action::DeleteItem(t) => match self.analysis.file.clone() {
+            Action::DeleteItem(t) => match self.analysis.file.as_deref().cloned() {
                 Some(f) if !referrers(&f, &t).is_empty() => {
                     self.deleting = Some(Deleting {
                         referrers: referrers(&f, &t).into_iter().map(|i| i.label).collect(),
@@ -537,7 +546,8 @@ impl State {
                 self
             }
             Action::SubmitForm => {
-                let (Some(form), Some(file)) = (self.form.take(), self.analysis.file.clone())
+                let (Some(form), Some(file)) =
+                    (self.form.take(), self.analysis.file.as_deref().cloned())
                 else {
                     return self;
                 };
@@ -570,7 +580,7 @@ impl State {
                 self.recompute_what_if()
             }
             Action::ApplyWhatIf => {
-                let Some(mut f) = self.analysis.file.clone() else {
+                let Some(mut f) = self.analysis.file.as_deref().cloned() else {
                     return self;
                 };
                 for e in self.active_edits() {
@@ -586,7 +596,8 @@ impl State {
                     .and_then(|a| a.flows.get(i))
                     .and_then(|f| f.fix.as_ref())
                     .and_then(|fix| fix.patch.clone());
-                let (Some(patch), Some(mut f)) = (patch, self.analysis.file.clone()) else {
+                let (Some(patch), Some(mut f)) = (patch, self.analysis.file.as_deref().cloned())
+                else {
                     return self;
                 };
                 match patch.apply(&mut f) {

@@ -82,7 +82,7 @@ pub fn toolbar(p: &Props) -> Html {
         let a = s.analysis.clone();
         on_export("application/json", move || {
             a.file
-                .as_ref()
+                .as_deref()
                 .map(vnetlab_core::format::to_json)
                 .unwrap_or_default()
         })
