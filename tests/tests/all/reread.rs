@@ -12,7 +12,10 @@ use vnetlab_core::format::{
 };
 use vnetlab_core::model::BuildOptions;
 use vnetlab_core::net::PortRange;
-use vnetlab_core::reread::{Analysed, RecordChange, Reread, record_edits, reread};
+use vnetlab_core::reread::{
+    Analysed, RecordChange, Reread, apply, record_edits, reread, rule_line_edit,
+};
+use vnetlab_core::whatif::Edit;
 use vnetlab_tests::{root, topology_files};
 
 /// The valid bundled topologies with no diagnostics (the ones `reread` may patch): name, text.
@@ -230,4 +233,78 @@ proptest! {
         }
         compare(name, text, &before, &f);
     }
+}
+
+/// Generated designs write each NSG rule as a flow mapping on one line: a change within such a
+/// line is read from the line alone, and gives the records (positions included) and the
+/// verdicts that reading the whole new text gives.
+#[test]
+fn a_change_within_a_one_line_rule_is_read_from_that_line() {
+    use vnetlab_core::generate::{Workload, generate};
+    let text = generate(Workload::T1, 1);
+    let opts = BuildOptions::default();
+    let before = Analysed::new(vnetlab_tests::design("t1.yaml", &text));
+    let lines: Vec<(usize, &str)> = text
+        .match_indices('\n')
+        .scan(0, |start, (i, _)| {
+            let line = (*start, &text[*start..i]);
+            *start = i + 1;
+            Some(line)
+        })
+        .filter(|(_, l)| l.trim_start().starts_with("- { name: r"))
+        .step_by(7)
+        .take(12)
+        .collect();
+    assert!(lines.len() >= 10);
+    let mut patched = 0;
+    for (at, line) in lines {
+        let changes = [
+            line.replacen("allow", "deny", 1),
+            line.replacen("deny", "allow", 1),
+            line.replacen("priority: 1", "priority: 2", 1),
+            line.replacen("destination: \"*\"", "destination: 10.0.0.0/8", 1),
+            line.replacen(" }", "  }", 1),
+            line.replacen("tcp", "udp", 1),
+            format!("{line} # a note"),
+        ];
+        for changed in changes.iter().filter(|c| c.as_str() != line) {
+            let new_text = format!("{}{changed}{}", &text[..at], &text[at + line.len()..]);
+            let mut diags = vnetlab_core::diag::Diagnostics::new("t1.yaml");
+            let Some(full) = read(new_text.as_bytes(), &mut diags) else {
+                continue;
+            };
+            let loaded = vnetlab_core::load("t1.yaml", new_text.as_bytes(), &opts);
+            let edit = rule_line_edit(&before.design.file, &text, &new_text)
+                .unwrap_or_else(|| panic!("not read from the line: {changed}"));
+            let Some(edit) = edit else {
+                assert!(full == before.design.file, "{changed}");
+                continue;
+            };
+            // The rule read from the line is the whole text's, where the whole text has it.
+            let Edit::ReplaceNsgRule { nsg, index, rule } = &edit else {
+                panic!("{edit:?}");
+            };
+            let whole = &full.nsgs[nsg].rules[*index];
+            assert_eq!(**rule, *whole);
+            assert_eq!(rule.pos.0, whole.pos.0);
+            assert_eq!(rule.priority.span(), whole.priority.span());
+            match apply(before.before(), vec![edit.clone()], None, &opts) {
+                Reread::Patched { analysed, .. } => {
+                    let design = loaded.design.expect("patched only when valid");
+                    assert!(analysed.design.file == full);
+                    assert_eq!(verdicts(&analysed), verdicts(&Analysed::new(design)), "{changed}");
+                    patched += 1;
+                }
+                _ => assert!(loaded.design.is_none() || !loaded.diagnostics.is_empty(), "{changed}"),
+            }
+        }
+    }
+    assert!(patched >= 20, "{patched}");
+    // Not one rule's line: read the whole text.
+    let other = text.replacen("address_space: [10.0.0.0/16]", "address_space: [10.0.0.0/15]", 1);
+    if other != text {
+        assert!(rule_line_edit(&before.design.file, &text, &other).is_none());
+    }
+    let two_lines = text.replacen("\n      - { name: r1,", "\n\n      - { name: r1,", 1);
+    assert!(rule_line_edit(&before.design.file, &text, &two_lines).is_none());
 }
