@@ -70,9 +70,11 @@ impl Design {
                 let lowered = crate::model::relower_nsg(self, nsg, opts, &mut diags);
                 let mut problems = diags.finish();
                 if let Some(n) = lowered.filter(|_| !problems.iter().any(is_error)) {
-                    // The whole-design checks read rules too (two ASGs of different VNets).
+                    // Some whole-design checks read rules too (two ASGs of different VNets).
                     let old = std::mem::replace(&mut self.nsgs[i], n);
-                    problems = self.warnings("edited");
+                    let mut diags = crate::diag::Diagnostics::new("edited");
+                    crate::model::nsg_rule_checks(self, crate::model::NsgId(i as u32), &mut diags);
+                    problems = diags.finish();
                     if !problems.iter().any(is_error) {
                         return Ok(Applied::Incremental);
                     }

@@ -220,6 +220,42 @@ pub fn rule_line_edit(old: &TopologyFile, old_text: &str, new_text: &str) -> Opt
     }))
 }
 
+/// Whether the change from `old_text` to `new_text` is within the comment lines that end the
+/// text — lines beginning with `#`, holding no quote — in both versions: comments typed at the
+/// end of a design. Such lines follow everything the text holds (a `#` at the start of a line
+/// ends any block or plain scalar, and a quoted one would have to close on a line with a
+/// quote), so the records and all their positions are those of the old text. Blank lines are
+/// not taken (a scalar kept with `|+` holds its trailing blank lines).
+pub fn comment_tail_change(old_text: &str, new_text: &str) -> bool {
+    let head = old_text
+        .bytes()
+        .zip(new_text.bytes())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (comment_tail(old_text), comment_tail(new_text));
+    // Both tails start at the same line start, at or before the change.
+    a == b && a <= head && old_text[..a] == new_text[..a]
+}
+
+/// Where the comment lines ending `text` start (its length when there are none); see
+/// [`comment_tail_change`].
+fn comment_tail(text: &str) -> usize {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let (mut start, mut end) = (text.len(), body.len());
+    loop {
+        let line_start = body[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &body[line_start..end];
+        if !line.starts_with('#') || line.contains(['"', '\'']) {
+            return start;
+        }
+        start = line_start;
+        if line_start == 0 {
+            return start;
+        }
+        end = line_start - 1;
+    }
+}
+
 /// `text`, one line of a file (line `line`), read alone as a block sequence of one flow
 /// mapping decoded as an NSG rule, with the positions it has in the file; `None` on any
 /// diagnostic.
@@ -371,7 +407,13 @@ pub fn apply(
             _ => return Reread::Other,
         }
     }
-    if !design.warnings("edited").is_empty() {
+    // The whole-design checks that read rules, for the edited NSGs (the others say what they
+    // said of the design before).
+    let mut diags = crate::diag::Diagnostics::new("edited");
+    for &id in &nsgs {
+        crate::model::nsg_rule_checks(&design, id, &mut diags);
+    }
+    if !diags.finish().is_empty() {
         return Reread::Other;
     }
     let touches: Vec<Touch> = nsgs.iter().map(|&n| Touch::Nsg(n)).collect();
@@ -389,5 +431,24 @@ pub fn apply(
             lint,
         }),
         edits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::comment_tail_change as tail;
+
+    #[test]
+    fn comments_typed_at_the_end_change_nothing() {
+        assert!(tail("x: 1\n", "x: 1\n# k\n"));
+        assert!(tail("x: 1\n# k\n", "x: 1\n# ke\n"));
+        assert!(tail("x: 1\n# k\n", "x: 1\n# k\n# l\n"));
+        assert!(tail("x: 1\n# a\n", "x: 1\n"));
+        // Not at a line start, a blank line, a quote, or content changed too.
+        assert!(!tail("x: 1", "x: 1# k\n"));
+        assert!(!tail("x: 1\n", "x: 1\n\n"));
+        assert!(!tail("x: \"a\n# b\"\n", "x: \"a\n# bc\"\n"));
+        assert!(!tail("x: 1\n# k\n", "x: 2\n# k\n"));
+        assert!(!tail("x: 1\n", "x: 1\n  # k\n"));
     }
 }

@@ -17,7 +17,7 @@ use vnetlab_core::whatif::{Edit, ExpectChange, expectation_changes};
 
 use vnetlab_core::aml::findings::RuleLint;
 use vnetlab_core::aml::{AuditReport, Severity as AmlSeverity, audit_with};
-use vnetlab_core::reread::{Before, Reread, apply, reread, rule_line_edit};
+use vnetlab_core::reread::{Before, Reread, apply, comment_tail_change, reread, rule_line_edit};
 
 use crate::layout::{Diagram, Highlight};
 
@@ -26,7 +26,8 @@ use crate::layout::{Diagram, Highlight};
 pub struct Analysis {
     /// The file name diagnostics are reported against.
     pub name: String,
-    /// The records, when the text is well-formed (even if the design is not valid).
+    /// The records, when the text is well-formed and the design is not valid or was analysed
+    /// in full ([`Analysis::records`] gives them in every case).
     pub file: Option<Rc<TopologyFile>>,
     /// The validated design, when there are no errors.
     pub design: Option<Rc<Design>>,
@@ -131,10 +132,17 @@ fn analyze_file(name: &str, file: Option<TopologyFile>, mut diags: Diagnostics) 
 /// change may have moved positions, the result is [`Analysis::provisional`]: its positions are made exact
 /// by a full analysis later (the app runs one when the typing pauses).
 pub fn reanalyze(prev: &Analysis, old_text: &str, text: &str) -> Analysis {
+    // Comments typed at the end of a valid design: nothing else to read.
+    if prev.design.is_some() && comment_tail_change(old_text, text) {
+        return Analysis {
+            path: Path::Same,
+            ..prev.clone()
+        };
+    }
     // One rule written on one line changed: read that line alone, not the whole text (the
     // rule is found by its position, so the positions must be exact).
     if let (Some(file), Some(design), Some(report), Some(lint), true) = (
-        &prev.file,
+        prev.records(),
         &prev.design,
         &prev.report,
         &prev.lint,
@@ -199,9 +207,7 @@ fn from_reread(
             let analysed = *analysed;
             Some(Analysis {
                 name: prev.name.clone(),
-                file: Some(Rc::new(
-                    file.unwrap_or_else(|| analysed.design.file.clone()),
-                )),
+                file: file.map(Rc::new),
                 design: Some(Rc::new(analysed.design)),
                 diagnostics: Vec::new(),
                 report: Some(Rc::new(analysed.report)),
@@ -246,6 +252,15 @@ pub fn positions_may_move(a: &str, b: &str) -> bool {
 }
 
 impl Analysis {
+    /// The records, when the text is well-formed (even if the design is not valid): the
+    /// design's when there is one.
+    pub fn records(&self) -> Option<&TopologyFile> {
+        self.design
+            .as_ref()
+            .map(|d| &d.file)
+            .or(self.file.as_deref())
+    }
+
     /// Number of errors.
     pub fn errors(&self) -> usize {
         self.diagnostics
@@ -693,7 +708,7 @@ mod tests {
     #[test]
     fn what_if_reports_the_flipped_expectations() {
         let a = scenario("aml-private-endpoints");
-        let edits = vnetlab_core::whatif::single_edits(a.file.as_ref().unwrap());
+        let edits = vnetlab_core::whatif::single_edits(a.records().unwrap());
         let changed = edits.iter().any(|e| {
             !what_if(&a, std::slice::from_ref(e))
                 .unwrap()
@@ -709,7 +724,7 @@ mod tests {
     #[test]
     fn what_if_on_the_kept_session_equals_a_fresh_one() {
         let a = scenario("aml-private-endpoints");
-        let edits = vnetlab_core::whatif::single_edits(a.file.as_ref().unwrap());
+        let edits = vnetlab_core::whatif::single_edits(a.records().unwrap());
         let picks: Vec<Vec<Edit>> = vec![
             edits.iter().take(3).cloned().collect(),
             edits.iter().take(1).cloned().collect(),
@@ -787,6 +802,11 @@ mod tests {
         }
         use Path::*;
         assert_eq!(paths, [Patched, Patched, Patched, Same, Patched, Full]);
+        // A comment typed at the end: nothing read again, nothing moved.
+        let noted = format!("{text}# a note\n");
+        let a = reanalyze(&prev, text, &noted);
+        assert_eq!((a.path, a.provisional), (Same, false));
+        assert_eq!(verdicts(&a), verdicts(&analyze(name, &noted)));
         // A change at the end of a line moves nothing; a new line moves what follows.
         assert!(!reanalyze(&prev, text, &typed[1]).provisional);
         assert!(reanalyze(&prev, text, &typed[3]).provisional);

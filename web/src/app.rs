@@ -163,8 +163,11 @@ pub fn app() -> Html {
         })
     };
     {
-        let key = (state.name.clone(), state.source.clone());
-        use_effect_with(key, |(name, source)| storage::save(name, source));
+        // Every new text comes with a new analysis: its address stands for the text (a large
+        // text is not copied and compared at every render).
+        let key = (Rc::as_ptr(&state.analysis) as usize, state.name.clone());
+        let state = state.clone();
+        use_effect_with(key, move |_| storage::save(&state.name, &state.source));
     }
     let dispatch: Callback<Action> = {
         let state = state.clone();

@@ -223,13 +223,8 @@ impl State {
         edits: Option<Vec<Edit>>,
     ) -> Self {
         let analysis = Rc::new(analysis);
-        let edits = edits.unwrap_or_else(|| {
-            analysis
-                .file
-                .as_deref()
-                .map(single_edits)
-                .unwrap_or_default()
-        });
+        let edits =
+            edits.unwrap_or_else(|| analysis.records().map(single_edits).unwrap_or_default());
         let baseline = source.clone();
         Self {
             name,
@@ -338,7 +333,16 @@ impl State {
         // allows (`reanalyze`); records left as they were keep their what-if edits.
         let mut next = if name == self.name {
             let analysis = reanalyze(&self.analysis, &self.source, &source);
-            let edits = (analysis.path == Path::Same).then(|| std::mem::take(&mut self.edits));
+            // The single edits name elements (rules by name): a patch of rules that keeps
+            // every rule's name keeps them all.
+            let kept = match analysis.path {
+                Path::Same => true,
+                Path::Patched => {
+                    matches!((self.analysis.records(), analysis.records()), (Some(a), Some(b)) if same_rule_names(a, b))
+                }
+                Path::Full => false,
+            };
+            let edits = kept.then(|| std::mem::take(&mut self.edits));
             State::analysed(name, source, analysis, edits)
         } else {
             State::new(name, source)
@@ -416,7 +420,7 @@ impl State {
             }
             Action::SelectNode(id) => {
                 let form =
-                    target_of_node(&id).and_then(|t| Form::edit(&t, self.analysis.file.as_ref()?));
+                    target_of_node(&id).and_then(|t| Form::edit(&t, self.analysis.records()?));
                 if form.is_some() {
                     self.form = form;
                     self.editor = Editor::Design;
@@ -431,8 +435,7 @@ impl State {
                 self
             }
             Action::DeleteWithReferrers => {
-                let (Some(d), Some(f)) =
-                    (self.deleting.take(), self.analysis.file.as_deref().cloned())
+                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.records().cloned())
                 else {
                     return self;
                 };
@@ -445,8 +448,7 @@ impl State {
                     ))
             }
             Action::DeleteRepointing(to) => {
-                let (Some(d), Some(f)) =
-                    (self.deleting.take(), self.analysis.file.as_deref().cloned())
+                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.records().cloned())
                 else {
                     return self;
                 };
@@ -514,16 +516,16 @@ impl State {
                 self.refresh_matrix()
             }
             Action::NewForm(kind) => {
-                self.form = self.analysis.file.as_ref().map(|f| Form::new(kind, f));
+                self.form = self.analysis.records().map(|f| Form::new(kind, f));
                 self.editor = Editor::Design;
                 self
             }
             Action::EditItem(t) => {
-                self.form = self.analysis.file.as_ref().and_then(|f| Form::edit(&t, f));
+                self.form = self.analysis.records().and_then(|f| Form::edit(&t, f));
                 self.editor = Editor::Design;
                 self
             }
-            Action::DeleteItem(t) => match self.analysis.file.as_deref().cloned() {
+            Action::DeleteItem(t) => match self.analysis.records().cloned() {
                 Some(f) if !referrers(&f, &t).is_empty() => {
                     self.deleting = Some(Deleting {
                         referrers: referrers(&f, &t).into_iter().map(|i| i.label).collect(),
@@ -546,8 +548,7 @@ impl State {
                 self
             }
             Action::SubmitForm => {
-                let (Some(form), Some(file)) =
-                    (self.form.take(), self.analysis.file.as_deref().cloned())
+                let (Some(form), Some(file)) = (self.form.take(), self.analysis.records().cloned())
                 else {
                     return self;
                 };
@@ -580,7 +581,7 @@ impl State {
                 self.recompute_what_if()
             }
             Action::ApplyWhatIf => {
-                let Some(mut f) = self.analysis.file.as_deref().cloned() else {
+                let Some(mut f) = self.analysis.records().cloned() else {
                     return self;
                 };
                 for e in self.active_edits() {
@@ -596,8 +597,7 @@ impl State {
                     .and_then(|a| a.flows.get(i))
                     .and_then(|f| f.fix.as_ref())
                     .and_then(|fix| fix.patch.clone());
-                let (Some(patch), Some(mut f)) = (patch, self.analysis.file.as_deref().cloned())
-                else {
+                let (Some(patch), Some(mut f)) = (patch, self.analysis.records().cloned()) else {
                     return self;
                 };
                 match patch.apply(&mut f) {
@@ -695,6 +695,23 @@ impl State {
         };
         self
     }
+}
+
+/// Whether two versions of the records have the same NSGs with the same rule names in order.
+fn same_rule_names(
+    a: &vnetlab_core::format::TopologyFile,
+    b: &vnetlab_core::format::TopologyFile,
+) -> bool {
+    a.nsgs.len() == b.nsgs.len()
+        && a.nsgs.iter().zip(&b.nsgs).all(|((ka, na), (kb, nb))| {
+            ka == kb
+                && na.rules.len() == nb.rules.len()
+                && na
+                    .rules
+                    .iter()
+                    .zip(&nb.rules)
+                    .all(|(x, y)| x.name.value == y.name.value)
+        })
 }
 
 /// A kept design's name: trimmed, ending in `.yaml`.
@@ -1020,8 +1037,8 @@ mod tests {
     #[test]
     fn export_and_reimport_gives_the_same_analysis() {
         let s = scenario();
-        let yaml = vnetlab_core::format::to_yaml(s.analysis.file.as_ref().unwrap());
-        let json = vnetlab_core::format::to_json(s.analysis.file.as_ref().unwrap());
+        let yaml = vnetlab_core::format::to_yaml(s.analysis.records().unwrap());
+        let json = vnetlab_core::format::to_json(s.analysis.records().unwrap());
         for text in [yaml, json] {
             let t = State::default().reduce(Action::Open("x".into(), text));
             let a: Vec<_> = s

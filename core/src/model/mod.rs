@@ -20,6 +20,7 @@ pub use alloc::{
 pub use build::build;
 pub(crate) use build::relower_nsg;
 pub use element::ElementRef;
+pub(crate) use validate::nsg_rule_checks;
 
 use crate::diag::Span;
 use crate::format::{

@@ -292,16 +292,27 @@ fn a_change_within_a_one_line_rule_is_read_from_that_line() {
                 Reread::Patched { analysed, .. } => {
                     let design = loaded.design.expect("patched only when valid");
                     assert!(analysed.design.file == full);
-                    assert_eq!(verdicts(&analysed), verdicts(&Analysed::new(design)), "{changed}");
+                    assert_eq!(
+                        verdicts(&analysed),
+                        verdicts(&Analysed::new(design)),
+                        "{changed}"
+                    );
                     patched += 1;
                 }
-                _ => assert!(loaded.design.is_none() || !loaded.diagnostics.is_empty(), "{changed}"),
+                _ => assert!(
+                    loaded.design.is_none() || !loaded.diagnostics.is_empty(),
+                    "{changed}"
+                ),
             }
         }
     }
     assert!(patched >= 20, "{patched}");
     // Not one rule's line: read the whole text.
-    let other = text.replacen("address_space: [10.0.0.0/16]", "address_space: [10.0.0.0/15]", 1);
+    let other = text.replacen(
+        "address_space: [10.0.0.0/16]",
+        "address_space: [10.0.0.0/15]",
+        1,
+    );
     if other != text {
         assert!(rule_line_edit(&before.design.file, &text, &other).is_none());
     }
