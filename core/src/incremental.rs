@@ -1,5 +1,6 @@
 //! Incremental what-if: an edit of a built design recomputes only what it touches. NSG rule
-//! edits change that one lowered rule; a route removal drops that route and recomputes the
+//! removals and flips change that one lowered rule, a rule replaced or added lowers its NSG
+//! again; a route removal drops that route and recomputes the
 //! effective routes of the subnets that use its table, once per shared view; attachment and service-setting edits patch
 //! fields; DNS link edits patch the zone; removing a service endpoint recomputes that subnet's
 //! routes; a firewall rule or FortiGate policy edit changes that lowered rule or policy. Edits
@@ -18,6 +19,10 @@ pub enum Applied {
     Incremental,
     /// The design was rebuilt from its records.
     Rebuilt,
+}
+
+fn is_error(d: &crate::diag::Diagnostic) -> bool {
+    d.severity == crate::diag::Severity::Error
 }
 
 impl Design {
@@ -51,6 +56,39 @@ impl Design {
                         }
                     }
                 }
+            }
+            Edit::ReplaceNsgRule { nsg, .. } | Edit::AddNsgRule { nsg, .. } => {
+                // The NSG is lowered again from its edited records, as a build lowers it; rule
+                // sides read names (ASGs) and tags that an edit of the rules does not change.
+                let i = self
+                    .nsgs
+                    .iter()
+                    .position(|x| &x.name == nsg)
+                    .ok_or_else(|| format!("no NSG {nsg}"))?;
+                let saved = self.file.nsgs.get(nsg).cloned();
+                e.apply_mut(&mut self.file)?;
+                let mut diags = crate::diag::Diagnostics::new("edited");
+                let lowered = crate::model::relower_nsg(self, nsg, opts, &mut diags);
+                let mut problems = diags.finish();
+                if let Some(n) = lowered.filter(|_| !problems.iter().any(is_error)) {
+                    // Some whole-design checks read rules too (two ASGs of different VNets).
+                    let old = std::mem::replace(&mut self.nsgs[i], n);
+                    let mut diags = crate::diag::Diagnostics::new("edited");
+                    crate::model::nsg_rule_checks(self, crate::model::NsgId(i as u32), &mut diags);
+                    problems = diags.finish();
+                    if !problems.iter().any(is_error) {
+                        return Ok(Applied::Incremental);
+                    }
+                    self.nsgs[i] = old;
+                }
+                if let Some(saved) = saved {
+                    self.file.nsgs.insert(nsg.clone(), saved);
+                }
+                let first = problems.into_iter().find(is_error);
+                return Err(format!(
+                    "the edited design is invalid: {}",
+                    first.map(|x| x.message).unwrap_or_else(|| "?".into())
+                ));
             }
             Edit::RemoveRoute { route_table, route } => {
                 // Removing a route cannot make the table invalid: drop it where it was lowered.

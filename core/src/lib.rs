@@ -24,6 +24,7 @@ pub mod query;
 pub mod reach;
 pub mod regions;
 pub mod render;
+pub mod reread;
 pub mod session;
 pub mod syntax;
 pub mod tags;

@@ -197,6 +197,12 @@ impl Edit {
                 }
             }
             Edit::Patch { patch, .. } => patch.element(d),
+            Edit::ReplaceNsgRule { nsg, rule, .. } | Edit::AddNsgRule { nsg, rule, .. } => {
+                ElementRef::NsgRule {
+                    nsg: nsg.clone(),
+                    rule: rule.name.value.clone(),
+                }
+            }
         }
     }
 }

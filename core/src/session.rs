@@ -102,7 +102,10 @@ impl Live {
         let update = self.matrix.apply_edit(&mut self.design, edit, opts)?;
         let report = check::recheck_touching(&self.report, &self.design, touches.as_deref());
         match edit {
-            Edit::RemoveNsgRule { nsg, .. } | Edit::FlipNsgRuleAccess { nsg, .. } => {
+            Edit::RemoveNsgRule { nsg, .. }
+            | Edit::FlipNsgRuleAccess { nsg, .. }
+            | Edit::ReplaceNsgRule { nsg, .. }
+            | Edit::AddNsgRule { nsg, .. } => {
                 if let Some(i) = self.design.nsgs.iter().position(|n| &n.name == nsg) {
                     self.lint
                         .relint_nsg(&self.design, crate::model::NsgId(i as u32));

@@ -15,7 +15,9 @@ use vnetlab_core::session::Session;
 use vnetlab_core::trace::Trace;
 use vnetlab_core::whatif::{Edit, ExpectChange, expectation_changes};
 
-use vnetlab_core::aml::{AuditReport, Severity as AmlSeverity, audit};
+use vnetlab_core::aml::findings::RuleLint;
+use vnetlab_core::aml::{AuditReport, Severity as AmlSeverity, audit_with};
+use vnetlab_core::reread::{Before, Reread, apply, comment_tail_change, reread, rule_line_edit};
 
 use crate::layout::{Diagram, Highlight};
 
@@ -24,20 +26,50 @@ use crate::layout::{Diagram, Highlight};
 pub struct Analysis {
     /// The file name diagnostics are reported against.
     pub name: String,
-    /// The records, when the text is well-formed (even if the design is not valid).
-    pub file: Option<TopologyFile>,
+    /// The records, when the text is well-formed and the design is not valid or was analysed
+    /// in full ([`Analysis::records`] gives them in every case).
+    pub file: Option<Rc<TopologyFile>>,
     /// The validated design, when there are no errors.
-    pub design: Option<Design>,
+    pub design: Option<Rc<Design>>,
     /// Every diagnostic, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
     /// Every expectation's verdict (empty without a design).
-    pub report: Option<CheckReport>,
+    pub report: Option<Rc<CheckReport>>,
     /// The Azure ML audit: required flows with verdicts, and isolation findings.
-    pub audit: Option<AuditReport>,
+    pub audit: Option<Rc<AuditReport>>,
+    /// The rule lint the audit holds (kept to lint only an edited NSG again).
+    pub lint: Option<Rc<RuleLint>>,
     /// The diagram of the design.
-    pub diagram: Diagram,
+    pub diagram: Rc<Diagram>,
     /// The live session what-if edits are applied to, started on the first what-if question.
     pub live: Live,
+    /// How this analysis was made from the previous one's.
+    pub path: Path,
+    /// Whether positions (the lines and columns of findings) may lag behind the text: the
+    /// verdicts are exact, but lines moved since the last full analysis (see [`reanalyze`]).
+    pub provisional: bool,
+}
+
+/// How an analysis was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Path {
+    /// From the text alone: read, validated, checked and audited in full.
+    Full,
+    /// The text changed no record (a comment, blank lines, layout): the previous verdicts stand.
+    Same,
+    /// NSG rules changed: applied to the previous design in place (`vnetlab_core::reread`).
+    Patched,
+}
+
+impl Path {
+    /// Its name (`full`, `same`, `patched`), shown to the browser tests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Path::Full => "full",
+            Path::Same => "same",
+            Path::Patched => "patched",
+        }
+    }
 }
 
 /// A live session over an analysed design, shared by the clones of its [`Analysis`] (which is
@@ -61,25 +93,174 @@ impl PartialEq for Analysis {
 pub fn analyze(name: &str, text: &str) -> Analysis {
     let mut diags = Diagnostics::new(name);
     let file = format::read(text.as_bytes(), &mut diags);
+    analyze_file(name, file, diags)
+}
+
+/// The rest of [`analyze`], from the records read (and the diagnostics so far).
+fn analyze_file(name: &str, file: Option<TopologyFile>, mut diags: Diagnostics) -> Analysis {
     let design = file
         .as_ref()
         .and_then(|f| model::build(f, &BuildOptions::default(), &mut diags));
     let report = design.as_ref().map(vnetlab_core::check);
-    let audit = design.as_ref().map(audit);
+    let lint = design.as_ref().map(RuleLint::of);
+    let audit = design
+        .as_ref()
+        .zip(lint.clone())
+        .map(|(d, lint)| audit_with(d, lint));
     let diagram = design.as_ref().map(Diagram::of).unwrap_or_default();
     Analysis {
         name: name.to_string(),
-        file,
-        design,
+        file: file.map(Rc::new),
+        design: design.map(Rc::new),
         diagnostics: diags.finish(),
-        report,
-        audit,
-        diagram,
+        report: report.map(Rc::new),
+        audit: audit.map(Rc::new),
+        lint: lint.map(Rc::new),
+        diagram: Rc::new(diagram),
         live: Live::default(),
+        path: Path::Full,
+        provisional: false,
     }
 }
 
+/// The analysis of `text`, which `old_text` (analysed as `prev`) was changed into, exactly as
+/// [`analyze`] would give it, made from `prev` where it can: when `prev` is a valid design
+/// without diagnostics and the new text reads without any, a change that leaves every record
+/// as it was keeps `prev`'s verdicts ([`Path::Same`]), and a change of NSG rules is applied to
+/// `prev`'s design in place, checking again only the expectations that read those NSGs
+/// ([`Path::Patched`], `vnetlab_core::reread`). Anything else is analysed in full. When the
+/// change may have moved positions, the result is [`Analysis::provisional`]: its positions are made exact
+/// by a full analysis later (the app runs one when the typing pauses).
+pub fn reanalyze(prev: &Analysis, old_text: &str, text: &str) -> Analysis {
+    // Comments typed at the end of a valid design: nothing else to read.
+    if prev.design.is_some() && comment_tail_change(old_text, text) {
+        return Analysis {
+            path: Path::Same,
+            ..prev.clone()
+        };
+    }
+    // One rule written on one line changed: read that line alone, not the whole text (the
+    // rule is found by its position, so the positions must be exact).
+    if let (Some(file), Some(design), Some(report), Some(lint), true) = (
+        prev.records(),
+        &prev.design,
+        &prev.report,
+        &prev.lint,
+        prev.diagnostics.is_empty() && !prev.provisional,
+    ) && let Some(edit) = rule_line_edit(file, old_text, text)
+    {
+        let before = Before {
+            design,
+            report,
+            lint,
+        };
+        // The line holds that rule alone, read with its new positions: a patch moves nothing
+        // else; an unchanged rule keeps its old positions.
+        let (done, provisional) = match edit {
+            None => (Reread::Same, positions_may_move(old_text, text)),
+            Some(e) => (
+                apply(before, vec![e], None, &BuildOptions::default()),
+                false,
+            ),
+        };
+        if let Some(a) = from_reread(prev, done, None, provisional) {
+            return a;
+        }
+    }
+    let mut diags = Diagnostics::new(&prev.name);
+    let file = format::read(text.as_bytes(), &mut diags);
+    let (Some(f), Some(design), Some(report), Some(lint)) =
+        (&file, &prev.design, &prev.report, &prev.lint)
+    else {
+        return analyze_file(&prev.name, file, diags);
+    };
+    let diags = diags.finish();
+    if !diags.is_empty() || !prev.diagnostics.is_empty() {
+        return analyze(&prev.name, text);
+    }
+    let before = Before {
+        design,
+        report,
+        lint,
+    };
+    let provisional = prev.provisional || positions_may_move(old_text, text);
+    let done = reread(before, f, &BuildOptions::default());
+    from_reread(prev, done, file, provisional).unwrap_or_else(|| analyze(&prev.name, text))
+}
+
+/// The analysis a [`reread`] (or [`apply`]) of `prev` gave, with `file` the new records when
+/// they were read (else the patched design's); `None` for [`Reread::Other`].
+fn from_reread(
+    prev: &Analysis,
+    done: Reread,
+    file: Option<TopologyFile>,
+    provisional: bool,
+) -> Option<Analysis> {
+    match done {
+        Reread::Same => Some(Analysis {
+            file: file.map(Rc::new).or_else(|| prev.file.clone()),
+            path: Path::Same,
+            provisional,
+            ..prev.clone()
+        }),
+        Reread::Patched { analysed, .. } => {
+            let analysed = *analysed;
+            Some(Analysis {
+                name: prev.name.clone(),
+                file: file.map(Rc::new),
+                design: Some(Rc::new(analysed.design)),
+                diagnostics: Vec::new(),
+                report: Some(Rc::new(analysed.report)),
+                audit: Some(Rc::new(analysed.audit)),
+                lint: Some(Rc::new(analysed.lint)),
+                // The diagram draws no rule.
+                diagram: Rc::clone(&prev.diagram),
+                live: Live::default(),
+                path: Path::Patched,
+                provisional,
+            })
+        }
+        Reread::Other => None,
+    }
+}
+
+/// Whether the change from `a` to `b` may have moved what the text holds after it (the
+/// positions of what follows). Nothing moves when the change ends its line (only blanks
+/// follow on it) and stays within that line, or when only blank and comment lines follow it.
+pub fn positions_may_move(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[head..], &b[head..]);
+    let tail = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (gone, put) = (&a[..a.len() - tail], &b[..b.len() - tail]);
+    let mut rest = b[b.len() - tail..].split(|&c| c == b'\n');
+    if !rest.next().unwrap_or_default().trim_ascii().is_empty() {
+        return true;
+    }
+    let lines_moved = gone.contains(&b'\n') || put.contains(&b'\n');
+    // No node starts on a blank line or one that begins with a comment.
+    lines_moved
+        && !rest.all(|l| {
+            let l = l.trim_ascii();
+            l.is_empty() || l.starts_with(b"#")
+        })
+}
+
 impl Analysis {
+    /// The records, when the text is well-formed (even if the design is not valid): the
+    /// design's when there is one.
+    pub fn records(&self) -> Option<&TopologyFile> {
+        self.design
+            .as_ref()
+            .map(|d| &d.file)
+            .or(self.file.as_deref())
+    }
+
     /// Number of errors.
     pub fn errors(&self) -> usize {
         self.diagnostics
@@ -313,8 +494,9 @@ pub struct WhatIf {
 pub fn what_if(a: &Analysis, edits: &[Edit]) -> Option<WhatIf> {
     let (design, before) = (a.design.as_ref()?, a.report.as_ref()?);
     let mut live = a.live.0.borrow_mut();
-    let session = live
-        .get_or_insert_with(|| Session::new(&a.name, design.clone(), &[], BuildOptions::default()));
+    let session = live.get_or_insert_with(|| {
+        Session::new(&a.name, (**design).clone(), &[], BuildOptions::default())
+    });
     let mut errors: Vec<String> = session
         .set_edits(edits)
         .into_iter()
@@ -526,7 +708,7 @@ mod tests {
     #[test]
     fn what_if_reports_the_flipped_expectations() {
         let a = scenario("aml-private-endpoints");
-        let edits = vnetlab_core::whatif::single_edits(a.file.as_ref().unwrap());
+        let edits = vnetlab_core::whatif::single_edits(a.records().unwrap());
         let changed = edits.iter().any(|e| {
             !what_if(&a, std::slice::from_ref(e))
                 .unwrap()
@@ -542,7 +724,7 @@ mod tests {
     #[test]
     fn what_if_on_the_kept_session_equals_a_fresh_one() {
         let a = scenario("aml-private-endpoints");
-        let edits = vnetlab_core::whatif::single_edits(a.file.as_ref().unwrap());
+        let edits = vnetlab_core::whatif::single_edits(a.records().unwrap());
         let picks: Vec<Vec<Edit>> = vec![
             edits.iter().take(3).cloned().collect(),
             edits.iter().take(1).cloned().collect(),
@@ -566,6 +748,81 @@ mod tests {
             assert_eq!(kept, fresh, "{p:?}");
         }
         assert!(changed > 0, "no pick changes a verdict");
+    }
+
+    /// What the verdict views show of an analysis (positions aside).
+    fn verdicts(a: &Analysis) -> (Vec<String>, String, Vec<String>) {
+        let outcomes = a
+            .results()
+            .iter()
+            .map(|r| format!("{}: {:?}", r.name, r.outcome))
+            .collect();
+        let audit = a.audit.as_ref().unwrap();
+        let flows = audit
+            .flows
+            .iter()
+            .map(|f| format!("{:?} {} {}", f.flow, f.works, f.verdict))
+            .chain(
+                audit
+                    .findings
+                    .iter()
+                    .map(|f| format!("{} {}", f.id, f.title)),
+            )
+            .collect();
+        (outcomes, a.summary(), flows)
+    }
+
+    /// Keystrokes as an architect types them in the source: each is analysed from the previous
+    /// analysis and must show what analysing the text in full shows.
+    #[test]
+    fn typed_rule_changes_reanalyse_as_a_full_analysis() {
+        let name = "aml-private-endpoints";
+        let text = SCENARIOS.iter().find(|(n, _)| *n == name).unwrap().1;
+        let typed = [
+            // A port digit, a priority, the access, a comment, a rule added, a prefix.
+            text.replacen("[443, 18881]", "[4433, 18881]", 1),
+            text.replacen("priority: 210", "priority: 2100", 1),
+            text.replacen("access: deny", "access: allow", 1),
+            text.replacen("\nnsgs:\n", "\n# the NSGs\nnsgs:\n", 1),
+            text.replacen(
+                "    rules:\n",
+                "    rules:\n      - { name: deny-ssh, priority: 300, direction: inbound, access: deny, protocol: tcp, destination_ports: 22 }\n",
+                1,
+            ),
+            text.replacen("prefix: 10.1.3.0/27", "prefix: 10.1.3.0/28", 1),
+        ];
+        let prev = analyze(name, text);
+        let mut paths = Vec::new();
+        for t in &typed {
+            assert_ne!(t, text);
+            let a = reanalyze(&prev, text, t);
+            let full = analyze(name, t);
+            assert_eq!(verdicts(&a), verdicts(&full), "{t}");
+            paths.push(a.path);
+        }
+        use Path::*;
+        assert_eq!(paths, [Patched, Patched, Patched, Same, Patched, Full]);
+        // A comment typed at the end: nothing read again, nothing moved.
+        let noted = format!("{text}# a note\n");
+        let a = reanalyze(&prev, text, &noted);
+        assert_eq!((a.path, a.provisional), (Same, false));
+        assert_eq!(verdicts(&a), verdicts(&analyze(name, &noted)));
+        // A change at the end of a line moves nothing; a new line moves what follows.
+        assert!(!reanalyze(&prev, text, &typed[1]).provisional);
+        assert!(reanalyze(&prev, text, &typed[3]).provisional);
+        assert!(reanalyze(&prev, text, &typed[4]).provisional);
+    }
+
+    #[test]
+    fn positions_move_with_new_lines_or_text_after_the_change() {
+        assert!(!positions_may_move("a: 1\nb: 2\n", "a: 12\nb: 2\n"));
+        assert!(positions_may_move("a: 1 # x\n", "a: 12 # x\n"));
+        assert!(!positions_may_move("a: 1 # x\n", "a: 1 # xy\n"));
+        assert!(positions_may_move("a: [1, 2]\n", "a: [13, 2]\n"));
+        assert!(positions_may_move("a: 1\nb: 2\n", "a: 1\n\nb: 2\n"));
+        assert!(!positions_may_move("a: 1\n# c\n", "a: 1\n# c\n# d\n"));
+        assert!(!positions_may_move("a: 1\n", "a: 1\n# d\n\n"));
+        assert!(!positions_may_move("a: 1\n", "a: 1\n"));
     }
 
     #[test]

@@ -41,6 +41,24 @@ impl Reducible for State {
     }
 }
 
+/// How long the typing must pause before a provisional analysis is made exact (ms).
+const REFRESH_AFTER_MS: i32 = 1_000;
+
+/// Runs `f` once after `ms` milliseconds: the timer's id and the closure (kept alive until the
+/// timer is cleared or has run).
+fn after(ms: i32, f: impl FnOnce() + 'static) -> Option<(i32, Closure<dyn FnMut()>)> {
+    let mut f = Some(f);
+    let closure = Closure::<dyn FnMut()>::new(move || {
+        if let Some(f) = f.take() {
+            f();
+        }
+    });
+    let id = web_sys::window()?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(closure.as_ref().unchecked_ref(), ms)
+        .ok()?;
+    Some((id, closure))
+}
+
 /// Reads a picked or dropped file as text and dispatches [`Action::Open`].
 pub fn read_file(file: web_sys::File, dispatch: Callback<Action>) {
     let name = file.name();
@@ -145,13 +163,35 @@ pub fn app() -> Html {
         })
     };
     {
-        let key = (state.name.clone(), state.source.clone());
-        use_effect_with(key, |(name, source)| storage::save(name, source));
+        // Every new text comes with a new analysis: its address stands for the text (a large
+        // text is not copied and compared at every render).
+        let key = (Rc::as_ptr(&state.analysis) as usize, state.name.clone());
+        let state = state.clone();
+        use_effect_with(key, move |_| storage::save(&state.name, &state.source));
     }
     let dispatch: Callback<Action> = {
         let state = state.clone();
         Callback::from(move |a| state.dispatch(a))
     };
+    {
+        // A provisional analysis (verdicts exact, positions perhaps not) is made exact by a
+        // full analysis once the typing pauses; a new keystroke before then restarts the wait.
+        let key = (
+            Rc::as_ptr(&state.analysis) as usize,
+            state.analysis.provisional,
+        );
+        let dispatch = dispatch.clone();
+        use_effect_with(key, move |&(_, provisional)| {
+            let timer = provisional
+                .then(|| after(REFRESH_AFTER_MS, move || dispatch.emit(Action::Refresh)))
+                .flatten();
+            move || {
+                if let (Some((id, _closure)), Some(w)) = (timer, web_sys::window()) {
+                    w.clear_timeout_with_handle(id);
+                }
+            }
+        });
+    }
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
@@ -184,7 +224,7 @@ pub fn app() -> Html {
     };
     let ms = s.analysis_ms.map(|m| format!("{m:.1}")).unwrap_or_default();
     html! {
-        <main {ondragover} {ondrop} data-analysis-ms={ms.clone()} data-first-analysis-ms={format!("{:.1}", *first_ms.borrow())}>
+        <main {ondragover} {ondrop} data-analysis-ms={ms.clone()} data-analysis-path={s.analysis.path.as_str()} data-provisional={s.analysis.provisional.to_string()} data-first-analysis-ms={format!("{:.1}", *first_ms.borrow())}>
             <Toolbar state={state.clone()} dispatch={dispatch.clone()} />
             <ConfirmBar state={state.clone()} dispatch={dispatch.clone()} />
             <div class="panes">

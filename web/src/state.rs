@@ -9,7 +9,7 @@ use vnetlab_core::format::rewrite;
 use vnetlab_core::reach::matrix::Matrix;
 use vnetlab_core::whatif::{Edit, single_edits};
 
-use crate::analysis::{Analysis, WhatIf, analyze, subnet_matrix, what_if};
+use crate::analysis::{Analysis, Path, WhatIf, analyze, reanalyze, subnet_matrix, what_if};
 use crate::forms::{
     Form, FormKind, Target, alternatives, delete, delete_repointing, delete_with_referrers,
     referrers, target_of_node,
@@ -180,6 +180,9 @@ pub enum Action {
     ApplyFix(usize),
     /// The edge measured the last analysis.
     Timed(f64),
+    /// The typing paused: analyse a [provisional](Analysis::provisional) analysis's text in
+    /// full, so its positions are exact too.
+    Refresh,
     /// Step back to the version before the last change.
     Undo,
     /// Step forward again after an undo.
@@ -207,8 +210,21 @@ impl State {
     /// A state holding `source`, already analysed.
     pub fn new(name: impl Into<String>, source: impl Into<String>) -> Self {
         let (name, source) = (name.into(), source.into());
-        let analysis = Rc::new(analyze(&name, &source));
-        let edits = analysis.file.as_ref().map(single_edits).unwrap_or_default();
+        let analysis = analyze(&name, &source);
+        Self::analysed(name, source, analysis, None)
+    }
+
+    /// A state holding `source` and its `analysis`, with the what-if edits `edits` (`None`:
+    /// every single edit of its records).
+    fn analysed(
+        name: String,
+        source: String,
+        analysis: Analysis,
+        edits: Option<Vec<Edit>>,
+    ) -> Self {
+        let analysis = Rc::new(analysis);
+        let edits =
+            edits.unwrap_or_else(|| analysis.records().map(single_edits).unwrap_or_default());
         let baseline = source.clone();
         Self {
             name,
@@ -312,8 +328,25 @@ impl State {
     }
 
     /// Moves to (name, source) with `history` as given (undo and redo record nothing).
-    fn step_to(self, name: String, source: String, history: History) -> Self {
-        let mut next = State::new(name, source);
+    fn step_to(mut self, name: String, source: String, history: History) -> Self {
+        // The same design's text changed: analysed from the previous analysis where the change
+        // allows (`reanalyze`); records left as they were keep their what-if edits.
+        let mut next = if name == self.name {
+            let analysis = reanalyze(&self.analysis, &self.source, &source);
+            // The single edits name elements (rules by name): a patch of rules that keeps
+            // every rule's name keeps them all.
+            let kept = match analysis.path {
+                Path::Same => true,
+                Path::Patched => {
+                    matches!((self.analysis.records(), analysis.records()), (Some(a), Some(b)) if same_rule_names(a, b))
+                }
+                Path::Full => false,
+            };
+            let edits = kept.then(|| std::mem::take(&mut self.edits));
+            State::analysed(name, source, analysis, edits)
+        } else {
+            State::new(name, source)
+        };
         next.history = history;
         next.baseline = self.baseline;
         next.designs = self.designs;
@@ -363,7 +396,9 @@ impl State {
     /// The state after `action`. Pure: no IO, no browser.
     #[must_use]
     pub fn reduce(mut self, action: Action) -> Self {
-        self.notice = None;
+        if action != Action::Refresh {
+            self.notice = None;
+        }
         match action {
             Action::SetSource(s) if s == self.source => self,
             Action::SetSource(s) => {
@@ -385,7 +420,7 @@ impl State {
             }
             Action::SelectNode(id) => {
                 let form =
-                    target_of_node(&id).and_then(|t| Form::edit(&t, self.analysis.file.as_ref()?));
+                    target_of_node(&id).and_then(|t| Form::edit(&t, self.analysis.records()?));
                 if form.is_some() {
                     self.form = form;
                     self.editor = Editor::Design;
@@ -400,7 +435,8 @@ impl State {
                 self
             }
             Action::DeleteWithReferrers => {
-                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.file.clone()) else {
+                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.records().cloned())
+                else {
                     return self;
                 };
                 let n = d.referrers.len();
@@ -412,7 +448,8 @@ impl State {
                     ))
             }
             Action::DeleteRepointing(to) => {
-                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.file.clone()) else {
+                let (Some(d), Some(f)) = (self.deleting.take(), self.analysis.records().cloned())
+                else {
                     return self;
                 };
                 match delete_repointing(&f, &d.target, &to) {
@@ -479,16 +516,16 @@ impl State {
                 self.refresh_matrix()
             }
             Action::NewForm(kind) => {
-                self.form = self.analysis.file.as_ref().map(|f| Form::new(kind, f));
+                self.form = self.analysis.records().map(|f| Form::new(kind, f));
                 self.editor = Editor::Design;
                 self
             }
             Action::EditItem(t) => {
-                self.form = self.analysis.file.as_ref().and_then(|f| Form::edit(&t, f));
+                self.form = self.analysis.records().and_then(|f| Form::edit(&t, f));
                 self.editor = Editor::Design;
                 self
             }
-            Action::DeleteItem(t) => match self.analysis.file.clone() {
+            Action::DeleteItem(t) => match self.analysis.records().cloned() {
                 Some(f) if !referrers(&f, &t).is_empty() => {
                     self.deleting = Some(Deleting {
                         referrers: referrers(&f, &t).into_iter().map(|i| i.label).collect(),
@@ -511,7 +548,7 @@ impl State {
                 self
             }
             Action::SubmitForm => {
-                let (Some(form), Some(file)) = (self.form.take(), self.analysis.file.clone())
+                let (Some(form), Some(file)) = (self.form.take(), self.analysis.records().cloned())
                 else {
                     return self;
                 };
@@ -544,7 +581,7 @@ impl State {
                 self.recompute_what_if()
             }
             Action::ApplyWhatIf => {
-                let Some(mut f) = self.analysis.file.clone() else {
+                let Some(mut f) = self.analysis.records().cloned() else {
                     return self;
                 };
                 for e in self.active_edits() {
@@ -560,7 +597,7 @@ impl State {
                     .and_then(|a| a.flows.get(i))
                     .and_then(|f| f.fix.as_ref())
                     .and_then(|fix| fix.patch.clone());
-                let (Some(patch), Some(mut f)) = (patch, self.analysis.file.clone()) else {
+                let (Some(patch), Some(mut f)) = (patch, self.analysis.records().cloned()) else {
                     return self;
                 };
                 match patch.apply(&mut f) {
@@ -575,6 +612,14 @@ impl State {
                 self.analysis_ms = Some(ms);
                 self
             }
+            Action::Refresh if self.analysis.provisional => {
+                let full = analyze(&self.name, &self.source);
+                // Only positions can differ; what-if toggles and the selection stay.
+                let live = self.analysis.live.clone();
+                self.analysis = Rc::new(Analysis { live, ..full });
+                self
+            }
+            Action::Refresh => self,
         }
     }
 
@@ -650,6 +695,23 @@ impl State {
         };
         self
     }
+}
+
+/// Whether two versions of the records have the same NSGs with the same rule names in order.
+fn same_rule_names(
+    a: &vnetlab_core::format::TopologyFile,
+    b: &vnetlab_core::format::TopologyFile,
+) -> bool {
+    a.nsgs.len() == b.nsgs.len()
+        && a.nsgs.iter().zip(&b.nsgs).all(|((ka, na), (kb, nb))| {
+            ka == kb
+                && na.rules.len() == nb.rules.len()
+                && na
+                    .rules
+                    .iter()
+                    .zip(&nb.rules)
+                    .all(|(x, y)| x.name.value == y.name.value)
+        })
 }
 
 /// A kept design's name: trimmed, ending in `.yaml`.
@@ -975,8 +1037,8 @@ mod tests {
     #[test]
     fn export_and_reimport_gives_the_same_analysis() {
         let s = scenario();
-        let yaml = vnetlab_core::format::to_yaml(s.analysis.file.as_ref().unwrap());
-        let json = vnetlab_core::format::to_json(s.analysis.file.as_ref().unwrap());
+        let yaml = vnetlab_core::format::to_yaml(s.analysis.records().unwrap());
+        let json = vnetlab_core::format::to_json(s.analysis.records().unwrap());
         for text in [yaml, json] {
             let t = State::default().reduce(Action::Open("x".into(), text));
             let a: Vec<_> = s

@@ -200,7 +200,10 @@ impl Saved {
     fn of(d: &Design, e: &Edit) -> Option<Self> {
         let f = &d.file;
         Some(match e {
-            Edit::RemoveNsgRule { nsg, .. } | Edit::FlipNsgRuleAccess { nsg, .. } => {
+            Edit::RemoveNsgRule { nsg, .. }
+            | Edit::FlipNsgRuleAccess { nsg, .. }
+            | Edit::ReplaceNsgRule { nsg, .. }
+            | Edit::AddNsgRule { nsg, .. } => {
                 let i = d.nsgs.iter().position(|x| &x.name == nsg)?;
                 Saved::Nsg {
                     key: nsg.clone(),

@@ -13,7 +13,7 @@ pub mod patch;
 pub(crate) use firewall::apply_to_design as firewall_apply_to_design;
 pub use patch::Patch;
 
-use crate::format::{Access, DefaultAction, Toggle, TopologyFile};
+use crate::format::{Access, DefaultAction, NsgRuleDef, Toggle, TopologyFile};
 use crate::model::Design;
 use serde::Serialize;
 
@@ -32,7 +32,7 @@ pub enum PeeringFlag {
 }
 
 /// One change to a design.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "edit", rename_all = "snake_case")]
 pub enum Edit {
     /// Delete an NSG rule.
@@ -155,7 +155,30 @@ pub enum Edit {
         /// The change itself.
         patch: Box<Patch>,
     },
+    /// Replace the record of an NSG's rule by another (any field may change, its name too):
+    /// what a change to a rule typed in the source is.
+    ReplaceNsgRule {
+        /// NSG name.
+        nsg: String,
+        /// Index of the rule in the NSG's `rules`.
+        index: usize,
+        /// The rule's new record.
+        rule: Box<NsgRuleDef>,
+    },
+    /// Add a rule to an NSG.
+    AddNsgRule {
+        /// NSG name.
+        nsg: String,
+        /// Where it goes in the NSG's `rules` (the rules from there on move one down).
+        index: usize,
+        /// The rule's record.
+        rule: Box<NsgRuleDef>,
+    },
 }
+
+// Records compare positions as equal and hold no floating-point values, so equality is
+// reflexive.
+impl Eq for Edit {}
 
 fn missing(what: &str) -> String {
     format!("{what} does not exist in this design")
@@ -242,6 +265,12 @@ impl Edit {
                 format!("flip public network access of {service}")
             }
             Edit::FlipDefaultAction { service } => format!("flip the default action of {service}"),
+            Edit::ReplaceNsgRule { nsg, index, rule } => {
+                format!("change NSG rule {nsg}/{} (#{})", rule.name.value, index + 1)
+            }
+            Edit::AddNsgRule { nsg, rule, .. } => {
+                format!("add NSG rule {nsg}/{}", rule.name.value)
+            }
             Edit::Patch { change, .. } => change.clone(),
             e => firewall::describe(e),
         }
@@ -257,7 +286,10 @@ impl Edit {
         use crate::trace::Touch;
         let subnet = |name: &str| d.subnet_by_name(name);
         Some(match self {
-            Edit::RemoveNsgRule { nsg, .. } | Edit::FlipNsgRuleAccess { nsg, .. } => {
+            Edit::RemoveNsgRule { nsg, .. }
+            | Edit::FlipNsgRuleAccess { nsg, .. }
+            | Edit::ReplaceNsgRule { nsg, .. }
+            | Edit::AddNsgRule { nsg, .. } => {
                 let i = d.nsgs.iter().position(|x| &x.name == nsg)?;
                 vec![Touch::Nsg(crate::model::NsgId(i as u32))]
             }
@@ -416,6 +448,23 @@ impl Edit {
                 } else {
                     DefaultAction::Allow
                 });
+            }
+            Edit::ReplaceNsgRule { nsg, index, rule } => {
+                let slot = f
+                    .nsgs
+                    .get_mut(nsg)
+                    .ok_or_else(|| missing(nsg))?
+                    .rules
+                    .get_mut(*index)
+                    .ok_or_else(|| missing(&format!("rule #{} of NSG {nsg}", index + 1)))?;
+                *slot = (**rule).clone();
+            }
+            Edit::AddNsgRule { nsg, index, rule } => {
+                let n = f.nsgs.get_mut(nsg).ok_or_else(|| missing(nsg))?;
+                if *index > n.rules.len() {
+                    return Err(missing(&format!("rule #{} of NSG {nsg}", index + 1)));
+                }
+                n.rules.insert(*index, (**rule).clone());
             }
             Edit::Patch { patch, .. } => {
                 // A patch can fail half-way: apply it to a copy.

@@ -121,7 +121,7 @@ pub(super) fn check(d: &Design, diags: &mut Diagnostics) {
                 src,
                 dst: w.ip,
                 protocol: Protocol::Tcp,
-                src_port: crate::trace::DEFAULT_SOURCE_PORT,
+                src_port: crate::net::DEFAULT_SOURCE_PORT,
                 dst_port: port,
             };
             let access =

@@ -11,7 +11,7 @@ use crate::net::{Flow, Protocol};
 /// The warnings.
 pub(super) fn check(d: &Design, diags: &mut Diagnostics) {
     dedicated_gateway_subnets(d, diags);
-    gateway_manager_ports(d, diags);
+    gateway_manager_ports(d, None, diags);
     udr_needs_a_default_route(d, diags);
 }
 
@@ -57,11 +57,20 @@ fn dedicated_gateway_subnets(d: &Design, diags: &mut Diagnostics) {
 /// An NSG on an application gateway v2 subnet must allow "incoming Internet traffic on TCP
 /// ports 65200-65535 … with the destination subnet as Any and source as GatewayManager
 /// service tag" (Application Gateway infrastructure configuration).
-fn gateway_manager_ports(d: &Design, diags: &mut Diagnostics) {
+/// `only`: the gateways whose subnet has that NSG (after an edit of its rules).
+pub(super) fn gateway_manager_ports(
+    d: &Design,
+    only: Option<super::NsgId>,
+    diags: &mut Diagnostics,
+) {
     let gateways: Vec<&super::Workload> = d
         .workloads
         .iter()
-        .filter(|w| w.kind == WorkloadKind::AppGateway && d.subnets[w.subnet.ix()].nsg.is_some())
+        .filter(|w| w.kind == WorkloadKind::AppGateway)
+        .filter(|w| {
+            let nsg = d.subnets[w.subnet.ix()].nsg;
+            nsg.is_some() && only.is_none_or(|n| nsg == Some(n))
+        })
         .collect();
     let Some(src) = d.tags.get("GatewayManager").and_then(|s| s.nth_wrapping(4)) else {
         return;

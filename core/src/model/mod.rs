@@ -19,8 +19,10 @@ pub use alloc::{
     SMALLEST_SUBNET, address_count, aks_addresses, fitting_prefix, resize_advice, usable_count,
 };
 pub use build::build;
+pub(crate) use build::relower_nsg;
 pub use element::ElementRef;
 pub use front_door::{FrontDoor, FrontDoorHost, FrontDoorOrigin};
+pub(crate) use validate::nsg_rule_checks;
 
 use crate::diag::Span;
 use crate::format::{

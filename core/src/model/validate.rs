@@ -518,7 +518,26 @@ fn asgs(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
                 ));
         }
     }
-    for nsg in &d.nsgs {
+    asg_rules(d, &home, &d.nsgs, diags);
+}
+
+/// The whole-design checks that read NSG rules — a rule naming ASGs of two VNets, an
+/// application gateway subnet's NSG blocking its infrastructure ports — for one NSG: after an
+/// edit of its rules alone, every other check says what it said before.
+pub(crate) fn nsg_rule_checks(d: &Design, nsg: NsgId, diags: &mut Diagnostics) {
+    let vnet_of = |w: WorkloadId| d.subnets[d.workloads[w.ix()].subnet.ix()].vnet;
+    let home: Vec<Option<VnetId>> = d
+        .asgs
+        .iter()
+        .map(|a| a.members.first().map(|&w| vnet_of(w)))
+        .collect();
+    asg_rules(d, &home, std::slice::from_ref(&d.nsgs[nsg.ix()]), diags);
+    super::ingress::gateway_manager_ports(d, Some(nsg), diags);
+}
+
+/// Rules of `nsgs` naming a source ASG and a destination ASG whose VNets (`home`) differ.
+fn asg_rules(d: &Design, home: &[Option<VnetId>], nsgs: &[Nsg], diags: &mut Diagnostics) {
+    for nsg in nsgs {
         for r in nsg
             .inbound
             .iter()

@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["check"],
     &["render", "whatif"],
     &["aml", "outline", "testing"],
-    &["diff"],
+    &["diff", "reread"],
     &["session"],
 ];
 

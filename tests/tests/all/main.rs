@@ -21,6 +21,7 @@ mod layers;
 mod live;
 mod matrix;
 mod props;
+mod reread;
 mod rewrite;
 mod schema;
 mod service_tags;

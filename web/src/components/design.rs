@@ -12,7 +12,7 @@ use crate::state::Action;
 #[function_component(DesignPanel)]
 pub fn design_panel(p: &Props) -> Html {
     let s = &*p.state;
-    let Some(file) = &s.analysis.file else {
+    let Some(file) = s.analysis.records() else {
         return html! { <p class="empty">{ "The source does not parse; fix it in the source view first." }</p> };
     };
     html! {

@@ -54,7 +54,7 @@ pub fn diagram(p: &Props) -> Html {
     let elk = laid.as_ref().filter(|(k, _)| *k == key);
     let diagram = match elk {
         Some((_, g)) => Rc::new(a.diagram.with_geometry(g)),
-        None => Rc::new(a.diagram.clone()),
+        None => Rc::clone(&a.diagram),
     };
     let svg = to_svg_scaled(&diagram, &hl, s.zoom);
     let on_svg = {

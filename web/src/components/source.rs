@@ -40,13 +40,16 @@ pub fn source_panel(p: &Props) -> Html {
     let s = &*p.state;
     let host = use_node_ref();
     let editor: Rc<RefCell<Option<Editor>>> = use_mut_ref(|| None);
+    // The text the editor last reported: the editor holds it already.
+    let typed: Rc<RefCell<Option<String>>> = use_mut_ref(|| None);
     let plain = use_state(|| false);
     {
         let (host, editor, plain) = (host.clone(), editor.clone(), plain.clone());
-        let (d, text) = (p.dispatch.clone(), s.source.clone());
+        let (d, text, typed) = (p.dispatch.clone(), s.source.clone(), typed.clone());
         use_effect_with((), move |_| {
             let created = host.cast::<web_sys::Element>().and_then(|el| {
                 Editor::create(&el, &text, "Topology source (YAML or JSON)", move |t| {
+                    *typed.borrow_mut() = Some(t.clone());
                     d.emit(Action::SetSource(t))
                 })
             });
@@ -57,10 +60,17 @@ pub fn source_panel(p: &Props) -> Html {
             move || drop(editor.borrow_mut().take())
         });
     }
+    // A new analysis comes with every new text: its address stands for the text (comparing
+    // and copying a large text at every render would cost more than the rest).
+    let version = Rc::as_ptr(&s.analysis) as usize;
     {
-        let editor = editor.clone();
-        use_effect_with(s.source.clone(), move |text| {
-            if let Some(e) = editor.borrow().as_ref() {
+        let (editor, state) = (editor.clone(), p.state.clone());
+        use_effect_with(version, move |_| {
+            let text = &state.source;
+            // What the user typed is in the editor already.
+            if typed.borrow_mut().take().as_ref() != Some(text)
+                && let Some(e) = editor.borrow().as_ref()
+            {
                 e.set_text(text);
             }
         });
@@ -69,7 +79,7 @@ pub fn source_panel(p: &Props) -> Html {
         let editor = editor.clone();
         // After the text: markers are placed on the text they belong to.
         use_effect_with(
-            (s.source.clone(), markers(&s.analysis.diagnostics)),
+            (version, markers(&s.analysis.diagnostics)),
             move |(_, list)| {
                 if let Some(e) = editor.borrow().as_ref() {
                     e.diagnostics(list);

@@ -73,7 +73,7 @@ pub fn toolbar(p: &Props) -> Html {
     let current = s.name.strip_suffix(".yaml").unwrap_or("");
     let on_yaml = {
         let (a, source) = (s.analysis.clone(), s.source.clone());
-        on_export("application/yaml", move || match &a.file {
+        on_export("application/yaml", move || match a.records() {
             Some(f) => vnetlab_core::format::to_yaml(f),
             None => source.clone(),
         })
@@ -81,8 +81,7 @@ pub fn toolbar(p: &Props) -> Html {
     let on_json = {
         let a = s.analysis.clone();
         on_export("application/json", move || {
-            a.file
-                .as_ref()
+            a.records()
                 .map(vnetlab_core::format::to_json)
                 .unwrap_or_default()
         })
@@ -117,7 +116,7 @@ pub fn toolbar(p: &Props) -> Html {
             <button type="button" data-testid="share" title="Put a link carrying this design in the address bar" onclick={on_share}>{ "Share link" }</button>
             <span class="exports">{ "Export: " }
                 <a data-testid="export-yaml" href="#" onclick={on_yaml} download={file_name(&s.name, "yaml")}>{ "YAML" }</a>
-                if s.analysis.file.is_some() {
+                if s.analysis.records().is_some() {
                     <a data-testid="export-json" href="#" onclick={on_json} download={file_name(&s.name, "json")}>{ "JSON" }</a>
                 }
             </span>

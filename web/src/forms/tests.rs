@@ -223,7 +223,9 @@ fn an_expectation_edits_in_place_and_deletes() {
 fn rebuild_through_forms(original: &TopologyFile) -> TopologyFile {
     let blank = crate::analysis::analyze("blank", crate::state::BLANK)
         .file
-        .unwrap();
+        .as_deref()
+        .unwrap()
+        .clone();
     let mut built = blank;
     let mut todo: Vec<Form> = items(original)
         .iter()

@@ -47,6 +47,32 @@ pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) 
     })
 }
 
+/// The NSG `name` of `d` lowered again from the records in `d.file` (after an edit of its
+/// rules), exactly as [`build`] lowers it; its problems (and warnings) go to `diags`. `None` when
+/// `d.file` has no such NSG. Rule sides read only the ASGs' names, service tags and addresses,
+/// which an edit of the rules does not change.
+pub(crate) fn relower_nsg(
+    d: &Design,
+    name: &str,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> Option<Nsg> {
+    let def = d.file.nsgs.get(name)?;
+    let mut b = Builder {
+        d: diags,
+        tags: &opts.tags,
+        names: Names::default(),
+        ip_groups: BTreeMap::new(),
+    };
+    b.names.asgs = d
+        .asgs
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name.clone(), AsgId(i as u32)))
+        .collect();
+    Some(b.nsg(name, def))
+}
+
 #[derive(Default)]
 struct Names {
     vnets: BTreeMap<String, VnetId>,
