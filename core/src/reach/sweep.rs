@@ -23,7 +23,7 @@ pub fn reach_per_class(
 ) -> Option<Vec<Reach>> {
     let sources = sources_of(d, &atoms.addrs, src);
     let dests = dests_of(d, &atoms.addrs, dst);
-    let src_ports: Vec<u16> = if super::PortAtoms::source_ports_matter(d) {
+    let src_ports: Vec<u16> = if atoms.source_ports_matter {
         atoms
             .ports
             .split(&PortSet::any())
