@@ -64,11 +64,21 @@ fn main() {
         if after.apply_edit(e, &opts).is_err() {
             continue;
         }
-        let start = Instant::now();
+        let (start, cpu) = (Instant::now(), on_cpu());
         let changes = reach_changes(&d, &after).len();
         let took = start.elapsed();
+        let cpu = on_cpu().zip(cpu).map(|(b, a)| b - a);
+        let cpu = cpu.map(|c| format!("{c:.3?} on CPU")).unwrap_or_default();
         worst = worst.max(took);
-        println!("{k:20} {took:>12.3?} {changes:6} changes  {e}");
+        println!("{k:20} {took:>12.3?} {cpu:>20} {changes:6} changes  {e}");
     }
     println!("slowest: {worst:.3?}");
+}
+
+/// How long this thread has run on a CPU (Linux's schedstat; `None` elsewhere): on a loaded
+/// machine, closer to the time on an idle one than the elapsed time.
+fn on_cpu() -> Option<std::time::Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(std::time::Duration::from_nanos(ns))
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::net::Ipv4Addr;
 
 /// Who answers a source's DNS queries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Resolver {
     /// Azure DNS (168.63.129.16) in the context of a VNet: its linked private zones apply.
     AzureDns {

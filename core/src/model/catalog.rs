@@ -244,6 +244,20 @@ pub fn match_filled<'a>(template: &str, name: &str, region: &str, fqdn: &'a str)
         // `fill` replaces in turn: a value holding a placeholder is replaced again.
         return match_template(&fill(template, name, region), fqdn);
     }
+    // The literal end of the template ends every name it matches: most names are told apart
+    // by it alone.
+    let tail = match template.rfind('}') {
+        Some(i) => &template[i + 1..],
+        None => template.strip_prefix("*.").unwrap_or(template),
+    };
+    let ends = fqdn.len() >= tail.len()
+        && fqdn.as_bytes()[fqdn.len() - tail.len()..]
+            .iter()
+            .zip(tail.bytes())
+            .all(|(&a, b)| a == b.to_ascii_lowercase());
+    if !ends {
+        return None;
+    }
     // The filled name's pieces, in order, to be read lowercased.
     let mut pieces: [&str; 16] = [""; 16];
     let mut n = 0;
