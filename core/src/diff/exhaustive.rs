@@ -24,7 +24,7 @@ use crate::reach::Atoms;
 use crate::reach::atoms::PortAtoms;
 use crate::reach::matrix::{Matrix, Reach, subnet_rows};
 use crate::reach::sweep::reach_per_class;
-use crate::trace::{Trace, TraceOptions, origin_of, trace_from};
+use crate::trace::{RuleCache, Trace, TraceOptions, origin_of, trace_from};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -185,6 +185,8 @@ struct Answers<'d> {
     parties: Vec<Party>,
     matrix: Option<Matrix>,
     atoms: Option<Atoms>,
+    /// What the traces of every pair have in common (rules by addresses, DNS answers).
+    cache: RuleCache,
 }
 
 impl Answers<'_> {
@@ -198,12 +200,12 @@ impl Answers<'_> {
         }
         let d = self.d;
         let atoms = self.atoms.get_or_insert_with(|| Atoms::of(d));
-        reach_per_class(d, atoms, s, t, classes).unwrap_or_else(|| vec![Reach::None; classes.len()])
+        reach_per_class(d, atoms, &self.cache, s, t, classes).unwrap_or_else(|| vec![Reach::None; classes.len()])
     }
 }
 
 /// The number of subnet pairs from which the set engine answers them (below it, tracing does).
-const SET_ENGINE_FROM: usize = 4096;
+const SET_ENGINE_FROM: usize = 256;
 
 /// Every change in reachability between two designs, for every end both have ([`parties`]),
 /// every protocol and every destination port; sorted by source, destination, protocol, ports.
@@ -280,12 +282,14 @@ pub fn changes_within(
         matrix: engine(before, &rows_a),
         parties: pa,
         atoms: None,
+        cache: RuleCache::default(),
     };
     let mut b = Answers {
         d: after,
         matrix: engine(after, &rows_b),
         parties: pb,
         atoms: None,
+        cache: RuleCache::default(),
     };
     let mut out = Vec::new();
     for &(i, bi) in &sources {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::net::Ipv4Addr;
 
 /// Who answers a source's DNS queries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Resolver {
     /// Azure DNS (168.63.129.16) in the context of a VNet: its linked private zones apply.
     AzureDns {
@@ -150,6 +150,12 @@ pub fn resolver_at(d: &Design, ip: Ipv4Addr, who: &str) -> (Resolver, String) {
     )
 }
 
+/// Whether `name` is the zone's apex or a name under it.
+fn in_zone(name: &str, zone: &str) -> bool {
+    name.strip_suffix(zone)
+        .is_some_and(|head| head.is_empty() || head.ends_with('.'))
+}
+
 fn normalise(name: &str) -> String {
     name.trim().trim_end_matches('.').to_ascii_lowercase()
 }
@@ -167,19 +173,16 @@ fn service_name(d: &Design, name: &str) -> Option<(ServiceId, &'static str, Stri
     for (i, s) in d.services.iter().enumerate() {
         for sub in catalog::subresources(s.kind) {
             for (public, private) in sub.names {
-                let (public, private) = (
-                    catalog::fill(public, &s.name, &s.region),
-                    catalog::fill(private, &s.name, &s.region),
-                );
-                if let Some(label) = catalog::match_template(&public, name) {
+                if let Some(label) = catalog::match_filled(public, &s.name, &s.region, name) {
+                    let private = catalog::fill(private, &s.name, &s.region);
                     let target = if label.is_empty() {
-                        private.clone()
+                        private
                     } else {
                         private.replacen('*', label, 1)
                     };
                     return Some((crate::model::ServiceId(i as u32), sub.group, target, false));
                 }
-                if catalog::match_template(&private, name).is_some() {
+                if catalog::match_filled(private, &s.name, &s.region, name).is_some() {
                     return Some((
                         crate::model::ServiceId(i as u32),
                         sub.group,
@@ -330,7 +333,7 @@ fn resolve_in(d: &Design, name: &str, resolver: Resolver, forwards: u32) -> DnsA
                 .enumerate()
                 .filter(|(_, z)| {
                     z.links.contains(&vnet)
-                        && (cur == z.name || cur.ends_with(&format!(".{}", z.name)))
+                        && in_zone(&cur, &z.name)
                 })
                 .max_by_key(|(_, z)| z.name.len());
             if let Some((zi, z)) = zone {
@@ -416,7 +419,7 @@ fn resolve_in(d: &Design, name: &str, resolver: Resolver, forwards: u32) -> DnsA
                 if let Some(z) = d
                     .zones
                     .iter()
-                    .find(|z| cur == z.name || cur.ends_with(&format!(".{}", z.name)))
+                    .find(|z| in_zone(&cur, &z.name))
                     && !z.name.starts_with("privatelink.")
                 {
                     steps.push(format!(

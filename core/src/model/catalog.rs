@@ -237,6 +237,72 @@ pub fn fill(template: &str, name: &str, region: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// [`match_template`] on [`fill`]`(template, name, region)` without building the filled name
+/// (name resolution asks it of every service's templates for every name it resolves).
+pub fn match_filled<'a>(template: &str, name: &str, region: &str, fqdn: &'a str) -> Option<&'a str> {
+    if name.contains('{') || region.contains('{') {
+        // `fill` replaces in turn: a value holding a placeholder is replaced again.
+        return match_template(&fill(template, name, region), fqdn);
+    }
+    // The literal end of the template ends every name it matches: most names are told apart
+    // by it alone.
+    let tail = match template.rfind('}') {
+        Some(i) => &template[i + 1..],
+        None => template.strip_prefix("*.").unwrap_or(template),
+    };
+    let ends = fqdn.len() >= tail.len()
+        && fqdn.as_bytes()[fqdn.len() - tail.len()..]
+            .iter()
+            .zip(tail.bytes())
+            .all(|(&a, b)| a == b.to_ascii_lowercase());
+    if !ends {
+        return None;
+    }
+    // The filled name's pieces, in order, to be read lowercased.
+    let mut pieces: [&str; 16] = [""; 16];
+    let mut n = 0;
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        let (value, len) = if rest[i..].starts_with("{name}") {
+            (name, 6)
+        } else if rest[i..].starts_with("{region}") {
+            (region, 8)
+        } else {
+            (&rest[i..i + 1], 1)
+        };
+        if n + 2 > pieces.len() {
+            return match_template(&fill(template, name, region), fqdn);
+        }
+        pieces[n] = &rest[..i];
+        pieces[n + 1] = value;
+        n += 2;
+        rest = &rest[i + len..];
+    }
+    if n + 1 > pieces.len() {
+        return match_template(&fill(template, name, region), fqdn);
+    }
+    pieces[n] = rest;
+    n += 1;
+    let filled = || {
+        pieces[..n]
+            .iter()
+            .flat_map(|p| p.bytes())
+            .map(|b| b.to_ascii_lowercase())
+    };
+    let len: usize = pieces[..n].iter().map(|p| p.len()).sum();
+    let mut head = filled();
+    if head.next() == Some(b'*') && head.next() == Some(b'.') {
+        // `*.` then the rest: one label, then the rest.
+        let tail = len - 2;
+        let cut = fqdn.len().checked_sub(tail)?;
+        let label = fqdn.get(..cut)?.strip_suffix('.')?;
+        let ok = fqdn.as_bytes()[cut..].iter().copied().eq(filled().skip(2));
+        (ok && !label.is_empty() && !label.contains('.')).then_some(label)
+    } else {
+        (len == fqdn.len() && fqdn.bytes().eq(filled())).then_some("")
+    }
+}
+
 /// Matches `fqdn` against a filled template with an optional leading `*` (one label); returns
 /// the label that stood for `*` (empty when there was none).
 pub fn match_template<'a>(pattern: &str, fqdn: &'a str) -> Option<&'a str> {
@@ -263,5 +329,53 @@ pub fn listens(kind: ServiceKind, group: &str, protocol: crate::net::Protocol, p
         Sql => port == 1433 || (11000..=11999).contains(&port),
         CosmosDb => port == 443 || (10250..=10256).contains(&port),
         _ => port == 443,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `match_filled` answers what `match_template` answers on the filled name, for every
+    /// template of every kind, names in any case and with a placeholder in them, and names
+    /// that match, differ by a letter, are one label longer or shorter.
+    #[test]
+    fn matching_without_filling_is_matching_the_filled_name() {
+        let values = [
+            ("ws1", "westeurope"),
+            ("MyStore", "EastUS"),
+            ("a{region}b", "northeurope"),
+            ("x", ""),
+        ];
+        for kind in ServiceKind::ALL {
+            for sub in subresources(*kind) {
+                for (public, private) in sub.names {
+                    for template in [public, private] {
+                        for (name, region) in values {
+                            let filled = fill(template, name, region);
+                            let mut asked = vec![
+                                filled.clone(),
+                                filled.replace('*', "score"),
+                                filled.replace('*', "a.b"),
+                                filled.replace('*', ""),
+                                format!("x{filled}"),
+                                format!("x.{filled}"),
+                                filled[1..].to_string(),
+                                filled.to_uppercase(),
+                                String::new(),
+                            ];
+                            asked.push(filled.replacen('.', "-", 1));
+                            for fqdn in &asked {
+                                assert_eq!(
+                                    match_filled(template, name, region, fqdn),
+                                    match_template(&filled, fqdn),
+                                    "{template} with {name}, {region} against {fqdn}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -135,6 +135,9 @@ pub struct Atoms {
     pub addrs: AddrAtoms,
     /// Port atoms.
     pub ports: PortAtoms,
+    /// Whether some NSG or security admin rule restricts source ports
+    /// ([`PortAtoms::source_ports_matter`], worked out once: every set question reads it).
+    pub source_ports_matter: bool,
 }
 
 impl Atoms {
@@ -143,6 +146,7 @@ impl Atoms {
         Self {
             addrs: AddrAtoms::of(d),
             ports: PortAtoms::of(d),
+            source_ports_matter: PortAtoms::source_ports_matter(d),
         }
     }
 }
@@ -193,7 +197,7 @@ pub fn check_set_through(
     // source-port boundary of the design. Destination ports are split lazily, per flow: each
     // trace reports the port boundaries its decisions consulted, and the next class starts at
     // the first boundary above the port just traced.
-    let src_ports: Vec<u16> = if PortAtoms::source_ports_matter(d) {
+    let src_ports: Vec<u16> = if atoms.source_ports_matter {
         port_atoms
             .split(&PortSet::any())
             .into_iter()

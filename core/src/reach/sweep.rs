@@ -13,17 +13,19 @@ use crate::trace::{RuleCache, TraceOptions, trace_from_reusing, trace_packet_reu
 
 /// For each class `(protocol, first, last)` (classes of one protocol sorted by port, none
 /// overlapping), how much of `src` reaches `dst` on it, proven over every packet class; `None`
-/// when the question has more classes than [`super::BUDGET`].
+/// when the question has more classes than [`super::BUDGET`]. `cache` may be shared by many
+/// questions on the same design.
 pub fn reach_per_class(
     d: &Design,
     atoms: &Atoms,
+    cache: &RuleCache,
     src: &EndpointSet,
     dst: &EndpointSet,
     classes: &[(Protocol, u16, u16)],
 ) -> Option<Vec<Reach>> {
     let sources = sources_of(d, &atoms.addrs, src);
     let dests = dests_of(d, &atoms.addrs, dst);
-    let src_ports: Vec<u16> = if super::PortAtoms::source_ports_matter(d) {
+    let src_ports: Vec<u16> = if atoms.source_ports_matter {
         atoms
             .ports
             .split(&PortSet::any())
@@ -45,7 +47,6 @@ pub fn reach_per_class(
         quiet: true,
         backend: None,
     };
-    let cache = RuleCache::default();
     // Per class: packet classes delivered, and traced.
     let mut delivered = vec![0u64; classes.len()];
     let mut total = 0u64;
@@ -78,7 +79,7 @@ pub fn reach_per_class(
                                         stext,
                                         text,
                                         opts,
-                                        Some(&cache),
+                                        Some(cache),
                                     ),
                                     Dst::Addr(ip, _) => trace_packet_reusing(
                                         d,
@@ -91,7 +92,7 @@ pub fn reach_per_class(
                                             dst_port: port,
                                         },
                                         opts,
-                                        Some(&cache),
+                                        Some(cache),
                                     ),
                                 };
                                 let ok = t.verdict.allowed();

@@ -520,9 +520,18 @@ use target::{Target, target_at, target_subnet};
 
 /// The NSG rules that match a packet's protocol and addresses, remembered across the traces of
 /// one question: its packet classes differ only in ports, so each trace visits those rules
-/// alone instead of every rule of every NSG on the way. A handle: clones share the memory.
+/// alone instead of every rule of every NSG on the way; and the answers of name resolution
+/// (the traces of one question to a name ask the same resolvers the same name). A handle:
+/// clones share the memory.
 #[derive(Clone, Debug, Default)]
-pub struct RuleCache(std::rc::Rc<std::cell::RefCell<HashMap<RuleKey, std::rc::Rc<[u32]>>>>);
+pub struct RuleCache(std::rc::Rc<std::cell::RefCell<Remembered>>);
+
+/// What a [`RuleCache`] remembers.
+#[derive(Debug, Default)]
+struct Remembered {
+    rules: HashMap<RuleKey, std::rc::Rc<[u32]>>,
+    dns: HashMap<(crate::eval::dns::Resolver, String), std::rc::Rc<crate::eval::dns::DnsAnswer>>,
+}
 
 /// An NSG as applied (direction, VNet) to a packet's source, destination and protocol.
 type RuleKey = (
@@ -539,9 +548,27 @@ impl RuleCache {
     fn rules(&self, key: RuleKey, find: impl FnOnce() -> Vec<u32>) -> std::rc::Rc<[u32]> {
         self.0
             .borrow_mut()
+            .rules
             .entry(key)
             .or_insert_with(|| find().into())
             .clone()
+    }
+
+    /// What `resolver` answers for `name` (a design's answers depend on nothing else),
+    /// computed by `resolve` the first time.
+    fn dns(
+        &self,
+        resolver: crate::eval::dns::Resolver,
+        name: &str,
+        resolve: impl FnOnce() -> crate::eval::dns::DnsAnswer,
+    ) -> std::rc::Rc<crate::eval::dns::DnsAnswer> {
+        let key = (resolver, name.to_string());
+        if let Some(a) = self.0.borrow().dns.get(&key) {
+            return a.clone();
+        }
+        let a = std::rc::Rc::new(resolve());
+        self.0.borrow_mut().dns.insert(key, a.clone());
+        a
     }
 }
 

@@ -181,7 +181,10 @@ impl<'d> Walk<'d> {
             }
         };
         self.touch(Touch::Dns);
-        let answer = dns::resolve(d, name, resolver);
+        let answer = match &self.rules {
+            Some(c) => c.dns(resolver, name, || dns::resolve(d, name, resolver)),
+            None => std::rc::Rc::new(dns::resolve(d, name, resolver)),
+        };
         self.dns_service = answer.service;
         let mut detail = why;
         for s in &answer.steps {
@@ -194,7 +197,7 @@ impl<'d> Walk<'d> {
                 .element(ElementRef::DnsName(name.to_string()))
                 .decided_by(answer.decided_by.clone()),
         );
-        (answer.address.ok(), Some(answer.name))
+        (answer.address.clone().ok(), Some(answer.name.clone()))
     }
 
     pub(super) fn cx(&self) -> Context<'_> {
