@@ -299,7 +299,8 @@ mod tests {
             &src(4),
         );
         let sub = SubnetDef {
-            prefix: net("10.0.1.0/24"),
+            prefix: Some(net("10.0.1.0/24")),
+            prefixes: vec![],
             nsg: None,
             route_table: None,
             service_endpoints: vec![],

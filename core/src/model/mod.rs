@@ -11,6 +11,8 @@ pub mod fqdn_tags;
 mod ingress;
 mod lookup;
 mod settings;
+mod subnet;
+mod subnet_rules;
 mod validate;
 
 pub use alloc::usable as usable_range;
@@ -199,8 +201,10 @@ pub struct Subnet {
     pub short_name: String,
     /// Its VNet.
     pub vnet: VnetId,
-    /// Prefix.
+    /// Its first address prefix (of [`Subnet::prefixes`]).
     pub prefix: Ipv4Net,
+    /// All its address prefixes (ARM `addressPrefixes`; one for most subnets, S11).
+    pub prefixes: Vec<Ipv4Net>,
     /// Subnet NSG.
     pub nsg: Option<NsgId>,
     /// Route table.

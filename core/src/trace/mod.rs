@@ -407,7 +407,7 @@ pub fn origin_of(d: &Design, e: &Endpoint) -> Result<Origin, QueryError> {
         }
         Endpoint::Subnet(s) => {
             let sub = &d.subnets[s.ix()];
-            let ip = Ipv4Addr::from(crate::model::usable_range(sub.prefix).0);
+            let ip = sub.first_usable();
             origin_at_ip(d, ip).unwrap_or(Origin::Nic {
                 subnet: *s,
                 ip,
@@ -634,9 +634,7 @@ fn trace_from_port(
         Endpoint::ServiceTag(t) => (d.tags.get(t).and_then(|s| s.nth_wrapping(4)), None),
         Endpoint::Ip(ip) => (Some(*ip), None),
         Endpoint::Subnet(s) => (
-            Some(Ipv4Addr::from(
-                crate::model::usable_range(d.subnets[s.ix()].prefix).0,
-            )),
+            Some(d.subnets[s.ix()].first_usable()),
             None,
         ),
         Endpoint::Service(sid, group) => {

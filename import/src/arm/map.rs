@@ -630,18 +630,6 @@ impl Mapper<'_> {
             );
             return;
         };
-        if nets.len() > 1 {
-            self.note(
-                owner,
-                body.at,
-                Outcome::Approximated,
-                &subject,
-                format!(
-                    "{} prefixes; only the first, {first}, is modelled",
-                    nets.len()
-                ),
-            );
-        }
         let nsg = pget(body, &["networkSecurityGroup"])
             .and_then(ref_id)
             .and_then(|id| self.named(owner, body.at, Namespace::Nsg, &id, &subject, "NSG"));
@@ -712,7 +700,13 @@ impl Mapper<'_> {
             vnet_name,
             name,
             SubnetDef {
-                prefix: sp(Cidr(first.trunc())),
+                // Several `addressPrefixes` are the subnet's `prefixes` (S11).
+                prefix: (nets.len() == 1).then(|| sp(Cidr(first.trunc()))),
+                prefixes: if nets.len() > 1 {
+                    nets.iter().map(|n| sp(Cidr(n.trunc()))).collect()
+                } else {
+                    Vec::new()
+                },
                 nsg: nsg.map(sp),
                 route_table: route_table.map(sp),
                 service_endpoints,

@@ -381,7 +381,7 @@ resource "azurerm_nat_gateway" "n" {
     let subnets: Vec<String> = v
         .subnets
         .iter()
-        .map(|(n, s)| format!("{n} {}", s.prefix.value.0))
+        .map(|(n, s)| format!("{n} {}", s.all_prefixes()[0]))
         .collect();
     assert_eq!(subnets, ["s 10.0.3.0/24", "t 10.0.4.0/24"]);
     let report = imported.report.to_text();
@@ -508,7 +508,7 @@ resource "azurerm_network_security_group" "nsg" {
         .map(|(n, s)| {
             format!(
                 "{n} {} {:?}",
-                s.prefix.value.0,
+                s.all_prefixes()[0],
                 s.route_table.as_ref().map(|r| r.value.as_str())
             )
         })

@@ -37,7 +37,7 @@ fn adding_a_subnet_puts_it_in_the_vnet() {
     .submit(&file())
     .unwrap();
     let s = &f.vnets["ml"].subnets["extra"];
-    assert_eq!(s.prefix.value.0.to_string(), "10.1.9.0/24");
+    assert_eq!(s.all_prefixes()[0].to_string(), "10.1.9.0/24");
     assert!(
         vnetlab_core::rebuild("t", &f, &Default::default())
             .design

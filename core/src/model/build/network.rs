@@ -84,11 +84,13 @@ impl Builder<'_, '_> {
                             .help("a delegation names a resource type, e.g. `Microsoft.Web/serverFarms` or `Microsoft.ContainerInstance/containerGroups`");
                     }
                 }
+                let prefixes = self.subnet_prefixes(vn, sn, s);
                 out.push(Subnet {
                     name: format!("{vn}/{sn}"),
                     short_name: sn.clone(),
                     vnet: self.names.vnets[vn],
-                    prefix: s.prefix.value.0,
+                    prefix: prefixes[0],
+                    prefixes,
                     nsg,
                     route_table,
                     service_endpoints,
@@ -103,6 +105,26 @@ impl Builder<'_, '_> {
             }
         }
         out
+    }
+
+    /// A subnet's prefixes: `prefix` or `prefixes`, exactly one of the two (S11).
+    fn subnet_prefixes(&mut self, vn: &str, sn: &str, s: &format::SubnetDef) -> Vec<Ipv4Net> {
+        match (&s.prefix, s.prefixes.is_empty()) {
+            (Some(p), true) => vec![p.value.0],
+            (None, false) => s.prefixes.iter().map(|p| p.value.0).collect(),
+            (Some(p), false) => {
+                self.d
+                    .error(p.span(), "subnet-prefixes", format!("subnet `{vn}/{sn}` has both `prefix` and `prefixes`"))
+                    .help("write one prefix as `prefix: …`, several as `prefixes: [ …, … ]` (and drop `prefix`)");
+                vec![p.value.0]
+            }
+            (None, true) => {
+                self.d
+                    .error(s.pos.0, "missing-key", format!("the subnet `{vn}/{sn}` needs `prefix` (or `prefixes`)"))
+                    .help("add `prefix: …` to this subnet (or `prefixes: [ …, … ]` for several)");
+                vec![Ipv4Net::default()]
+            }
+        }
     }
 
     /// NAT gateways with their public IPs, which must be public addresses. (Azure's association

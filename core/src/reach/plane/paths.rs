@@ -387,8 +387,7 @@ impl Plane<'_> {
         let mut groups: Vec<(Replies, Bits)> = Vec::new();
         let mut index: HashMap<Vec<(Reply, Bits)>, usize> = HashMap::default();
         for s in 0..self.d.subnets.len() {
-            let (lo, hi) = self.s.span[s];
-            if lo == hi {
+            if self.s.span[s].is_empty() {
                 continue;
             }
             let rp = self.reply_parts(SubnetId(s as u32));
@@ -396,7 +395,9 @@ impl Plane<'_> {
                 groups.push((rp.clone(), Bits::empty(n)));
                 groups.len() - 1
             });
-            groups[g].1.insert_range(lo, hi);
+            for &(lo, hi) in &self.s.span[s] {
+                groups[g].1.insert_range(lo, hi);
+            }
         }
         let g = Rc::new(groups);
         self.s.reply_groups = Some(g.clone());

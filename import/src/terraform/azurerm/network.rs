@@ -183,18 +183,12 @@ fn add_subnet(
         );
         return;
     };
-    if prefixes.len() > 1 {
-        m.note(
-            src,
-            Outcome::Approximated,
-            "address_prefixes",
-            format!(
-                "subnet `{sname}` has {} prefixes; only {first} is kept",
-                prefixes.len()
-            ),
-        );
-    }
-    let mut def = json!({ "prefix": first });
+    // Several `address_prefixes` are the subnet's `prefixes` (S11).
+    let mut def = if prefixes.len() > 1 {
+        json!({ "prefixes": prefixes })
+    } else {
+        json!({ "prefix": first })
+    };
     let endpoints = a.strs("service_endpoints");
     if !endpoints.is_empty() {
         def["service_endpoints"] = json!(endpoints);

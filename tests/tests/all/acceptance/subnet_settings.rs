@@ -1,0 +1,142 @@
+//! Subnets of issue #22 beyond S1–S10: several prefixes (S11), subnet peering (S12) and what
+//! delegations forbid and require (S13), each on a small design written from Microsoft's text
+//! (quoted at each case; sources in docs/semantics.md).
+
+use super::{assert_allowed, flow};
+use vnetlab_core::model::{BuildOptions, Design};
+use vnetlab_core::net::Protocol::Tcp;
+use vnetlab_core::reach::matrix::{MatrixBy, matrix, matrix_by_tracing};
+use vnetlab_tests::{design, errors};
+
+/// The warnings of a valid design, rendered without source lines.
+fn warnings(text: &str) -> Vec<String> {
+    let loaded = vnetlab_core::load("t.yaml", text.as_bytes(), &BuildOptions::default());
+    assert!(loaded.design.is_some(), "{:?}", loaded.diagnostics);
+    loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == vnetlab_core::diag::Severity::Warning)
+        .map(|d| format!("{}:{} {}: {}", d.span.line, d.span.col, d.code, d.message))
+        .collect()
+}
+
+/// The set engine and tracing give the same subnet matrix.
+fn engines_agree(d: &Design) {
+    let ports = [(Tcp, 22), (Tcp, 443)];
+    let fast = matrix(d, MatrixBy::Subnet, &ports);
+    let slow = matrix_by_tracing(d, MatrixBy::Subnet, &ports);
+    let n = slow.names.len();
+    for s in 0..n {
+        for t in 0..n {
+            for (p, want) in slow.reaches(s, t).iter().enumerate() {
+                assert_eq!(
+                    fast.cell(s, t, p),
+                    *want,
+                    "{} → {} on {:?}",
+                    slow.names[s],
+                    slow.names[t],
+                    ports[p]
+                );
+            }
+        }
+    }
+}
+
+const MULTI: &str = r#"
+version: 1
+name: multi-prefix
+region: eastus
+vnets:
+  app-vnet:
+    address_space: [10.70.0.0/16]
+    subnets:
+      app: { prefixes: [10.70.1.0/29, 10.70.9.0/28], nsg: app-nsg }
+      data: { prefix: 10.70.2.0/24 }
+nsgs:
+  app-nsg:
+    rules:
+      - { name: ssh-from-data, priority: 100, direction: inbound, access: allow, protocol: tcp, source: 10.70.2.0/24, destination: "*", destination_ports: [22] }
+      - { name: deny-vnet, priority: 200, direction: inbound, access: deny, protocol: any, source: VirtualNetwork, destination: VirtualNetwork, destination_ports: ["*"] }
+workloads:
+  vm1: { kind: vm, subnet: app-vnet/app }
+  vm2: { kind: vm, subnet: app-vnet/app }
+  vm3: { kind: vm, subnet: app-vnet/app }
+  vm4: { kind: vm, subnet: app-vnet/app }
+  db: { kind: vm, subnet: app-vnet/data }
+"#;
+
+/// "If the first subnet is full, additional virtual machines … can spill over to the new address
+/// space prefix within the same subnet" ("Create multiple prefixes for a subnet"): a /29 has
+/// three usable addresses, so the fourth VM takes the second prefix's first usable address
+/// (five reserved in each prefix, S11), and it is in the subnet: the subnet's NSG guards it.
+#[test]
+fn a_subnet_with_several_prefixes_holds_the_addresses_of_each() {
+    let d = design("multi.yaml", MULTI);
+    let ip = |n: &str| d.workloads.iter().find(|w| w.name == n).unwrap().ip;
+    assert_eq!(ip("vm3").to_string(), "10.70.1.6");
+    assert_eq!(ip("vm4").to_string(), "10.70.9.4");
+    let app = d.subnet_containing(ip("vm4")).unwrap();
+    assert_eq!(d.subnets[app.ix()].name, "app-vnet/app");
+    assert_allowed(&flow(&d, "db", "vm4", Tcp, 22), true);
+    let t = flow(&d, "db", "vm4", Tcp, 443);
+    assert_allowed(&t, false);
+    assert!(
+        vnetlab_core::render::trace(&t).contains("deny-vnet"),
+        "{}",
+        vnetlab_core::render::trace(&t)
+    );
+    // The subnet as a destination set covers both prefixes.
+    assert_allowed(&flow(&d, "db", "app-vnet/app", Tcp, 22), true);
+    engines_agree(&d);
+}
+
+/// Five addresses are reserved in each prefix: the second prefix's .1 cannot be given out.
+#[test]
+fn each_prefix_keeps_its_five_reserved_addresses() {
+    let text = MULTI.replace(
+        "vm4: { kind: vm, subnet: app-vnet/app }",
+        "vm4: { kind: vm, subnet: app-vnet/app, ip: 10.70.9.1 }",
+    );
+    let e = errors(&text);
+    assert!(
+        e.iter()
+            .any(|m| m.contains("10.70.9.1 is one of the 5 addresses Azure reserves in app-vnet/app (10.70.9.0/28)")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn prefix_and_prefixes_are_checked() {
+    let with = |subnet: &str| MULTI.replace("app: { prefixes: [10.70.1.0/29, 10.70.9.0/28], nsg: app-nsg }", subnet);
+    let both = errors(&with("app: { prefix: 10.70.1.0/24, prefixes: [10.70.9.0/28] }"));
+    assert!(both.iter().any(|m| m.contains("subnet-prefixes: subnet `app-vnet/app` has both `prefix` and `prefixes`")), "{both:?}");
+    let neither = errors(&with("app: { nsg: app-nsg }"));
+    assert!(neither.iter().any(|m| m.contains("missing-key: the subnet `app-vnet/app` needs `prefix` (or `prefixes`)")), "{neither:?}");
+    let outside = errors(&with("app: { prefixes: [10.70.1.0/24, 10.71.0.0/24] }"));
+    assert!(outside.iter().any(|m| m.contains("subnet app-vnet/app (10.71.0.0/24) is outside VNet `app-vnet`'s address space")), "{outside:?}");
+    let own = errors(&with("app: { prefixes: [10.70.1.0/24, 10.70.1.128/25] }"));
+    assert!(own.iter().any(|m| m.contains("overlaps its own prefix")), "{own:?}");
+    let sibling = errors(&with("app: { prefixes: [10.70.1.0/24, 10.70.2.128/25] }"));
+    assert!(sibling.iter().any(|m| m.contains("subnet app-vnet/data (10.70.2.0/24) overlaps sibling app-vnet/app (10.70.2.128/25)")), "{sibling:?}");
+    let empty = errors(&with("app: { prefixes: [] }"));
+    assert!(!empty.is_empty());
+}
+
+/// "The feature only supports virtual machines and virtual machine scale sets … Any delegated
+/// subnet can't use this feature" — Azure refuses these at deployment: warnings (P18).
+#[test]
+fn several_prefixes_are_for_virtual_machines_in_undelegated_subnets() {
+    let text = MULTI
+        .replace(
+            "app: { prefixes: [10.70.1.0/29, 10.70.9.0/28], nsg: app-nsg }",
+            "app: { prefixes: [10.70.1.0/29, 10.70.9.0/28], nsg: app-nsg }\n      web: { prefixes: [10.70.3.0/24, 10.70.4.0/24], delegations: [Microsoft.Web/serverFarms] }\n      pe: { prefixes: [10.70.5.0/24, 10.70.6.0/24] }",
+        )
+        .replace(
+            "  db: { kind: vm, subnet: app-vnet/data }",
+            "  db: { kind: vm, subnet: app-vnet/data }\nservices:\n  st:\n    kind: storage\n    private_endpoints:\n      - { subnet: app-vnet/pe, group: blob }",
+        );
+    let w = warnings(&text);
+    assert!(w.iter().any(|m| m.contains("subnet app-vnet/web is delegated to Microsoft.Web/serverFarms and has 2 prefixes")), "{w:?}");
+    assert!(w.iter().any(|m| m.contains("subnet app-vnet/pe has 2 prefixes, which Azure supports only for virtual machines and scale sets, but holds private endpoint")), "{w:?}");
+    assert!(!w.iter().any(|m| m.contains("app-vnet/app")), "{w:?}");
+}
