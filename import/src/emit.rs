@@ -322,6 +322,7 @@ mod tests {
                 allow_virtual_network_access: None,
                 allow_gateway_transit: None,
                 use_remote_gateways: None,
+                subnets: BTreeMap::new(),
                 pos: Default::default(),
             },
             &src(20),

@@ -709,7 +709,27 @@ fn capacity(d: &Design, v: &mut Vec<Finding>) {
                     )
                 })
                 .collect();
-            v.push(finding("AML-SUBNET-CAPACITY", Severity::High, format!("subnet {} ({}) has {usable} usable addresses ({}) but scale-out needs {}: {}", s.name, s.prefixes_text(), if s.prefixes.len() > 1 { "5 reserved in each prefix" } else { "5 reserved" }, crate::model::address_count(need), parts.join(", ")), vec![s.name.clone()], &format!("{}, lower max_nodes/max_pods, or use Azure CNI Overlay", crate::model::resize_advice(len))));
+            v.push(finding(
+                "AML-SUBNET-CAPACITY",
+                Severity::High,
+                format!(
+                    "subnet {} ({}) has {usable} usable addresses ({}) but scale-out needs {}: {}",
+                    s.name,
+                    s.prefixes_text(),
+                    if s.prefixes.len() > 1 {
+                        "5 reserved in each prefix"
+                    } else {
+                        "5 reserved"
+                    },
+                    crate::model::address_count(need),
+                    parts.join(", ")
+                ),
+                vec![s.name.clone()],
+                &format!(
+                    "{}, lower max_nodes/max_pods, or use Azure CNI Overlay",
+                    crate::model::resize_advice(len)
+                ),
+            ));
         }
     }
 }

@@ -219,6 +219,11 @@ record! {
         /// Use the remote VNet's gateway (default false).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         use_remote_gateways: Option<bool> => opt,
+        /// Subnet peering (ARM `peerCompleteVnets: false`): for each of the two VNets, the
+        /// subnets it peers (`localSubnetNames` / `remoteSubnetNames`); absent, the whole VNets
+        /// are peered (S12).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        subnets: BTreeMap<String, Vec<Ref>> => def,
     }
 }
 

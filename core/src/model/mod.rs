@@ -10,6 +10,7 @@ pub mod element;
 pub mod fqdn_tags;
 mod ingress;
 mod lookup;
+mod peering;
 mod settings;
 mod subnet;
 mod subnet_rules;
@@ -245,6 +246,10 @@ pub struct PeeringLink {
     pub use_remote_gateways: bool,
     /// Whether the reverse link exists too ("Connected"); one link alone is "Initiated".
     pub connected: bool,
+    /// Subnet peering (S12): the subnets of `local` the link peers; `None` for the whole VNet.
+    pub local_subnets: Option<Vec<SubnetId>>,
+    /// Subnet peering (S12): the subnets of `remote` the link peers; `None` for the whole VNet.
+    pub remote_subnets: Option<Vec<SubnetId>>,
     /// Where it was declared.
     pub span: Span,
 }

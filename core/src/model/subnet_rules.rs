@@ -37,10 +37,16 @@ pub(super) fn holders(d: &Design, s: SubnetId) -> Vec<(String, bool)> {
     }
     for r in &d.dns.resolvers {
         if r.inbound.iter().any(|(x, _)| *x == s) {
-            out.push((format!("inbound endpoint of DNS resolver `{}`", r.name), false));
+            out.push((
+                format!("inbound endpoint of DNS resolver `{}`", r.name),
+                false,
+            ));
         }
         if r.outbound.contains(&s) {
-            out.push((format!("outbound endpoint of DNS resolver `{}`", r.name), false));
+            out.push((
+                format!("outbound endpoint of DNS resolver `{}`", r.name),
+                false,
+            ));
         }
     }
     out

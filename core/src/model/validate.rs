@@ -93,7 +93,10 @@ fn address_plan(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
             .iter()
             .flat_map(|s| {
                 let spans = prefix_spans(&f.vnets[vname].subnets[&s.short_name]);
-                s.prefixes.iter().zip(spans).map(move |(p, sp)| (*s, *p, sp))
+                s.prefixes
+                    .iter()
+                    .zip(spans)
+                    .map(move |(p, sp)| (*s, *p, sp))
             })
             .collect();
         for (i, &(s, prefix, span)) in written.iter().enumerate() {
@@ -169,7 +172,10 @@ fn address_plan(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
                         ((o, o_prefix, o_span), (s, prefix, span))
                     };
                     let (what, help) = if std::ptr::eq(s, o) {
-                        ("its own prefix", "the prefixes of one subnet must not overlap")
+                        (
+                            "its own prefix",
+                            "the prefixes of one subnet must not overlap",
+                        )
                     } else {
                         ("sibling", "subnets of one VNet must not overlap")
                     };
@@ -183,7 +189,10 @@ fn address_plan(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
                             ),
                         )
                         .help(help)
-                        .related(first_at, format!("{} ({fp}) first defined here", first.name));
+                        .related(
+                            first_at,
+                            format!("{} ({fp}) first defined here", first.name),
+                        );
                 }
             }
         }

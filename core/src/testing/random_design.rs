@@ -1,7 +1,7 @@
 //! Small random designs for testing the engine: VNets, subnets, NSGs, route tables, an
 //! IP-forwarding router, peerings, storage accounts (one with a private endpoint), NAT gateways,
-//! private subnets, service endpoint policies, security admin rules and subnets with two
-//! prefixes, built from a byte string so proptest shrinks
+//! private subnets, service endpoint policies, security admin rules, subnets with two
+//! prefixes and subnet peerings, built from a byte string so proptest shrinks
 //! them towards the simplest design (all zeros).
 
 use proptest::prelude::*;
@@ -136,8 +136,16 @@ pub fn random_design_yaml(data: &[u8]) -> String {
         for v in 1..n_vnets {
             if b.flag() || v == 1 {
                 let other = b.upto(v - 1);
+                // Some peerings peer only some subnets (S12): the first subnet of one VNet,
+                // the last of the other.
+                let subnets = if b.next() % 3 == 2 {
+                    let last = |x: usize| subnets[x].len() - 1;
+                    format!(", subnets: {{ v{other}: [s0], v{v}: [s{}] }}", last(v))
+                } else {
+                    String::new()
+                };
                 y.push_str(&format!(
-                    "  - {{ between: [v{other}, v{v}], allow_forwarded_traffic: {} }}\n",
+                    "  - {{ between: [v{other}, v{v}], allow_forwarded_traffic: {}{subnets} }}\n",
                     b.flag()
                 ));
             }

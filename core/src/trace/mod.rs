@@ -633,10 +633,7 @@ fn trace_from_port(
         Endpoint::Managed(_) | Endpoint::Identity(_) | Endpoint::Deployment(..) => (None, None),
         Endpoint::ServiceTag(t) => (d.tags.get(t).and_then(|s| s.nth_wrapping(4)), None),
         Endpoint::Ip(ip) => (Some(*ip), None),
-        Endpoint::Subnet(s) => (
-            Some(d.subnets[s.ix()].first_usable()),
-            None,
-        ),
+        Endpoint::Subnet(s) => (Some(d.subnets[s.ix()].first_usable()), None),
         Endpoint::Service(sid, group) => {
             let s = &d.services[sid.ix()];
             let sub = crate::model::catalog::subresource(s.kind, group).expect("parsed group");

@@ -818,8 +818,14 @@ impl Mapper<'_> {
                 ) else {
                     continue;
                 };
+                // Subnet peering (S12): the link's local and remote subnet names.
+                let mut subnets = BTreeMap::new();
                 if pget(&body, &["peerCompleteVnets"]).and_then(J::as_bool) == Some(false) {
-                    self.note(&owner, body.at, Outcome::Approximated, &subject, "subnet peering (peerCompleteVnets false) is modelled as peering the whole VNets");
+                    let names = |k: &str| -> Vec<Spanned<String>> {
+                        strings(pget(&body, &[k])).into_iter().map(sp).collect()
+                    };
+                    subnets.insert(from.clone(), names("localSubnetNames"));
+                    subnets.insert(to.clone(), names("remoteSubnetNames"));
                 }
                 let flag = |k: &str| pget(&body, &[k]).and_then(J::as_bool);
                 let s = self.src(&owner, body.at);
@@ -832,6 +838,7 @@ impl Mapper<'_> {
                         allow_virtual_network_access: flag("allowVirtualNetworkAccess"),
                         allow_gateway_transit: flag("allowGatewayTransit"),
                         use_remote_gateways: flag("useRemoteGateways"),
+                        subnets,
                         pos: Pos::default(),
                     },
                     &s,

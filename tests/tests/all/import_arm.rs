@@ -675,3 +675,50 @@ proptest! {
         }
     }
 }
+
+/// Several `addressPrefixes` on a subnet become its `prefixes` (S11); a subnet peering
+/// (`peerCompleteVnets: false`) keeps its local and remote subnet names (S12).
+#[test]
+fn several_prefixes_and_subnet_peering_are_mapped() {
+    let files = [format!("{DIR}/settings/subnet-settings.json")];
+    let i = import_files(&files, None, &Options::default())
+        .unwrap_or_else(|e| panic!("import failed: {e:#?}"));
+    let front = &i.design.vnets["left"].subnets["front"];
+    assert!(front.prefix.is_none());
+    let prefixes: Vec<String> = front
+        .prefixes
+        .iter()
+        .map(|p| p.value.0.to_string())
+        .collect();
+    assert_eq!(prefixes, ["10.20.1.0/24", "10.20.8.0/26"]);
+    let subnets: Vec<(String, Vec<String>)> = i.design.peerings[0]
+        .subnets
+        .iter()
+        .map(|(v, l)| (v.clone(), l.iter().map(|s| s.value.clone()).collect()))
+        .collect();
+    assert_eq!(
+        subnets,
+        [
+            ("left".to_string(), vec!["front".to_string()]),
+            ("right".to_string(), vec!["app".to_string()])
+        ]
+    );
+    let report = i.report.to_text();
+    assert!(!report.contains("prefixes; only"), "{report}");
+    assert!(!report.contains("subnet peering"), "{report}");
+    let loaded = vnetlab_core::load("x.yaml", i.yaml.as_bytes(), &BuildOptions::default());
+    let d = loaded
+        .design
+        .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics));
+    let t = vnetlab_core::trace(
+        &d,
+        &vnetlab_core::trace::FlowQuery {
+            from: "10.20.8.5".into(),
+            to: "10.30.2.5".into(),
+            protocol: vnetlab_core::net::Protocol::Tcp,
+            port: 22,
+        },
+    )
+    .expect("valid query");
+    assert!(!t.verdict.allowed(), "db is not peered");
+}

@@ -21,9 +21,7 @@ use super::bits::{Bits, Window};
 use crate::eval::paas::{self, Arrival};
 use crate::eval::routes::NextHop;
 use crate::format::{Access, CollectionKind, Direction, FirewallKind, FortiAction, FwAction};
-use crate::model::{
-    AddrEntry, Design, FirewallId, NsgId, PeId, SubnetId, VnetId, WorkloadId,
-};
+use crate::model::{AddrEntry, Design, FirewallId, NsgId, PeId, SubnetId, VnetId, WorkloadId};
 use crate::net::{AddrSet, Flow, PortSet, Protocol};
 use crate::trace::{TraceOptions, origin_at_ip, trace_packet};
 use std::collections::HashMap as StdHashMap;

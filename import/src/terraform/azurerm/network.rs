@@ -396,13 +396,12 @@ fn peerings(m: &mut Mapper) {
                 def[key] = json!(b);
             }
         }
+        // Subnet peering (S12): the link's local and remote subnet names.
         if a.b("peer_complete_virtual_networks_enabled") == Some(false) {
-            m.note(
-                &inst.source,
-                Outcome::Approximated,
-                "peer_complete_virtual_networks_enabled",
-                "subnet peering has no counterpart: the whole VNets are peered in the design",
-            );
+            def["subnets"] = json!({
+                from.as_str(): a.strs("local_subnet_names"),
+                to.as_str(): a.strs("remote_subnet_names"),
+            });
         }
         match record::<PeeringDef>(def) {
             Ok(d) => m.b.peering(d, &inst.source),

@@ -99,25 +99,56 @@ fn each_prefix_keeps_its_five_reserved_addresses() {
     );
     let e = errors(&text);
     assert!(
-        e.iter()
-            .any(|m| m.contains("10.70.9.1 is one of the 5 addresses Azure reserves in app-vnet/app (10.70.9.0/28)")),
+        e.iter().any(|m| m.contains(
+            "10.70.9.1 is one of the 5 addresses Azure reserves in app-vnet/app (10.70.9.0/28)"
+        )),
         "{e:?}"
     );
 }
 
 #[test]
 fn prefix_and_prefixes_are_checked() {
-    let with = |subnet: &str| MULTI.replace("app: { prefixes: [10.70.1.0/29, 10.70.9.0/28], nsg: app-nsg }", subnet);
-    let both = errors(&with("app: { prefix: 10.70.1.0/24, prefixes: [10.70.9.0/28] }"));
-    assert!(both.iter().any(|m| m.contains("subnet-prefixes: subnet `app-vnet/app` has both `prefix` and `prefixes`")), "{both:?}");
+    let with = |subnet: &str| {
+        MULTI.replace(
+            "app: { prefixes: [10.70.1.0/29, 10.70.9.0/28], nsg: app-nsg }",
+            subnet,
+        )
+    };
+    let both = errors(&with(
+        "app: { prefix: 10.70.1.0/24, prefixes: [10.70.9.0/28] }",
+    ));
+    assert!(
+        both.iter().any(|m| m
+            .contains("subnet-prefixes: subnet `app-vnet/app` has both `prefix` and `prefixes`")),
+        "{both:?}"
+    );
     let neither = errors(&with("app: { nsg: app-nsg }"));
-    assert!(neither.iter().any(|m| m.contains("missing-key: the subnet `app-vnet/app` needs `prefix` (or `prefixes`)")), "{neither:?}");
+    assert!(
+        neither
+            .iter()
+            .any(|m| m
+                .contains("missing-key: the subnet `app-vnet/app` needs `prefix` (or `prefixes`)")),
+        "{neither:?}"
+    );
     let outside = errors(&with("app: { prefixes: [10.70.1.0/24, 10.71.0.0/24] }"));
-    assert!(outside.iter().any(|m| m.contains("subnet app-vnet/app (10.71.0.0/24) is outside VNet `app-vnet`'s address space")), "{outside:?}");
+    assert!(
+        outside.iter().any(|m| m.contains(
+            "subnet app-vnet/app (10.71.0.0/24) is outside VNet `app-vnet`'s address space"
+        )),
+        "{outside:?}"
+    );
     let own = errors(&with("app: { prefixes: [10.70.1.0/24, 10.70.1.128/25] }"));
-    assert!(own.iter().any(|m| m.contains("overlaps its own prefix")), "{own:?}");
+    assert!(
+        own.iter().any(|m| m.contains("overlaps its own prefix")),
+        "{own:?}"
+    );
     let sibling = errors(&with("app: { prefixes: [10.70.1.0/24, 10.70.2.128/25] }"));
-    assert!(sibling.iter().any(|m| m.contains("subnet app-vnet/data (10.70.2.0/24) overlaps sibling app-vnet/app (10.70.2.128/25)")), "{sibling:?}");
+    assert!(
+        sibling.iter().any(|m| m.contains(
+            "subnet app-vnet/data (10.70.2.0/24) overlaps sibling app-vnet/app (10.70.2.128/25)"
+        )),
+        "{sibling:?}"
+    );
     let empty = errors(&with("app: { prefixes: [] }"));
     assert!(!empty.is_empty());
 }
@@ -136,7 +167,155 @@ fn several_prefixes_are_for_virtual_machines_in_undelegated_subnets() {
             "  db: { kind: vm, subnet: app-vnet/data }\nservices:\n  st:\n    kind: storage\n    private_endpoints:\n      - { subnet: app-vnet/pe, group: blob }",
         );
     let w = warnings(&text);
-    assert!(w.iter().any(|m| m.contains("subnet app-vnet/web is delegated to Microsoft.Web/serverFarms and has 2 prefixes")), "{w:?}");
+    assert!(
+        w.iter().any(|m| m.contains(
+            "subnet app-vnet/web is delegated to Microsoft.Web/serverFarms and has 2 prefixes"
+        )),
+        "{w:?}"
+    );
     assert!(w.iter().any(|m| m.contains("subnet app-vnet/pe has 2 prefixes, which Azure supports only for virtual machines and scale sets, but holds private endpoint")), "{w:?}");
     assert!(!w.iter().any(|m| m.contains("app-vnet/app")), "{w:?}");
+}
+
+/// Microsoft's example ("How to configure subnet peering"): vnet-1 (subnet-1, subnet-2) and
+/// vnet-2 (subnet-3, subnet-4), "we want to connect only subnet-1 from vnet-1 and subnet-3
+/// from vnet-2".
+const SUBNET_PEERING: &str = r#"
+version: 1
+name: subnet-peering
+region: eastus
+vnets:
+  vnet-1:
+    address_space: [10.0.0.0/16]
+    subnets:
+      subnet-1: { prefix: 10.0.1.0/24 }
+      subnet-2: { prefix: 10.0.2.0/24 }
+  vnet-2:
+    address_space: [10.1.0.0/16]
+    subnets:
+      subnet-3: { prefix: 10.1.1.0/24, nsg: vnet-only }
+      subnet-4: { prefix: 10.1.2.0/24 }
+peerings:
+  - between: [vnet-1, vnet-2]
+    subnets:
+      vnet-1: [subnet-1]
+      vnet-2: [subnet-3]
+nsgs:
+  vnet-only:
+    rules:
+      - { name: vnet-in, priority: 100, direction: inbound, access: allow, protocol: tcp, source: VirtualNetwork, destination: "*", destination_ports: [22] }
+      - { name: deny-rest, priority: 200, direction: inbound, access: deny, protocol: any, source: "*", destination: "*", destination_ports: ["*"] }
+workloads:
+  vm1: { kind: vm, subnet: vnet-1/subnet-1 }
+  vm2: { kind: vm, subnet: vnet-1/subnet-2 }
+  vm3: { kind: vm, subnet: vnet-2/subnet-3 }
+  vm4: { kind: vm, subnet: vnet-2/subnet-4 }
+"#;
+
+/// The peered subnets reach each other; a subnet outside the remote list has no route (the
+/// link exchanges only the peered subnets' prefixes).
+#[test]
+fn subnet_peering_connects_only_the_listed_subnets() {
+    let d = design("subnet-peering.yaml", SUBNET_PEERING);
+    assert_allowed(&flow(&d, "vm1", "vm3", Tcp, 22), true);
+    assert_allowed(&flow(&d, "vm3", "vm1", Tcp, 22), true);
+    let t = flow(&d, "vm1", "vm4", Tcp, 22);
+    assert_allowed(&t, false);
+    let text = vnetlab_core::render::trace(&t);
+    assert!(
+        text.contains("10.1.2.4 matches 10.0.0.0/8 → None"),
+        "{text}"
+    );
+    // The routes: the peered subnet's prefix only, not vnet-2's address space.
+    let s1 = d
+        .subnets
+        .iter()
+        .position(|s| s.name == "vnet-1/subnet-1")
+        .unwrap();
+    let peering: Vec<String> = d.derived.routes[s1]
+        .routes
+        .iter()
+        .filter(|r| r.next_hop.type_name() == "VNetPeering")
+        .map(|r| r.prefix.to_string())
+        .collect();
+    assert_eq!(peering, ["10.1.1.0/24"]);
+    engines_agree(&d);
+}
+
+/// "Forward route from non-peered subnet to peered subnet exists … meaning the nonpeered
+/// subnets can send packet to destination node in the peered subnet, although the packet is
+/// dropped and doesn't reach the virtual machine."
+#[test]
+fn a_non_peered_subnet_has_the_route_but_its_packets_are_dropped() {
+    let d = design("subnet-peering.yaml", SUBNET_PEERING);
+    let s2 = d
+        .subnets
+        .iter()
+        .position(|s| s.name == "vnet-1/subnet-2")
+        .unwrap();
+    assert!(
+        d.derived.routes[s2]
+            .routes
+            .iter()
+            .any(|r| r.next_hop.type_name() == "VNetPeering"
+                && r.prefix.to_string() == "10.1.1.0/24")
+    );
+    let t = flow(&d, "vm2", "vm3", Tcp, 22);
+    assert_allowed(&t, false);
+    let text = vnetlab_core::render::trace(&t);
+    assert!(
+        text.contains(
+            "subnet vnet-1/subnet-2 is not one of the subnets the peering vnet-1 → vnet-2 peers"
+        ),
+        "{text}"
+    );
+    assert_allowed(&flow(&d, "vm4", "vm1", Tcp, 22), false);
+}
+
+/// `VirtualNetwork` covers the peered address space (ARM `remoteAddressSpace`, "the address
+/// space peered with the remote virtual network"): the peered subnet's prefix, not the rest
+/// of the remote VNet.
+#[test]
+fn virtual_network_covers_only_the_peered_subnets() {
+    let d = design("subnet-peering.yaml", SUBNET_PEERING);
+    let v2 = d.vnets.iter().position(|v| v.name == "vnet-2").unwrap();
+    let vn = &d.derived.virtual_network[v2];
+    assert!(vn.contains("10.0.1.4".parse().unwrap()));
+    assert!(!vn.contains("10.0.2.4".parse().unwrap()));
+}
+
+#[test]
+fn subnet_peering_lists_are_checked() {
+    let with = |lists: &str| {
+        SUBNET_PEERING.replace(
+            "    subnets:\n      vnet-1: [subnet-1]\n      vnet-2: [subnet-3]\n",
+            lists,
+        )
+    };
+    let missing = errors(&with("    subnets:\n      vnet-1: [subnet-1]\n"));
+    assert!(
+        missing
+            .iter()
+            .any(|m| m.contains("subnet peering lists no subnets of VNet `vnet-2`")),
+        "{missing:?}"
+    );
+    let unknown = errors(&with(
+        "    subnets:\n      vnet-1: [subnet-9]\n      vnet-2: [subnet-3]\n",
+    ));
+    assert!(
+        unknown
+            .iter()
+            .any(|m| m.contains("VNet `vnet-1` has no subnet `subnet-9`")),
+        "{unknown:?}"
+    );
+    let other = errors(&with(
+        "    subnets:\n      vnet-1: [subnet-1]\n      vnet-2: [subnet-3]\n      vnet-3: [x]\n",
+    ));
+    assert!(
+        other
+            .iter()
+            .any(|m| m
+                .contains("lists subnets of `vnet-3`, which is not one of the peering's VNets")),
+        "{other:?}"
+    );
 }
