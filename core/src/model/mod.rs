@@ -5,6 +5,7 @@ mod accept;
 mod alloc;
 mod build;
 pub mod catalog;
+pub mod delegations;
 pub mod dns;
 pub mod element;
 pub mod fqdn_tags;
@@ -13,7 +14,7 @@ mod lookup;
 mod peering;
 mod settings;
 mod subnet;
-mod subnet_rules;
+pub mod subnet_rules;
 mod validate;
 
 pub use alloc::usable as usable_range;

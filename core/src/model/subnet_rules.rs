@@ -11,9 +11,20 @@ pub(super) fn check(d: &Design, diags: &mut Diagnostics) {
     several_prefixes(d, diags);
 }
 
-/// What a subnet holds, in words (`vm \`a\``, `firewall \`fw\``, …), with whether each is a
-/// virtual machine or scale set (what Azure supports in a subnet with several prefixes).
-pub(super) fn holders(d: &Design, s: SubnetId) -> Vec<(String, bool)> {
+/// What kind of element a subnet holds, for the rules below.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Held {
+    /// A virtual machine or scale set (`vm`, `jumpbox`, `dns_server`, Azure ML computes).
+    Vm,
+    /// An inbound or outbound endpoint of a DNS private resolver.
+    ResolverEndpoint,
+    /// Anything else: AKS, application gateways, Bastion, firewalls, gateways, private
+    /// endpoints, managed online endpoints.
+    Other,
+}
+
+/// What a subnet holds, in words (`vm \`a\``, `firewall \`fw\``, …), with its kind.
+pub(super) fn holders(d: &Design, s: SubnetId) -> Vec<(String, Held)> {
     let mut out = Vec::new();
     for w in d.workloads.iter().filter(|w| w.subnet == s) {
         let vm = matches!(
@@ -24,29 +35,26 @@ pub(super) fn holders(d: &Design, s: SubnetId) -> Vec<(String, bool)> {
                 | WorkloadKind::ComputeInstance
                 | WorkloadKind::ComputeCluster
         );
-        out.push((format!("{} `{}`", w.kind, w.name), vm));
+        let kind = if vm { Held::Vm } else { Held::Other };
+        out.push((format!("{} `{}`", w.kind, w.name), kind));
     }
     for f in d.firewalls.iter().filter(|f| f.subnet == s) {
-        out.push((format!("firewall `{}`", f.name), false));
+        out.push((format!("firewall `{}`", f.name), Held::Other));
     }
     for g in d.gateways.iter().filter(|g| g.subnet == s) {
-        out.push((format!("gateway `{}`", g.name), false));
+        out.push((format!("gateway `{}`", g.name), Held::Other));
     }
     for p in d.private_endpoints.iter().filter(|p| p.subnet == s) {
-        out.push((format!("private endpoint `{}`", p.name), false));
+        out.push((format!("private endpoint `{}`", p.name), Held::Other));
     }
     for r in &d.dns.resolvers {
         if r.inbound.iter().any(|(x, _)| *x == s) {
-            out.push((
-                format!("inbound endpoint of DNS resolver `{}`", r.name),
-                false,
-            ));
+            let what = format!("inbound endpoint of DNS resolver `{}`", r.name);
+            out.push((what, Held::ResolverEndpoint));
         }
         if r.outbound.contains(&s) {
-            out.push((
-                format!("outbound endpoint of DNS resolver `{}`", r.name),
-                false,
-            ));
+            let what = format!("outbound endpoint of DNS resolver `{}`", r.name);
+            out.push((what, Held::ResolverEndpoint));
         }
     }
     out
@@ -76,7 +84,7 @@ fn several_prefixes(d: &Design, diags: &mut Diagnostics) {
         }
         let others: Vec<String> = holders(d, SubnetId(i as u32))
             .into_iter()
-            .filter(|(_, vm)| !vm)
+            .filter(|(_, kind)| *kind != Held::Vm)
             .map(|(what, _)| what)
             .collect();
         if !others.is_empty() {

@@ -17,6 +17,7 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     super::accept::accept(f, diags);
     super::settings::check(d, f, diags);
     super::subnet_rules::check(d, diags);
+    super::delegations::check(d, diags);
     super::ingress::check(d, diags);
 }
 

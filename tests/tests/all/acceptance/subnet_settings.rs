@@ -319,3 +319,80 @@ fn subnet_peering_lists_are_checked() {
         "{other:?}"
     );
 }
+
+const RESOLVER: &str = r#"
+version: 1
+name: delegations
+region: eastus
+vnets:
+  hub:
+    address_space: [10.40.0.0/16]
+    subnets:
+      dns-in: { prefix: 10.40.1.0/28, delegations: [Microsoft.Network/dnsResolvers] }
+      dns-out: { prefix: 10.40.2.0/28 }
+      web: { prefix: 10.40.3.0/24, delegations: [Microsoft.Web/serverFarms] }
+      sqlmi: { prefix: 10.40.4.0/24, delegations: [Microsoft.Sql/managedInstances] }
+      apps: { prefix: 10.40.5.0/24, delegations: [Microsoft.ContainerInstance/containerGroups] }
+dns:
+  resolvers:
+    hub-resolver:
+      vnet: hub
+      inbound_endpoints: [{ subnet: hub/dns-in, ip: 10.40.1.4 }]
+      outbound_endpoints: [hub/dns-out]
+workloads:
+  app-vm: { kind: vm, subnet: hub/apps }
+"#;
+
+/// A delegated subnet is as Microsoft documents it: the resolver's endpoint subnets "can only
+/// be delegated to Microsoft.Network/dnsResolvers" (an undelegated one is fine: Microsoft's
+/// quickstart creates it so and Azure delegates it with the endpoint); nothing of the design
+/// in a subnet dedicated to App Service or SQL Managed Instance; services whose documentation
+/// states no such rule (Container Instances) share their subnet.
+#[test]
+fn delegated_subnets_follow_each_services_documented_rules() {
+    assert_eq!(warnings(RESOLVER), Vec::<String>::new());
+    let vm_in = |subnet: &str| {
+        RESOLVER.replace(
+            "  app-vm: { kind: vm, subnet: hub/apps }",
+            &format!("  app-vm: {{ kind: vm, subnet: hub/apps }}\n  other: {{ kind: vm, subnet: hub/{subnet} }}"),
+        )
+    };
+    let w = warnings(&vm_in("web"));
+    assert!(
+        w.iter().any(|m| m.contains("subnet hub/web is delegated to Microsoft.Web/serverFarms but holds vm `other`; Microsoft: \"you must have a dedicated subnet")),
+        "{w:?}"
+    );
+    let w = warnings(&vm_in("sqlmi"));
+    assert!(
+        w.iter().any(|m| m.contains("subnet hub/sqlmi is delegated to Microsoft.Sql/managedInstances but holds vm `other`")),
+        "{w:?}"
+    );
+    let wrong = RESOLVER.replace(
+        "dns-out: { prefix: 10.40.2.0/28 }",
+        "dns-out: { prefix: 10.40.2.0/28, delegations: [Microsoft.Web/serverFarms] }",
+    );
+    let w = warnings(&wrong);
+    assert!(
+        w.iter().any(|m| m.contains("subnet hub/dns-out holds outbound endpoint of DNS resolver `hub-resolver` but is delegated to Microsoft.Web/serverFarms")),
+        "{w:?}"
+    );
+    let two = RESOLVER.replace(
+        "delegations: [Microsoft.Network/dnsResolvers]",
+        "delegations: [Microsoft.Network/dnsResolvers, Microsoft.Web/serverFarms]",
+    );
+    let w = warnings(&two);
+    assert!(
+        w.iter().any(|m| m.contains("subnet hub/dns-in is delegated to Microsoft.Network/dnsResolvers and to Microsoft.Web/serverFarms")),
+        "{w:?}"
+    );
+}
+
+/// Every row of the delegation table names Microsoft's page and quotes it.
+#[test]
+fn every_delegation_rule_cites_microsoft() {
+    for r in vnetlab_core::model::delegations::DELEGATION_RULES {
+        assert!(r.source.starts_with("https://learn.microsoft.com/"), "{r:?}");
+        assert!(!r.quote.is_empty(), "{r:?}");
+        assert!(vnetlab_core::model::delegations::rule_for(&r.service.to_ascii_lowercase()).is_some());
+    }
+}
