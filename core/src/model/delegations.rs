@@ -74,8 +74,20 @@ pub(super) fn check(d: &Design, diags: &mut Diagnostics) {
                 .collect();
             if !others.is_empty() {
                 diags
-                    .warning(s.span, "delegation", format!("subnet {} is delegated to {del} and to {}; Microsoft: \"{}\"", s.name, others.join(", "), rule.quote))
-                    .help(format!("delegate the subnet to {del} only ({})", rule.source));
+                    .warning(
+                        s.span,
+                        "delegation",
+                        format!(
+                            "subnet {} is delegated to {del} and to {}; Microsoft: \"{}\"",
+                            s.name,
+                            others.join(", "),
+                            rule.quote
+                        ),
+                    )
+                    .help(format!(
+                        "delegate the subnet to {del} only ({})",
+                        rule.source
+                    ));
             }
             // A resolver endpoint's subnet holding other things is reported with the resolver.
             let resolver_reports = held.iter().any(|(_, k)| *k == Held::ResolverEndpoint);
@@ -86,7 +98,16 @@ pub(super) fn check(d: &Design, diags: &mut Diagnostics) {
                 .collect();
             if !foreign.is_empty() && !resolver_reports {
                 diags
-                    .warning(s.span, "delegation", format!("subnet {} is delegated to {del} but holds {}; Microsoft: \"{}\"", s.name, foreign.join(", "), rule.quote))
+                    .warning(
+                        s.span,
+                        "delegation",
+                        format!(
+                            "subnet {} is delegated to {del} but holds {}; Microsoft: \"{}\"",
+                            s.name,
+                            foreign.join(", "),
+                            rule.quote
+                        ),
+                    )
                     .help(format!("move them to another subnet ({})", rule.source));
             }
             if s.short_name == "GatewaySubnet" {
@@ -116,8 +137,21 @@ pub(super) fn check(d: &Design, diags: &mut Diagnostics) {
             let to_it = elsewhere.len() < s.delegations.len();
             if !needs.is_empty() && !elsewhere.is_empty() && !to_it {
                 diags
-                    .warning(s.span, "delegation", format!("subnet {} holds {} but is delegated to {}; Microsoft: \"{}\"", s.name, needs.join(", "), elsewhere.join(", "), rule.quote))
-                    .help(format!("delegate the subnet to {} only, or to nothing ({})", rule.service, rule.source));
+                    .warning(
+                        s.span,
+                        "delegation",
+                        format!(
+                            "subnet {} holds {} but is delegated to {}; Microsoft: \"{}\"",
+                            s.name,
+                            needs.join(", "),
+                            elsewhere.join(", "),
+                            rule.quote
+                        ),
+                    )
+                    .help(format!(
+                        "delegate the subnet to {} only, or to nothing ({})",
+                        rule.service, rule.source
+                    ));
             }
         }
     }

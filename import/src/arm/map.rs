@@ -665,11 +665,20 @@ impl Mapper<'_> {
                 _ => None,
             })
             .filter(|p| *p != PeNetworkPolicies::Disabled);
+        // Delegations (S5, S13): each entry's `serviceName`.
+        let delegations: Vec<Spanned<String>> = pget(body, &["delegations"])
+            .map(|l| {
+                l.items()
+                    .iter()
+                    .filter_map(|e| {
+                        pget(e, &["serviceName"])
+                            .and_then(J::as_str)
+                            .map(|s| sp(s.to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         for (key, what) in [
-            (
-                "delegations",
-                "subnet delegation (matters for delegated services' NSG and private endpoint rules)",
-            ),
             (
                 "serviceEndpointPolicies",
                 "service endpoint policies (the storage exfiltration control)",
@@ -714,7 +723,7 @@ impl Mapper<'_> {
                 nat_gateway: None,
                 default_outbound_access,
                 service_endpoint_policies: Vec::new(),
-                delegations: Vec::new(),
+                delegations,
                 pos: Pos::default(),
             },
             &s,

@@ -221,9 +221,7 @@ fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent()
     let g = format!("{DIR}/coverage/graph.json");
     let r = format!("{DIR}/coverage/resources-rest.json");
     for want in [
-        format!("{g}:54:30: dropped: subnets/dns-in.delegations:"),
         format!("{g}:122:29: dropped: subnets/compute.natGateway:"),
-        format!("{g}:125:30: dropped: subnets/compute.delegations:"),
         format!("{g}:287:5: dropped: intrusionDetection:"),
         format!("{g}:404:15: approximated: ruleCollectionGroups/spoke/spoke-out/dns: 2 protocols"),
         format!(
@@ -235,7 +233,7 @@ fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent()
     ] {
         assert!(text.contains(&want), "missing `{want}` in:\n{text}");
     }
-    assert_eq!(imported.report.items.len(), 10, "{text}");
+    assert_eq!(imported.report.items.len(), 8, "{text}");
 }
 
 #[test]
@@ -703,8 +701,11 @@ fn several_prefixes_and_subnet_peering_are_mapped() {
             ("right".to_string(), vec!["app".to_string()])
         ]
     );
+    let back = &i.design.vnets["left"].subnets["back"];
+    assert_eq!(back.delegations[0].value, "Microsoft.Web/serverFarms");
     let report = i.report.to_text();
     assert!(!report.contains("prefixes; only"), "{report}");
+    assert!(!report.contains("delegation"), "{report}");
     assert!(!report.contains("subnet peering"), "{report}");
     let loaded = vnetlab_core::load("x.yaml", i.yaml.as_bytes(), &BuildOptions::default());
     let d = loaded

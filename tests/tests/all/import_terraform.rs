@@ -764,6 +764,12 @@ resource "azurerm_subnet" "db" {
   name                 = "db"
   virtual_network_name = azurerm_virtual_network.right.name
   address_prefixes     = ["10.30.2.0/24"]
+  delegation {
+    name = "sqlmi"
+    service_delegation {
+      name = "Microsoft.Sql/managedInstances"
+    }
+  }
 }
 resource "azurerm_virtual_network_peering" "lr" {
   name                                   = "left-to-right"
@@ -821,7 +827,10 @@ resource "azurerm_virtual_network_peering" "rl" {
         lists,
         ["left: front; right: app", "left: front; right: app"]
     );
+    let db = &i.design.vnets["right"].subnets["db"];
+    assert_eq!(db.delegations[0].value, "Microsoft.Sql/managedInstances");
     let report = i.report.to_text();
+    assert!(!report.contains("delegation"), "{report}");
     assert!(
         !report.contains("subnet peering has no counterpart"),
         "{report}"

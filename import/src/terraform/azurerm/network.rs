@@ -222,6 +222,16 @@ fn add_subnet(
     if let Some(p) = policies {
         def["private_endpoint_network_policies"] = json!(p);
     }
+    // Delegations (S5, S13): each `delegation` block's `service_delegation.name`.
+    let delegations: Vec<String> = a
+        .blocks("delegation")
+        .iter()
+        .filter_map(|d| d.block("service_delegation").and_then(|s| s.s("name")))
+        .map(str::to_string)
+        .collect();
+    if !delegations.is_empty() {
+        def["delegations"] = json!(delegations);
+    }
     // A private subnet (S1 in docs/semantics.md): no default outbound access.
     if a.b("default_outbound_access_enabled") == Some(false) {
         def["default_outbound_access"] = json!(false);
@@ -254,7 +264,6 @@ fn add_subnet(
         ),
     }
     m.drop_args(inst, a, &[
-        ("delegation", "subnet delegation has no counterpart (it matters for the delegated service's own rules)"),
         ("service_endpoint_policy_ids", "service endpoint policies have no counterpart: storage reached through the service endpoint is not limited to the listed accounts"),
     ]);
 }

@@ -364,7 +364,9 @@ fn delegated_subnets_follow_each_services_documented_rules() {
     );
     let w = warnings(&vm_in("sqlmi"));
     assert!(
-        w.iter().any(|m| m.contains("subnet hub/sqlmi is delegated to Microsoft.Sql/managedInstances but holds vm `other`")),
+        w.iter().any(|m| m.contains(
+            "subnet hub/sqlmi is delegated to Microsoft.Sql/managedInstances but holds vm `other`"
+        )),
         "{w:?}"
     );
     let wrong = RESOLVER.replace(
@@ -391,8 +393,13 @@ fn delegated_subnets_follow_each_services_documented_rules() {
 #[test]
 fn every_delegation_rule_cites_microsoft() {
     for r in vnetlab_core::model::delegations::DELEGATION_RULES {
-        assert!(r.source.starts_with("https://learn.microsoft.com/"), "{r:?}");
+        assert!(
+            r.source.starts_with("https://learn.microsoft.com/"),
+            "{r:?}"
+        );
         assert!(!r.quote.is_empty(), "{r:?}");
-        assert!(vnetlab_core::model::delegations::rule_for(&r.service.to_ascii_lowercase()).is_some());
+        assert!(
+            vnetlab_core::model::delegations::rule_for(&r.service.to_ascii_lowercase()).is_some()
+        );
     }
 }
