@@ -263,7 +263,7 @@ fn subnet(d: &Design, sid: SubnetId, out: &mut Vec<Item>) {
         Item::new(
             key.clone(),
             1,
-            format!("subnet {} {}", s.short_name, s.prefix),
+            format!("subnet {} {}", s.short_name, s.prefixes_text()),
             t.clone(),
         )
         .element(ElementRef::subnet(d, sid)),

@@ -300,7 +300,8 @@ mod tests {
             &src(4),
         );
         let sub = SubnetDef {
-            prefix: net("10.0.1.0/24"),
+            prefix: Some(net("10.0.1.0/24")),
+            prefixes: vec![],
             nsg: None,
             route_table: None,
             service_endpoints: vec![],
@@ -322,6 +323,7 @@ mod tests {
                 allow_virtual_network_access: None,
                 allow_gateway_transit: None,
                 use_remote_gateways: None,
+                subnets: BTreeMap::new(),
                 pos: Default::default(),
             },
             &src(20),

@@ -246,7 +246,7 @@ impl Diagram {
             }
             for s in &vnet.subnets[..shown] {
                 let sub = &d.subnets[s.ix()];
-                let mut note = sub.prefix.to_string();
+                let mut note = sub.prefixes_text();
                 if let Some(n) = sub.nsg {
                     let _ = write!(note, " · NSG {}", d.nsgs[n.ix()].name);
                 }

@@ -706,7 +706,7 @@ fn capacity(d: &Design, v: &mut Vec<Finding>) {
             .iter()
             .map(|w| scale_addresses(w))
             .fold(others, u64::saturating_add);
-        let usable = crate::model::usable_count(s.prefix);
+        let usable = s.usable_count();
         if need > usable {
             let len = crate::model::fitting_prefix(need);
             let parts: Vec<String> = ws
@@ -719,7 +719,27 @@ fn capacity(d: &Design, v: &mut Vec<Finding>) {
                     )
                 })
                 .collect();
-            v.push(finding("AML-SUBNET-CAPACITY", Severity::High, format!("subnet {} ({}) has {usable} usable addresses (5 reserved) but scale-out needs {}: {}", s.name, s.prefix, crate::model::address_count(need), parts.join(", ")), vec![s.name.clone()], &format!("{}, lower max_nodes/max_pods, or use Azure CNI Overlay", crate::model::resize_advice(len))));
+            v.push(finding(
+                "AML-SUBNET-CAPACITY",
+                Severity::High,
+                format!(
+                    "subnet {} ({}) has {usable} usable addresses ({}) but scale-out needs {}: {}",
+                    s.name,
+                    s.prefixes_text(),
+                    if s.prefixes.len() > 1 {
+                        "5 reserved in each prefix"
+                    } else {
+                        "5 reserved"
+                    },
+                    crate::model::address_count(need),
+                    parts.join(", ")
+                ),
+                vec![s.name.clone()],
+                &format!(
+                    "{}, lower max_nodes/max_pods, or use Azure CNI Overlay",
+                    crate::model::resize_advice(len)
+                ),
+            ));
         }
     }
 }

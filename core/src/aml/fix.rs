@@ -110,7 +110,9 @@ fn side(d: &Design, name: &str, ip: std::net::Ipv4Addr, subnet_of_source: bool) 
         return tag.to_string();
     }
     if subnet_of_source && let Some(sid) = d.subnet_containing(ip) {
-        return d.subnets[sid.ix()].prefix.to_string();
+        // The prefix holding the source (a subnet may have several, S11).
+        let s = &d.subnets[sid.ix()];
+        return s.prefix_of(ip).unwrap_or(s.prefix).to_string();
     }
     format!("{ip}/32")
 }

@@ -4,7 +4,7 @@
 //! endpoint) and private endpoint (its address), each with the packets' ends it stands for and
 //! the addresses NSGs see for it.
 
-use crate::model::{Design, ServiceId, SubnetId, WorkloadId, catalog, usable_range};
+use crate::model::{Design, ServiceId, SubnetId, WorkloadId, catalog};
 use crate::net::AddrSet;
 use crate::query::{Endpoint, EndpointSet};
 use serde::Serialize;
@@ -64,7 +64,7 @@ pub fn parties(d: &Design) -> Vec<Party> {
             kind: PartyKind::Subnet,
             set: EndpointSet::Subnet(SubnetId(i as u32)),
             source: true,
-            addrs: public.union(&AddrSet::from_net(s.prefix)),
+            addrs: public.union(&s.addrs()),
         })
         .collect();
     for (i, w) in d.workloads.iter().enumerate() {
@@ -149,9 +149,7 @@ pub(super) fn representative(d: &Design, set: &EndpointSet) -> Option<Endpoint> 
         EndpointSet::Prefix(p) => Endpoint::Ip(p.network()),
         EndpointSet::Vnet(v) => {
             let s = d.vnets[v.ix()].subnets.first()?;
-            Endpoint::Ip(std::net::Ipv4Addr::from(
-                usable_range(d.subnets[s.ix()].prefix).0,
-            ))
+            Endpoint::Ip(d.subnets[s.ix()].first_usable())
         }
     })
 }

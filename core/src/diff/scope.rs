@@ -238,7 +238,7 @@ fn attached(d: &Design, nsg: NsgId) -> (AddrSet, bool) {
             || d.workloads
                 .iter()
                 .any(|w| w.subnet.ix() == i && w.ip_forwarding);
-        set = set.union(&AddrSet::from_net(s.prefix));
+        set = set.union(&s.addrs());
     }
     (set, forwarder)
 }

@@ -187,6 +187,7 @@ impl Patch {
                 allow_virtual_network_access: None,
                 allow_gateway_transit: None,
                 use_remote_gateways: None,
+                subnets: Default::default(),
                 pos: Pos::default(),
             }),
             Patch::Setting(p) => p.apply(file)?,

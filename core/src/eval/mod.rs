@@ -87,7 +87,8 @@ pub fn virtual_network(d: &Design, v: VnetId) -> AddrSet {
         .iter()
         .filter(|p| p.local == v && p.connected && p.allow_virtual_network_access)
     {
-        set = set.union(&d.vnet_space(p.remote));
+        // Subnet peering: the peered subnets' prefixes (ARM `remoteAddressSpace`, S12).
+        set = set.union(&AddrSet::from_nets(d.peered_remote_prefixes(p)));
     }
     for g in routes::gateways_of(d, v) {
         for s in &d.gateways[g.ix()].sites {

@@ -241,9 +241,11 @@ pub fn effective_routes(d: &Design, s: SubnetId) -> RouteView {
         .iter()
         .filter(|p| p.local == subnet.vnet && p.connected)
     {
-        for space in &d.vnets[p.remote.ix()].address_space {
+        // Subnet peering exchanges only the peered subnets' prefixes, and every subnet of the
+        // VNet gets them ("forward route from non-peered subnet to peered subnet exists", S12).
+        for space in d.peered_remote_prefixes(p) {
             routes.push(sys(
-                *space,
+                space,
                 NextHop::VnetPeering { vnet: p.remote },
                 &format!("peering to {}", d.vnets[p.remote.ix()].name),
             ));
@@ -280,15 +282,21 @@ pub fn effective_routes(d: &Design, s: SubnetId) -> RouteView {
             }
         }
     }
-    let peered: Vec<VnetId> = d
+    let peered: Vec<&crate::model::PeeringLink> = d
         .peerings
         .iter()
         .filter(|p| p.local == subnet.vnet && p.connected)
-        .map(|p| p.remote)
         .collect();
     for (i, pe) in d.private_endpoints.iter().enumerate() {
         let pe_vnet = d.subnets[pe.subnet.ix()].vnet;
-        if pe_vnet == subnet.vnet || peered.contains(&pe_vnet) {
+        // Over a subnet peering, only endpoints in the peered subnets (S12).
+        let over_peering = peered.iter().any(|p| {
+            p.remote == pe_vnet
+                && p.remote_subnets
+                    .as_ref()
+                    .is_none_or(|r| r.contains(&pe.subnet))
+        });
+        if pe_vnet == subnet.vnet || over_peering {
             routes.push(sys(
                 Ipv4Net::from(pe.ip),
                 NextHop::InterfaceEndpoint { pe: PeId(i as u32) },

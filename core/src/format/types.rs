@@ -123,8 +123,14 @@ record! {
 record! {
     /// A subnet.
     pub struct SubnetDef ("subnet") {
-        /// The subnet's prefix, inside the VNet's address space.
-        prefix: Spanned<Cidr> => req,
+        /// The subnet's prefix, inside the VNet's address space (or `prefixes`: exactly one of
+        /// the two).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        prefix: Option<Spanned<Cidr>> => opt,
+        /// The subnet's address prefixes when it has several (ARM `addressPrefixes`): each
+        /// inside the VNet's address space, Azure reserving five addresses in each (S11).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        prefixes: Vec<Spanned<Cidr>> => nonempty,
         /// Subnet-level NSG.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         nsg: Option<Ref> => opt,
@@ -154,6 +160,16 @@ record! {
         /// through) cannot reach public endpoints.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default_outbound_access: Option<bool> => opt,
+    }
+}
+
+impl SubnetDef {
+    /// The prefixes written: `prefix`, or the items of `prefixes` (S11).
+    pub fn all_prefixes(&self) -> Vec<ipnet::Ipv4Net> {
+        match &self.prefix {
+            Some(p) => vec![p.value.0],
+            None => self.prefixes.iter().map(|p| p.value.0).collect(),
+        }
     }
 }
 
@@ -206,6 +222,11 @@ record! {
         /// Use the remote VNet's gateway (default false).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         use_remote_gateways: Option<bool> => opt,
+        /// Subnet peering (ARM `peerCompleteVnets: false`): for each of the two VNets, the
+        /// subnets it peers (`localSubnetNames` / `remoteSubnetNames`); absent, the whole VNets
+        /// are peered (S12).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        subnets: BTreeMap<String, Vec<Ref>> => def,
     }
 }
 

@@ -50,18 +50,26 @@ pub fn resize_advice(len: Option<u8>) -> String {
     }
 }
 
+/// A subnet's free addresses: its usable range in each prefix, taken in order (S11).
 struct Pool {
     taken: BTreeSet<u32>,
+    ranges: Vec<(u32, u32)>,
+    range: usize,
     next: u32,
 }
 
-/// Takes the next `n` free addresses up to `hi` as ranges (in time and memory by the number of
-/// addresses taken before, not by `n`: an AKS cluster may need millions); `false` when the
-/// subnet ran out first.
-fn take_run(pool: &mut Pool, hi: u32, mut n: u64, out: &mut Vec<(u32, u32)>) -> bool {
+/// Takes the next `n` free addresses as ranges, prefix after prefix (in time and memory by the
+/// number of addresses taken before, not by `n`: an AKS cluster may need millions); `false`
+/// when the subnet ran out first.
+fn take_run(pool: &mut Pool, mut n: u64, out: &mut Vec<(u32, u32)>) -> bool {
     while n > 0 {
-        if pool.next > hi {
+        let Some(&(lo, hi)) = pool.ranges.get(pool.range) else {
             return false;
+        };
+        pool.next = pool.next.max(lo);
+        if pool.next > hi {
+            pool.range += 1;
+            continue;
         }
         if pool.taken.contains(&pool.next) {
             pool.next += 1;
@@ -78,10 +86,11 @@ fn take_run(pool: &mut Pool, hi: u32, mut n: u64, out: &mut Vec<(u32, u32)>) -> 
         let last = pool.next + (take - 1) as u32;
         out.push((pool.next, last));
         n -= take;
-        if last == u32::MAX {
-            return n == 0;
+        if last == hi {
+            pool.range += 1;
+        } else {
+            pool.next = last + 1;
         }
-        pool.next = last + 1;
     }
     true
 }
@@ -90,9 +99,14 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
     let mut pools: Vec<Pool> = d
         .subnets
         .iter()
-        .map(|s| Pool {
-            taken: BTreeSet::new(),
-            next: usable(s.prefix).0,
+        .map(|s| {
+            let ranges = s.usable_ranges();
+            Pool {
+                taken: BTreeSet::new(),
+                next: ranges.first().map_or(0, |r| r.0),
+                ranges,
+                range: 0,
+            }
         })
         .collect();
     let claim = |pools: &mut Vec<Pool>,
@@ -103,16 +117,17 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
                  span: Span,
                  diags: &mut Diagnostics| {
         let s = &d.subnets[subnet.ix()];
-        let (lo, hi) = usable(s.prefix);
         let v = u32::from(ip);
-        if !s.prefix.contains(&ip) {
+        let Some(prefix) = s.prefix_of(ip) else {
+            let (lo, hi) = usable(s.prefix);
             diags
                 .error(
                     span,
                     "ip",
                     format!(
                         "{who}: {ip} is outside its subnet {} ({})",
-                        s.name, s.prefix
+                        s.name,
+                        s.prefixes_text()
                     ),
                 )
                 .help(format!(
@@ -120,14 +135,17 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
                     Ipv4Addr::from(lo),
                     Ipv4Addr::from(hi)
                 ));
-        } else if v < lo || v > hi {
+            return;
+        };
+        let (lo, hi) = usable(prefix);
+        if v < lo || v > hi {
             diags
                 .error(
                     span,
                     "ip",
                     format!(
-                        "{who}: {ip} is one of the 5 addresses Azure reserves in {} ({})",
-                        s.name, s.prefix
+                        "{who}: {ip} is one of the 5 addresses Azure reserves in {} ({prefix})",
+                        s.name
                     ),
                 )
                 .help(format!(
@@ -237,17 +255,9 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
     if diags.has_errors() {
         return;
     }
-    let next_free = |pools: &mut Vec<Pool>, subnet: SubnetId, d: &Design| -> Option<Ipv4Addr> {
-        let (_, hi) = usable(d.subnets[subnet.ix()].prefix);
-        let pool = &mut pools[subnet.ix()];
-        while pool.next <= hi {
-            let v = pool.next;
-            pool.next += 1;
-            if pool.taken.insert(v) {
-                return Some(Ipv4Addr::from(v));
-            }
-        }
-        None
+    let next_free = |pools: &mut Vec<Pool>, subnet: SubnetId, _: &Design| -> Option<Ipv4Addr> {
+        let mut one = Vec::new();
+        take_run(&mut pools[subnet.ix()], 1, &mut one).then(|| Ipv4Addr::from(one[0].0))
     };
     let mut full: BTreeSet<SubnetId> = BTreeSet::new();
     for i in 0..d.gateways.len() {
@@ -283,8 +293,7 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
         }
         let first = u32::from(d.workloads[i].ip);
         let mut ips = vec![(first, first)];
-        let (_, hi) = usable(d.subnets[s.ix()].prefix);
-        if !take_run(&mut pools[s.ix()], hi, extra, &mut ips) {
+        if !take_run(&mut pools[s.ix()], extra, &mut ips) {
             full.insert(s);
         }
         d.workloads[i].ips = AddrSet::from_ranges(ips);
@@ -307,7 +316,7 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
 
 fn report_full(d: &Design, s: SubnetId, diags: &mut Diagnostics) {
     let subnet = &d.subnets[s.ix()];
-    let capacity = usable_count(subnet.prefix);
+    let capacity = subnet.usable_count();
     let mut needs: Vec<String> = Vec::new();
     let mut total = 0u64;
     for w in d.workloads.iter().filter(|w| w.subnet == s) {
@@ -336,7 +345,7 @@ fn report_full(d: &Design, s: SubnetId, diags: &mut Diagnostics) {
             format!(
                 "subnet {} ({}) has {capacity} usable addresses but {} are needed: {}",
                 subnet.name,
-                subnet.prefix,
+                subnet.prefixes_text(),
                 address_count(total),
                 needs.join("; ")
             ),

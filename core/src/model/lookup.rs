@@ -62,7 +62,7 @@ impl Design {
     pub fn subnet_containing(&self, ip: Ipv4Addr) -> Option<SubnetId> {
         self.subnets
             .iter()
-            .position(|s| s.prefix.contains(&ip))
+            .position(|s| s.contains(&ip))
             .map(|i| SubnetId(i as u32))
     }
     /// The VNet whose address space contains `ip`, if any.

@@ -5,13 +5,17 @@ mod accept;
 mod alloc;
 mod build;
 pub mod catalog;
+pub mod delegations;
 pub mod dns;
 pub mod element;
 pub mod fqdn_tags;
 pub mod front_door;
 mod ingress;
 mod lookup;
+mod peering;
 mod settings;
+mod subnet;
+pub mod subnet_rules;
 mod validate;
 
 pub use alloc::usable as usable_range;
@@ -207,8 +211,10 @@ pub struct Subnet {
     pub short_name: String,
     /// Its VNet.
     pub vnet: VnetId,
-    /// Prefix.
+    /// Its first address prefix (of [`Subnet::prefixes`]).
     pub prefix: Ipv4Net,
+    /// All its address prefixes (ARM `addressPrefixes`; one for most subnets, S11).
+    pub prefixes: Vec<Ipv4Net>,
     /// Subnet NSG.
     pub nsg: Option<NsgId>,
     /// Route table.
@@ -249,6 +255,10 @@ pub struct PeeringLink {
     pub use_remote_gateways: bool,
     /// Whether the reverse link exists too ("Connected"); one link alone is "Initiated".
     pub connected: bool,
+    /// Subnet peering (S12): the subnets of `local` the link peers; `None` for the whole VNet.
+    pub local_subnets: Option<Vec<SubnetId>>,
+    /// Subnet peering (S12): the subnets of `remote` the link peers; `None` for the whole VNet.
+    pub remote_subnets: Option<Vec<SubnetId>>,
     /// Where it was declared.
     pub span: Span,
 }

@@ -16,6 +16,8 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     expectations(d, diags);
     super::accept::accept(f, diags);
     super::settings::check(d, f, diags);
+    super::subnet_rules::check(d, diags);
+    super::delegations::check(d, diags);
     super::ingress::check(d, diags);
     super::front_door::check(d, diags);
 }
@@ -88,12 +90,22 @@ fn address_plan(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
             .iter()
             .map(|s| &d.subnets[s.ix()])
             .collect();
-        for (i, s) in subnets.iter().enumerate() {
-            let span = f.vnets[vname].subnets[&s.short_name].prefix.span();
+        // Every prefix of every subnet, each with where it is written (S11).
+        let written: Vec<(&Subnet, Ipv4Net, Span)> = subnets
+            .iter()
+            .flat_map(|s| {
+                let spans = prefix_spans(&f.vnets[vname].subnets[&s.short_name]);
+                s.prefixes
+                    .iter()
+                    .zip(spans)
+                    .map(move |(p, sp)| (*s, *p, sp))
+            })
+            .collect();
+        for (i, &(s, prefix, span)) in written.iter().enumerate() {
             if !d.vnets[vid.ix()]
                 .address_space
                 .iter()
-                .any(|sp| sp.contains(&s.prefix.network()) && sp.contains(&s.prefix.broadcast()))
+                .any(|sp| sp.contains(&prefix.network()) && sp.contains(&prefix.broadcast()))
             {
                 let spaces: Vec<String> = d.vnets[vid.ix()]
                     .address_space
@@ -101,10 +113,10 @@ fn address_plan(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
                     .map(|n| n.to_string())
                     .collect();
                 diags
-                    .error(span, "subnet-range", format!("subnet {} ({}) is outside VNet `{vname}`'s address space {}", s.name, s.prefix, spaces.join(", ")))
+                    .error(span, "subnet-range", format!("subnet {} ({prefix}) is outside VNet `{vname}`'s address space {}", s.name, spaces.join(", ")))
                     .help("choose a prefix inside the VNet's address space, or add a range to `address_space`");
             }
-            let len = s.prefix.prefix_len();
+            let len = prefix.prefix_len();
             if len > 29 {
                 diags
                     .error(
@@ -153,28 +165,35 @@ fn address_plan(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
                     format!("GatewaySubnet is a /{len}; Microsoft recommends a /27 or larger"),
                 );
             }
-            for o in &subnets[..i] {
-                if overlaps(&s.prefix, &o.prefix) {
+            for &(o, o_prefix, o_span) in &written[..i] {
+                if overlaps(&prefix, &o_prefix) {
                     // Reported at whichever is written later, pointing back at the first.
-                    let o_span = f.vnets[vname].subnets[&o.short_name].prefix.span();
-                    let ((later, at), (first, first_at)) = if o_span < span {
-                        ((s, span), (o, o_span))
+                    let ((later, lp, at), (first, fp, first_at)) = if o_span < span {
+                        ((s, prefix, span), (o, o_prefix, o_span))
                     } else {
-                        ((o, o_span), (s, span))
+                        ((o, o_prefix, o_span), (s, prefix, span))
+                    };
+                    let (what, help) = if std::ptr::eq(s, o) {
+                        (
+                            "its own prefix",
+                            "the prefixes of one subnet must not overlap",
+                        )
+                    } else {
+                        ("sibling", "subnets of one VNet must not overlap")
                     };
                     diags
                         .error(
                             at,
                             "subnet-overlap",
                             format!(
-                                "subnet {} ({}) overlaps sibling {} ({})",
-                                later.name, later.prefix, first.name, first.prefix
+                                "subnet {} ({lp}) overlaps {what} {} ({fp})",
+                                later.name, first.name
                             ),
                         )
-                        .help("subnets of one VNet must not overlap")
+                        .help(help)
                         .related(
                             first_at,
-                            format!("{} ({}) first defined here", first.name, first.prefix),
+                            format!("{} ({fp}) first defined here", first.name),
                         );
                 }
             }
@@ -609,5 +628,13 @@ fn identity_groups(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
                 };
             }
         }
+    }
+}
+
+/// Where each prefix of a subnet is written (`prefix`, or each item of `prefixes`), in order.
+fn prefix_spans(s: &crate::format::SubnetDef) -> Vec<Span> {
+    match &s.prefix {
+        Some(p) => vec![p.span()],
+        None => s.prefixes.iter().map(|p| p.span()).collect(),
     }
 }

@@ -58,10 +58,12 @@ impl AddrAtoms {
             }
         }
         for s in &d.subnets {
-            add_net(&mut c, &s.prefix);
-            let (lo, hi) = usable_range(s.prefix);
-            c.push(lo);
-            c.push(hi.saturating_add(1));
+            for p in &s.prefixes {
+                add_net(&mut c, p);
+                let (lo, hi) = usable_range(*p);
+                c.push(lo);
+                c.push(hi.saturating_add(1));
+            }
         }
         for view in &d.derived.routes {
             for r in &view.routes {

@@ -8,7 +8,7 @@
 use super::matrix::{Matrix, MatrixBy, Reach, matrix};
 use super::plane::{self, State};
 use crate::format::Direction;
-use crate::model::{AddrEntry, BuildOptions, Design, NsgId, SubnetId, VnetId, usable_range};
+use crate::model::{AddrEntry, BuildOptions, Design, NsgId, SubnetId, VnetId};
 use crate::net::{AddrSet, Protocol};
 use crate::edit::Edit;
 use std::net::Ipv4Addr;
@@ -134,7 +134,7 @@ fn rows_rule_edit_can_change(d: &Design, edit: &Edit) -> Option<(NsgId, Vec<Subn
         return Some((NsgId(id as u32), all()));
     };
     let rows = (0..d.subnets.len())
-        .filter(|&s| sources.intersects(&AddrSet::from_net(d.subnets[s].prefix)))
+        .filter(|&s| sources.intersects(&d.subnets[s].addrs()))
         .map(|s| SubnetId(s as u32))
         .collect();
     Some((NsgId(id as u32), rows))
@@ -182,9 +182,7 @@ fn translated_sources(d: &Design) -> AddrSet {
             add(w.ip);
         }
         if crate::trace::is_aml_compute(w.kind) {
-            add(Ipv4Addr::from(
-                usable_range(d.subnets[w.subnet.ix()].prefix).1,
-            ));
+            add(d.subnets[w.subnet.ix()].last_usable());
         }
     }
     AddrSet::from_ranges(ranges)

@@ -11,7 +11,7 @@ pub mod matrix;
 mod plane;
 pub mod sweep;
 
-use crate::model::{Design, usable_range};
+use crate::model::Design;
 use crate::net::{AddrSet, Flow, PortSet, Protocol};
 use crate::query::{Endpoint, EndpointSet};
 use crate::trace::{
@@ -58,17 +58,13 @@ pub struct SetResult {
 
 /// The addresses a set stands for (usable addresses only, inside subnets).
 pub fn addresses(d: &Design, s: &EndpointSet) -> Option<AddrSet> {
-    let usable = |p: ipnet::Ipv4Net| {
-        let (lo, hi) = usable_range(p);
-        AddrSet::from_ranges(vec![(lo, hi)])
-    };
     Some(match s {
-        EndpointSet::Subnet(id) => usable(d.subnets[id.ix()].prefix),
+        EndpointSet::Subnet(id) => d.subnets[id.ix()].usable_addrs(),
         EndpointSet::Vnet(v) => d.vnets[v.ix()]
             .subnets
             .iter()
             .fold(AddrSet::empty(), |acc, s| {
-                acc.union(&usable(d.subnets[s.ix()].prefix))
+                acc.union(&d.subnets[s.ix()].usable_addrs())
             }),
         EndpointSet::Prefix(n) => AddrSet::from_net(*n),
         EndpointSet::Internet => d.outside_internet(),

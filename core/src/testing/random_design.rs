@@ -1,6 +1,7 @@
 //! Small random designs for testing the engine: VNets, subnets, NSGs, route tables, an
 //! IP-forwarding router, peerings, storage accounts (one with a private endpoint), NAT gateways,
-//! private subnets, service endpoint policies and security admin rules, built from a byte string so proptest shrinks
+//! private subnets, service endpoint policies, security admin rules, subnets with two
+//! prefixes and subnet peerings, built from a byte string so proptest shrinks
 //! them towards the simplest design (all zeros).
 
 use proptest::prelude::*;
@@ -48,6 +49,7 @@ pub fn random_design_yaml(data: &[u8]) -> String {
             addresses.push(format!("10.{v}.{s}.4"));
             addresses.push(format!("10.{v}.{s}.128/25"));
             addresses.push(format!("10.{v}.{s}.64/27"));
+            addresses.push(format!("10.{v}.{}.4", 100 + s));
         }
     }
     // A NAT gateway's public IP, the source NSGs see from a subnet that uses it.
@@ -90,7 +92,15 @@ pub fn random_design_yaml(data: &[u8]) -> String {
             "  v{v}:\n    address_space: [10.{v}.0.0/16]\n    subnets:\n"
         ));
         for s in subs {
-            y.push_str(&format!("      s{s}: {{ prefix: 10.{v}.{s}.0/24"));
+            // Some subnets have a second prefix, away from the first (S11).
+            if b.next() % 4 == 3 {
+                y.push_str(&format!(
+                    "      s{s}: {{ prefixes: [10.{v}.{s}.0/24, 10.{v}.{}.0/25]",
+                    100 + s
+                ));
+            } else {
+                y.push_str(&format!("      s{s}: {{ prefix: 10.{v}.{s}.0/24"));
+            }
             if n_nsgs > 0 && b.flag() {
                 y.push_str(&format!(", nsg: n{}", b.upto(n_nsgs - 1)));
             }
@@ -126,8 +136,16 @@ pub fn random_design_yaml(data: &[u8]) -> String {
         for v in 1..n_vnets {
             if b.flag() || v == 1 {
                 let other = b.upto(v - 1);
+                // Some peerings peer only some subnets (S12): the first subnet of one VNet,
+                // the last of the other.
+                let subnets = if b.next() % 3 == 2 {
+                    let last = |x: usize| subnets[x].len() - 1;
+                    format!(", subnets: {{ v{other}: [s0], v{v}: [s{}] }}", last(v))
+                } else {
+                    String::new()
+                };
                 y.push_str(&format!(
-                    "  - {{ between: [v{other}, v{v}], allow_forwarded_traffic: {} }}\n",
+                    "  - {{ between: [v{other}, v{v}], allow_forwarded_traffic: {}{subnets} }}\n",
                     b.flag()
                 ));
             }

@@ -44,7 +44,7 @@ impl Walk<'_> {
             });
         };
         let sub = &d.subnets[wl.subnet.ix()];
-        let nat = Ipv4Addr::from(crate::model::usable_range(sub.prefix).1);
+        let nat = sub.last_usable();
         self.hop(Hop::new(
             name,
             Step::Route,

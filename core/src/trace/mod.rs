@@ -405,7 +405,7 @@ pub fn origin_of(d: &Design, e: &Endpoint) -> Result<Origin, QueryError> {
         }
         Endpoint::Subnet(s) => {
             let sub = &d.subnets[s.ix()];
-            let ip = Ipv4Addr::from(crate::model::usable_range(sub.prefix).0);
+            let ip = sub.first_usable();
             origin_at_ip(d, ip).unwrap_or(Origin::Nic {
                 subnet: *s,
                 ip,
@@ -659,12 +659,7 @@ fn trace_from_port(
         Endpoint::Managed(_) | Endpoint::Identity(_) | Endpoint::Deployment(..) => (None, None),
         Endpoint::ServiceTag(t) => (d.tags.get(t).and_then(|s| s.nth_wrapping(4)), None),
         Endpoint::Ip(ip) => (Some(*ip), None),
-        Endpoint::Subnet(s) => (
-            Some(Ipv4Addr::from(
-                crate::model::usable_range(d.subnets[s.ix()].prefix).0,
-            )),
-            None,
-        ),
+        Endpoint::Subnet(s) => (Some(d.subnets[s.ix()].first_usable()), None),
         Endpoint::Service(sid, group) => {
             let s = &d.services[sid.ix()];
             let sub = crate::model::catalog::subresource(s.kind, group).expect("parsed group");

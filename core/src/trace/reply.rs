@@ -232,6 +232,14 @@ impl Walk<'_> {
                             ),
                         });
                     }
+                    if let NextHop::VnetPeering { vnet: remote } = hop
+                        && let Some(why) =
+                            d.subnet_peering_refuses(subnet, *remote, d.subnet_containing(to))
+                    {
+                        return Err(Verdict::Dropped {
+                            reason: format!("the reply from {from} to {to} is lost: {why}"),
+                        });
+                    }
                     reply_lands(d, hop, here, to).map_err(|why| Verdict::Dropped {
                         reason: format!("the reply from {from} to {to} is lost: {why} (P15)"),
                     })?;

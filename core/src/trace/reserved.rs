@@ -15,12 +15,14 @@ use std::net::Ipv4Addr;
 pub fn reserved_role(d: &Design, ip: Ipv4Addr) -> Option<(String, &'static str)> {
     let s = d.subnet_containing(ip)?;
     let subnet = &d.subnets[s.ix()];
-    let (lo, hi) = usable_range(subnet.prefix);
+    // Five reserved in each of its prefixes (S11).
+    let prefix = subnet.prefix_of(ip)?;
+    let (lo, hi) = usable_range(prefix);
     let v = u32::from(ip);
     if (lo..=hi).contains(&v) {
         return None;
     }
-    let net = u32::from(subnet.prefix.network());
+    let net = u32::from(prefix.network());
     let role = match v.wrapping_sub(net) {
         0 => "the network address",
         1 => "the default gateway's address (.1)",

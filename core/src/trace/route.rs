@@ -91,7 +91,8 @@ impl Walk<'_> {
                             .element(ElementRef::Subnet(sname.clone()))
                             .decided_by(route_el.clone()),
                     );
-                    self.cross_peering(vnet, remote, forwarded, from_gateway)?;
+                    let dst = d.subnet_containing(self.flow.dst);
+                    self.cross_peering(subnet, remote, dst, forwarded, from_gateway)?;
                     let target = target_at(d, self.flow.dst);
                     return match target_subnet(d, &target) {
                         Some(s) if d.subnets[s.ix()].vnet == remote => Ok(target),
@@ -110,9 +111,16 @@ impl Walk<'_> {
                             .element(ElementRef::Subnet(sname.clone()))
                             .decided_by(route_el.clone()),
                     );
-                    let pe_vnet = d.subnets[d.private_endpoints[pe.ix()].subnet.ix()].vnet;
+                    let pe_subnet = d.private_endpoints[pe.ix()].subnet;
+                    let pe_vnet = d.subnets[pe_subnet.ix()].vnet;
                     if pe_vnet != vnet {
-                        self.cross_peering(vnet, pe_vnet, forwarded, from_gateway)?;
+                        self.cross_peering(
+                            subnet,
+                            pe_vnet,
+                            Some(pe_subnet),
+                            forwarded,
+                            from_gateway,
+                        )?;
                     }
                     return Ok(Target::Pe(pe));
                 }
@@ -248,7 +256,13 @@ impl Walk<'_> {
                             let wsub = wl.subnet;
                             let wvnet = d.subnets[wsub.ix()].vnet;
                             if wvnet != vnet {
-                                self.cross_peering(vnet, wvnet, forwarded, from_gateway)?;
+                                self.cross_peering(
+                                    subnet,
+                                    wvnet,
+                                    Some(wsub),
+                                    forwarded,
+                                    from_gateway,
+                                )?;
                             }
                             self.hop(
                                 Hop::new(
@@ -305,7 +319,13 @@ impl Walk<'_> {
                                 ),
                             });
                         }
-                        self.cross_peering(vnet, fw_vnet, forwarded, from_gateway)?;
+                        self.cross_peering(
+                            subnet,
+                            fw_vnet,
+                            Some(fw_subnet),
+                            forwarded,
+                            from_gateway,
+                        )?;
                     }
                     self.appliance(fid)?;
                     sender = Sender::Firewall(fid);
@@ -320,17 +340,34 @@ impl Walk<'_> {
         })
     }
 
-    /// Crossing the peering `from` → `to` (P13: forwarded traffic needs the receiving side's
-    /// allow_forwarded_traffic, unless it comes from a gateway the receiver uses by transit).
+    /// Crossing the peering from `from_subnet`'s VNet to `to` toward subnet `dst` (S12: a
+    /// subnet peering carries only its subnets' packets; P13: forwarded traffic needs the
+    /// receiving side's allow_forwarded_traffic, unless it comes from a gateway the receiver
+    /// uses by transit).
     pub(super) fn cross_peering(
         &mut self,
-        from: VnetId,
+        from_subnet: SubnetId,
         to: VnetId,
+        dst: Option<SubnetId>,
         forwarded: bool,
         from_gateway: bool,
     ) -> Step_ {
         let d = self.d;
+        let from = d.subnets[from_subnet.ix()].vnet;
         let (a, b) = (&d.vnets[from.ix()].name, &d.vnets[to.ix()].name);
+        if let Some(why) = d.subnet_peering_refuses(from_subnet, to, dst) {
+            self.hop(
+                Hop::new(
+                    format!("peering {a} → {b}"),
+                    Step::Peering,
+                    false,
+                    why.clone(),
+                )
+                .element(ElementRef::peering(d, from, to))
+                .decided_by(ElementRef::peering(d, from, to).setting("subnets")),
+            );
+            return Err(Verdict::Dropped { reason: why });
+        }
         let back = d.peering(to, from);
         if forwarded {
             let transit =

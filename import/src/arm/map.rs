@@ -630,18 +630,6 @@ impl Mapper<'_> {
             );
             return;
         };
-        if nets.len() > 1 {
-            self.note(
-                owner,
-                body.at,
-                Outcome::Approximated,
-                &subject,
-                format!(
-                    "{} prefixes; only the first, {first}, is modelled",
-                    nets.len()
-                ),
-            );
-        }
         let nsg = pget(body, &["networkSecurityGroup"])
             .and_then(ref_id)
             .and_then(|id| self.named(owner, body.at, Namespace::Nsg, &id, &subject, "NSG"));
@@ -677,11 +665,20 @@ impl Mapper<'_> {
                 _ => None,
             })
             .filter(|p| *p != PeNetworkPolicies::Disabled);
+        // Delegations (S5, S13): each entry's `serviceName`.
+        let delegations: Vec<Spanned<String>> = pget(body, &["delegations"])
+            .map(|l| {
+                l.items()
+                    .iter()
+                    .filter_map(|e| {
+                        pget(e, &["serviceName"])
+                            .and_then(J::as_str)
+                            .map(|s| sp(s.to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         for (key, what) in [
-            (
-                "delegations",
-                "subnet delegation (matters for delegated services' NSG and private endpoint rules)",
-            ),
             (
                 "serviceEndpointPolicies",
                 "service endpoint policies (the storage exfiltration control)",
@@ -712,7 +709,13 @@ impl Mapper<'_> {
             vnet_name,
             name,
             SubnetDef {
-                prefix: sp(Cidr(first.trunc())),
+                // Several `addressPrefixes` are the subnet's `prefixes` (S11).
+                prefix: (nets.len() == 1).then(|| sp(Cidr(first.trunc()))),
+                prefixes: if nets.len() > 1 {
+                    nets.iter().map(|n| sp(Cidr(n.trunc()))).collect()
+                } else {
+                    Vec::new()
+                },
                 nsg: nsg.map(sp),
                 route_table: route_table.map(sp),
                 service_endpoints,
@@ -720,7 +723,7 @@ impl Mapper<'_> {
                 nat_gateway: None,
                 default_outbound_access,
                 service_endpoint_policies: Vec::new(),
-                delegations: Vec::new(),
+                delegations,
                 pos: Pos::default(),
             },
             &s,
@@ -824,8 +827,14 @@ impl Mapper<'_> {
                 ) else {
                     continue;
                 };
+                // Subnet peering (S12): the link's local and remote subnet names.
+                let mut subnets = BTreeMap::new();
                 if pget(&body, &["peerCompleteVnets"]).and_then(J::as_bool) == Some(false) {
-                    self.note(&owner, body.at, Outcome::Approximated, &subject, "subnet peering (peerCompleteVnets false) is modelled as peering the whole VNets");
+                    let names = |k: &str| -> Vec<Spanned<String>> {
+                        strings(pget(&body, &[k])).into_iter().map(sp).collect()
+                    };
+                    subnets.insert(from.clone(), names("localSubnetNames"));
+                    subnets.insert(to.clone(), names("remoteSubnetNames"));
                 }
                 let flag = |k: &str| pget(&body, &[k]).and_then(J::as_bool);
                 let s = self.src(&owner, body.at);
@@ -838,6 +847,7 @@ impl Mapper<'_> {
                         allow_virtual_network_access: flag("allowVirtualNetworkAccess"),
                         allow_gateway_transit: flag("allowGatewayTransit"),
                         use_remote_gateways: flag("useRemoteGateways"),
+                        subnets,
                         pos: Pos::default(),
                     },
                     &s,

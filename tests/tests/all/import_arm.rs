@@ -221,9 +221,7 @@ fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent()
     let g = format!("{DIR}/coverage/graph.json");
     let r = format!("{DIR}/coverage/resources-rest.json");
     for want in [
-        format!("{g}:54:30: dropped: subnets/dns-in.delegations:"),
         format!("{g}:122:29: dropped: subnets/compute.natGateway:"),
-        format!("{g}:125:30: dropped: subnets/compute.delegations:"),
         format!("{g}:287:5: dropped: intrusionDetection:"),
         format!("{g}:404:15: approximated: ruleCollectionGroups/spoke/spoke-out/dns: 2 protocols"),
         format!(
@@ -235,7 +233,7 @@ fn every_mapped_resource_type_checks_and_audits_as_its_hand_written_equivalent()
     ] {
         assert!(text.contains(&want), "missing `{want}` in:\n{text}");
     }
-    assert_eq!(imported.report.items.len(), 10, "{text}");
+    assert_eq!(imported.report.items.len(), 8, "{text}");
 }
 
 #[test]
@@ -674,4 +672,54 @@ proptest! {
             }
         }
     }
+}
+
+/// Several `addressPrefixes` on a subnet become its `prefixes` (S11); a subnet peering
+/// (`peerCompleteVnets: false`) keeps its local and remote subnet names (S12).
+#[test]
+fn several_prefixes_and_subnet_peering_are_mapped() {
+    let files = [format!("{DIR}/settings/subnet-settings.json")];
+    let i = import_files(&files, None, &Options::default())
+        .unwrap_or_else(|e| panic!("import failed: {e:#?}"));
+    let front = &i.design.vnets["left"].subnets["front"];
+    assert!(front.prefix.is_none());
+    let prefixes: Vec<String> = front
+        .prefixes
+        .iter()
+        .map(|p| p.value.0.to_string())
+        .collect();
+    assert_eq!(prefixes, ["10.20.1.0/24", "10.20.8.0/26"]);
+    let subnets: Vec<(String, Vec<String>)> = i.design.peerings[0]
+        .subnets
+        .iter()
+        .map(|(v, l)| (v.clone(), l.iter().map(|s| s.value.clone()).collect()))
+        .collect();
+    assert_eq!(
+        subnets,
+        [
+            ("left".to_string(), vec!["front".to_string()]),
+            ("right".to_string(), vec!["app".to_string()])
+        ]
+    );
+    let back = &i.design.vnets["left"].subnets["back"];
+    assert_eq!(back.delegations[0].value, "Microsoft.Web/serverFarms");
+    let report = i.report.to_text();
+    assert!(!report.contains("prefixes; only"), "{report}");
+    assert!(!report.contains("delegation"), "{report}");
+    assert!(!report.contains("subnet peering"), "{report}");
+    let loaded = vnetlab_core::load("x.yaml", i.yaml.as_bytes(), &BuildOptions::default());
+    let d = loaded
+        .design
+        .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics));
+    let t = vnetlab_core::trace(
+        &d,
+        &vnetlab_core::trace::FlowQuery {
+            from: "10.20.8.5".into(),
+            to: "10.30.2.5".into(),
+            protocol: vnetlab_core::net::Protocol::Tcp,
+            port: 22,
+        },
+    )
+    .expect("valid query");
+    assert!(!t.verdict.allowed(), "db is not peered");
 }

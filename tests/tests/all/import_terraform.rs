@@ -381,7 +381,7 @@ resource "azurerm_nat_gateway" "n" {
     let subnets: Vec<String> = v
         .subnets
         .iter()
-        .map(|(n, s)| format!("{n} {}", s.prefix.value.0))
+        .map(|(n, s)| format!("{n} {}", s.all_prefixes()[0]))
         .collect();
     assert_eq!(subnets, ["s 10.0.3.0/24", "t 10.0.4.0/24"]);
     let report = imported.report.to_text();
@@ -508,7 +508,7 @@ resource "azurerm_network_security_group" "nsg" {
         .map(|(n, s)| {
             format!(
                 "{n} {} {:?}",
-                s.prefix.value.0,
+                s.all_prefixes()[0],
                 s.route_table.as_ref().map(|r| r.value.as_str())
             )
         })
@@ -735,4 +735,116 @@ resource "azurerm_subnet" "open" {
             .contains("default_outbound_access_enabled"),
         "no longer reported as dropped"
     );
+}
+
+/// `address_prefixes` with several items become the subnet's `prefixes` (S11);
+/// `peer_complete_virtual_networks_enabled = false` keeps the peering's subnet names (S12).
+#[test]
+fn several_prefixes_and_subnet_peering_are_mapped() {
+    let main = r#"
+resource "azurerm_virtual_network" "left" {
+  name          = "left"
+  address_space = ["10.20.0.0/16"]
+}
+resource "azurerm_virtual_network" "right" {
+  name          = "right"
+  address_space = ["10.30.0.0/16"]
+}
+resource "azurerm_subnet" "front" {
+  name                 = "front"
+  virtual_network_name = azurerm_virtual_network.left.name
+  address_prefixes     = ["10.20.1.0/24", "10.20.8.0/26"]
+}
+resource "azurerm_subnet" "app" {
+  name                 = "app"
+  virtual_network_name = azurerm_virtual_network.right.name
+  address_prefixes     = ["10.30.1.0/24"]
+}
+resource "azurerm_subnet" "db" {
+  name                 = "db"
+  virtual_network_name = azurerm_virtual_network.right.name
+  address_prefixes     = ["10.30.2.0/24"]
+  delegation {
+    name = "sqlmi"
+    service_delegation {
+      name = "Microsoft.Sql/managedInstances"
+    }
+  }
+}
+resource "azurerm_virtual_network_peering" "lr" {
+  name                                   = "left-to-right"
+  virtual_network_name                   = azurerm_virtual_network.left.name
+  remote_virtual_network_id              = azurerm_virtual_network.right.id
+  peer_complete_virtual_networks_enabled = false
+  local_subnet_names                     = [azurerm_subnet.front.name]
+  remote_subnet_names                    = [azurerm_subnet.app.name]
+}
+resource "azurerm_virtual_network_peering" "rl" {
+  name                                   = "right-to-left"
+  virtual_network_name                   = azurerm_virtual_network.right.name
+  remote_virtual_network_id              = azurerm_virtual_network.left.id
+  peer_complete_virtual_networks_enabled = false
+  local_subnet_names                     = ["app"]
+  remote_subnet_names                    = ["front"]
+}
+"#;
+    let inputs = [Input {
+        name: "cfg/main.tf",
+        text: main,
+    }];
+    let i = import_terraform("cfg", &inputs, &Options::default()).expect("imports");
+    let front = &i.design.vnets["left"].subnets["front"];
+    assert_eq!(
+        front
+            .all_prefixes()
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>(),
+        ["10.20.1.0/24", "10.20.8.0/26"]
+    );
+    assert!(front.prefix.is_none());
+    let lists: Vec<String> = i
+        .design
+        .peerings
+        .iter()
+        .map(|p| {
+            p.subnets
+                .iter()
+                .map(|(v, l)| {
+                    format!(
+                        "{v}: {}",
+                        l.iter()
+                            .map(|s| s.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .collect();
+    assert_eq!(
+        lists,
+        ["left: front; right: app", "left: front; right: app"]
+    );
+    let db = &i.design.vnets["right"].subnets["db"];
+    assert_eq!(db.delegations[0].value, "Microsoft.Sql/managedInstances");
+    let report = i.report.to_text();
+    assert!(!report.contains("delegation"), "{report}");
+    assert!(
+        !report.contains("subnet peering has no counterpart"),
+        "{report}"
+    );
+    let d = design("tf.yaml", &i.yaml);
+    let t = vnetlab_core::trace(
+        &d,
+        &vnetlab_core::trace::FlowQuery {
+            from: "10.20.8.5".into(),
+            to: "10.30.1.5".into(),
+            protocol: Protocol::Tcp,
+            port: 22,
+        },
+    )
+    .expect("valid query");
+    assert!(t.verdict.allowed(), "{}", vnetlab_core::render::trace(&t));
 }

@@ -66,14 +66,20 @@ fn reference_nsg(d: &Design, n: NsgId, dir: Direction, vnet: VnetId, f: &Flow) -
                     .address_space
                     .iter()
                     .any(|p| p.contains(&ip));
+                // A subnet peering peers only its subnets' prefixes (S12).
                 let peered = d.peerings.iter().any(|p| {
                     p.local == vnet
                         && p.connected
                         && p.allow_virtual_network_access
-                        && d.vnets[p.remote.ix()]
-                            .address_space
-                            .iter()
-                            .any(|s| s.contains(&ip))
+                        && match &p.remote_subnets {
+                            None => d.vnets[p.remote.ix()]
+                                .address_space
+                                .iter()
+                                .any(|s| s.contains(&ip)),
+                            Some(subs) => subs.iter().any(|s| {
+                                d.subnets[s.ix()].prefixes.iter().any(|n| n.contains(&ip))
+                            }),
+                        }
                 });
                 own || peered || ip == Ipv4Addr::new(168, 63, 129, 16)
             }

@@ -237,7 +237,8 @@ fn change(f: &mut TopologyFile, kind: u8, a: usize, b: u32) -> bool {
             let Some(mut s) = v.subnets.values().next().cloned() else {
                 return false;
             };
-            s.prefix = cidr(format!("172.16.{}.0/24", b % 256));
+            s.prefix = Some(cidr(format!("172.16.{}.0/24", b % 256)));
+            s.prefixes.clear();
             s.nsg = None;
             v.subnets.insert(format!("added-{b}"), s);
         }
@@ -251,7 +252,8 @@ fn change(f: &mut TopologyFile, kind: u8, a: usize, b: u32) -> bool {
             let Some(s) = subnets.get_mut(a % n.max(1)) else {
                 return false;
             };
-            s.prefix = cidr(format!("192.168.{}.0/24", b % 256));
+            s.prefix = Some(cidr(format!("192.168.{}.0/24", b % 256)));
+            s.prefixes.clear();
         }
         _ => {
             let Some(old) = nth(&f.services, a) else {

@@ -4,6 +4,7 @@
 //! [`vnetlab_core::rebuild`]. So a form reports exactly the command line's messages, each next
 //! to the field it is about. Pure and native-tested.
 
+use std::collections::BTreeMap;
 use vnetlab_core::diag::{Diagnostic, Diagnostics, Severity};
 use vnetlab_core::format::*;
 use vnetlab_core::model::BuildOptions;
@@ -268,9 +269,15 @@ impl Form {
                 field("vnet", "VNet", Role::Parent, vnets),
                 text("name", "Name", Role::Name),
                 text("prefix", "Prefix", Role::Value),
+                text(
+                    "prefixes",
+                    "Prefixes (several, instead of Prefix)",
+                    Role::List,
+                ),
                 field("nsg", "NSG", Role::Value, opt(nsgs)),
                 field("route_table", "Route table", Role::Value, opt(tables)),
                 text("service_endpoints", "Service endpoints", Role::List),
+                text("delegations", "Delegations", Role::List),
             ],
             FormKind::Workload => vec![
                 text("name", "Name", Role::Name),
@@ -481,6 +488,11 @@ impl Form {
                     Role::Value,
                     yes_no(),
                 ),
+                text(
+                    "subnets",
+                    "Peered subnets (VNET/SUBNET; empty: the whole VNets)",
+                    Role::List,
+                ),
             ],
             FormKind::Zone => vec![
                 text("name", "Zone name", Role::Name),
@@ -572,6 +584,21 @@ impl Form {
                     .unwrap_or_default(),
             };
         }
+        // A subnet peering's lists, as `VNET/SUBNET` items (S12).
+        if target.kind == FormKind::Peering
+            && let Some(p) = target
+                .name
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| file.peerings.get(i))
+        {
+            let items: Vec<String> = p
+                .subnets
+                .iter()
+                .flat_map(|(v, l)| l.iter().map(move |s| format!("{v}/{}", s.value)))
+                .collect();
+            form.set("subnets", items.join(", "));
+        }
         // A value the pickers do not offer (an IP, an FQDN…) stays selectable as it is.
         for f in &mut form.fields {
             if !f.open && !f.choices.is_empty() && !f.choices.contains(&f.value) {
@@ -614,7 +641,8 @@ impl Form {
         let (mut text, mut lines) = (String::new(), Vec::new());
         for (i, f) in self.fields.iter().enumerate() {
             let v = f.value.trim();
-            if v.is_empty() || matches!(f.role, Role::Name | Role::Parent) {
+            if v.is_empty() || matches!(f.role, Role::Name | Role::Parent) || self.own_syntax(f.key)
+            {
                 continue;
             }
             text.push_str(&format!(
@@ -632,6 +660,36 @@ impl Form {
             text.push_str("{}\n");
         }
         (text, lines)
+    }
+
+    /// A field written in the records in a shape of its own (a subnet peering's `VNET/SUBNET`
+    /// list is the peering's `subnets` map), handled by `submit` rather than the fragment.
+    fn own_syntax(&self, key: &str) -> bool {
+        self.kind == FormKind::Peering && key == "subnets"
+    }
+
+    /// The peering's `subnets` map from the field's `VNET/SUBNET` list (S12).
+    fn peered_subnets(&mut self) -> BTreeMap<String, Vec<Spanned<String>>> {
+        let mut map: BTreeMap<String, Vec<Spanned<String>>> = BTreeMap::new();
+        let items: Vec<String> = self
+            .value("subnets")
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        for item in items {
+            match item.split_once('/') {
+                Some((v, s)) if !v.is_empty() && !s.is_empty() => map
+                    .entry(v.to_string())
+                    .or_default()
+                    .push(Spanned::new(s.to_string())),
+                _ => self.set_error(
+                    "subnets",
+                    &format!("`{item}` is not VNET/SUBNET (help: name each peered subnet with its VNet, e.g. `hub/shared`)"),
+                ),
+            }
+        }
+        map
     }
 
     /// Decodes the fragment into a record, putting each diagnostic on its field.
@@ -854,7 +912,9 @@ impl Form {
                 }
             }
             FormKind::Peering => {
-                if let Some(r) = self.decode::<PeeringDef>() {
+                let subnets = self.peered_subnets();
+                if let Some(mut r) = self.decode::<PeeringDef>() {
+                    r.subnets = subnets;
                     let at = self
                         .editing
                         .as_ref()

@@ -390,7 +390,14 @@ pub fn items(f: &TopologyFile) -> Vec<Item> {
         for (s, sub) in &vn.subnets {
             push(
                 1,
-                format!("subnet {s} {}", sub.prefix.value.0),
+                format!(
+                    "subnet {s} {}",
+                    sub.all_prefixes()
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 FormKind::Subnet,
                 v,
                 s,

@@ -37,7 +37,7 @@ fn adding_a_subnet_puts_it_in_the_vnet() {
     .submit(&file())
     .unwrap();
     let s = &f.vnets["ml"].subnets["extra"];
-    assert_eq!(s.prefix.value.0.to_string(), "10.1.9.0/24");
+    assert_eq!(s.all_prefixes()[0].to_string(), "10.1.9.0/24");
     assert!(
         vnetlab_core::rebuild("t", &f, &Default::default())
             .design
@@ -435,4 +435,93 @@ fn a_front_door_and_its_private_link_storage_origin_are_added_and_edited_without
     std.set("sku", "standard".into());
     std.editing = Some(target);
     assert!(std.submit(&with_origin).is_err());
+}
+
+#[test]
+fn a_subnet_form_shows_and_keeps_several_prefixes_and_delegations() {
+    let f = fill(
+        FormKind::Subnet,
+        &[
+            ("vnet", "ml"),
+            ("name", "wide"),
+            ("prefixes", "10.1.9.0/24, 10.1.10.0/25"),
+            ("delegations", "Microsoft.Web/serverFarms"),
+        ],
+    )
+    .submit(&file())
+    .unwrap();
+    let s = &f.vnets["ml"].subnets["wide"];
+    assert!(s.prefix.is_none());
+    assert_eq!(
+        s.all_prefixes()
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>(),
+        ["10.1.9.0/24", "10.1.10.0/25"]
+    );
+    assert_eq!(s.delegations[0].value, "Microsoft.Web/serverFarms");
+    // Editing it shows both, nothing carried over unseen, and submitting keeps them.
+    let t = Target {
+        kind: FormKind::Subnet,
+        parent: "ml".into(),
+        name: "wide".into(),
+    };
+    let form = Form::edit(&t, &f).unwrap();
+    assert_eq!(form.value("prefixes"), "10.1.9.0/24, 10.1.10.0/25");
+    assert!(form.extra.is_empty(), "{:?}", form.extra);
+    let again = form.submit(&f).unwrap();
+    assert_eq!(again.vnets["ml"].subnets["wide"], *s);
+}
+
+#[test]
+fn a_peering_form_shows_and_keeps_its_peered_subnets() {
+    let mut base = file();
+    let mut other = base.vnets["ml"].clone();
+    other.address_space = vec![vnetlab_core::format::Spanned::new(
+        vnetlab_core::format::Cidr("10.9.0.0/16".parse().unwrap()),
+    )];
+    let mut sub = other.subnets.values().next().unwrap().clone();
+    sub.prefix = Some(vnetlab_core::format::Spanned::new(
+        vnetlab_core::format::Cidr("10.9.1.0/24".parse().unwrap()),
+    ));
+    sub.nsg = None;
+    other.subnets = std::collections::BTreeMap::from([("app".to_string(), sub)]);
+    base.vnets.insert("other".into(), other);
+    let mut form = Form::new(FormKind::Peering, &base);
+    form.set("between", "ml, other".into());
+    form.set("subnets", "ml/training, other/app".into());
+    let f = form.submit(&base).unwrap();
+    let p = f.peerings.last().unwrap();
+    let lists: Vec<(String, Vec<String>)> = p
+        .subnets
+        .iter()
+        .map(|(v, l)| (v.clone(), l.iter().map(|s| s.value.clone()).collect()))
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            ("ml".to_string(), vec!["training".to_string()]),
+            ("other".to_string(), vec!["app".to_string()])
+        ]
+    );
+    let t = Target {
+        kind: FormKind::Peering,
+        parent: String::new(),
+        name: (f.peerings.len() - 1).to_string(),
+    };
+    let edit = Form::edit(&t, &f).unwrap();
+    assert_eq!(edit.value("subnets"), "ml/training, other/app");
+    assert_eq!(
+        edit.submit(&f).unwrap().peerings.last().unwrap().subnets,
+        p.subnets
+    );
+    let mut bad = Form::new(FormKind::Peering, &base);
+    bad.set("between", "ml, other".into());
+    bad.set("subnets", "training".into());
+    let err = bad.submit(&base).unwrap_err();
+    assert!(
+        err.fields
+            .iter()
+            .any(|f| f.key == "subnets" && !f.errors.is_empty())
+    );
 }

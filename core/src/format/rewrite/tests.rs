@@ -96,7 +96,10 @@ fn each_change_rewrites_only_its_text() {
     let cases: &[Case] = &[
         (
             "a scalar keeps its trailing comment",
-            |f| sub(f).prefix.value = crate::format::Cidr("10.1.3.0/24".parse().unwrap()),
+            |f| {
+                sub(f).prefix.as_mut().unwrap().value =
+                    crate::format::Cidr("10.1.3.0/24".parse().unwrap())
+            },
             "prefix: 10.1.1.0/24   # first",
             "prefix: 10.1.3.0/24   # first",
         ),

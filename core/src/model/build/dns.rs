@@ -27,14 +27,14 @@ impl Builder<'_, '_> {
                     let Some(s) = self.endpoint_subnet(f, name, &e.subnet, vnet, subnets) else {
                         continue;
                     };
-                    if !subnets[s.ix()].prefix.contains(&e.ip.value.0) {
+                    if !subnets[s.ix()].contains(&e.ip.value.0) {
                         self.d
                             .error(
                                 e.ip.span(),
                                 "inbound-endpoint",
                                 format!(
                                     "inbound endpoint {} of resolver `{name}` is outside subnet {} ({})",
-                                    e.ip.value.0, e.subnet.value, subnets[s.ix()].prefix
+                                    e.ip.value.0, e.subnet.value, subnets[s.ix()].prefixes_text()
                                 ),
                             )
                             .help("give it an address of its subnet");

@@ -84,11 +84,13 @@ impl Builder<'_, '_> {
                             .help("a delegation names a resource type, e.g. `Microsoft.Web/serverFarms` or `Microsoft.ContainerInstance/containerGroups`");
                     }
                 }
+                let prefixes = self.subnet_prefixes(vn, sn, s);
                 out.push(Subnet {
                     name: format!("{vn}/{sn}"),
                     short_name: sn.clone(),
                     vnet: self.names.vnets[vn],
-                    prefix: s.prefix.value.0,
+                    prefix: prefixes[0],
+                    prefixes,
                     nsg,
                     route_table,
                     service_endpoints,
@@ -103,6 +105,95 @@ impl Builder<'_, '_> {
             }
         }
         out
+    }
+
+    /// Subnet peering (S12): the subnets each VNet of the peering peers, by VNet name; `None`
+    /// for a whole-VNet peering (or when the lists are wrong, reported here).
+    fn peered_subnets(
+        &mut self,
+        p: &format::PeeringDef,
+        pairs: &[(&Spanned<String>, &Spanned<String>)],
+    ) -> Option<BTreeMap<String, Vec<SubnetId>>> {
+        if p.subnets.is_empty() {
+            return None;
+        }
+        let (a, b) = pairs.first()?;
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for v in [a, b] {
+            let Some(list) = p.subnets.get(&v.value) else {
+                self.d
+                    .error(p.pos.0, "subnet-peering", format!("subnet peering lists no subnets of VNet `{}`", v.value))
+                    .help(format!("add `{}: [SUBNET, …]` to the peering's `subnets` (the subnets of each VNet that are peered)", v.value));
+                ok = false;
+                continue;
+            };
+            if list.is_empty() {
+                self.d.error(
+                    p.pos.0,
+                    "subnet-peering",
+                    format!("subnet peering lists no subnets of VNet `{}`", v.value),
+                );
+                ok = false;
+            }
+            let mut ids = Vec::new();
+            for s in list {
+                match self.names.subnets.get(&format!("{}/{}", v.value, s.value)) {
+                    Some(id) => ids.push(*id),
+                    None => {
+                        let known: Vec<&str> = self
+                            .names
+                            .subnets
+                            .keys()
+                            .filter_map(|k| k.strip_prefix(&format!("{}/", v.value)))
+                            .collect();
+                        let diag = self.d.error(
+                            s.span(),
+                            "unknown-name",
+                            format!("VNet `{}` has no subnet `{}`", v.value, s.value),
+                        );
+                        if let Some(k) = did_you_mean(&s.value, known.iter().copied()) {
+                            diag.help(format!("did you mean `{k}`?"));
+                        }
+                        ok = false;
+                    }
+                }
+            }
+            out.insert(v.value.clone(), ids);
+        }
+        for k in p.subnets.keys() {
+            if k != &a.value && k != &b.value {
+                self.d
+                    .error(p.pos.0, "subnet-peering", format!("subnet peering lists subnets of `{k}`, which is not one of the peering's VNets"))
+                    .help(format!("`subnets` is keyed by the peering's two VNets, `{}` and `{}`", a.value, b.value));
+                ok = false;
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A subnet's prefixes: `prefix` or `prefixes`, exactly one of the two (S11).
+    fn subnet_prefixes(&mut self, vn: &str, sn: &str, s: &format::SubnetDef) -> Vec<Ipv4Net> {
+        match (&s.prefix, s.prefixes.is_empty()) {
+            (Some(p), true) => vec![p.value.0],
+            (None, false) => s.prefixes.iter().map(|p| p.value.0).collect(),
+            (Some(p), false) => {
+                self.d
+                    .error(p.span(), "subnet-prefixes", format!("subnet `{vn}/{sn}` has both `prefix` and `prefixes`"))
+                    .help("write one prefix as `prefix: …`, several as `prefixes: [ …, … ]` (and drop `prefix`)");
+                vec![p.value.0]
+            }
+            (None, true) => {
+                self.d
+                    .error(
+                        s.pos.0,
+                        "missing-key",
+                        format!("the subnet `{vn}/{sn}` needs `prefix` (or `prefixes`)"),
+                    )
+                    .help("add `prefix: …` to this subnet (or `prefixes: [ …, … ]` for several)");
+                vec![Ipv4Net::default()]
+            }
+        }
     }
 
     /// NAT gateways with their public IPs, which must be public addresses. (Azure's association
@@ -357,6 +448,7 @@ impl Builder<'_, '_> {
                         continue;
                     }
                 };
+            let peered = self.peered_subnets(p, &pairs);
             for (a, b) in pairs {
                 let (Some(local), Some(remote)) = (
                     self.resolve(a, &vnets, "VNet"),
@@ -388,6 +480,8 @@ impl Builder<'_, '_> {
                     allow_gateway_transit: p.allow_gateway_transit.unwrap_or(false),
                     use_remote_gateways: p.use_remote_gateways.unwrap_or(false),
                     connected: false,
+                    local_subnets: peered.as_ref().map(|m| m[&a.value].clone()),
+                    remote_subnets: peered.as_ref().map(|m| m[&b.value].clone()),
                     span: p.pos.0,
                 });
             }

@@ -221,7 +221,7 @@ impl Builder<'_, '_> {
             if let Some((vn, sn)) = t.split_once('/')
                 && let Some(s) = f.vnets.get(vn).and_then(|v| v.subnets.get(sn))
             {
-                set = set.union(&AddrSet::from_net(s.prefix.value.0));
+                set = set.union(&AddrSet::from_nets(s.all_prefixes()));
                 continue;
             }
             if let Some(v) = f.vnets.get(t) {

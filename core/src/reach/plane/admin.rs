@@ -34,8 +34,7 @@ impl Plane<'_> {
                 if d.subnets[s.ix()].admin_exempt {
                     continue;
                 }
-                let (lo, hi) = self.s.span[s.ix()];
-                if lo < hi {
+                for &(lo, hi) in &self.s.span[s.ix()] {
                     b.insert_range(lo, hi);
                 }
             }

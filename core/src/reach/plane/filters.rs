@@ -74,8 +74,8 @@ impl Plane<'_> {
         let d = self.d;
         for s in 0..d.subnets.len() {
             let sub = &d.subnets[s];
-            let (lo, hi) = self.s.span[s];
-            for i in lo..hi {
+            let atoms: Vec<usize> = self.s.span[s].iter().flat_map(|&(lo, hi)| lo..hi).collect();
+            for i in atoms {
                 let k = self.s.kind[i];
                 let subnet_nsg = match k {
                     Kind::Host | Kind::Nic { .. } => sub.nsg,

@@ -21,9 +21,7 @@ use super::bits::{Bits, Window};
 use crate::eval::paas::{self, Arrival};
 use crate::eval::routes::NextHop;
 use crate::format::{Access, CollectionKind, Direction, FirewallKind, FortiAction, FwAction};
-use crate::model::{
-    AddrEntry, Design, FirewallId, NsgId, PeId, SubnetId, VnetId, WorkloadId, usable_range,
-};
+use crate::model::{AddrEntry, Design, FirewallId, NsgId, PeId, SubnetId, VnetId, WorkloadId};
 use crate::net::{AddrSet, Flow, PortSet, Protocol};
 use crate::trace::{TraceOptions, origin_at_ip, trace_packet};
 use std::collections::HashMap as StdHashMap;
@@ -142,8 +140,9 @@ pub(super) struct State {
     /// Atoms inside subnets' usable ranges, sorted: (first, last).
     atoms: Vec<(u32, u32)>,
     kind: Vec<Kind>,
-    /// Per subnet: its atoms `lo..hi`.
-    span: Vec<(usize, usize)>,
+    /// Per subnet: its atoms, as runs `lo..hi` (one per prefix at most, S11; none for a
+    /// subnet without usable addresses).
+    span: Vec<Vec<(usize, usize)>>,
     in_vnet: Vec<Bits>,
     /// Atoms Azure Firewall does not SNAT (F3).
     private: Bits,
@@ -200,25 +199,25 @@ impl<'d> Plane<'d> {
         let cuts = AddrAtoms::of(d);
         let mut atoms: Vec<(u32, u32, SubnetId)> = Vec::new();
         for (i, s) in d.subnets.iter().enumerate() {
-            let (lo, hi) = usable_range(s.prefix);
-            for (a, b) in cuts.split(&AddrSet::from_ranges(vec![(lo, hi)])) {
+            for (a, b) in cuts.split(&s.usable_addrs()) {
                 atoms.push((a, b, SubnetId(i as u32)));
             }
         }
         atoms.sort_unstable_by_key(|a| a.0);
         let n = atoms.len();
-        let mut span = vec![(0, 0); d.subnets.len()];
+        let mut span: Vec<Vec<(usize, usize)>> = vec![Vec::new(); d.subnets.len()];
         for (i, a) in atoms.iter().enumerate() {
-            let sp = &mut span[a.2.ix()];
-            if sp.1 == 0 && sp.0 == 0 && (i == 0 || atoms[i - 1].2 != a.2) {
-                *sp = (i, i + 1);
-            } else {
-                sp.1 = i + 1;
+            let runs = &mut span[a.2.ix()];
+            match runs.last_mut() {
+                Some(r) if r.1 == i => r.1 = i + 1,
+                _ => runs.push((i, i + 1)),
             }
         }
         let mut in_vnet = vec![Bits::empty(n); d.vnets.len()];
-        for (s, &(lo, hi)) in span.iter().enumerate() {
-            in_vnet[d.subnets[s].vnet.ix()].insert_range(lo, hi);
+        for (s, runs) in span.iter().enumerate() {
+            for &(lo, hi) in runs {
+                in_vnet[d.subnets[s].vnet.ix()].insert_range(lo, hi);
+            }
         }
         // The first workload holding each atom (workloads with one address by lookup, those
         // with address ranges by scan), private endpoints and firewalls by address.
@@ -403,8 +402,7 @@ impl<'d> Plane<'d> {
         let d = self.d;
         let ns = d.subnets.len();
         let np = self.s.ports.len();
-        let (lo, hi) = self.s.span[s.ix()];
-        if lo == hi {
+        if self.s.span[s.ix()].is_empty() {
             return;
         }
         let skel = self.skeleton(s);
@@ -431,7 +429,11 @@ impl<'d> Plane<'d> {
             Bits::empty(n),
             Bits::empty(n),
         );
-        for src in lo..hi {
+        let sources: Vec<usize> = self.s.span[s.ix()]
+            .iter()
+            .flat_map(|&(lo, hi)| lo..hi)
+            .collect();
+        for src in sources {
             let ip = Ipv4Addr::from(self.s.atoms[src].0);
             // The source NIC's NSG, as `origin_at_ip` places the address: a workload's NIC, or
             // a host or firewall of this subnet without one.
@@ -583,12 +585,16 @@ impl<'d> Plane<'d> {
             .map(|w| any_w[w * np..(w + 1) * np].iter().fold(0, |a, x| a | x))
             .collect();
         for t in 0..ns {
-            let (a, z) = self.s.span[t];
+            let runs = &self.s.span[t];
             let pubs = pub_of.get(t).and_then(Option::as_ref);
-            if a == z && pubs.is_none() {
+            if runs.is_empty() && pubs.is_none() {
                 continue;
             }
             let at = row + t * np;
+            let (a, z) = match runs.as_slice() {
+                [one] => *one,
+                _ => (0, 0),
+            };
             if a < z && (a / 64 == (z - 1) / 64) && np <= 64 && pubs.is_none() {
                 let (w, m) = (a / 64, Bits::mask(a % 64, z - a));
                 if reached_w[w] & m == 0 {
@@ -604,8 +610,10 @@ impl<'d> Plane<'d> {
                 continue;
             }
             for (pi, (all, any)) in all.iter().zip(&any).enumerate() {
-                let every = (a == z || all.all_in(a, z)) && pubs.is_none_or(|p| p.0[pi]);
-                let some = (a < z && any.any_in(a, z)) || pubs.is_some_and(|p| p.1[pi]);
+                let every = runs.iter().all(|&(a, z)| a == z || all.all_in(a, z))
+                    && pubs.is_none_or(|p| p.0[pi]);
+                let some = runs.iter().any(|&(a, z)| a < z && any.any_in(a, z))
+                    || pubs.is_some_and(|p| p.1[pi]);
                 if every {
                     planes.0.insert(at + pi);
                 }

@@ -144,14 +144,20 @@ impl Plane<'_> {
                     self.deliver(b, &[], &[], out);
                 }
                 NextHop::VnetPeering { vnet: remote } => {
-                    if cross_ok(d, vnet, *remote, forwarded) {
-                        let b = b.intersection(&self.s.in_vnet[remote.ix()]);
-                        self.deliver(b, &[], &[], out);
+                    if cross_ok(d, vnet, *remote, forwarded)
+                        && let Some(there) = self.peered_atoms(sub, *remote)
+                    {
+                        self.deliver(b.intersection(&there), &[], &[], out);
                     }
                 }
                 NextHop::InterfaceEndpoint { pe } => {
-                    let pe_vnet = d.subnets[d.private_endpoints[pe.ix()].subnet.ix()].vnet;
-                    if pe_vnet == vnet || cross_ok(d, vnet, pe_vnet, forwarded) {
+                    let pe_subnet = d.private_endpoints[pe.ix()].subnet;
+                    let pe_vnet = d.subnets[pe_subnet.ix()].vnet;
+                    if pe_vnet == vnet
+                        || (cross_ok(d, vnet, pe_vnet, forwarded)
+                            && d.subnet_peering_refuses(sub, pe_vnet, Some(pe_subnet))
+                                .is_none())
+                    {
                         self.deliver(b.clone(), &[], &[], out);
                     }
                 }
@@ -172,7 +178,9 @@ impl Plane<'_> {
                     let fw_vnet = d.subnets[fw.subnet.ix()].vnet;
                     if fw_vnet != vnet
                         && (d.peering(vnet, fw_vnet).is_none_or(|p| !p.connected)
-                            || !cross_ok(d, vnet, fw_vnet, forwarded))
+                            || !cross_ok(d, vnet, fw_vnet, forwarded)
+                            || d.subnet_peering_refuses(sub, fw_vnet, Some(fw.subnet))
+                                .is_some())
                     {
                         continue;
                     }
@@ -343,9 +351,9 @@ impl Plane<'_> {
                     let here = d.subnets[sub.ix()].vnet;
                     if d.peering(*remote, here)
                         .is_some_and(|p| p.allow_forwarded_traffic)
+                        && let Some(there) = self.peered_atoms(sub, *remote)
                     {
-                        let b = b.intersection(&self.s.in_vnet[remote.ix()]);
-                        self.back_to_sources(crossed, b, out);
+                        self.back_to_sources(crossed, b.intersection(&there), out);
                     }
                 }
                 // A VNet next hop delivers only to the addresses of that VNet.
@@ -354,7 +362,9 @@ impl Plane<'_> {
                     self.back_to_sources(crossed, b.intersection(&self.s.in_vnet[here.ix()]), out)
                 }
                 NextHop::VnetPeering { vnet: remote } => {
-                    self.back_to_sources(crossed, b.intersection(&self.s.in_vnet[remote.ix()]), out)
+                    if let Some(there) = self.peered_atoms(sub, *remote) {
+                        self.back_to_sources(crossed, b.intersection(&there), out)
+                    }
                 }
                 _ => self.back_to_sources(crossed, b.clone(), out),
             }
@@ -387,8 +397,7 @@ impl Plane<'_> {
         let mut groups: Vec<(Replies, Bits)> = Vec::new();
         let mut index: HashMap<Vec<(Reply, Bits)>, usize> = HashMap::default();
         for s in 0..self.d.subnets.len() {
-            let (lo, hi) = self.s.span[s];
-            if lo == hi {
+            if self.s.span[s].is_empty() {
                 continue;
             }
             let rp = self.reply_parts(SubnetId(s as u32));
@@ -396,7 +405,9 @@ impl Plane<'_> {
                 groups.push((rp.clone(), Bits::empty(n)));
                 groups.len() - 1
             });
-            groups[g].1.insert_range(lo, hi);
+            for &(lo, hi) in &self.s.span[s] {
+                groups[g].1.insert_range(lo, hi);
+            }
         }
         let g = Rc::new(groups);
         self.s.reply_groups = Some(g.clone());
@@ -451,6 +462,32 @@ impl Plane<'_> {
 }
 
 /// Whether crossing the peering `from` → `to` is allowed (P13; no gateway transit here).
+impl Plane<'_> {
+    /// The atoms of VNet `remote` a packet sent from subnet `sub` reaches over the peering:
+    /// all of them, the peered subnets' with subnet peering, none when `sub` is not one of the
+    /// link's subnets (S12, as the tracer's `subnet_peering_refuses`).
+    fn peered_atoms(&self, sub: SubnetId, remote: VnetId) -> Option<Bits> {
+        let d = self.d;
+        if d.subnet_peering_refuses(sub, remote, None).is_some() {
+            return None;
+        }
+        let there = &self.s.in_vnet[remote.ix()];
+        let link = d.peering(d.subnets[sub.ix()].vnet, remote);
+        match link.and_then(|l| l.remote_subnets.as_ref()) {
+            None => Some(there.clone()),
+            Some(subs) => {
+                let mut b = Bits::empty(self.s.atoms.len());
+                for s in subs {
+                    for &(lo, hi) in &self.s.span[s.ix()] {
+                        b.insert_range(lo, hi);
+                    }
+                }
+                Some(b.intersection(there))
+            }
+        }
+    }
+}
+
 fn cross_ok(d: &Design, from: VnetId, to: VnetId, forwarded: bool) -> bool {
     !forwarded
         || d.peering(to, from)

@@ -183,18 +183,12 @@ fn add_subnet(
         );
         return;
     };
-    if prefixes.len() > 1 {
-        m.note(
-            src,
-            Outcome::Approximated,
-            "address_prefixes",
-            format!(
-                "subnet `{sname}` has {} prefixes; only {first} is kept",
-                prefixes.len()
-            ),
-        );
-    }
-    let mut def = json!({ "prefix": first });
+    // Several `address_prefixes` are the subnet's `prefixes` (S11).
+    let mut def = if prefixes.len() > 1 {
+        json!({ "prefixes": prefixes })
+    } else {
+        json!({ "prefix": first })
+    };
     let endpoints = a.strs("service_endpoints");
     if !endpoints.is_empty() {
         def["service_endpoints"] = json!(endpoints);
@@ -228,6 +222,16 @@ fn add_subnet(
     if let Some(p) = policies {
         def["private_endpoint_network_policies"] = json!(p);
     }
+    // Delegations (S5, S13): each `delegation` block's `service_delegation.name`.
+    let delegations: Vec<String> = a
+        .blocks("delegation")
+        .iter()
+        .filter_map(|d| d.block("service_delegation").and_then(|s| s.s("name")))
+        .map(str::to_string)
+        .collect();
+    if !delegations.is_empty() {
+        def["delegations"] = json!(delegations);
+    }
     // A private subnet (S1 in docs/semantics.md): no default outbound access.
     if a.b("default_outbound_access_enabled") == Some(false) {
         def["default_outbound_access"] = json!(false);
@@ -260,7 +264,6 @@ fn add_subnet(
         ),
     }
     m.drop_args(inst, a, &[
-        ("delegation", "subnet delegation has no counterpart (it matters for the delegated service's own rules)"),
         ("service_endpoint_policy_ids", "service endpoint policies have no counterpart: storage reached through the service endpoint is not limited to the listed accounts"),
     ]);
 }
@@ -402,13 +405,12 @@ fn peerings(m: &mut Mapper) {
                 def[key] = json!(b);
             }
         }
+        // Subnet peering (S12): the link's local and remote subnet names.
         if a.b("peer_complete_virtual_networks_enabled") == Some(false) {
-            m.note(
-                &inst.source,
-                Outcome::Approximated,
-                "peer_complete_virtual_networks_enabled",
-                "subnet peering has no counterpart: the whole VNets are peered in the design",
-            );
+            def["subnets"] = json!({
+                from.as_str(): a.strs("local_subnet_names"),
+                to.as_str(): a.strs("remote_subnet_names"),
+            });
         }
         match record::<PeeringDef>(def) {
             Ok(d) => m.b.peering(d, &inst.source),

@@ -13,6 +13,7 @@ mod routing;
 mod service_settings;
 mod service_settings_aml;
 mod settings;
+mod subnet_settings;
 
 use vnetlab_core::model::Design;
 use vnetlab_core::net::Protocol;

@@ -380,7 +380,7 @@ fn nsg_users(d: &Design, n: vnetlab_core::model::NsgId) -> String {
 
 fn subnet_lines(t: Theme, d: &Design, s: SubnetId, lines: &mut Vec<Line<'static>>) {
     let sub = &d.subnets[s.ix()];
-    lines.push(kv(t, "prefix", sub.prefix.to_string()));
+    lines.push(kv(t, "prefix", sub.prefixes_text()));
     lines.push(kv(
         t,
         "NSG",
