@@ -167,11 +167,9 @@ fn service_name(d: &Design, name: &str) -> Option<(ServiceId, &'static str, Stri
     for (i, s) in d.services.iter().enumerate() {
         for sub in catalog::subresources(s.kind) {
             for (public, private) in sub.names {
-                let (public, private) = (
-                    catalog::fill(public, &s.name, &s.region),
-                    catalog::fill(private, &s.name, &s.region),
-                );
-                if let Some(label) = catalog::match_template(&public, name) {
+                // Matched without filling each template: this runs for every service.
+                if let Some(label) = catalog::match_filled(public, &s.name, &s.region, name) {
+                    let private = catalog::fill(private, &s.name, &s.region);
                     let target = if label.is_empty() {
                         private.clone()
                     } else {
@@ -179,7 +177,7 @@ fn service_name(d: &Design, name: &str) -> Option<(ServiceId, &'static str, Stri
                     };
                     return Some((crate::model::ServiceId(i as u32), sub.group, target, false));
                 }
-                if catalog::match_template(&private, name).is_some() {
+                if catalog::match_filled(private, &s.name, &s.region, name).is_some() {
                     return Some((
                         crate::model::ServiceId(i as u32),
                         sub.group,

@@ -237,6 +237,58 @@ pub fn fill(template: &str, name: &str, region: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// [`match_template`] of the template filled with `name` and `region` ([`fill`]), without
+/// building the filled name: the DNS resolver asks it of every service for every name it
+/// resolves.
+pub fn match_filled<'a>(
+    template: &str,
+    name: &str,
+    region: &str,
+    fqdn: &'a str,
+) -> Option<&'a str> {
+    match template.strip_prefix("*.") {
+        Some(rest) => {
+            // The `*` label has no dot: it is the name up to its first dot.
+            let (head, tail) = fqdn.split_once('.')?;
+            (!head.is_empty() && is_filled(tail, rest, name, region)).then_some(head)
+        }
+        None => is_filled(fqdn, template, name, region).then_some(""),
+    }
+}
+
+/// Whether `fqdn` is exactly `fill(template, name, region)`.
+fn is_filled(fqdn: &str, template: &str, name: &str, region: &str) -> bool {
+    if name.contains(['{', '}']) {
+        // `fill` would read a placeholder the name brings; rare enough to build it.
+        return fill(template, name, region) == fqdn;
+    }
+    let mut rest = fqdn.as_bytes();
+    let mut t = template;
+    while !t.is_empty() {
+        let (piece, after) = if let Some(a) = t.strip_prefix("{name}") {
+            (name, a)
+        } else if let Some(a) = t.strip_prefix("{region}") {
+            (region, a)
+        } else {
+            let end = t[1..].find('{').map_or(t.len(), |i| i + 1);
+            t.split_at(end)
+        };
+        // `fill` lower-cases ASCII letters, byte for byte.
+        let n = piece.len();
+        if rest.len() < n
+            || !rest[..n]
+                .iter()
+                .zip(piece.bytes())
+                .all(|(a, b)| *a == b.to_ascii_lowercase())
+        {
+            return false;
+        }
+        rest = &rest[n..];
+        t = after;
+    }
+    rest.is_empty()
+}
+
 /// Matches `fqdn` against a filled template with an optional leading `*` (one label); returns
 /// the label that stood for `*` (empty when there was none).
 pub fn match_template<'a>(pattern: &str, fqdn: &'a str) -> Option<&'a str> {
@@ -263,5 +315,47 @@ pub fn listens(kind: ServiceKind, group: &str, protocol: crate::net::Protocol, p
         Sql => port == 1433 || (11000..=11999).contains(&port),
         CosmosDb => port == 443 || (10250..=10256).contains(&port),
         _ => port == 443,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `match_filled` answers as `match_template` of the filled template, for every template of
+    /// every service, names of each template and near misses.
+    #[test]
+    fn match_filled_is_match_template_of_fill() {
+        let mut checked = 0;
+        for &kind in ServiceKind::ALL {
+            for sub in subresources(kind) {
+                for (public, private) in sub.names {
+                    for template in [*public, *private] {
+                        for (name, region) in [("MyStore", "westEurope"), ("a{name}b", "eastus")] {
+                            let filled = fill(template, name, region);
+                            let label = filled.replacen('*', "lbl", 1);
+                            for fqdn in [
+                                filled.clone(),
+                                label.clone(),
+                                format!("x.{label}"),
+                                label[1..].to_string(),
+                                format!("{label}x"),
+                                label.to_uppercase(),
+                                String::new(),
+                                format!(".{}", label.trim_start_matches("lbl.")),
+                            ] {
+                                assert_eq!(
+                                    match_filled(template, name, region, &fqdn),
+                                    match_template(&filled, &fqdn),
+                                    "{template} {name} {fqdn}"
+                                );
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 }
