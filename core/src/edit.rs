@@ -434,4 +434,3 @@ pub fn single_edits(f: &TopologyFile) -> Vec<Edit> {
     }
     out
 }
-
