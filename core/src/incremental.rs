@@ -7,9 +7,9 @@
 //! that add records (a [`Edit::Patch`]) or move addresses or links between VNets (peerings, private endpoints)
 //! rebuild the design.
 
+use crate::edit::Edit;
 use crate::eval::routes::RouteView;
 use crate::model::{BuildOptions, Design, SubnetId};
-use crate::edit::Edit;
 use std::sync::Arc;
 
 /// How an edit was applied.

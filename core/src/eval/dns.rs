@@ -173,6 +173,7 @@ fn service_name(d: &Design, name: &str) -> Option<(ServiceId, &'static str, Stri
     for (i, s) in d.services.iter().enumerate() {
         for sub in catalog::subresources(s.kind) {
             for (public, private) in sub.names {
+                // Matched without filling each template: this runs for every service.
                 if let Some(label) = catalog::match_filled(public, &s.name, &s.region, name) {
                     let private = catalog::fill(private, &s.name, &s.region);
                     let target = if label.is_empty() {

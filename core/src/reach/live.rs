@@ -7,10 +7,10 @@
 
 use super::matrix::{Matrix, MatrixBy, Reach, matrix};
 use super::plane::{self, State};
+use crate::edit::Edit;
 use crate::format::Direction;
 use crate::model::{AddrEntry, BuildOptions, Design, NsgId, SubnetId, VnetId};
 use crate::net::{AddrSet, Protocol};
-use crate::edit::Edit;
 use std::net::Ipv4Addr;
 
 /// A subnet matrix and the engine state behind it, updated edit by edit.

@@ -196,10 +196,14 @@ impl Reader<'_> {
                 // U+0080–U+009F (C1 controls and NEL), U+2028–U+2029 and U+FEFF: YAML reads
                 // these as breaks or refuses them.
                 0xc2 if self.b[self.pos + 1] < 0xa0 => return None,
-                0xe2 if self.b[self.pos + 1] == 0x80 && matches!(self.b[self.pos + 2], 0xa8 | 0xa9) => {
+                0xe2 if self.b[self.pos + 1] == 0x80
+                    && matches!(self.b[self.pos + 2], 0xa8 | 0xa9) =>
+                {
                     return None;
                 }
-                0xef if self.b[self.pos + 1] == 0xbb && self.b[self.pos + 2] == 0xbf => return None,
+                0xef if self.b[self.pos + 1] == 0xbb && self.b[self.pos + 2] == 0xbf => {
+                    return None;
+                }
                 // A UTF-8 continuation byte is part of the character already counted.
                 0x80..=0xbf => self.pos += 1,
                 _ => {

@@ -94,7 +94,13 @@ fn edges(src: &Path) -> (Vec<String>, BTreeMap<(String, String), String>) {
     let mut out = BTreeMap::new();
     for p in &files {
         let rel = p.strip_prefix(src).unwrap();
-        let first = rel.components().next().unwrap().as_os_str().to_str().unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_str()
+            .unwrap();
         let from = first.strip_suffix(".rs").unwrap_or(first).to_string();
         if from == "lib" {
             continue;
@@ -117,7 +123,11 @@ fn core_modules_refer_only_to_lower_layers() {
     let src = vnetlab_tests::root().join("core/src");
     let (modules, edges) = edges(&src);
     assert!(modules.len() >= 20, "the modules were found: {modules:?}");
-    assert!(edges.len() >= 50, "the references were found: {}", edges.len());
+    assert!(
+        edges.len() >= 50,
+        "the references were found: {}",
+        edges.len()
+    );
     let unplaced: Vec<_> = modules.iter().filter(|m| layer_of(m).is_none()).collect();
     assert!(
         unplaced.is_empty(),
@@ -128,7 +138,9 @@ fn core_modules_refer_only_to_lower_layers() {
         let (f, t) = (layer_of(from).unwrap(), layer_of(to).unwrap());
         let grouped = ONE_LAYER.contains(&from.as_str()) && ONE_LAYER.contains(&to.as_str());
         if t > f || (t == f && !grouped) {
-            wrong.push(format!("{at}: {from} (layer {f}) refers to {to} (layer {t})"));
+            wrong.push(format!(
+                "{at}: {from} (layer {f}) refers to {to} (layer {t})"
+            ));
         }
     }
     assert!(

@@ -16,7 +16,7 @@ pub(super) struct Ingress {
 impl Builder<'_, '_> {
     /// The ingress settings of workload `name`, with an error for each setting its kind does
     /// not have and each listener that names nothing.
-    pub(super) fn ingress(&mut self, f: &TopologyFile, name: &str, w: &WorkloadDef) -> Ingress {
+    pub(super) fn ingress(&mut self, name: &str, w: &WorkloadDef) -> Ingress {
         let gateway = w.kind == WorkloadKind::AppGateway;
         let apim = w.kind == WorkloadKind::ApiManagement;
         let aks = w.kind == WorkloadKind::Aks;
@@ -56,13 +56,10 @@ impl Builder<'_, '_> {
                     .help(format!("remove `{key}`"));
             }
         }
-        let names: BTreeMap<String, WorkloadId> = f
-            .workloads
-            .keys()
-            .enumerate()
-            .map(|(i, k)| (k.clone(), WorkloadId(i as u32)))
-            .collect();
         let internal = apim && self.apim_mode(name, w) == Some(ApimVnetType::Internal);
+        // The name table of every workload is made once (`Names::workloads`), not per workload:
+        // that made loading T3's 5,000 workloads quadratic.
+        let names = std::mem::take(&mut self.names.workloads);
         let mut listeners = Vec::new();
         let mut ports = std::collections::BTreeSet::new();
         for l in &w.listeners {
@@ -150,6 +147,7 @@ impl Builder<'_, '_> {
                 ApiServer::Authorized(w.authorized_ip_ranges.iter().map(|c| c.value.0).collect())
             }
         };
+        self.names.workloads = names;
         Ingress {
             waf: w.waf.unwrap_or_default(),
             listeners,

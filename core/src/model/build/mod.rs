@@ -86,6 +86,7 @@ struct Names {
     zones: BTreeMap<String, ZoneId>,
     nat_gateways: BTreeMap<String, NatGatewayId>,
     endpoint_policies: BTreeMap<String, EndpointPolicyId>,
+    workloads: BTreeMap<String, WorkloadId>,
 }
 
 struct Builder<'a, 'd> {
@@ -189,6 +190,7 @@ impl Builder<'_, '_> {
         self.names.services = ids(&f.services, ServiceId);
         self.names.nat_gateways = ids(&f.nat_gateways, NatGatewayId);
         self.names.endpoint_policies = ids(&f.service_endpoint_policies, EndpointPolicyId);
+        self.names.workloads = ids(&f.workloads, WorkloadId);
         let empty = BTreeMap::new();
         let zones = f.dns.as_ref().map(|d| &d.private_zones).unwrap_or(&empty);
         self.names.zones = ids(zones, ZoneId);

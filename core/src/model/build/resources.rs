@@ -83,7 +83,7 @@ impl Builder<'_, '_> {
                     a.as_ref().map(|a| a.value.0).unwrap_or(doc_public_ip(i)),
                 )),
             };
-            let ingress = self.ingress(f, name, w);
+            let ingress = self.ingress(name, w);
             out.push(Workload {
                 waf: ingress.waf,
                 listeners: ingress.listeners,

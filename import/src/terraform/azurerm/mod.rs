@@ -18,7 +18,7 @@ use crate::report::{ImportReport, Outcome, Source};
 use hcl::{Map, Value};
 use std::collections::BTreeMap;
 use vnetlab_core::diag::Diagnostics;
-use vnetlab_core::syntax::{Decode, Decoder, parse_json};
+use vnetlab_core::syntax::{Decode, Decoder, parse, parse_json};
 
 /// Reads an instance's attributes.
 #[derive(Clone, Copy)]
@@ -114,7 +114,12 @@ impl<'a> Attrs<'a> {
 pub fn record<T: Decode>(v: serde_json::Value) -> Result<T, String> {
     let text = v.to_string();
     let mut diags = Diagnostics::new("import");
-    let node = parse_json(&text).ok_or_else(|| "not an object".to_string())?;
+    // The fast path leaves what YAML reads otherwise (a raw U+2028 or DEL in a value) to the
+    // YAML reader, which reads serde_json's output as the same nodes.
+    let node = match parse_json(&text) {
+        Some(n) => n,
+        None => parse(&text, &mut diags).ok_or_else(|| "not an object".to_string())?,
+    };
     let mut d = Decoder { diags: &mut diags };
     let r = T::decode(&node, &mut d);
     let msgs: Vec<String> = diags.finish().into_iter().map(|d| d.message).collect();
