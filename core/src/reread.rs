@@ -419,7 +419,7 @@ pub fn apply(
         return Reread::Other;
     }
     let touches: Vec<Touch> = nsgs.iter().map(|&n| Touch::Nsg(n)).collect();
-    let report = check::recheck_touching(&before.report, &design, Some(&touches));
+    let report = check::recheck_touching(before.report, &design, Some(&touches));
     let mut lint = before.lint.clone();
     for &id in &nsgs {
         lint.relint_nsg(&design, id);
