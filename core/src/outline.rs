@@ -190,8 +190,9 @@ impl Edit {
                     firewall: firewall.clone(),
                     policy: policy.clone(),
                 };
+                // Flipping the action changes the policy, as flipping an NSG rule's access
+                // changes the rule; `nat` is a setting of it.
                 match self {
-                    Edit::FlipFortiPolicyAction { .. } => p.setting("action"),
                     Edit::FlipFortiPolicyNat { .. } => p.setting("nat"),
                     _ => p,
                 }

@@ -165,7 +165,15 @@ fn update_inner(m: &mut Model, msg: Message) -> Vec<Effect> {
         Message::Toggle => edit_selected(m, true),
         Message::Remove => edit_selected(m, false),
         Message::ApplyFix => match super::fix::selected(m) {
-            Ok(edit) => apply(m, edit),
+            Ok(edit) => {
+                let row = check_rows(m).get(m.ui.checks.selected).cloned();
+                apply(m, edit);
+                // The flow stays selected (the edits' rows come above it).
+                if let Some(pos) = row.and_then(|row| check_rows(m).iter().position(|x| *x == row))
+                {
+                    m.ui.checks.selected = pos;
+                }
+            }
             Err(why) => m.status = Some(err(why)),
         },
         Message::AddRule => {

@@ -257,6 +257,9 @@ fn flow_detail(
                 t.dim(),
             ),
         ]));
+        if !fr.works && fix.verified && fix.patch.is_some() {
+            lines.push(Line::styled("f applies it as a what-if edit", t.dim()));
+        }
     }
     if let Some(tr) = &fr.trace {
         trace_lines(t, tr, &mut lines);
