@@ -46,9 +46,7 @@ pub fn references(finding: &str, resource: &str) -> Vec<Reference> {
         ("AML-NSG-ANY-INBOUND", _) => vec![r("psrule", "Azure.NSG.AnyInboundSource")],
         // The PSRule and checkov ids below check an application gateway; none was verified
         // for a Front Door profile or API Management.
-        ("AML-INGRESS-NO-WAF" | "AML-WAF-DETECTION", "front_door" | "api_management") => {
-            Vec::new()
-        }
+        ("AML-INGRESS-NO-WAF" | "AML-WAF-DETECTION", "front_door" | "api_management") => Vec::new(),
         ("AML-INGRESS-NO-WAF", _) => vec![
             r("psrule", "Azure.AppGw.UseWAF"),
             r("psrule", "Azure.AppGw.WAFEnabled"),

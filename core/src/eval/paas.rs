@@ -99,7 +99,12 @@ pub fn evaluate(d: &Design, sid: ServiceId, arrival: Arrival<'_>) -> PaasDecisio
             );
         }
         Arrival::FrontDoorPrivateLink(fd) => {
-            return allow(ElementRef::FrontDoor(fd.to_string()), format!("arrives over the private endpoint Front Door {fd} manages, approved on the origin; the service firewall does not apply (I9, D2)"));
+            return allow(
+                ElementRef::FrontDoor(fd.to_string()),
+                format!(
+                    "arrives over the private endpoint Front Door {fd} manages, approved on the origin; the service firewall does not apply (I9, D2)"
+                ),
+            );
         }
         Arrival::ManagedPrivateEndpoint => {
             return allow(setting("managed_network"), "arrives over a managed private endpoint of the workspace's managed network; the service firewall does not apply (E4, D2)".to_string());

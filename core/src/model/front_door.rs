@@ -88,7 +88,11 @@ impl Design {
 /// reference: API Management).
 const APIM_REQUIRED: [(&str, u16, &str); 2] = [
     ("ApiManagement", 3443, "the management endpoint"),
-    ("AzureLoadBalancer", 6390, "the Azure infrastructure load balancer"),
+    (
+        "AzureLoadBalancer",
+        6390,
+        "the Azure infrastructure load balancer",
+    ),
 ];
 
 /// The warnings: an API Management subnet without an NSG (stv2 needs one for its load

@@ -471,10 +471,7 @@ fn expectations(d: &Design, diags: &mut Diagnostics) {
             }
         }
         for v in &e.via {
-            let gateway = d
-                .workloads
-                .iter()
-                .any(|w| &w.name == v && w.is_gateway())
+            let gateway = d.workloads.iter().any(|w| &w.name == v && w.is_gateway())
                 || d.front_door_by_name(v).is_some();
             if d.subnet_by_name(v).is_none() && d.firewall_by_name(v).is_none() && !gateway {
                 diags.error(

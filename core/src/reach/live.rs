@@ -169,7 +169,7 @@ pub(crate) fn side_set(d: &Design, entries: &[AddrEntry]) -> Option<AddrSet> {
 
 /// Every address the tracer may give a packet as its source on the way: public addresses (a
 /// request to a public IP leaves Azure from one, B8), firewalls' own addresses (SNAT, F3),
-/// application gateways' addresses (a proxy's second leg, I2), and the NAT address of each subnet holding an Azure ML compute (private link service, E7).
+/// application gateways' addresses (a proxy's second leg, I2), and the NAT address of each subnet holding an Azure ML compute (private link service, E7) or a Front Door Private Link origin (I9).
 fn translated_sources(d: &Design) -> AddrSet {
     let mut ranges: Vec<(u32, u32)> = crate::tags::non_public().complement().ranges().to_vec();
     let mut add = |ip: Ipv4Addr| ranges.push((u32::from(ip), u32::from(ip)));
@@ -183,6 +183,15 @@ fn translated_sources(d: &Design) -> AddrSet {
         }
         if crate::trace::is_aml_compute(w.kind) {
             add(d.subnets[w.subnet.ix()].last_usable());
+        }
+    }
+    // A Front Door Private Link origin is entered from its private link service's NAT
+    // address in the origin's subnet (I9).
+    for fd in &d.front_doors {
+        for o in fd.origins.iter().filter(|o| o.private_link) {
+            if let crate::model::FrontDoorHost::Workload(w) = o.host {
+                add(d.subnets[d.workloads[w.ix()].subnet.ix()].last_usable());
+            }
         }
     }
     AddrSet::from_ranges(ranges)

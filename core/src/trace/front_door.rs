@@ -5,12 +5,12 @@
 //! any flow (the origin's NSGs in, its service firewall, the reply) and its hops follow the
 //! first leg's.
 
+use super::proxy::MAX_PROXIES;
 use super::*;
 use crate::eval::paas::Arrival;
 use crate::format::WafMode;
 use crate::model::{FrontDoorHost, FrontDoorId, FrontDoorOrigin};
 use crate::net::Flow;
-use super::proxy::MAX_PROXIES;
 
 /// The ports a Front Door endpoint answers: HTTP and HTTPS on their standard ports.
 const FRONT_DOOR_PORTS: [u16; 2] = [80, 443];
@@ -33,7 +33,12 @@ impl Walk<'_> {
             } else {
                 self.flow.protocol.to_string()
             };
-            let detail = self.text(|| format!("Front Door {} answers HTTP and HTTPS on TCP 80 and 443 only, not {what}", fd.name));
+            let detail = self.text(|| {
+                format!(
+                    "Front Door {} answers HTTP and HTTPS on TCP 80 and 443 only, not {what}",
+                    fd.name
+                )
+            });
             self.hop(Hop::new(&fd.name, Step::Proxy, false, detail).element(el()));
             return Err(Verdict::Denied {
                 by: format!("Front Door {} (no route on {what})", fd.name),
@@ -41,12 +46,18 @@ impl Walk<'_> {
         }
         if self.proxies >= MAX_PROXIES {
             return Err(Verdict::Dropped {
-                reason: format!("more than {MAX_PROXIES} reverse proxies in a row (their origins name each other)"),
+                reason: format!(
+                    "more than {MAX_PROXIES} reverse proxies in a row (their origins name each other)"
+                ),
             });
         }
         let waf = match fd.waf {
-            WafMode::Prevention => "its WAF policy (prevention mode) inspects the request and blocks what its rules detect",
-            WafMode::Detection => "its WAF policy is in detection mode: it logs what its rules detect and blocks nothing",
+            WafMode::Prevention => {
+                "its WAF policy (prevention mode) inspects the request and blocks what its rules detect"
+            }
+            WafMode::Detection => {
+                "its WAF policy is in detection mode: it logs what its rules detect and blocks nothing"
+            }
             WafMode::Off => "it has no WAF policy: requests are not inspected",
         };
         let detail = self.text(|| {

@@ -1,7 +1,8 @@
 //! What a destination address is: a NIC, a host, a private endpoint, a public endpoint, a site…
 
 use crate::model::{
-    Design, FirewallId, FrontDoorId, NatGatewayId, NsgId, PeId, ServiceId, SiteId, SubnetId, WorkloadId,
+    Design, FirewallId, FrontDoorId, NatGatewayId, NsgId, PeId, ServiceId, SiteId, SubnetId,
+    WorkloadId,
 };
 use crate::tags::AZURE_HOST_IP;
 use std::net::Ipv4Addr;

@@ -2046,6 +2046,9 @@ impl Mapper<'_> {
         for r in self.of_type("microsoft.network/applicationgateways") {
             self.app_gateway(&r);
         }
+        for r in self.of_type("microsoft.apimanagement/service") {
+            self.api_management(&r);
+        }
         for r in self.of_type("microsoft.network/dnsresolvers/inboundendpoints") {
             self.resolver_inbound(&r);
         }
@@ -2186,6 +2189,54 @@ impl Mapper<'_> {
             }
         }
         self.note(r, r.at, Outcome::Approximated, "applicationGateway", "imported as an app_gateway workload in its subnet: listeners, routing rules, backends and WAF policy are not modelled");
+        let name = self.b.name(Namespace::Endpoint, &r.key(), r.short());
+        let s = self.src(r, r.at);
+        self.b.workload(&name, w, &s);
+    }
+
+    /// An API Management instance injected in a VNet (`virtualNetworkType` External or
+    /// Internal): an `api_management` workload in its subnet (APIs and backends, the listeners,
+    /// are not modelled). One outside every VNet (`None`) is left to the unmodelled note.
+    fn api_management(&mut self, r: &Res) {
+        let mode = pget(&r.body, &["virtualNetworkType"])
+            .and_then(J::as_str)
+            .unwrap_or("None")
+            .to_ascii_lowercase();
+        let mode = match mode.as_str() {
+            "external" => ApimVnetType::External,
+            "internal" => ApimVnetType::Internal,
+            _ => return,
+        };
+        self.used.insert(r.key());
+        let Some(subnet) = self.subnet_ref(
+            r,
+            r.at,
+            pget(&r.body, &["virtualNetworkConfiguration"]).and_then(|c| c.get("subnetResourceId")),
+            "virtualNetworkConfiguration.subnetResourceId",
+        ) else {
+            return;
+        };
+        let mut w = workload(WorkloadKind::ApiManagement, subnet);
+        w.virtual_network_type = Some(mode);
+        let first = |key: &str| {
+            pget(&r.body, &[key])
+                .and_then(|l| l.items().first().and_then(J::as_str).map(str::to_string))
+                .and_then(|s| s.parse::<Ipv4Addr>().ok())
+        };
+        w.ip = first("privateIPAddresses").map(|ip| sp(Ip(ip)));
+        if mode == ApimVnetType::External {
+            match self.public_ip(r, pget(&r.body, &["publicIpAddressId"])) {
+                Some((sku, ip)) => {
+                    w.public_ip = Some(sku);
+                    w.public_ip_address = ip.map(|i| sp(Ip(i)));
+                }
+                None => {
+                    w.public_ip = Some(PublicIpSku::Standard);
+                    w.public_ip_address = first("publicIPAddresses").map(|ip| sp(Ip(ip)));
+                }
+            }
+        }
+        self.note(r, r.at, Outcome::Approximated, "apiManagement", "imported as an api_management workload in its subnet with its VNet mode: APIs and backends (listeners) are not modelled");
         let name = self.b.name(Namespace::Endpoint, &r.key(), r.short());
         let s = self.src(r, r.at);
         self.b.workload(&name, w, &s);

@@ -36,17 +36,108 @@ front_doors:
   blobpub: { origins: [{ host: st }] }
 "#;
 
-/// (what, replacement of BASE text (from, to), from, to, port, delivered, a hop text it shows).
-const TRACES: &[(&str, (&str, &str), &str, &str, u16, bool, &str)] = &[
-    ("a public origin restricted to AzureFrontDoor.Backend", ("", ""), "internet", "pub", 443, true, "ends the connection on TCP 443"),
-    ("Front Door answers HTTP and HTTPS only", ("", ""), "internet", "pub", 8080, false, "TCP 80 and 443 only"),
-    ("the internet has no direct path to the origin", ("", ""), "internet", "web", 443, false, "DenyAllInBound"),
-    ("a Private Link origin entered from the NAT address", ("", ""), "internet", "pl", 443, true, "over Private Link"),
-    ("a private storage account over Front Door's Private Link", ("", ""), "internet", "blob", 443, true, "Front Door blob manages"),
-    ("a private storage account is not a public origin", ("", ""), "internet", "blobpub", 443, false, "st"),
-    ("API Management in external mode proxies the internet", ("", ""), "internet", "gw", 443, true, "API Management has no WAF"),
-    ("API Management in internal mode has no public frontend", ("virtual_network_type: external, public_ip: standard", "virtual_network_type: internal"), "internet", "gw", 443, false, "private"),
-    ("API Management in internal mode answers in the VNet", ("virtual_network_type: external, public_ip: standard", "virtual_network_type: internal"), "web", "gw", 443, true, "API Management has no WAF"),
+/// A replacement in the base text: (from, to); `("", "")` keeps it.
+type Edit = (&'static str, &'static str);
+
+/// One traced flow: (what, edit, from, to, port, delivered, a hop text it shows).
+type TraceCase = (
+    &'static str,
+    Edit,
+    &'static str,
+    &'static str,
+    u16,
+    bool,
+    &'static str,
+);
+
+const TRACES: &[TraceCase] = &[
+    (
+        "a public origin restricted to AzureFrontDoor.Backend",
+        ("", ""),
+        "internet",
+        "pub",
+        443,
+        true,
+        "ends the connection on TCP 443",
+    ),
+    (
+        "Front Door answers HTTP and HTTPS only",
+        ("", ""),
+        "internet",
+        "pub",
+        8080,
+        false,
+        "TCP 80 and 443 only",
+    ),
+    (
+        "the internet has no direct path to the origin",
+        ("", ""),
+        "internet",
+        "web",
+        443,
+        false,
+        "DenyAllInBound",
+    ),
+    (
+        "a Private Link origin entered from the NAT address",
+        ("", ""),
+        "internet",
+        "pl",
+        443,
+        true,
+        "over Private Link",
+    ),
+    (
+        "a private storage account over Front Door's Private Link",
+        ("", ""),
+        "internet",
+        "blob",
+        443,
+        true,
+        "Front Door blob manages",
+    ),
+    (
+        "a private storage account is not a public origin",
+        ("", ""),
+        "internet",
+        "blobpub",
+        443,
+        false,
+        "st",
+    ),
+    (
+        "API Management in external mode proxies the internet",
+        ("", ""),
+        "internet",
+        "gw",
+        443,
+        true,
+        "API Management has no WAF",
+    ),
+    (
+        "API Management in internal mode has no public frontend",
+        (
+            "virtual_network_type: external, public_ip: standard",
+            "virtual_network_type: internal",
+        ),
+        "internet",
+        "gw",
+        443,
+        false,
+        "private",
+    ),
+    (
+        "API Management in internal mode answers in the VNet",
+        (
+            "virtual_network_type: external, public_ip: standard",
+            "virtual_network_type: internal",
+        ),
+        "web",
+        "gw",
+        443,
+        true,
+        "API Management has no WAF",
+    ),
 ];
 
 #[test]
@@ -67,7 +158,10 @@ fn the_tracer_passes_through_front_door_and_api_management() {
             port: *port,
         };
         let t = vnetlab_core::trace::trace(&d, &q).expect("names resolve");
-        let shown = t.hops.iter().any(|h| h.detail.contains(shows) || h.at.contains(shows));
+        let shown = t
+            .hops
+            .iter()
+            .any(|h| h.detail.contains(shows) || h.at.contains(shows));
         if t.verdict.allowed() != *delivered || !shown {
             problems.push(format!(
                 "{what}: expected delivered={delivered} showing `{shows}`, got {}:\n{}",
@@ -98,24 +192,128 @@ fn front_door_hops_name_the_profile_and_the_setting_that_decided() {
         .iter()
         .filter_map(|h| h.decided_by.as_ref().map(|e| e.id()))
         .collect();
-    assert!(ids.contains(&"front-door:pl/setting:waf".to_string()), "{ids:?}");
-    assert!(ids.contains(&"front-door:pl/setting:private_link".to_string()), "{ids:?}");
+    assert!(
+        ids.contains(&"front-door:pl/setting:waf".to_string()),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&"front-door:pl/setting:private_link".to_string()),
+        "{ids:?}"
+    );
 }
 
-/// (what, replacement (from, to), severity, expected code, text in the message).
-const DIAGNOSTICS: &[(&str, (&str, &str), Severity, &str, &str)] = &[
-    ("Private Link needs premium", ("pub: { origins: [{ host: web }] }", "pub: { origins: [{ host: web, private_link: true }] }"), Severity::Error, "front-door", "only Front Door Premium"),
-    ("a Private Link origin is not an address", ("{ host: inner, private_link: true }", "{ host: 20.1.2.3, private_link: true }"), Severity::Error, "front-door", "not an address"),
-    ("a Private Link origin is a vm or aks", ("{ host: inner, private_link: true }", "{ host: gw, private_link: true }"), Severity::Error, "front-door", "api_management"),
-    ("an unknown origin gets a suggestion", ("{ host: web }", "{ host: wbe }"), Severity::Error, "reference", "wbe"),
-    ("a profile without origins forwards nothing", ("blobpub: { origins: [{ host: st }] }", "blobpub: {}"), Severity::Warning, "front-door", "no origin"),
-    ("API Management says its VNet mode", ("virtual_network_type: external, ", ""), Severity::Error, "api-management", "virtual_network_type"),
-    ("external mode needs a public IP", ("virtual_network_type: external, public_ip: standard", "virtual_network_type: external"), Severity::Error, "api-management", "public IP"),
-    ("internal mode has no public listener", ("listeners: [{ port: 443, backends: [inner] }]", "listeners: [{ port: 443, frontend: public, backends: [inner] }]"), Severity::Error, "listener", "internal mode"),
-    ("the VNet mode is API Management's only", ("web: { kind: vm,", "web: { kind: vm, virtual_network_type: internal,"), Severity::Error, "workload-key", "virtual_network_type"),
-    ("the management endpoint must be allowed", ("source: ApiManagement", "source: AzureCloud.westus"), Severity::Warning, "apim-nsg", "3443"),
-    ("the infrastructure load balancer must be allowed", ("{ name: lb, priority: 110, direction: inbound, access: allow", "{ name: lb, priority: 110, direction: inbound, access: deny"), Severity::Warning, "apim-nsg", "6390"),
-    ("an API Management subnet needs an NSG", ("apim: { prefix: 10.0.2.0/24, nsg: apim-nsg }", "apim: { prefix: 10.0.2.0/24 }"), Severity::Warning, "apim-nsg", "no NSG"),
+/// One diagnostic: (what, edit, severity, expected code, text in the message).
+type DiagCase = (&'static str, Edit, Severity, &'static str, &'static str);
+
+const DIAGNOSTICS: &[DiagCase] = &[
+    (
+        "Private Link needs premium",
+        (
+            "pub: { origins: [{ host: web }] }",
+            "pub: { origins: [{ host: web, private_link: true }] }",
+        ),
+        Severity::Error,
+        "front-door",
+        "only Front Door Premium",
+    ),
+    (
+        "a Private Link origin is not an address",
+        (
+            "{ host: inner, private_link: true }",
+            "{ host: 20.1.2.3, private_link: true }",
+        ),
+        Severity::Error,
+        "front-door",
+        "not an address",
+    ),
+    (
+        "a Private Link origin is a vm or aks",
+        (
+            "{ host: inner, private_link: true }",
+            "{ host: gw, private_link: true }",
+        ),
+        Severity::Error,
+        "front-door",
+        "api_management",
+    ),
+    (
+        "an unknown origin gets a suggestion",
+        ("{ host: web }", "{ host: wbe }"),
+        Severity::Error,
+        "reference",
+        "wbe",
+    ),
+    (
+        "a profile without origins forwards nothing",
+        ("blobpub: { origins: [{ host: st }] }", "blobpub: {}"),
+        Severity::Warning,
+        "front-door",
+        "no origin",
+    ),
+    (
+        "API Management says its VNet mode",
+        ("virtual_network_type: external, ", ""),
+        Severity::Error,
+        "api-management",
+        "virtual_network_type",
+    ),
+    (
+        "external mode needs a public IP",
+        (
+            "virtual_network_type: external, public_ip: standard",
+            "virtual_network_type: external",
+        ),
+        Severity::Error,
+        "api-management",
+        "public IP",
+    ),
+    (
+        "internal mode has no public listener",
+        (
+            "listeners: [{ port: 443, backends: [inner] }]",
+            "listeners: [{ port: 443, frontend: public, backends: [inner] }]",
+        ),
+        Severity::Error,
+        "listener",
+        "internal mode",
+    ),
+    (
+        "the VNet mode is API Management's only",
+        (
+            "web: { kind: vm,",
+            "web: { kind: vm, virtual_network_type: internal,",
+        ),
+        Severity::Error,
+        "workload-key",
+        "virtual_network_type",
+    ),
+    (
+        "the management endpoint must be allowed",
+        ("source: ApiManagement", "source: AzureCloud.westus"),
+        Severity::Warning,
+        "apim-nsg",
+        "3443",
+    ),
+    (
+        "the infrastructure load balancer must be allowed",
+        (
+            "{ name: lb, priority: 110, direction: inbound, access: allow",
+            "{ name: lb, priority: 110, direction: inbound, access: deny",
+        ),
+        Severity::Warning,
+        "apim-nsg",
+        "6390",
+    ),
+    (
+        "an API Management subnet needs an NSG",
+        (
+            "apim: { prefix: 10.0.2.0/24, nsg: apim-nsg }",
+            "apim: { prefix: 10.0.2.0/24 }",
+        ),
+        Severity::Warning,
+        "apim-nsg",
+        "no NSG",
+    ),
 ];
 
 #[test]
@@ -129,13 +327,19 @@ fn what_azure_refuses_is_located() {
         let bad = BASE.replacen(from, to, 1);
         // A public listener is an error in internal mode only.
         let bad = if *code == "listener" {
-            bad.replace("virtual_network_type: external, public_ip: standard", "virtual_network_type: internal")
+            bad.replace(
+                "virtual_network_type: external, public_ip: standard",
+                "virtual_network_type: internal",
+            )
         } else {
             bad
         };
         let loaded = vnetlab_core::load("t.yaml", bad.as_bytes(), &BuildOptions::default());
         let hit = loaded.diagnostics.iter().any(|d| {
-            d.severity == *severity && d.code == *code && d.message.contains(text) && d.span.line > 0
+            d.severity == *severity
+                && d.code == *code
+                && d.message.contains(text)
+                && d.span.line > 0
         });
         if !hit {
             problems.push(format!(

@@ -723,3 +723,70 @@ fn several_prefixes_and_subnet_peering_are_mapped() {
     .expect("valid query");
     assert!(!t.verdict.allowed(), "db is not peered");
 }
+
+#[test]
+fn api_management_in_a_vnet_is_imported_with_its_mode_and_one_outside_is_not() {
+    let sub = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers";
+    let text = serde_json::json!([
+        {
+            "id": format!("{sub}/Microsoft.Network/virtualNetworks/v"),
+            "name": "v",
+            "type": "Microsoft.Network/virtualNetworks",
+            "location": "eastus",
+            "properties": {
+                "addressSpace": { "addressPrefixes": ["10.0.0.0/16"] },
+                "subnets": [{ "name": "apim", "properties": { "addressPrefix": "10.0.2.0/24" } }]
+            }
+        },
+        {
+            "id": format!("{sub}/Microsoft.ApiManagement/service/inner"),
+            "name": "inner",
+            "type": "Microsoft.ApiManagement/service",
+            "location": "eastus",
+            "properties": {
+                "virtualNetworkType": "Internal",
+                "virtualNetworkConfiguration": {
+                    "subnetResourceId": format!("{sub}/Microsoft.Network/virtualNetworks/v/subnets/apim")
+                },
+                "privateIPAddresses": ["10.0.2.5"]
+            }
+        },
+        {
+            "id": format!("{sub}/Microsoft.ApiManagement/service/outside"),
+            "name": "outside",
+            "type": "Microsoft.ApiManagement/service",
+            "location": "eastus",
+            "properties": { "virtualNetworkType": "None" }
+        }
+    ])
+    .to_string();
+    let imported = import_arm(
+        &[Input {
+            name: "apim.json",
+            text: &text,
+        }],
+        None,
+    )
+    .expect("imports");
+    let apims: Vec<_> = imported
+        .design
+        .workloads
+        .iter()
+        .filter(|(_, w)| w.kind == vnetlab_core::format::WorkloadKind::ApiManagement)
+        .collect();
+    assert_eq!(apims.len(), 1, "{}", imported.yaml);
+    let (_, w) = apims[0];
+    assert_eq!(
+        w.virtual_network_type,
+        Some(vnetlab_core::format::ApimVnetType::Internal)
+    );
+    assert_eq!(
+        w.ip.as_ref().map(|i| i.value.0.to_string()).as_deref(),
+        Some("10.0.2.5")
+    );
+    assert_eq!(w.public_ip, None);
+    // It builds (a warning for the subnet without an NSG, which Azure requires with stv2).
+    let loaded = vnetlab_core::load("i.yaml", imported.yaml.as_bytes(), &BuildOptions::default());
+    assert!(loaded.design.is_some());
+    assert!(loaded.diagnostics.iter().any(|d| d.code == "apim-nsg"));
+}

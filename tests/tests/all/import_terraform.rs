@@ -848,3 +848,41 @@ resource "azurerm_virtual_network_peering" "rl" {
     .expect("valid query");
     assert!(t.verdict.allowed(), "{}", vnetlab_core::render::trace(&t));
 }
+
+#[test]
+fn api_management_is_imported_with_its_vnet_mode() {
+    let main = r#"
+resource "azurerm_virtual_network" "v" {
+  name          = "v"
+  address_space = ["10.0.0.0/16"]
+}
+resource "azurerm_subnet" "apim" {
+  name                 = "apim"
+  virtual_network_name = azurerm_virtual_network.v.name
+  address_prefixes     = ["10.0.2.0/24"]
+}
+resource "azurerm_api_management" "gw" {
+  name                 = "gw"
+  virtual_network_type = "External"
+  virtual_network_configuration {
+    subnet_id = azurerm_subnet.apim.id
+  }
+}
+resource "azurerm_api_management" "outside" {
+  name = "outside"
+}
+"#;
+    let inputs = [Input {
+        name: "cfg/main.tf",
+        text: main,
+    }];
+    let imported = import_terraform("cfg", &inputs, &Options::default()).expect("imports");
+    let w = &imported.design.workloads["gw"];
+    assert_eq!(w.kind, format::WorkloadKind::ApiManagement);
+    assert_eq!(w.virtual_network_type, Some(format::ApimVnetType::External));
+    assert_eq!(w.public_ip, Some(format::PublicIpSku::Standard));
+    assert_eq!(w.subnet.value, "v/apim");
+    assert!(!imported.design.workloads.contains_key("outside"));
+    let report = imported.report.to_text();
+    assert!(report.contains("virtual_network_type None"), "{report}");
+}

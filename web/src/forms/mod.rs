@@ -532,7 +532,12 @@ impl Form {
             FormKind::FrontDoor => vec![
                 text("name", "Name", Role::Name),
                 field("sku", "Tier", Role::Value, opt(all(FrontDoorSku::ALL))),
-                field("waf", "WAF policy mode", Role::Value, opt(all(WafMode::ALL))),
+                field(
+                    "waf",
+                    "WAF policy mode",
+                    Role::Value,
+                    opt(all(WafMode::ALL)),
+                ),
             ],
             FormKind::FrontDoorOrigin => vec![
                 field(
@@ -541,8 +546,17 @@ impl Form {
                     Role::Parent,
                     file.front_doors.keys().cloned().collect(),
                 ),
-                suggest("host", "Origin (workload, storage account or IP)", origin_hosts(file)),
-                field("private_link", "Private Link (premium)", Role::Value, yes_no()),
+                suggest(
+                    "host",
+                    "Origin (workload, storage account or IP)",
+                    origin_hosts(file),
+                ),
+                field(
+                    "private_link",
+                    "Private Link (premium)",
+                    Role::Value,
+                    yes_no(),
+                ),
                 text("https_port", "HTTPS port", Role::Value),
             ],
             FormKind::Expectation => vec![

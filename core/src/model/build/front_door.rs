@@ -19,7 +19,13 @@ impl Builder<'_, '_> {
         for (i, (name, fd)) in f.front_doors.iter().enumerate() {
             if f.workloads.contains_key(name) || f.services.contains_key(name) {
                 self.d
-                    .error(fd.pos.0, "front-door", format!("`{name}` names both a Front Door profile and a workload or service"))
+                    .error(
+                        fd.pos.0,
+                        "front-door",
+                        format!(
+                            "`{name}` names both a Front Door profile and a workload or service"
+                        ),
+                    )
                     .help("give the Front Door profile a name of its own");
             }
             let sku = fd.sku.unwrap_or_default();

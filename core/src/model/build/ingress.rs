@@ -66,7 +66,11 @@ impl Builder<'_, '_> {
             let port = l.port.value;
             if internal && l.frontend == Some(Frontend::Public) {
                 self.d
-                    .error(l.pos.0, "listener", format!("`{name}` is in internal mode: its gateway has no public frontend"))
+                    .error(
+                        l.pos.0,
+                        "listener",
+                        format!("`{name}` is in internal mode: its gateway has no public frontend"),
+                    )
                     .help("set `virtual_network_type: external`, or `frontend: private`");
             }
             if port == 0 {
@@ -169,9 +173,17 @@ impl Builder<'_, '_> {
                     .help("external: its gateway is public and in the VNet; internal: reached only at its private address");
                 None
             }
-            Some(ApimVnetType::External) if w.public_ip.unwrap_or_default() == PublicIpSku::None => {
+            Some(ApimVnetType::External)
+                if w.public_ip.unwrap_or_default() == PublicIpSku::None =>
+            {
                 self.d
-                    .error(w.pos.0, "api-management", format!("API Management `{name}` is in external mode, which needs a public IP"))
+                    .error(
+                        w.pos.0,
+                        "api-management",
+                        format!(
+                            "API Management `{name}` is in external mode, which needs a public IP"
+                        ),
+                    )
                     .help("set `public_ip: standard`");
                 Some(ApimVnetType::External)
             }

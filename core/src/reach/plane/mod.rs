@@ -278,9 +278,7 @@ impl<'d> Plane<'d> {
             }
             // An application gateway's frontend proxies to its backend pool: decided by the
             // tracer (both legs), packet class by packet class.
-            let proxy = w.is_some_and(|w| {
-                d.workloads[w].is_gateway() && d.workloads[w].ip == ip
-            });
+            let proxy = w.is_some_and(|w| d.workloads[w].is_gateway() && d.workloads[w].ip == ip);
             if k == Kind::Special || proxy {
                 special.insert(i);
             }

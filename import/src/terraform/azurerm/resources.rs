@@ -612,6 +612,52 @@ fn workloads(m: &mut Mapper) {
         let name = m.name_for(Namespace::Endpoint, inst);
         add_workload(m, inst, &name, def);
     }
+    for inst in m.take("azurerm_api_management") {
+        let a = Attrs(&inst.attrs);
+        let mode = match a
+            .s("virtual_network_type")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("external") => "external",
+            Some("internal") => "internal",
+            _ => {
+                m.note(&inst.source, Outcome::Dropped, &inst.rtype, "an API Management instance outside every VNet (virtual_network_type None) is not a design element; left out");
+                continue;
+            }
+        };
+        let Some(subnet) = a
+            .block("virtual_network_configuration")
+            .and_then(|c| c.s("subnet_id"))
+            .and_then(|id| {
+                m.lookup(
+                    "subnet",
+                    id,
+                    &inst.source,
+                    "virtual_network_configuration.subnet_id",
+                )
+            })
+        else {
+            m.note(
+                &inst.source,
+                Outcome::Dropped,
+                &inst.rtype,
+                "an API Management instance without a known subnet is left out",
+            );
+            continue;
+        };
+        let mut def =
+            json!({ "kind": "api_management", "subnet": subnet, "virtual_network_type": mode });
+        if mode == "external" {
+            def["public_ip"] = json!("standard");
+            if let Some(addr) = a.s("public_ip_address_id").and_then(|p| pip_sku(m, p).1) {
+                def["public_ip_address"] = json!(addr);
+            }
+        }
+        m.note(&inst.source, Outcome::Approximated, "azurerm_api_management", "imported as an api_management workload in its subnet with its VNet mode: APIs and backends (listeners) are not modelled");
+        let name = m.name_for(Namespace::Endpoint, inst);
+        add_workload(m, inst, &name, def);
+    }
     for inst in m.take("azurerm_private_dns_resolver_inbound_endpoint") {
         let a = Attrs(&inst.attrs);
         let cfg = a.block("ip_configurations");
