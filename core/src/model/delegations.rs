@@ -93,7 +93,8 @@ pub(super) fn check(d: &Design, diags: &mut Diagnostics) {
             let resolver_reports = held.iter().any(|(_, k)| *k == Held::ResolverEndpoint);
             let foreign: Vec<&str> = held
                 .iter()
-                .filter(|(_, k)| Some(*k) != rule.own)
+                // A private endpoint in any delegated subnet is S5's warning already.
+                .filter(|(_, k)| Some(*k) != rule.own && *k != Held::PrivateEndpoint)
                 .map(|(w, _)| w.as_str())
                 .collect();
             if !foreign.is_empty() && !resolver_reports {

@@ -18,8 +18,10 @@ pub enum Held {
     Vm,
     /// An inbound or outbound endpoint of a DNS private resolver.
     ResolverEndpoint,
-    /// Anything else: AKS, application gateways, Bastion, firewalls, gateways, private
-    /// endpoints, managed online endpoints.
+    /// A private endpoint.
+    PrivateEndpoint,
+    /// Anything else: AKS, application gateways, Bastion, firewalls, gateways, managed online
+    /// endpoints.
     Other,
 }
 
@@ -45,7 +47,10 @@ pub(super) fn holders(d: &Design, s: SubnetId) -> Vec<(String, Held)> {
         out.push((format!("gateway `{}`", g.name), Held::Other));
     }
     for p in d.private_endpoints.iter().filter(|p| p.subnet == s) {
-        out.push((format!("private endpoint `{}`", p.name), Held::Other));
+        out.push((
+            format!("private endpoint `{}`", p.name),
+            Held::PrivateEndpoint,
+        ));
     }
     for r in &d.dns.resolvers {
         if r.inbound.iter().any(|(x, _)| *x == s) {
