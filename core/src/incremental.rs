@@ -2,8 +2,8 @@
 //! edits change that one lowered rule; a route removal drops that route and recomputes the
 //! effective routes of the subnets that use its table, once per shared view; attachment and service-setting edits patch
 //! fields; DNS link edits patch the zone; removing a service endpoint recomputes that subnet's
-//! routes. Edits that move addresses or links between VNets (peerings, private endpoints)
-//! rebuild the design.
+//! routes. Peering edits and private endpoint removals lower the links again and recompute
+//! what they feed (`model/relink.rs`).
 
 use crate::eval::routes::RouteView;
 use crate::model::{BuildOptions, Design, SubnetId};
@@ -138,6 +138,12 @@ impl Design {
                 e.apply_mut(&mut self.file)?;
                 self.zones[z].links.retain(|l| *l != v);
             }
+            Edit::RemovePeering { .. }
+            | Edit::FlipPeeringFlag { .. }
+            | Edit::RemovePrivateEndpoint { .. } => {
+                self.edit_links(e, opts)?;
+            }
+            #[allow(unreachable_patterns)]
             _ => {
                 let mut file = self.file.clone();
                 e.apply_mut(&mut file)?;

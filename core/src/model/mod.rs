@@ -10,6 +10,7 @@ pub mod element;
 pub mod fqdn_tags;
 mod ingress;
 mod lookup;
+pub mod relink;
 mod settings;
 mod validate;
 
