@@ -45,7 +45,8 @@ pub struct EndpointRemoval {
 
 impl Design {
     /// What removing private endpoint `index` (in its `private_endpoints` list) of `service`
-    /// does; `None` when there is no such endpoint.
+    /// does; `None` when there is no such endpoint, or when other elements than endpoints
+    /// would take other addresses (then only a rebuild says what it does).
     pub fn endpoint_removal(&self, service: &str, index: usize) -> Option<EndpointRemoval> {
         let sid = self.service_by_name(service)?;
         let pe = *self.services[sid.ix()].private_endpoints.get(index)?;
@@ -60,21 +61,56 @@ impl Design {
             return None;
         }
         let subnet = self.private_endpoints[pe.ix()].subnet;
+        let freed = self.private_endpoints[pe.ix()].ip;
+        // Endpoints take their addresses last. A freed address that was given explicitly may
+        // be one that a gateway, firewall or workload of the subnet skipped: then those move
+        // too, which only a rebuild says.
+        if !dynamic[pe.ix()] {
+            let others = self
+                .gateways
+                .iter()
+                .filter(|g| g.subnet == subnet)
+                .map(|g| g.ip)
+                .chain(
+                    self.firewalls
+                        .iter()
+                        .filter(|f| f.subnet == subnet)
+                        .map(|f| f.ip),
+                )
+                .chain(
+                    self.workloads
+                        .iter()
+                        .filter(|w| w.subnet == subnet)
+                        .map(|w| {
+                            // A workload may hold a run of addresses (AKS): its highest.
+                            w.ips
+                                .ranges()
+                                .last()
+                                .map_or(w.ip, |r| Ipv4Addr::from(r.1).max(w.ip))
+                        }),
+                )
+                .collect::<Vec<Ipv4Addr>>();
+            if others.iter().any(|&ip| ip > freed) {
+                return None;
+            }
+        }
+        // The first endpoint with a dynamic address above the freed one takes it, and each
+        // later one the address of the one before.
         let mut moved = Vec::new();
-        if dynamic[pe.ix()] {
-            let mut free = self.private_endpoints[pe.ix()].ip;
-            for (j, p) in self.private_endpoints.iter().enumerate().skip(pe.ix() + 1) {
-                if dynamic[j] && p.subnet == subnet {
-                    moved.push((PeId(j as u32), free));
-                    free = p.ip;
-                }
+        let mut free = freed;
+        for (j, p) in self.private_endpoints.iter().enumerate() {
+            if j != pe.ix() && dynamic[j] && p.subnet == subnet && p.ip > freed {
+                moved.push((PeId(j as u32), free));
+                free = p.ip;
             }
         }
         Some(EndpointRemoval { pe, moved })
     }
 
-    /// Applies a peering edit or a private endpoint's removal in place (see the module docs);
-    /// `Ok(None)` for any other edit (nothing changed). On error nothing changed.
+    /// Applies a peering edit or a private endpoint's removal in place (see the module docs),
+    /// returning what it changed to put back; `Ok(None)` (nothing changed) for any other edit
+    /// and for a removal that moves other elements' addresses: the caller rebuilds. On error
+    /// nothing changed.
     pub fn edit_links(
         &mut self,
         e: &Edit,
@@ -93,12 +129,9 @@ impl Design {
                 }
             }
             Edit::RemovePrivateEndpoint { service, index } => {
-                let r = self.endpoint_removal(service, *index).ok_or_else(|| {
-                    format!(
-                        "private endpoint #{} of {service} does not exist",
-                        index + 1
-                    )
-                })?;
+                let Some(r) = self.endpoint_removal(service, *index) else {
+                    return Ok(None);
+                };
                 let saved = LinksSaved::endpoints(self, service);
                 e.apply_mut(&mut self.file)?;
                 match self.remove_endpoint(&r, service) {
