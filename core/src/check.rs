@@ -177,6 +177,8 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
             t.verdict.to_string()
         };
         r.touched = t.touched.clone();
+        endpoint_touches(&src, &mut r.touched);
+        endpoint_touches(&dst, &mut r.touched);
         r.trace = Some(t);
         return r;
     }
@@ -235,7 +237,23 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
     r.counterexamples = res.counterexamples;
     r.trace = res.witness;
     r.touched = res.touched;
+    endpoint_touches(&src, &mut r.touched);
+    endpoint_touches(&dst, &mut r.touched);
     r
+}
+
+/// What naming an endpoint of a service reads: which addresses its private endpoints have
+/// (a removed or re-addressed private endpoint moves where `SERVICE:GROUP` goes).
+fn endpoint_touches(set: &EndpointSet, out: &mut Vec<crate::trace::Touch>) {
+    if let EndpointSet::One(
+        crate::query::Endpoint::Service(sid, _)
+        | crate::query::Endpoint::Managed(sid)
+        | crate::query::Endpoint::Identity(sid)
+        | crate::query::Endpoint::Deployment(sid, ..),
+    ) = set
+    {
+        out.push(crate::trace::Touch::ServiceNames(*sid));
+    }
 }
 
 /// The expectations of `after` checked again where they read something an edit touches

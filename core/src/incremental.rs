@@ -3,9 +3,9 @@
 //! again; a route removal drops that route and recomputes the
 //! effective routes of the subnets that use its table, once per shared view; attachment and service-setting edits patch
 //! fields; DNS link edits patch the zone; removing a service endpoint recomputes that subnet's
-//! routes; a firewall rule or FortiGate policy edit changes that lowered rule or policy. Edits
-//! that add records (a [`Edit::Patch`]) or move addresses or links between VNets (peerings, private endpoints)
-//! rebuild the design.
+//! routes; a firewall rule or FortiGate policy edit changes that lowered rule or policy. Peering
+//! edits and private endpoint removals lower the links again and recompute what they feed
+//! (`model/relink.rs`). Edits that add records (an [`Edit::Patch`]) rebuild the design.
 
 use crate::edit::Edit;
 use crate::eval::routes::RouteView;
@@ -184,6 +184,11 @@ impl Design {
             | Edit::FlipFortiPolicyNat { .. } => {
                 // The firewall's rules are lowered as written: change that one in place.
                 crate::edit::firewall_apply_to_design(e, self)?;
+            }
+            Edit::RemovePeering { .. }
+            | Edit::FlipPeeringFlag { .. }
+            | Edit::RemovePrivateEndpoint { .. } => {
+                self.edit_links(e, opts)?;
             }
             _ => {
                 let mut file = self.file.clone();

@@ -2,8 +2,9 @@
 //! expectations that hold can break, and an edit can break one only when it changes something
 //! the expectation's traces read ([`Edit::touches`]), so every other edit is skipped without
 //! being applied. The others are applied in place to one working copy of the design and undone
-//! after the re-check ([`Saved`]); edits that move addresses or links across VNets (peerings,
-//! private endpoints) are tried on a rebuilt copy.
+//! after the re-check ([`Saved`]; peering edits and private endpoint removals with
+//! [`crate::model::relink::LinksSaved`]). An edit that makes the design invalid is tried on a
+//! rebuilt copy, which says why.
 
 use crate::check::{CheckReport, Outcome, recheck_touching};
 use crate::format::TopologyFile;
@@ -84,6 +85,26 @@ pub fn faults(
             continue;
         }
         let description = edit.describe();
+        // Links between VNets and private endpoints: changed in place, then put back.
+        if touches.is_some()
+            && matches!(
+                edit,
+                Edit::RemovePeering { .. }
+                    | Edit::FlipPeeringFlag { .. }
+                    | Edit::RemovePrivateEndpoint { .. }
+            )
+            && let Ok(Some(saved)) = work.edit_links(&edit, opts)
+        {
+            let report = recheck_touching(base, &work, touches.as_deref());
+            saved.restore(&mut work);
+            out.tried.push(Fault {
+                breaks: broken(&report),
+                edit,
+                description,
+                invalid: None,
+            });
+            continue;
+        }
         // Applied in place to the working copy, and only the expectations whose traces read
         // what the edit changes are checked again; then undone.
         if touches.is_some()

@@ -237,6 +237,26 @@ fn peering_touches(d: &Design, index: usize) -> Option<Vec<crate::trace::Touch>>
     Some(out)
 }
 
+/// What removing a private endpoint changes (see [`Edit::touches`]): where the addresses of
+/// the endpoint and of the ones that move down take a packet — a trace sent to one of them
+/// arrives at the endpoint's subnet and reads its NSG attachment, before and after —, what the
+/// names of their services resolve to, and their services (Azure ML's paths read several).
+fn endpoint_touches(
+    d: &Design,
+    r: &crate::model::relink::EndpointRemoval,
+) -> Vec<crate::trace::Touch> {
+    use crate::trace::Touch;
+    let pe = &d.private_endpoints[r.pe.ix()];
+    let mut out = vec![Touch::SubnetNsg(pe.subnet), Touch::Services];
+    for p in std::iter::once(r.pe).chain(r.moved.iter().map(|m| m.0)) {
+        let s = d.private_endpoints[p.ix()].service;
+        out.extend([Touch::Service(s), Touch::ServiceNames(s)]);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 impl Edit {
     /// A short description for lists and reports.
     pub fn describe(&self) -> String {
@@ -277,8 +297,8 @@ impl Edit {
     }
 
     /// The parts of `d` this edit changes, for re-checking only the traces that read them;
-    /// `None` when it may change anything (a private endpoint's removal moves routes, names
-    /// and targets across VNets). A peering edit changes only its two VNets: their subnets'
+    /// `None` when it may change anything (a firewall edit, an addition) or the edited element
+    /// does not exist. A peering edit changes only its two VNets: their subnets'
     /// effective routes (system routes to the peer, gateway transit, private endpoint routes —
     /// and a trace reads a subnet's routes before crossing a peering or taking a reply back
     /// over one) and what `VirtualNetwork` stands for in them, read by the NSGs applied there.
@@ -314,8 +334,10 @@ impl Edit {
             }
             // A firewall's rules are read by every path crossing it, its replies and its DNAT;
             // an addition can be anything.
-            Edit::RemovePrivateEndpoint { .. }
-            | Edit::RemoveFirewallRule { .. }
+            Edit::RemovePrivateEndpoint { service, index } => {
+                endpoint_touches(d, &d.endpoint_removal(service, *index)?)
+            }
+            Edit::RemoveFirewallRule { .. }
             | Edit::FlipCollectionAction { .. }
             | Edit::RemoveFortiPolicy { .. }
             | Edit::FlipFortiPolicyAction { .. }

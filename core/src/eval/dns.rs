@@ -166,6 +166,11 @@ pub fn public_host_ip(name: &str) -> Ipv4Addr {
     Ipv4Addr::new(203, 0, 113, 1 + (h % 250) as u8)
 }
 
+/// The service a public or privatelink name belongs to, if any (whatever resolves it).
+pub fn service_of_name(d: &Design, name: &str) -> Option<ServiceId> {
+    service_name(d, &normalise(name)).map(|s| s.0)
+}
+
 /// Finds the service and subresource a public or privatelink name belongs to.
 /// Returns (service, group, filled public name, filled privatelink name, whether `name` was the
 /// privatelink form).

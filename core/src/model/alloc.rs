@@ -358,13 +358,28 @@ fn report_full(d: &Design, s: SubnetId, diags: &mut Diagnostics) {
 
 /// Registers each private endpoint's A records in the zones it names (its DNS zone group).
 pub(super) fn register_pe_records(d: &mut Design, diags: &mut Diagnostics) {
+    register_pe_records_in(d, None, diags);
+}
+
+/// [`register_pe_records`] into the given zones only (`None`: every zone).
+pub(super) fn register_pe_records_in(
+    d: &mut Design,
+    only: Option<&[ZoneId]>,
+    diags: &mut Diagnostics,
+) {
     for pi in 0..d.private_endpoints.len() {
+        if only.is_some_and(|z| !d.private_endpoints[pi].zones.iter().any(|x| z.contains(x))) {
+            continue;
+        }
         let pe = d.private_endpoints[pi].clone();
         let svc = &d.services[pe.service.ix()];
         let Some(sub) = catalog::subresource(svc.kind, &pe.group) else {
             continue;
         };
         for z in &pe.zones {
+            if only.is_some_and(|o| !o.contains(z)) {
+                continue;
+            }
             let zone_name = d.zones[z.ix()].name.clone();
             for (_, private) in sub.names {
                 if !catalog::zone_of(private).eq_ignore_ascii_case(&zone_name) {

@@ -13,6 +13,7 @@ pub mod front_door;
 mod ingress;
 mod lookup;
 mod peering;
+pub mod relink;
 mod settings;
 mod subnet;
 pub mod subnet_rules;

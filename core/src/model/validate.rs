@@ -22,6 +22,19 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     super::front_door::check(d, diags);
 }
 
+/// The whole-design checks that read peering links, run after an edit of `peerings` (which
+/// can only remove links or change their flags, so no overlap across a peering appears).
+pub(super) fn after_peering_edit(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
+    peerings(d, diags);
+    routes(d, f, diags);
+}
+
+/// The whole-design checks that read private endpoints and can fail, run after one is removed:
+/// the `expect` entries' endpoints.
+pub(super) fn after_endpoint_edit(d: &Design, diags: &mut Diagnostics) {
+    expectations(d, diags);
+}
+
 impl Design {
     /// The warnings of the whole-design checks, run again on a design changed in place (an
     /// incremental edit): what is legal but suspicious, as loading the edited file would say.

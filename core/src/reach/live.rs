@@ -1,8 +1,8 @@
 //! The subnet matrix kept up to date across edits (what-if). An edit of one NSG rule — removed,
 //! or its access flipped — changes only what happens to packets that match the rule, so only
 //! the rows whose source addresses the rule's source side covers are recomputed, on the engine
-//! state kept from before the edit (only that NSG's decisions are worked out again). Any other
-//! edit recomputes the whole matrix. Either way the result is the matrix of the edited design;
+//! state kept from before the edit (only that NSG's decisions are worked out again). A service
+//! setting's flip changes no cell. Any other edit recomputes the whole matrix. Either way the result is the matrix of the edited design;
 //! a test compares the two over every single edit of every bundled topology and random designs.
 
 use super::matrix::{Matrix, MatrixBy, Reach, matrix};
@@ -72,6 +72,18 @@ impl LiveMatrix {
         edit: &Edit,
         opts: &BuildOptions,
     ) -> Result<MatrixUpdate, String> {
+        // A service's settings decide requests to its public endpoint, never a packet between
+        // subnets: a private endpoint's traffic is not subject to them (D2).
+        if matches!(
+            edit,
+            Edit::FlipPublicNetworkAccess { .. } | Edit::FlipDefaultAction { .. }
+        ) {
+            design.apply_edit(edit, opts)?;
+            return Ok(MatrixUpdate {
+                rows_recomputed: 0,
+                cells: Vec::new(),
+            });
+        }
         let in_place = match self.state {
             Some(_) => rows_rule_edit_can_change(design, edit),
             None => None,

@@ -193,6 +193,10 @@ pub enum Touch {
     Services,
     /// Private DNS zone links.
     Dns,
+    /// What a service's DNS names (public or privatelink form) resolve to: the records its
+    /// private endpoints register, and whether it has one (the CNAME to the privatelink name).
+    /// Recorded besides [`Touch::Dns`] when a name of the service is resolved.
+    ServiceNames(ServiceId),
 }
 
 pub use crate::tags::DEFAULT_OUTBOUND_IP;

@@ -185,6 +185,14 @@ impl<'d> Walk<'d> {
             Some(c) => c.dns(resolver, name, || dns::resolve(d, name, resolver)),
             None => std::rc::Rc::new(dns::resolve(d, name, resolver)),
         };
+        if self.opts.record_touches
+            && let Some(sid) = answer
+                .service
+                .map(|s| s.0)
+                .or_else(|| dns::service_of_name(d, name))
+        {
+            self.touch(Touch::ServiceNames(sid));
+        }
         self.dns_service = answer.service;
         let mut detail = why;
         for s in &answer.steps {

@@ -103,3 +103,107 @@ fn faults_report_what_trying_every_edit_from_scratch_reports() {
         "{fragile} fragile, {skipped} skipped"
     );
 }
+
+/// The parts of a design that peering edits and private endpoint removals change in place
+/// (`model/relink.rs`), written out to compare.
+fn links_of(d: &vnetlab_core::model::Design) -> String {
+    let routes: Vec<String> = d
+        .derived
+        .routes
+        .iter()
+        .map(|v| format!("{:?}", v.routes))
+        .collect();
+    let pes: Vec<_> = d.services.iter().map(|s| &s.private_endpoints).collect();
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{routes:?}\n{:?}",
+        d.peerings, d.private_endpoints, pes, d.zones, d.derived.virtual_network, d.file
+    )
+}
+
+/// A peering edit or a private endpoint's removal applied in place (when it is: see
+/// `Design::edit_links`) gives the design that building the edited records gives (links, endpoints and their addresses and names, zone
+/// records, effective routes, `VirtualNetwork`), or is refused exactly when that design is
+/// invalid, leaving the design as it was: every such edit of every bundled topology and of a
+/// generated hub and spoke design.
+#[test]
+fn links_edited_in_place_equal_the_rebuilt_design() {
+    use vnetlab_core::whatif::Edit;
+    let opts = BuildOptions::default();
+    let mut designs: Vec<(String, vnetlab_core::model::Design)> = topology_files()
+        .into_iter()
+        .map(|p| (p.clone(), design_file(&p)))
+        .collect();
+    let t1 = vnetlab_core::generate::generate(vnetlab_core::generate::Workload::T1, 3);
+    designs.push((
+        "generated T1".into(),
+        vnetlab_core::load("t1.yaml", t1.as_bytes(), &opts)
+            .design
+            .expect("T1 is valid"),
+    ));
+    // A subnet peering (S12): its subnets are named, so lowering it again needs them.
+    let subnet_peering = r#"
+version: 1
+name: subnet-peering
+vnets:
+  vnet-1:
+    address_space: [10.0.0.0/16]
+    subnets:
+      subnet-1: { prefix: 10.0.1.0/24 }
+      subnet-2: { prefix: 10.0.2.0/24 }
+  vnet-2:
+    address_space: [10.1.0.0/16]
+    subnets:
+      subnet-3: { prefix: 10.1.1.0/24 }
+peerings:
+  - between: [vnet-1, vnet-2]
+    subnets:
+      vnet-1: [subnet-1]
+      vnet-2: [subnet-3]
+"#;
+    designs.push((
+        "subnet peering".into(),
+        vnetlab_core::load("sp.yaml", subnet_peering.as_bytes(), &opts)
+            .design
+            .expect("the subnet peering design is valid"),
+    ));
+    let (mut failures, mut tried) = (Vec::new(), 0);
+    for (path, d) in designs {
+        for edit in single_edits(&d.file).into_iter().filter(|e| {
+            matches!(
+                e,
+                Edit::RemovePeering { .. }
+                    | Edit::FlipPeeringFlag { .. }
+                    | Edit::RemovePrivateEndpoint { .. }
+            )
+        }) {
+            let rebuilt = vnetlab_core::rebuild("e", &edit.apply(&d.file).unwrap(), &opts).design;
+            let mut work = d.clone();
+            match (work.edit_links(&edit, &opts), rebuilt) {
+                (Ok(Some(saved)), Some(want)) => {
+                    tried += 1;
+                    if links_of(&work) != links_of(&want) {
+                        failures.push(format!("{path}, {edit}: in place differs from rebuilt"));
+                    }
+                    saved.restore(&mut work);
+                    if links_of(&work) != links_of(&d) {
+                        failures.push(format!("{path}, {edit}: not put back"));
+                    }
+                }
+                // Not in place (other elements' addresses move): callers rebuild.
+                (Ok(None), _) => {}
+                (Err(_), None) => {
+                    if links_of(&work) != links_of(&d) {
+                        failures.push(format!("{path}, {edit}: refused but changed"));
+                    }
+                }
+                (got, want) => failures.push(format!(
+                    "{path}, {edit}: in place {}, rebuilt {}",
+                    if got.is_ok() { "applied" } else { "refused" },
+                    if want.is_some() { "valid" } else { "invalid" }
+                )),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(tried > 30, "{tried} edits compared");
+}

@@ -131,6 +131,13 @@ fn a_live_matrix_follows_every_single_edit_of_every_bundled_topology() {
             .into_iter()
             .partition(|e| matches!(e, Edit::FlipNsgRuleAccess { .. }));
         flips.extend(rest);
+        // The apps also offer flipping a service's default action.
+        flips.extend(
+            d.file
+                .services
+                .keys()
+                .map(|s| Edit::FlipDefaultAction { service: s.clone() }),
+        );
         if let Err(e) = follow(d, &flips) {
             failures.push(format!("{file}: {e}"));
         }

@@ -73,6 +73,38 @@ pub(crate) fn relower_nsg(
     Some(b.nsg(name, def))
 }
 
+/// The peering links `f` gives, lowered against the VNets of `d` (built from records with the
+/// same VNets and gateways): what building `f` would give after an edit of `peerings` alone.
+/// `Err` with the first error when an entry no longer lowers.
+pub(super) fn lower_peerings(
+    d: &Design,
+    f: &TopologyFile,
+    opts: &BuildOptions,
+) -> Result<Vec<PeeringLink>, String> {
+    let mut diags = Diagnostics::new("edited");
+    let mut b = Builder {
+        d: &mut diags,
+        tags: &opts.tags,
+        names: Names::default(),
+        ip_groups: BTreeMap::new(),
+    };
+    b.names.vnets = d
+        .vnets
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.name.clone(), VnetId(i as u32)))
+        .collect();
+    // A subnet peering names its subnets (S12).
+    b.names.subnets = d
+        .subnets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), SubnetId(i as u32)))
+        .collect();
+    let links = b.peerings(f);
+    super::relink::first_error(diags).map_or(Ok(links), Err)
+}
+
 #[derive(Default)]
 struct Names {
     vnets: BTreeMap<String, VnetId>,
