@@ -26,6 +26,45 @@ fn is_error(d: &crate::diag::Diagnostic) -> bool {
 }
 
 impl Design {
+    /// Applies a peering edit or a private endpoint's removal in place (see the module docs),
+    /// returning what it changed to put back; `Ok(None)` (nothing changed) for any other edit
+    /// and for a removal that moves other elements' addresses: the caller rebuilds. On error
+    /// nothing changed.
+    pub fn edit_links(
+        &mut self,
+        e: &Edit,
+        opts: &BuildOptions,
+    ) -> Result<Option<crate::model::relink::LinksSaved>, String> {
+        match e {
+            Edit::RemovePeering { .. } | Edit::FlipPeeringFlag { .. } => {
+                let saved = crate::model::relink::LinksSaved::peerings(self);
+                e.apply_mut(&mut self.file)?;
+                match self.relink_peerings(opts) {
+                    Ok(()) => Ok(Some(saved)),
+                    Err(m) => {
+                        saved.restore(self);
+                        Err(m)
+                    }
+                }
+            }
+            Edit::RemovePrivateEndpoint { service, index } => {
+                let Some(r) = self.endpoint_removal(service, *index) else {
+                    return Ok(None);
+                };
+                let saved = crate::model::relink::LinksSaved::endpoints(self, service);
+                e.apply_mut(&mut self.file)?;
+                match self.remove_endpoint(&r, service) {
+                    Ok(()) => Ok(Some(saved)),
+                    Err(m) => {
+                        saved.restore(self);
+                        Err(m)
+                    }
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Applies an edit in place. On error (the element does not exist, or the edited design is
     /// invalid) the design is unchanged.
     pub fn apply_edit(&mut self, e: &Edit, opts: &BuildOptions) -> Result<Applied, String> {

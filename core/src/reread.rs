@@ -16,11 +16,11 @@ use crate::aml::AuditReport;
 use crate::aml::findings::RuleLint;
 use crate::check::{self, CheckReport};
 use crate::diag::Diagnostics;
+use crate::edit::Edit;
 use crate::format::{NsgDef, NsgRuleDef, TopologyFile};
 use crate::model::{BuildOptions, Design, NsgId};
 use crate::syntax::{Decode, Decoder, Node, NodeKind};
 use crate::trace::Touch;
-use crate::edit::Edit;
 
 /// What new records change from old ones.
 #[derive(Clone, Debug, PartialEq)]

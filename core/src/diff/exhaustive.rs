@@ -200,7 +200,8 @@ impl Answers<'_> {
         }
         let d = self.d;
         let atoms = self.atoms.get_or_insert_with(|| Atoms::of(d));
-        reach_per_class(d, atoms, &self.cache, s, t, classes).unwrap_or_else(|| vec![Reach::None; classes.len()])
+        reach_per_class(d, atoms, &self.cache, s, t, classes)
+            .unwrap_or_else(|| vec![Reach::None; classes.len()])
     }
 }
 

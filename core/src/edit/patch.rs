@@ -3,11 +3,11 @@
 //! ([`crate::aml::fix::Fix::patch`]), the terminal app's "add a rule" makes one, and the live
 //! session applies one as an [`Edit::Patch`] (the records change and the design is built again).
 
+use crate::edit::Edit;
 use crate::format::{
     NsgRuleDef, PeeringDef, Pos, ResourceAccessRuleDef, RouteDef, RuleCollectionDef,
     RuleCollectionGroupDef, Spanned, Toggle, TopologyFile,
 };
-use crate::edit::Edit;
 use serde::Serialize;
 
 fn s(v: &str) -> Spanned<String> {

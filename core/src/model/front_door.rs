@@ -96,12 +96,14 @@ const APIM_REQUIRED: [(&str, u16, &str); 2] = [
 ];
 
 /// The warnings: an API Management subnet without an NSG (stv2 needs one for its load
-/// balancer) or whose NSG blocks a required inbound port (I11).
-pub(super) fn check(d: &Design, diags: &mut Diagnostics) {
+/// balancer) or whose NSG blocks a required inbound port (I11). `only`: the API Managements
+/// whose subnet has that NSG (after an edit of its rules).
+pub(super) fn check(d: &Design, only: Option<super::NsgId>, diags: &mut Diagnostics) {
     let apims: Vec<&super::Workload> = d
         .workloads
         .iter()
         .filter(|w| w.kind == WorkloadKind::ApiManagement)
+        .filter(|w| only.is_none_or(|n| d.subnets[w.subnet.ix()].nsg == Some(n)))
         .collect();
     if apims.is_empty() {
         return;

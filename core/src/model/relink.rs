@@ -19,7 +19,6 @@
 use super::*;
 use crate::diag::{Diagnostics, Severity};
 use crate::eval::routes::RouteView;
-use crate::whatif::Edit;
 use std::sync::Arc;
 
 /// The first error of a set of diagnostics, if any.
@@ -107,47 +106,8 @@ impl Design {
         Some(EndpointRemoval { pe, moved })
     }
 
-    /// Applies a peering edit or a private endpoint's removal in place (see the module docs),
-    /// returning what it changed to put back; `Ok(None)` (nothing changed) for any other edit
-    /// and for a removal that moves other elements' addresses: the caller rebuilds. On error
-    /// nothing changed.
-    pub fn edit_links(
-        &mut self,
-        e: &Edit,
-        opts: &BuildOptions,
-    ) -> Result<Option<LinksSaved>, String> {
-        match e {
-            Edit::RemovePeering { .. } | Edit::FlipPeeringFlag { .. } => {
-                let saved = LinksSaved::peerings(self);
-                e.apply_mut(&mut self.file)?;
-                match self.relink_peerings(opts) {
-                    Ok(()) => Ok(Some(saved)),
-                    Err(m) => {
-                        saved.restore(self);
-                        Err(m)
-                    }
-                }
-            }
-            Edit::RemovePrivateEndpoint { service, index } => {
-                let Some(r) = self.endpoint_removal(service, *index) else {
-                    return Ok(None);
-                };
-                let saved = LinksSaved::endpoints(self, service);
-                e.apply_mut(&mut self.file)?;
-                match self.remove_endpoint(&r, service) {
-                    Ok(()) => Ok(Some(saved)),
-                    Err(m) => {
-                        saved.restore(self);
-                        Err(m)
-                    }
-                }
-            }
-            _ => Ok(None),
-        }
-    }
-
     /// The peering links lowered again from the edited records, and what they change.
-    fn relink_peerings(&mut self, opts: &BuildOptions) -> Result<(), String> {
+    pub(crate) fn relink_peerings(&mut self, opts: &BuildOptions) -> Result<(), String> {
         let links = build::lower_peerings(self, &self.file, opts)?;
         let key = |l: &PeeringLink| {
             (
@@ -186,7 +146,11 @@ impl Design {
     }
 
     /// Removes a private endpoint from the model (its records are already edited).
-    fn remove_endpoint(&mut self, r: &EndpointRemoval, service: &str) -> Result<(), String> {
+    pub(crate) fn remove_endpoint(
+        &mut self,
+        r: &EndpointRemoval,
+        service: &str,
+    ) -> Result<(), String> {
         let k = r.pe;
         let mut zones: Vec<ZoneId> = self.private_endpoints[k.ix()].zones.clone();
         for &(j, ip) in &r.moved {
@@ -291,7 +255,7 @@ struct EndpointsSaved {
 }
 
 impl LinksSaved {
-    fn peerings(d: &Design) -> Self {
+    pub(crate) fn peerings(d: &Design) -> Self {
         Self {
             peerings: Some((d.peerings.clone(), d.file.peerings.clone())),
             endpoints: None,
@@ -299,7 +263,7 @@ impl LinksSaved {
         }
     }
 
-    fn endpoints(d: &Design, service: &str) -> Self {
+    pub(crate) fn endpoints(d: &Design, service: &str) -> Self {
         Self {
             peerings: None,
             endpoints: Some(EndpointsSaved {

@@ -19,7 +19,7 @@ pub(super) fn validate(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
     super::subnet_rules::check(d, diags);
     super::delegations::check(d, diags);
     super::ingress::check(d, diags);
-    super::front_door::check(d, diags);
+    super::front_door::check(d, None, diags);
 }
 
 /// The whole-design checks that read peering links, run after an edit of `peerings` (which
@@ -551,7 +551,7 @@ fn asgs(d: &Design, f: &TopologyFile, diags: &mut Diagnostics) {
 }
 
 /// The whole-design checks that read NSG rules — a rule naming ASGs of two VNets, an
-/// application gateway subnet's NSG blocking its infrastructure ports — for one NSG: after an
+/// application gateway's or API Management's subnet NSG blocking their required ports — for one NSG: after an
 /// edit of its rules alone, every other check says what it said before.
 pub(crate) fn nsg_rule_checks(d: &Design, nsg: NsgId, diags: &mut Diagnostics) {
     let vnet_of = |w: WorkloadId| d.subnets[d.workloads[w.ix()].subnet.ix()].vnet;
@@ -562,6 +562,7 @@ pub(crate) fn nsg_rule_checks(d: &Design, nsg: NsgId, diags: &mut Diagnostics) {
         .collect();
     asg_rules(d, &home, std::slice::from_ref(&d.nsgs[nsg.ix()]), diags);
     super::ingress::gateway_manager_ports(d, Some(nsg), diags);
+    super::front_door::check(d, Some(nsg), diags);
 }
 
 /// Rules of `nsgs` naming a source ASG and a destination ASG whose VNets (`home`) differ.
