@@ -200,7 +200,8 @@ impl Answers<'_> {
         }
         let d = self.d;
         let atoms = self.atoms.get_or_insert_with(|| Atoms::of(d));
-        reach_per_class(d, atoms, &self.cache, s, t, classes).unwrap_or_else(|| vec![Reach::None; classes.len()])
+        reach_per_class(d, atoms, &self.cache, s, t, classes)
+            .unwrap_or_else(|| vec![Reach::None; classes.len()])
     }
 }
 
@@ -296,6 +297,10 @@ pub fn changes_within(
         for &(j, bj) in &dests {
             if a.parties[i].kind == PartyKind::Internet && a.parties[j].kind == PartyKind::Internet
             {
+                continue;
+            }
+            let (pi, pj, qi, qj) = (&a.parties[i], &a.parties[j], &b.parties[bi], &b.parties[bj]);
+            if !scope.ends_meet(&pi.addrs, &pj.addrs) && !scope.ends_meet(&qi.addrs, &qj.addrs) {
                 continue;
             }
             let (x, y) = (a.of(i, j, &sub), b.of(bi, bj, &sub));

@@ -331,10 +331,7 @@ fn resolve_in(d: &Design, name: &str, resolver: Resolver, forwards: u32) -> DnsA
                 .zones
                 .iter()
                 .enumerate()
-                .filter(|(_, z)| {
-                    z.links.contains(&vnet)
-                        && in_zone(&cur, &z.name)
-                })
+                .filter(|(_, z)| z.links.contains(&vnet) && in_zone(&cur, &z.name))
                 .max_by_key(|(_, z)| z.name.len());
             if let Some((zi, z)) = zone {
                 let zid = crate::model::ZoneId(zi as u32);
@@ -416,10 +413,7 @@ fn resolve_in(d: &Design, name: &str, resolver: Resolver, forwards: u32) -> DnsA
                 };
             }
             None => {
-                if let Some(z) = d
-                    .zones
-                    .iter()
-                    .find(|z| in_zone(&cur, &z.name))
+                if let Some(z) = d.zones.iter().find(|z| in_zone(&cur, &z.name))
                     && !z.name.starts_with("privatelink.")
                 {
                     steps.push(format!(

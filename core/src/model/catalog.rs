@@ -239,7 +239,12 @@ pub fn fill(template: &str, name: &str, region: &str) -> String {
 
 /// [`match_template`] on [`fill`]`(template, name, region)` without building the filled name
 /// (name resolution asks it of every service's templates for every name it resolves).
-pub fn match_filled<'a>(template: &str, name: &str, region: &str, fqdn: &'a str) -> Option<&'a str> {
+pub fn match_filled<'a>(
+    template: &str,
+    name: &str,
+    region: &str,
+    fqdn: &'a str,
+) -> Option<&'a str> {
     if name.contains('{') || region.contains('{') {
         // `fill` replaces in turn: a value holding a placeholder is replaced again.
         return match_template(&fill(template, name, region), fqdn);
