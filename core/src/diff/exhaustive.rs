@@ -299,6 +299,10 @@ pub fn changes_within(
             {
                 continue;
             }
+            let (pi, pj, qi, qj) = (&a.parties[i], &a.parties[j], &b.parties[bi], &b.parties[bj]);
+            if !scope.ends_meet(&pi.addrs, &pj.addrs) && !scope.ends_meet(&qi.addrs, &qj.addrs) {
+                continue;
+            }
             let (x, y) = (a.of(i, j, &sub), b.of(bi, bj, &sub));
             if x == y {
                 continue;

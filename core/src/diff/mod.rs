@@ -13,6 +13,7 @@ pub mod exhaustive;
 mod faults;
 pub mod parties;
 pub mod scope;
+mod wiring;
 pub use exhaustive::ReachChange;
 pub use faults::{Fault, Faults, faults};
 

@@ -5,8 +5,11 @@
 //! with the sources and destinations it matches, can change; and an NSG sees only the packets
 //! leaving (outbound) or entering (inbound) the subnets and NICs it is attached to, unless one
 //! of them forwards packets for others.
-//! Anything else that differs (routes, peerings, attachments, addresses, firewalls, services,
-//! tags) leaves the whole space to compare.
+//! When they differ only in how subnets are wired (NSG and route table attachments, routes,
+//! peerings), only packets with an end in a subnet whose wiring changed can change, unless such
+//! a subnet passes other hosts' packets on ([`super::wiring`]).
+//! Anything else that differs (addresses, firewalls, services, workloads, tags, or rules and
+//! wiring together) leaves the whole space to compare.
 
 use crate::format::Direction;
 use crate::model::{Design, Nsg, NsgId, NsgRule};
@@ -23,6 +26,9 @@ pub struct Scope {
     pub sources: Option<AddrSet>,
     /// Destination addresses whose packets may be answered differently (`None`: any).
     pub destinations: Option<AddrSet>,
+    /// When set, only packets with their source or their destination in it may be answered
+    /// differently (besides [`Scope::sources`] and [`Scope::destinations`]).
+    pub ends: Option<AddrSet>,
 }
 
 impl Scope {
@@ -32,17 +38,33 @@ impl Scope {
             classes: vec![true; classes],
             sources: None,
             destinations: None,
+            ends: None,
         }
     }
 
     /// What may differ between `a` and `b`, over the given protocol and port classes (cut at
     /// every port boundary either design's rules use).
     pub fn of(a: &Design, b: &Design, classes: &[(Protocol, u16, u16)]) -> Self {
-        if only_nsg_rules_differ(a, b) {
+        if differ_only_in(a, b, Part::NsgRules) {
             rule_scope(a, b, classes)
+        } else if differ_only_in(a, b, Part::Wiring)
+            && let Some(ends) = super::wiring::changed_subnets(a, b)
+        {
+            Self {
+                ends: Some(ends),
+                ..Self::everything(classes.len())
+            }
         } else {
             Self::everything(classes.len())
         }
+    }
+
+    /// Whether a pair of parties with these addresses may have a different answer, as far as
+    /// [`Scope::ends`] says.
+    pub fn ends_meet(&self, from: &AddrSet, to: &AddrSet) -> bool {
+        self.ends
+            .as_ref()
+            .is_none_or(|e| e.intersects(from) || e.intersects(to))
     }
 
     /// Whether a party with these source addresses may have a different answer.
@@ -58,11 +80,20 @@ impl Scope {
     }
 }
 
-/// Whether the designs' files are the same but for NSG rules (and their names,
-/// descriptions, expectations and waivers, which decide no packet), with the same service tags
-/// and no destination translation (DNAT moves a packet's destination and port before the NSGs
+/// What two designs may differ in for a narrower scope.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The rules of NSGs (the same NSGs by name).
+    NsgRules,
+    /// Which NSG and route table each subnet has, the routes of route tables, peerings.
+    Wiring,
+}
+
+/// Whether the designs' files are the same but for `part` (and their names, descriptions,
+/// expectations and waivers, which decide no packet), with the same service tags and no
+/// destination translation (DNAT moves a packet's destination and port before the NSGs
 /// behind the firewall see it).
-fn only_nsg_rules_differ(a: &Design, b: &Design) -> bool {
+fn differ_only_in(a: &Design, b: &Design, part: Part) -> bool {
     if !a.tags.same_as(&b.tags) || has_dnat(a) || has_dnat(b) {
         return false;
     }
@@ -95,15 +126,18 @@ fn only_nsg_rules_differ(a: &Design, b: &Design) -> bool {
         pos: _,
     } = &a.file;
     let f = &b.file;
+    let (rules, wiring) = (part == Part::NsgRules, part == Part::Wiring);
     *version == f.version
         && *region == f.region
         && *subscription == f.subscription
         && *resource_group == f.resource_group
-        && *vnets == f.vnets
-        && *peerings == f.peerings
+        && (*vnets == f.vnets || (wiring && same_but_wiring(vnets, &f.vnets)))
+        && (*peerings == f.peerings || wiring)
         && nsgs.keys().eq(f.nsgs.keys())
+        && (*nsgs == f.nsgs || rules)
         && *asgs == f.asgs
-        && *route_tables == f.route_tables
+        && (route_tables.keys().eq(f.route_tables.keys()))
+        && (*route_tables == f.route_tables || wiring)
         && *gateways == f.gateways
         && *firewalls == f.firewalls
         && *nat_gateways == f.nat_gateways
@@ -115,6 +149,24 @@ fn only_nsg_rules_differ(a: &Design, b: &Design) -> bool {
         && *dns == f.dns
         && *clients == f.clients
         && *security_admin_configurations == f.security_admin_configurations
+}
+
+/// Whether two designs' VNets are the same but for which NSG and route table subnets have.
+fn same_but_wiring(
+    a: &std::collections::BTreeMap<String, crate::format::VnetDef>,
+    b: &std::collections::BTreeMap<String, crate::format::VnetDef>,
+) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|((na, va), (nb, vb))| {
+            let mut x = va.clone();
+            for (sn, sx) in x.subnets.iter_mut() {
+                if let Some(sy) = vb.subnets.get(sn) {
+                    sx.nsg = sy.nsg.clone();
+                    sx.route_table = sy.route_table.clone();
+                }
+            }
+            na == nb && x == *vb
+        })
 }
 
 fn has_dnat(d: &Design) -> bool {
@@ -163,6 +215,7 @@ fn rule_scope(a: &Design, b: &Design, classes: &[(Protocol, u16, u16)]) -> Scope
         classes: vec![false; classes.len()],
         sources: Some(AddrSet::empty()),
         destinations: Some(AddrSet::empty()),
+        ends: None,
     };
     for (d, other) in [(a, b), (b, a)] {
         for (i, nsg) in d.nsgs.iter().enumerate() {
