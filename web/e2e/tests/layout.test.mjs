@@ -54,6 +54,8 @@ test("ELK lays every bundled design out: no link crosses a VNet it does not conn
   const app = await startApp(t, { viewport: { width: 1440, height: 900 } });
   const { page } = app;
   await page.goto(app.url);
+  // The scenario list is filled once the app has started.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="scenario"] option').length >= 10, null, { timeout: 30_000 });
   const names = (await page.getByTestId("scenario").locator("option").allTextContents()).filter((n) => !n.startsWith("—"));
   assert.ok(names.length >= 10, `${names.length} scenarios`);
   for (const name of names) {

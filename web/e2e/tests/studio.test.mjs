@@ -75,12 +75,12 @@ test("a subnet and an NSG rule added through the forms flip a verdict", { timeou
   const form = page.getByTestId("form");
   await form.getByLabel("VNet").selectOption("ml");
   await form.getByLabel("Name").fill("scoring");
-  await form.getByLabel("Prefix").fill("10.1.9.1/24");
+  await form.getByLabel("Prefix", { exact: true }).fill("10.1.9.1/24");
   await form.getByLabel("NSG").selectOption("training-nsg");
   await form.getByRole("button", { name: "Save" }).click();
   await waitForText(form.locator("#field-prefix-errors"), /has host bits set.*10\.1\.9\.0\/24/);
   await app.screenshot("form-error");
-  await form.getByLabel("Prefix").fill("10.1.9.0/24");
+  await form.getByLabel("Prefix", { exact: true }).fill("10.1.9.0/24");
   await form.getByRole("button", { name: "Save" }).click();
   await waitForText(page.getByTestId("notice"), "saved the subnet");
   assert.match(await page.getByTestId("items").textContent(), /subnet scoring 10\.1\.9\.0\/24/);
