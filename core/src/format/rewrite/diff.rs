@@ -143,23 +143,27 @@ impl<'t> Differ<'t> {
         let mut added: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
         let index = keys(entries);
         let text_key = |k: &str| index.get(k).copied();
-        // Elements renamed: an added one with a removed one's value, or the one added and the
-        // one removed when only one is (its value may change too). Their keys are renamed
-        // where they are written.
+        // Elements renamed: an added one with a removed one's value, then, when one removed and
+        // one added remain, those two (its value may change too). Their keys are renamed where
+        // they are written.
         let mut renamed: Vec<(usize, &String, &String)> = Vec::new();
-        let mut gone = Vec::new();
+        let mut left: Vec<(usize, &String)> = Vec::new();
         for old in &removed {
             let Some(i) = text_key(old) else { continue };
             let same = added
                 .iter()
                 .position(|n| a[*n] == b[*old] && b[*old].is_object());
-            let only = (removed.len() == 1 && added.len() == 1)
-                .then_some(0)
-                .filter(|_| b[*old].is_object() && a[added[0]].is_object());
-            match same.or(only) {
+            match same {
                 Some(j) => renamed.push((i, old, added.remove(j))),
-                None => gone.push(i),
+                None => left.push((i, old)),
             }
+        }
+        let mut gone = Vec::new();
+        match (left.as_slice(), added.as_slice()) {
+            ([(i, old)], [new]) if b[*old].is_object() && a[*new].is_object() => {
+                renamed.push((*i, old, added.remove(0)));
+            }
+            _ => gone.extend(left.iter().map(|&(i, _)| i)),
         }
         for &(i, _, new) in &renamed {
             let k = &entries[i].0;
