@@ -8,7 +8,6 @@
 use super::proxy::MAX_PROXIES;
 use super::*;
 use crate::eval::paas::Arrival;
-use crate::format::WafMode;
 use crate::model::{FrontDoorHost, FrontDoorId, FrontDoorOrigin};
 use crate::net::Flow;
 
@@ -51,15 +50,7 @@ impl Walk<'_> {
                 ),
             });
         }
-        let waf = match fd.waf {
-            WafMode::Prevention => {
-                "its WAF policy (prevention mode) inspects the request and blocks what its rules detect"
-            }
-            WafMode::Detection => {
-                "its WAF policy is in detection mode: it logs what its rules detect and blocks nothing"
-            }
-            WafMode::Off => "it has no WAF policy: requests are not inspected",
-        };
+        let waf = super::proxy::waf_words(fd.waf);
         let detail = self.text(|| {
             format!(
                 "Front Door {} ({}) ends the connection on TCP {port}; {waf}; it opens a new connection to an origin",

@@ -53,16 +53,10 @@ impl Walk<'_> {
             });
         }
         let waf = match gw.waf {
-            WafMode::Prevention => {
-                "its WAF policy (prevention mode) inspects the request and blocks what its rules detect"
-            }
-            WafMode::Detection => {
-                "its WAF policy is in detection mode: it logs what its rules detect and blocks nothing"
-            }
             WafMode::Off if gw.kind == crate::format::WorkloadKind::ApiManagement => {
                 "API Management has no WAF: requests are not inspected"
             }
-            WafMode::Off => "it has no WAF policy: requests are not inspected",
+            mode => waf_words(mode),
         };
         let detail = self.text(|| {
             format!(
@@ -160,5 +154,18 @@ impl Walk<'_> {
         } else {
             self.flow.protocol.to_string()
         }
+    }
+}
+
+/// What a reverse proxy's WAF policy in `mode` does to a request, as a trace's hop says it.
+pub(super) fn waf_words(mode: WafMode) -> &'static str {
+    match mode {
+        WafMode::Prevention => {
+            "its WAF policy (prevention mode) inspects the request and blocks what its rules detect"
+        }
+        WafMode::Detection => {
+            "its WAF policy is in detection mode: it logs what its rules detect and blocks nothing"
+        }
+        WafMode::Off => "it has no WAF policy: requests are not inspected",
     }
 }
