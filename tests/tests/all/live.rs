@@ -330,25 +330,7 @@ fn a_live_design_reports_what_diff_reports_after_every_edit_of_every_bundled_top
         "edits changing cells, expectations: {seen:?}"
     );
     // Every kind of edit the apps offer was followed.
-    for k in [
-        "RemoveNsgRule",
-        "FlipNsgRuleAccess",
-        "RemoveRoute",
-        "DetachRouteTable",
-        "DetachSubnetNsg",
-        "RemoveServiceEndpoint",
-        "RemovePeering",
-        "FlipPeeringFlag",
-        "RemoveZoneLink",
-        "RemovePrivateEndpoint",
-        "FlipPublicNetworkAccess",
-        "RemoveFirewallRule",
-        "FlipCollectionAction",
-        "RemoveFortiPolicy",
-        "FlipFortiPolicyAction",
-        "FlipFortiPolicyNat",
-        "Patch",
-    ] {
+    for k in crate::SINGLE_EDIT_KINDS.iter().copied().chain(["Patch"]) {
         assert!(kinds.contains(k), "{k} never followed: {kinds:?}");
     }
 }

@@ -26,3 +26,24 @@ mod rewrite;
 mod schema;
 mod service_tags;
 mod validation;
+
+/// The kinds of edit `whatif::single_edits` offers (by variant name): the live-session and
+/// rewrite tests check each was exercised.
+const SINGLE_EDIT_KINDS: &[&str] = &[
+    "RemoveNsgRule",
+    "FlipNsgRuleAccess",
+    "RemoveRoute",
+    "DetachRouteTable",
+    "DetachSubnetNsg",
+    "RemoveServiceEndpoint",
+    "RemovePeering",
+    "FlipPeeringFlag",
+    "RemoveZoneLink",
+    "RemovePrivateEndpoint",
+    "FlipPublicNetworkAccess",
+    "RemoveFirewallRule",
+    "FlipCollectionAction",
+    "RemoveFortiPolicy",
+    "FlipFortiPolicyAction",
+    "FlipFortiPolicyNat",
+];

@@ -672,7 +672,8 @@ fn a_adds_a_rule_from_a_validated_form() {
     let [Effect::Write { contents, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    // Written in its siblings' style (block mappings here), every other line kept in order.
+    // Written in its siblings' style (block mappings here) and key order (`name` first), every
+    // other line kept in order.
     let original = std::str::from_utf8(FIXTURE).unwrap();
     let mut kept = original.lines().peekable();
     let added: Vec<&str> = contents
@@ -690,7 +691,8 @@ fn a_adds_a_rule_from_a_validated_form() {
         "a line of the file was changed:\n{contents}"
     );
     assert_eq!(added.len(), 7, "{added:?}");
-    assert!(added.contains(&"        name: allow-web-out"), "{added:?}");
+    assert_eq!(added[0], "      - name: allow-web-out", "{added:?}");
+    assert_eq!(added[1], "        priority: 150", "{added:?}");
     assert!(
         added
             .iter()

@@ -361,6 +361,11 @@ impl<'t> Differ<'t> {
             }
             (i, j) = (pi + 1, pj + 1);
         }
+        if changed.is_empty() && gone.len() == b.len() {
+            // Every item replaced: no item is left to take the style from, so the list is
+            // written anew where it stands (the rest of the file untouched).
+            return self.replace(node, &Value::Array(a.to_vec()), slot);
+        }
         let spans = items
             .iter()
             .map(|x| Ok((if node.flow { x.start } else { self.dash(x)? }, x.end)))
@@ -388,8 +393,13 @@ impl<'t> Differ<'t> {
             return Err("every item of a list replaced".into());
         };
         let near = &items[prev.unwrap_or(first)];
+        // A new mapping writes its keys in the order its neighbour does.
+        let order: Vec<&str> = match &near.kind {
+            Kind::Map(entries) => entries.iter().filter_map(|(k, _)| key_text(k)).collect(),
+            _ => Vec::new(),
+        };
         if node.flow {
-            let item = render::inline(v, self.syntax);
+            let item = render::inline_like(v, self.syntax, &order);
             return self.flow_insert(near.start, near.end, prev.is_some(), &item, items.len());
         }
         let dash = self.dash(near)?;
@@ -401,10 +411,10 @@ impl<'t> Differ<'t> {
             format!(
                 "{}- {}\n",
                 " ".repeat(indent),
-                render::inline(v, self.syntax)
+                render::inline_like(v, self.syntax, &order)
             )
         } else {
-            render::block_item(v, indent)
+            render::block_item_like(v, indent, &order)
         };
         let at = if prev.is_some() {
             line_end(self.text, near.end)
@@ -454,7 +464,7 @@ fn gap(b: &[Value], a: &[Value]) -> Vec<(usize, usize)> {
             from = i + 1;
         }
     }
-    if out.is_empty() && a.len() == b.len() {
+    if out.is_empty() && a.len() == b.len() && b.iter().chain(a).all(|x| identity(x).is_none()) {
         out = (0..a.len()).map(|i| (i, i)).collect();
     }
     out

@@ -75,6 +75,51 @@ pub(super) fn block_item(v: &Value, indent: usize) -> String {
     print::block(&Value::Array(vec![v.clone()]), indent)
 }
 
+/// The entries of a mapping in the order its siblings write their keys (`order`, the keys of a
+/// neighbouring item as written), the keys they do not have after them in the printer's order.
+fn ordered<'v>(
+    m: &'v serde_json::Map<String, Value>,
+    order: &[&str],
+) -> Vec<(&'v String, &'v Value)> {
+    let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+    entries.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(order.len()));
+    entries
+}
+
+/// [`block_item`] with a mapping's keys in the order `order` gives (a sibling's).
+pub(super) fn block_item_like(v: &Value, indent: usize, order: &[&str]) -> String {
+    let Value::Object(m) = v else {
+        return block_item(v, indent);
+    };
+    if m.is_empty() || order.is_empty() {
+        return block_item(v, indent);
+    }
+    let mut out = String::new();
+    for (k, x) in ordered(m, order) {
+        out.push_str(&block_entry(k, x, indent + 2));
+    }
+    // The first entry's line takes the dash.
+    format!("{}- {}", " ".repeat(indent), &out[indent + 2..])
+}
+
+/// [`inline`] with a mapping's keys in the order `order` gives (a sibling's).
+pub(super) fn inline_like(v: &Value, syntax: Syntax, order: &[&str]) -> String {
+    let Value::Object(m) = v else {
+        return inline(v, syntax);
+    };
+    if m.is_empty() || order.is_empty() {
+        return inline(v, syntax);
+    }
+    let entries: Vec<String> = ordered(m, order)
+        .into_iter()
+        .map(|(k, x)| format!("{}: {}", key(k, Style::Plain, syntax), inline(x, syntax)))
+        .collect();
+    match syntax {
+        Syntax::Yaml => format!("{{ {} }}", entries.join(", ")),
+        Syntax::Json => format!("{{{}}}", entries.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +138,22 @@ mod tests {
             "'it''s'"
         );
         assert_eq!(scalar(&json!(443), Style::Double, Syntax::Yaml), "443");
+    }
+
+    #[test]
+    fn a_new_item_writes_its_keys_in_its_siblings_order() {
+        let v = json!({"access": "allow", "name": "a", "ports": [443], "zz": {"b": 1}});
+        let order = ["name", "ports", "access"];
+        assert_eq!(
+            block_item_like(&v, 4, &order),
+            "    - name: a\n      ports: [443]\n      access: allow\n      zz:\n        b: 1\n"
+        );
+        assert_eq!(
+            inline_like(&v, Syntax::Yaml, &order),
+            "{ name: a, ports: [443], access: allow, zz: { b: 1 } }"
+        );
+        // Without a sibling to follow: the printer's order.
+        assert_eq!(block_item_like(&v, 4, &[]), block_item(&v, 4));
     }
 
     #[test]

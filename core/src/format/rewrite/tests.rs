@@ -154,7 +154,7 @@ fn each_change_rewrites_only_its_text() {
             "",
         ),
         (
-            "an added item in the style of the one before it",
+            "an added item in the style and key order of the one before it",
             |f| {
                 let mut r = rules(f)[0].clone();
                 r.name.value = "in2".into();
@@ -162,8 +162,8 @@ fn each_change_rewrites_only_its_text() {
                 rules(f).insert(1, r);
             },
             "destination_ports: [443] }\n",
-            "destination_ports: [443] }\n      - { access: allow, destination_ports: 443, \
-             direction: inbound, name: in2, priority: 110, source: \"*\" }\n",
+            "destination_ports: [443] }\n      - { name: in2, priority: 110, direction: inbound, \
+             access: allow, source: \"*\", destination_ports: 443 }\n",
         ),
         (
             "a renamed element keeps its place and its body",
