@@ -245,14 +245,19 @@ pub fn check_one(d: &Design, e: &Expectation) -> ExpectResult {
 /// What naming an endpoint of a service reads: which addresses its private endpoints have
 /// (a removed or re-addressed private endpoint moves where `SERVICE:GROUP` goes).
 fn endpoint_touches(set: &EndpointSet, out: &mut Vec<crate::trace::Touch>) {
-    if let EndpointSet::One(
-        crate::query::Endpoint::Service(sid, _)
-        | crate::query::Endpoint::Managed(sid)
-        | crate::query::Endpoint::Identity(sid)
-        | crate::query::Endpoint::Deployment(sid, ..),
-    ) = set
-    {
-        out.push(crate::trace::Touch::ServiceNames(*sid));
+    if let EndpointSet::One(e) = set {
+        out.extend(endpoint_touch(e));
+    }
+}
+
+/// [`endpoint_touches`] of one endpoint.
+pub(crate) fn endpoint_touch(e: &Endpoint) -> Option<crate::trace::Touch> {
+    match e {
+        Endpoint::Service(sid, _)
+        | Endpoint::Managed(sid)
+        | Endpoint::Identity(sid)
+        | Endpoint::Deployment(sid, ..) => Some(crate::trace::Touch::ServiceNames(*sid)),
+        _ => None,
     }
 }
 
@@ -271,17 +276,75 @@ pub fn recheck_touching(
             .expectations
             .iter()
             .enumerate()
-            .map(|(i, e)| match (touches, before.results.get(i)) {
-                (Some(t), Some(r))
-                    if r.name == e.name
-                        && r.outcome != Outcome::Undecided
-                        && !r.touched.iter().any(|x| t.contains(x)) =>
-                {
-                    r.clone()
+            .map(|(i, e)| match before.results.get(i) {
+                Some(r) if keeps(r, e, touches) => r.clone(),
+                _ => check_one(after, e),
+            })
+            .collect(),
+    }
+}
+
+/// [`recheck_touching`], taking the report before: a result kept moves into the report after
+/// instead of being copied (its trace and counterexamples can be large); the live session uses
+/// it after every edit.
+pub fn recheck_touching_owned(
+    before: CheckReport,
+    after: &Design,
+    touches: Option<&[crate::trace::Touch]>,
+) -> CheckReport {
+    let mut before: Vec<Option<ExpectResult>> = before.results.into_iter().map(Some).collect();
+    CheckReport {
+        design: after.name.clone(),
+        service_tags: after.tags.source().to_string(),
+        results: after
+            .expectations
+            .iter()
+            .enumerate()
+            .map(|(i, e)| match before.get_mut(i) {
+                Some(r) if r.as_ref().is_some_and(|r| keeps(r, e, touches)) => {
+                    r.take().expect("checked above")
                 }
                 _ => check_one(after, e),
             })
             .collect(),
+    }
+}
+
+/// Whether `r`, the result of `e` before an edit touching `touches`, holds after it unchanged:
+/// the same expectation, decided, and none of its traces read what the edit touches.
+fn keeps(r: &ExpectResult, e: &Expectation, touches: Option<&[crate::trace::Touch]>) -> bool {
+    touches.is_some_and(|t| {
+        r.name == e.name
+            && r.outcome != Outcome::Undecided
+            && !r.touched.iter().any(|x| t.contains(x))
+    })
+}
+
+impl CheckReport {
+    /// The report with each result's name, outcome and summary only (no trace, counterexamples
+    /// or touches): what comparing outcomes needs, cheap to copy.
+    pub fn outcomes(&self) -> CheckReport {
+        CheckReport {
+            design: self.design.clone(),
+            service_tags: self.service_tags.clone(),
+            results: self
+                .results
+                .iter()
+                .map(|r| ExpectResult {
+                    name: r.name.clone(),
+                    from: r.from.clone(),
+                    to: r.to.clone(),
+                    expected: r.expected,
+                    outcome: r.outcome,
+                    summary: r.summary.clone(),
+                    classes: r.classes,
+                    counterexamples: Vec::new(),
+                    trace: None,
+                    line: r.line,
+                    touched: Vec::new(),
+                })
+                .collect(),
+        }
     }
 }
 

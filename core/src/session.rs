@@ -3,8 +3,9 @@
 //! design in place ([`Design::apply_edit`]) and gives its [`DesignDiff`] — matrix cells,
 //! expectations, required Azure ML flows, findings — while recomputing only what it touches:
 //! the matrix rows it can change ([`LiveMatrix`]) and the expectations whose traces read
-//! something it changes ([`check::recheck_touching`]). The Azure ML audit traces its flows
-//! again, but keeps the findings about rules alone except for the NSG an edit changes.
+//! something it changes ([`check::recheck_touching_owned`]), and the same for the Azure ML
+//! audit's flows and routing loops, with its rule lint linted again only where an edit changes
+//! it ([`LiveAudit`]).
 //!
 //! What an edit reports equals [`crate::diff::diff`] of the design before and after, and the
 //! design it leaves says exactly what loading the edited file says (tests compare both). An edit
@@ -12,7 +13,7 @@
 //! come back with the next edit (or undo) that makes it valid again.
 
 use crate::aml::AuditReport;
-use crate::aml::findings::RuleLint;
+use crate::aml::live::LiveAudit;
 use crate::check::{self, CheckReport};
 use crate::diag::Diagnostic;
 use crate::diff::{CellChange, DesignDiff};
@@ -78,18 +79,15 @@ enum Current {
 struct Live {
     design: Design,
     report: CheckReport,
-    audit: AuditReport,
-    lint: RuleLint,
+    audit: LiveAudit,
     matrix: LiveMatrix,
 }
 
 impl Live {
     fn new(design: Design, ports: &[(Protocol, u16)]) -> Self {
-        let lint = RuleLint::of(&design);
         Self {
             report: crate::check(&design),
-            audit: crate::aml::audit_with(&design, lint.clone()),
-            lint,
+            audit: LiveAudit::new(&design),
             matrix: LiveMatrix::new(&design, ports),
             design,
         }
@@ -100,36 +98,17 @@ impl Live {
     fn apply(&mut self, edit: &Edit, opts: &BuildOptions) -> Result<DesignDiff, String> {
         let touches = edit.touches(&self.design);
         let update = self.matrix.apply_edit(&mut self.design, edit, opts)?;
-        let report = check::recheck_touching(&self.report, &self.design, touches.as_deref());
-        match edit {
-            Edit::RemoveNsgRule { nsg, .. }
-            | Edit::FlipNsgRuleAccess { nsg, .. }
-            | Edit::ReplaceNsgRule { nsg, .. }
-            | Edit::AddNsgRule { nsg, .. } => {
-                if let Some(i) = self.design.nsgs.iter().position(|n| &n.name == nsg) {
-                    self.lint
-                        .relint_nsg(&self.design, crate::model::NsgId(i as u32));
-                }
-            }
-            // Where an NSG applies and what `VirtualNetwork` holds are read by the lint.
-            Edit::DetachSubnetNsg { .. }
-            | Edit::RemovePeering { .. }
-            | Edit::FlipPeeringFlag { .. } => self.lint.relint_nsgs(&self.design),
-            Edit::RemoveFirewallRule { .. }
-            | Edit::FlipCollectionAction { .. }
-            | Edit::RemoveFortiPolicy { .. }
-            | Edit::FlipFortiPolicyAction { .. }
-            | Edit::FlipFortiPolicyNat { .. } => self.lint.relint_firewalls(&self.design),
-            // An addition can change anything the lint reads.
-            Edit::Patch { .. } => self.lint = RuleLint::of(&self.design),
-            _ => {}
-        }
-        let audit = crate::aml::audit_with(&self.design, self.lint.clone());
+        // The results kept move to the report after; what comparing outcomes needs stays.
+        let outcomes = self.report.outcomes();
+        let report = std::mem::replace(&mut self.report, outcomes);
+        let after = check::recheck_touching_owned(report, &self.design, touches.as_deref());
+        let before = std::mem::replace(&mut self.report, after);
+        let audit_before = self.audit.update(&self.design, edit, touches.as_deref());
         let mut diff = DesignDiff {
-            expectations: expectation_changes(&self.report, &report),
+            expectations: expectation_changes(&before, &self.report),
             ..DesignDiff::default()
         };
-        diff.add_audit_changes(&self.audit, &audit);
+        diff.add_audit_changes(&audit_before, self.audit.report());
         let m = self.matrix.matrix();
         for c in update.cells {
             let (protocol, port) = m.ports[c.port];
@@ -142,7 +121,6 @@ impl Live {
                 after: c.after,
             });
         }
-        (self.report, self.audit) = (report, audit);
         Ok(diff)
     }
 }
@@ -278,7 +256,7 @@ impl Session {
 
     /// Its Azure ML audit (required flows and findings).
     pub fn audit(&self) -> Option<&AuditReport> {
-        self.live().map(|l| &l.audit)
+        self.live().map(|l| l.audit.report())
     }
 
     /// Its subnet matrix over the session's ports.

@@ -143,19 +143,22 @@ pub(super) fn finding(
 }
 
 pub(super) fn trace(d: &Design, from: &str, to: &str, proto: Protocol, port: u16) -> Option<Trace> {
+    trace_with(d, from, to, proto, port, TraceOptions::default())
+}
+
+/// [`trace`] with options (the live audit records what a witness trace reads).
+pub(super) fn trace_with(
+    d: &Design,
+    from: &str,
+    to: &str,
+    proto: Protocol,
+    port: u16,
+    opts: TraceOptions,
+) -> Option<Trace> {
     let src = parse_endpoint(d, from, Side::Source).ok()?;
     let dst = parse_endpoint(d, to, Side::Destination).ok()?;
     let origin = origin_of(d, &src).ok()?;
-    Some(trace_from(
-        d,
-        origin,
-        &dst,
-        proto,
-        port,
-        from,
-        to,
-        TraceOptions::default(),
-    ))
+    Some(trace_from(d, origin, &dst, proto, port, from, to, opts))
 }
 
 pub(super) fn with_witness(mut f: Finding, t: Trace) -> Finding {
@@ -174,6 +177,18 @@ pub fn all(d: &Design, flows: &[FlowResult]) -> Vec<Finding> {
 
 /// [`all`], with the findings about rules alone already worked out.
 pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding> {
+    assemble(d, flows, &lint, &super::loops::routing_loops(d, None))
+}
+
+/// Every finding of a design, in a stable order, with the findings about rules alone and the
+/// routing loops' (AML-ROUTING-LOOP, before they are located) already worked out: the live
+/// audit (`aml/live.rs`) keeps those across the edits that cannot change them.
+pub(super) fn assemble(
+    d: &Design,
+    flows: &[FlowResult],
+    lint: &RuleLint,
+    loops: &[Finding],
+) -> Vec<Finding> {
     let mut v = Vec::new();
     public_services(d, &mut v);
     super::ai_services::all(d, &mut v);
@@ -186,9 +201,9 @@ pub fn all_with(d: &Design, flows: &[FlowResult], lint: RuleLint) -> Vec<Finding
     super::studio::all(d, &mut v);
     dns(d, flows, &mut v);
     service_endpoint_bypass(d, &mut v);
-    routing_loops(d, &mut v);
-    v.extend(lint.nsgs.into_iter().flatten());
-    v.extend(lint.firewalls);
+    v.extend_from_slice(loops);
+    v.extend(lint.nsgs.iter().flatten().cloned());
+    v.extend_from_slice(&lint.firewalls);
     asymmetric(flows, &mut v);
     capacity(d, &mut v);
     inference(d, &mut v);
@@ -615,35 +630,6 @@ fn nsg_rules(d: &Design, nsg: crate::model::NsgId) -> Vec<Finding> {
     }
     v.extend(super::lint::nsg_rules(d, nsg));
     v
-}
-
-/// AML-ROUTING-LOOP: forwarders whose routes send some destinations round for ever (the
-/// network-wide loop search of `reach/forwarding.rs`), with the cycle, the routes forming it
-/// and a witness trace from the first forwarder's subnet.
-fn routing_loops(d: &Design, v: &mut Vec<Finding>) {
-    for l in crate::reach::forwarding::routing_loops(d) {
-        let mut cycle = l.cycle.clone();
-        cycle.push(l.cycle[0].clone());
-        let mut f = finding(
-            "AML-ROUTING-LOOP",
-            Severity::High,
-            format!(
-                "routing loop for {}: {} ({})",
-                l.destinations,
-                cycle.join(" → "),
-                l.routes.join("; ")
-            ),
-            l.cycle.clone(),
-            "give one of the forwarders a route that leaves the cycle for these destinations (towards the destination, a gateway or the internet), or remove the route that sends them back",
-        );
-        if let Some(dst) = l.destinations.first() {
-            let from = &d.subnets[l.subnet.ix()].name;
-            if let Some(t) = trace(d, from, &dst.to_string(), Protocol::Tcp, 443) {
-                f = with_witness(f, t);
-            }
-        }
-        v.push(f);
-    }
 }
 
 /// AML-ASYMMETRIC: a required flow whose reply takes another path through a stateful device.

@@ -37,17 +37,19 @@ pub use super::patch::Patch;
 
 /// The design as the audit's fixes so far leave it: the next fix is searched on it.
 #[derive(Clone, Debug)]
-pub struct Plan {
-    file: TopologyFile,
+pub struct Plan<'d> {
+    /// Borrowed from the design until the first fix (an audit with no broken flow, the usual
+    /// case, copies nothing).
+    file: std::borrow::Cow<'d, TopologyFile>,
     /// The fixes so far, in order: (change, patch).
     applied: Vec<(String, Patch)>,
 }
 
-impl Plan {
+impl<'d> Plan<'d> {
     /// A plan with no fix yet.
-    pub fn new(d: &Design) -> Self {
+    pub fn new(d: &'d Design) -> Self {
         Self {
-            file: d.file.clone(),
+            file: std::borrow::Cow::Borrowed(&d.file),
             applied: Vec::new(),
         }
     }
@@ -485,7 +487,7 @@ fn works_in(file: &TopologyFile, d: &Design, f: &RequiredFlow) -> bool {
 
 /// The smallest change found that makes `f` work in `d` after the plan's earlier fixes, proven
 /// by re-tracing; the plan then includes it. `None` when no single change was found.
-pub fn search(d: &Design, f: &RequiredFlow, plan: &mut Plan) -> Option<Fix> {
+pub fn search(d: &Design, f: &RequiredFlow, plan: &mut Plan<'_>) -> Option<Fix> {
     let t = run(d, f)?;
     if !plan.applied.is_empty() && works_in(&plan.file, d, f) {
         // Name the earlier fix that does it, when one alone does.
@@ -512,7 +514,7 @@ pub fn search(d: &Design, f: &RequiredFlow, plan: &mut Plan) -> Option<Fix> {
     }
     let mut found = None;
     for c in candidates(d, f, &t, &plan.file) {
-        let mut file = plan.file.clone();
+        let mut file = plan.file.as_ref().clone();
         if c.patch.apply(&mut file).is_ok() && works_in(&file, d, f) {
             found = Some((c.change, c.patch, file));
             break;
@@ -548,7 +550,7 @@ pub fn search(d: &Design, f: &RequiredFlow, plan: &mut Plan) -> Option<Fix> {
         }
     }
     let (change, patch, file) = found?;
-    plan.file = file;
+    plan.file = std::borrow::Cow::Owned(file);
     plan.applied.push((change.clone(), patch.clone()));
     Some(Fix {
         change,

@@ -7,7 +7,7 @@ use crate::format::{ClientKind, FortiAction, PeState, ServiceKind, WorkloadKind}
 use crate::model::{Design, ServiceId, WorkloadId};
 use crate::net::Protocol;
 use crate::query::{Side, parse_endpoint};
-use crate::trace::{Trace, TraceOptions, is_aml_compute, origin_of, trace_from};
+use crate::trace::{Touch, Trace, TraceOptions, is_aml_compute, origin_of, trace_from};
 use serde::Serialize;
 
 /// Which part of Azure ML a flow serves.
@@ -46,7 +46,7 @@ impl Stage {
 }
 
 /// One flow Azure ML needs.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RequiredFlow {
     /// Stable id: `STAGE:FROM->TO:PORT`.
     pub id: String,
@@ -603,45 +603,75 @@ pub fn catalog(d: &Design) -> Vec<RequiredFlow> {
 
 /// Traces one required flow; for a DNS flow, checks the name resolved to a private endpoint of
 /// the service. A broken flow gets its smallest fix, searched after the plan's earlier fixes.
-pub fn evaluate(d: &Design, f: RequiredFlow, plan: &mut fix::Plan) -> FlowResult {
-    let Some(t) = run(d, &f) else {
-        return FlowResult {
+pub fn evaluate(d: &Design, f: RequiredFlow, plan: &mut fix::Plan<'_>) -> FlowResult {
+    evaluate_with(d, f, plan, false).0
+}
+
+/// [`evaluate`]; with `record`, also what the verdict read (see [`Touch`]): the parts of the
+/// design the trace's decisions read, what the names of the services at its ends resolve to,
+/// and for a DNS flow the private DNS and its service's names. Empty without `record`.
+pub(super) fn evaluate_with(
+    d: &Design,
+    f: RequiredFlow,
+    plan: &mut fix::Plan<'_>,
+    record: bool,
+) -> (FlowResult, Vec<Touch>) {
+    let opts = TraceOptions {
+        record_touches: record,
+        ..TraceOptions::default()
+    };
+    let Some(mut t) = run_with(d, &f, opts) else {
+        let r = FlowResult {
             verdict: format!("cannot trace {} → {}", f.from, f.to),
             flow: f,
             works: false,
             trace: None,
             fix: None,
         };
+        return (r, Vec::new());
     };
+    let mut touched = std::mem::take(&mut t.touched);
+    if record {
+        for (name, side) in [(&f.from, Side::Source), (&f.to, Side::Destination)] {
+            if let Ok(e) = parse_endpoint(d, name, side) {
+                touched.extend(crate::check::endpoint_touch(&e));
+            }
+        }
+        if f.stage == Stage::Dns {
+            touched.push(Touch::Dns);
+            let svc = f.to.split(':').next().unwrap_or_default();
+            touched.extend(d.service_by_name(svc).map(Touch::ServiceNames));
+        }
+        touched.sort_unstable();
+        touched.dedup();
+    }
     let (works, verdict) = judge(d, &f, &t);
     let fix = if works {
         None
     } else {
         fix::search(d, &f, plan)
     };
-    FlowResult {
+    let r = FlowResult {
         flow: f,
         works,
         verdict,
         trace: Some(t),
         fix,
-    }
+    };
+    (r, touched)
 }
 
 /// Traces a required flow in a design (used again on edited designs by the fix search).
 pub fn run(d: &Design, f: &RequiredFlow) -> Option<Trace> {
+    run_with(d, f, TraceOptions::default())
+}
+
+fn run_with(d: &Design, f: &RequiredFlow, opts: TraceOptions) -> Option<Trace> {
     let src = parse_endpoint(d, &f.from, Side::Source).ok()?;
     let dst = parse_endpoint(d, &f.to, Side::Destination).ok()?;
     let origin = origin_of(d, &src).ok()?;
     Some(trace_from(
-        d,
-        origin,
-        &dst,
-        f.protocol,
-        f.port,
-        &f.from,
-        &f.to,
-        TraceOptions::default(),
+        d, origin, &dst, f.protocol, f.port, &f.from, &f.to, opts,
     ))
 }
 

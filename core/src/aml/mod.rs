@@ -16,6 +16,8 @@ mod front_ingress;
 mod ingress;
 mod limits;
 mod lint;
+pub mod live;
+mod loops;
 pub mod mapping;
 pub mod patch;
 pub mod portfolio;
@@ -140,6 +142,11 @@ pub fn audit_with(d: &Design, lint: findings::RuleLint) -> AuditReport {
         .map(|f| flows::evaluate(d, f, &mut plan))
         .collect();
     let findings = findings::all_with(d, &flows, lint);
+    report(d, flows, findings)
+}
+
+/// The report of `d` with its flows and findings, and the governance figures derived from them.
+fn report(d: &Design, flows: Vec<FlowResult>, findings: Vec<Finding>) -> AuditReport {
     let governance = governance(d, &findings);
     AuditReport {
         design: d.name.clone(),

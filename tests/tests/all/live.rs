@@ -229,9 +229,10 @@ nsgs:
     follow(d, &[flip]).unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// Follows the edits with a live [`Session`], requiring after each the diff [`diff`] gives between
-/// the design before and after, and the outcomes a full check gives. Returns how many edits
-/// changed cells and how many changed an expectation's outcome.
+/// Follows the edits with a live [`Session`], requiring after each the diff [`diff`] gives
+/// between the design before and after, the outcomes a full check gives and the Azure ML audit
+/// from scratch. Returns how many edits changed cells and how many changed an expectation's
+/// outcome.
 fn follow_design(d: Design, edits: &[Edit]) -> Result<(usize, usize), String> {
     use vnetlab_core::diff::diff;
     let mut live = Session::new("design.yaml", d, PORTS, BuildOptions::default());
@@ -270,6 +271,24 @@ fn follow_design(d: Design, edits: &[Edit]) -> Result<(usize, usize), String> {
         };
         if outcomes(live.report().ok_or("valid")?) != outcomes(&vnetlab_core::check(now)) {
             return Err(format!("after {e}: the expectations' outcomes differ"));
+        }
+        // The audit kept up to date is the audit from scratch: flows with their traces and
+        // fixes, findings, governance figures.
+        let json = |a: &vnetlab_core::aml::AuditReport| {
+            serde_json::to_string_pretty(a).expect("an audit serializes")
+        };
+        let (kept, fresh) = (
+            json(live.audit().ok_or("valid")?),
+            json(&vnetlab_core::aml::audit(now)),
+        );
+        if kept != fresh {
+            let first = kept
+                .lines()
+                .zip(fresh.lines())
+                .find(|(a, b)| a != b)
+                .map(|(a, b)| format!("live: {a}\nfrom scratch: {b}"))
+                .unwrap_or_else(|| "one is longer".into());
+            return Err(format!("after {e}: the live audit differs:\n{first}"));
         }
     }
     Ok(seen)
