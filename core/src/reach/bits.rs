@@ -202,6 +202,33 @@ impl Window {
     pub fn is_empty(&self) -> bool {
         self.words.iter().all(|&w| w == 0)
     }
+
+    /// Whether the window holds an atom of words `w0..w1`.
+    pub fn touches(&self, w0: usize, w1: usize) -> bool {
+        self.pairs(w0, w0 + w1.saturating_sub(w0))
+            .any(|(_, &x)| x != 0)
+    }
+
+    /// `set ∖= self` for a set given as its words from word `w0` on.
+    pub fn remove_from_words(&self, set: &mut [u64], w0: usize) {
+        for (k, &x) in self.pairs(w0, w0 + set.len()) {
+            set[k - w0] &= !x;
+        }
+    }
+
+    /// `set ∪= self` for a set given as its words from word `w0` on.
+    pub fn add_to_words(&self, set: &mut [u64], w0: usize) {
+        for (k, &x) in self.pairs(w0, w0 + set.len()) {
+            set[k - w0] |= x;
+        }
+    }
+
+    /// The window's words that fall in words `w0..w1`, with their index.
+    fn pairs(&self, w0: usize, w1: usize) -> impl Iterator<Item = (usize, &u64)> {
+        let lo = w0.max(self.first);
+        let hi = w1.min(self.first + self.words.len());
+        (lo..hi.max(lo)).map(move |k| (k, &self.words[k - self.first]))
+    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,24 @@
-//! The subnet matrix kept up to date across edits (what-if). An edit of one NSG rule — removed,
-//! or its access flipped — changes only what happens to packets that match the rule, so only
-//! the rows whose source addresses the rule's source side covers are recomputed, on the engine
-//! state kept from before the edit (only that NSG's decisions are worked out again). A service
-//! setting's flip changes no cell. Any other edit recomputes the whole matrix. Either way the result is the matrix of the edited design;
-//! a test compares the two over every single edit of every bundled topology and random designs.
+//! The subnet matrix kept up to date across edits (what-if), on the engine state kept from
+//! before the edit:
+//!
+//! - an edit of one NSG rule — removed, or its access flipped — changes only what happens to
+//!   packets that match the rule, so only the rows whose source addresses the rule's source
+//!   side covers are recomputed (only that NSG's decisions are worked out again);
+//! - a wiring edit — a route removed, a route table or a subnet's NSG detached, a service
+//!   endpoint removed, a peering removed or one of its flags flipped — drops the walks that
+//!   read what it changed and recomputes the rows and columns it can change
+//!   ([`super::plane::plan_wiring`] says which and why);
+//! - a service setting's flip, and a private DNS zone's link removed, change no cell: the
+//!   matrix traces packets by address and resolves no name (unless a firewall's DNAT rule
+//!   translates to a name, which its VNet's links resolve; then the zone link recomputes all);
+//! - any other edit (a private endpoint removed, an edit that rebuilds the design) recomputes
+//!   the whole matrix.
+//!
+//! Either way the result is the matrix of the edited design; a test compares the two over
+//! every single edit of every bundled topology and random designs.
 
 use super::matrix::{Matrix, MatrixBy, Reach, matrix};
-use super::plane::{self, State};
+use super::plane::{self, State, Wiring};
 use crate::edit::Edit;
 use crate::format::Direction;
 use crate::model::{AddrEntry, BuildOptions, Design, NsgId, SubnetId, VnetId};
@@ -40,6 +52,8 @@ pub struct CellUpdate {
 pub struct MatrixUpdate {
     /// Rows computed again (every row when the edit was not one the engine updates in place).
     pub rows_recomputed: usize,
+    /// Columns (destination subnets) computed again in every other row.
+    pub columns_recomputed: usize,
     /// Cells whose answer changed, in row-major order.
     pub cells: Vec<CellUpdate>,
 }
@@ -79,17 +93,30 @@ impl LiveMatrix {
             Edit::FlipPublicNetworkAccess { .. } | Edit::FlipDefaultAction { .. }
         ) {
             design.apply_edit(edit, opts)?;
-            return Ok(MatrixUpdate {
-                rows_recomputed: 0,
-                cells: Vec::new(),
-            });
+            return Ok(MatrixUpdate::unchanged());
         }
+        // Name resolution is all a zone link decides; the matrix resolves no name unless a
+        // firewall's DNAT rule translates to one.
+        if matches!(edit, Edit::RemoveZoneLink { .. }) && !dnat_to_names(design) {
+            design.apply_edit(edit, opts)?;
+            return Ok(MatrixUpdate::unchanged());
+        }
+        let wiring = match self.state {
+            Some(_) => wiring_before(design, edit),
+            None => None,
+        };
         let in_place = match self.state {
             Some(_) => rows_rule_edit_can_change(design, edit),
             None => None,
         };
-        design.apply_edit(edit, opts)?;
+        let applied = design.apply_edit(edit, opts)?;
         let width = design.subnets.len() * self.matrix.ports.len();
+        if let Some(w) = wiring.filter(|_| applied == crate::incremental::Applied::Incremental)
+            && let Some(state) = self.state.take()
+            && let Some(update) = self.follow_wiring(design, state, &w)
+        {
+            return Ok(update);
+        }
         match (in_place, self.state.take()) {
             (Some((nsg, rows)), Some(state)) => {
                 let before: Vec<Snapshot> = rows
@@ -101,6 +128,7 @@ impl LiveMatrix {
                 self.matrix.put_planes(planes);
                 Ok(MatrixUpdate {
                     rows_recomputed: rows.len(),
+                    columns_recomputed: 0,
                     cells: before
                         .iter()
                         .flat_map(|b| self.matrix.changes_since(b))
@@ -115,11 +143,90 @@ impl LiveMatrix {
                 let all = before.matrix.snapshot(0, width * design.subnets.len());
                 Ok(MatrixUpdate {
                     rows_recomputed: design.subnets.len(),
+                    columns_recomputed: 0,
                     cells: self.matrix.changes_since(&all),
                 })
             }
         }
     }
+
+    /// Brings the matrix up to date with a wiring edit applied in place: the rows and columns
+    /// it can change, on the state kept. `None` (the state gone) when the engine cannot follow
+    /// it; the caller computes everything again.
+    fn follow_wiring(&mut self, d: &Design, state: State, w: &Wiring) -> Option<MatrixUpdate> {
+        let (state, plan) = plane::plan_wiring(d, state, w)?;
+        let (ns, np) = (d.subnets.len(), self.matrix.ports.len());
+        let width = ns * np;
+        // The cells that can change, row by row: whole rows, or the span of the columns.
+        let mut whole = vec![false; ns];
+        for s in &plan.rows {
+            whole[s.ix()] = true;
+        }
+        let span = match (plan.columns.first(), plan.columns.last()) {
+            (Some(a), Some(z)) => Some((a.ix() * np, (z.ix() + 1) * np)),
+            _ => None,
+        };
+        let before: Vec<Snapshot> = (0..ns)
+            .filter_map(|r| match (whole[r], span) {
+                (true, _) => Some(self.matrix.snapshot(r * width, (r + 1) * width)),
+                (false, Some((a, z))) => Some(self.matrix.snapshot(r * width + a, r * width + z)),
+                (false, None) => None,
+            })
+            .collect();
+        let mut planes = self.matrix.take_planes();
+        self.state = Some(plane::recompute(d, state, &plan, &mut planes));
+        self.matrix.put_planes(planes);
+        Some(MatrixUpdate {
+            rows_recomputed: plan.rows.len(),
+            columns_recomputed: plan.columns.len(),
+            cells: before
+                .iter()
+                .flat_map(|b| self.matrix.changes_since(b))
+                .collect(),
+        })
+    }
+}
+
+impl MatrixUpdate {
+    fn unchanged() -> Self {
+        Self {
+            rows_recomputed: 0,
+            columns_recomputed: 0,
+            cells: Vec::new(),
+        }
+    }
+}
+
+/// For a wiring edit the engine follows in place, what it needs to know from before the edit
+/// (`None` for any other edit, and for detaching an NSG from a subnet without one).
+fn wiring_before(d: &Design, edit: &Edit) -> Option<Wiring> {
+    match edit {
+        Edit::RemoveRoute { .. }
+        | Edit::DetachRouteTable { .. }
+        | Edit::RemoveServiceEndpoint { .. } => Some(Wiring::Routes {
+            old: d.derived.routes.clone(),
+        }),
+        Edit::DetachSubnetNsg { subnet } => {
+            let s = d.subnet_by_name(subnet)?;
+            let nsg = d.subnets[s.ix()].nsg?;
+            Some(Wiring::SubnetNsg { subnet: s, nsg })
+        }
+        Edit::RemovePeering { .. } | Edit::FlipPeeringFlag { .. } => Some(Wiring::Peerings {
+            links: d.peerings.clone(),
+            old: d.derived.routes.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// Whether a firewall's DNAT rule translates to a name (resolved through the private zones
+/// linked to the firewall's VNet, S21): the only name the matrix's traces resolve.
+fn dnat_to_names(d: &Design) -> bool {
+    d.firewalls.iter().any(|f| {
+        f.collections
+            .iter()
+            .any(|c| c.rules.iter().any(|r| r.translated_fqdn.is_some()))
+    })
 }
 
 fn names(d: &Design) -> Vec<String> {

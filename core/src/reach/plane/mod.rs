@@ -32,12 +32,15 @@ use std::net::Ipv4Addr;
 use std::rc::Rc;
 
 mod admin;
+mod columns;
 mod filters;
 mod paths;
+mod wiring;
 
 pub(super) use filters::entry_set;
 use filters::{Applied, Fw, Guarded, firewall_entries};
-use paths::{Filter, Reply, Skeleton};
+use paths::{Filter, Read, Reply, Skeleton};
+pub(super) use wiring::{Wiring, plan_wiring, recompute};
 
 /// Computes the subnet matrix as two bit planes indexed row-major by source subnet,
 /// destination subnet and port: every class delivered, some class delivered. `None` when the
@@ -155,7 +158,11 @@ pub(super) struct State {
     fw_atom: std::collections::BTreeMap<usize, FirewallId>,
     /// The next hop of each atom, per subnet (lazily).
     parts: Vec<Option<Hops>>,
-    parts_by_view: HashMap<*const crate::eval::routes::RouteView, Hops>,
+    /// [`State::parts`] by route view (the view is kept so that its address stays its own).
+    parts_by_view: HashMap<
+        *const crate::eval::routes::RouteView,
+        (std::sync::Arc<crate::eval::routes::RouteView>, Hops),
+    >,
     reply_parts: Vec<Option<Replies>>,
     reply_groups: Option<Rc<Vec<(Replies, Bits)>>>,
     /// [`Plane::replies`] by the outcome each reply group gives a source.
@@ -164,6 +171,15 @@ pub(super) struct State {
     walks: HashMap<WalkKey, Rc<Skeleton>>,
     /// Reply walks from a subnet in a given state (see [`Plane::replies_from`]).
     reply_walks: HashMap<WalkKey, Replies>,
+    /// What each forward walk read, its inner walks' reads included.
+    walk_reads: HashMap<WalkKey, Rc<Vec<Read>>>,
+    /// What each reply walk read, its inner walks' reads included.
+    reply_reads: HashMap<WalkKey, Rc<Vec<Read>>>,
+    /// The reads of the walks under way, innermost last.
+    reading: Vec<Vec<Read>>,
+    /// Per subnet: whether its row leaves some destination to the tracer (which reads the
+    /// whole design, so any wiring edit computes the row again).
+    traced: Vec<bool>,
     applied: Vec<Applied>,
     applied_ix: HashMap<(NsgId, bool, VnetId), usize>,
     /// Inbound NSGs at delivery, as indices into `applied`.
@@ -304,6 +320,10 @@ impl<'d> Plane<'d> {
                 reply_memo: HashMap::default(),
                 walks: HashMap::default(),
                 reply_walks: HashMap::default(),
+                walk_reads: HashMap::default(),
+                reply_reads: HashMap::default(),
+                reading: Vec::new(),
+                traced: vec![false; d.subnets.len()],
                 applied: Vec::new(),
                 applied_ix: HashMap::default(),
                 delivery: Vec::new(),
@@ -431,6 +451,11 @@ impl<'d> Plane<'d> {
             .iter()
             .flat_map(|&(lo, hi)| lo..hi)
             .collect();
+        self.s.traced[s.ix()] = !public.is_empty()
+            || !skel.unknown.is_empty()
+            || sources
+                .iter()
+                .any(|&src| self.s.holder[src].is_some_and(|w| d.workloads[w.ix()].subnet != s));
         for src in sources {
             let ip = Ipv4Addr::from(self.s.atoms[src].0);
             // The source NIC's NSG, as `origin_at_ip` places the address: a workload's NIC, or

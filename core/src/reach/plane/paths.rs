@@ -38,19 +38,71 @@ pub(super) enum Reply {
     Back(Vec<FirewallId>),
 }
 
+/// What a walk read of the design besides the atoms, so that an edit drops the walks it makes
+/// stale and recomputes the rows that read them (see [`super::plan_wiring`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) enum Read {
+    /// A subnet's effective routes: every atom's next hop from there.
+    Routes(SubnetId),
+    /// What a path through an appliance's subnet reads of it: its NSG, whether security admin
+    /// rules apply there.
+    Subnet(SubnetId),
+    /// A peering link (either direction, lower VNet first) crossed to reach an appliance: it
+    /// decides every atom the appliance forwards.
+    Crossing(VnetId, VnetId),
+    /// A peering link (either direction, lower VNet first) read for the atoms of its remote
+    /// VNet only (a peering or private endpoint next hop).
+    Link(VnetId, VnetId),
+    /// The `VirtualNetwork` set of a VNet, read by the NSG of an appliance's subnet there.
+    VirtualNetwork(VnetId),
+}
+
+/// The peering link between two VNets, lower first.
+pub(super) fn link(a: VnetId, b: VnetId) -> (VnetId, VnetId) {
+    (a.min(b), a.max(b))
+}
+
 impl Plane<'_> {
+    /// Notes that the walk under way read `r`.
+    fn note(&mut self, r: Read) {
+        if let Some(top) = self.s.reading.last_mut() {
+            top.push(r);
+        }
+    }
+
+    /// Ends the reads of a walk: sorted, added to the enclosing walk's.
+    fn end_reads(&mut self) -> Rc<Vec<Read>> {
+        let mut reads = self.s.reading.pop().unwrap_or_default();
+        reads.sort_unstable();
+        reads.dedup();
+        if let Some(top) = self.s.reading.last_mut() {
+            top.extend_from_slice(&reads);
+        }
+        Rc::new(reads)
+    }
+
     /// The next hop each atom gets from a subnet's routes, as (next hop, atoms).
     fn parts(&mut self, s: SubnetId) -> Hops {
+        self.note(Read::Routes(s));
         if let Some(p) = &self.s.parts[s.ix()] {
             return p.clone();
         }
-        let view = &self.d.derived.routes[s.ix()];
-        // Subnets that share a route view share the result.
-        let key = std::sync::Arc::as_ptr(view);
-        if let Some(p) = self.s.parts_by_view.get(&key) {
+        let view = self.d.derived.routes[s.ix()].clone();
+        // Subnets that share a route view share the result (the map keeps the view, so its
+        // address is not given to another while the entry stands).
+        let key = std::sync::Arc::as_ptr(&view);
+        if let Some((_, p)) = self.s.parts_by_view.get(&key) {
             self.s.parts[s.ix()] = Some(p.clone());
             return p.clone();
         }
+        let p = Rc::new(self.hops_of(&view));
+        self.s.parts[s.ix()] = Some(p.clone());
+        self.s.parts_by_view.insert(key, (view, p.clone()));
+        p
+    }
+
+    /// The atoms grouped by the next hop a route view gives them.
+    pub(super) fn hops_of(&self, view: &crate::eval::routes::RouteView) -> Vec<(NextHop, Bits)> {
         let mut cuts: Vec<u32> = vec![0];
         for r in &view.routes {
             let (lo, hi) = (
@@ -85,10 +137,7 @@ impl Plane<'_> {
                 }
             }
         }
-        let p = Rc::new(by_hop);
-        self.s.parts[s.ix()] = Some(p.clone());
-        self.s.parts_by_view.insert(key, p.clone());
-        p
+        by_hop
     }
 
     /// The forward paths from a subnet to every destination atom.
@@ -109,16 +158,23 @@ impl Plane<'_> {
     ) -> Rc<Skeleton> {
         let key = (sub, forwarded, seen.to_vec(), depth);
         if let Some(s) = self.s.walks.get(&key) {
-            return s.clone();
+            let s = s.clone();
+            if let Some(top) = self.s.reading.last_mut() {
+                top.extend_from_slice(&self.s.walk_reads[&key]);
+            }
+            return s;
         }
         let mut out = Skeleton {
             paths: Vec::new(),
             unknown: Bits::empty(self.s.atoms.len()),
         };
+        self.s.reading.push(Vec::new());
         if depth < 16 {
             self.forward_from(sub, forwarded, seen, depth, &mut out);
         }
+        let reads = self.end_reads();
         let out = Rc::new(out);
+        self.s.walk_reads.insert(key.clone(), reads);
         self.s.walks.insert(key, out.clone());
         out
     }
@@ -144,6 +200,8 @@ impl Plane<'_> {
                     self.deliver(b, &[], &[], out);
                 }
                 NextHop::VnetPeering { vnet: remote } => {
+                    let (a, z) = link(vnet, *remote);
+                    self.note(Read::Link(a, z));
                     if cross_ok(d, vnet, *remote, forwarded)
                         && let Some(there) = self.peered_atoms(sub, *remote)
                     {
@@ -153,6 +211,8 @@ impl Plane<'_> {
                 NextHop::InterfaceEndpoint { pe } => {
                     let pe_subnet = d.private_endpoints[pe.ix()].subnet;
                     let pe_vnet = d.subnets[pe_subnet.ix()].vnet;
+                    let (a, z) = link(vnet, pe_vnet);
+                    self.note(Read::Link(a, z));
                     if pe_vnet == vnet
                         || (cross_ok(d, vnet, pe_vnet, forwarded)
                             && d.subnet_peering_refuses(sub, pe_vnet, Some(pe_subnet))
@@ -176,6 +236,9 @@ impl Plane<'_> {
                     }
                     let fw = &d.firewalls[f];
                     let fw_vnet = d.subnets[fw.subnet.ix()].vnet;
+                    let (a, z) = link(vnet, fw_vnet);
+                    self.note(Read::Crossing(a, z));
+                    self.note(Read::Subnet(fw.subnet));
                     if fw_vnet != vnet
                         && (d.peering(vnet, fw_vnet).is_none_or(|p| !p.connected)
                             || !cross_ok(d, vnet, fw_vnet, forwarded)
@@ -195,6 +258,10 @@ impl Plane<'_> {
                         && let Some(n) = nsg
                     {
                         filters.push(Filter::Nsg(n, fw_vnet));
+                    }
+                    if !filters.is_empty() {
+                        // The NSG of the appliance's subnet reads the VNet's `VirtualNetwork`.
+                        self.note(Read::VirtualNetwork(fw_vnet));
                     }
                     filters.push(Filter::Firewall(fid));
                     let mut b = b.clone();
@@ -283,13 +350,20 @@ impl Plane<'_> {
     ) -> Replies {
         let key = (sub, forwarded, crossed.to_vec(), depth);
         if let Some(r) = self.s.reply_walks.get(&key) {
-            return r.clone();
+            let r = r.clone();
+            if let Some(top) = self.s.reading.last_mut() {
+                top.extend_from_slice(&self.s.reply_reads[&key]);
+            }
+            return r;
         }
         let mut out = Vec::new();
+        self.s.reading.push(Vec::new());
         if depth < 16 {
             self.reply_walk(sub, forwarded, crossed, depth, &mut out);
         }
+        let reads = self.end_reads();
         let out = Rc::new(merge(out));
+        self.s.reply_reads.insert(key.clone(), reads);
         self.s.reply_walks.insert(key, out.clone());
         out
     }
@@ -349,6 +423,8 @@ impl Plane<'_> {
                 }
                 NextHop::VnetPeering { vnet: remote } if forwarded => {
                     let here = d.subnets[sub.ix()].vnet;
+                    let (a, z) = link(here, *remote);
+                    self.note(Read::Link(a, z));
                     if d.peering(*remote, here)
                         .is_some_and(|p| p.allow_forwarded_traffic)
                         && let Some(there) = self.peered_atoms(sub, *remote)
@@ -362,6 +438,9 @@ impl Plane<'_> {
                     self.back_to_sources(crossed, b.intersection(&self.s.in_vnet[here.ix()]), out)
                 }
                 NextHop::VnetPeering { vnet: remote } => {
+                    let here = d.subnets[sub.ix()].vnet;
+                    let (a, z) = link(here, *remote);
+                    self.note(Read::Link(a, z));
                     if let Some(there) = self.peered_atoms(sub, *remote) {
                         self.back_to_sources(crossed, b.intersection(&there), out)
                     }
