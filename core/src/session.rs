@@ -63,7 +63,19 @@ pub struct Session {
     ports: Vec<(Protocol, u16)>,
     base: Design,
     edits: Vec<Edit>,
+    /// Per edit, for a flip of a service's setting, the settings as the file wrote them before.
+    settings: Vec<Option<Settings>>,
     current: Current,
+}
+
+/// A service's public network access and default action as the file writes them (unset, or
+/// set), before a flip of one of them. Flipping again gives the design back, but writes the
+/// setting out: undo writes it back as it was (an unset setting and its default build the same
+/// design).
+struct Settings {
+    service: String,
+    public_network_access: Option<crate::format::Toggle>,
+    default_action: Option<crate::format::DefaultAction>,
 }
 
 /// The design after the edits.
@@ -135,6 +147,7 @@ impl Session {
             ports: ports.to_vec(),
             base: design.clone(),
             edits: Vec::new(),
+            settings: Vec::new(),
             current: Current::Valid(Box::new(Live::new(design, ports))),
         }
     }
@@ -145,9 +158,44 @@ impl Session {
     /// whether it is valid now). An edit that does not fit the current records (the element is
     /// gone) changes nothing and is an error.
     pub fn apply(&mut self, e: Edit) -> Result<Option<DesignDiff>, String> {
+        let settings = self.settings_before(&e);
         let diff = self.step(&e)?;
         self.edits.push(e);
+        self.settings.push(settings);
         Ok(diff)
+    }
+
+    /// For a flip of a service's setting (not a project's), the service's settings as the file
+    /// writes them now.
+    fn settings_before(&self, e: &Edit) -> Option<Settings> {
+        let (Edit::FlipPublicNetworkAccess { service } | Edit::FlipDefaultAction { service }) = e
+        else {
+            return None;
+        };
+        let s = self.file().services.get(service)?;
+        // A project takes its hub's settings when built: flipping its own is undone by replaying.
+        if s.hub.is_some() {
+            return None;
+        }
+        Some(Settings {
+            service: service.clone(),
+            public_network_access: s.public_network_access,
+            default_action: s.default_action,
+        })
+    }
+
+    /// Writes a service's settings back as the file had them; false when the design is not
+    /// valid (the settings are then not written).
+    fn restore(&mut self, settings: Option<&Settings>) -> bool {
+        let Some(s) = settings else { return true };
+        let Current::Valid(live) = &mut self.current else {
+            return false;
+        };
+        if let Some(def) = live.design.file.services.get_mut(&s.service) {
+            def.public_network_access = s.public_network_access;
+            def.default_action = s.default_action;
+        }
+        true
     }
 
     fn step(&mut self, e: &Edit) -> Result<Option<DesignDiff>, String> {
@@ -170,25 +218,34 @@ impl Session {
         Ok(None)
     }
 
-    /// Undoes the last edit. Flipping an NSG rule's access, a rule collection's action or a
-    /// FortiGate policy's action undoes itself, incrementally; any other edit is undone by
-    /// analysing the base design again and applying the others.
+    /// Undoes the last edit. Flipping an NSG rule's access, a rule collection's action, a
+    /// FortiGate policy's action or a service's public network access or default action undoes
+    /// itself, incrementally (a service's setting is then written back as the file had it, unset
+    /// or set); any other edit is undone by analysing the base design again and applying the
+    /// others.
     pub fn undo(&mut self) -> Option<Edit> {
         let e = self.edits.pop()?;
-        if matches!(
-            e,
-            Edit::FlipNsgRuleAccess { .. }
-                | Edit::FlipCollectionAction { .. }
-                | Edit::FlipFortiPolicyAction { .. }
-        ) && matches!(self.current, Current::Valid(_))
+        let settings = self.settings.pop().flatten();
+        if (settings.is_some()
+            || matches!(
+                e,
+                Edit::FlipNsgRuleAccess { .. }
+                    | Edit::FlipCollectionAction { .. }
+                    | Edit::FlipFortiPolicyAction { .. }
+            ))
+            && matches!(self.current, Current::Valid(_))
             && self.step(&e).is_ok()
+            && self.restore(settings.as_ref())
         {
             return Some(e);
         }
         self.current = Current::Valid(Box::new(Live::new(self.base.clone(), &self.ports)));
+        self.settings.clear();
         for e in std::mem::take(&mut self.edits) {
+            let settings = self.settings_before(&e);
             if self.step(&e).is_ok() {
                 self.edits.push(e);
+                self.settings.push(settings);
             }
         }
         Some(e)
@@ -221,6 +278,7 @@ impl Session {
     pub fn reset(&mut self) {
         if !self.edits.is_empty() {
             self.edits.clear();
+            self.settings.clear();
             self.current = Current::Valid(Box::new(Live::new(self.base.clone(), &self.ports)));
         }
     }

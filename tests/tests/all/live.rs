@@ -452,3 +452,113 @@ proptest! {
         prop_assert!(r.is_ok(), "{}\n{}", r.err().unwrap_or_default(), yaml);
     }
 }
+
+/// The live audit keeps a routing loop's finding across the edits that change no route and
+/// finds it again after those that do, and its witness trace follows the NSG rules it crosses:
+/// after every single edit the session's audit is the audit from scratch.
+#[test]
+fn a_live_audit_follows_a_routing_loop_through_every_edit() {
+    let d = vnetlab_tests::design(
+        "loop.yaml",
+        r#"
+version: 1
+name: loop
+vnets:
+  hub:
+    address_space: [10.0.0.0/16]
+    subnets:
+      a: { prefix: 10.0.1.0/24, route_table: a-rt, nsg: a-nsg }
+      b: { prefix: 10.0.2.0/24, route_table: b-rt }
+  spoke:
+    address_space: [10.2.0.0/16]
+    subnets:
+      apps: { prefix: 10.2.5.0/24, nsg: apps-nsg }
+peerings:
+  - { between: [hub, spoke] }
+firewalls:
+  nva-a: { kind: nva, subnet: hub/a, private_ip: 10.0.1.4 }
+  nva-b: { kind: nva, subnet: hub/b, private_ip: 10.0.2.4 }
+workloads:
+  web: { kind: vm, subnet: spoke/apps }
+services:
+  data: { kind: storage, public_network_access: enabled }
+nsgs:
+  a-nsg:
+    rules:
+      - { name: no-https-out, priority: 100, direction: outbound, access: deny, protocol: tcp, source: "*", destination: "*", destination_ports: "443" }
+  apps-nsg:
+    rules:
+      - { name: web-in, priority: 100, direction: inbound, access: allow, protocol: tcp, source: VirtualNetwork, destination: "*", destination_ports: "443" }
+route_tables:
+  a-rt:
+    routes:
+      - { name: spoke-via-b, prefix: 10.2.0.0/16, next_hop: virtual_appliance, next_hop_ip: 10.0.2.4 }
+  b-rt:
+    routes:
+      - { name: apps-back, prefix: 10.2.5.0/24, next_hop: virtual_appliance, next_hop_ip: 10.0.1.4 }
+"#,
+    );
+    assert!(
+        vnetlab_core::aml::audit(&d)
+            .findings
+            .iter()
+            .any(|f| f.id == "AML-ROUTING-LOOP"),
+        "the design has a routing loop"
+    );
+    // Flips first (twice each: the loop's witness crosses a-nsg's rule), then the rest.
+    let mut edits: Vec<Edit> = single_edits(&d.file)
+        .into_iter()
+        .filter(|e| matches!(e, Edit::FlipNsgRuleAccess { .. }))
+        .flat_map(|e| [e.clone(), e])
+        .collect();
+    edits.extend(d.file.services.keys().flat_map(|s| {
+        [
+            Edit::FlipPublicNetworkAccess { service: s.clone() },
+            Edit::FlipDefaultAction { service: s.clone() },
+        ]
+    }));
+    edits.extend(single_edits(&d.file));
+    follow_design(d, &edits).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Flipping a service's public network access or default action undoes itself in place, and
+/// writes the setting back as the file had it (unset or set): after the undo the records, the
+/// matrix, the outcomes and the audit are the design's before the flips.
+#[test]
+fn service_setting_flips_undo_to_the_design_before() {
+    let json = |a: &vnetlab_core::aml::AuditReport| serde_json::to_string(a).expect("serializes");
+    for file in topology_files() {
+        let d = design_file(&file);
+        let audit = json(&vnetlab_core::aml::audit(&d));
+        let mut live = Session::new("d.yaml", d.clone(), PORTS, BuildOptions::default());
+        let base = live.matrix().expect("valid").clone();
+        for service in d.file.services.keys() {
+            for e in [
+                Edit::FlipPublicNetworkAccess {
+                    service: service.clone(),
+                },
+                Edit::FlipDefaultAction {
+                    service: service.clone(),
+                },
+            ] {
+                // Twice, then undone twice: the second flip writes out what the first set.
+                for _ in 0..2 {
+                    live.apply(e.clone()).expect("the service exists");
+                }
+                live.undo();
+                live.undo();
+                assert_eq!(live.file(), &d.file, "{file}: undo {e}");
+                assert_eq!(
+                    changed(&base, live.matrix().expect("valid")),
+                    [],
+                    "{file}: undo {e}"
+                );
+                assert_eq!(
+                    json(live.audit().expect("valid")),
+                    audit,
+                    "{file}: undo {e}"
+                );
+            }
+        }
+    }
+}
