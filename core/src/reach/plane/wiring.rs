@@ -130,7 +130,7 @@ pub(crate) fn plan_wiring(d: &Design, state: State, w: &Wiring) -> Option<(State
             for (a, b) in [(links, &d.peerings), (&d.peerings, links)] {
                 for l in a.iter().filter(|l| !b.iter().any(|m| key(m) == key(l))) {
                     let (x, y) = link(l.local, l.remote);
-                    stale.extend([Read::Link(x, y), Read::Crossing(x, y)]);
+                    stale.extend([Read::Link(x, y), Read::Link(y, x), Read::Crossing(x, y)]);
                     vnets.extend([l.local, l.remote]);
                 }
             }
@@ -154,10 +154,29 @@ pub(crate) fn plan_wiring(d: &Design, state: State, w: &Wiring) -> Option<(State
                 .collect();
             p.mark_readers(&whole, &mut rows);
             for (s, sub) in d.subnets.iter().enumerate() {
-                if vnets.contains(&sub.vnet) {
-                    rows[s] = true;
-                    columns[s] = true;
+                rows[s] |= vnets.contains(&sub.vnet);
+            }
+            // Columns: the subnets of the VNets another row's walk reaches over a changed
+            // link, and those of the changed VNets an NSG guards on arrival (its rules read
+            // `VirtualNetwork`).
+            let mut into: Vec<VnetId> = Vec::new();
+            for r in (0..ns).filter(|&r| !rows[r]) {
+                let key = (SubnetId(r as u32), false, Vec::new(), 0);
+                for x in p.s.walk_reads.get(&key).map_or(&[][..], |v| &v[..]) {
+                    if let Read::Link(_, to) = x
+                        && stale.contains(x)
+                    {
+                        into.push(*to);
+                    }
                 }
+            }
+            for (s, sub) in d.subnets.iter().enumerate() {
+                let guarded = sub.nsg.is_some()
+                    || p.s.span[s]
+                        .iter()
+                        .flat_map(|&(lo, hi)| lo..hi)
+                        .any(|i| matches!(p.s.kind[i], Kind::Nic { nsg: Some(_) }));
+                columns[s] |= vnets.contains(&sub.vnet) && (guarded || into.contains(&sub.vnet));
             }
             let (changed, moved) = p.moved_routes(old)?;
             p.mark_moved(&changed, &moved, &mut rows, &mut columns);
