@@ -5,7 +5,9 @@
 //! Prints one line per kind: p50 / p99 wall time, processor time of the timed part, rows
 //! recomputed (mean) and changed cells (mean).
 //!
-//! Run: `cargo run --release -p vnetlab-core --example live_matrix -- T2 [N]` (20 unless told).
+//! Run: `cargo run --release -p vnetlab-core --example live_matrix -- T2 [N [KIND [chain]]]`
+//! (N is 20 unless told; KIND one kind only; `chain`: the edits follow one another, nothing put
+//! back — for a profiler).
 
 use std::time::{Duration, Instant};
 use vnetlab_core::generate::{MATRIX_PORTS, Workload, generate};
@@ -52,6 +54,10 @@ fn main() {
         _ => Workload::T2,
     };
     let per_kind: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(20);
+    // Only this kind; with `chain`, the edits follow one another (nothing put back: for a
+    // profiler, which then sees the updates alone).
+    let only: Option<&str> = args.get(3).map(String::as_str);
+    let chain = args.get(4).is_some_and(|a| a == "chain");
     let opts = BuildOptions::default();
     let text = generate(w, 1);
     let d: Design = vnetlab_core::load("live.yaml", text.as_bytes(), &opts)
@@ -79,7 +85,7 @@ fn main() {
     kinds.dedup();
     let mut live = fresh;
     let mut design = d.clone();
-    for k in kinds {
+    for k in kinds.into_iter().filter(|k| only.is_none_or(|o| o == *k)) {
         let of_kind: Vec<&Edit> = edits.iter().filter(|e| kind(e) == k).collect();
         let step = (of_kind.len() / per_kind).max(1);
         let (mut times, mut rows, mut cells, mut on_cpu) = (Vec::new(), 0, 0, Duration::ZERO);
@@ -93,9 +99,11 @@ fn main() {
             times.push(t);
             rows += u.rows_recomputed;
             cells += u.cells.len();
-            // Put back: a fresh copy of the design and the matrix of it (not timed).
-            design = d.clone();
-            live = LiveMatrix::new(&design, &ports);
+            if !chain {
+                // Put back: a fresh copy of the design and the matrix of it (not timed).
+                design = d.clone();
+                live = LiveMatrix::new(&design, &ports);
+            }
         }
         if times.is_empty() {
             continue;

@@ -55,6 +55,9 @@ fn changed(before: &Matrix, after: &Matrix) -> Vec<CellUpdate> {
 struct Followed {
     rule_rows: usize,
     rule_rows_if_full: usize,
+    /// Per edit kind, the fewest rows and columns one of its edits recomputed (rows +
+    /// columns), and the subnets the design has.
+    least: std::collections::BTreeMap<String, (usize, usize)>,
 }
 
 /// Applies the edits one after another to one live matrix, comparing it after each with the
@@ -99,6 +102,12 @@ fn follow(mut d: Design, edits: &[Edit]) -> Result<Followed, String> {
             seen.rule_rows += update.rows_recomputed;
             seen.rule_rows_if_full += d.subnets.len();
         }
+        let work = update.rows_recomputed + update.columns_recomputed;
+        let least = seen
+            .least
+            .entry(kind(e))
+            .or_insert((usize::MAX, d.subnets.len()));
+        least.0 = least.0.min(work);
     }
     Ok(seen)
 }
@@ -170,6 +179,45 @@ fn rule_edits_on_a_hub_and_spoke_design_recompute_few_rows() {
         seen.rule_rows,
         seen.rule_rows_if_full
     );
+}
+
+/// Each wiring edit kind is followed in place on a hub-and-spoke design: some edit of each
+/// kind recomputes a few rows and columns, not the whole matrix (and every one of them gives
+/// the matrix from scratch).
+#[test]
+fn wiring_edits_on_a_hub_and_spoke_design_recompute_few_rows_and_columns() {
+    let yaml = vnetlab_core::generate::generate(vnetlab_core::generate::Workload::T1, 7);
+    let d = vnetlab_core::load("t1.yaml", yaml.as_bytes(), &BuildOptions::default())
+        .design
+        .expect("T1 is valid");
+    let wiring = [
+        "RemoveRoute",
+        "DetachRouteTable",
+        "DetachSubnetNsg",
+        "RemovePeering",
+        "FlipPeeringFlag",
+        "RemoveZoneLink",
+    ];
+    let all = single_edits(&d.file);
+    // Up to 8 edits of each kind, spread over its list.
+    let edits: Vec<Edit> = wiring
+        .iter()
+        .flat_map(|k| {
+            let of_kind: Vec<&Edit> = all.iter().filter(|e| kind(e) == *k).collect();
+            let step = (of_kind.len() / 8).max(1);
+            of_kind.into_iter().step_by(step).take(8).cloned()
+        })
+        .collect();
+    let seen = follow(d, &edits).unwrap_or_else(|e| panic!("{e}"));
+    for k in wiring {
+        let (least, subnets) = seen.least.get(k).copied().unwrap_or((usize::MAX, 0));
+        assert!(
+            least.saturating_mul(4) < subnets,
+            "{k}: the cheapest edit recomputed {least} rows and columns of {subnets} subnets \
+             (every kind: {:?})",
+            seen.least
+        );
+    }
 }
 
 proptest! {

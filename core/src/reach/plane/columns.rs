@@ -16,6 +16,11 @@ pub(super) struct Columns {
     mask: Vec<u64>,
     /// Delivery guards with atoms in the window (not emptied by an edit).
     guards: Vec<usize>,
+    /// Per firewall (lazily): the sources one of its allowing rules could let into the
+    /// columns' atoms (a path through it from elsewhere delivers nothing there).
+    fw_into: Vec<Option<AddrSet>>,
+    /// The addresses of the columns' atoms.
+    addrs: AddrSet,
 }
 
 /// `v &= b` over the window.
@@ -67,6 +72,11 @@ impl Plane<'_> {
                 mask[i / 64 - w0] |= 1 << (i % 64);
             }
         }
+        let addrs = AddrSet::from_ranges(
+            runs()
+                .map(|&(lo, hi)| (self.s.atoms[lo].0, self.s.atoms[hi - 1].1))
+                .collect(),
+        );
         let np = self.s.ports.len();
         let guards = (0..self.s.guards.len())
             .filter(|&g| {
@@ -79,12 +89,30 @@ impl Plane<'_> {
             w0,
             mask,
             guards,
+            fw_into: vec![None; self.s.fws.len()],
+            addrs,
         }
+    }
+
+    /// Whether a path through firewall `f` can deliver a packet from `sources` into the
+    /// columns: some rule of it that allows, matching one of them, has a destination there.
+    fn fw_can_deliver(&self, f: FirewallId, sources: &AddrSet, c: &mut Columns) -> bool {
+        let fw = &self.s.fws[f.ix()];
+        if fw.allow_all {
+            return true;
+        }
+        let into = c.fw_into[f.ix()].get_or_insert_with(|| {
+            fw.entries
+                .iter()
+                .filter(|e| e.allow && e.destination.intersects(&c.addrs))
+                .fold(AddrSet::empty(), |acc, e| acc.union(&e.source))
+        });
+        into.intersects(sources)
     }
 
     /// The cells of row `s` into the columns of `c`, written into the planes (those cells are
     /// cleared first; no other cell is touched).
-    pub(super) fn row_into(&mut self, s: SubnetId, c: &Columns, planes: &mut (Bits, Bits)) {
+    pub(super) fn row_into(&mut self, s: SubnetId, c: &mut Columns, planes: &mut (Bits, Bits)) {
         let d = self.d;
         let ns = d.subnets.len();
         let np = self.s.ports.len();
@@ -99,8 +127,24 @@ impl Plane<'_> {
         }
         let (w0, nw) = (c.w0, c.mask.len());
         let w1 = w0 + nw;
-        let win = |b: &Bits| -> Vec<u64> { b.words()[w0..w1].to_vec() };
         let skel = self.skeleton(s);
+        // The paths that can deliver into the columns: with atoms there, and through
+        // firewalls that allow something from this subnet there.
+        let from = d.subnets[s.ix()].usable_addrs();
+        let paths: Vec<&paths::Path> = skel
+            .paths
+            .iter()
+            .filter(|path| {
+                path.bits.words()[w0..w1]
+                    .iter()
+                    .zip(&c.mask)
+                    .any(|(x, m)| x & m != 0)
+                    && path.filters.iter().all(|f| match *f {
+                        Filter::Firewall(fid) => self.fw_can_deliver(fid, &from, c),
+                        _ => true,
+                    })
+            })
+            .collect();
         // Public IPs of the columns' workloads, decided by the tracer.
         let public: Vec<(usize, Ipv4Addr)> = c
             .subnets
@@ -108,6 +152,18 @@ impl Plane<'_> {
             .flat_map(|t| self.s.public[t.ix()].iter().map(move |&ip| (t.ix(), ip)))
             .collect();
         self.s.traced[s.ix()] |= !public.is_empty() || !skel.unknown.is_empty();
+        let unplaced = self.s.span[s.ix()]
+            .iter()
+            .flat_map(|&(lo, hi)| lo..hi)
+            .any(|src| self.s.holder[src].is_some_and(|w| d.workloads[w.ix()].subnet != s));
+        let unknown_here = skel.unknown.words()[w0..w1]
+            .iter()
+            .zip(&c.mask)
+            .any(|(x, m)| x & m != 0);
+        if paths.is_empty() && public.is_empty() && !unknown_here && !unplaced {
+            // Nothing from this row can arrive in the columns: their cells stay `none`.
+            return;
+        }
         let mut pub_all = vec![true; public.len() * np];
         let mut pub_any = vec![false; public.len() * np];
         let mut all = vec![u64::MAX; nw * np];
@@ -196,7 +252,7 @@ impl Plane<'_> {
                         or(&mut denied, &deny.words()[w0..w1]);
                     }
                     or(&mut denied, &self.s.port_denied[pi].words()[w0..w1]);
-                    for path in &skel.paths {
+                    for path in &paths {
                         let Some((_, ok)) = replies.iter().find(|(k, _)| *k == path.stateful)
                         else {
                             continue;
@@ -207,15 +263,17 @@ impl Plane<'_> {
                             if b.iter().all(|&x| x == 0) {
                                 break;
                             }
-                            let allowed = match *f {
+                            let allowed: Rc<Bits> = match *f {
                                 Filter::Nsg(nsg, v) => {
                                     let a = self.applied_of(nsg, Direction::Inbound, v);
-                                    win(&self.nsg_allows(a, ip, pi))
+                                    self.nsg_allows(a, ip, pi)
                                 }
-                                Filter::Firewall(fid) => win(&self.fw_allows(fid, ip, pi)),
-                                Filter::Admitted(sub, nsg) => win(&self.admitted(sub, nsg, ip, pi)),
+                                Filter::Firewall(fid) => self.fw_allows(fid, ip, pi),
+                                Filter::Admitted(sub, nsg) => {
+                                    Rc::new(self.admitted(sub, nsg, ip, pi))
+                                }
                             };
-                            and(&mut b, &allowed);
+                            and(&mut b, &allowed.words()[w0..w1]);
                         }
                         and_not(&mut b, &denied);
                         and(&mut b, &ok.words()[w0..w1]);

@@ -50,8 +50,8 @@ pub(super) enum Read {
     /// A peering link (either direction, lower VNet first) crossed to reach an appliance: it
     /// decides every atom the appliance forwards.
     Crossing(VnetId, VnetId),
-    /// A peering link (either direction, lower VNet first) read for the atoms of its remote
-    /// VNet only (a peering or private endpoint next hop).
+    /// A peering link from the first VNet to the second read for the atoms of the second only
+    /// (a peering or private endpoint next hop delivers there).
     Link(VnetId, VnetId),
     /// The `VirtualNetwork` set of a VNet, read by the NSG of an appliance's subnet there.
     VirtualNetwork(VnetId),
@@ -200,8 +200,7 @@ impl Plane<'_> {
                     self.deliver(b, &[], &[], out);
                 }
                 NextHop::VnetPeering { vnet: remote } => {
-                    let (a, z) = link(vnet, *remote);
-                    self.note(Read::Link(a, z));
+                    self.note(Read::Link(vnet, *remote));
                     if cross_ok(d, vnet, *remote, forwarded)
                         && let Some(there) = self.peered_atoms(sub, *remote)
                     {
@@ -211,8 +210,7 @@ impl Plane<'_> {
                 NextHop::InterfaceEndpoint { pe } => {
                     let pe_subnet = d.private_endpoints[pe.ix()].subnet;
                     let pe_vnet = d.subnets[pe_subnet.ix()].vnet;
-                    let (a, z) = link(vnet, pe_vnet);
-                    self.note(Read::Link(a, z));
+                    self.note(Read::Link(vnet, pe_vnet));
                     if pe_vnet == vnet
                         || (cross_ok(d, vnet, pe_vnet, forwarded)
                             && d.subnet_peering_refuses(sub, pe_vnet, Some(pe_subnet))
@@ -423,8 +421,7 @@ impl Plane<'_> {
                 }
                 NextHop::VnetPeering { vnet: remote } if forwarded => {
                     let here = d.subnets[sub.ix()].vnet;
-                    let (a, z) = link(here, *remote);
-                    self.note(Read::Link(a, z));
+                    self.note(Read::Link(here, *remote));
                     if d.peering(*remote, here)
                         .is_some_and(|p| p.allow_forwarded_traffic)
                         && let Some(there) = self.peered_atoms(sub, *remote)
@@ -439,8 +436,7 @@ impl Plane<'_> {
                 }
                 NextHop::VnetPeering { vnet: remote } => {
                     let here = d.subnets[sub.ix()].vnet;
-                    let (a, z) = link(here, *remote);
-                    self.note(Read::Link(a, z));
+                    self.note(Read::Link(here, *remote));
                     if let Some(there) = self.peered_atoms(sub, *remote) {
                         self.back_to_sources(crossed, b.intersection(&there), out)
                     }

@@ -30,9 +30,29 @@ use columns::Columns;
 use paths::link;
 use std::sync::Arc;
 
-/// Rows whose forward walks read a changed view are recomputed whole up to this many; past it,
-/// the columns holding the moved atoms are recomputed in every row instead.
-const ROWS_BEFORE_COLUMNS: usize = 48;
+/// Cells in some rows and some columns are recomputed as those rows when they are at most
+/// this many (a row costs about as much as a column pass over every row), else as the columns
+/// if there are fewer of them.
+const ROWS_BEFORE_COLUMNS: usize = 24;
+
+/// Marks the cells of rows `r` × columns `c` to compute again: as rows or as columns.
+fn cover(r: &[bool], c: &[bool], rows: &mut [bool], columns: &mut [bool]) {
+    let (nr, nc) = (
+        r.iter().filter(|&&x| x).count(),
+        c.iter().filter(|&&x| x).count(),
+    );
+    if nr == 0 || nc == 0 {
+        return;
+    }
+    let (from, into) = if nr <= ROWS_BEFORE_COLUMNS || nr <= nc {
+        (r, rows)
+    } else {
+        (c, columns)
+    };
+    for (x, &y) in into.iter_mut().zip(from) {
+        *x |= y;
+    }
+}
 
 /// A wiring edit, as the engine needs to know it (the design is already edited).
 pub(crate) enum Wiring {
@@ -110,7 +130,7 @@ pub(crate) fn plan_wiring(d: &Design, state: State, w: &Wiring) -> Option<(State
             for (a, b) in [(links, &d.peerings), (&d.peerings, links)] {
                 for l in a.iter().filter(|l| !b.iter().any(|m| key(m) == key(l))) {
                     let (x, y) = link(l.local, l.remote);
-                    stale.extend([Read::Link(x, y), Read::Crossing(x, y)]);
+                    stale.extend([Read::Link(x, y), Read::Link(y, x), Read::Crossing(x, y)]);
                     vnets.extend([l.local, l.remote]);
                 }
             }
@@ -134,10 +154,29 @@ pub(crate) fn plan_wiring(d: &Design, state: State, w: &Wiring) -> Option<(State
                 .collect();
             p.mark_readers(&whole, &mut rows);
             for (s, sub) in d.subnets.iter().enumerate() {
-                if vnets.contains(&sub.vnet) {
-                    rows[s] = true;
-                    columns[s] = true;
+                rows[s] |= vnets.contains(&sub.vnet);
+            }
+            // Columns: the subnets of the VNets another row's walk reaches over a changed
+            // link, and those of the changed VNets an NSG guards on arrival (its rules read
+            // `VirtualNetwork`).
+            let mut into: Vec<VnetId> = Vec::new();
+            for r in (0..ns).filter(|&r| !rows[r]) {
+                let key = (SubnetId(r as u32), false, Vec::new(), 0);
+                for x in p.s.walk_reads.get(&key).map_or(&[][..], |v| &v[..]) {
+                    if let Read::Link(_, to) = x
+                        && stale.contains(x)
+                    {
+                        into.push(*to);
+                    }
                 }
+            }
+            for (s, sub) in d.subnets.iter().enumerate() {
+                let guarded = sub.nsg.is_some()
+                    || p.s.span[s]
+                        .iter()
+                        .flat_map(|&(lo, hi)| lo..hi)
+                        .any(|i| matches!(p.s.kind[i], Kind::Nic { nsg: Some(_) }));
+                columns[s] |= vnets.contains(&sub.vnet) && (guarded || into.contains(&sub.vnet));
             }
             let (changed, moved) = p.moved_routes(old)?;
             p.mark_moved(&changed, &moved, &mut rows, &mut columns);
@@ -192,14 +231,14 @@ pub(crate) fn recompute(d: &Design, state: State, plan: &Plan, planes: &mut (Bit
         p.row(s, planes);
     }
     if !plan.columns.is_empty() {
-        let c: Columns = p.columns(plan.columns.clone());
+        let mut c: Columns = p.columns(plan.columns.clone());
         let mut whole = vec![false; d.subnets.len()];
         for s in &plan.rows {
             whole[s.ix()] = true;
         }
         for (s, &w) in whole.iter().enumerate() {
             if !w {
-                p.row_into(SubnetId(s as u32), &c, planes);
+                p.row_into(SubnetId(s as u32), &mut c, planes);
             }
         }
     }
@@ -330,34 +369,36 @@ impl Plane<'_> {
         Some((changed, moved))
     }
 
-    /// Marks what atoms whose next hop moved in the `changed` views can change: the rows
-    /// holding them (replies to them), and forward paths to them — the rows that read a
-    /// changed view, or, when they are many, the columns holding the atoms in every row.
+    /// Marks what atoms whose next hop moved in the `changed` views can change: forward paths
+    /// to them, in the rows whose forward walks read a changed view (those rows, or the
+    /// columns holding the atoms), and replies to them, from the destination subnets whose
+    /// reply walks read a changed view (the rows holding the atoms, or those columns). Each
+    /// product of rows and columns is covered by the cheaper of its two sides.
     fn mark_moved(&self, changed: &[Read], moved: &Bits, rows: &mut [bool], columns: &mut [bool]) {
         if moved.is_empty() {
             return;
         }
-        let mut readers = vec![false; rows.len()];
-        self.mark_readers(changed, &mut readers);
-        let holding: Vec<bool> = (0..rows.len())
+        let ns = rows.len();
+        let mut forward = vec![false; ns];
+        self.mark_readers(changed, &mut forward);
+        let reply: Vec<bool> = (0..ns)
+            .map(|t| {
+                let key = (SubnetId(t as u32), false, Vec::new(), 0);
+                self.s
+                    .reply_reads
+                    .get(&key)
+                    .is_some_and(|r| r.iter().any(|x| changed.contains(x)))
+            })
+            .collect();
+        let holding: Vec<bool> = (0..ns)
             .map(|t| {
                 self.s.span[t]
                     .iter()
                     .any(|&(lo, hi)| (lo..hi).any(|i| moved.contains(i)))
             })
             .collect();
-        for (t, &h) in holding.iter().enumerate() {
-            rows[t] |= h;
-        }
-        if readers.iter().filter(|&&r| r).count() <= ROWS_BEFORE_COLUMNS {
-            for (t, &r) in readers.iter().enumerate() {
-                rows[t] |= r;
-            }
-        } else {
-            for (t, &h) in holding.iter().enumerate() {
-                columns[t] |= h;
-            }
-        }
+        cover(&forward, &holding, rows, columns);
+        cover(&holding, &reply, rows, columns);
     }
 
     /// After subnet `s`'s NSG `nsg` was detached: its atoms are no longer guarded by it on
