@@ -165,13 +165,8 @@ fn rule_edits(nsg: &str, old: &[NsgRuleDef], new: &[NsgRuleDef], out: &mut Vec<E
 /// `Some(Ok(Some(edit)))`: the rule's new record, as an [`Edit::ReplaceNsgRule`].
 pub fn rule_line_edit(old: &TopologyFile, old_text: &str, new_text: &str) -> Option<Option<Edit>> {
     let (a, b) = (old_text.as_bytes(), new_text.as_bytes());
-    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..]
-        .iter()
-        .rev()
-        .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let head = common_prefix(a, b);
+    let tail = common_suffix(&a[head..], &b[head..]);
     let (gone, put) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
     if gone.contains(&b'\n')
         || put.contains(&b'\n')
@@ -193,7 +188,7 @@ pub fn rule_line_edit(old: &TopologyFile, old_text: &str, new_text: &str) -> Opt
     // Whole lines, and the change is within UTF-8 characters' bounds on both sides.
     let old_line = old_text.get(start..end_in(a))?;
     let new_line = new_text.get(start..end_in(b))?;
-    let line = u32::try_from(a[..start].iter().filter(|&&c| c == b'\n').count()).ok()? + 1;
+    let line = u32::try_from(count_newlines(&a[..start])).ok()? + 1;
     let brace = old_line.find('{')?;
     if head <= start + brace
         || !old_line[..brace].trim_start().starts_with('-')
@@ -229,14 +224,79 @@ pub fn rule_line_edit(old: &TopologyFile, old_text: &str, new_text: &str) -> Opt
 /// quote), so the records and all their positions are those of the old text. Blank lines are
 /// not taken (a scalar kept with `|+` holds its trailing blank lines).
 pub fn comment_tail_change(old_text: &str, new_text: &str) -> bool {
-    let head = old_text
-        .bytes()
-        .zip(new_text.bytes())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let head = common_prefix(old_text.as_bytes(), new_text.as_bytes());
     let (a, b) = (comment_tail(old_text), comment_tail(new_text));
-    // Both tails start at the same line start, at or before the change.
-    a == b && a <= head && old_text[..a] == new_text[..a]
+    // Both tails start at the same line start, at or before the change (so what precedes them
+    // is the same).
+    a == b && a <= head
+}
+
+/// How many bytes `a` and `b` have in common at their start. Compared eight bytes at a time:
+/// these texts are megabytes long, compared at every keystroke, and a byte-by-byte loop (or
+/// `memcmp`, byte by byte in WebAssembly) takes milliseconds there.
+pub fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut i = 0;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        let d = word(x) ^ word(y);
+        if d != 0 {
+            // Little-endian words: the first differing byte is the lowest set one.
+            return i + (d.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + a[i..]
+        .iter()
+        .zip(&b[i..])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` have in common at their end (see [`common_prefix`]).
+pub fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    for (x, y) in a.rchunks_exact(8).zip(b.rchunks_exact(8)) {
+        let d = word(x) ^ word(y);
+        if d != 0 {
+            // Little-endian words: the last differing byte is the highest set one.
+            return i + (d.leading_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    let (a, b) = (&a[..n - i], &b[..n - i]);
+    i + a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many line feeds `text` holds, counted eight bytes at a time (see [`common_prefix`]).
+fn count_newlines(text: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const LOW7: u64 = u64::from_le_bytes([0x7f; 8]);
+    let chunks = text.chunks_exact(8);
+    let rest = chunks.remainder();
+    let mut n = 0;
+    for c in chunks {
+        // A zero byte where `text` has a line feed; its high bit set exactly there.
+        let x = word(c) ^ (ONES * u64::from(b'\n'));
+        let zero = !(((x & LOW7) + LOW7) | x | LOW7) & HIGH;
+        n += zero.count_ones() as usize;
+    }
+    n + rest.iter().filter(|&&c| c == b'\n').count()
+}
+
+/// Eight bytes as one little-endian word.
+fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0; 8];
+    w.copy_from_slice(bytes);
+    u64::from_le_bytes(w)
 }
 
 /// Where the comment lines ending `text` start (its length when there are none); see
@@ -439,6 +499,39 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::comment_tail_change as tail;
+    use super::{common_prefix, common_suffix, count_newlines};
+
+    #[test]
+    fn word_at_a_time_scans_agree_with_byte_by_byte_ones() {
+        let base: Vec<u8> = (0..100u8)
+            .map(|i| b"ab\ncd\n\n\xc3\xa9x"[usize::from(i) % 10])
+            .collect();
+        for len in [0, 1, 7, 8, 9, 16, 17, 63, 100] {
+            let a = &base[..len];
+            assert_eq!(count_newlines(a), a.iter().filter(|&&c| c == b'\n').count());
+            for at in 0..=len {
+                for cut in [0, 1, 3, 9] {
+                    // `b`: `a` changed at `at`, with `cut` bytes more or fewer after it.
+                    let mut b = a.to_vec();
+                    if at < len {
+                        b[at] ^= 0x20;
+                    }
+                    b.extend(std::iter::repeat_n(b'z', cut));
+                    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+                    let tail = a
+                        .iter()
+                        .rev()
+                        .zip(b.iter().rev())
+                        .take_while(|(x, y)| x == y)
+                        .count();
+                    assert_eq!(common_prefix(a, &b), head, "{len} {at} {cut}");
+                    assert_eq!(common_prefix(&b, a), head);
+                    assert_eq!(common_suffix(a, &b), tail, "{len} {at} {cut}");
+                    assert_eq!(common_suffix(&b, a), tail);
+                }
+            }
+        }
+    }
 
     #[test]
     fn comments_typed_at_the_end_change_nothing() {

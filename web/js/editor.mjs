@@ -19,8 +19,11 @@ import { lintGutter, setDiagnostics } from "@codemirror/lint";
 const FROM_APP = "vnetlab.set";
 
 /**
- * Creates the editor in `parent` with `text`; `onChange(text)` hears every change the user
- * makes. The view is kept on the parent element as `cmView` (the browser tests read it).
+ * Creates the editor in `parent` with `text`; `onChange({from, to, insert, before, after})`
+ * hears every change the user makes, as the range `from..to` of the text before it replaced by
+ * `insert` (positions in UTF-16 code units; `before` and `after` the text's lengths): a
+ * keystroke in a large design sends a few characters, not the whole text. The view is kept on
+ * the parent element as `cmView` (the browser tests read it).
  */
 export function create(parent, text, onChange, label) {
   const view = new EditorView({
@@ -39,7 +42,17 @@ export function create(parent, text, onChange, label) {
         EditorView.contentAttributes.of({ "aria-label": label, spellcheck: "false" }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged && !u.transactions.some((t) => t.isUserEvent(FROM_APP))) {
-            onChange(u.state.doc.toString());
+            // One range covering every changed range (several with several cursors).
+            let from = Infinity, to = -1, fromB = Infinity, toB = -1;
+            u.changes.iterChangedRanges((fa, ta, fb, tb) => {
+              from = Math.min(from, fa);
+              to = Math.max(to, ta);
+              fromB = Math.min(fromB, fb);
+              toB = Math.max(toB, tb);
+            });
+            if (to < 0) return;
+            const insert = u.state.doc.sliceString(fromB, toB);
+            onChange({ from, to, insert, before: u.startState.doc.length, after: u.state.doc.length });
           }
         }),
       ],
@@ -47,6 +60,11 @@ export function create(parent, text, onChange, label) {
   });
   parent.cmView = view;
   return view;
+}
+
+/** The whole text (when a change could not be applied to the app's copy). */
+export function text(view) {
+  return view.state.doc.toString();
 }
 
 /** Replaces the text when the app's differs (undo, a form, another design). */

@@ -17,7 +17,10 @@ use vnetlab_core::whatif::{Edit, ExpectChange, expectation_changes};
 
 use vnetlab_core::aml::findings::RuleLint;
 use vnetlab_core::aml::{AuditReport, Severity as AmlSeverity, audit_with};
-use vnetlab_core::reread::{Before, Reread, apply, comment_tail_change, reread, rule_line_edit};
+use vnetlab_core::reread::{
+    Before, Reread, apply, comment_tail_change, common_prefix, common_suffix, reread,
+    rule_line_edit,
+};
 
 use crate::layout::{Diagram, Highlight};
 
@@ -229,14 +232,9 @@ fn from_reread(
 /// follow on it) and stays within that line, or when only blank and comment lines follow it.
 pub fn positions_may_move(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let head = common_prefix(a, b);
     let (a, b) = (&a[head..], &b[head..]);
-    let tail = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let tail = common_suffix(a, b);
     let (gone, put) = (&a[..a.len() - tail], &b[..b.len() - tail]);
     let mut rest = b[b.len() - tail..].split(|&c| c == b'\n');
     if !rest.next().unwrap_or_default().trim_ascii().is_empty() {

@@ -1,19 +1,21 @@
 //! The page and its edge: the initial state (this tab's working copy or the first bundled
-//! scenario), saving to the browser's storage, keyboard undo/redo, other tabs' changes, timing
+//! scenario), saving to the browser's storage ([`crate::autosave`]), keyboard undo/redo, other tabs' changes, timing
 //! each analysis with `performance.now()`, and reading opened files.
 //! Rendering is delegated to [`crate::components`]; the logic is in [`crate::state`].
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
+use crate::analysis::Analysis;
 use crate::components::{
     ConfirmBar, DesignPanel, Diagram, Matrix, SourcePanel, Toolbar, Verdicts, WhatIfPanel,
 };
 use crate::state::{Action, Editor, Results, State};
-use crate::{share, storage};
+use crate::{autosave, share, storage};
 
 /// `performance.now()`: milliseconds since the page started.
 pub fn now() -> f64 {
@@ -33,11 +35,48 @@ impl Reducible for State {
         let mut next = Rc::unwrap_or_clone(self).reduce(action);
         if !Rc::ptr_eq(&before, &next.analysis) {
             next.analysis_ms = Some(now() - start);
+            retire(before);
         }
         if let Some((name, text)) = next.to_store.take() {
             storage::keep(&name, &text);
         }
         Rc::new(next)
+    }
+}
+
+/// Analyses replaced by newer ones, and the idle callback that frees them.
+#[derive(Default)]
+struct Retired {
+    analyses: Vec<Rc<Analysis>>,
+    free: Option<Closure<dyn FnMut()>>,
+}
+
+thread_local! {
+    static RETIRED: RefCell<Retired> = RefCell::default();
+}
+
+/// Frees `old`, an analysis a new one replaced, once the browser is idle (after the new verdicts
+/// are painted): freeing a large design takes time (T2's: ~15 ms) that is no part of showing
+/// the new verdicts. Without an idle callback it is freed as usual.
+fn retire(old: Rc<Analysis>) {
+    let Some(w) = web_sys::window() else { return };
+    let asked = RETIRED.with_borrow_mut(|r| {
+        r.analyses.push(old);
+        if r.analyses.len() > 1 {
+            return true;
+        }
+        let free = r.free.get_or_insert_with(|| {
+            Closure::<dyn FnMut()>::new(move || {
+                let old = RETIRED.with_borrow_mut(|r| std::mem::take(&mut r.analyses));
+                drop(old);
+            })
+        });
+        w.request_idle_callback(free.as_ref().unchecked_ref())
+            .is_ok()
+    });
+    if !asked {
+        let old = RETIRED.with_borrow_mut(|r| std::mem::take(&mut r.analyses));
+        drop(old);
     }
 }
 
@@ -165,9 +204,12 @@ pub fn app() -> Html {
     {
         // Every new text comes with a new analysis: its address stands for the text (a large
         // text is not copied and compared at every render).
+        // What is typed is saved once the typing pauses, anything else at once (`autosave`).
         let key = (Rc::as_ptr(&state.analysis) as usize, state.name.clone());
         let state = state.clone();
-        use_effect_with(key, move |_| storage::save(&state.name, &state.source));
+        use_effect_with(key, move |_| {
+            autosave::save(&state.name, &state.source, state.typed)
+        });
     }
     let dispatch: Callback<Action> = {
         let state = state.clone();
@@ -196,7 +238,12 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
             open_shared(&dispatch);
-            listen(dispatch)
+            let stop = listen(dispatch);
+            let stop_saving = autosave::listen();
+            move || {
+                stop();
+                stop_saving();
+            }
         });
     }
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());

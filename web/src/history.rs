@@ -1,6 +1,9 @@
 //! Undo and redo over every change of the design: each change pushes the (name, text) it
 //! replaced; undo steps back, redo steps forward, and a new change forgets the redo steps.
-//! Bounded, so a long session cannot exhaust the page's memory.
+//! Bounded, so a long session cannot exhaust the page's memory. The texts are shared with the
+//! state (a version is a pointer, not a copy of a multi-megabyte text).
+
+use std::rc::Rc;
 
 /// A version of the design: its file name and text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -8,7 +11,7 @@ pub struct Version {
     /// The file name.
     pub name: String,
     /// The text.
-    pub source: String,
+    pub source: Rc<str>,
 }
 
 /// How many versions are kept for undo.

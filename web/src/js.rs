@@ -4,6 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::text::Change;
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = vnetlabJs, js_name = layout)]
@@ -28,6 +30,8 @@ extern "C" {
         on_change: &JsValue,
         label: &str,
     ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["vnetlabJs", "editor"], js_name = text)]
+    fn editor_text(view: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["vnetlabJs", "editor"], js_name = setText)]
     fn editor_set_text(view: &JsValue, text: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["vnetlabJs", "editor"], js_name = diagnostics)]
@@ -40,24 +44,62 @@ extern "C" {
 pub struct Editor {
     view: JsValue,
     // Called by the editor on every change the user makes; kept as long as the editor.
-    _on_change: Closure<dyn Fn(String)>,
+    _on_change: Closure<dyn Fn(EditorChange)>,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A change the editor reports: `{from, to, insert, before, after}` (see
+    /// `web/js/editor.mjs` and [`Change`]).
+    pub type EditorChange;
+    #[wasm_bindgen(method, getter)]
+    fn from(this: &EditorChange) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn to(this: &EditorChange) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn insert(this: &EditorChange) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn before(this: &EditorChange) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn after(this: &EditorChange) -> f64;
+}
+
+impl EditorChange {
+    /// As a [`Change`] (positions are whole numbers below 2⁵³ in JavaScript).
+    fn change(&self) -> Change {
+        let at = |x: f64| x as usize;
+        Change {
+            from: at(self.from()),
+            to: at(self.to()),
+            insert: self.insert(),
+            before: at(self.before()),
+            after: at(self.after()),
+        }
+    }
 }
 
 impl Editor {
-    /// Creates the editor in `parent` with `text`; `on_change` hears the user's changes. `None`
-    /// when the editor's code is not loaded.
+    /// Creates the editor in `parent` with `text`; `on_change` hears the user's changes (as
+    /// changes, not whole texts: see [`crate::text`]). `None` when the editor's code is not
+    /// loaded.
     pub fn create(
         parent: &web_sys::Element,
         text: &str,
         label: &str,
-        on_change: impl Fn(String) + 'static,
+        on_change: impl Fn(Change) + 'static,
     ) -> Option<Self> {
-        let on_change = Closure::<dyn Fn(String)>::new(on_change);
+        let on_change =
+            Closure::<dyn Fn(EditorChange)>::new(move |c: EditorChange| on_change(c.change()));
         let view = editor_create(parent, text, on_change.as_ref(), label).ok()?;
         Some(Self {
             view,
             _on_change: on_change,
         })
+    }
+
+    /// The editor's whole text.
+    pub fn text(&self) -> Option<String> {
+        editor_text(&self.view).ok()
     }
 
     /// Shows `text` (undo, a form's change, another design), keeping the cursor where it can.

@@ -45,8 +45,9 @@ pub enum Results {
 pub struct State {
     /// The design's file name.
     pub name: String,
-    /// The design as YAML (or JSON) text; the single source of truth.
-    pub source: String,
+    /// The design as YAML (or JSON) text; the single source of truth. Shared (with the undo
+    /// history, the baseline, the edge's saving): a multi-megabyte text is never copied for that.
+    pub source: Rc<str>,
     /// The analysis of `source`, always in sync.
     pub analysis: Rc<Analysis>,
     /// The selected expectation (its trace is shown and drawn).
@@ -59,8 +60,9 @@ pub struct State {
     pub results: Results,
     /// The open form.
     pub form: Option<Form>,
-    /// Every single what-if edit of the design.
-    pub edits: Vec<Edit>,
+    /// Every single what-if edit of the design (tens of thousands on a large design: shared, so
+    /// a new state per keystroke does not copy them).
+    pub edits: Rc<Vec<Edit>>,
     /// Indices into `edits` that are switched on.
     pub toggled: Vec<usize>,
     /// What the switched-on edits change.
@@ -74,7 +76,7 @@ pub struct State {
     /// Undo and redo over every change of the source.
     pub history: History,
     /// The text as last opened or saved; the design has unsaved changes when `source` differs.
-    pub baseline: String,
+    pub baseline: Rc<str>,
     /// A replacement waiting for the user's confirmation (the current design has unsaved
     /// changes, or a named design would be overwritten).
     pub confirm: Option<Replace>,
@@ -90,6 +92,9 @@ pub struct State {
     pub zoom: f64,
     /// The diagram box selected by a click (its id).
     pub node: Option<String>,
+    /// Whether the source was last changed by typing in the source view: the editor holds the
+    /// text already, and saving it can wait until the typing pauses (see [`crate::autosave`]).
+    pub typed: bool,
 }
 
 /// A delete of an element others refer to: remove them too, re-point them, or cancel.
@@ -137,8 +142,8 @@ impl Replace {
 /// Something the user did.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// The source text changed to this.
-    SetSource(String),
+    /// The source text changed to this (typed in the source view).
+    SetSource(Rc<str>),
     /// Start a new blank design.
     New,
     /// Load a bundled scenario by name.
@@ -208,7 +213,7 @@ pub enum Action {
 
 impl State {
     /// A state holding `source`, already analysed.
-    pub fn new(name: impl Into<String>, source: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>, source: impl Into<Rc<str>>) -> Self {
         let (name, source) = (name.into(), source.into());
         let analysis = analyze(&name, &source);
         Self::analysed(name, source, analysis, None)
@@ -218,14 +223,14 @@ impl State {
     /// every single edit of its records).
     fn analysed(
         name: String,
-        source: String,
+        source: Rc<str>,
         analysis: Analysis,
-        edits: Option<Vec<Edit>>,
+        edits: Option<Rc<Vec<Edit>>>,
     ) -> Self {
         let analysis = Rc::new(analysis);
-        let edits =
-            edits.unwrap_or_else(|| analysis.records().map(single_edits).unwrap_or_default());
-        let baseline = source.clone();
+        let edits = edits
+            .unwrap_or_else(|| Rc::new(analysis.records().map(single_edits).unwrap_or_default()));
+        let baseline = Rc::clone(&source);
         Self {
             name,
             source,
@@ -250,6 +255,7 @@ impl State {
             last_good: None,
             zoom: 1.0,
             node: None,
+            typed: false,
         }
     }
 
@@ -257,15 +263,15 @@ impl State {
     /// the text `kept` in the browser under its name.
     pub fn restored(
         name: impl Into<String>,
-        source: impl Into<String>,
+        source: impl Into<Rc<str>>,
         kept: Option<&str>,
     ) -> Self {
         let mut s = Self::new(name, source);
-        if s.source != BLANK
-            && kept != Some(s.source.as_str())
-            && !SCENARIOS.iter().any(|(_, t)| *t == s.source)
+        if &*s.source != BLANK
+            && kept != Some(&*s.source)
+            && !SCENARIOS.iter().any(|(_, t)| *t == &*s.source)
         {
-            s.baseline = String::new();
+            s.baseline = Rc::from("");
         }
         s
     }
@@ -292,7 +298,7 @@ impl State {
     fn version(&self) -> Version {
         Version {
             name: self.name.clone(),
-            source: self.source.clone(),
+            source: Rc::clone(&self.source),
         }
     }
 
@@ -319,7 +325,7 @@ impl State {
 
     /// Replaces the source, keeping the panels and the history (recording the replaced version),
     /// re-analysing everything.
-    fn with_source(mut self, name: String, source: String) -> Self {
+    fn with_source(mut self, name: String, source: Rc<str>) -> Self {
         let mut history = std::mem::take(&mut self.history);
         if name != self.name || source != self.source {
             history.record(self.version());
@@ -328,7 +334,7 @@ impl State {
     }
 
     /// Moves to (name, source) with `history` as given (undo and redo record nothing).
-    fn step_to(mut self, name: String, source: String, history: History) -> Self {
+    fn step_to(mut self, name: String, source: Rc<str>, history: History) -> Self {
         // The same design's text changed: analysed from the previous analysis where the change
         // allows (`reanalyze`); records left as they were keep their what-if edits.
         let mut next = if name == self.name {
@@ -377,7 +383,7 @@ impl State {
     fn commit(self, file: &vnetlab_core::format::TopologyFile) -> Self {
         let name = self.name.clone();
         let out = rewrite(&self.source, file);
-        let mut next = self.with_source(name, out.text);
+        let mut next = self.with_source(name, out.text.into());
         next.notice = out
             .reprinted
             .map(|why| format!("the design was printed anew, comments and layout not kept: {why}"));
@@ -403,7 +409,9 @@ impl State {
             Action::SetSource(s) if s == self.source => self,
             Action::SetSource(s) => {
                 let name = self.name.clone();
-                self.with_source(name, s)
+                let mut next = self.with_source(name, s);
+                next.typed = true;
+                next
             }
             Action::New => self.replace(Replace::New, false),
             Action::LoadScenario(n) => self.replace(Replace::Scenario(n), false),
@@ -649,10 +657,10 @@ impl State {
                     self.designs.push(name.clone());
                     self.designs.sort();
                 }
-                let text = self.source.clone();
+                let text = Rc::clone(&self.source);
                 let mut next = self.with_source(name.clone(), text);
-                next.baseline = next.source.clone();
-                next.to_store = Some((name.clone(), next.source.clone()));
+                next.baseline = Rc::clone(&next.source);
+                next.to_store = Some((name.clone(), next.source.to_string()));
                 next.notice = Some(format!("kept {name} in this browser"));
                 return next;
             }
@@ -670,8 +678,8 @@ impl State {
                 (name, text, notice)
             }
         };
-        let mut next = self.with_source(name, text);
-        next.baseline = next.source.clone();
+        let mut next = self.with_source(name, text.into());
+        next.baseline = Rc::clone(&next.source);
         next.selected = None;
         // Another design: the previous one's verdicts would mislead.
         next.last_good = None;
@@ -768,7 +776,7 @@ mod tests {
     fn an_error_in_the_source_becomes_a_diagnostic() {
         let s = scenario();
         let broken = s.source.replacen("10.1.1.0/24", "10.1.1.0/33", 1);
-        let s = s.reduce(Action::SetSource(broken));
+        let s = s.reduce(Action::SetSource(broken.into()));
         assert_eq!(s.analysis.errors(), 1);
         assert!(s.analysis.design.is_none());
     }
@@ -866,7 +874,7 @@ mod tests {
     fn undo_and_redo_cover_typing_forms_deletes_and_loads() {
         let s = scenario();
         let original = s.source.clone();
-        let typed = s.reduce(Action::SetSource(format!("{original}# note\n")));
+        let typed = s.reduce(Action::SetSource(format!("{original}# note\n").into()));
         let deleted = typed
             .clone()
             .reduce(Action::DeleteItem(Target {
@@ -885,7 +893,7 @@ mod tests {
         assert!(!again.history.can_redo());
         // Undo reaches past a confirmed replacement too.
         let replaced = again.reduce(Action::New).reduce(Action::Confirm);
-        assert_eq!(replaced.source, BLANK);
+        assert_eq!(&*replaced.source, BLANK);
         let restored = replaced.reduce(Action::Undo);
         assert!(!restored.source.contains("analyst-vm:"));
         assert_eq!(restored.name, "aml-private-endpoints.yaml");
@@ -948,7 +956,7 @@ mod tests {
         let s = scenario().reduce(Action::Select(Some(0)));
         let results = s.analysis.results().len();
         let broken = s.clone().reduce(Action::SetSource(
-            s.source.replace("10.1.1.0/24", "10.1.1.0/33"),
+            s.source.replace("10.1.1.0/24", "10.1.1.0/33").into(),
         ));
         assert!(broken.analysis.design.is_none());
         assert!(broken.stale());
@@ -957,7 +965,7 @@ mod tests {
         // Still broken after another keystroke: still the last valid version.
         let worse = broken.reduce(Action::SetSource("version: 1\nname: [\n".into()));
         assert_eq!(worse.shown().results().len(), results);
-        let fixed = worse.reduce(Action::SetSource(s.source.clone()));
+        let fixed = worse.reduce(Action::SetSource(Rc::clone(&s.source)));
         assert!(!fixed.stale());
         assert!(fixed.last_good.is_none());
     }

@@ -29,18 +29,26 @@ pub fn diagram(p: &Props) -> Html {
         .map(|t| a.highlight(t, s.hop))
         .unwrap_or_default();
     hl.selected = s.node.clone();
+    // The diagram of a new analysis is the previous one's (the same `Rc`) unless its boxes or
+    // links changed (a rule edit draws nothing new): what is drawn from it is computed again
+    // only then, not at every keystroke.
+    let drawn = Rc::as_ptr(&a.diagram) as usize;
     // ELK's answer for the diagram with these boxes and links (by a hash of its input).
-    let elk_input = graph(&a.diagram);
-    let key = {
-        let mut h = DefaultHasher::new();
-        elk_input.hash(&mut h);
-        h.finish()
+    let elk_input = {
+        let d = Rc::clone(&a.diagram);
+        use_memo(drawn, move |_| {
+            let input = graph(&d);
+            let mut h = DefaultHasher::new();
+            input.hash(&mut h);
+            (input, h.finish())
+        })
     };
+    let key = elk_input.1;
     let laid = use_state(|| None::<(u64, Rc<Geometry>)>);
     {
         let laid = laid.clone();
         use_effect_with(key, move |&key| {
-            let started = crate::js::layout(&elk_input, move |answer| {
+            let started = crate::js::layout(&elk_input.0, move |answer| {
                 match answer.and_then(|t| Geometry::parse(&t)) {
                     Ok(g) => laid.set(Some((key, Rc::new(g)))),
                     Err(e) => web_sys::console::warn_1(&format!("diagram layout: {e}").into()),
@@ -51,12 +59,26 @@ pub fn diagram(p: &Props) -> Html {
             }
         });
     }
-    let elk = laid.as_ref().filter(|(k, _)| *k == key);
-    let diagram = match elk {
-        Some((_, g)) => Rc::new(a.diagram.with_geometry(g)),
-        None => Rc::clone(&a.diagram),
+    let elk = laid
+        .as_ref()
+        .filter(|(k, _)| *k == key)
+        .map(|(_, g)| Rc::clone(g));
+    let diagram = {
+        let geometry = elk.as_ref().map(|g| Rc::as_ptr(g) as usize);
+        let (d, elk) = (Rc::clone(&a.diagram), elk.clone());
+        use_memo((drawn, geometry), move |_| match elk {
+            Some(g) => Rc::new(d.with_geometry(&g)),
+            None => d,
+        })
     };
-    let svg = to_svg_scaled(&diagram, &hl, s.zoom);
+    let diagram: Rc<crate::layout::Diagram> = Rc::clone(&diagram);
+    let svg = {
+        let d = Rc::clone(&diagram);
+        let deps = (Rc::as_ptr(&diagram) as usize, hl.clone(), s.zoom.to_bits());
+        use_memo(deps, move |(_, hl, zoom)| {
+            AttrValue::from(to_svg_scaled(&d, hl, f64::from_bits(*zoom)))
+        })
+    };
     let on_svg = {
         let (diagram, hl) = (diagram.clone(), hl.clone());
         on_export("image/svg+xml", move || to_svg(&diagram, &hl))
@@ -106,7 +128,7 @@ pub fn diagram(p: &Props) -> Html {
                 <Trace state={p.state.clone()} dispatch={p.dispatch.clone()} />
             </aside>
             if stale { <p class="empty">{ if s.stale() { "The source has errors: this is the diagram of the last valid version." } else { "The design has errors; the diagram returns when they are fixed." } }</p> }
-            <div class="svg" ref={frame} data-testid="diagram" data-layout={if elk.is_some() { "elk" } else { "grid" }} data-path={hl.path.join(" ")} {onclick}>{ Html::from_html_unchecked(AttrValue::from(svg)) }</div>
+            <div class="svg" ref={frame} data-testid="diagram" data-layout={if elk.is_some() { "elk" } else { "grid" }} data-path={hl.path.join(" ")} {onclick}>{ Html::from_html_unchecked((*svg).clone()) }</div>
         </div>
     }
 }

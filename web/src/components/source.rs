@@ -13,6 +13,7 @@ use yew::prelude::*;
 use super::Props;
 use crate::js::Editor;
 use crate::state::Action;
+use crate::text;
 use vnetlab_core::diag::{Diagnostic, Severity};
 
 /// The diagnostics as the editor's markers want them (see `web/js/editor.mjs`).
@@ -40,18 +41,40 @@ pub fn source_panel(p: &Props) -> Html {
     let s = &*p.state;
     let host = use_node_ref();
     let editor: Rc<RefCell<Option<Editor>>> = use_mut_ref(|| None);
-    // The text the editor last reported: the editor holds it already.
-    let typed: Rc<RefCell<Option<String>>> = use_mut_ref(|| None);
+    // The text the editor holds, and whether it is known to be ASCII: a change the editor
+    // reports is applied to it (see `crate::text`).
+    let held: Rc<RefCell<(Rc<str>, bool)>> =
+        use_mut_ref(|| (Rc::clone(&s.source), s.source.is_ascii()));
     let plain = use_state(|| false);
     {
         let (host, editor, plain) = (host.clone(), editor.clone(), plain.clone());
-        let (d, text, typed) = (p.dispatch.clone(), s.source.clone(), typed.clone());
+        let (d, held) = (p.dispatch.clone(), held.clone());
+        let text = Rc::clone(&s.source);
         use_effect_with((), move |_| {
+            let ed = editor.clone();
             let created = host.cast::<web_sys::Element>().and_then(|el| {
-                Editor::create(&el, &text, "Topology source (YAML or JSON)", move |t| {
-                    *typed.borrow_mut() = Some(t.clone());
-                    d.emit(Action::SetSource(t))
-                })
+                Editor::create(
+                    &el,
+                    &text,
+                    "Topology source (YAML or JSON)",
+                    move |change| {
+                        let next = {
+                            let (text, ascii) = &*held.borrow();
+                            text::apply_known(text, *ascii, &change)
+                        };
+                        // The change does not fit (it should): the editor's whole text.
+                        let next = next.or_else(|| {
+                            let whole = ed.borrow().as_ref().and_then(Editor::text)?;
+                            let ascii = whole.is_ascii();
+                            Some((whole, ascii))
+                        });
+                        if let Some((next, ascii)) = next {
+                            let next: Rc<str> = next.into();
+                            *held.borrow_mut() = (Rc::clone(&next), ascii);
+                            d.emit(Action::SetSource(next));
+                        }
+                    },
+                )
             });
             match created {
                 Some(e) => *editor.borrow_mut() = Some(e),
@@ -60,18 +83,18 @@ pub fn source_panel(p: &Props) -> Html {
             move || drop(editor.borrow_mut().take())
         });
     }
-    // A new analysis comes with every new text: its address stands for the text (comparing
-    // and copying a large text at every render would cost more than the rest).
+    // A new text is a new allocation: its address stands for it (comparing or copying a large
+    // text at every render would cost more than the rest). What was typed is in the editor
+    // already; any other new text (undo, a form, another design) is shown.
     let version = Rc::as_ptr(&s.analysis) as usize;
     {
-        let (editor, state) = (editor.clone(), p.state.clone());
-        use_effect_with(version, move |_| {
-            let text = &state.source;
-            // What the user typed is in the editor already.
-            if typed.borrow_mut().take().as_ref() != Some(text)
+        let (editor, state, held) = (editor.clone(), p.state.clone(), held.clone());
+        use_effect_with(Rc::as_ptr(&s.source) as *const u8 as usize, move |_| {
+            if !state.typed
                 && let Some(e) = editor.borrow().as_ref()
             {
-                e.set_text(text);
+                e.set_text(&state.source);
+                *held.borrow_mut() = (Rc::clone(&state.source), state.source.is_ascii());
             }
         });
     }
@@ -90,7 +113,7 @@ pub fn source_panel(p: &Props) -> Html {
     let d = p.dispatch.clone();
     let oninput = Callback::from(move |e: InputEvent| {
         let t: HtmlTextAreaElement = e.target_unchecked_into();
-        d.emit(Action::SetSource(t.value()));
+        d.emit(Action::SetSource(t.value().into()));
     });
     html! {
         <div class="source">

@@ -75,7 +75,7 @@ pub fn toolbar(p: &Props) -> Html {
         let (a, source) = (s.analysis.clone(), s.source.clone());
         on_export("application/yaml", move || match a.records() {
             Some(f) => vnetlab_core::format::to_yaml(f),
-            None => source.clone(),
+            None => source.to_string(),
         })
     };
     let on_json = {
