@@ -14,10 +14,11 @@
 //!   (its NSG no longer guards arrival there; the guards of the NICs' NSGs there are split
 //!   again, now alone);
 //! - **peerings**: the links that changed join VNets whose `VirtualNetwork` and routes changed;
-//!   their rows change (outbound NSGs, replies to them), and the columns of their subnets (a
-//!   peering next hop delivers only into the remote VNet); a row whose walk crosses a changed
-//!   link to reach an appliance, or meets an appliance subnet's NSG in one of those VNets, is
-//!   recomputed whole.
+//!   their rows change (outbound NSGs, replies to them), and of their subnets' columns those an
+//!   NSG guards on arrival (its rules read `VirtualNetwork`) and those another row's walk
+//!   reaches over a changed link (a peering next hop delivers only into the remote VNet); a row
+//!   whose walk crosses a changed link to reach an appliance, or meets an appliance subnet's NSG
+//!   in one of those VNets, is recomputed whole.
 //!
 //! A row that leaves a destination to the tracer (which reads the whole design) is recomputed
 //! whole after any wiring edit. Whatever cannot be placed this way (a new route that cuts an
