@@ -4,11 +4,6 @@
 
 use super::*;
 
-/// Guards worked out again after edits are visited one by one, outside the index of guards by
-/// source, until there are more than this many of them or an eighth of all guards; then the
-/// index is built again.
-const FRESH_GUARDS_BEFORE_INDEXING: usize = 8;
-
 /// An NSG as applied in one direction and VNet.
 pub(super) struct Applied {
     pub(super) nsg: NsgId,
@@ -22,18 +17,8 @@ pub(super) struct Applied {
     pub(super) allowed: HashMap<(u32, usize), Rc<Bits>>,
     /// Inbound at delivery: the atoms it guards.
     pub(super) domain: Option<Bits>,
-}
-
-/// One destination class of a delivery NSG.
-pub(super) struct Guarded {
-    /// The delivery NSG (index into `applied`) whose class this is.
-    pub(super) owner: usize,
-    /// Its atoms no other NSG guards.
-    pub(super) alone: Window,
-    /// Its atoms another NSG guards too.
-    pub(super) shared: Window,
-    /// Per port index, the source atoms allowed.
-    pub(super) allowed: Vec<Bits>,
+    /// Inbound at delivery: the slots of its destination classes among the engine's guards.
+    pub(super) guards: Vec<usize>,
 }
 
 /// One firewall's rules as an ordered first-match list (matrix flows carry no name or identity).
@@ -129,6 +114,7 @@ impl Plane<'_> {
             rule_dst: vec![None; rules.len()],
             allowed: HashMap::default(),
             domain: None,
+            guards: Vec::new(),
         });
         self.s.applied_ix.insert(key, self.s.applied.len() - 1);
         self.s.applied.len() - 1
@@ -203,137 +189,13 @@ impl Plane<'_> {
         if guarding.is_empty() {
             return;
         }
-        // The old guards stay in the index, emptied (their ids must not move); the new ones are
-        // visited one by one until there are enough of them to index everything again.
-        for g in self.s.guards.iter_mut() {
-            if guarding.contains(&g.owner) {
-                (g.alone, g.shared, g.allowed) = (Window::default(), Window::default(), Vec::new());
-            }
-        }
-        let guards = &self.s.guards;
-        self.s
-            .fresh_guards
-            .retain(|&g| !guarding.contains(&guards[g].owner));
+        // Each guard keeps its slot; the index changes where the guards' answers did.
         for a in guarding {
-            let first = self.s.guards.len();
-            self.guard(a);
-            self.s.fresh_guards.extend(first..self.s.guards.len());
+            self.guard_again(a);
         }
-        if self.s.fresh_guards.len() > FRESH_GUARDS_BEFORE_INDEXING.max(self.s.guards.len() / 8) {
-            self.index_guards();
-        } else {
-            self.index_shared_guards();
-        }
-    }
-
-    /// Indexes the guards by the source atoms they allow, per port, so that each source visits
-    /// only the guards that let it through.
-    pub(super) fn index_guards(&mut self) {
-        // Ids are given anew: drop the guards [`Plane::forget_nsg`] emptied.
-        let np = self.s.ports.len();
-        self.s.guards.retain(|g| g.allowed.len() == np);
-        let n = self.s.atoms.len();
-        self.s.allowed_by = (0..self.s.ports.len())
-            .map(|pi| {
-                let mut count = vec![0u32; n + 1];
-                for g in &self.s.guards {
-                    for src in g.allowed[pi].ones() {
-                        count[src + 1] += 1;
-                    }
-                }
-                for i in 0..n {
-                    count[i + 1] += count[i];
-                }
-                let mut ids = vec![0u32; count[n] as usize];
-                let mut next = count.clone();
-                for (k, g) in self.s.guards.iter().enumerate() {
-                    for src in g.allowed[pi].ones() {
-                        ids[next[src] as usize] = k as u32;
-                        next[src] += 1;
-                    }
-                }
-                (count, ids)
-            })
-            .collect();
-        self.s.fresh_guards.clear();
         self.index_shared_guards();
-    }
-
-    /// Lists the guards with atoms another NSG guards too.
-    fn index_shared_guards(&mut self) {
-        self.s.shared_guards = (0..self.s.guards.len())
-            .filter(|&k| !self.s.guards[k].shared.is_empty())
-            .collect();
-    }
-
-    /// Splits a delivery NSG's guarded atoms into destination classes and computes, for each
-    /// class and port, the source atoms it allows: one first-match pass over the rules with
-    /// source sides as atom sets, instead of one per source.
-    pub(super) fn guard(&mut self, a: usize) {
-        let d = self.d;
-        let (nsg, vnet) = (self.s.applied[a].nsg, self.s.applied[a].vnet);
-        let rules = d.nsgs[nsg.ix()].rules(Direction::Inbound);
-        let cuts = side_cuts(d, rules.iter().map(|r| &r.destination[..]), vnet);
-        let domain = self.s.applied[a].domain.clone().expect("delivery NSG");
-        let mut classes: Vec<(usize, Bits)> = Vec::new();
-        for i in domain.ones() {
-            let c = cuts.partition_point(|&c| c <= self.s.atoms[i].0);
-            match classes.iter_mut().find(|(k, _)| *k == c) {
-                Some((_, b)) => b.insert(i),
-                None => {
-                    let mut b = Bits::empty(self.s.atoms.len());
-                    b.insert(i);
-                    classes.push((c, b));
-                }
-            }
-        }
-        let mut guarded = Vec::new();
-        for (_, members) in classes {
-            let rep = Ipv4Addr::from(self.s.atoms[members.ones().next().expect("non-empty")].0);
-            let mut per_port = Vec::with_capacity(self.s.ports.len());
-            for pi in 0..self.s.ports.len() {
-                let (proto, port) = self.s.ports[pi];
-                let flow = Flow {
-                    src: Ipv4Addr::UNSPECIFIED,
-                    dst: rep,
-                    protocol: proto,
-                    src_port: if proto.has_ports() { 50000 } else { 0 },
-                    dst_port: if proto.has_ports() { port } else { 0 },
-                };
-                let mut remaining = self.all();
-                let mut allowed = Bits::empty(self.s.atoms.len());
-                for r in rules {
-                    if !crate::eval::nsg::rule_matches_ports(r, &flow)
-                        || !r
-                            .destination
-                            .iter()
-                            .any(|e| crate::eval::nsg::entry_matches(d, e, vnet, rep))
-                    {
-                        continue;
-                    }
-                    let src = self.side_bits(&r.source, vnet);
-                    if r.access == Access::Allow {
-                        allowed.or(&remaining.intersection(&src));
-                    }
-                    remaining.and_not(&src);
-                    if remaining.is_empty() {
-                        break;
-                    }
-                }
-                per_port.push(allowed);
-            }
-            guarded.push(Guarded {
-                owner: a,
-                alone: members.intersection(&self.s.guarded_once).window(),
-                shared: {
-                    let mut m = members;
-                    m.and_not(&self.s.guarded_once);
-                    m.window()
-                },
-                allowed: per_port,
-            });
-        }
-        self.s.guards.extend(guarded);
+        #[cfg(all(debug_assertions, feature = "testing"))]
+        self.check_guard_index();
     }
 
     /// The atoms a rule side stands for in VNet `vnet`.

@@ -34,11 +34,13 @@ use std::rc::Rc;
 mod admin;
 mod columns;
 mod filters;
+mod guards;
 mod paths;
 mod wiring;
 
 pub(super) use filters::entry_set;
-use filters::{Applied, Fw, Guarded, firewall_entries};
+use filters::{Applied, Fw, firewall_entries};
+use guards::{GuardIndex, Guarded};
 use paths::{Filter, Read, Reply, Skeleton};
 pub(super) use wiring::{Wiring, plan_wiring, recompute};
 
@@ -188,14 +190,10 @@ pub(super) struct State {
     guarded_once: Bits,
     /// Every delivery NSG's destination classes (see [`Guarded`]).
     guards: Vec<Guarded>,
-    /// Per port index, per source atom: the guards that allow it (compressed rows: `offsets`
-    /// into `ids`).
-    allowed_by: Vec<(Vec<u32>, Vec<u32>)>,
+    /// Per port index and source atom: the guards that allow it, kept up to date across edits.
+    allowed_by: GuardIndex,
     /// Guards with atoms another NSG guards too.
     shared_guards: Vec<usize>,
-    /// Guards worked out again after an edit, not yet in `allowed_by` (see
-    /// [`Plane::forget_nsg`]).
-    fresh_guards: Vec<usize>,
     fws: Vec<Fw>,
     set_bits: HashMap<AddrSet, Rc<Bits>>,
     /// Atoms that refuse the port whatever the source (per port index): private endpoints
@@ -329,9 +327,8 @@ impl<'d> Plane<'d> {
                 delivery: Vec::new(),
                 guarded_once: Bits::empty(n),
                 guards: Vec::new(),
-                allowed_by: Vec::new(),
+                allowed_by: GuardIndex::default(),
                 shared_guards: Vec::new(),
-                fresh_guards: Vec::new(),
                 fws: Vec::new(),
                 set_bits: HashMap::default(),
                 port_denied: Vec::new(),
@@ -509,25 +506,7 @@ impl<'d> Plane<'d> {
                         out.and_not(&sets.0);
                         out.or(&sets.1);
                     }
-                    // Atoms one NSG guards start denied and are let through where it allows;
-                    // atoms several guard are denied by any that denies.
-                    denied.copy_from(&self.s.guarded_once);
-                    let (offsets, ids) = &self.s.allowed_by[pi];
-                    for &g in &ids[offsets[src] as usize..offsets[src + 1] as usize] {
-                        self.s.guards[g as usize].alone.remove_from(&mut denied);
-                    }
-                    for &g in &self.s.fresh_guards {
-                        let g = &self.s.guards[g];
-                        if g.allowed[pi].contains(src) {
-                            g.alone.remove_from(&mut denied);
-                        }
-                    }
-                    for &g in &self.s.shared_guards {
-                        let g = &self.s.guards[g];
-                        if !g.allowed[pi].contains(src) {
-                            g.shared.add_to(&mut denied);
-                        }
-                    }
+                    self.s.delivery_denied(pi, src, &mut denied);
                     if !self.s.admin_domains.is_empty() {
                         let (deny, always) = self.admin_delivery(ip, pi);
                         denied.and_not(&always);
