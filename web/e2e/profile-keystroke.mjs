@@ -40,7 +40,7 @@ try {
     const agg = new Map();
     const times = [];
     for (let i = 0; i < 6; i++) {
-      await page.waitForTimeout(1500); // the refresh after a pause runs outside the profile
+      await page.waitForTimeout(Number(process.env.WAIT_MS ?? 1500)); // by default the refresh after a pause runs outside the profile
       await cdp.send("Profiler.start");
       const t = await keystroke(change(i));
       const { profile } = await cdp.send("Profiler.stop");
