@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 use vnetlab_core::diag::Diagnostics;
 use vnetlab_core::format::TopologyFile;
-use vnetlab_core::model::{BuildOptions, build};
+use vnetlab_core::model::{BuildOptions, build_owned};
 use vnetlab_core::syntax::{Decode, Decoder, parse, parse_json};
 
 /// The processor time (user and system) this process has used, when the system says
@@ -84,7 +84,7 @@ fn once(path: &str, opts: &BuildOptions) -> Result<Steps, String> {
     let file = file.ok_or_else(|| format!("{path}: does not decode"))?;
     let decode = t.elapsed();
     let t = Mark::now();
-    let design = build(&file, opts, &mut diags);
+    let design = build_owned(file, opts, &mut diags);
     let build = t.elapsed();
     if design.is_none() {
         return Err(format!("{path}: does not build"));

@@ -52,7 +52,8 @@ pub struct Loaded {
 /// Reads and validates a topology file.
 pub fn load(file_name: &str, bytes: &[u8], opts: &BuildOptions) -> Loaded {
     let mut diags = Diagnostics::new(file_name);
-    let design = format::read(bytes, &mut diags).and_then(|f| model::build(&f, opts, &mut diags));
+    let design =
+        format::read(bytes, &mut diags).and_then(|f| model::build_owned(f, opts, &mut diags));
     Loaded {
         design,
         diagnostics: diags.finish(),

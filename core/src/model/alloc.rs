@@ -95,7 +95,31 @@ fn take_run(pool: &mut Pool, mut n: u64, out: &mut Vec<(u32, u32)>) -> bool {
     true
 }
 
-pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics) {
+/// Allocates the addresses of `d`, whose records (`d.file`) say which were written.
+pub(super) fn allocate(d: &mut Design, diags: &mut Diagnostics) {
+    let f = &d.file;
+    // Explicit addresses, where the records write them.
+    let explicit_fw: Vec<(usize, Span)> = f
+        .firewalls
+        .values()
+        .enumerate()
+        .filter_map(|(i, fw)| fw.private_ip.as_ref().map(|ip| (i, ip.span())))
+        .collect();
+    let explicit_wl: Vec<(usize, Span)> = f
+        .workloads
+        .values()
+        .enumerate()
+        .filter_map(|(i, w)| w.ip.as_ref().map(|ip| (i, ip.span())))
+        .collect();
+    let pe_spans: Vec<Option<Span>> = f
+        .services
+        .values()
+        .flat_map(|s| {
+            s.private_endpoints
+                .iter()
+                .map(|p| p.ip.as_ref().map(|ip| ip.span()))
+        })
+        .collect();
     let mut pools: Vec<Pool> = d
         .subnets
         .iter()
@@ -162,12 +186,6 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
         }
     };
     // Explicit addresses first.
-    let explicit_fw: Vec<(usize, Span)> = f
-        .firewalls
-        .values()
-        .enumerate()
-        .filter_map(|(i, fw)| fw.private_ip.as_ref().map(|ip| (i, ip.span())))
-        .collect();
     for (i, span) in &explicit_fw {
         let (subnet, ip, name) = (
             d.firewalls[*i].subnet,
@@ -184,12 +202,6 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
             diags,
         );
     }
-    let explicit_wl: Vec<(usize, Span)> = f
-        .workloads
-        .values()
-        .enumerate()
-        .filter_map(|(i, w)| w.ip.as_ref().map(|ip| (i, ip.span())))
-        .collect();
     for (i, span) in &explicit_wl {
         let (subnet, ip, name) = (
             d.workloads[*i].subnet,
@@ -206,15 +218,6 @@ pub(super) fn allocate(d: &mut Design, f: &TopologyFile, diags: &mut Diagnostics
             diags,
         );
     }
-    let pe_spans: Vec<Option<Span>> = f
-        .services
-        .values()
-        .flat_map(|s| {
-            s.private_endpoints
-                .iter()
-                .map(|p| p.ip.as_ref().map(|ip| ip.span()))
-        })
-        .collect();
     for (i, span) in pe_spans.iter().enumerate() {
         if let Some(span) = span {
             let (subnet, ip, name) = (

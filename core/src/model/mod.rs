@@ -23,8 +23,8 @@ pub use alloc::usable as usable_range;
 pub use alloc::{
     SMALLEST_SUBNET, address_count, aks_addresses, fitting_prefix, resize_advice, usable_count,
 };
-pub use build::build;
 pub(crate) use build::relower_nsg;
+pub use build::{build, build_owned};
 pub use element::ElementRef;
 pub use front_door::{FrontDoor, FrontDoorHost, FrontDoorOrigin};
 pub(crate) use validate::nsg_rule_checks;

@@ -134,13 +134,28 @@ impl<T: Decode> Decode for BTreeMap<String, T> {
         match &node.kind {
             NodeKind::Map(entries) => {
                 let mut ok = true;
-                let mut out = BTreeMap::new();
+                // Names written in increasing order (as vnetlab writes them) are new without a
+                // lookup, and the map is built from them at once; from the first name out of
+                // order on, each is looked up and inserted.
+                let mut sorted: Vec<(String, T)> = Vec::with_capacity(entries.len());
+                let mut out: Option<BTreeMap<String, T>> = None;
                 for (k, v) in entries {
                     let Some(key) = d.scalar(k, "a name") else {
                         ok = false;
                         continue;
                     };
-                    if out.contains_key(key) {
+                    let map = match &mut out {
+                        None if sorted.last().is_none_or(|(last, _)| key > last.as_str()) => {
+                            match T::decode(v, d) {
+                                Some(val) => sorted.push((key.to_string(), val)),
+                                None => ok = false,
+                            }
+                            continue;
+                        }
+                        Some(map) => map,
+                        None => out.insert(std::mem::take(&mut sorted).into_iter().collect()),
+                    };
+                    if map.contains_key(key) {
                         d.diags
                             .error(k.span, "duplicate-key", format!("`{key}` is defined twice"));
                         ok = false;
@@ -148,12 +163,12 @@ impl<T: Decode> Decode for BTreeMap<String, T> {
                     }
                     match T::decode(v, d) {
                         Some(val) => {
-                            out.insert(key.to_string(), val);
+                            map.insert(key.to_string(), val);
                         }
                         None => ok = false,
                     }
                 }
-                ok.then_some(out)
+                ok.then(|| out.unwrap_or_else(|| sorted.into_iter().collect()))
             }
             NodeKind::Null => Some(BTreeMap::new()),
             _ => {
@@ -165,47 +180,120 @@ impl<T: Decode> Decode for BTreeMap<String, T> {
 }
 
 /// Reads the keys of one mapping, remembering which were asked for so that the rest can be
-/// reported as unknown (with a "did you mean").
+/// reported as unknown (with a "did you mean"). It allocates nothing for a mapping of up to
+/// 64 entries read as a record of up to [`KNOWN`] keys: each record of a large file is read
+/// without a trip to the allocator.
 pub struct MapReader<'n> {
-    node: &'n Node,
+    node: &'n Node<'n>,
     what: &'static str,
-    entries: Vec<(&'n str, &'n Node, &'n Node)>,
-    known: Vec<&'static str>,
+    /// The mapping's entries as written.
+    raw: &'n [(Node<'n>, Node<'n>)],
+    /// The entries done with: asked for, or already reported (a key that is no scalar, a key
+    /// written twice). Never reported as unknown, and a key written twice is never read.
+    done: Flags,
+    /// The keys asked for, in order: the first [`KNOWN`] here, the rest in `more_known`.
+    known: [&'static str; KNOWN],
+    known_len: usize,
+    more_known: Vec<&'static str>,
     ok: bool,
+}
+
+/// The keys a [`MapReader`] remembers without allocating (the largest record has 27).
+const KNOWN: usize = 32;
+
+/// One flag per entry: the first 64 in a word, the rest in a vector.
+struct Flags {
+    low: u64,
+    high: Vec<bool>,
+}
+
+impl Flags {
+    fn new(len: usize) -> Self {
+        Flags {
+            low: 0,
+            high: vec![false; len.saturating_sub(64)],
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        if i < 64 {
+            self.low & (1 << i) != 0
+        } else {
+            self.high[i - 64]
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        if i < 64 {
+            self.low |= 1 << i;
+        } else {
+            self.high[i - 64] = true;
+        }
+    }
+}
+
+/// The key of an entry when it is a scalar.
+fn key_text<'n>(k: &'n Node<'_>) -> Option<&'n str> {
+    match &k.kind {
+        NodeKind::Scalar { text, .. } => Some(text),
+        _ => None,
+    }
 }
 
 impl<'n> MapReader<'n> {
     /// Starts reading `node` as a mapping describing `what` (e.g. "subnet").
-    pub fn new(node: &'n Node, what: &'static str, d: &mut Decoder) -> Option<Self> {
+    pub fn new(node: &'n Node<'_>, what: &'static str, d: &mut Decoder) -> Option<Self> {
         let NodeKind::Map(raw) = &node.kind else {
             d.expected(node, &format!("a mapping (the {what})"));
             return None;
         };
-        let mut entries: Vec<(&'n str, &'n Node, &'n Node)> = Vec::with_capacity(raw.len());
+        let raw: &'n [(Node<'n>, Node<'n>)] = raw;
+        let mut done = Flags::new(raw.len());
         let mut ok = true;
-        for (k, v) in raw {
+        for (i, (k, _)) in raw.iter().enumerate() {
             let Some(key) = d.scalar(k, "a key") else {
+                done.set(i);
                 ok = false;
                 continue;
             };
-            if entries.iter().any(|(e, _, _)| *e == key) {
+            if raw[..i]
+                .iter()
+                .enumerate()
+                .any(|(j, (e, _))| !done.get(j) && key_text(e) == Some(key))
+            {
                 d.diags.error(
                     k.span,
                     "duplicate-key",
                     format!("key `{key}` appears twice in this {what}"),
                 );
+                done.set(i);
                 ok = false;
-                continue;
             }
-            entries.push((key, k, v));
         }
         Some(Self {
             node,
             what,
-            entries,
-            known: Vec::new(),
+            raw,
+            done,
+            known: [""; KNOWN],
+            known_len: 0,
+            more_known: Vec::new(),
             ok,
         })
+    }
+
+    /// The keys asked for so far, in order.
+    fn known(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.known[..self.known_len]
+            .iter()
+            .chain(&self.more_known)
+            .copied()
+    }
+
+    /// The first entry written with `key` (a key written twice was reported; its second entry
+    /// is never read).
+    fn find(&self, key: &str) -> Option<usize> {
+        self.raw.iter().position(|(k, _)| key_text(k) == Some(key))
     }
 
     /// Where the mapping starts.
@@ -213,20 +301,22 @@ impl<'n> MapReader<'n> {
         self.node.span
     }
 
-    fn take(&mut self, key: &'static str) -> Option<&'n Node> {
-        self.known.push(key);
-        self.entries
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, _, v)| *v)
-            .filter(|v| v.kind != NodeKind::Null)
+    fn take(&mut self, key: &'static str) -> Option<&'n Node<'n>> {
+        if self.known_len < KNOWN {
+            self.known[self.known_len] = key;
+            self.known_len += 1;
+        } else {
+            self.more_known.push(key);
+        }
+        let i = self.find(key)?;
+        self.done.set(i);
+        Some(&self.raw[i].1).filter(|v| v.kind != NodeKind::Null)
     }
 
     /// Whether the key is present (and not null).
     pub fn has(&self, key: &str) -> bool {
-        self.entries
-            .iter()
-            .any(|(k, _, v)| *k == key && v.kind != NodeKind::Null)
+        self.find(key)
+            .is_some_and(|i| self.raw[i].1.kind != NodeKind::Null)
     }
 
     /// A required key.
@@ -290,19 +380,26 @@ impl<'n> MapReader<'n> {
     /// Reports unknown keys; returns whether every key decoded cleanly.
     pub fn finish(self, d: &mut Decoder) -> bool {
         let mut ok = self.ok;
-        for (key, knode, _) in &self.entries {
-            if !self.known.contains(key) {
-                ok = false;
-                let diag = d.diags.error(
-                    knode.span,
-                    "unknown-key",
-                    format!("unknown key `{key}` in {}", self.what),
-                );
-                match did_you_mean(key, self.known.iter().copied()) {
-                    Some(s) => diag.help(format!("did you mean `{s}`?")),
-                    None => diag.help(format!("known keys here: {}", self.known.join(", "))),
-                };
+        for (i, (knode, _)) in self.raw.iter().enumerate() {
+            if self.done.get(i) {
+                continue;
             }
+            let Some(key) = key_text(knode) else {
+                continue;
+            };
+            ok = false;
+            let diag = d.diags.error(
+                knode.span,
+                "unknown-key",
+                format!("unknown key `{key}` in {}", self.what),
+            );
+            match did_you_mean(key, self.known()) {
+                Some(s) => diag.help(format!("did you mean `{s}`?")),
+                None => diag.help(format!(
+                    "known keys here: {}",
+                    self.known().collect::<Vec<_>>().join(", ")
+                )),
+            };
         }
         ok
     }

@@ -7,18 +7,26 @@
 //! control, byte order mark and line separator characters in a string, a line break between a
 //! key and its colon).
 
+//!
+//! Strings without escapes, numbers and `true`/`false` borrow their text from the document;
+//! the items of each container are gathered on a stack the reader reuses and moved into a
+//! vector of exactly their number, so a container costs one allocation.
+
 use super::tree::MAX_DEPTH;
 use super::{Node, NodeKind};
 use crate::diag::Span;
+use std::borrow::Cow;
 
 /// Parses `text` when it is one strict JSON object or array.
-pub fn parse_json(text: &str) -> Option<Node> {
+pub fn parse_json(text: &str) -> Option<Node<'_>> {
     let mut r = Reader {
         text,
         b: text.as_bytes(),
         pos: 0,
         line: 1,
         col: 1,
+        items: Vec::new(),
+        entries: Vec::new(),
     };
     r.space();
     if !matches!(r.peek(), Some(b'{' | b'[')) {
@@ -37,9 +45,13 @@ struct Reader<'a> {
     pos: usize,
     line: u32,
     col: u32,
+    /// The items of the arrays being read, innermost last.
+    items: Vec<Node<'a>>,
+    /// The entries of the objects being read, innermost last.
+    entries: Vec<(Node<'a>, Node<'a>)>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
@@ -63,7 +75,15 @@ impl Reader<'_> {
         let mut broke = false;
         while let Some(c) = self.peek() {
             match c {
-                b' ' | b'\t' => self.ascii(1),
+                b' ' | b'\t' => {
+                    // An indentation's run of blanks at once.
+                    let from = self.pos;
+                    self.pos += 1;
+                    while matches!(self.b.get(self.pos), Some(b' ' | b'\t')) {
+                        self.pos += 1;
+                    }
+                    self.col = self.col.saturating_add((self.pos - from) as u32);
+                }
                 b'\n' | b'\r' => {
                     self.pos += if c == b'\r' && self.b.get(self.pos + 1) == Some(&b'\n') {
                         2
@@ -81,7 +101,7 @@ impl Reader<'_> {
     }
 
     /// One value at nesting `depth` (the number of containers around it).
-    fn value(&mut self, depth: usize) -> Option<Node> {
+    fn value(&mut self, depth: usize) -> Option<Node<'a>> {
         let span = self.span();
         let kind = match self.peek()? {
             b'{' => self.object(depth + 1)?,
@@ -97,7 +117,7 @@ impl Reader<'_> {
                 NodeKind::Null
             }
             _ => NodeKind::Scalar {
-                text: self.number()?.to_string(),
+                text: Cow::Borrowed(self.number()?),
                 quoted: false,
             },
         };
@@ -110,16 +130,16 @@ impl Reader<'_> {
         })
     }
 
-    fn word(&mut self, word: &str) -> Option<NodeKind> {
+    fn word(&mut self, word: &'static str) -> Option<NodeKind<'a>> {
         self.literal(word)?;
         Some(NodeKind::Scalar {
-            text: word.to_string(),
+            text: Cow::Borrowed(word),
             quoted: false,
         })
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, as written.
-    fn number(&mut self) -> Option<&str> {
+    fn number(&mut self) -> Option<&'a str> {
         let start = self.pos;
         let digits = |r: &mut Self| {
             let from = r.pos;
@@ -155,11 +175,21 @@ impl Reader<'_> {
     }
 
     /// A string's value, escapes decoded; the reader stands on its opening quote.
-    fn string(&mut self) -> Option<String> {
+    fn string(&mut self) -> Option<Cow<'a, str>> {
         self.ascii(1);
         let mut out: Option<String> = None;
         let mut run = self.pos;
         loop {
+            // Printable ASCII other than a quote or a backslash, one column each: most of a
+            // string, skipped in a tight loop.
+            let from = self.pos;
+            while let Some(&c) = self.b.get(self.pos) {
+                if !(0x20..0x7f).contains(&c) || c == b'"' || c == b'\\' {
+                    break;
+                }
+                self.pos += 1;
+            }
+            self.col = self.col.saturating_add((self.pos - from) as u32);
             let c = *self.b.get(self.pos)?;
             match c {
                 b'"' => break,
@@ -212,31 +242,33 @@ impl Reader<'_> {
                 }
             }
         }
-        let last = &self.text[run..self.pos];
+        let text: &'a str = self.text;
+        let last = &text[run..self.pos];
         self.ascii(1);
         Some(match out {
             Some(mut s) => {
                 s.push_str(last);
-                s
+                Cow::Owned(s)
             }
-            None => last.to_string(),
+            None => Cow::Borrowed(last),
         })
     }
 
     /// `[ value (, value)* ]` or `[ ]`; the reader stands on the bracket.
-    fn array(&mut self, depth: usize) -> Option<NodeKind> {
+    fn array(&mut self, depth: usize) -> Option<NodeKind<'a>> {
         if depth > MAX_DEPTH {
             return None;
         }
         self.ascii(1);
         self.space();
-        let mut items = Vec::new();
         if self.peek() == Some(b']') {
             self.ascii(1);
-            return Some(NodeKind::Seq(items));
+            return Some(NodeKind::Seq(Vec::new()));
         }
+        let start = self.items.len();
         loop {
-            items.push(self.value(depth)?);
+            let item = self.value(depth)?;
+            self.items.push(item);
             self.space();
             match self.peek()? {
                 b',' => {
@@ -245,7 +277,7 @@ impl Reader<'_> {
                 }
                 b']' => {
                     self.ascii(1);
-                    return Some(NodeKind::Seq(items));
+                    return Some(NodeKind::Seq(self.items.drain(start..).collect()));
                 }
                 _ => return None,
             }
@@ -253,17 +285,17 @@ impl Reader<'_> {
     }
 
     /// `{ "key": value (, "key": value)* }` or `{ }`; the reader stands on the brace.
-    fn object(&mut self, depth: usize) -> Option<NodeKind> {
+    fn object(&mut self, depth: usize) -> Option<NodeKind<'a>> {
         if depth > MAX_DEPTH {
             return None;
         }
         self.ascii(1);
         self.space();
-        let mut entries = Vec::new();
         if self.peek() == Some(b'}') {
             self.ascii(1);
-            return Some(NodeKind::Map(entries));
+            return Some(NodeKind::Map(Vec::new()));
         }
+        let start = self.entries.len();
         loop {
             if self.peek()? != b'"' {
                 return None;
@@ -282,7 +314,7 @@ impl Reader<'_> {
             self.ascii(1);
             self.space();
             let value = self.value(depth)?;
-            entries.push((key, value));
+            self.entries.push((key, value));
             self.space();
             match self.peek()? {
                 b',' => {
@@ -291,7 +323,7 @@ impl Reader<'_> {
                 }
                 b'}' => {
                     self.ascii(1);
-                    return Some(NodeKind::Map(entries));
+                    return Some(NodeKind::Map(self.entries.drain(start..).collect()));
                 }
                 _ => return None,
             }
@@ -305,7 +337,7 @@ mod tests {
     use crate::diag::Diagnostics;
 
     /// What the YAML reader makes of `text`.
-    fn yaml(text: &str) -> Option<Node> {
+    fn yaml(text: &str) -> Option<Node<'_>> {
         super::super::tree::parse(text, &mut Diagnostics::new("t.json"))
     }
 

@@ -2,6 +2,7 @@
 
 use crate::diag::{Diagnostics, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The most nesting a document may have; deeper input is rejected, never overflowing the stack.
@@ -12,34 +13,36 @@ pub(super) const MAX_DEPTH: usize = 64;
 /// is bounded by this too.
 const MAX_NODES: usize = 2_000_000;
 
-/// A node of the document with its position.
+/// A node of the document with its position. Scalars borrow their text from the document
+/// where it is written as it reads (no escape, no folding), so reading a file copies each
+/// scalar once, into the records.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
+pub struct Node<'t> {
     /// What the node holds.
-    pub kind: NodeKind,
+    pub kind: NodeKind<'t>,
     /// Where it starts.
     pub span: Span,
 }
 
 /// The content of a node.
 #[derive(Clone, Debug, PartialEq)]
-pub enum NodeKind {
+pub enum NodeKind<'t> {
     /// `null`, `~` or an empty value.
     Null,
     /// A scalar's text; `quoted` is true for quoted scalars (always strings).
     Scalar {
-        /// The text.
-        text: String,
+        /// The text: borrowed from the document, or owned when escapes or folding changed it.
+        text: Cow<'t, str>,
         /// Whether it was quoted.
         quoted: bool,
     },
     /// A sequence.
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'t>>),
     /// A mapping, in document order.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'t>, Node<'t>)>),
 }
 
-impl Node {
+impl Node<'_> {
     /// A short name of the node's type for messages.
     pub fn type_name(&self) -> &'static str {
         match &self.kind {
@@ -53,7 +56,7 @@ impl Node {
 
 /// Parses a whole document. Returns `None` (with diagnostics) when the text is not well-formed
 /// or holds no document (only comments, `---` or `...`).
-pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
+pub fn parse<'t>(text: &'t str, diags: &mut Diagnostics) -> Option<Node<'t>> {
     let mut b = Builder {
         parser: Parser::new_from_str(text),
         wanted: referenced_anchors(text),
@@ -121,7 +124,7 @@ struct Builder<'a> {
     /// Anchors an alias refers to (the others are not kept).
     wanted: BTreeSet<usize>,
     /// Kept anchored nodes by id, with their node counts.
-    anchors: BTreeMap<usize, (Node, usize)>,
+    anchors: BTreeMap<usize, (Node<'a>, usize)>,
     /// Nodes kept in `anchors` so far.
     kept: usize,
     /// Nodes added by alias expansion so far.
@@ -147,7 +150,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn document(&mut self) -> Result<Option<Node>, Failure> {
+    fn document(&mut self) -> Result<Option<Node<'a>>, Failure> {
         let mut root = None;
         loop {
             let (ev, span) = self.next()?;
@@ -175,7 +178,7 @@ impl<'a> Builder<'a> {
     /// Keeps an anchored node for the aliases that refer to it. Each kept node is expanded at
     /// least once later, so keeping more than [`MAX_NODES`] means the aliases would expand to
     /// more than that: the same error, only sooner.
-    fn remember(&mut self, anchor: usize, node: &Node, span: Span) -> Result<(), Failure> {
+    fn remember(&mut self, anchor: usize, node: &Node<'a>, span: Span) -> Result<(), Failure> {
         if anchor == 0 || !self.wanted.contains(&anchor) {
             return Ok(());
         }
@@ -191,7 +194,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn node(&mut self, ev: Event<'a>, span: Span, depth: usize) -> Result<Node, Failure> {
+    fn node(&mut self, ev: Event<'a>, span: Span, depth: usize) -> Result<Node<'a>, Failure> {
         if depth > MAX_DEPTH {
             return Err((span, format!("nesting deeper than {MAX_DEPTH} levels")));
         }
@@ -202,10 +205,7 @@ impl<'a> Builder<'a> {
                     if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
                         NodeKind::Null
                     } else {
-                        NodeKind::Scalar {
-                            text: text.into_owned(),
-                            quoted,
-                        }
+                        NodeKind::Scalar { text, quoted }
                     };
                 let node = Node { kind, span };
                 self.remember(anchor, &node, span)?;
@@ -283,7 +283,7 @@ fn count_nodes(n: &Node) -> usize {
 mod tests {
     use super::*;
 
-    fn p(text: &str) -> (Option<Node>, Vec<crate::diag::Diagnostic>) {
+    fn p(text: &str) -> (Option<Node<'_>>, Vec<crate::diag::Diagnostic>) {
         let mut d = Diagnostics::new("t.yaml");
         let n = parse(text, &mut d);
         (n, d.finish())

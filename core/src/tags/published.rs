@@ -27,7 +27,7 @@ pub struct ReadTags {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+fn get<'n, 't>(node: &'n Node<'t>, key: &str) -> Option<&'n Node<'t>> {
     match &node.kind {
         NodeKind::Map(entries) => entries
             .iter()
@@ -37,7 +37,7 @@ fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
     }
 }
 
-fn text(node: &Node) -> Option<&str> {
+fn text<'n>(node: &'n Node<'_>) -> Option<&'n str> {
     match &node.kind {
         NodeKind::Scalar { text, .. } => Some(text),
         _ => None,

@@ -58,11 +58,11 @@ impl J {
         };
         let v = match &node.kind {
             NodeKind::Null => V::Null,
-            NodeKind::Scalar { text, quoted: true } => V::Str(text.clone()),
+            NodeKind::Scalar { text, quoted: true } => V::Str(text.to_string()),
             NodeKind::Scalar {
                 text,
                 quoted: false,
-            } => match text.as_str() {
+            } => match text.as_ref() {
                 "true" => V::Bool(true),
                 "false" => V::Bool(false),
                 "null" | "~" | "" => V::Null,
@@ -80,7 +80,7 @@ impl J {
                     .iter()
                     .map(|(k, v)| {
                         let key = match &k.kind {
-                            NodeKind::Scalar { text, .. } => text.clone(),
+                            NodeKind::Scalar { text, .. } => text.to_string(),
                             _ => String::new(),
                         };
                         (key, J::from_node(v, file))

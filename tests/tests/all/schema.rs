@@ -52,14 +52,14 @@ fn to_json_value(n: &vnetlab_core::syntax::Node) -> serde_json::Value {
                 || (!text.starts_with('0')
                     && !text.is_empty()
                     && text.bytes().all(|b| b.is_ascii_digit()));
-            match (quoted, text.as_str()) {
+            match (quoted, text.as_ref()) {
                 (false, "true") => Value::Bool(true),
                 (false, "false") => Value::Bool(false),
                 (false, t) if canonical_int => t
                     .parse::<u64>()
                     .map(Value::from)
                     .unwrap_or_else(|_| Value::from(t.parse::<f64>().expect("digits"))),
-                _ => Value::String(text.clone()),
+                _ => Value::String(text.to_string()),
             }
         }
         NodeKind::Seq(items) => Value::Array(items.iter().map(to_json_value).collect()),
@@ -67,7 +67,7 @@ fn to_json_value(n: &vnetlab_core::syntax::Node) -> serde_json::Value {
             entries
                 .iter()
                 .map(|(k, v)| match &k.kind {
-                    NodeKind::Scalar { text, .. } => (text.clone(), to_json_value(v)),
+                    NodeKind::Scalar { text, .. } => (text.to_string(), to_json_value(v)),
                     _ => panic!("non-scalar key"),
                 })
                 .collect(),

@@ -255,7 +255,7 @@ pub(super) fn empty_like(file: &TopologyFile) -> TopologyFile {
 
 pub(super) fn text(n: &Node) -> String {
     match &n.kind {
-        NodeKind::Scalar { text, .. } => text.clone(),
+        NodeKind::Scalar { text, .. } => text.to_string(),
         NodeKind::Seq(items) => items.iter().map(text).collect::<Vec<_>>().join(", "),
         _ => String::new(),
     }

@@ -4,27 +4,48 @@
 use super::*;
 use crate::diag::{Diagnostics, did_you_mean};
 use crate::format::{OneOrMany, Port, RuleProtocol, Spanned};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// Builds the model. `None` when there are errors; warnings may come with a design.
+/// Builds the model. `None` when there are errors; warnings may come with a design. The design
+/// keeps a copy of the records ([`Design::file`]); [`build_owned`] moves them in instead.
 pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Design> {
+    build_from(Cow::Borrowed(file), opts, diags)
+}
+
+/// [`build`] of records the caller no longer needs: they move into the design
+/// ([`Design::file`]) instead of being copied (T3: 70 MB of JSON, about 0.1 s of copying).
+pub fn build_owned(
+    file: TopologyFile,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> Option<Design> {
+    build_from(Cow::Owned(file), opts, diags)
+}
+
+fn build_from(
+    file: Cow<'_, TopologyFile>,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> Option<Design> {
     let mut b = Builder {
         d: diags,
         tags: &opts.tags,
         names: Names::default(),
         ip_groups: BTreeMap::new(),
     };
+    // The records are in the design from here on (`d.file`), moved or copied.
     let design = b.lower(file);
     if b.d.has_errors() {
         // References did not all resolve, but the address plan stands on its own: report its
         // problems too, so one run shows them all.
         if let Some(d) = &design {
-            super::validate::address_plan_only(d, file, b.d);
+            super::validate::address_plan_only(d, &d.file, b.d);
         }
         return None;
     }
     let design = design.map(|mut d| {
-        super::alloc::allocate(&mut d, file, b.d);
+        super::alloc::allocate(&mut d, b.d);
         // A dns_server workload's records and forwarders answer at its allocated address.
         for s in &mut d.dns.servers {
             if let Some(w) = s.workload {
@@ -39,7 +60,7 @@ pub fn build(file: &TopologyFile, opts: &BuildOptions, diags: &mut Diagnostics) 
     // failed (a full subnet, a taken address): one run reports every problem, and a /30 hears
     // that the smallest subnet is a /29 besides being full.
     if let Some(d) = &design {
-        super::validate::validate(d, file, b.d);
+        super::validate::validate(d, &d.file, b.d);
     }
     design.filter(|_| !b.d.has_errors()).map(|mut d| {
         d.derived = crate::eval::Derived::compute(&d);
@@ -158,26 +179,12 @@ impl Builder<'_, '_> {
         map: &BTreeMap<String, T>,
         what: &str,
     ) -> Option<T> {
-        if let Some(id) = map.get(&r.value) {
-            return Some(*id);
-        }
-        let diag = self.d.error(
-            r.span(),
-            "reference",
-            format!("no {what} named `{}`", r.value),
-        );
-        match did_you_mean(&r.value, map.keys().map(String::as_str)) {
-            Some(s) => diag.help(format!("did you mean `{s}`?")),
-            None if map.is_empty() => diag.help(format!("declare the {what} first")),
-            None => diag.help(format!(
-                "known: {}",
-                map.keys().take(12).cloned().collect::<Vec<_>>().join(", ")
-            )),
-        };
-        None
+        resolve_in(self.d, r, map, what)
     }
 
-    pub(super) fn lower(&mut self, f: &TopologyFile) -> Option<Design> {
+    /// The design of `file`, which it keeps (`Design::file`: moved when owned, else copied).
+    pub(super) fn lower(&mut self, file: Cow<'_, TopologyFile>) -> Option<Design> {
+        let f: &TopologyFile = &file;
         if f.version.value != 1 {
             self.d
                 .error(
@@ -306,10 +313,37 @@ impl Builder<'_, '_> {
             clients,
             expectations,
             tags: self.tags.clone(),
-            file: f.clone(),
+            file: file.into_owned(),
             derived: Default::default(),
         })
     }
+}
+
+/// The id `r` names in `map`, or an error in `diags` with a "did you mean" (what
+/// [`Builder::resolve`] does, for callers holding a borrow of the builder's name tables).
+pub(super) fn resolve_in<T: Copy>(
+    diags: &mut Diagnostics,
+    r: &Spanned<String>,
+    map: &BTreeMap<String, T>,
+    what: &str,
+) -> Option<T> {
+    if let Some(id) = map.get(&r.value) {
+        return Some(*id);
+    }
+    let diag = diags.error(
+        r.span(),
+        "reference",
+        format!("no {what} named `{}`", r.value),
+    );
+    match did_you_mean(&r.value, map.keys().map(String::as_str)) {
+        Some(s) => diag.help(format!("did you mean `{s}`?")),
+        None if map.is_empty() => diag.help(format!("declare the {what} first")),
+        None => diag.help(format!(
+            "known: {}",
+            map.keys().take(12).cloned().collect::<Vec<_>>().join(", ")
+        )),
+    };
+    None
 }
 
 /// The protocol of a rule; `None` is Any.

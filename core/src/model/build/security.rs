@@ -133,17 +133,17 @@ impl Builder<'_, '_> {
             return Some(AddrEntry::Any);
         }
         if let Some(name) = t.strip_prefix("asg:") {
-            let asgs = self.names.asgs.clone();
-            return self
-                .resolve(
-                    &Spanned {
-                        value: name.to_string(),
-                        pos: e.pos,
-                    },
-                    &asgs,
-                    "application security group",
-                )
-                .map(AddrEntry::Asg);
+            // The name table is borrowed, not copied: this runs for every rule's entry.
+            return super::resolve_in(
+                self.d,
+                &Spanned {
+                    value: name.to_string(),
+                    pos: e.pos,
+                },
+                &self.names.asgs,
+                "application security group",
+            )
+            .map(AddrEntry::Asg);
         }
         if t.eq_ignore_ascii_case("VirtualNetwork") {
             return Some(AddrEntry::VirtualNetwork);
