@@ -227,26 +227,32 @@ impl Design {
             Edit::RemovePeering { .. }
             | Edit::FlipPeeringFlag { .. }
             | Edit::RemovePrivateEndpoint { .. } => {
-                self.edit_links(e, opts)?;
+                // `None`: a removal that would move other elements' addresses changed nothing.
+                if self.edit_links(e, opts)?.is_none() {
+                    return self.rebuild_with(e, opts);
+                }
             }
-            _ => {
-                let mut file = self.file.clone();
-                e.apply_mut(&mut file)?;
-                let loaded = crate::rebuild("edited", &file, opts);
-                *self = loaded.design.ok_or_else(|| {
-                    let first = loaded
-                        .diagnostics
-                        .iter()
-                        .find(|x| x.severity == crate::diag::Severity::Error);
-                    format!(
-                        "the edited design is invalid: {}",
-                        first.map(|x| x.message.as_str()).unwrap_or("?")
-                    )
-                })?;
-                return Ok(Applied::Rebuilt);
-            }
+            _ => return self.rebuild_with(e, opts),
         }
         Ok(Applied::Incremental)
+    }
+
+    /// Applies `e` to the records and builds the design again from them.
+    fn rebuild_with(&mut self, e: &Edit, opts: &BuildOptions) -> Result<Applied, String> {
+        let mut file = self.file.clone();
+        e.apply_mut(&mut file)?;
+        let loaded = crate::rebuild("edited", &file, opts);
+        *self = loaded.design.ok_or_else(|| {
+            let first = loaded
+                .diagnostics
+                .iter()
+                .find(|x| x.severity == crate::diag::Severity::Error);
+            format!(
+                "the edited design is invalid: {}",
+                first.map(|x| x.message.as_str()).unwrap_or("?")
+            )
+        })?;
+        Ok(Applied::Rebuilt)
     }
 
     fn refresh_routes(&mut self, subnets: &[SubnetId]) {

@@ -207,3 +207,51 @@ peerings:
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(tried > 30, "{tried} edits compared");
 }
+
+/// A private endpoint whose explicit address a workload of its subnet skipped: removing it moves
+/// the workload, which only a rebuild says — `apply_edit` must rebuild, never report the edit
+/// applied while nothing changed.
+#[test]
+fn removing_an_endpoint_that_moves_other_addresses_rebuilds() {
+    use vnetlab_core::whatif::Edit;
+    let yaml = r#"
+version: 1
+name: endpoint-below-a-workload
+vnets:
+  v:
+    address_space: [10.0.0.0/16]
+    subnets:
+      s: { prefix: 10.0.1.0/24 }
+workloads:
+  box:
+    kind: vm
+    subnet: v/s
+services:
+  st:
+    kind: storage
+    private_endpoints:
+      - { subnet: v/s, ip: 10.0.1.4, group: blob }
+"#;
+    let opts = BuildOptions::default();
+    let d = vnetlab_core::load("e.yaml", yaml.as_bytes(), &opts)
+        .design
+        .expect("the design is valid");
+    let box_ip = |d: &vnetlab_core::model::Design| d.workloads[0].ip;
+    assert_eq!(
+        box_ip(&d).to_string(),
+        "10.0.1.5",
+        "the VM skips the endpoint's address"
+    );
+    let edit = Edit::RemovePrivateEndpoint {
+        service: "st".into(),
+        index: 0,
+    };
+    let want = vnetlab_core::rebuild("e", &edit.apply(&d.file).unwrap(), &opts)
+        .design
+        .expect("valid after the edit");
+    let mut work = d.clone();
+    work.apply_edit(&edit, &opts).expect("the edit applies");
+    assert_eq!(box_ip(&work), box_ip(&want));
+    assert_eq!(box_ip(&work).to_string(), "10.0.1.4");
+    assert!(work.private_endpoints.is_empty());
+}

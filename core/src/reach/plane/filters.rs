@@ -194,8 +194,6 @@ impl Plane<'_> {
             self.guard_again(a);
         }
         self.index_shared_guards();
-        #[cfg(all(debug_assertions, feature = "testing"))]
-        self.check_guard_index();
     }
 
     /// The atoms a rule side stands for in VNet `vnet`.

@@ -104,6 +104,9 @@ pub(super) fn update_rows(
         planes.1.remove_range(at, at + width);
         p.row(s, planes);
     }
+    // Once the edit is whole (a wiring edit forgets several NSGs one after another).
+    #[cfg(all(debug_assertions, feature = "testing"))]
+    p.check_guard_index();
     p.s
 }
 

@@ -243,6 +243,8 @@ pub(crate) fn recompute(d: &Design, state: State, plan: &Plan, planes: &mut (Bit
             }
         }
     }
+    #[cfg(all(debug_assertions, feature = "testing"))]
+    p.check_guard_index();
     p.s
 }
 
