@@ -9,8 +9,9 @@
 //! audit, diff).
 //!
 //! Run: `cargo run --release -p vnetlab-core --example rule_edits -- T3 [N] [flip|remove]
-//! [reps=R] [session]` (N different edits spread over the design's list, 200 unless told;
-//! flips unless told; R rounds, 3 unless told).
+//! [reps=R] [fresh] [session]` (N different edits spread over the design's list, 200 unless
+//! told; flips unless told; R rounds, 3 unless told; `fresh`: each flip on a live matrix just
+//! started, as each removal is, since a removed rule comes back only by starting again).
 
 use std::time::{Duration, Instant};
 use vnetlab_core::generate::{MATRIX_PORTS, Workload, generate};
@@ -102,6 +103,8 @@ fn main() {
     let n: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(200);
     let remove = args.iter().any(|a| a == "remove");
     let session = args.iter().any(|a| a == "session");
+    // Every edit on a live matrix just started (as removals always are).
+    let fresh = args.iter().any(|a| a == "fresh");
     let reps: usize = args
         .iter()
         .find_map(|a| a.strip_prefix("reps=")?.parse().ok())
@@ -150,7 +153,7 @@ fn main() {
             runs.push(t);
             slow.push((t.proc.unwrap_or(t.wall), round, e));
             // Undo: a flip flips back; a removed rule comes back only by starting again.
-            if remove {
+            if remove || fresh {
                 d = base.clone();
                 live = LiveMatrix::new(&d, &ports);
             } else {
