@@ -15,6 +15,7 @@
 //! Only what can differ is computed ([`Scope`]): when the designs differ only in NSG rules, the
 //! classes, sources and destinations the changed rules can decide; otherwise everything.
 
+use super::narrow::Gates;
 use super::parties::{Party, PartyKind, parties, representative};
 use super::scope::Scope;
 use crate::model::{Design, SubnetId};
@@ -187,21 +188,57 @@ struct Answers<'d> {
     atoms: Option<Atoms>,
     /// What the traces of every pair have in common (rules by addresses, DNS answers).
     cache: RuleCache,
+    /// The NSGs each party's packets meet on leaving and arriving ([`Gates`]).
+    gates: Gates,
 }
 
 impl Answers<'_> {
-    /// How much of party `src` reaches party `dst` on each class.
-    fn of(&mut self, src: usize, dst: usize, classes: &[(Protocol, u16, u16)]) -> Vec<Reach> {
+    /// The positions in `classes` on which party `src` may deliver something to party `dst`
+    /// (`None`: every class); on the others it delivers nothing ([`Gates::classes`]).
+    fn open(&self, src: usize, dst: usize, classes: &[(Protocol, u16, u16)]) -> Option<Vec<usize>> {
+        self.gates.classes(self.d, &self.parties, src, dst, classes)
+    }
+
+    /// How much of party `src` reaches party `dst` on the classes at positions `at` of
+    /// `classes` (ascending), in that order.
+    fn of(
+        &mut self,
+        src: usize,
+        dst: usize,
+        classes: &[(Protocol, u16, u16)],
+        at: &[usize],
+    ) -> Vec<Reach> {
         let (s, t) = (&self.parties[src].set, &self.parties[dst].set);
         if let (Some(m), EndpointSet::Subnet(a), EndpointSet::Subnet(b)) = (&self.matrix, s, t) {
-            return (0..classes.len())
-                .map(|k| m.cell(a.ix(), b.ix(), k))
-                .collect();
+            return at.iter().map(|&k| m.cell(a.ix(), b.ix(), k)).collect();
+        }
+        // Classes the source's or destination's NSG closes deliver nothing.
+        let open = self.open(src, dst, classes);
+        let asked: Vec<usize> = match &open {
+            None => at.to_vec(),
+            Some(open) => at
+                .iter()
+                .copied()
+                .filter(|k| open.binary_search(k).is_ok())
+                .collect(),
+        };
+        let mut out = vec![Reach::None; at.len()];
+        if asked.is_empty() {
+            return out;
         }
         let d = self.d;
         let atoms = self.atoms.get_or_insert_with(|| Atoms::of(d));
-        reach_per_class(d, atoms, &self.cache, s, t, classes)
-            .unwrap_or_else(|| vec![Reach::None; classes.len()])
+        let sub: Vec<(Protocol, u16, u16)> = asked.iter().map(|&k| classes[k]).collect();
+        let Some(answers) = reach_per_class(d, atoms, &self.cache, s, t, &sub) else {
+            return out;
+        };
+        let mut next = asked.iter().zip(answers).peekable();
+        for (slot, &k) in out.iter_mut().zip(at) {
+            if let Some((_, r)) = next.next_if(|(q, _)| **q == k) {
+                *slot = r;
+            }
+        }
+        out
     }
 }
 
@@ -275,12 +312,15 @@ pub fn changes_within(
         .iter()
         .filter(|&&(i, _)| pa[i].kind == PartyKind::Subnet)
         .count();
-    let bulk = rows_a.len() * subnet_dests >= SET_ENGINE_FROM;
+    // With `ends`, the pairs are few but the classes all: the set engine's cost grows with the
+    // classes for every row it computes, tracing's with the classes the pair's NSGs open.
+    let bulk = scope.ends.is_none() && rows_a.len() * subnet_dests >= SET_ENGINE_FROM;
     let engine =
         |d: &Design, rows: &[SubnetId]| bulk.then(|| subnet_rows(d, &ports, rows)).flatten();
     let mut a = Answers {
         d: before,
         matrix: engine(before, &rows_a),
+        gates: Gates::of(before, &pa),
         parties: pa,
         atoms: None,
         cache: RuleCache::default(),
@@ -288,10 +328,12 @@ pub fn changes_within(
     let mut b = Answers {
         d: after,
         matrix: engine(after, &rows_b),
+        gates: Gates::of(after, &pb),
         parties: pb,
         atoms: None,
         cache: RuleCache::default(),
     };
+    let every: Vec<usize> = (0..sub.len()).collect();
     let mut out = Vec::new();
     for &(i, bi) in &sources {
         for &(j, bj) in &dests {
@@ -303,7 +345,15 @@ pub fn changes_within(
             if !scope.ends_meet(&pi.addrs, &pj.addrs) && !scope.ends_meet(&qi.addrs, &qj.addrs) {
                 continue;
             }
-            let (x, y) = (a.of(i, j, &sub), b.of(bi, bj, &sub));
+            // Only the classes one design may deliver on can differ.
+            let at = match (a.open(i, j, &sub), b.open(bi, bj, &sub)) {
+                (Some(x), Some(y)) => union(&x, &y),
+                _ => every.clone(),
+            };
+            if at.is_empty() {
+                continue;
+            }
+            let (x, y) = (a.of(i, j, &sub, &at), b.of(bi, bj, &sub, &at));
             if x == y {
                 continue;
             }
@@ -312,7 +362,9 @@ pub fn changes_within(
                 b: &b,
                 ends: (i, j, bi, bj),
             };
-            pair.changes(&used, &sub, &x, &y, &mut out);
+            let used_at: Vec<usize> = at.iter().map(|&k| used[k]).collect();
+            let sub_at: Vec<(Protocol, u16, u16)> = at.iter().map(|&k| sub[k]).collect();
+            pair.changes(&used_at, &sub_at, &x, &y, &mut out);
         }
     }
     out.sort_by(|a, b| {
@@ -323,6 +375,14 @@ pub fn changes_within(
             &b.ports,
         ))
     });
+    out
+}
+
+/// The positions in either of two ascending lists, ascending.
+fn union(x: &[usize], y: &[usize]) -> Vec<usize> {
+    let mut out: Vec<usize> = x.iter().chain(y).copied().collect();
+    out.sort_unstable();
+    out.dedup();
     out
 }
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 pub mod exhaustive;
 mod faults;
+mod narrow;
 pub mod parties;
 pub mod scope;
 mod wiring;

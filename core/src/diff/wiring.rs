@@ -40,7 +40,7 @@ pub(super) fn changed_subnets(a: &Design, b: &Design) -> Option<AddrSet> {
         if passes_on(a, SubnetId(s as u32)) || passes_on(b, SubnetId(s as u32)) {
             return None;
         }
-        out = out.union(&AddrSet::from_net(a.subnets[s].prefix));
+        out = out.union(&a.subnets[s].addrs());
     }
     Some(out)
 }

@@ -140,8 +140,43 @@ fn edited(d: &Design, picks: &[usize]) -> Design {
     e
 }
 
+/// The design after one wiring edit (an NSG or route table detached, a route or a peering
+/// removed) at the given position of the design's list of them, if it has one.
+fn wired(d: &Design, pick: usize) -> Option<Design> {
+    use vnetlab_core::whatif::Edit;
+    let edits: Vec<Edit> = vnetlab_core::whatif::single_edits(&d.file)
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Edit::DetachSubnetNsg { .. }
+                    | Edit::DetachRouteTable { .. }
+                    | Edit::RemoveRoute { .. }
+                    | Edit::RemovePeering { .. }
+            )
+        })
+        .collect();
+    let e = edits.get(pick % edits.len().max(1))?;
+    let mut next = d.clone();
+    next.apply_edit(e, &BuildOptions::default()).ok()?;
+    Some(next)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_diff_after_a_wiring_edit_is_the_difference_of_two_every_packet_answers(
+        a in random_designs(),
+        pick in any::<usize>(),
+        extra in proptest::collection::vec(any::<u16>(), 0..4),
+    ) {
+        let da = load(&a);
+        if let Some(db) = wired(&da, pick) {
+            let bad = first_disagreement(&da, &db, &extra);
+            prop_assert!(bad.is_none(), "{}\nDESIGN:\n{a}\nWIRING EDIT: {pick}", bad.unwrap_or_default());
+        }
+    }
 
     #[test]
     fn the_diff_is_the_difference_of_two_every_packet_answers(
