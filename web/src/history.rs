@@ -27,7 +27,10 @@ pub struct History {
 impl History {
     /// Records `replaced`, the version a new change replaces; the redo steps are forgotten.
     pub fn record(&mut self, replaced: Version) {
-        if self.undo.last() != Some(&replaced) {
+        let again = self.undo.last().is_some_and(|v| {
+            v.name == replaced.name && crate::text::same(&v.source, &replaced.source)
+        });
+        if !again {
             self.undo.push(replaced);
         }
         if self.undo.len() > LIMIT {

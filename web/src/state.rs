@@ -278,7 +278,7 @@ impl State {
 
     /// Whether the design has changes not kept anywhere (a replacement asks first).
     pub fn unsaved(&self) -> bool {
-        self.source != self.baseline
+        !crate::text::same(&self.source, &self.baseline)
     }
 
     /// The analysis the verdicts and the diagram show: the current one, or while the source
@@ -327,7 +327,7 @@ impl State {
     /// re-analysing everything.
     fn with_source(mut self, name: String, source: Rc<str>) -> Self {
         let mut history = std::mem::take(&mut self.history);
-        if name != self.name || source != self.source {
+        if name != self.name || !crate::text::same(&source, &self.source) {
             history.record(self.version());
         }
         self.step_to(name, source, history)
@@ -406,7 +406,7 @@ impl State {
             self.notice = None;
         }
         match action {
-            Action::SetSource(s) if s == self.source => self,
+            Action::SetSource(s) if crate::text::same(&s, &self.source) => self,
             Action::SetSource(s) => {
                 let name = self.name.clone();
                 let mut next = self.with_source(name, s);
