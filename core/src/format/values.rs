@@ -419,7 +419,12 @@ macro_rules! str_enum {
         impl $crate::syntax::Decode for $name {
             fn decode(node: &$crate::syntax::Node, d: &mut $crate::syntax::Decoder) -> Option<Self> {
                 let names = [$($s),+];
-                let text = d.scalar(node, &format!("one of {}", names.join(" | ")))?;
+                // The list of names is written only for a message: not for every value read.
+                let $crate::syntax::NodeKind::Scalar { text, .. } = &node.kind else {
+                    d.expected(node, &format!("one of {}", names.join(" | ")));
+                    return None;
+                };
+                let text: &str = text;
                 match Self::parse(text.trim()) {
                     Some(v) => Some(v),
                     None => {
