@@ -29,6 +29,11 @@ fn kind(e: &Edit) -> &'static str {
         Edit::RemovePrivateEndpoint { .. } => "remove_private_endpoint",
         Edit::FlipPublicNetworkAccess { .. } => "flip_public_network_access",
         Edit::FlipDefaultAction { .. } => "flip_default_action",
+        Edit::RemoveFirewallRule { .. } => "remove_firewall_rule",
+        Edit::FlipCollectionAction { .. } => "flip_collection_action",
+        Edit::RemoveFortiPolicy { .. } => "remove_forti_policy",
+        Edit::FlipFortiPolicyAction { .. } => "flip_forti_policy_action",
+        Edit::FlipFortiPolicyNat { .. } => "flip_forti_policy_nat",
         #[allow(unreachable_patterns)]
         _ => "other",
     }
