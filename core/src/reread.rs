@@ -217,6 +217,79 @@ pub fn rule_line_edit(old: &TopologyFile, old_text: &str, new_text: &str) -> Opt
     }))
 }
 
+/// One whole line inserted next to a line that holds exactly one NSG rule written as a flow
+/// mapping item, at the same indentation (`      - { name: r2, … }` pasted above or below
+/// `      - { name: r1, … }`), read from that line alone: the new rule as an
+/// [`Edit::AddNsgRule`] of that NSG, at its place in the list. The new rule's record carries its
+/// positions in the new text; what follows it in the text is one line further down, so the
+/// caller treats positions read before as provisional (a full reading makes them exact). `None`
+/// when the change is not of that shape — not one whole line added, no such rule beside it, an
+/// anchor, either line not reading alone as one rule without any diagnostic — and the whole
+/// text is to be read.
+pub fn rule_line_insert(old: &TopologyFile, old_text: &str, new_text: &str) -> Option<Edit> {
+    let (a, b) = (old_text.as_bytes(), new_text.as_bytes());
+    let k = b.len().checked_sub(a.len()).filter(|&k| k > 1)?;
+    // Where the texts part, taken back to the start of its line: the insertion is the `k`
+    // bytes from there when the rest of the old text follows them unchanged.
+    let start = a[..common_prefix(a, b)]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let put = &b[start..start + k];
+    if put.last() != Some(&b'\n')
+        || count_newlines(put) != 1
+        || put.contains(&b'\r')
+        || common_suffix(&a[start..], &b[start + k..]) != a.len() - start
+    {
+        return None;
+    }
+    let new_line = new_text.get(start..start + k - 1)?;
+    let brace = new_line.find('{')?;
+    if new_line[..brace].trim() != "-" || new_line.contains('&') {
+        return None;
+    }
+    let line = u32::try_from(count_newlines(&a[..start])).ok()? + 1;
+    let col = u32::try_from(new_line[..brace].chars().count()).ok()? + 1;
+    // The old line above the insertion (the new rule goes after its rule), else the one below
+    // (the new rule goes before it).
+    let above = start.checked_sub(1).map(|end| {
+        let from = a[..end]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |i| i + 1);
+        (from, end, line - 1, 1)
+    });
+    let below = (start < a.len()).then(|| {
+        let end = a[start..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(a.len(), |i| start + i);
+        (start, end, line, 0)
+    });
+    let (nsg, index) =
+        [above, below]
+            .into_iter()
+            .flatten()
+            .find_map(|(from, end, at, after)| {
+                let neighbour = old_text.get(from..end)?;
+                if !neighbour.starts_with(&new_line[..=brace]) || neighbour.contains('&') {
+                    return None;
+                }
+                let (nsg, i, rule) = old.nsgs.iter().find_map(|(name, n)| {
+                    n.rules
+                        .iter()
+                        .position(|r| r.pos.0.line == at && r.pos.0.col == col)
+                        .map(|i| (name, i, &n.rules[i]))
+                })?;
+                (line_rule(neighbour, at)? == *rule).then(|| (nsg.clone(), i + after))
+            })?;
+    Some(Edit::AddNsgRule {
+        nsg,
+        index,
+        rule: Box::new(line_rule(new_line, line)?),
+    })
+}
+
 /// Whether the change from `old_text` to `new_text` is within the comment lines that end the
 /// text — lines beginning with `#`, holding no quote — in both versions: comments typed at the
 /// end of a design. Such lines follow everything the text holds (a `#` at the start of a line

@@ -19,7 +19,7 @@ use vnetlab_core::aml::findings::RuleLint;
 use vnetlab_core::aml::{AuditReport, Severity as AmlSeverity, audit_with};
 use vnetlab_core::reread::{
     Before, Reread, apply, comment_tail_change, common_prefix, common_suffix, reread,
-    rule_line_edit,
+    rule_line_edit, rule_line_insert,
 };
 
 use crate::layout::{Diagram, Highlight};
@@ -167,6 +167,26 @@ pub fn reanalyze(prev: &Analysis, old_text: &str, text: &str) -> Analysis {
             ),
         };
         if let Some(a) = from_reread(prev, done, None, provisional) {
+            return a;
+        }
+    }
+    // A rule pasted on a line of its own beside a one-line rule: read that line alone; what
+    // follows it moved one line down, so the positions are provisional.
+    if let (Some(file), Some(design), Some(report), Some(lint), true) = (
+        prev.records(),
+        &prev.design,
+        &prev.report,
+        &prev.lint,
+        prev.diagnostics.is_empty() && !prev.provisional,
+    ) && let Some(edit) = rule_line_insert(file, old_text, text)
+    {
+        let before = Before {
+            design,
+            report,
+            lint,
+        };
+        let done = apply(before, vec![edit], None, &BuildOptions::default());
+        if let Some(a) = from_reread(prev, done, None, true) {
             return a;
         }
     }

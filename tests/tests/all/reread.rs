@@ -13,7 +13,7 @@ use vnetlab_core::format::{
 use vnetlab_core::model::BuildOptions;
 use vnetlab_core::net::PortRange;
 use vnetlab_core::reread::{
-    Analysed, RecordChange, Reread, apply, record_edits, reread, rule_line_edit,
+    Analysed, RecordChange, Reread, apply, record_edits, reread, rule_line_edit, rule_line_insert,
 };
 use vnetlab_core::whatif::Edit;
 use vnetlab_tests::{root, topology_files};
@@ -318,4 +318,94 @@ fn a_change_within_a_one_line_rule_is_read_from_that_line() {
     }
     let two_lines = text.replacen("\n      - { name: r1,", "\n\n      - { name: r1,", 1);
     assert!(rule_line_edit(&before.design.file, &text, &two_lines).is_none());
+}
+
+/// A rule pasted on a line of its own above or below a one-line rule (how the studio's user adds
+/// one) is read from that line alone: the rule it gives is the one reading the whole new text
+/// gives, at the same place in its NSG's list and with the same positions, and applying it
+/// gives the same verdicts; the records differ from the whole text's only in the positions of
+/// what follows (one line down). Anything else added is left to reading the whole text.
+#[test]
+fn a_rule_pasted_on_a_line_of_its_own_is_read_from_that_line() {
+    use vnetlab_core::generate::{Workload, generate};
+    let text = generate(Workload::T1, 1);
+    let opts = BuildOptions::default();
+    let before = Analysed::new(vnetlab_tests::design("t1.yaml", &text));
+    let starts: Vec<(usize, usize)> = text
+        .match_indices('\n')
+        .scan(0, |start, (i, _)| {
+            let line = (*start, i + 1);
+            *start = i + 1;
+            Some(line)
+        })
+        .filter(|&(a, _)| text[a..].trim_start().starts_with("- { name: r"))
+        .step_by(9)
+        .take(10)
+        .collect();
+    assert!(starts.len() >= 8);
+    let mut patched = 0;
+    for (j, &(line_start, next_line)) in starts.iter().enumerate() {
+        let indent = &text[line_start..line_start + text[line_start..].find('-').unwrap()];
+        let pasted = format!(
+            "{indent}- {{ name: pasted{j}, priority: {}, direction: inbound, access: deny, protocol: tcp, source: 10.9.0.0/16, destination: \"*\", destination_ports: \"22\" }}\n",
+            4000 + j
+        );
+        // Above the rule's line, and below it.
+        for at in [line_start, next_line] {
+            let new_text = format!("{}{pasted}{}", &text[..at], &text[at..]);
+            let mut diags = Diagnostics::new("t1.yaml");
+            let full = read(new_text.as_bytes(), &mut diags).expect("the new text reads");
+            let edit = rule_line_insert(&before.design.file, &text, &new_text)
+                .unwrap_or_else(|| panic!("not read from the line: {pasted} at {at}"));
+            let Edit::AddNsgRule { nsg, index, rule } = &edit else {
+                panic!("{edit:?}");
+            };
+            let whole = &full.nsgs[nsg].rules[*index];
+            assert_eq!(**rule, *whole);
+            assert_eq!(rule.pos.0, whole.pos.0);
+            let loaded = vnetlab_core::load("t1.yaml", new_text.as_bytes(), &opts);
+            match apply(before.before(), vec![edit.clone()], None, &opts) {
+                Reread::Patched { analysed, .. } => {
+                    let design = loaded.design.expect("patched only when valid");
+                    assert!(loaded.diagnostics.is_empty());
+                    assert_eq!(
+                        scrub(serde_json::to_value(&analysed.design.file).unwrap()),
+                        scrub(serde_json::to_value(&full).unwrap())
+                    );
+                    assert_eq!(verdicts(&analysed), verdicts(&Analysed::new(design)));
+                    patched += 1;
+                }
+                _ => assert!(
+                    loaded.design.is_none() || !loaded.diagnostics.is_empty(),
+                    "{pasted}"
+                ),
+            }
+        }
+    }
+    assert!(patched >= 12, "{patched}");
+    // Not a rule beside a rule's line: read the whole text.
+    let (at, _) = starts[0];
+    let two = "      - { name: a1, priority: 4090, direction: inbound, access: deny, protocol: tcp, source: \"*\", destination: \"*\", destination_ports: \"22\" }\n";
+    let twice = format!(
+        "{}{two}{}{}",
+        &text[..at],
+        two.replace("a1", "a2").replace("4090", "4091"),
+        &text[at..]
+    );
+    assert!(
+        rule_line_insert(&before.design.file, &text, &twice).is_none(),
+        "two lines"
+    );
+    let deeper = format!("{}  {}{}", &text[..at], two.trim_start(), &text[at..]);
+    assert!(
+        rule_line_insert(&before.design.file, &text, &deeper).is_none(),
+        "another indentation"
+    );
+    let vnet = text.find("address_space").unwrap();
+    let vnet = text[..vnet].rfind('\n').unwrap() + 1;
+    let elsewhere = format!("{}{two}{}", &text[..vnet], &text[vnet..]);
+    assert!(
+        rule_line_insert(&before.design.file, &text, &elsewhere).is_none(),
+        "not beside a rule"
+    );
 }
